@@ -1,0 +1,62 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import type { z } from "zod";
+import { type ServiceConfig, type ServicesFile, servicesFileSchema } from "./services-schema.js";
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  ${problems.join("\n  ")}`}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** "services.shop.access.approvers: name at least one approver" — the path in the file, then the fix. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.map(String).join(".") : "(top level)";
+    return `${where}: ${issue.message}`;
+  });
+}
+
+export interface LoadedServices {
+  file: string;
+  /** Directory of the services file; relative paths in it are resolved from here. */
+  baseDir: string;
+  services: ServicesFile["services"];
+}
+
+export function parseServices(text: string, file: string): LoadedServices {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    const detail = error instanceof YAMLParseError ? error.message : String(error);
+    throw new ConfigError(file, [`not valid YAML: ${detail}`]);
+  }
+  const parsed = servicesFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(file, describeIssues(parsed.error.issues));
+  return { file, baseDir: path.dirname(path.resolve(file)), services: parsed.data.services };
+}
+
+export async function loadServices(file: string): Promise<LoadedServices> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(file, [`cannot read the services file: ${(error as Error).message}`]);
+  }
+  return parseServices(text, file);
+}
+
+export function getService(loaded: LoadedServices, name: string): ServiceConfig {
+  const service = loaded.services[name];
+  if (!service) {
+    const known = Object.keys(loaded.services).join(", ");
+    throw new ConfigError(loaded.file, [`no service named "${name}" (known: ${known})`]);
+  }
+  return service;
+}

@@ -1,0 +1,118 @@
+import { z } from "zod";
+
+const durationSeconds = z.number().int().positive();
+
+/** Where the Django project lives and how to run its Python. */
+export const projectSchema = z
+  .strictObject({
+    /** Directory holding manage.py, relative to the services file. */
+    path: z.string().min(1),
+    /** Python command (argv) that can import Django; detected when absent. */
+    python: z.array(z.string().min(1)).min(1).optional(),
+    managePy: z.string().min(1).default("manage.py"),
+    /** DJANGO_SETTINGS_MODULE; the project's own default when absent. */
+    settings: z.string().min(1).optional(),
+    env: z.record(z.string(), z.string()).default({}),
+  })
+  .describe("The service's Django project");
+
+export const localExecutorSchema = z.strictObject({ kind: z.literal("local") });
+
+/** A command template: argv, `{version}`, `{service}` and `{runId}` replaced; no shell unless you put one in argv. */
+const commandTemplate = z.array(z.string().min(1)).min(1);
+
+export const commandDeployerSchema = z.strictObject({
+  kind: z.literal("command"),
+  command: commandTemplate,
+  /** Directory the command runs in, relative to the services file. */
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).default({}),
+  timeoutSeconds: durationSeconds.default(600),
+});
+
+const pollingSchema = {
+  /** First interval between polls; it doubles up to `maxPollIntervalSeconds`. */
+  pollIntervalSeconds: durationSeconds.default(5),
+  maxPollIntervalSeconds: durationSeconds.default(60),
+  /** The rollout fails (nothing destructive runs) when it is not done after this long. */
+  deadlineSeconds: durationSeconds.default(1800),
+};
+
+export const commandRolloutSchema = z.strictObject({
+  kind: z.literal("command"),
+  command: commandTemplate,
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).default({}),
+  /** Exit code meaning "not finished yet, ask again" (75 is EX_TEMPFAIL). 0 is done, anything else failed. */
+  notYetExitCode: z.number().int().min(1).max(255).default(75),
+  timeoutSeconds: durationSeconds.default(60),
+  ...pollingSchema,
+});
+
+export const httpRolloutSchema = z.strictObject({
+  kind: z.literal("http"),
+  /** Every instance's version endpoint, or one endpoint that answers per instance. */
+  urls: z.array(z.url()).min(1),
+  /** Dotted path of the version in the JSON answer, or "body" for a plain-text answer. */
+  versionField: z.string().min(1).default("version"),
+  timeoutSeconds: durationSeconds.default(5),
+  ...pollingSchema,
+});
+
+export const accessSchema = z.strictObject({
+  /** Slack user ids allowed to start runs; empty means everyone in an allowed channel. */
+  starters: z.array(z.string().min(1)).default([]),
+  approvers: z
+    .strictObject({
+      users: z.array(z.string().min(1)).default([]),
+      usergroups: z.array(z.string().min(1)).default([]),
+    })
+    .refine((a) => a.users.length + a.usergroups.length > 0, {
+      message: "name at least one approver (a user id or a user group id)",
+    }),
+  /** The requester cannot approve their own run. */
+  fourEyes: z.boolean().default(true),
+});
+
+export const slackSchema = z.strictObject({
+  /** Channel id where the status card and the thread are posted. */
+  channel: z.string().min(1),
+  /** Channel ids where /migrate may be used for this service; the service channel when empty. */
+  allowedChannels: z.array(z.string().min(1)).default([]),
+});
+
+export const timeoutsSchema = z.strictObject({
+  migrateSeconds: durationSeconds.default(3600),
+  /** An approval gate left open longer fails the run (nothing destructive runs). */
+  approvalSeconds: durationSeconds.default(4 * 3600),
+});
+
+export const executorSchema = z.discriminatedUnion("kind", [localExecutorSchema]);
+export const deployerSchema = z.discriminatedUnion("kind", [commandDeployerSchema]);
+export const rolloutSchema = z.discriminatedUnion("kind", [commandRolloutSchema, httpRolloutSchema]);
+
+export const serviceSchema = z.strictObject({
+  project: projectSchema,
+  executor: executorSchema.default({ kind: "local" }),
+  deployer: deployerSchema,
+  rollout: rolloutSchema,
+  slack: slackSchema,
+  access: accessSchema,
+  timeouts: timeoutsSchema.default({ migrateSeconds: 3600, approvalSeconds: 4 * 3600 }),
+});
+
+const serviceName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "service names are lower-case letters, digits and dashes");
+
+export const servicesFileSchema = z.strictObject({
+  services: z.record(serviceName, serviceSchema).refine((s) => Object.keys(s).length > 0, {
+    message: "declare at least one service",
+  }),
+});
+
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type ServicesFile = z.infer<typeof servicesFileSchema>;
+export type CommandDeployerConfig = z.infer<typeof commandDeployerSchema>;
+export type CommandRolloutConfig = z.infer<typeof commandRolloutSchema>;
+export type HttpRolloutConfig = z.infer<typeof httpRolloutSchema>;

@@ -1,0 +1,107 @@
+/**
+ * Pending migrations as Django describes them, the input of the classifier and the planner.
+ * Produced by the introspection helper (src/django/introspect.py) and validated by src/django/contract.ts.
+ */
+
+/** Facts about one model field, read from Django's project state at that point of the migration graph. */
+export interface FieldFacts {
+  /** Database column, null for fields without one (ManyToManyField). */
+  column: string | null;
+  /** `field.get_internal_type()`: "BooleanField", "CharField", "ForeignKey", … */
+  internalType: string;
+  /** Column type on the target database (`field.db_parameters()["type"]`), e.g. "varchar(100)"; null without a column. */
+  dbType: string | null;
+  null: boolean;
+  /** A Python-side `default=` (Django fills existing rows with it, then drops it from the column before 5.0). */
+  hasDefault: boolean;
+  /** A database default (`db_default=`, Django ≥ 5.0); always false on older versions. */
+  hasDbDefault: boolean;
+  /** `repr()` of the database default, null when there is none. */
+  dbDefault: string | null;
+  unique: boolean;
+  dbIndex: boolean;
+  primaryKey: boolean;
+  maxLength: number | null;
+  /** "app_label.modelname" of the target for relations, null otherwise. */
+  relatedModel: string | null;
+  manyToMany: boolean;
+}
+
+export type PhaseOverride = "expand" | "contract";
+
+export interface MigrationOperation {
+  /** Position in its list (the migration's operations, or the nested list of SeparateDatabaseAndState). */
+  index: number;
+  /** Django class name: "AddField", "RunSQL", "AddIndexConcurrently", … */
+  type: string;
+  /** `operation.describe()`. */
+  description: string;
+  /** Lower-cased model name the operation is about, null when it has none (RunSQL, RunPython). */
+  model: string | null;
+  /** Database table of that model (before the operation for deletes and renames, after it otherwise). */
+  table: string | null;
+  /** Field name for field operations. */
+  field: string | null;
+  /** The field after the operation (AddField, AlterField) or the field removed (RemoveField). */
+  fieldFacts: FieldFacts | null;
+  /** AlterField: the field before the operation. */
+  previousFieldFacts: FieldFacts | null;
+  /** Renames (RenameField, RenameModel, RenameIndex) and AlterModelTable (old and new table). */
+  oldName: string | null;
+  newName: string | null;
+  /** Index or constraint name for AddIndex/RemoveIndex/AddConstraint/RemoveConstraint. */
+  objectName: string | null;
+  /** AlterUniqueTogether / AlterIndexTogether: the field sets before and after. */
+  togetherBefore: string[][] | null;
+  togetherAfter: string[][] | null;
+  /** RunSQL forward SQL text, or the RunPython forward function's dotted name. */
+  code: string | null;
+  /** RunSQL / RunPython: whether a reverse was given. */
+  reversible: boolean | null;
+  /** Phase annotation on RunSQL/RunPython: `hints={"phase": "expand"}`. */
+  phaseHint: PhaseOverride | null;
+  /** The SQL Django would run for this operation on this database, collected like `sqlmigrate`; null if it could not be collected. */
+  sql: string[] | null;
+  /** Why the SQL could not be collected. */
+  sqlError: string | null;
+  /** SeparateDatabaseAndState: the operations that touch the database, and those that only change Django's state. */
+  databaseOperations: MigrationOperation[] | null;
+  stateOperations: MigrationOperation[] | null;
+}
+
+export interface MigrationKey {
+  app: string;
+  name: string;
+}
+
+export interface MigrationOverride {
+  phase: PhaseOverride | "any";
+  /** Where the annotation comes from: phasegate's `phase`, django-syzygy's `stage`, django-safemigrate's `safe`. */
+  source: "phasegate" | "syzygy" | "safemigrate";
+  /** The attribute as written, e.g. "Stage.POST_DEPLOY". */
+  raw: string;
+}
+
+export interface PendingMigration extends MigrationKey {
+  dependencies: MigrationKey[];
+  /** Squashed migrations list what they replace. */
+  replaces: MigrationKey[];
+  atomic: boolean;
+  initial: boolean;
+  override: MigrationOverride | null;
+  operations: MigrationOperation[];
+}
+
+/** Everything the planner needs to know about one Django project and its database. */
+export interface Introspection {
+  djangoVersion: string;
+  /** `connection.vendor`: "postgresql", "sqlite", "mysql", … */
+  vendor: string;
+  applied: MigrationKey[];
+  /** Pending migrations in the order Django would apply them. */
+  pending: PendingMigration[];
+}
+
+export function migrationLabel(m: MigrationKey): string {
+  return `${m.app}.${m.name}`;
+}
