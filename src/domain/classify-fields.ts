@@ -1,0 +1,210 @@
+import { columnLabel, type Judgement, judge, mostSevere, type RuleContext, refuse } from "./judgement.js";
+import type { FieldFacts, MigrationOperation } from "./migration.js";
+import {
+  addNotNullFieldRecipe,
+  changeTypeRecipe,
+  removeNotNullFieldRecipe,
+  renameFieldRecipe,
+} from "./recipes.js";
+import type { Verdict } from "./verdict.js";
+
+function indexBuildNote(facts: FieldFacts, context: RuleContext): string[] {
+  if (context.vendor !== "postgresql" || !(facts.unique || facts.dbIndex) || facts.primaryKey) return [];
+  return [
+    "Builds an index inside the migration (not CONCURRENTLY): writes to the table wait until it is built.",
+  ];
+}
+
+export function classifyAddField(operation: MigrationOperation, context: RuleContext): Judgement {
+  const facts = operation.fieldFacts;
+  const column = columnLabel(operation);
+  if (!facts)
+    return refuse(
+      `Adds ${column} but its field facts are missing.`,
+      addNotNullFieldRecipe(String(operation.field)),
+    );
+  if (facts.manyToMany || facts.column === null) {
+    return judge(
+      "expand",
+      `Creates the join table of many-to-many field "${operation.field}"; old code ignores it.`,
+    );
+  }
+  const notes = indexBuildNote(facts, context);
+  if (facts.null)
+    return judge("expand", `Adds nullable column ${column}; old code's INSERTs leave it NULL.`, notes);
+  if (facts.hasDbDefault) {
+    return judge(
+      "expand",
+      `Adds column ${column} with a database default that fills old code's INSERTs.`,
+      notes,
+    );
+  }
+  const pythonDefault = facts.hasDefault
+    ? " Its default= only fills the existing rows: Django removes it from the column right after (before 5.0 there is no database default at all)."
+    : "";
+  return refuse(
+    `Adds NOT NULL column ${column} without a database default: old code's INSERTs do not name it and fail.${pythonDefault}`,
+    addNotNullFieldRecipe(String(operation.field)),
+    notes,
+  );
+}
+
+export function classifyRemoveField(operation: MigrationOperation): Judgement {
+  const facts = operation.fieldFacts;
+  const column = columnLabel(operation);
+  if (facts && (facts.manyToMany || facts.column === null)) {
+    return judge(
+      "contract",
+      `Drops the join table of many-to-many field "${operation.field}"; only new code tolerates it.`,
+    );
+  }
+  if (facts && (facts.null || facts.hasDbDefault)) {
+    const why = facts.null ? "it is nullable" : "its database default fills it";
+    return judge(
+      "contract",
+      `Drops column ${column}; old code still reads it, so it waits for the rollout (${why}, so new code's INSERTs work until then).`,
+    );
+  }
+  return refuse(
+    `Drops NOT NULL column ${column} without a database default: between the deploy and the drop, new code's INSERTs do not name it and fail.`,
+    removeNotNullFieldRecipe(String(operation.field)),
+  );
+}
+
+export function classifyRenameField(operation: MigrationOperation): Judgement {
+  const oldName = String(operation.oldName);
+  const newName = String(operation.newName);
+  return refuse(
+    `Renames column "${oldName}" to "${newName}" on ${operation.table}: old code uses "${oldName}", new code "${newName}"; whichever runs during the rollout fails.`,
+    renameFieldRecipe(oldName, newName),
+  );
+}
+
+const VARCHAR = /^varchar\((\d+)\)$/i;
+
+function isVarcharWidening(before: FieldFacts, after: FieldFacts): boolean {
+  const b = before.dbType?.match(VARCHAR);
+  const a = after.dbType?.match(VARCHAR);
+  return before.internalType === after.internalType && !!a && !!b && Number(a[1]) > Number(b[1]);
+}
+
+interface Change {
+  verdict: Verdict;
+  text: string;
+  recipe?: string[];
+  notes?: string[];
+}
+
+function typeChanges(
+  before: FieldFacts,
+  after: FieldFacts,
+  operation: MigrationOperation,
+  context: RuleContext,
+): Change[] {
+  const field = String(operation.field);
+  if (before.column !== after.column) {
+    return [
+      {
+        verdict: "unsafe",
+        text: `renames column "${before.column}" to "${after.column}"`,
+        recipe: renameFieldRecipe(String(before.column), String(after.column)),
+      },
+    ];
+  }
+  if (before.relatedModel !== after.relatedModel) {
+    return [
+      {
+        verdict: "unsafe",
+        text: `points the relation from ${before.relatedModel} to ${after.relatedModel}`,
+        recipe: changeTypeRecipe(field),
+      },
+    ];
+  }
+  if (before.dbType === after.dbType) return [];
+  if (isVarcharWidening(before, after)) {
+    const notes =
+      context.vendor === "postgresql" ? ["Widening a varchar does not rewrite the table on PostgreSQL."] : [];
+    return [
+      {
+        verdict: "expand",
+        text: `widens ${before.dbType} to ${after.dbType}; old code's values still fit`,
+        notes,
+      },
+    ];
+  }
+  return [
+    {
+      verdict: "unsafe",
+      text: `changes the column type from ${before.dbType} to ${after.dbType}: the table is rewritten under an exclusive lock, and old code may write values the new type rejects`,
+      recipe: changeTypeRecipe(field),
+    },
+  ];
+}
+
+function constraintChanges(before: FieldFacts, after: FieldFacts, context: RuleContext): Change[] {
+  const changes: Change[] = [];
+  if (before.null && !after.null) {
+    const notes =
+      context.vendor === "postgresql"
+        ? ["SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock."]
+        : [];
+    changes.push({
+      verdict: "contract",
+      text: "adds NOT NULL; old code may still write NULL, so it waits for the rollout",
+      notes,
+    });
+  }
+  if (!before.null && after.null)
+    changes.push({ verdict: "expand", text: "drops NOT NULL; old code still writes values" });
+  if (!before.hasDbDefault && after.hasDbDefault)
+    changes.push({ verdict: "expand", text: "adds a database default" });
+  if (before.hasDbDefault && !after.hasDbDefault) {
+    changes.push({ verdict: "contract", text: "drops the database default old code's INSERTs may rely on" });
+  }
+  if (!before.unique && after.unique)
+    changes.push({
+      verdict: "expand",
+      text: "adds a unique constraint",
+      notes: indexBuildNote(after, context),
+    });
+  if (before.unique && !after.unique)
+    changes.push({ verdict: "contract", text: "drops a unique constraint" });
+  if (!before.dbIndex && after.dbIndex)
+    changes.push({ verdict: "expand", text: "adds an index", notes: indexBuildNote(after, context) });
+  if (before.dbIndex && !after.dbIndex) changes.push({ verdict: "contract", text: "drops an index" });
+  return changes;
+}
+
+export function classifyAlterField(operation: MigrationOperation, context: RuleContext): Judgement {
+  const before = operation.previousFieldFacts;
+  const after = operation.fieldFacts;
+  const column = columnLabel(operation);
+  if (!before || !after) {
+    return refuse(
+      `Alters ${column} but the field before or after is unknown, so phasegate cannot judge it.`,
+      changeTypeRecipe(String(operation.field)),
+    );
+  }
+  if (before.column === null && after.column === null) {
+    return judge("neutral", `Many-to-many field "${operation.field}" has no column to alter.`);
+  }
+  const changes = [
+    ...typeChanges(before, after, operation, context),
+    ...constraintChanges(before, after, context),
+  ];
+  if (changes.length === 0) {
+    return judge(
+      "expand",
+      `Alters ${column} without changing its type, nullability, default or indexes; review its SQL.`,
+    );
+  }
+  const verdict = mostSevere(changes.map((c) => c.verdict));
+  const reason = `Alters ${column}: ${changes.map((c) => c.text).join("; ")}.`;
+  const recipe = changes.find((c) => c.recipe)?.recipe ?? null;
+  return {
+    verdict,
+    reason,
+    recipe: verdict === "unsafe" ? recipe : null,
+    notes: changes.flatMap((c) => c.notes ?? []),
+  };
+}

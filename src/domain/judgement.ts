@@ -1,0 +1,41 @@
+import type { MigrationOperation } from "./migration.js";
+import type { Verdict } from "./verdict.js";
+
+/** What the rules conclude about one operation, before overrides. */
+export interface Judgement {
+  verdict: Verdict;
+  reason: string;
+  recipe: string[] | null;
+  notes: string[];
+}
+
+export interface RuleContext {
+  vendor: string;
+}
+
+export type Rule = (operation: MigrationOperation, context: RuleContext) => Judgement;
+
+export function judge(verdict: Verdict, reason: string, notes: string[] = []): Judgement {
+  return { verdict, reason, recipe: null, notes };
+}
+
+export function refuse(reason: string, recipe: string[], notes: string[] = []): Judgement {
+  return { verdict: "unsafe", reason, recipe, notes };
+}
+
+const SEVERITY: Record<Verdict, number> = { neutral: 0, expand: 1, contract: 2, unsafe: 3 };
+
+export function mostSevere(verdicts: readonly Verdict[]): Verdict {
+  return verdicts.reduce<Verdict>((worst, v) => (SEVERITY[v] > SEVERITY[worst] ? v : worst), "neutral");
+}
+
+/** "catalog_product.is_active", or the field name when the table is unknown. */
+export function columnLabel(operation: MigrationOperation): string {
+  const column = operation.fieldFacts?.column ?? operation.previousFieldFacts?.column ?? operation.field;
+  return operation.table ? `${operation.table}.${column}` : String(column);
+}
+
+/** Statements that do something: Django's sqlmigrate output also carries `--` comment lines. */
+export function effectiveSql(sql: readonly string[]): string[] {
+  return sql.filter((statement) => !/^\s*(--.*)?$/.test(statement));
+}

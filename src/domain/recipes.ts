@@ -1,0 +1,62 @@
+/**
+ * Multi-release recipes for operations no order makes safe in one release.
+ * Each line is one release (or one step of it), in the order to ship them.
+ */
+
+const annotate = 'hints={"phase": "expand"}';
+
+export function addNotNullFieldRecipe(field: string): string[] {
+  return [
+    `Release 1 (expand): add "${field}" with null=True (keep default= for new rows); ship the code that writes it.`,
+    `Release 2 (expand): backfill the existing rows in batches (RunPython or RunSQL with ${annotate}).`,
+    `Release 3 (contract): AlterField "${field}" to null=False (SET NOT NULL) once no row is NULL.`,
+    `On Django 5.0+ a database default (db_default=...) instead of default= makes it a single expand release.`,
+  ];
+}
+
+export function removeNotNullFieldRecipe(field: string): string[] {
+  return [
+    `Release 1 (expand): AlterField "${field}" to null=True (DROP NOT NULL) and stop using it in the code.`,
+    `Release 2 (contract): RemoveField "${field}".`,
+  ];
+}
+
+export function renameFieldRecipe(oldName: string, newName: string): string[] {
+  return [
+    `No SQL at all: rename only the Python attribute and keep the column with db_column="${oldName}".`,
+    `Or over releases — Release 1 (expand): add "${newName}" with null=True; the code writes both, reads "${oldName}".`,
+    `Release 2 (expand): backfill "${newName}" from "${oldName}" (RunPython with ${annotate}); read "${newName}"; make "${oldName}" nullable.`,
+    `Release 3 (contract): stop writing "${oldName}" and RemoveField "${oldName}".`,
+  ];
+}
+
+export function renameTableRecipe(oldTable: string, newName: string): string[] {
+  return [
+    `No SQL at all: keep the table with Meta.db_table = "${oldTable}" and rename only the Python model.`,
+    `Or over releases — Release 1 (expand): create the new model "${newName}"; the code writes both, reads the old one.`,
+    `Release 2 (expand): backfill the new table (RunPython with ${annotate}); read the new model.`,
+    `Release 3 (contract): stop writing the old model and DeleteModel it.`,
+  ];
+}
+
+export function changeTypeRecipe(field: string): string[] {
+  return [
+    `Release 1 (expand): add a new field (e.g. "${field}_new") with null=True and the new type; the code writes both.`,
+    `Release 2 (expand): backfill it from "${field}" (RunPython with ${annotate}); read the new field; make "${field}" nullable.`,
+    `Release 3 (contract): stop writing "${field}" and RemoveField it; to keep the attribute name, point it at the new column with db_column (no SQL).`,
+  ];
+}
+
+export function annotateCodeRecipe(type: string): string[] {
+  return [
+    `If old code tolerates it (backfill, new objects): ${type}(..., ${annotate}).`,
+    `If only the new code does (it drops or rewrites what old code uses): ${type}(..., hints={"phase": "contract"}).`,
+    `Or annotate the whole migration: class Migration: phase = "expand" (or "contract").`,
+  ];
+}
+
+export function unknownOperationRecipe(type: string): string[] {
+  return [
+    `Read the SQL of ${type} (manage.py sqlmigrate) and annotate the migration: class Migration: phase = "expand" when old code tolerates it, "contract" when only the new code does.`,
+  ];
+}
