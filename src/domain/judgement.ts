@@ -35,7 +35,7 @@ export function columnLabel(operation: MigrationOperation): string {
   return operation.table ? `${operation.table}.${column}` : String(column);
 }
 
-/** Statements that do something: Django's sqlmigrate output also carries `--` comment lines. */
+/** Statements that do something: sqlmigrate output also carries `--` comments and the BEGIN/COMMIT around them. */
 export function effectiveSql(sql: readonly string[]): string[] {
-  return sql.filter((statement) => !/^\s*(--.*)?$/.test(statement));
+  return sql.filter((statement) => !/^\s*(--.*|BEGIN;?|COMMIT;?)?\s*$/i.test(statement));
 }
