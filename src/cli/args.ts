@@ -1,0 +1,22 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { z } from "zod";
+import { UsageError } from "./errors.js";
+
+export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
+
+/** Parses `--name value` / `--flag` options with node's parseArgs, then validates them with the command's schema. */
+export function parseOptions<S extends z.ZodType>(
+  argv: string[],
+  options: OptionSpecs,
+  schema: S,
+): z.infer<S> {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("\n"));
+  return parsed.data;
+}
