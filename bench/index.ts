@@ -1,0 +1,44 @@
+import os from "node:os";
+
+/** One measured figure, printed as "name: value unit (goal …)". */
+export interface Figure {
+  name: string;
+  value: number;
+  unit: "ms" | "s";
+  /** Upper bound the figure should stay under, in the same unit. */
+  goal?: number;
+  detail?: string;
+}
+
+export type Benchmark = () => Promise<Figure[]>;
+
+/** Every benchmark; `npm run bench -- plan` runs only that one. Add a benchmark with one line here. */
+const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
+  plan: async () => (await import("./plan.js")).planBenchmark,
+};
+
+function formatFigure(figure: Figure): string {
+  const value = `${figure.value.toFixed(figure.unit === "ms" ? 1 : 2)} ${figure.unit}`;
+  const goal =
+    figure.goal === undefined
+      ? ""
+      : ` (goal < ${figure.goal} ${figure.unit}: ${figure.value < figure.goal ? "met" : "MISSED"})`;
+  const detail = figure.detail ? ` — ${figure.detail}` : "";
+  return `  ${figure.name}: ${value}${goal}${detail}`;
+}
+
+const selected = process.argv.slice(2);
+const unknown = selected.filter((name) => !BENCHMARKS[name]);
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(", ")}; known: ${Object.keys(BENCHMARKS).join(", ")}`);
+  process.exit(2);
+}
+const cpus = os.cpus();
+console.log(
+  `machine: ${cpus.length} cores, ${cpus[0]?.model ?? "unknown CPU"}, node ${process.version}, ${os.platform()} ${os.arch()}`,
+);
+for (const [name, load] of Object.entries(BENCHMARKS)) {
+  if (selected.length > 0 && !selected.includes(name)) continue;
+  console.log(`${name}:`);
+  for (const figure of await (await load())()) console.log(formatFigure(figure));
+}
