@@ -148,6 +148,14 @@ describe("AlterField", () => {
     expect(result.reason).toContain("Emits no SQL on postgresql");
   });
 
+  it("SQL of only comments and BEGIN/COMMIT (as sqlmigrate prints it) counts as no SQL", () => {
+    const operation = {
+      ...alterField("name", {}, { null: true }),
+      sql: ["BEGIN;", "--", "-- Alter field name", "--", "COMMIT;"],
+    };
+    expect(classifyOne(operation).verdict).toBe("neutral");
+  });
+
   it("without collected SQL, judges the field facts and says so", () => {
     const operation = { ...alterField("name", {}, {}), sql: null, sqlError: "no database connection" };
     const result = classifyOne(operation);
