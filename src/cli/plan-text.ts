@@ -9,15 +9,8 @@ export interface RenderOptions {
   project: string;
 }
 
-const STEP_LABELS: Record<PlanStep["kind"], string> = {
-  migrate: "migrate",
-  deploy: "deploy",
-  "wait-rollout": "wait",
-  approval: "approval",
-};
-
 function stepLines(step: PlanStep): string[] {
-  const head = `  ${step.index + 1}. ${step.phase.padEnd(12)} ${STEP_LABELS[step.kind].padEnd(8)}  ${step.title}`;
+  const head = `  ${step.index + 1}. ${step.phase.padEnd(14)}${step.title}`;
   if (step.kind === "migrate") {
     return [head, ...step.targets.map((t) => `         manage.py migrate ${t.app} ${t.migration}`)];
   }
@@ -42,12 +35,12 @@ function refusalSection(refusals: Refusal[]): string[] {
   return lines;
 }
 
+/** Reason, notes and (verbose) SQL under an operation's row; recipes are in the refusals above. */
 function detailLines(o: ClassifiedOperation, verbose: boolean): string[] {
   const pad = "      ";
   return [
     `${pad}${o.reason}`,
     ...o.notes.map((note) => `${pad}note: ${note}`),
-    ...(o.recipe ?? []).map((step, i) => `${pad}recipe ${i + 1}. ${step}`),
     ...(verbose ? o.sql.map((statement) => `${pad}sql: ${statement}`) : []),
   ];
 }

@@ -24,7 +24,7 @@ function migrateStep(
   return {
     kind: "migrate",
     phase,
-    title: `${phase}: migrate ${targets.map((t) => `${t.app} ${t.migration}`).join(", ")}`,
+    title: `Apply ${migrations.length} ${phase} migration${migrations.length === 1 ? "" : "s"}`,
     targets,
     migrations: migrations.map(({ migration }) => ({ app: migration.app, name: migration.name })),
     destructive: migrations.some((m) => m.entries.some((e) => e.result.verdict === "contract")),

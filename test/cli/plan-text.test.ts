@@ -17,7 +17,7 @@ describe("plan output", () => {
     expect(text).toContain("Refused: 1 problem, nothing can be applied:");
     expect(text).toMatch(/PHASE\s+MIGRATION\s+OP\s+OPERATION\s+VERDICT/);
     expect(text).toMatch(/-\s+inventory\.0002_x\s+0\s+AddField on product\s+unsafe/);
-    expect(text).toContain('      recipe 1. Release 1 (expand): add "warehouse" with null=True');
+    expect(text).toContain('       - Release 1 (expand): add "warehouse" with null=True');
   });
 
   it("marks overridden operations and shows SQL only when verbose", () => {
