@@ -1,4 +1,10 @@
 import { z } from "zod";
+import {
+  kubernetesDeployerSchema,
+  kubernetesExecutorSchema,
+  kubernetesRolloutSchema,
+} from "./kubernetes-schema.js";
+import { pollingSchema } from "./polling-schema.js";
 
 const durationSeconds = z.number().int().positive();
 
@@ -29,14 +35,6 @@ export const commandDeployerSchema = z.strictObject({
   env: z.record(z.string(), z.string()).default({}),
   timeoutSeconds: durationSeconds.default(600),
 });
-
-const pollingSchema = {
-  /** First interval between polls; it doubles up to `maxPollIntervalSeconds`. */
-  pollIntervalSeconds: durationSeconds.default(5),
-  maxPollIntervalSeconds: durationSeconds.default(60),
-  /** The rollout fails (nothing destructive runs) when it is not done after this long. */
-  deadlineSeconds: durationSeconds.default(1800),
-};
 
 export const commandRolloutSchema = z.strictObject({
   kind: z.literal("command"),
@@ -87,9 +85,13 @@ export const timeoutsSchema = z.strictObject({
   approvalSeconds: durationSeconds.default(4 * 3600),
 });
 
-export const executorSchema = z.discriminatedUnion("kind", [localExecutorSchema]);
-export const deployerSchema = z.discriminatedUnion("kind", [commandDeployerSchema]);
-export const rolloutSchema = z.discriminatedUnion("kind", [commandRolloutSchema, httpRolloutSchema]);
+export const executorSchema = z.discriminatedUnion("kind", [localExecutorSchema, kubernetesExecutorSchema]);
+export const deployerSchema = z.discriminatedUnion("kind", [commandDeployerSchema, kubernetesDeployerSchema]);
+export const rolloutSchema = z.discriminatedUnion("kind", [
+  commandRolloutSchema,
+  httpRolloutSchema,
+  kubernetesRolloutSchema,
+]);
 
 export const serviceSchema = z.strictObject({
   project: projectSchema,

@@ -1,0 +1,12 @@
+import { z } from "zod";
+
+const durationSeconds = z.number().int().positive();
+
+/** How a rollout watcher is polled; spread into every rollout variant. */
+export const pollingSchema = {
+  /** First interval between polls; it doubles up to `maxPollIntervalSeconds`. */
+  pollIntervalSeconds: durationSeconds.default(5),
+  maxPollIntervalSeconds: durationSeconds.default(60),
+  /** The rollout fails (nothing destructive runs) when it is not done after this long. */
+  deadlineSeconds: durationSeconds.default(1800),
+};
