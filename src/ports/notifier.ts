@@ -1,0 +1,17 @@
+import type { Actor, Run, RunEvent } from "../domain/run.js";
+
+/** One applied change. `before` is null when the run was just created (`event` is then null too). */
+export interface RunChange {
+  before: Run | null;
+  after: Run;
+  event: RunEvent | null;
+  actor: Actor;
+}
+
+/**
+ * Told about every state change of every run (the log notifier writes it to the log, the Slack notifier updates
+ * the run's card and replies in its thread). A notifier failure is logged and never undoes the change.
+ */
+export interface Notifier {
+  notify(change: RunChange): Promise<void>;
+}

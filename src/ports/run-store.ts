@@ -1,0 +1,55 @@
+import type { Actor, Run, RunStatus } from "../domain/run.js";
+
+/** One line of a run's audit trail: a change that was applied, or an action that was refused. */
+export interface AuditEntry {
+  /** Stream entry id (time-ordered). */
+  id: string;
+  at: string;
+  actor: Actor;
+  /** The event type ("approval-granted", "created", …). */
+  action: string;
+  from: RunStatus | null;
+  to: RunStatus | null;
+  outcome: "applied" | "refused";
+  /** Why it was refused, or a short note about what was done. */
+  detail: string | null;
+}
+
+export type AuditInput = Omit<AuditEntry, "id">;
+
+export type CreateResult = { ok: true } | { ok: false; activeRunId: string };
+
+export type SaveResult =
+  | { ok: true }
+  /** The run changed since it was loaded: reload and decide again. */
+  | { ok: false; conflict: "revision" }
+  /** A retry needs the service lock and another run holds it. */
+  | { ok: false; conflict: "locked"; activeRunId: string };
+
+export interface ListQuery {
+  /** Only this service's runs; every service when absent. */
+  service?: string;
+  /** Newest first, at most this many (default 20). */
+  limit?: number;
+}
+
+/**
+ * Durable runs. Every write is atomic: a save succeeds only from the revision it was read at, takes the
+ * service lock when a finished run becomes active again, releases it when the run reaches a terminal state,
+ * and appends the audit entry in the same step.
+ */
+export interface RunStore {
+  /** The next `<service>-<n>` id (a per-service counter). */
+  nextRunId(service: string): Promise<string>;
+  /** Stores a new run (revision 1) and takes its service's lock; refused while another run of the service is active. */
+  create(run: Run, audit: AuditInput): Promise<CreateResult>;
+  get(runId: string): Promise<Run | null>;
+  /** Saves `next` (its revision must be `expectedRevision + 1`) if the stored run is still at `expectedRevision`. */
+  save(next: Run, expectedRevision: number, audit: AuditInput): Promise<SaveResult>;
+  /** Records a refused action (or any note) in the run's audit trail without changing the run. */
+  appendAudit(runId: string, audit: AuditInput): Promise<void>;
+  audit(runId: string): Promise<AuditEntry[]>;
+  /** Id of the service's active run, if any. */
+  activeRunId(service: string): Promise<string | null>;
+  list(query?: ListQuery): Promise<Run[]>;
+}
