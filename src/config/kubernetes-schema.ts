@@ -33,9 +33,11 @@ export const kubernetesApiSchema = z
     context: z.string().min(1).optional(),
     /** Only for tests against a local simulator: accept any server certificate. */
     insecureSkipTlsVerify: z.boolean().default(false),
-    requestTimeoutSeconds: z.number().int().positive().default(30),
+    requestTimeoutSeconds: z.number().positive().default(30),
     /** Attempts for a request that failed with a 5xx, 429, timeout or a network error. */
     attempts: z.number().int().min(1).max(10).default(4),
+    /** Delay before the second attempt; it doubles for each further one (capped at 10 s). */
+    retryDelayMs: z.number().int().min(1).max(10_000).default(250),
   })
   .refine((api) => !(api.url && api.kubeconfig), {
     message: "set either api.url or api.kubeconfig, not both",

@@ -1,0 +1,173 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, fetch } from "undici";
+import type { z } from "zod";
+import { type Logger, logger as rootLogger } from "../logger.js";
+import type { Connection } from "./connection.js";
+import { KubernetesError } from "./errors.js";
+import { describeFailure } from "./failure.js";
+import { requestAttributes } from "./request-attributes.js";
+
+export interface KubernetesRequest {
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  /** API path, e.g. /apis/apps/v1/namespaces/shop/deployments/web */
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** Defaults to application/json when there is a body. */
+  contentType?: string;
+}
+
+export interface ClientOptions {
+  /** Time limit of one attempt. */
+  timeoutMs: number;
+  /** Attempts for a 5xx, 429, timeout or network error; other answers are final. */
+  attempts: number;
+  /** Delay before the second attempt; doubles for each further one, capped at 10 s. */
+  retryDelayMs: number;
+}
+
+const maxRetryDelayMs = 10_000;
+
+/**
+ * A small REST client for the few Kubernetes calls phasegate makes, on Node's own fetch (undici).
+ *
+ * Why not @kubernetes/client-node: phasegate makes six kinds of calls (get/patch a Deployment, list pods, create/get a
+ * Job, read a pod log). The official client brings a large generated API surface and its own HTTP stack, and its
+ * typed objects are not validated at runtime. Here every answer goes through a zod schema of exactly the fields we
+ * read, retries and error messages are ours (a 403 names the RBAC rule to add), and the same code talks to a real
+ * cluster and to the loopback simulator the tests use. Credentials cover what a bot needs: the in-cluster service
+ * account, a kubeconfig with a token or client certificate, or an explicit URL with a token file; no exec plugins.
+ */
+export class KubernetesClient {
+  private session: Promise<Session> | undefined;
+  private readonly log: Logger;
+
+  /** `connect` resolves the server and credentials on first use (and again after it failed). */
+  constructor(
+    private readonly connect: () => Promise<Connection>,
+    private readonly options: ClientOptions,
+    log: Logger = rootLogger,
+  ) {
+    this.log = log.child({ component: "kubernetes" });
+  }
+
+  /** Sends the request and validates the JSON answer with `schema`. */
+  async json<S extends z.ZodType>(
+    request: KubernetesRequest,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<z.output<S>> {
+    const text = await this.send(request, "application/json", signal);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw this.invalidAnswer(request, "the answer is not JSON");
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`);
+      throw this.invalidAnswer(request, problems.join("; "));
+    }
+    return parsed.data;
+  }
+
+  /** Sends the request and returns the plain-text answer (pod logs). */
+  text(request: KubernetesRequest, signal?: AbortSignal): Promise<string> {
+    return this.send(request, "text/plain, */*", signal);
+  }
+
+  async close(): Promise<void> {
+    const session = await this.session?.catch(() => undefined);
+    await session?.dispatcher.close();
+  }
+
+  private open(): Promise<Session> {
+    if (!this.session) {
+      this.session = this.connect().then((connection) => ({
+        connection,
+        dispatcher: new Agent({ connect: connection.tls }),
+      }));
+      this.session.catch(() => {
+        this.session = undefined;
+      });
+    }
+    return this.session;
+  }
+
+  private async send(request: KubernetesRequest, accept: string, signal?: AbortSignal): Promise<string> {
+    const { connection, dispatcher } = await this.open();
+    const url = `${connection.server}${request.path}${request.query ? `?${new URLSearchParams(request.query)}` : ""}`;
+    let lastProblem = "";
+    for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
+      if (attempt > 1) {
+        const delay = Math.min(maxRetryDelayMs, this.options.retryDelayMs * 2 ** (attempt - 2));
+        this.log.warn(
+          { method: request.method, path: request.path, attempt, delay, problem: lastProblem },
+          "retrying",
+        );
+        await sleep(delay, undefined, { signal });
+      }
+      const attemptSignal = signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)])
+        : AbortSignal.timeout(this.options.timeoutMs);
+      try {
+        const response = await fetch(url, {
+          method: request.method,
+          headers: await headers(connection, request, accept),
+          body: request.body === undefined ? undefined : JSON.stringify(request.body),
+          signal: attemptSignal,
+          dispatcher,
+        });
+        const body = await response.text();
+        if (response.ok) return body;
+        if (response.status < 500 && response.status !== 429) {
+          throw describeFailure(request, response.status, body);
+        }
+        lastProblem = `HTTP ${response.status}: ${body.slice(0, 200)}`;
+      } catch (error) {
+        if (error instanceof KubernetesError) throw error;
+        if (signal?.aborted) throw signal.reason;
+        lastProblem =
+          (error as Error).name === "TimeoutError"
+            ? `no answer within ${this.options.timeoutMs} ms`
+            : `${(error as Error).message}${causeOf(error)}`;
+      }
+    }
+    const { verb, resource } = requestAttributes(request.method, request.path);
+    throw new KubernetesError(
+      "unavailable",
+      `the Kubernetes API at ${connection.server} (${connection.source}) failed to ${verb} ${resource} ` +
+        `${this.options.attempts} times (last: ${lastProblem}); check that the API server is reachable, then retry`,
+    );
+  }
+
+  private invalidAnswer(request: KubernetesRequest, problem: string): KubernetesError {
+    return new KubernetesError(
+      "invalid-response",
+      `unexpected answer from the Kubernetes API to ${request.method} ${request.path}: ${problem}`,
+    );
+  }
+}
+
+interface Session {
+  connection: Connection;
+  dispatcher: Agent;
+}
+
+async function headers(
+  connection: Connection,
+  request: KubernetesRequest,
+  accept: string,
+): Promise<Record<string, string>> {
+  const result: Record<string, string> = { Accept: accept, "User-Agent": "phasegate" };
+  if (request.body !== undefined) result["Content-Type"] = request.contentType ?? "application/json";
+  const token = await connection.token();
+  if (token) result.Authorization = `Bearer ${token}`;
+  return result;
+}
+
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? ` (${cause.message})` : "";
+}
