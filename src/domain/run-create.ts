@@ -1,0 +1,41 @@
+import type { NewRun, Run, StepState } from "./run.js";
+
+export function pendingStep(index: number): StepState {
+  return {
+    index,
+    status: "pending",
+    attempts: 0,
+    startedAt: null,
+    finishedAt: null,
+    message: null,
+    commands: [],
+    polls: 0,
+  };
+}
+
+/** A new run at revision 1, its first step pending (nothing has started yet). */
+export function createRun(input: NewRun): Run {
+  return {
+    id: input.id,
+    service: input.service,
+    version: input.version,
+    requester: input.requester,
+    createdAt: input.now,
+    updatedAt: input.now,
+    plan: input.plan,
+    steps: input.plan.steps.map((step) => pendingStep(step.index)),
+    currentStep: 0,
+    gates: [],
+    status: "running",
+    fourEyes: input.fourEyes,
+    outcome: null,
+    retries: 0,
+    notification: null,
+    revision: 1,
+  };
+}
+
+/** `<service>-<n>`: short enough to type in Slack. */
+export function runIdOf(service: string, n: number): string {
+  return `${service}-${n}`;
+}

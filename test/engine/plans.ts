@@ -1,0 +1,58 @@
+import type { Plan, PlanStep } from "../../src/domain/plan.js";
+import type { Run } from "../../src/domain/run.js";
+import { createRun } from "../../src/domain/run-create.js";
+
+/** The example shop's release: expand 0002, deploy, wait, approval, contract 0003. */
+export function shopPlan(): Plan {
+  const steps: PlanStep[] = [
+    {
+      index: 0,
+      kind: "migrate",
+      phase: "expand",
+      title: "Apply 1 expand migration",
+      targets: [{ app: "catalog", migration: "0002_product_is_active" }],
+      migrations: [{ app: "catalog", name: "0002_product_is_active" }],
+      destructive: false,
+    },
+    { index: 1, kind: "deploy", phase: "deploy", title: "Deploy the new code" },
+    {
+      index: 2,
+      kind: "wait-rollout",
+      phase: "wait-rollout",
+      title: "Wait until every instance runs the new code",
+    },
+    {
+      index: 3,
+      kind: "approval",
+      phase: "approval",
+      gate: "contract",
+      title: "Approve the contract phase",
+      summary: ["drops column is_enabled"],
+    },
+    {
+      index: 4,
+      kind: "migrate",
+      phase: "contract",
+      title: "Apply 1 contract migration",
+      targets: [{ app: "catalog", migration: "0003_remove_product_is_enabled" }],
+      migrations: [{ app: "catalog", name: "0003_remove_product_is_enabled" }],
+      destructive: true,
+    },
+  ];
+  return { steps, migrations: [], operations: [], destructive: true };
+}
+
+export function shopRun(overrides: Partial<Run> = {}): Run {
+  return {
+    ...createRun({
+      id: "shop-1",
+      service: "shop",
+      version: "v42",
+      requester: "U_ALICE",
+      plan: shopPlan(),
+      fourEyes: true,
+      now: "2026-01-01T00:00:00.000Z",
+    }),
+    ...overrides,
+  };
+}
