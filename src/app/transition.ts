@@ -1,0 +1,104 @@
+import type { Actor, Run, RunEvent } from "../domain/run.js";
+import { applyRunEvent } from "../domain/run-reducer.js";
+import type { Logger } from "../logger.js";
+import type { Notifier } from "../ports/notifier.js";
+import type { RunStore } from "../ports/run-store.js";
+
+export interface TransitionDeps {
+  store: RunStore;
+  notifier: Notifier;
+  logger: Logger;
+  now: () => Date;
+}
+
+export type TransitionOutcome =
+  | { ok: true; before: Run; run: Run }
+  | { ok: false; code: "not-found"; message: string }
+  | { ok: false; code: "refused"; message: string; run: Run }
+  | { ok: false; code: "active-run"; message: string; run: Run; activeRunId: string };
+
+/** Enough for any realistic burst of concurrent clicks; each lost race reloads and decides again. */
+const MAX_ATTEMPTS = 50;
+
+/** Tells the notifier; a notifier failure is logged and never undoes the change. */
+export async function announce(
+  deps: TransitionDeps,
+  change: Parameters<Notifier["notify"]>[0],
+): Promise<void> {
+  try {
+    await deps.notifier.notify(change);
+  } catch (error) {
+    deps.logger.error({ err: error, runId: change.after.id }, "notifier failed; the run itself changed");
+  }
+}
+
+/**
+ * Applies one event to the stored run: reduce, then compare-and-set. When another writer got there first, it
+ * reloads and decides again, so of two racing approvals one applies and the other is refused by the reducer.
+ * Refusals are written to the audit trail.
+ */
+export async function transition(
+  deps: TransitionDeps,
+  runId: string,
+  event: RunEvent,
+  actor: Actor,
+): Promise<TransitionOutcome> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const before = await deps.store.get(runId);
+    if (!before)
+      return { ok: false, code: "not-found", message: `no run ${runId}: check the id with "list"` };
+    const at = deps.now().toISOString();
+    const result = applyRunEvent(before, event, at);
+    if (!result.ok) {
+      await deps.store.appendAudit(runId, {
+        at,
+        actor,
+        action: event.type,
+        from: before.status,
+        to: null,
+        outcome: "refused",
+        detail: result.reason,
+      });
+      return { ok: false, code: "refused", message: result.reason, run: before };
+    }
+    const saved = await deps.store.save(result.run, before.revision, {
+      at,
+      actor,
+      action: event.type,
+      from: before.status,
+      to: result.run.status,
+      outcome: "applied",
+      detail: describe(event),
+    });
+    if (saved.ok) {
+      deps.logger.info(
+        { runId, event: event.type, from: before.status, to: result.run.status, actor: actor.id },
+        "run changed",
+      );
+      await announce(deps, { before, after: result.run, event, actor });
+      return { ok: true, before, run: result.run };
+    }
+    if (saved.conflict === "locked") {
+      const message = `${before.service} already has an active run, ${saved.activeRunId}: finish or cancel it first`;
+      await deps.store.appendAudit(runId, {
+        at,
+        actor,
+        action: event.type,
+        from: before.status,
+        to: null,
+        outcome: "refused",
+        detail: message,
+      });
+      return { ok: false, code: "active-run", message, run: before, activeRunId: saved.activeRunId };
+    }
+  }
+  throw new Error(`run ${runId}: too many concurrent changes, try again`);
+}
+
+function describe(event: RunEvent): string | null {
+  if ("step" in event)
+    return `step ${event.step}${"message" in event && event.message ? `: ${event.message}` : ""}`;
+  if ("gate" in event) return `gate ${event.gate}`;
+  if (event.type === "cancelled" && event.reason) return event.reason;
+  return null;
+}

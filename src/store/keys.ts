@@ -1,0 +1,13 @@
+/** Every Redis key of the run store, under one configurable prefix (e.g. "phasegate:"). */
+export function storeKeys(prefix: string) {
+  return {
+    run: (runId: string) => `${prefix}run:${runId}`,
+    audit: (runId: string) => `${prefix}audit:${runId}`,
+    lock: (service: string) => `${prefix}lock:${service}`,
+    sequence: (service: string) => `${prefix}seq:${service}`,
+    serviceRuns: (service: string) => `${prefix}runs:${service}`,
+    allRuns: () => `${prefix}runs`,
+  };
+}
+
+export type StoreKeys = ReturnType<typeof storeKeys>;

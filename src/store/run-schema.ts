@@ -1,0 +1,97 @@
+import { z } from "zod";
+import type { Plan } from "../domain/plan.js";
+import type { Run } from "../domain/run.js";
+
+const iso = z.string().min(1);
+
+const commandOutcomeSchema = z.object({
+  argv: z.array(z.string()),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  timedOut: z.boolean(),
+  stdoutTail: z.string(),
+  stderrTail: z.string(),
+  durationMs: z.number(),
+});
+
+const stepStateSchema = z.object({
+  index: z.number().int().min(0),
+  status: z.enum(["pending", "running", "waiting", "succeeded", "failed", "skipped", "cancelled"]),
+  attempts: z.number().int().min(0),
+  startedAt: iso.nullable(),
+  finishedAt: iso.nullable(),
+  message: z.string().nullable(),
+  commands: z.array(commandOutcomeSchema),
+  polls: z.number().int().min(0),
+});
+
+/** The plan was built by our planner; only its shape is checked here. */
+const planSchema = z.custom<Plan>(
+  (value) =>
+    typeof value === "object" &&
+    value !== null &&
+    Array.isArray((value as Plan).steps) &&
+    (value as Plan).steps.every((s) => typeof s?.kind === "string" && typeof s.index === "number"),
+  "plan must have steps",
+);
+
+/** A run as stored in Redis; a stored run that does not match is reported, never used half-read. */
+export const runSchema = z.object({
+  id: z.string().min(1),
+  service: z.string().min(1),
+  version: z.string().min(1),
+  requester: z.string().min(1),
+  createdAt: iso,
+  updatedAt: iso,
+  plan: planSchema,
+  steps: z.array(stepStateSchema),
+  currentStep: z.number().int().min(0),
+  gates: z.array(
+    z.object({
+      gate: z.string(),
+      stepIndex: z.number().int(),
+      decision: z.enum(["approved", "rejected"]),
+      by: z.string(),
+      at: iso,
+      reason: z.string().nullable(),
+    }),
+  ),
+  status: z.enum([
+    "running",
+    "waiting-rollout",
+    "awaiting-approval",
+    "cancelling",
+    "succeeded",
+    "failed",
+    "cancelled",
+    "rejected",
+  ]),
+  fourEyes: z.boolean(),
+  outcome: z.string().nullable(),
+  retries: z.number().int().min(0),
+  notification: z.object({ channel: z.string(), ts: z.string() }).nullable(),
+  revision: z.number().int().min(1),
+}) satisfies z.ZodType<Run>;
+
+export class CorruptRunError extends Error {
+  constructor(runId: string, detail: string) {
+    super(`stored run ${runId} is not readable (${detail}); inspect the key in Redis or start a new run`);
+    this.name = "CorruptRunError";
+  }
+}
+
+export function decodeRun(runId: string, json: string): Run {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new CorruptRunError(runId, (error as Error).message);
+  }
+  const parsed = runSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new CorruptRunError(
+      runId,
+      parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    );
+  return parsed.data;
+}

@@ -1,0 +1,165 @@
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { transition } from "../../src/app/transition.js";
+import { type Run, SYSTEM_ACTOR } from "../../src/domain/run.js";
+import { applyRunEvent } from "../../src/domain/run-reducer.js";
+import { logger } from "../../src/logger.js";
+import type { AuditInput } from "../../src/ports/run-store.js";
+import { RedisRunStore } from "../../src/store/redis-run-store.js";
+import { shopRun } from "../engine/plans.js";
+import { RecordingNotifier } from "../engine/recording-notifier.js";
+import { connectRedis, deleteKeys, uniquePrefix } from "../support/redis.js";
+
+const prefix = uniquePrefix("store");
+let redis: Redis;
+let store: RedisRunStore;
+const notifier = new RecordingNotifier();
+const deps = () => ({ store, notifier, logger, now: () => new Date("2026-01-01T02:00:00Z") });
+
+const created: AuditInput = {
+  at: "2026-01-01T00:00:00.000Z",
+  actor: { kind: "user", id: "U_ALICE" },
+  action: "created",
+  from: null,
+  to: "running",
+  outcome: "applied",
+  detail: null,
+};
+
+async function newRun(service: string, overrides: Partial<Run> = {}): Promise<Run> {
+  const id = await store.nextRunId(service);
+  const run = shopRun({ id, service, ...overrides });
+  expect(await store.create(run, created)).toEqual({ ok: true });
+  return run;
+}
+
+/** Drives a stored run to the approval gate through the real transition path. */
+async function toGate(run: Run): Promise<void> {
+  for (const step of [0, 1, 2]) {
+    expect((await transition(deps(), run.id, { type: "step-started", step }, SYSTEM_ACTOR)).ok).toBe(true);
+    expect((await transition(deps(), run.id, { type: "step-succeeded", step }, SYSTEM_ACTOR)).ok).toBe(true);
+  }
+}
+
+beforeAll(() => {
+  redis = connectRedis();
+  store = new RedisRunStore(redis, prefix);
+});
+
+afterAll(async () => {
+  await deleteKeys(redis, prefix);
+  redis.disconnect();
+});
+
+describe("RedisRunStore", () => {
+  it("numbers runs per service: shop-1, shop-2, billing-1", async () => {
+    expect(await store.nextRunId("numbers")).toBe("numbers-1");
+    expect(await store.nextRunId("numbers")).toBe("numbers-2");
+    expect(await store.nextRunId("other")).toBe("other-1");
+  });
+
+  it("stores a run and reads it back as it was", async () => {
+    const run = await newRun("readback");
+    expect(await store.get(run.id)).toEqual(run);
+    expect(await store.get("readback-999")).toBeNull();
+  });
+
+  it("refuses a second active run of a service, naming the active one", async () => {
+    const first = await newRun("locked");
+    const second = shopRun({ id: await store.nextRunId("locked"), service: "locked" });
+    expect(await store.create(second, created)).toEqual({ ok: false, activeRunId: first.id });
+    expect(await store.activeRunId("locked")).toBe(first.id);
+    expect(await store.get(second.id)).toBeNull();
+  });
+
+  it("refuses a save made from an old revision", async () => {
+    const run = await newRun("cas");
+    const next = applyRunEvent(run, { type: "step-started", step: 0 }, "2026-01-01T00:01:00.000Z");
+    if (!next.ok) throw new Error(next.reason);
+    expect(await store.save(next.run, 1, created)).toEqual({ ok: true });
+    expect(await store.save(next.run, 1, created)).toEqual({ ok: false, conflict: "revision" });
+    expect((await store.get(run.id))?.revision).toBe(2);
+  });
+
+  it("releases the lock with the transition into a terminal state, and a retry takes it back", async () => {
+    const run = await newRun("release");
+    await transition(deps(), run.id, { type: "step-started", step: 0 }, SYSTEM_ACTOR);
+    await transition(deps(), run.id, { type: "step-failed", step: 0, message: "exit 1" }, SYSTEM_ACTOR);
+    expect(await store.activeRunId("release")).toBeNull();
+
+    const other = await newRun("release");
+    const refused = await transition(deps(), run.id, { type: "retried", by: "U_ALICE" }, SYSTEM_ACTOR);
+    expect(refused).toMatchObject({ ok: false, code: "active-run", activeRunId: other.id });
+    expect((await store.get(run.id))?.status).toBe("failed");
+
+    await transition(deps(), other.id, { type: "cancelled", by: "U_BOB" }, SYSTEM_ACTOR);
+    const retried = await transition(deps(), run.id, { type: "retried", by: "U_ALICE" }, SYSTEM_ACTOR);
+    expect(retried.ok).toBe(true);
+    expect(await store.activeRunId("release")).toBe(run.id);
+  });
+
+  it("lets exactly one of 100 concurrent approvals through", async () => {
+    const run = await newRun("race");
+    await toGate(run);
+    const approvers = Array.from({ length: 100 }, (_, i) => `U_APPROVER_${i}`);
+    const results = await Promise.all(
+      approvers.map((by) =>
+        transition(
+          deps(),
+          run.id,
+          { type: "approval-granted", gate: "contract", by },
+          { kind: "user", id: by },
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const stored = await store.get(run.id);
+    expect(stored?.gates).toHaveLength(1);
+    expect(stored?.status).toBe("running");
+    const audit = await store.audit(run.id);
+    expect(audit.filter((a) => a.action === "approval-granted" && a.outcome === "applied")).toHaveLength(1);
+    expect(audit.filter((a) => a.action === "approval-granted" && a.outcome === "refused")).toHaveLength(99);
+    expect(notifier.eventsOf(run.id).filter((e) => e === "approval-granted")).toHaveLength(1);
+  });
+
+  it("keeps an audit trail of every transition with who and from → to", async () => {
+    const run = await newRun("audit");
+    await toGate(run);
+    await transition(
+      deps(),
+      run.id,
+      { type: "approval-granted", gate: "contract", by: "U_ALICE" },
+      { kind: "user", id: "U_ALICE" },
+    );
+    const audit = await store.audit(run.id);
+    expect(audit.map((a) => [a.action, a.from, a.to, a.outcome])).toEqual([
+      ["created", null, "running", "applied"],
+      ["step-started", "running", "running", "applied"],
+      ["step-succeeded", "running", "running", "applied"],
+      ["step-started", "running", "running", "applied"],
+      ["step-succeeded", "running", "running", "applied"],
+      ["step-started", "running", "waiting-rollout", "applied"],
+      ["step-succeeded", "waiting-rollout", "awaiting-approval", "applied"],
+      ["approval-granted", "awaiting-approval", null, "refused"],
+    ]);
+    expect(audit.at(-1)?.actor).toEqual({ kind: "user", id: "U_ALICE" });
+    expect(audit.at(-1)?.detail).toMatch(/four-eyes/);
+  });
+
+  it("lists runs newest first, per service and across services", async () => {
+    const a = await newRun("list-a", { createdAt: "2026-01-01T00:00:01.000Z" });
+    await transition(deps(), a.id, { type: "cancelled", by: "U_BOB" }, SYSTEM_ACTOR);
+    const b = await newRun("list-a", { createdAt: "2026-01-01T00:00:02.000Z" });
+    const c = await newRun("list-b", { createdAt: "2026-01-01T00:00:03.000Z" });
+    expect((await store.list({ service: "list-a" })).map((r) => r.id)).toEqual([b.id, a.id]);
+    const all = (await store.list({ limit: 100 })).map((r) => r.id);
+    expect(all.indexOf(c.id)).toBeLessThan(all.indexOf(b.id));
+    expect(all.indexOf(b.id)).toBeLessThan(all.indexOf(a.id));
+    expect(await store.list({ service: "list-a", limit: 1 })).toHaveLength(1);
+  });
+
+  it("reports a stored run that is not readable instead of using it", async () => {
+    await redis.hset(`${prefix}run:broken-1`, "json", '{"id":"broken-1"}', "revision", "1");
+    await expect(store.get("broken-1")).rejects.toThrow(/stored run broken-1 is not readable/);
+  });
+});
