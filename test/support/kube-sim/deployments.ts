@@ -1,0 +1,267 @@
+import { createHash } from "node:crypto";
+import { type Cluster, type Container, key, type ObjectMeta, type Pod, randomSuffix } from "./cluster.js";
+import { invalid, notFound } from "./status.js";
+import { strategicMerge } from "./strategic-merge.js";
+
+interface Condition {
+  type: string;
+  status: "True" | "False";
+  reason: string;
+  message: string;
+  lastUpdateTime: string;
+  lastTransitionTime: string;
+}
+
+export interface Deployment {
+  apiVersion: "apps/v1";
+  kind: "Deployment";
+  metadata: ObjectMeta & { generation: number };
+  spec: {
+    replicas: number;
+    selector: { matchLabels: Record<string, string> };
+    template: { metadata: { labels: Record<string, string> }; spec: { containers: Container[] } };
+    strategy: { type: "RollingUpdate"; rollingUpdate: { maxSurge: number; maxUnavailable: number } };
+    progressDeadlineSeconds: number;
+  };
+  status: {
+    observedGeneration: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    unavailableReplicas?: number;
+    conditions: Condition[];
+  };
+}
+
+export interface NewDeployment {
+  namespace: string;
+  name: string;
+  image: string;
+  replicas?: number;
+  /** Container name; "app" by default. */
+  container?: string;
+  /** More containers next to the main one (sidecars). */
+  sidecars?: Container[];
+}
+
+const templateHash = (template: Deployment["spec"]["template"]) =>
+  createHash("sha256").update(JSON.stringify(template)).digest("hex").slice(0, 10);
+
+/**
+ * Deployments and a rollout controller the test steps by hand: one call of `step` is one action of the real
+ * controller (observe the new generation, surge one new pod, make a pod ready, start terminating an old pod, end
+ * a terminating pod's grace period), with maxSurge 1 and maxUnavailable 0.
+ */
+export class Deployments {
+  private readonly items = new Map<string, Deployment>();
+
+  constructor(private readonly cluster: Cluster) {}
+
+  add(spec: NewDeployment): Deployment {
+    const labels = { app: spec.name };
+    const containers = [{ name: spec.container ?? "app", image: spec.image }, ...(spec.sidecars ?? [])];
+    const deployment: Deployment = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { ...this.cluster.meta(spec.namespace, spec.name, labels), generation: 1 },
+      spec: {
+        replicas: spec.replicas ?? 2,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers } },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        progressDeadlineSeconds: 600,
+      },
+      status: { observedGeneration: 0, conditions: [] },
+    };
+    this.items.set(key(spec.namespace, spec.name), deployment);
+    while (this.step(spec.namespace, spec.name));
+    return deployment;
+  }
+
+  get(namespace: string, name: string): Deployment {
+    const deployment = this.items.get(key(namespace, name));
+    if (!deployment) throw notFound("deployments", "apps", name);
+    return deployment;
+  }
+
+  list(namespace: string): Deployment[] {
+    return [...this.items.values()].filter((d) => d.metadata.namespace === namespace);
+  }
+
+  /** Applies a patch to the Deployment; a change of the spec bumps the generation, as the API server does. */
+  patch(
+    namespace: string,
+    name: string,
+    patch: unknown,
+    merge: (target: unknown, patch: unknown) => unknown,
+  ) {
+    const deployment = this.get(namespace, name);
+    const patched = merge(deployment, patch) as Deployment;
+    const containers = patched.spec?.template?.spec?.containers;
+    if (!Array.isArray(containers) || containers.some((c) => !c.name || !c.image)) {
+      throw invalid(
+        `Deployment.apps "${name}" is invalid: spec.template.spec.containers: Required value: every container needs a name and an image`,
+      );
+    }
+    patched.metadata = { ...deployment.metadata, resourceVersion: this.cluster.nextResourceVersion() };
+    if (JSON.stringify(patched.spec) !== JSON.stringify(deployment.spec)) patched.metadata.generation += 1;
+    patched.status = deployment.status;
+    this.items.set(key(namespace, name), patched);
+    return patched;
+  }
+
+  /** Sets the container image the way `kubectl set image` does (a strategic-merge patch). */
+  setImage(namespace: string, name: string, container: string, image: string): void {
+    this.patch(
+      namespace,
+      name,
+      { spec: { template: { spec: { containers: [{ name: container, image }] } } } },
+      (t, p) => strategicMerge(t, p),
+    );
+  }
+
+  /** One controller action; false when there is nothing left to do. */
+  step(namespace: string, name: string): boolean {
+    const deployment = this.get(namespace, name);
+    const acted = this.act(deployment);
+    this.refreshStatus(deployment);
+    return acted;
+  }
+
+  /** Steps until the rollout is finished (every old pod gone). */
+  rollOut(namespace: string, name: string): void {
+    while (this.step(namespace, name));
+  }
+
+  exceedProgressDeadline(namespace: string, name: string): void {
+    const deployment = this.get(namespace, name);
+    this.setProgressing(
+      deployment,
+      "False",
+      "ProgressDeadlineExceeded",
+      `ReplicaSet "${name}-${templateHash(deployment.spec.template)}" has timed out progressing.`,
+    );
+  }
+
+  /** The pods of the Deployment, old and new, terminating ones included. */
+  pods(namespace: string, name: string): Pod[] {
+    const selector = this.get(namespace, name).spec.selector.matchLabels;
+    return this.cluster
+      .podsIn(namespace)
+      .filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels[k] === v));
+  }
+
+  private act(deployment: Deployment): boolean {
+    const { namespace, name } = deployment.metadata;
+    if (deployment.metadata.generation > deployment.status.observedGeneration) {
+      deployment.status.observedGeneration = deployment.metadata.generation;
+      this.setProgressing(deployment, "True", "ReplicaSetUpdated", `ReplicaSet is progressing.`);
+      return true;
+    }
+    const hash = templateHash(deployment.spec.template);
+    const pods = this.pods(namespace, name);
+    const active = pods.filter((p) => !p.metadata.deletionTimestamp);
+    const fresh = active.filter((p) => p.metadata.labels["pod-template-hash"] === hash);
+    const old = active.filter((p) => p.metadata.labels["pod-template-hash"] !== hash);
+
+    const starting = fresh.find((p) => p.status.phase !== "Running");
+    if (starting) return this.makeReady(starting);
+    const terminating = pods.find((p) => p.metadata.deletionTimestamp);
+    if (terminating) return this.cluster.pods.delete(key(namespace, terminating.metadata.name));
+    const { replicas, strategy } = deployment.spec;
+    if (fresh.length < replicas && active.length < replicas + strategy.rollingUpdate.maxSurge) {
+      return this.createPod(deployment, hash);
+    }
+    const victim = old[0] ?? (fresh.length > replicas ? fresh[0] : undefined);
+    if (victim) {
+      victim.metadata.deletionTimestamp = new Date().toISOString();
+      this.cluster.savePod(victim);
+      return true;
+    }
+    const current = deployment.status.conditions.find((c) => c.type === "Progressing");
+    if (current?.reason !== "NewReplicaSetAvailable") {
+      this.setProgressing(
+        deployment,
+        "True",
+        "NewReplicaSetAvailable",
+        `ReplicaSet has successfully progressed.`,
+      );
+    }
+    return false;
+  }
+
+  private createPod(deployment: Deployment, hash: string): true {
+    const { namespace, name } = deployment.metadata;
+    const labels = { ...deployment.spec.template.metadata.labels, "pod-template-hash": hash };
+    const pod: Pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: this.cluster.meta(namespace, `${name}-${hash}-${randomSuffix()}`, labels),
+      spec: structuredClone(deployment.spec.template.spec),
+      status: { phase: "Pending", conditions: [{ type: "Ready", status: "False" }] },
+    };
+    this.cluster.savePod(pod);
+    return true;
+  }
+
+  private makeReady(pod: Pod): true {
+    pod.status = {
+      phase: "Running",
+      conditions: [{ type: "Ready", status: "True" }],
+      containerStatuses: pod.spec.containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        ready: true,
+        state: { running: { startedAt: new Date().toISOString() } },
+      })),
+    };
+    this.cluster.savePod(pod);
+    return true;
+  }
+
+  private refreshStatus(deployment: Deployment): void {
+    const { namespace, name } = deployment.metadata;
+    const hash = templateHash(deployment.spec.template);
+    const active = this.pods(namespace, name).filter((p) => !p.metadata.deletionTimestamp);
+    const ready = active.filter((p) => p.status.phase === "Running").length;
+    const counts = {
+      replicas: active.length,
+      updatedReplicas: active.filter((p) => p.metadata.labels["pod-template-hash"] === hash).length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      unavailableReplicas: Math.max(0, deployment.spec.replicas - ready),
+    };
+    // The API omits zero counters.
+    for (const [field, value] of Object.entries(counts)) {
+      (deployment.status as Record<string, unknown>)[field] = value === 0 ? undefined : value;
+    }
+    const available =
+      ready >= deployment.spec.replicas - deployment.spec.strategy.rollingUpdate.maxUnavailable;
+    this.setCondition(deployment, {
+      type: "Available",
+      status: available ? "True" : "False",
+      reason: available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+      message: available
+        ? "Deployment has minimum availability."
+        : "Deployment does not have minimum availability.",
+    });
+  }
+
+  private setProgressing(deployment: Deployment, status: "True" | "False", reason: string, message: string) {
+    this.setCondition(deployment, { type: "Progressing", status, reason, message });
+  }
+
+  private setCondition(
+    deployment: Deployment,
+    condition: Omit<Condition, "lastUpdateTime" | "lastTransitionTime">,
+  ) {
+    const now = new Date().toISOString();
+    const others = deployment.status.conditions.filter((c) => c.type !== condition.type);
+    deployment.status.conditions = [
+      ...others,
+      { ...condition, lastUpdateTime: now, lastTransitionTime: now },
+    ];
+    deployment.metadata.resourceVersion = this.cluster.nextResourceVersion();
+  }
+}

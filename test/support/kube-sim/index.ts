@@ -1,0 +1,74 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Cluster, key, type Pod } from "./cluster.js";
+import { Deployments } from "./deployments.js";
+import { Faults } from "./faults.js";
+import { Jobs } from "./jobs.js";
+import { routes } from "./routes.js";
+import { type LoggedRequest, listen } from "./server.js";
+
+export type { RbacRule, RequestMatch } from "./faults.js";
+export type { LoggedRequest } from "./server.js";
+
+/**
+ * A Kubernetes API simulator on loopback for tests: Deployments with a rollout controller the test steps, Jobs that
+ * run a local command as their pod, fault injection and a log of every request. Production adapters talk to it
+ * unchanged, through `api: { url, tokenFile }`.
+ */
+export interface KubeSim {
+  url: string;
+  /** A file holding the bearer token the simulator accepts (for `api.tokenFile`). */
+  tokenFile: string;
+  deployments: Deployments;
+  jobs: Jobs;
+  faults: Faults;
+  /** Every request received, in order. */
+  requests: LoggedRequest[];
+  /** The pods of a namespace (or of one Deployment). */
+  pods(namespace: string, deployment?: string): Pod[];
+  setConfigMap(namespace: string, name: string, data: Record<string, string>): void;
+  setSecret(namespace: string, name: string, data: Record<string, string>): void;
+  /** The api section of a services file pointing at the simulator. */
+  api(): { url: string; tokenFile: string; retryDelayMs: number; requestTimeoutSeconds: number };
+  close(): Promise<void>;
+}
+
+export async function startKubeSim(options: { user?: string } = {}): Promise<KubeSim> {
+  const cluster = new Cluster();
+  const deployments = new Deployments(cluster);
+  const jobs = new Jobs(cluster);
+  const faults = new Faults();
+  const requests: LoggedRequest[] = [];
+  const token = randomBytes(16).toString("hex");
+  const dir = await mkdtemp(path.join(tmpdir(), "kube-sim-"));
+  const tokenFile = path.join(dir, "token");
+  await writeFile(tokenFile, `${token}\n`);
+  const { server, url } = await listen({
+    routes: routes(cluster, deployments, jobs),
+    faults,
+    token,
+    user: options.user ?? "system:serviceaccount:shop:phasegate",
+    log: requests,
+  });
+  return {
+    url,
+    tokenFile,
+    deployments,
+    jobs,
+    faults,
+    requests,
+    pods: (namespace, deployment) =>
+      deployment ? deployments.pods(namespace, deployment) : cluster.podsIn(namespace),
+    setConfigMap: (namespace, name, data) => cluster.configMaps.set(key(namespace, name), data),
+    setSecret: (namespace, name, data) => cluster.secrets.set(key(namespace, name), data),
+    api: () => ({ url, tokenFile, retryDelayMs: 10, requestTimeoutSeconds: 5 }),
+    async close() {
+      jobs.stopAll();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
