@@ -1,0 +1,39 @@
+import type {
+  KubernetesDeployerConfig,
+  KubernetesExecutorConfig,
+  KubernetesRolloutConfig,
+} from "../config/kubernetes-schema.js";
+import type { Logger } from "../logger.js";
+import { createKubernetesClient } from "./create-client.js";
+import { KubernetesDeployer } from "./deployer.js";
+import { KubernetesJobExecutor } from "./job-executor.js";
+import { KubernetesRolloutWatcher } from "./rollout-watcher.js";
+
+export interface KubernetesAdapterContext {
+  /** The service the adapter works for (fills `{service}` in image templates). */
+  service: string;
+  /** Directory of the services file: relative api.tokenFile, api.caFile and api.kubeconfig are resolved from it. */
+  baseDir: string;
+  /** Environment for in-cluster detection (KUBERNETES_SERVICE_HOST/PORT); process.env by default. */
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+}
+
+const client = (config: { api?: KubernetesExecutorConfig["api"] }, context: KubernetesAdapterContext) =>
+  createKubernetesClient(
+    config.api,
+    { baseDir: context.baseDir, env: context.env ?? process.env },
+    context.log,
+  );
+
+export function kubernetesExecutor(config: KubernetesExecutorConfig, context: KubernetesAdapterContext) {
+  return new KubernetesJobExecutor(config, client(config, context), context.service, context.log);
+}
+
+export function kubernetesDeployer(config: KubernetesDeployerConfig, context: KubernetesAdapterContext) {
+  return new KubernetesDeployer(config, client(config, context), context.log);
+}
+
+export function kubernetesRolloutWatcher(config: KubernetesRolloutConfig, context: KubernetesAdapterContext) {
+  return new KubernetesRolloutWatcher(config, client(config, context));
+}

@@ -1,0 +1,122 @@
+import type { KubernetesExecutorConfig } from "../config/kubernetes-schema.js";
+import { type Logger, logger as rootLogger } from "../logger.js";
+import type { CommandRequest, Execution, Executor } from "../ports/executor.js";
+import type { KubernetesClient } from "./client.js";
+import { isConflict, isNotFound, KubernetesError } from "./errors.js";
+import { containerName, jobManifest, keyAnnotation } from "./job-manifest.js";
+import { jobName } from "./job-name.js";
+import { commandResult, jobOutcome, latestPod, waitingReason } from "./job-result.js";
+import { jobPath, jobsPath, podLogPath, podsPath } from "./paths.js";
+import { releaseImage } from "./release-image.js";
+import { type Job, jobSchema, type Pod, podListSchema } from "./resources.js";
+
+/**
+ * Runs a command as a Kubernetes Job in the release image. The first call creates the Job (named after
+ * `request.key`) and answers `running`; later calls with the same key find it and answer `running` until it is
+ * Complete or Failed, then return the tail of its pod's log as stdout with the container's exit code.
+ * The Job is not deleted: its TTL (job.ttlSecondsAfterFinished) removes it, so a step retried after a crash reads
+ * the result again instead of running the command a second time. `request.cwd` is a local path and is ignored;
+ * the command runs in job.workingDir of the image.
+ */
+export class KubernetesJobExecutor implements Executor {
+  constructor(
+    private readonly config: KubernetesExecutorConfig,
+    private readonly client: KubernetesClient,
+    private readonly service: string,
+    private readonly log: Logger = rootLogger,
+  ) {}
+
+  async execute(request: CommandRequest, signal?: AbortSignal): Promise<Execution> {
+    const name = jobName(request.key);
+    const job = (await this.find(name, signal)) ?? (await this.create(request, name, signal));
+    const owner = job.metadata.annotations[keyAnnotation];
+    if (owner !== request.key) {
+      throw new KubernetesError(
+        "conflict",
+        `Job ${name} in namespace ${this.config.namespace} belongs to execution "${owner ?? "unknown"}", not "${request.key}": delete it or use another key`,
+      );
+    }
+    const outcome = jobOutcome(job);
+    const pod = latestPod(await this.pods(name, signal));
+    if (!outcome.finished) return { state: "running", message: this.progress(name, pod) };
+    const log = pod ? await this.tail(pod, signal) : "(the Job's pod is gone: no log)\n";
+    this.log.info(
+      { job: name, namespace: this.config.namespace, succeeded: outcome.succeeded },
+      "job finished",
+    );
+    return { state: "finished", result: commandResult(job, outcome, pod, containerName, log) };
+  }
+
+  private async find(name: string, signal?: AbortSignal): Promise<Job | undefined> {
+    try {
+      return await this.client.json(
+        { method: "GET", path: jobPath(this.config.namespace, name) },
+        jobSchema,
+        signal,
+      );
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private async create(request: CommandRequest, name: string, signal?: AbortSignal): Promise<Job> {
+    const image = releaseImage(this.config.image, { service: this.service, version: request.version });
+    const body = jobManifest(this.config, request, name, image);
+    try {
+      const job = await this.client.json(
+        { method: "POST", path: jobsPath(this.config.namespace), body },
+        jobSchema,
+        signal,
+      );
+      this.log.info({ job: name, namespace: this.config.namespace, key: request.key }, "job created");
+      return job;
+    } catch (error) {
+      // Created by a concurrent or earlier attempt whose answer was lost: use that one.
+      if (isConflict(error)) {
+        return this.client.json(
+          { method: "GET", path: jobPath(this.config.namespace, name) },
+          jobSchema,
+          signal,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async pods(name: string, signal?: AbortSignal): Promise<Pod[]> {
+    const query = { labelSelector: `job-name=${name}` };
+    const list = await this.client.json(
+      { method: "GET", path: podsPath(this.config.namespace), query },
+      podListSchema,
+      signal,
+    );
+    return list.items;
+  }
+
+  private async tail(pod: Pod, signal?: AbortSignal): Promise<string> {
+    try {
+      return await this.client.text(
+        {
+          method: "GET",
+          path: podLogPath(this.config.namespace, pod.metadata.name),
+          query: { container: containerName, tailLines: String(this.config.job.logTailLines) },
+        },
+        signal,
+      );
+    } catch (error) {
+      if (error instanceof KubernetesError && (error.kind === "not-found" || error.kind === "invalid")) {
+        return `(no log from pod ${pod.metadata.name}: ${error.message})\n`;
+      }
+      throw error;
+    }
+  }
+
+  private progress(name: string, pod: Pod | undefined): string {
+    const where = `Job ${name} in namespace ${this.config.namespace}`;
+    if (!pod) return `${where}: waiting for its pod to be created`;
+    const waiting = waitingReason(pod);
+    if (waiting) return `${where}: pod ${pod.metadata.name} is waiting (${waiting})`;
+    return `${where}: pod ${pod.metadata.name} is ${pod.status.phase ?? "starting"}`;
+  }
+}
