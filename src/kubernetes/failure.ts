@@ -6,7 +6,8 @@ import { statusSchema } from "./resources.js";
 /** The final (non-retried) error for a 4xx answer, with what to do about it. */
 export function describeFailure(request: KubernetesRequest, status: number, body: string): KubernetesError {
   const attributes = requestAttributes(request.method, request.path);
-  const what = `${attributes.verb} ${attributes.resource}${attributes.name ? ` "${attributes.name}"` : ""}`;
+  const object = `${attributes.resource}${attributes.name ? ` "${attributes.name}"` : ""}`;
+  const what = `${attributes.verb} ${object}`;
   const where = attributes.namespace ? ` in namespace "${attributes.namespace}"` : "";
   const detail = statusMessage(body);
   const fail = (kind: KubernetesErrorKind, message: string) => new KubernetesError(kind, message, status);
@@ -25,7 +26,7 @@ export function describeFailure(request: KubernetesRequest, status: number, body
           `(see manifests/kubernetes/rbac.yaml)${detail ? `; the API said: ${detail}` : ""}`,
       );
     case 404:
-      return fail("not-found", `${what}${where} not found${detail ? `: ${detail}` : ""}`);
+      return fail("not-found", `${object} not found${where}: check the name and namespace in the services file`);
     case 409:
       return fail("conflict", `cannot ${what}${where}: ${detail || "conflict (409)"}`);
     case 400:

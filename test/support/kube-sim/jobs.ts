@@ -42,6 +42,7 @@ export class Jobs {
   private readonly items = new Map<string, Job>();
   private readonly processes = new Map<string, ChildProcess>();
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
+  private readonly overdue = new Set<Job>();
   private readonly finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
 
   constructor(private readonly cluster: Cluster) {}
@@ -202,6 +203,7 @@ export class Jobs {
 
   private podEnded(job: Job, succeeded: boolean): void {
     if (job.status.conditions?.length) return;
+    if (this.overdue.has(job)) return this.failOverdue(job);
     if (succeeded) {
       job.status = {
         ...job.status,
@@ -228,15 +230,23 @@ export class Jobs {
     ]);
   }
 
+  /** The Job controller kills the running pod; the Job fails once the pod has ended. */
   private exceedDeadline(job: Job): void {
     if (job.status.conditions?.length) return;
+    this.overdue.add(job);
+    const running = this.podsOf(job)
+      .map((pod) => this.processes.get(key(job.metadata.namespace, pod.metadata.name)))
+      .filter((child) => child !== undefined);
+    if (running.length === 0) this.failOverdue(job);
+    for (const child of running) child.kill("SIGKILL");
+  }
+
+  private failOverdue(job: Job): void {
     job.status = { ...job.status, active: undefined, failed: (job.status.failed ?? 0) + 1 };
     this.finish(job, [
       condition("FailureTarget", "DeadlineExceeded", "Job was active longer than specified deadline"),
       condition("Failed", "DeadlineExceeded", "Job was active longer than specified deadline"),
     ]);
-    for (const pod of this.podsOf(job))
-      this.processes.get(key(job.metadata.namespace, pod.metadata.name))?.kill("SIGKILL");
   }
 
   private finish(job: Job, conditions: JobCondition[]): void {

@@ -1,0 +1,26 @@
+import type { Run } from "../domain/run.js";
+import type { StepQueue } from "../queue/step-queue.js";
+import type { AdapterFactory } from "./service-adapters.js";
+
+export interface FollowUpDeps {
+  queue: StepQueue;
+  adapters: AdapterFactory;
+  now: () => Date;
+}
+
+/**
+ * What has to be queued for the run to go on from where it stands: its pending step, or the expiry of the gate it
+ * waits at. Idempotent (job ids are deterministic), so it is safe to call again after a crash.
+ */
+export async function followUp(deps: FollowUpDeps, run: Run): Promise<void> {
+  const state = run.steps[run.currentStep];
+  if (run.status === "running" && state?.status === "pending") {
+    await deps.queue.enqueueStep(run);
+    return;
+  }
+  if (run.status === "awaiting-approval" && state?.startedAt) {
+    const { approvalTimeoutMs } = await deps.adapters(run.service);
+    const expiresAt = Date.parse(state.startedAt) + approvalTimeoutMs;
+    await deps.queue.scheduleApprovalTimeout(run, Math.max(0, expiresAt - deps.now().getTime()));
+  }
+}

@@ -1,0 +1,152 @@
+import type { PlanStep } from "../domain/plan.js";
+import { isTerminal, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run.js";
+import type { StepJob } from "../queue/jobs.js";
+import type { StepQueue } from "../queue/step-queue.js";
+import { watchForCancel } from "./cancel-watch.js";
+import { followUp } from "./follow-up.js";
+import type { AdapterFactory } from "./service-adapters.js";
+import { runDeployStep } from "./steps/deploy.js";
+import { runMigrateStep } from "./steps/migrate.js";
+import type { StepOutcome } from "./steps/outcome.js";
+import { pollRolloutStep } from "./steps/rollout.js";
+import { type TransitionDeps, transition } from "./transition.js";
+
+export interface WorkerDeps extends TransitionDeps {
+  queue: StepQueue;
+  adapters: AdapterFactory;
+  /** How soon to ask a remote executor again about a command that is still running. */
+  executorPollMs: number;
+  /** How often a running step re-reads its run to notice a cancel made elsewhere. */
+  cancelPollMs: number;
+}
+
+/** Puts the job back to sleep for `delayMs` without holding a worker slot; never returns. */
+export interface JobControl {
+  later(delayMs: number): Promise<never>;
+}
+
+/** The job's run if the job is still the run's next move, else null (stale or duplicate: dropped, logged). */
+async function currentRun(deps: WorkerDeps, job: StepJob): Promise<Run | null> {
+  const run = await deps.store.get(job.runId);
+  if (!run) {
+    deps.logger.warn({ job }, "job for a run that does not exist: dropped");
+    return null;
+  }
+  if (isTerminal(run.status) || job.retries !== run.retries || job.step !== run.currentStep) {
+    deps.logger.info({ job, status: run.status, currentStep: run.currentStep }, "stale job dropped");
+    // The worker that moved the run on may have died before queueing what comes next.
+    if (!isTerminal(run.status)) await followUp(deps, run);
+    return null;
+  }
+  return run;
+}
+
+function eventOf(step: number, outcome: Exclude<StepOutcome, { kind: "later" }>): RunEvent {
+  switch (outcome.kind) {
+    case "succeeded":
+      return { type: "step-succeeded", step, message: outcome.message, commands: outcome.commands };
+    case "failed":
+      return { type: "step-failed", step, message: outcome.message, commands: outcome.commands };
+    case "timed-out":
+      return { type: "timed-out", step, message: outcome.message };
+  }
+}
+
+async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<StepOutcome> {
+  const adapters = await deps.adapters(run.service);
+  const watch = watchForCancel(deps.store, run.id, deps.cancelPollMs, deps.logger);
+  try {
+    switch (step.kind) {
+      case "migrate":
+        return await runMigrateStep(
+          run,
+          step,
+          adapters.executor,
+          adapters.migrate,
+          deps.executorPollMs,
+          watch.signal,
+        );
+      case "deploy":
+        return await runDeployStep(run, adapters.deployer, watch.signal);
+      case "wait-rollout":
+        return await pollRolloutStep(run, adapters.rollout, adapters.polling, deps.now(), watch.signal);
+      case "approval":
+        throw new Error(`step ${step.index} is an approval gate; no worker runs it`);
+    }
+  } finally {
+    watch.stop();
+  }
+}
+
+/**
+ * Runs (or polls) the step a job names: loads the run, drops stale jobs, records the start, runs the step through
+ * its port, records the result with compare-and-set and queues what comes next.
+ */
+export async function processStepJob(deps: WorkerDeps, job: StepJob, control: JobControl): Promise<void> {
+  let run = await currentRun(deps, job);
+  if (!run) return;
+  const step = run.plan.steps[job.step];
+  const state = run.steps[job.step];
+  if (!step || !state) throw new Error(`run ${run.id} has no step ${job.step}`);
+  if (run.status === "cancelling") {
+    // The worker running the step stopped before it could record the end: the cancel completes here.
+    await transition(
+      deps,
+      run.id,
+      { type: "step-failed", step: job.step, message: "stopped by a cancel" },
+      SYSTEM_ACTOR,
+    );
+    return;
+  }
+  if (step.kind === "approval") {
+    await followUp(deps, run);
+    return;
+  }
+  if (state.status === "pending") {
+    const started = await transition(deps, run.id, { type: "step-started", step: job.step }, SYSTEM_ACTOR);
+    if (!started.ok) {
+      deps.logger.warn({ job, reason: started.message }, "step not started");
+      return;
+    }
+    run = started.run;
+  } else if (state.status !== "running" && state.status !== "waiting") {
+    deps.logger.info({ job, stepStatus: state.status }, "step already finished: duplicate job dropped");
+    return;
+  } else {
+    deps.logger.info({ job, stepStatus: state.status }, "resuming a step that was running");
+  }
+
+  const outcome = await runOnce(deps, run, step);
+  if (outcome.kind === "later") {
+    if (outcome.progress !== null && step.kind === "wait-rollout") {
+      const event: RunEvent = { type: "rollout-progress", step: job.step, message: outcome.progress };
+      const progressed = await transition(deps, run.id, event, SYSTEM_ACTOR);
+      if (!progressed.ok) return;
+    }
+    deps.logger.debug(
+      { job, delayMs: outcome.delayMs, progress: outcome.progress },
+      "step not done: polling later",
+    );
+    return control.later(outcome.delayMs);
+  }
+  const ended = await transition(deps, run.id, eventOf(job.step, outcome), SYSTEM_ACTOR);
+  if (ended.ok) await followUp(deps, ended.run);
+  else deps.logger.warn({ job, outcome: outcome.kind, reason: ended.message }, "step result not recorded");
+}
+
+/** An approval gate left open too long fails the run; a no-op when the run moved on meanwhile. */
+export async function processApprovalTimeout(deps: WorkerDeps, job: StepJob): Promise<void> {
+  const run = await deps.store.get(job.runId);
+  if (
+    !run ||
+    run.status !== "awaiting-approval" ||
+    run.currentStep !== job.step ||
+    run.retries !== job.retries
+  ) {
+    deps.logger.debug({ job }, "approval expiry for a run that moved on: nothing to do");
+    return;
+  }
+  const { approvalTimeoutMs } = await deps.adapters(run.service);
+  const message = `no approval within ${Math.round(approvalTimeoutMs / 1000)} s; the contract phase did not run`;
+  await transition(deps, run.id, { type: "timed-out", step: job.step, message }, SYSTEM_ACTOR);
+}

@@ -1,0 +1,31 @@
+import type { Deployer } from "../ports/deployer.js";
+import type { Executor } from "../ports/executor.js";
+import type { RolloutWatcher } from "../ports/rollout-watcher.js";
+
+/** How to run `manage.py migrate` for a service. */
+export interface MigrateSettings {
+  python: string[];
+  /** Absolute directory of manage.py. */
+  projectDir: string;
+  managePy: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+}
+
+export interface PollingSettings {
+  intervalMs: number;
+  maxIntervalMs: number;
+  deadlineMs: number;
+}
+
+/** Everything a worker needs to run one service's steps, built from its ServiceConfig. */
+export interface ServiceAdapters {
+  executor: Executor;
+  deployer: Deployer;
+  rollout: RolloutWatcher;
+  polling: PollingSettings;
+  migrate: MigrateSettings;
+  approvalTimeoutMs: number;
+}
+
+export type AdapterFactory = (service: string) => Promise<ServiceAdapters>;

@@ -1,0 +1,55 @@
+import type { MigrateStep } from "../../domain/plan.js";
+import type { CommandOutcome, Run } from "../../domain/run.js";
+import { commandOutcome, describeFailure } from "../../domain/run-command.js";
+import type { Executor } from "../../ports/executor.js";
+import type { MigrateSettings } from "../service-adapters.js";
+import type { StepOutcome } from "./outcome.js";
+
+/**
+ * `manage.py migrate <app> <migration>` for every target of the step, in order. Migrating to a target that is
+ * already applied is a no-op in Django, so running this step again (a retry, a worker that died half-way and whose
+ * job another worker picked up) is safe: the targets already reached are skipped by Django itself.
+ */
+export async function runMigrateStep(
+  run: Run,
+  step: MigrateStep,
+  executor: Executor,
+  settings: MigrateSettings,
+  executorPollMs: number,
+  signal: AbortSignal,
+): Promise<StepOutcome> {
+  const attempt = run.steps[step.index]?.attempts ?? 0;
+  const commands: CommandOutcome[] = [];
+  for (const [t, target] of step.targets.entries()) {
+    const argv = [
+      ...settings.python,
+      settings.managePy,
+      "migrate",
+      target.app,
+      target.migration,
+      "--no-input",
+    ];
+    const execution = await executor.execute(
+      {
+        // Same key when polled again, so a remote executor reports the execution it already started.
+        key: `${run.id}-s${step.index}-a${attempt}-t${t}`,
+        argv,
+        cwd: settings.projectDir,
+        env: settings.env,
+        timeoutMs: settings.timeoutMs,
+        version: run.version,
+      },
+      signal,
+    );
+    if (execution.state === "running")
+      return { kind: "later", delayMs: executorPollMs, progress: execution.message };
+    const outcome = commandOutcome(argv, execution.result);
+    commands.push(outcome);
+    if (outcome.exitCode !== 0) {
+      const failure = `migrate ${target.app} ${target.migration} ${describeFailure(outcome)}`;
+      return { kind: "failed", message: failure, commands };
+    }
+  }
+  const reached = step.targets.map((t) => `${t.app} ${t.migration}`).join(", ");
+  return { kind: "succeeded", message: `migrated ${reached}`, commands };
+}

@@ -1,0 +1,17 @@
+/** A subcommand: takes its own arguments, writes its output, resolves to the process exit code. */
+export type Command = (argv: string[]) => Promise<number>;
+
+export interface CommandEntry {
+  /** One line for `phasegate --help`. */
+  summary: string;
+  /** Loaded on use, so `phasegate plan` does not load what `phasegate bot` needs. */
+  load: () => Promise<Command>;
+}
+
+/** Every subcommand; a name may have two words ("config check"). Add a command with one line here. */
+export const COMMANDS: Record<string, CommandEntry> = {
+  plan: {
+    summary: "Show how the pending migrations would roll out, or why they cannot",
+    load: async () => (await import("./plan-command.js")).planCommand,
+  },
+};

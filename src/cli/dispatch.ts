@@ -1,0 +1,49 @@
+import { logger } from "../logger.js";
+import { COMMANDS, type CommandEntry } from "./commands.js";
+import { CliError, UsageError } from "./errors.js";
+
+export function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`);
+  return `Usage: phasegate <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nRun phasegate <command> --help for its options.\n`;
+}
+
+/** The registered command named by the first one or two words of argv, and the arguments after it. */
+function findCommand(argv: string[]): { name: string; entry: CommandEntry; rest: string[] } | null {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(" ");
+    const entry = COMMANDS[name];
+    if (argv.length >= words && entry) return { name, entry, rest: argv.slice(words) };
+  }
+  return null;
+}
+
+/** Runs the subcommand argv names and resolves to the exit code; user errors go to stderr with what to do. */
+export async function dispatch(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+    process.stdout.write(overview());
+    return argv.length === 0 ? 2 : 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    process.stderr.write(`phasegate: unknown command "${argv[0]}"\n\n${overview()}`);
+    return 2;
+  }
+  try {
+    return await (await found.entry.load())(found.rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(
+        `phasegate ${found.name}: ${error.message}\nRun phasegate ${found.name} --help for usage.\n`,
+      );
+      return error.exitCode;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`phasegate ${found.name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    logger.error({ err: error, command: found.name }, "command failed");
+    process.stderr.write(`phasegate ${found.name}: unexpected error: ${(error as Error).message}\n`);
+    return 2;
+  }
+}

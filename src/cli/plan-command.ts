@@ -1,0 +1,104 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { IntrospectionError, introspect } from "../django/introspect.js";
+import { resolvePython } from "../django/python.js";
+import { planRelease } from "../domain/planner.js";
+import { LocalProcessExecutor } from "../executors/local-process.js";
+import { logger } from "../logger.js";
+import { type OptionSpecs, parseOptions } from "./args.js";
+import { CliError } from "./errors.js";
+import { renderPlanJson } from "./plan-json.js";
+import { renderPlanText } from "./plan-text.js";
+
+const USAGE = `Usage: phasegate plan --project DIR [--settings MODULE] [--python CMD] [--target app:migration ...] [--json] [--verbose]
+
+Shows how the pending migrations of the Django project in DIR would roll out (expand, deploy, wait for the
+rollout, approval, contract), or why they cannot. Reads the project's database (DATABASE_URL or its settings).
+
+  --project DIR        directory that holds manage.py
+  --settings MODULE    DJANGO_SETTINGS_MODULE (default: the project's own)
+  --python CMD         Python that can import Django, e.g. "/usr/bin/python3" (default: detected)
+  --target app:name    plan only up to this migration, like manage.py migrate app name (repeatable)
+  --json               print the plan as JSON
+  --verbose            print the SQL of every operation
+
+Exit status: 0 plan ok, 1 refused (the reasons and recipes are printed), 2 usage, configuration or Django error.
+`;
+
+const OPTIONS: OptionSpecs = {
+  project: { type: "string" },
+  settings: { type: "string" },
+  python: { type: "string" },
+  target: { type: "string", multiple: true },
+  json: { type: "boolean" },
+  verbose: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
+
+const targetSchema = z
+  .string()
+  .regex(/^\w+:\w+$/, "--target takes app:migration, e.g. --target catalog:0002_product_is_active")
+  .transform((value) => {
+    const [app = "", migration = ""] = value.split(":");
+    return { app, migration };
+  });
+
+const planOptionsSchema = z.object({
+  help: z.boolean().default(false),
+  project: z.string().min(1, "--project needs a directory").optional(),
+  settings: z.string().min(1, "--settings needs a module name, e.g. shop.settings").optional(),
+  python: z
+    .string()
+    .trim()
+    .min(1, "--python needs a command, e.g. /usr/bin/python3")
+    .transform((command) => command.split(/\s+/))
+    .optional(),
+  target: z.array(targetSchema).default([]),
+  json: z.boolean().default(false),
+  verbose: z.boolean().default(false),
+});
+
+async function assertDjangoProject(projectDir: string): Promise<void> {
+  const managePy = path.join(projectDir, "manage.py");
+  const found = await stat(managePy).catch(() => null);
+  if (!found?.isFile()) {
+    throw new CliError(
+      `no manage.py in ${projectDir}: pass --project with the directory of your Django project`,
+    );
+  }
+}
+
+export async function planCommand(argv: string[]): Promise<number> {
+  const options = parseOptions(argv, OPTIONS, planOptionsSchema);
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!options.project)
+    throw new CliError(`--project DIR is required (the directory that holds manage.py)\n\n${USAGE}`);
+  const projectDir = path.resolve(options.project);
+  await assertDjangoProject(projectDir);
+  try {
+    const python = await resolvePython(projectDir, options.python);
+    logger.debug({ projectDir, python }, "introspecting the Django project");
+    const introspection = await introspect({
+      executor: new LocalProcessExecutor(),
+      projectDir,
+      python,
+      settings: options.settings,
+      targets: options.target,
+      key: "plan",
+    });
+    const result = planRelease(introspection);
+    process.stdout.write(
+      options.json
+        ? renderPlanJson(result, introspection)
+        : renderPlanText(result, introspection, { verbose: options.verbose, project: options.project }),
+    );
+    return result.ok ? 0 : 1;
+  } catch (error) {
+    if (error instanceof IntrospectionError) throw new CliError(error.message);
+    throw error;
+  }
+}

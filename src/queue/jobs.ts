@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+export const STEP_QUEUE = "phasegate-steps";
+
+/** Job names: run a run's step, or fail an approval gate left open too long. */
+export const JOB_STEP = "step";
+export const JOB_APPROVAL_TIMEOUT = "approval-timeout";
+
+/** Payload of both job kinds: which run, which step, and which retry of the run queued it. */
+export const stepJobSchema = z.strictObject({
+  runId: z.string().min(1),
+  step: z.number().int().min(0),
+  retries: z.number().int().min(0),
+});
+
+export type StepJob = z.infer<typeof stepJobSchema>;
+
+/**
+ * Deterministic: adding a job whose id exists is a no-op, so a step cannot be queued twice. The run's retry count
+ * is part of it so a retried run can queue the step again. BullMQ refuses ":" in custom ids, hence the dots.
+ */
+export function stepJobId(job: StepJob): string {
+  return `${job.runId}.${job.step}.${job.retries}`;
+}
+
+export function approvalTimeoutJobId(job: StepJob): string {
+  return `${stepJobId(job)}.expiry`;
+}

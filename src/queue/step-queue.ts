@@ -1,0 +1,60 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Run } from "../domain/run.js";
+import {
+  approvalTimeoutJobId,
+  JOB_APPROVAL_TIMEOUT,
+  JOB_STEP,
+  STEP_QUEUE,
+  type StepJob,
+  stepJobId,
+} from "./jobs.js";
+
+/** What the use cases queue: the run's current step, and the expiry of an open approval gate. */
+export interface StepQueue {
+  /** Queues the run's current step (a no-op when that job exists already). */
+  enqueueStep(run: Run): Promise<void>;
+  /** In `delayMs`, fails the gate the run waits at, unless the run has moved on by then. */
+  scheduleApprovalTimeout(run: Run, delayMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** BullMQ keys live under the store's prefix, so one prefix holds (and a test deletes) everything. */
+export function bullPrefix(prefix: string): string {
+  return `${prefix}bull`;
+}
+
+function jobOf(run: Run): StepJob {
+  return { runId: run.id, step: run.currentStep, retries: run.retries };
+}
+
+/** Jobs stay a while after they finish (their id still deduplicates), then BullMQ trims them. */
+const KEEP = { removeOnComplete: { age: 7 * 86_400, count: 10_000 }, removeOnFail: { age: 30 * 86_400 } };
+
+export class BullStepQueue implements StepQueue {
+  private readonly queue: Queue;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue(STEP_QUEUE, { connection, prefix: bullPrefix(prefix) });
+  }
+
+  async enqueueStep(run: Run): Promise<void> {
+    const job = jobOf(run);
+    await this.queue.add(JOB_STEP, job, {
+      jobId: stepJobId(job),
+      // Redis or a bug failing the job (a step's own failure is recorded on the run, not thrown).
+      attempts: 5,
+      backoff: { type: "exponential", delay: 1000 },
+      ...KEEP,
+    });
+  }
+
+  async scheduleApprovalTimeout(run: Run, delayMs: number): Promise<void> {
+    const job = jobOf(run);
+    await this.queue.add(JOB_APPROVAL_TIMEOUT, job, { jobId: approvalTimeoutJobId(job), delay: delayMs, attempts: 5, ...KEEP });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,37 @@
+import path from "node:path";
+import type { CommandRolloutConfig } from "../config/services-schema.js";
+import { fillTemplate } from "../deploy/command-template.js";
+import { commandOutcome, describeFailure, lastLine } from "../domain/run-command.js";
+import type { Executor } from "../ports/executor.js";
+import type { RolloutRequest, RolloutStatus, RolloutWatcher } from "../ports/rollout-watcher.js";
+
+/** Asks a command whether the rollout is done: exit 0 done, `notYetExitCode` not yet, anything else failed. */
+export class CommandRolloutWatcher implements RolloutWatcher {
+  constructor(
+    private readonly config: CommandRolloutConfig,
+    private readonly baseDir: string,
+    private readonly executor: Executor,
+  ) {}
+
+  async check(request: RolloutRequest, signal?: AbortSignal): Promise<RolloutStatus> {
+    const argv = fillTemplate(this.config.command, request);
+    const execution = await this.executor.execute(
+      {
+        key: `${request.runId}-rollout`,
+        argv,
+        cwd: path.resolve(this.baseDir, this.config.cwd ?? "."),
+        env: this.config.env,
+        timeoutMs: this.config.timeoutSeconds * 1000,
+        version: request.version,
+      },
+      signal,
+    );
+    if (execution.state === "running") return { done: false, failed: false, message: execution.message };
+    const outcome = commandOutcome(argv, execution.result);
+    const said = lastLine(outcome);
+    if (outcome.exitCode === 0) return { done: true, failed: false, message: said || "rollout finished" };
+    if (outcome.exitCode === this.config.notYetExitCode)
+      return { done: false, failed: false, message: said || "rollout not finished yet" };
+    return { done: false, failed: true, message: `${argv[0]} ${describeFailure(outcome)}` };
+  }
+}

@@ -1,0 +1,190 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { findDjangoPython } from "../support/python.js";
+import { runCli, shopDir } from "./run-cli.js";
+
+const python = findDjangoPython();
+
+interface PlanJson {
+  ok: boolean;
+  plan: {
+    steps: { kind: string; phase: string; targets?: unknown; summary?: string[] }[];
+    migrations: unknown[];
+  } | null;
+  refusals: { code: string; migration: { app: string; name: string }; recipe: string[] }[];
+  operations: Record<string, unknown>[];
+  django: string;
+  vendor: string;
+}
+
+describe("phasegate plan on examples/shop with PostgreSQL", () => {
+  let db: TestDatabase;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    db = createTestDatabase("pgcli");
+    env = { DATABASE_URL: db.url };
+  });
+  afterAll(() => db.drop());
+
+  it("prints the two-phase plan and exits 0", async () => {
+    const run = await runCli(["plan", "--project", shopDir, "--python", python], env);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("postgresql, 3 pending migrations");
+    expect(run.stdout).toContain("manage.py migrate catalog 0002_product_is_active");
+    expect(run.stdout).toContain("manage.py migrate catalog 0003_remove_product_is_enabled");
+    const steps = run.stdout.match(/^ {2}\d\. (\S+)/gm)?.map((line) => line.trim());
+    expect(steps).toEqual(["1. expand", "2. deploy", "3. wait-rollout", "4. approval", "5. contract"]);
+    expect(run.stdout).toContain(
+      'catalog.0003_remove_product_is_enabled: drop column catalog_product.is_enabled — SQL: ALTER TABLE "catalog_product" DROP COLUMN "is_enabled" CASCADE;',
+    );
+    expect(run.stdout).toContain("Adds nullable column catalog_product.is_active");
+    expect(run.stdout).not.toContain("sql: ");
+  });
+
+  it("--json gives steps, migrations, operations with their SQL, Django and the vendor", async () => {
+    const run = await runCli(["plan", "--project", shopDir, "--python", python, "--json"], env);
+    expect(run.code).toBe(0);
+    const body = JSON.parse(run.stdout) as PlanJson;
+    expect(body.ok).toBe(true);
+    expect(body.vendor).toBe("postgresql");
+    expect(body.django).toMatch(/^\d+\.\d+/);
+    expect(body.refusals).toEqual([]);
+    expect(body.plan?.steps.map((s) => `${s.kind}:${s.phase}`)).toEqual([
+      "migrate:expand",
+      "deploy:deploy",
+      "wait-rollout:wait-rollout",
+      "approval:approval",
+      "migrate:contract",
+    ]);
+    expect(body.plan?.steps[0]?.targets).toEqual([{ app: "catalog", migration: "0002_product_is_active" }]);
+    expect(body.plan?.steps[4]?.targets).toEqual([
+      { app: "catalog", migration: "0003_remove_product_is_enabled" },
+    ]);
+    expect(body.operations.map((o) => [o.migration, o.type, o.verdict])).toEqual([
+      ["0001_initial", "CreateModel", "expand"],
+      ["0002_product_is_active", "AddField", "expand"],
+      ["0002_product_is_active", "AlterField", "expand"],
+      ["0003_remove_product_is_enabled", "RemoveField", "contract"],
+    ]);
+    expect(Object.keys(body.operations[0] ?? {})).toEqual(
+      expect.arrayContaining([
+        "app",
+        "migration",
+        "path",
+        "type",
+        "verdict",
+        "reason",
+        "recipe",
+        "notes",
+        "sql",
+      ]),
+    );
+    expect(String(body.operations[3]?.sql)).toContain('DROP COLUMN "is_enabled"');
+  });
+
+  it("--verbose prints the SQL of each operation", async () => {
+    const run = await runCli(["plan", "--project", shopDir, "--python", python, "--verbose"], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/sql: ALTER TABLE "catalog_product" ADD COLUMN "is_active" boolean NULL/);
+  });
+
+  it("--target plans only up to that migration", async () => {
+    const run = await runCli(
+      [
+        "plan",
+        "--project",
+        shopDir,
+        "--python",
+        python,
+        "--target",
+        "catalog:0002_product_is_active",
+        "--json",
+      ],
+      env,
+    );
+    expect(run.code).toBe(0);
+    const body = JSON.parse(run.stdout) as PlanJson;
+    expect(body.plan?.steps.map((s) => s.kind)).toEqual(["migrate", "deploy", "wait-rollout"]);
+  });
+
+  it("after the expand migrations are applied, only the contract phase is left", async () => {
+    execFileSync(python, ["manage.py", "migrate", "catalog", "0002_product_is_active"], {
+      cwd: shopDir,
+      env: { ...process.env, ...env },
+      stdio: "ignore",
+    });
+    const run = await runCli(["plan", "--project", shopDir, "--python", python, "--json"], env);
+    const body = JSON.parse(run.stdout) as PlanJson;
+    expect(body.plan?.steps.map((s) => s.kind)).toEqual(["deploy", "wait-rollout", "approval", "migrate"]);
+  });
+
+  it("a broken --python exits 2 with a message on stderr", async () => {
+    const run = await runCli(["plan", "--project", shopDir, "--python", "/nonexistent/python3"], env);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("/nonexistent/python3");
+  });
+});
+
+describe("phasegate plan on examples/shop with SQLite", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-shop-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("plans the same release on SQLite, finding a Django-capable Python itself", async () => {
+    const run = await runCli(["plan", "--project", shopDir, "--json"], {
+      SQLITE_PATH: path.join(dir, "shop.sqlite3"),
+      DATABASE_URL: undefined,
+      PHASEGATE_PYTHON: python,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const body = JSON.parse(run.stdout) as PlanJson;
+    expect(body.vendor).toBe("sqlite");
+    expect(body.plan?.steps.map((s) => s.kind)).toEqual([
+      "migrate",
+      "deploy",
+      "wait-rollout",
+      "approval",
+      "migrate",
+    ]);
+    expect(existsSync(path.join(shopDir, "db.sqlite3"))).toBe(false);
+  });
+
+  it("refuses the inventory app's rename and NOT NULL column, exit 1, with the recipes", async () => {
+    const env = {
+      SQLITE_PATH: path.join(dir, "refused.sqlite3"),
+      DATABASE_URL: undefined,
+      SHOP_WITH_INVENTORY: "1",
+    };
+    const run = await runCli(["plan", "--project", shopDir, "--python", python], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("Refused: 2 problems");
+    expect(run.stdout).toContain('Renames column "qty" to "quantity"');
+    expect(run.stdout).toContain(
+      'No SQL at all: rename only the Python attribute and keep the column with db_column="qty".',
+    );
+    expect(run.stdout).toContain("Adds NOT NULL column inventory_stock.warehouse without a database default");
+    expect(run.stdout).toContain('Release 1 (expand): add "warehouse" with null=True');
+
+    const json = await runCli(["plan", "--project", shopDir, "--python", python, "--json"], env);
+    expect(json.code).toBe(1);
+    const body = JSON.parse(json.stdout) as PlanJson;
+    expect(body.ok).toBe(false);
+    expect(body.plan).toBeNull();
+    expect(body.refusals.map((r) => `${r.migration.app}.${r.migration.name} ${r.code}`)).toEqual([
+      "inventory.0002_rename_qty_add_warehouse unsafe-operation",
+      "inventory.0002_rename_qty_add_warehouse unsafe-operation",
+    ]);
+  });
+});

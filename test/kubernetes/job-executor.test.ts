@@ -1,0 +1,211 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { CommandRequest, Execution, Executor } from "../../src/ports/executor.js";
+import { type KubeSim, startKubeSim } from "../support/kube-sim/index.js";
+import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { findDjangoPython } from "../support/python.js";
+import { adapters, image, namespace } from "./setup.js";
+
+const shopDir = path.resolve(import.meta.dirname, "../../examples/shop");
+
+let sim: KubeSim;
+let scratch: string;
+beforeEach(async () => {
+  sim = await startKubeSim();
+  scratch = await mkdtemp(path.join(tmpdir(), "job-executor-"));
+});
+afterEach(async () => {
+  await sim.close();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const command = (key: string, argv: string[], extra: Partial<CommandRequest> = {}): CommandRequest => ({
+  key,
+  argv,
+  timeoutMs: 60_000,
+  version: "v42",
+  ...extra,
+});
+
+/** Asks again, the way the engine does on its next poll, once the simulator says the Job ended. */
+async function finish(
+  executor: Executor,
+  request: CommandRequest,
+): Promise<Execution & { state: "finished" }> {
+  const jobName = sim.jobs.names(namespace).at(-1) as string;
+  await sim.jobs.waitUntilFinished(namespace, jobName);
+  const execution = await executor.execute(request);
+  if (execution.state !== "finished") throw new Error(`still running: ${execution.message}`);
+  return execution;
+}
+
+const posts = () => sim.requests.filter((r) => r.method === "POST");
+
+describe("KubernetesJobExecutor", () => {
+  it("answers running until the Job ends, then the log tail and exit code", async () => {
+    const gate = path.join(scratch, "go");
+    const { executor } = adapters(sim);
+    const request = command("run-7:expand:1", [
+      "sh",
+      "-c",
+      `echo started; while [ ! -e ${gate} ]; do sleep 0.02; done; echo applied`,
+    ]);
+
+    const first = await executor.execute(request);
+    expect(first.state).toBe("running");
+    expect(first.state === "running" && first.message).toMatch(
+      /^Job phasegate-run-7-expand-1-[0-9a-f]{10} in namespace shop: /,
+    );
+    expect((await executor.execute(request)).state).toBe("running");
+
+    await writeFile(gate, "");
+    const done = await finish(executor, request);
+    expect(done.result).toMatchObject({
+      exitCode: 0,
+      timedOut: false,
+      signal: null,
+      stdout: "started\napplied\n",
+      stderr: "",
+    });
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("creates one Job per key, however many times and however concurrently it is asked", async () => {
+    const { executor } = adapters(sim);
+    const other = adapters(sim).executor;
+    const request = command("run-8:contract:1", ["sh", "-c", "sleep 0.2; echo once"]);
+
+    const answers = await Promise.all([
+      executor.execute(request),
+      other.execute(request),
+      executor.execute(request),
+    ]);
+    expect(answers.every((a) => a.state === "running" || a.state === "finished")).toBe(true);
+    expect(sim.jobs.names(namespace)).toHaveLength(1);
+    expect((await finish(other, request)).result.stdout).toBe("once\n");
+    expect(sim.jobs.names(namespace)).toHaveLength(1);
+  });
+
+  it("builds the Job from the services file: release image, env, envFrom, service account, no retries", async () => {
+    sim.setConfigMap(namespace, "shop-settings", { FROM_CONFIG_MAP: "yes" });
+    const { executor } = adapters(sim, {
+      job: {
+        serviceAccountName: "shop-migrate",
+        workingDir: scratch,
+        env: { GREETING: "hello" },
+        envFrom: [{ configMapRef: { name: "shop-settings" } }],
+        resources: { limits: { memory: "256Mi" } },
+        ttlSecondsAfterFinished: 600,
+      },
+    });
+    const request = command(
+      "run-9:expand:1",
+      ["sh", "-c", 'echo "$GREETING $FROM_CONFIG_MAP $RUN_ID $(pwd)"'],
+      {
+        env: { RUN_ID: "run-9" },
+        timeoutMs: 90_500,
+      },
+    );
+    await executor.execute(request);
+    const done = await finish(executor, request);
+
+    expect(done.result.stdout).toBe(`hello yes run-9 ${scratch}\n`);
+    const job = sim.jobs.get(namespace, sim.jobs.names(namespace)[0] as string);
+    expect(job.spec).toMatchObject({
+      backoffLimit: 0,
+      activeDeadlineSeconds: 91,
+      ttlSecondsAfterFinished: 600,
+    });
+    expect(job.spec.template.spec).toMatchObject({
+      restartPolicy: "Never",
+      serviceAccountName: "shop-migrate",
+    });
+    expect(job.spec.template.spec.containers[0]).toMatchObject({
+      image: image("v42"),
+      command: request.argv,
+      resources: { limits: { memory: "256Mi" } },
+    });
+  });
+
+  it("returns a failed Job's log tail and the container's exit code", async () => {
+    const { executor } = adapters(sim, { job: { logTailLines: 3 } });
+    const request = command("run-10:expand:1", [
+      "sh",
+      "-c",
+      "for i in 1 2 3 4 5 6; do echo line $i; done; echo 'django.db.utils.ProgrammingError: boom' >&2; exit 3",
+    ]);
+    await executor.execute(request);
+    const done = await finish(executor, request);
+
+    expect(done.result).toMatchObject({
+      exitCode: 3,
+      timedOut: false,
+      stdout: "line 5\nline 6\ndjango.db.utils.ProgrammingError: boom\n",
+    });
+    expect(done.result.stderr).toMatch(
+      /failed: BackoffLimitExceeded: Job has reached the specified backoff limit/,
+    );
+  });
+
+  it("reports a command that outlived its timeout as timed out", async () => {
+    const { executor } = adapters(sim);
+    const request = command("run-11:expand:1", ["sh", "-c", "echo waiting; sleep 30"], { timeoutMs: 1000 });
+    await executor.execute(request);
+    const done = await finish(executor, request);
+
+    expect(done.result.timedOut).toBe(true);
+    expect(done.result.stdout).toBe("waiting\n");
+  });
+
+  it("says why the pod cannot start", async () => {
+    const { executor } = adapters(sim, { job: { envFrom: [{ secretRef: { name: "shop-db" } }] } });
+    const request = command("run-12:expand:1", ["true"]);
+    await executor.execute(request);
+    const again = await executor.execute(request);
+
+    expect(again.state === "running" && again.message).toMatch(
+      /pod phasegate-run-12-expand-1-\w+-\w{5} is waiting \(CreateContainerConfigError: secret "shop-db" not found\)/,
+    );
+  });
+
+  it("needs the release version for the image", async () => {
+    const { executor } = adapters(sim);
+    await expect(
+      executor.execute(command("run-13:expand:1", ["true"], { version: undefined })),
+    ).rejects.toThrow(
+      'the image template "registry.example.com/shop:{version}" needs the release version, and none was given for service shop',
+    );
+  });
+
+  describe("running Django's migrate as the Job", () => {
+    let database: TestDatabase;
+    beforeAll(() => {
+      database = createTestDatabase("kubejob");
+    });
+    afterAll(() => database.drop());
+
+    it("applies the migrations of examples/shop to its database", async () => {
+      const { executor } = adapters(sim, {
+        job: { workingDir: shopDir, env: { DATABASE_URL: database.url } },
+      });
+      const request = command("run-14:expand:1", [
+        findDjangoPython(),
+        "manage.py",
+        "migrate",
+        "catalog",
+        "0002",
+        "--noinput",
+      ]);
+      await executor.execute(request);
+      const done = await finish(executor, request);
+
+      expect(done.result.exitCode).toBe(0);
+      expect(done.result.stdout).toContain("Applying catalog.0002_product_is_active... OK");
+      expect(database.query("SELECT name FROM django_migrations WHERE app = 'catalog' ORDER BY name")).toBe(
+        "0001_initial\n0002_product_is_active",
+      );
+    });
+  });
+});
