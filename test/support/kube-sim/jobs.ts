@@ -84,7 +84,7 @@ export class Jobs {
     this.stopTimers(key(namespace, name));
     if (propagationPolicy === "Orphan") return;
     for (const pod of this.podsOf(job)) {
-      this.processes.get(key(namespace, pod.metadata.name))?.kill("SIGKILL");
+      killPod(this.processes.get(key(namespace, pod.metadata.name)));
       this.cluster.pods.delete(key(namespace, pod.metadata.name));
     }
   }
@@ -103,7 +103,7 @@ export class Jobs {
   }
 
   stopAll(): void {
-    for (const child of this.processes.values()) child.kill("SIGKILL");
+    for (const child of this.processes.values()) killPod(child);
     for (const id of this.deadlines.keys()) this.stopTimers(id);
   }
 
@@ -154,6 +154,8 @@ export class Jobs {
       cwd: container.workingDir,
       env,
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so killing the pod kills what the command started too (`sh -c "sleep 30"`).
+      detached: true,
     });
     this.processes.set(podKey, child);
     this.cluster.logs.set(podKey, "");
@@ -203,7 +205,10 @@ export class Jobs {
 
   private podEnded(job: Job, succeeded: boolean): void {
     if (job.status.conditions?.length) return;
-    if (this.overdue.has(job)) return this.failOverdue(job);
+    if (this.overdue.has(job)) {
+      this.failOverdue(job);
+      return;
+    }
     if (succeeded) {
       job.status = {
         ...job.status,
@@ -238,7 +243,7 @@ export class Jobs {
       .map((pod) => this.processes.get(key(job.metadata.namespace, pod.metadata.name)))
       .filter((child) => child !== undefined);
     if (running.length === 0) this.failOverdue(job);
-    for (const child of running) child.kill("SIGKILL");
+    for (const child of running) killPod(child);
   }
 
   private failOverdue(job: Job): void {
@@ -287,6 +292,16 @@ export class Jobs {
     }
     for (const variable of container.env ?? []) env[variable.name] = variable.value ?? "";
     return env;
+  }
+}
+
+/** SIGKILL to the pod's whole process group, as the kubelet ends every process of a container. */
+function killPod(child: ChildProcess | undefined): void {
+  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
   }
 }
 
