@@ -26,7 +26,10 @@ export function describeFailure(request: KubernetesRequest, status: number, body
           `(see manifests/kubernetes/rbac.yaml)${detail ? `; the API said: ${detail}` : ""}`,
       );
     case 404:
-      return fail("not-found", `${object} not found${where}: check the name and namespace in the services file`);
+      return fail(
+        "not-found",
+        `${object} not found${where}: check the name and namespace in the services file`,
+      );
     case 409:
       return fail("conflict", `cannot ${what}${where}: ${detail || "conflict (409)"}`);
     case 400:
