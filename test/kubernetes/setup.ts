@@ -20,9 +20,10 @@ const context = { service: "shop", baseDir: process.cwd() };
 /** Adapters built from services-file sections (parsed by the real schema) pointing at the simulator. */
 export function adapters(
   sim: KubeSim,
-  sections: { deployments?: string[]; container?: string; job?: object } = {},
+  sections: { deployments?: string[]; container?: string; job?: object; api?: object } = {},
 ) {
-  const common = { kind: "kubernetes", namespace, image: imageTemplate, api: sim.api() };
+  const api = sections.api ?? sim.api();
+  const common = { kind: "kubernetes", namespace, image: imageTemplate, api };
   const targets = { deployments: sections.deployments ?? ["web", "worker"], container: sections.container };
   return {
     deployer: kubernetesDeployer(kubernetesDeployerSchema.parse({ ...common, ...targets }), context),
