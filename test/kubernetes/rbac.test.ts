@@ -1,0 +1,134 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { z } from "zod";
+import { requestAttributes } from "../../src/kubernetes/request-attributes.js";
+import { ruleAllows } from "../support/kube-sim/faults.js";
+import { type KubeSim, type RbacRule, startKubeSim } from "../support/kube-sim/index.js";
+import { runJob, watchRollout } from "./scenario.js";
+import { adapters, release, seedShop } from "./setup.js";
+
+const manifest = path.resolve(import.meta.dirname, "../../manifests/kubernetes/rbac.yaml");
+
+const rule = z.strictObject({
+  apiGroups: z.array(z.string()).min(1),
+  resources: z.array(z.string()).min(1),
+  verbs: z.array(z.string()).min(1),
+});
+const meta = z.looseObject({ name: z.literal("phasegate"), namespace: z.string() });
+const rbacSchema = z.tuple([
+  z.looseObject({ apiVersion: z.literal("v1"), kind: z.literal("ServiceAccount"), metadata: meta }),
+  z.looseObject({
+    apiVersion: z.literal("rbac.authorization.k8s.io/v1"),
+    kind: z.literal("Role"),
+    metadata: meta,
+    rules: z.array(rule).min(1),
+  }),
+  z.looseObject({
+    apiVersion: z.literal("rbac.authorization.k8s.io/v1"),
+    kind: z.literal("RoleBinding"),
+    metadata: meta,
+    roleRef: z.strictObject({
+      apiGroup: z.literal("rbac.authorization.k8s.io"),
+      kind: z.literal("Role"),
+      name: z.literal("phasegate"),
+    }),
+    subjects: z.tuple([
+      z.strictObject({
+        kind: z.literal("ServiceAccount"),
+        name: z.literal("phasegate"),
+        namespace: z.string(),
+      }),
+    ]),
+  }),
+]);
+
+async function loadRbac() {
+  const documents = parseAllDocuments(await readFile(manifest, "utf8"));
+  for (const document of documents) expect(document.errors).toEqual([]);
+  return rbacSchema.parse(documents.map((d) => d.toJSON()));
+}
+
+/** One release through every Kubernetes adapter: expand Job, image patch, rollout, contract Job. */
+async function fullScenario(sim: KubeSim) {
+  const { executor, deployer, watcher } = adapters(sim, { container: "app" });
+  const job = (key: string, script: string) => ({
+    key,
+    argv: ["sh", "-c", script],
+    timeoutMs: 60_000,
+    version: "v42",
+  });
+  const expand = await runJob(sim, executor, job("shop-1-s0", "echo expand"));
+  await deployer.deploy(release("v42"));
+  const rollout = await watchRollout(sim, watcher, release("v42"), ["web", "worker"]);
+  const contract = await runJob(sim, executor, job("shop-1-s3", "echo contract; exit 4"));
+  return { expand, rollout, contract };
+}
+
+let sim: KubeSim;
+beforeEach(async () => {
+  sim = await startKubeSim();
+  seedShop(sim);
+});
+afterEach(() => sim.close());
+
+const permissions = (rules: RbacRule[]) =>
+  rules.flatMap((r) =>
+    r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`))),
+  );
+
+describe("manifests/kubernetes/rbac.yaml", () => {
+  it("binds the Role phasegate to the ServiceAccount phasegate in the same namespace", async () => {
+    const [account, role, binding] = await loadRbac();
+    expect(role.metadata.namespace).toBe(account.metadata.namespace);
+    expect(binding.metadata.namespace).toBe(account.metadata.namespace);
+    expect(binding.subjects[0].namespace).toBe(account.metadata.namespace);
+  });
+
+  it("allows every call the adapters make in a full release, and nothing they do not make", async () => {
+    const [, role] = await loadRbac();
+    const outcome = await fullScenario(sim);
+    expect(outcome.expand.stdout).toBe("expand\n");
+    expect(outcome.rollout.final.done).toBe(true);
+    expect(outcome.contract.exitCode).toBe(4);
+
+    const made = sim.requests.map((r) => {
+      const attributes = requestAttributes(r.method, r.path);
+      // The simulator routes by its own table: both must see the same RBAC attributes.
+      expect({ verb: r.verb, apiGroup: r.apiGroup, resource: r.resource }).toEqual({
+        verb: attributes.verb,
+        apiGroup: attributes.apiGroup,
+        resource: attributes.resource,
+      });
+      return { ...attributes, method: r.method };
+    });
+    const refused = made.filter((a) => !role.rules.some((rule) => ruleAllows(rule, a)));
+    expect(refused.map((a) => `${a.verb} ${a.apiGroup}/${a.resource}`)).toEqual([]);
+
+    const used = new Set(made.map((a) => `${a.verb} ${a.apiGroup}/${a.resource}`));
+    expect(permissions(role.rules).filter((p) => !used.has(p))).toEqual([]);
+  });
+
+  it("is enough when the simulator enforces it", async () => {
+    const [, role] = await loadRbac();
+    sim.faults.enforceRole(role.rules);
+
+    const outcome = await fullScenario(sim);
+    expect(outcome.rollout.final.done).toBe(true);
+    expect(sim.requests.filter((r) => r.status === 403)).toEqual([]);
+  });
+
+  it("without a rule, the adapter's error names the rule to add", async () => {
+    const [, role] = await loadRbac();
+    const withoutLogs = role.rules.filter((r) => !r.resources.includes("pods/log"));
+    sim.faults.enforceRole(withoutLogs);
+    const { executor } = adapters(sim);
+
+    await expect(
+      runJob(sim, executor, { key: "shop-2-s0", argv: ["true"], timeoutMs: 60_000, version: "v42" }),
+    ).rejects.toThrow(
+      /^the Kubernetes API forbids phasegate to get pods\/log "phasegate-shop-2-s0-\w+-\w{5}" in namespace "shop" \(403\): add the rule \{apiGroups: \[""\], resources: \["pods\/log"\], verbs: \["get"\]\} to the Role bound to phasegate's service account in namespace "shop" \(see manifests\/kubernetes\/rbac.yaml\)/,
+    );
+  });
+});
