@@ -1,6 +1,12 @@
-"""Successes and errors per ORM operation, with the text of every distinct error (first seen first)."""
+"""Successes and errors per ORM operation, with every distinct error text, its count and when it was first seen."""
 import threading
 import time
+
+
+def describe(error):
+    """The exception's type and the first line of its message (PostgreSQL adds LINE/HINT lines after it)."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
 
 
 class Counters:
@@ -19,8 +25,9 @@ class Counters:
                 counts["ok"] += 1
                 return
             counts["errors"] += 1
-            text = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
-            self.errors[text] = self.errors.get(text, 0) + 1
+            text = describe(error)
+            seen = self.errors.setdefault(text, {"text": text, "count": 0, "firstAt": time.time()})
+            seen["count"] += 1
 
     def snapshot(self):
         with self._lock:
@@ -30,5 +37,5 @@ class Counters:
                 "startedAt": self.started_at,
                 "endedAt": time.time(),
                 "operations": {name: dict(counts) for name, counts in self.operations.items()},
-                "errors": [{"text": text, "count": count} for text, count in self.errors.items()],
+                "errors": [dict(seen) for seen in self.errors.values()],
             }

@@ -1,0 +1,100 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "../src/logger.js";
+import { Replica, type ReplicaSpec } from "./replica.js";
+import type { ReplicaCounters } from "./replica-counters.js";
+
+export interface FleetOptions {
+  replica: Omit<ReplicaSpec, "version" | "slot" | "port">;
+  /** One fixed port per slot: the slot's URL stays valid while its replica is replaced. */
+  ports: number[];
+  /** How long a new replica runs before the next slot is replaced (like minReadySeconds). */
+  slotPauseMs: number;
+  logger: Logger;
+}
+
+/** Wall-clock span of one rolling deploy, epoch milliseconds. */
+export interface RolloutSpan {
+  version: string;
+  requestedAt: number;
+  finishedAt: number | null;
+}
+
+/**
+ * The shop's instances: one replica per slot. A rollout replaces them one slot at a time (stop the old replica,
+ * start the new one on the same port, wait until it answers), like a Deployment with maxSurge 0, maxUnavailable 1.
+ */
+export class Fleet {
+  private readonly live: (Replica | undefined)[];
+  private readonly stopped: ReplicaCounters[] = [];
+  private readonly spans: RolloutSpan[] = [];
+  private target: string | null = null;
+  private rolling: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: FleetOptions) {
+    this.live = options.ports.map(() => undefined);
+  }
+
+  versionUrls(): string[] {
+    return this.options.ports.map((port) => `http://127.0.0.1:${port}/version`);
+  }
+
+  get rollouts(): readonly RolloutSpan[] {
+    return this.spans;
+  }
+
+  private startReplica(slot: number, version: string): Promise<Replica> {
+    const port = this.options.ports[slot];
+    if (port === undefined) throw new Error(`no slot ${slot}`);
+    return Replica.start({ ...this.options.replica, version, slot, port });
+  }
+
+  async start(version: string): Promise<void> {
+    this.target = version;
+    await Promise.all(
+      this.live.map(async (_, slot) => {
+        this.live[slot] = await this.startReplica(slot, version);
+      }),
+    );
+  }
+
+  /** Starts a rolling deploy in the background; asking again for the version already targeted changes nothing. */
+  requestRollout(version: string): string {
+    if (this.target === version) return `already rolling out or running ${version}`;
+    this.target = version;
+    const span: RolloutSpan = { version, requestedAt: Date.now(), finishedAt: null };
+    this.spans.push(span);
+    this.rolling = this.rolling.then(async () => {
+      await this.roll(version);
+      span.finishedAt = Date.now();
+    });
+    return `rolling ${this.live.length} replicas to ${version}, one at a time`;
+  }
+
+  private async roll(version: string): Promise<void> {
+    for (const [slot, replica] of this.live.entries()) {
+      if (replica?.spec.version === version) continue;
+      if (replica) {
+        this.live[slot] = undefined;
+        this.stopped.push(await replica.stop());
+      }
+      this.live[slot] = await this.startReplica(slot, version);
+      this.options.logger.info({ slot, version }, "replica replaced");
+      if (slot < this.live.length - 1) await sleep(this.options.slotPauseMs);
+    }
+  }
+
+  /** Waits for the rollout in progress, stops every replica and returns the counters of every replica that ran. */
+  async stop(): Promise<ReplicaCounters[]> {
+    await this.rolling;
+    for (const [slot, replica] of this.live.entries()) {
+      this.live[slot] = undefined;
+      if (replica) this.stopped.push(await replica.stop());
+    }
+    return this.stopped;
+  }
+
+  /** Cleanup after a failure: every live replica is killed. */
+  kill(): void {
+    for (const replica of this.live) replica?.kill();
+  }
+}
