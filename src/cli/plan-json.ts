@@ -14,6 +14,7 @@ function operationJson(o: ClassifiedOperation) {
     reason: o.reason,
     recipe: o.recipe,
     notes: o.notes,
+    locks: o.locks,
     sql: o.sql,
   };
 }

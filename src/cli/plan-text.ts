@@ -1,4 +1,5 @@
 import type { ClassifiedOperation } from "../domain/classification.js";
+import { lockImpact } from "../domain/locks.js";
 import type { Introspection } from "../domain/migration.js";
 import type { Plan, PlanResult, PlanStep, Refusal } from "../domain/plan.js";
 import { formatTable } from "./table.js";
@@ -35,11 +36,12 @@ function refusalSection(refusals: Refusal[]): string[] {
   return lines;
 }
 
-/** Reason, notes and (verbose) SQL under an operation's row; recipes are in the refusals above. */
+/** Reason, locks, notes and (verbose) SQL under an operation's row; recipes are in the refusals above. */
 function detailLines(o: ClassifiedOperation, verbose: boolean): string[] {
   const pad = "      ";
   return [
     `${pad}${o.reason}`,
+    ...o.locks.map((l) => `${pad}lock: ${l.mode} on ${l.table} (${lockImpact(l.mode)})`),
     ...o.notes.map((note) => `${pad}note: ${note}`),
     ...(verbose ? o.sql.map((statement) => `${pad}sql: ${statement}`) : []),
   ];

@@ -1,3 +1,4 @@
+import type { TableLock } from "./locks.js";
 import type { Verdict } from "./verdict.js";
 
 /** One pending operation with its verdict, as shown to users and in `phasegate plan --json`. */
@@ -15,6 +16,8 @@ export interface ClassifiedOperation {
   recipe: string[] | null;
   /** Extra facts that do not change the verdict (locks taken, index not built concurrently, …). */
   notes: string[];
+  /** PostgreSQL: the strongest lock its SQL takes on each table; empty on other databases. */
+  locks: TableLock[];
   /** True when a migration-level override or a phase hint decided the verdict. */
   overridden: boolean;
   sql: string[];

@@ -8,14 +8,7 @@ import {
 } from "./recipes.js";
 import type { Verdict } from "./verdict.js";
 
-function indexBuildNote(facts: FieldFacts, context: RuleContext): string[] {
-  if (context.vendor !== "postgresql" || !(facts.unique || facts.dbIndex) || facts.primaryKey) return [];
-  return [
-    "Builds an index inside the migration (not CONCURRENTLY): writes to the table wait until it is built.",
-  ];
-}
-
-export function classifyAddField(operation: MigrationOperation, context: RuleContext): Judgement {
+export function classifyAddField(operation: MigrationOperation): Judgement {
   const facts = operation.fieldFacts;
   const column = columnLabel(operation);
   if (!facts)
@@ -29,15 +22,9 @@ export function classifyAddField(operation: MigrationOperation, context: RuleCon
       `Creates the join table of many-to-many field "${operation.field}"; old code ignores it.`,
     );
   }
-  const notes = indexBuildNote(facts, context);
-  if (facts.null)
-    return judge("expand", `Adds nullable column ${column}; old code's INSERTs leave it NULL.`, notes);
+  if (facts.null) return judge("expand", `Adds nullable column ${column}; old code's INSERTs leave it NULL.`);
   if (facts.hasDbDefault) {
-    return judge(
-      "expand",
-      `Adds column ${column} with a database default that fills old code's INSERTs.`,
-      notes,
-    );
+    return judge("expand", `Adds column ${column} with a database default that fills old code's INSERTs.`);
   }
   const pythonDefault = facts.hasDefault
     ? " Its default= only fills the existing rows: Django removes it from the column right after (before 5.0 there is no database default at all)."
@@ -45,7 +32,6 @@ export function classifyAddField(operation: MigrationOperation, context: RuleCon
   return refuse(
     `Adds NOT NULL column ${column} without a database default: old code's INSERTs do not name it and fail.${pythonDefault}`,
     addNotNullFieldRecipe(String(operation.field)),
-    notes,
   );
 }
 
@@ -141,17 +127,12 @@ function typeChanges(
   ];
 }
 
-function constraintChanges(before: FieldFacts, after: FieldFacts, context: RuleContext): Change[] {
+function constraintChanges(before: FieldFacts, after: FieldFacts): Change[] {
   const changes: Change[] = [];
   if (before.null && !after.null) {
-    const notes =
-      context.vendor === "postgresql"
-        ? ["SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock."]
-        : [];
     changes.push({
       verdict: "contract",
       text: "adds NOT NULL; old code may still write NULL, so it waits for the rollout",
-      notes,
     });
   }
   if (!before.null && after.null)
@@ -161,16 +142,10 @@ function constraintChanges(before: FieldFacts, after: FieldFacts, context: RuleC
   if (before.hasDbDefault && !after.hasDbDefault) {
     changes.push({ verdict: "contract", text: "drops the database default old code's INSERTs may rely on" });
   }
-  if (!before.unique && after.unique)
-    changes.push({
-      verdict: "expand",
-      text: "adds a unique constraint",
-      notes: indexBuildNote(after, context),
-    });
+  if (!before.unique && after.unique) changes.push({ verdict: "expand", text: "adds a unique constraint" });
   if (before.unique && !after.unique)
     changes.push({ verdict: "contract", text: "drops a unique constraint" });
-  if (!before.dbIndex && after.dbIndex)
-    changes.push({ verdict: "expand", text: "adds an index", notes: indexBuildNote(after, context) });
+  if (!before.dbIndex && after.dbIndex) changes.push({ verdict: "expand", text: "adds an index" });
   if (before.dbIndex && !after.dbIndex) changes.push({ verdict: "contract", text: "drops an index" });
   return changes;
 }
@@ -188,10 +163,7 @@ export function classifyAlterField(operation: MigrationOperation, context: RuleC
   if (before.column === null && after.column === null) {
     return judge("neutral", `Many-to-many field "${operation.field}" has no column to alter.`);
   }
-  const changes = [
-    ...typeChanges(before, after, operation, context),
-    ...constraintChanges(before, after, context),
-  ];
+  const changes = [...typeChanges(before, after, operation, context), ...constraintChanges(before, after)];
   if (changes.length === 0) {
     return judge(
       "expand",

@@ -1,4 +1,4 @@
-import { type Judgement, judge, type RuleContext, refuse } from "./judgement.js";
+import { type Judgement, judge, refuse } from "./judgement.js";
 import type { MigrationOperation } from "./migration.js";
 import { annotateCodeRecipe, renameTableRecipe } from "./recipes.js";
 
@@ -21,18 +21,8 @@ export function classifyRenameTable(operation: MigrationOperation): Judgement {
   );
 }
 
-export function classifyAddIndex(operation: MigrationOperation, context: RuleContext): Judgement {
-  const notes =
-    context.vendor === "postgresql"
-      ? [
-          `CREATE INDEX without CONCURRENTLY takes a SHARE lock: writes to ${operation.table} wait until the index is built. Use AddIndexConcurrently (django.contrib.postgres.operations, atomic = False) on a large table.`,
-        ]
-      : [];
-  return judge(
-    "expand",
-    `Adds index ${operation.objectName} on ${operation.table}; old code is unaffected.`,
-    notes,
-  );
+export function classifyAddIndex(operation: MigrationOperation): Judgement {
+  return judge("expand", `Adds index ${operation.objectName} on ${operation.table}; old code is unaffected.`);
 }
 
 export function classifyAddIndexConcurrently(operation: MigrationOperation): Judgement {
@@ -49,24 +39,10 @@ export function classifyRemoveIndex(operation: MigrationOperation): Judgement {
   );
 }
 
-function constraintNotes(operation: MigrationOperation, context: RuleContext): string[] {
-  if (context.vendor !== "postgresql") return [];
-  const notes = [`ALTER TABLE ... ADD CONSTRAINT takes an ACCESS EXCLUSIVE lock on ${operation.table}.`];
-  const sql = (operation.sql ?? []).join("\n").toUpperCase();
-  if (/\b(CHECK|FOREIGN KEY)\b/.test(sql) && !sql.includes("NOT VALID")) {
-    notes.push(
-      "The CHECK / FOREIGN KEY is added without NOT VALID, so every existing row is checked while the lock is held: on a large table add it NOT VALID and VALIDATE CONSTRAINT separately.",
-    );
-  }
-  if (/\bUNIQUE\b/.test(sql)) notes.push("A unique constraint builds its index while writes wait.");
-  return notes;
-}
-
-export function classifyAddConstraint(operation: MigrationOperation, context: RuleContext): Judgement {
+export function classifyAddConstraint(operation: MigrationOperation): Judgement {
   return judge(
     "expand",
     `Adds constraint ${operation.objectName} on ${operation.table}; old code is expected to respect it already.`,
-    constraintNotes(operation, context),
   );
 }
 

@@ -21,6 +21,7 @@ import {
   classifyValidateConstraint,
 } from "./classify-schema.js";
 import { effectiveSql, type Judgement, judge, type Rule, type RuleContext, refuse } from "./judgement.js";
+import { createdTables, type LockFacts, operationLockFacts } from "./locks.js";
 import type { MigrationOperation, MigrationOverride, PendingMigration } from "./migration.js";
 import { unknownOperationRecipe } from "./recipes.js";
 
@@ -100,6 +101,8 @@ export interface OperationContext {
   migration: string;
   vendor: string;
   override: MigrationOverride | null;
+  /** Tables the migration creates: locking or scanning them holds nobody up. */
+  createdTables: ReadonlySet<string>;
 }
 
 /** An operation and its verdict; the planner needs both to describe what a gate allows. */
@@ -124,6 +127,10 @@ export function classifyOperationEntries(
       ? judge("neutral", "SeparateDatabaseAndState without database operations changes only Django's state.")
       : judgeOperation(operation, { vendor: context.vendor });
   const decided = applyOverride(judged, context.override);
+  const lockFacts: LockFacts =
+    context.vendor === "postgresql"
+      ? operationLockFacts(operation.sql ?? [], operation.table, context.createdTables)
+      : { locks: [], notes: [] };
   const hinted = CODE_OPERATIONS.has(operation.type) && operation.phaseHint !== null;
   const result: ClassifiedOperation = {
     app: context.app,
@@ -134,7 +141,8 @@ export function classifyOperationEntries(
     verdict: decided.verdict,
     reason: decided.reason,
     recipe: decided.verdict === "unsafe" ? decided.recipe : null,
-    notes: decided.notes,
+    notes: [...decided.notes, ...lockFacts.notes],
+    locks: lockFacts.locks,
     overridden: decided.overridden || hinted,
     sql: operation.sql ?? [],
   };
@@ -148,8 +156,18 @@ export function classifyOperation(
   return classifyOperationEntries(operation, context).map((entry) => entry.result);
 }
 
+function allSql(operation: MigrationOperation): string[] {
+  return [...(operation.sql ?? []), ...(operation.databaseOperations ?? []).flatMap(allSql)];
+}
+
 export function classifyMigrationEntries(migration: PendingMigration, vendor: string): ClassifiedEntry[] {
-  const context = { app: migration.app, migration: migration.name, vendor, override: migration.override };
+  const context = {
+    app: migration.app,
+    migration: migration.name,
+    vendor,
+    override: migration.override,
+    createdTables: createdTables(migration.operations.flatMap(allSql)),
+  };
   return migration.operations.flatMap((operation) => classifyOperationEntries(operation, context));
 }
 

@@ -19,7 +19,8 @@ const EFFECTS: Record<string, (op: MigrationOperation) => string> = {
  */
 export function describeEffect({ operation, result }: ClassifiedEntry): string {
   const effect = EFFECTS[operation.type]?.(operation) ?? result.reason.replace(/\.$/, "");
-  const locks = result.notes.length > 0 ? ` (${result.notes.join(" ")})` : "";
+  const facts = [...result.locks.map((l) => `${l.mode} lock on ${l.table}.`), ...result.notes];
+  const locks = facts.length > 0 ? ` (${facts.join(" ")})` : "";
   const sql = effectiveSql(result.sql);
   const sqlText = sql.length > 0 ? ` — SQL: ${sql.join(" ")}` : "";
   return `${result.app}.${result.migration}: ${effect}${locks}${sqlText}`;

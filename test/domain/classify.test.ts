@@ -49,10 +49,11 @@ describe("AddField", () => {
   });
 
   it("notes the index a unique column builds on PostgreSQL", () => {
-    const result = classifyOne(addField("code", { null: true, unique: true }));
+    const sql = ['ALTER TABLE "catalog_product" ADD COLUMN "code" varchar(10) NULL UNIQUE;'];
+    const result = classifyOne(addField("code", { null: true, unique: true }, { sql }));
     expect(result.verdict).toBe("expand");
-    expect(result.notes.join(" ")).toContain("not CONCURRENTLY");
-    expect(classifyOne(addField("code", { null: true, unique: true }), "sqlite").notes).toEqual([]);
+    expect(result.notes.join(" ")).toContain("unique index on existing table catalog_product");
+    expect(classifyOne(addField("code", { null: true, unique: true }, { sql }), "sqlite").notes).toEqual([]);
   });
 });
 
@@ -91,10 +92,14 @@ describe("AlterField", () => {
   });
 
   it("adding NOT NULL is contract, with the lock noted on PostgreSQL", () => {
-    const result = classifyOne(alterField("is_active", { null: true }, { null: false }));
+    const result = classifyOne({
+      ...alterField("is_active", { null: true }, { null: false }),
+      sql: ['ALTER TABLE "catalog_product" ALTER COLUMN "is_active" SET NOT NULL;'],
+    });
     expect(result.verdict).toBe("contract");
     expect(result.reason).toContain("adds NOT NULL");
-    expect(result.notes.join(" ")).toContain("ACCESS EXCLUSIVE");
+    expect(result.locks).toEqual([{ table: "catalog_product", mode: "ACCESS EXCLUSIVE" }]);
+    expect(result.notes.join(" ")).toContain("NOT VALID");
   });
 
   it("widening a varchar is expand", () => {
@@ -241,11 +246,12 @@ describe("models", () => {
 
 describe("indexes and constraints", () => {
   it("AddIndex is expand and notes the SHARE lock on PostgreSQL only", () => {
-    const pg = classifyOne(op("AddIndex", { objectName: "product_name_idx" }));
+    const sql = ['CREATE INDEX "product_name_idx" ON "catalog_product" ("name");'];
+    const pg = classifyOne(op("AddIndex", { objectName: "product_name_idx", sql }));
     expect(pg.verdict).toBe("expand");
     expect(pg.notes.join(" ")).toContain("SHARE lock");
     expect(pg.notes.join(" ")).toContain("AddIndexConcurrently");
-    expect(classifyOne(op("AddIndex", { objectName: "i" }), "sqlite").notes).toEqual([]);
+    expect(classifyOne(op("AddIndex", { objectName: "i", sql }), "sqlite").notes).toEqual([]);
   });
 
   it("AddIndexConcurrently is expand without a lock note", () => {
@@ -267,7 +273,7 @@ describe("indexes and constraints", () => {
       }),
     );
     expect(check.verdict).toBe("expand");
-    expect(check.notes.join(" ")).toContain("ACCESS EXCLUSIVE");
+    expect(check.locks).toEqual([{ table: "catalog_product", mode: "ACCESS EXCLUSIVE" }]);
     expect(check.notes.join(" ")).toContain("NOT VALID");
     const notValid = classifyOne(
       op("AddConstraint", { sql: ['ALTER TABLE "t" ADD CONSTRAINT "c" CHECK ("p" > 0) NOT VALID;'] }),

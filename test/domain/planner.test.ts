@@ -68,7 +68,7 @@ describe("planRelease", () => {
     const approval = plan.steps.find((s) => s.kind === "approval");
     expect(approval).toMatchObject({ gate: "contract" });
     expect(approval?.kind === "approval" && approval.summary).toEqual([
-      'catalog.0003_remove_product_is_enabled: drop column catalog_product.is_enabled — SQL: ALTER TABLE "catalog_product" DROP COLUMN "is_enabled" CASCADE;',
+      'catalog.0003_remove_product_is_enabled: drop column catalog_product.is_enabled (ACCESS EXCLUSIVE lock on catalog_product.) — SQL: ALTER TABLE "catalog_product" DROP COLUMN "is_enabled" CASCADE;',
     ]);
   });
 
