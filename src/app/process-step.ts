@@ -1,6 +1,6 @@
 import type { PlanStep } from "../domain/plan.js";
 import { isTerminal, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run.js";
-import type { StepJob } from "../queue/jobs.js";
+import type { JobControl, StepJob } from "../queue/jobs.js";
 import type { StepQueue } from "../queue/step-queue.js";
 import { watchForCancel } from "./cancel-watch.js";
 import { followUp } from "./follow-up.js";
@@ -18,11 +18,6 @@ export interface WorkerDeps extends TransitionDeps {
   executorPollMs: number;
   /** How often a running step re-reads its run to notice a cancel made elsewhere. */
   cancelPollMs: number;
-}
-
-/** Puts the job back to sleep for `delayMs` without holding a worker slot; never returns. */
-export interface JobControl {
-  later(delayMs: number): Promise<never>;
 }
 
 /** The job's run if the job is still the run's next move, else null (stale or duplicate: dropped, logged). */

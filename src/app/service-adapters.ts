@@ -21,6 +21,8 @@ export interface PollingSettings {
 /** Everything a worker needs to run one service's steps, built from its ServiceConfig. */
 export interface ServiceAdapters {
   executor: Executor;
+  /** The executor runs commands in the release's image (a Kubernetes Job), not next to phasegate. */
+  remoteExecutor: boolean;
   deployer: Deployer;
   rollout: RolloutWatcher;
   polling: PollingSettings;

@@ -16,7 +16,9 @@ export type StartRefusalCode =
   | "not-allowed"
   | "active-run"
   | "plan-refused"
-  | "introspection-failed";
+  | "introspection-failed"
+  /** The release has no pending migration: nothing to run. */
+  | "nothing-pending";
 
 export type StartRunResult =
   | { ok: true; dryRun: false; run: Run }

@@ -15,6 +15,11 @@ export const stepJobSchema = z.strictObject({
 
 export type StepJob = z.infer<typeof stepJobSchema>;
 
+/** Puts the job back to sleep for `delayMs` without holding a worker slot; never returns. */
+export interface JobControl {
+  later(delayMs: number): Promise<never>;
+}
+
 /**
  * Deterministic: adding a job whose id exists is a no-op, so a step cannot be queued twice. The run's retry count
  * is part of it so a retried run can queue the step again. BullMQ refuses ":" in custom ids, hence the dots.

@@ -51,7 +51,12 @@ export class BullStepQueue implements StepQueue {
 
   async scheduleApprovalTimeout(run: Run, delayMs: number): Promise<void> {
     const job = jobOf(run);
-    await this.queue.add(JOB_APPROVAL_TIMEOUT, job, { jobId: approvalTimeoutJobId(job), delay: delayMs, attempts: 5, ...KEEP });
+    await this.queue.add(JOB_APPROVAL_TIMEOUT, job, {
+      jobId: approvalTimeoutJobId(job),
+      delay: delayMs,
+      attempts: 5,
+      ...KEEP,
+    });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,33 @@
+import type { LoadedServices } from "../config/load-services.js";
+import type { Approvers } from "../ports/approvers.js";
+
+/** Resolves a Slack user group to its members (the Slack app provides it; without Slack, groups grant nothing). */
+export interface UsergroupDirectory {
+  members(usergroup: string): Promise<string[]>;
+}
+
+/** Approvers from the services file: the listed users and the members of the listed user groups. */
+export class ConfigApprovers implements Approvers {
+  constructor(
+    private readonly services: LoadedServices,
+    private readonly usergroups: UsergroupDirectory | null = null,
+  ) {}
+
+  async mayApprove({ service, user }: { service: string; user: string }): Promise<boolean> {
+    const approvers = this.services.services[service]?.access.approvers;
+    if (!approvers) return false;
+    if (approvers.users.includes(user)) return true;
+    const directory = this.usergroups;
+    if (!directory) return false;
+    for (const group of approvers.usergroups) {
+      if ((await directory.members(group)).includes(user)) return true;
+    }
+    return false;
+  }
+}
+
+/** Everyone may start a run when the service lists no starters. */
+export function mayStart(services: LoadedServices, service: string, user: string): boolean {
+  const starters = services.services[service]?.access.starters;
+  return starters !== undefined && (starters.length === 0 || starters.includes(user));
+}

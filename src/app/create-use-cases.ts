@@ -1,0 +1,20 @@
+import { approve, attachNotification, cancel, type RunActionDeps, reject, retry } from "./run-actions.js";
+import { type StartRunDeps, startRun } from "./start-run.js";
+import type { UseCases } from "./use-cases.js";
+
+export type UseCaseDeps = StartRunDeps & RunActionDeps;
+
+/** The run engine's use cases over its ports; the Slack app, the CLI and the tests call these. */
+export function createUseCases(deps: UseCaseDeps): UseCases {
+  return {
+    startRun: (input) => startRun(deps, input),
+    approve: (input) => approve(deps, input),
+    reject: (input) => reject(deps, input),
+    cancel: (input) => cancel(deps, input),
+    retry: (input) => retry(deps, input),
+    attachNotification: (input) => attachNotification(deps, input),
+    status: (runId) => deps.store.get(runId),
+    list: (query) => deps.store.list(query),
+    audit: async (runId) => ((await deps.store.get(runId)) ? deps.store.audit(runId) : null),
+  };
+}

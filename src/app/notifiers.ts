@@ -1,0 +1,25 @@
+import type { Logger } from "../logger.js";
+import type { Notifier, RunChange } from "../ports/notifier.js";
+
+/** Tells every notifier (log, Slack, metrics) about each change; one failing never keeps the others from hearing. */
+export class CompositeNotifier implements Notifier {
+  constructor(
+    private readonly notifiers: readonly Notifier[],
+    private readonly logger: Logger,
+  ) {}
+
+  async notify(change: RunChange): Promise<void> {
+    await Promise.all(
+      this.notifiers.map(async (notifier) => {
+        try {
+          await notifier.notify(change);
+        } catch (error) {
+          this.logger.error(
+            { err: error, runId: change.after.id, notifier: notifier.constructor.name },
+            "notifier failed; the run itself changed",
+          );
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,129 @@
+import type { LoadedServices } from "../config/load-services.js";
+import { type Actor, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run.js";
+import type { Approvers } from "../ports/approvers.js";
+import { mayStart } from "./access.js";
+import { type FollowUpDeps, followUp } from "./follow-up.js";
+import { type TransitionDeps, transition } from "./transition.js";
+import type { ActionResult, GateInput } from "./use-cases.js";
+
+export interface RunActionDeps extends TransitionDeps, FollowUpDeps {
+  services: LoadedServices;
+  approvers: Approvers;
+}
+
+type Permission = (deps: RunActionDeps, run: Run, user: string) => Promise<boolean>;
+
+const approver: Permission = (deps, run, user) => deps.approvers.mayApprove({ service: run.service, user });
+
+/** The requester, anyone who may start runs of the service, or an approver. */
+const operator: Permission = async (deps, run, user) =>
+  user === run.requester || mayStart(deps.services, run.service, user) || (await approver(deps, run, user));
+
+const userActor = (id: string): Actor => ({ kind: "user", id });
+
+/**
+ * Authorises the user, applies the event with compare-and-set, and queues what comes next. A refused action is
+ * written to the run's audit trail and changes nothing.
+ */
+async function act(
+  deps: RunActionDeps,
+  runId: string,
+  actor: Actor,
+  allowed: Permission | null,
+  event: (run: Run) => RunEvent,
+  what: string,
+): Promise<ActionResult> {
+  const run = await deps.store.get(runId);
+  if (!run) return { ok: false, code: "not-found", message: `no run ${runId}: check the id with "list"` };
+  const ev = event(run);
+  if (allowed && !(await allowed(deps, run, actor.id))) {
+    const message = `${actor.id} may not ${what} ${run.id}: ask someone listed in the access of ${run.service}`;
+    await deps.store.appendAudit(run.id, {
+      at: deps.now().toISOString(),
+      actor,
+      action: ev.type,
+      from: run.status,
+      to: null,
+      outcome: "refused",
+      detail: message,
+    });
+    return { ok: false, code: "not-allowed", message, run };
+  }
+  const result = await transition(deps, runId, ev, actor);
+  if (!result.ok) return result;
+  await followUp(deps, result.run);
+  return { ok: true, run: result.run };
+}
+
+/** The gate the user names, or the one the run waits at. */
+function gateOf(run: Run, gate: string | undefined): string {
+  if (gate) return gate;
+  const step = run.plan.steps[run.currentStep];
+  return step?.kind === "approval" ? step.gate : "(none)";
+}
+
+export function approve(deps: RunActionDeps, input: GateInput): Promise<ActionResult> {
+  return act(
+    deps,
+    input.runId,
+    userActor(input.user),
+    approver,
+    (run) => ({ type: "approval-granted", gate: gateOf(run, input.gate), by: input.user }),
+    "approve",
+  );
+}
+
+export function reject(deps: RunActionDeps, input: GateInput & { reason?: string }): Promise<ActionResult> {
+  return act(
+    deps,
+    input.runId,
+    userActor(input.user),
+    approver,
+    (run) => ({
+      type: "approval-rejected",
+      gate: gateOf(run, input.gate),
+      by: input.user,
+      reason: input.reason,
+    }),
+    "reject",
+  );
+}
+
+export function cancel(
+  deps: RunActionDeps,
+  input: { runId: string; user: string; reason?: string },
+): Promise<ActionResult> {
+  return act(
+    deps,
+    input.runId,
+    userActor(input.user),
+    operator,
+    () => ({ type: "cancelled", by: input.user, reason: input.reason }),
+    "cancel",
+  );
+}
+
+export function retry(deps: RunActionDeps, input: { runId: string; user: string }): Promise<ActionResult> {
+  return act(
+    deps,
+    input.runId,
+    userActor(input.user),
+    operator,
+    () => ({ type: "retried", by: input.user }),
+    "retry",
+  );
+}
+
+export function attachNotification(
+  deps: RunActionDeps,
+  input: { runId: string; notification: Run["notification"] & object },
+): Promise<ActionResult> {
+  return act(
+    deps,
+    input.runId,
+    SYSTEM_ACTOR,
+    null,
+    () => ({ type: "notification-attached", notification: input.notification }),
+    "attach",
+  );
+}

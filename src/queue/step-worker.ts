@@ -1,0 +1,76 @@
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "../logger.js";
+import {
+  JOB_APPROVAL_TIMEOUT,
+  JOB_STEP,
+  type JobControl,
+  STEP_QUEUE,
+  type StepJob,
+  stepJobSchema,
+} from "./jobs.js";
+import { bullPrefix } from "./step-queue.js";
+
+/** What the worker does with each job kind; the run engine (src/app) provides them. */
+export interface StepHandlers {
+  step(job: StepJob, control: JobControl): Promise<void>;
+  approvalTimeout(job: StepJob): Promise<void>;
+}
+
+export interface StepWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  logger: Logger;
+  /** Jobs run at once by this worker; a job waiting for a rollout holds no slot. */
+  concurrency: number;
+  /** A job whose worker died is taken over after its lock expires (lockDurationMs) at the next stall check. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  /** Stalls before BullMQ gives up on a job (a worker killed during the same job again and again). */
+  maxStalledCount: number;
+}
+
+function parsePayload(job: Job): StepJob {
+  const parsed = stepJobSchema.safeParse(job.data);
+  if (!parsed.success)
+    throw new UnrecoverableError(
+      `job ${job.id} (${job.name}) has an invalid payload: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}; it was not queued by phasegate's StepQueue`,
+    );
+  return parsed.data;
+}
+
+/** Delaying the same job keeps its id (and so the deduplication) and frees the slot until it is due. */
+function controlOf(job: Job, token: string | undefined): JobControl {
+  return {
+    async later(delayMs: number): Promise<never> {
+      await job.moveToDelayed(Date.now() + delayMs, token);
+      throw new DelayedError();
+    },
+  };
+}
+
+/** The BullMQ worker of the step queue: validates each payload and hands it to the engine. */
+export function createStepWorker(options: StepWorkerOptions, handlers: StepHandlers): Worker {
+  const worker = new Worker(
+    STEP_QUEUE,
+    async (job, token) => {
+      const payload = parsePayload(job);
+      if (job.name === JOB_STEP) return handlers.step(payload, controlOf(job, token));
+      if (job.name === JOB_APPROVAL_TIMEOUT) return handlers.approvalTimeout(payload);
+      throw new UnrecoverableError(`unknown job name "${job.name}" (job ${job.id})`);
+    },
+    {
+      connection: options.connection,
+      prefix: bullPrefix(options.prefix),
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
+      maxStalledCount: options.maxStalledCount,
+    },
+  );
+  worker.on("failed", (job, error) =>
+    options.logger.error({ err: error, jobId: job?.id, data: job?.data }, "step job failed"),
+  );
+  worker.on("error", (error) => options.logger.error({ err: error }, "step worker error"));
+  return worker;
+}

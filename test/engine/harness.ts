@@ -1,0 +1,165 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Redis } from "ioredis";
+import { stringify } from "yaml";
+import { createEngine, type Engine } from "../../src/app/engine.js";
+import { type RunningWorker, startWorker } from "../../src/app/start-worker.js";
+import { loadServices } from "../../src/config/load-services.js";
+import type { Run } from "../../src/domain/run.js";
+import { shopDir } from "../cli/run-cli.js";
+import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { findDjangoPython } from "../support/python.js";
+import { connectRedis, deleteKeys, uniquePrefix } from "../support/redis.js";
+import { RecordingNotifier } from "./recording-notifier.js";
+
+/**
+ * Deploy script: appends "start" and (unless told to fail) "done" to <runId>.deploy, and saves the columns of
+ * catalog_product as the new code would see them when it starts.
+ */
+const DEPLOY_SH = `set -e
+echo start >> "$1.deploy"
+if [ -f "$1.deploy-fails" ]; then echo "registry said no to $2" >&2; exit 3; fi
+if [ -f "$1.deploy-sleep" ]; then sleep "$(cat "$1.deploy-sleep")"; fi
+psql "$DATABASE_URL" -tAc "select column_name from information_schema.columns where table_name = 'catalog_product' order by 1" > "$1.columns-at-deploy"
+echo done >> "$1.deploy"
+echo "deployed $2"
+`;
+
+/** Rollout script: "not yet" (exit 75) until its third poll, or forever when <runId>.rollout-stuck exists. */
+const ROLLOUT_SH = `n=$(( $(cat "$1.polls" 2>/dev/null || echo 0) + 1 ))
+echo "$n" > "$1.polls"
+if [ ! -f "$1.rollout-stuck" ] && [ "$n" -ge 3 ]; then echo "3 of 3 instances run $2"; exit 0; fi
+echo "$n of 3 instances run $2"
+exit 75
+`;
+
+export interface ServiceOptions {
+  deadlineSeconds?: number;
+  approvalSeconds?: number;
+  /** argv to run Python with (a wrapper can slow `migrate` down or count it). */
+  python?: string[];
+}
+
+export interface Harness {
+  dir: string;
+  prefix: string;
+  redis: Redis;
+  engine: Engine;
+  notifier: RecordingNotifier;
+  workers: RunningWorker[];
+  /** The database of each service. */
+  databases: Map<string, TestDatabase>;
+  /** A file of the scripts' working directory (markers, counters). */
+  file(name: string): string;
+  read(name: string): Promise<string>;
+  columns(service: string): string[];
+  waitFor(runId: string, until: (run: Run) => boolean, what: string): Promise<Run>;
+  startWorkers(count: number): void;
+  close(): Promise<void>;
+}
+
+export const APPROVER = "U_BOB";
+export const REQUESTER = "U_ALICE";
+
+function serviceConfig(name: string, db: TestDatabase, options: ServiceOptions) {
+  return {
+    project: {
+      path: shopDir,
+      python: options.python ?? [findDjangoPython()],
+      env: { DATABASE_URL: db.url },
+    },
+    executor: { kind: "local" },
+    deployer: {
+      kind: "command",
+      command: ["sh", "deploy.sh", "{runId}", "{version}"],
+      env: { DATABASE_URL: db.url },
+    },
+    rollout: {
+      kind: "command",
+      command: ["sh", "rollout.sh", "{runId}", "{version}"],
+      pollIntervalSeconds: 1,
+      maxPollIntervalSeconds: 2,
+      deadlineSeconds: options.deadlineSeconds ?? 120,
+    },
+    slack: { channel: "C_SHOP" },
+    access: { starters: [], approvers: { users: [APPROVER, "U_CAROL", REQUESTER] }, fourEyes: true },
+    timeouts: { migrateSeconds: 120, approvalSeconds: options.approvalSeconds ?? 3600 },
+  };
+}
+
+/**
+ * A real engine for a test file: its own Redis prefix, a PostgreSQL database per service running examples/shop,
+ * a services file with command deploy and rollout scripts, and in-process workers with quick stall recovery.
+ */
+export async function createHarness(
+  name: string,
+  services: Record<string, ServiceOptions>,
+): Promise<Harness> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `phasegate-${name}-`));
+  const prefix = uniquePrefix(name);
+  const redis = connectRedis();
+  const databases = new Map<string, TestDatabase>();
+  const config: Record<string, unknown> = {};
+  for (const [service, options] of Object.entries(services)) {
+    const db = createTestDatabase(name.replaceAll("-", "_"));
+    databases.set(service, db);
+    config[service] = serviceConfig(service, db, options);
+  }
+  await writeFile(path.join(dir, "deploy.sh"), DEPLOY_SH);
+  await writeFile(path.join(dir, "rollout.sh"), ROLLOUT_SH);
+  await writeFile(path.join(dir, "services.yaml"), stringify({ services: config }));
+  const notifier = new RecordingNotifier();
+  const engine = createEngine({
+    redis,
+    prefix,
+    services: await loadServices(path.join(dir, "services.yaml")),
+    notifiers: [notifier],
+    cancelPollMs: 200,
+  });
+  const workers: RunningWorker[] = [];
+  const harness: Harness = {
+    dir,
+    prefix,
+    redis,
+    engine,
+    notifier,
+    workers,
+    databases,
+    file: (file) => path.join(dir, file),
+    read: (file) => readFile(path.join(dir, file), "utf8").catch(() => ""),
+    columns(service) {
+      const db = databases.get(service);
+      if (!db) throw new Error(`no database for ${service}`);
+      return db
+        .query(
+          "select column_name from information_schema.columns where table_name = 'catalog_product' order by 1",
+        )
+        .split("\n")
+        .filter(Boolean);
+    },
+    async waitFor(runId, until, what) {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const run = await engine.store.get(runId);
+        if (run && until(run)) return run;
+        if (Date.now() > deadline)
+          throw new Error(`${runId} never got ${what}; it is ${run?.status} at step ${run?.currentStep}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    startWorkers(count) {
+      for (let i = 0; i < count; i++)
+        workers.push(startWorker(engine, { concurrency: 5, lockDurationMs: 2000, stalledIntervalMs: 1000 }));
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await engine.close();
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+      for (const db of databases.values()) db.drop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
