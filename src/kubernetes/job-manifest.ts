@@ -1,5 +1,6 @@
 import type { KubernetesExecutorConfig } from "../config/kubernetes-schema.js";
 import type { CommandRequest } from "../ports/executor.js";
+import { checkCommandSize } from "./command-size.js";
 
 /** Annotation holding the execution key, so a Job found by name is known to be this execution's. */
 export const keyAnnotation = "phasegate.dev/execution-key";
@@ -19,6 +20,7 @@ export function jobManifest(
   const { job } = config;
   const labels = { "app.kubernetes.io/managed-by": "phasegate", ...job.labels };
   const env = { ...job.env, ...request.env };
+  checkCommandSize(request.argv, env);
   return {
     apiVersion: "batch/v1",
     kind: "Job",

@@ -1,11 +1,13 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { CommandRequest, Execution, Executor } from "../../src/ports/executor.js";
+import type { CommandRequest } from "../../src/ports/executor.js";
 import { type KubeSim, startKubeSim } from "../support/kube-sim/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { findDjangoPython } from "../support/python.js";
+import { runJob } from "./scenario.js";
 import { adapters, image, namespace } from "./setup.js";
 
 const shopDir = path.resolve(import.meta.dirname, "../../examples/shop");
@@ -29,18 +31,6 @@ const command = (key: string, argv: string[], extra: Partial<CommandRequest> = {
   ...extra,
 });
 
-/** Asks again, the way the engine does on its next poll, once the simulator says the Job ended. */
-async function finish(
-  executor: Executor,
-  request: CommandRequest,
-): Promise<Execution & { state: "finished" }> {
-  const jobName = sim.jobs.names(namespace).at(-1) as string;
-  await sim.jobs.waitUntilFinished(namespace, jobName);
-  const execution = await executor.execute(request);
-  if (execution.state !== "finished") throw new Error(`still running: ${execution.message}`);
-  return execution;
-}
-
 const posts = () => sim.requests.filter((r) => r.method === "POST");
 
 describe("KubernetesJobExecutor", () => {
@@ -61,8 +51,8 @@ describe("KubernetesJobExecutor", () => {
     expect((await executor.execute(request)).state).toBe("running");
 
     await writeFile(gate, "");
-    const done = await finish(executor, request);
-    expect(done.result).toMatchObject({
+    const result = await runJob(sim, executor, request);
+    expect(result).toMatchObject({
       exitCode: 0,
       timedOut: false,
       signal: null,
@@ -84,7 +74,7 @@ describe("KubernetesJobExecutor", () => {
     ]);
     expect(answers.every((a) => a.state === "running" || a.state === "finished")).toBe(true);
     expect(sim.jobs.names(namespace)).toHaveLength(1);
-    expect((await finish(other, request)).result.stdout).toBe("once\n");
+    expect((await runJob(sim, other, request)).stdout).toBe("once\n");
     expect(sim.jobs.names(namespace)).toHaveLength(1);
   });
 
@@ -109,9 +99,9 @@ describe("KubernetesJobExecutor", () => {
       },
     );
     await executor.execute(request);
-    const done = await finish(executor, request);
+    const result = await runJob(sim, executor, request);
 
-    expect(done.result.stdout).toBe(`hello yes run-9 ${scratch}\n`);
+    expect(result.stdout).toBe(`hello yes run-9 ${scratch}\n`);
     const job = sim.jobs.get(namespace, sim.jobs.names(namespace)[0] as string);
     expect(job.spec).toMatchObject({
       backoffLimit: 0,
@@ -137,14 +127,14 @@ describe("KubernetesJobExecutor", () => {
       "for i in 1 2 3 4 5 6; do echo line $i; done; echo 'django.db.utils.ProgrammingError: boom' >&2; exit 3",
     ]);
     await executor.execute(request);
-    const done = await finish(executor, request);
+    const result = await runJob(sim, executor, request);
 
-    expect(done.result).toMatchObject({
+    expect(result).toMatchObject({
       exitCode: 3,
       timedOut: false,
       stdout: "line 5\nline 6\ndjango.db.utils.ProgrammingError: boom\n",
     });
-    expect(done.result.stderr).toMatch(
+    expect(result.stderr).toMatch(
       /failed: BackoffLimitExceeded: Job has reached the specified backoff limit/,
     );
   });
@@ -153,10 +143,10 @@ describe("KubernetesJobExecutor", () => {
     const { executor } = adapters(sim);
     const request = command("run-11:expand:1", ["sh", "-c", "echo waiting; sleep 30"], { timeoutMs: 1000 });
     await executor.execute(request);
-    const done = await finish(executor, request);
+    const result = await runJob(sim, executor, request);
 
-    expect(done.result.timedOut).toBe(true);
-    expect(done.result.stdout).toBe("waiting\n");
+    expect(result.timedOut).toBe(true);
+    expect(result.stdout).toBe("waiting\n");
   });
 
   it("says why the pod cannot start", async () => {
@@ -168,6 +158,36 @@ describe("KubernetesJobExecutor", () => {
     expect(again.state === "running" && again.message).toMatch(
       /pod phasegate-run-12-expand-1-\w+-\w{5} is waiting \(CreateContainerConfigError: secret "shop-db" not found\)/,
     );
+  });
+
+  it("runs a script given inline with python -c verbatim: quotes, $, backticks, newlines, non-ASCII", async () => {
+    const value = `it's "quoted" $HOME \`id\` \\n ünïcødé ✓`;
+    // A JSON string literal is a Python string literal too.
+    const statement = `parts.append(${JSON.stringify(value)})\n`;
+    const source = [
+      "import hashlib, sys",
+      "parts = []",
+      statement.repeat(100),
+      'print(sys.argv[1:], len(parts), hashlib.sha256("".join(parts).encode()).hexdigest())',
+    ].join("\n");
+    expect(Buffer.byteLength(source)).toBeGreaterThan(5_000);
+    const { executor } = adapters(sim);
+    const request = command("run-15:introspect", [findDjangoPython(), "-c", source, "--settings", "a b"]);
+
+    const result = await runJob(sim, executor, request);
+    const digest = createHash("sha256").update(value.repeat(100)).digest("hex");
+    expect(result.stdout).toBe(`['--settings', 'a b'] 100 ${digest}\n`);
+  });
+
+  it("refuses an argument longer than Linux accepts before creating any Job", async () => {
+    const { executor } = adapters(sim);
+    const request = command("run-16:introspect", ["python", "-c", `# ${"x".repeat(140_000)}`]);
+
+    await expect(executor.execute(request)).rejects.toThrow(
+      "the command's argument 2 is 140003 bytes, over Linux's 131072-byte limit per argument: " +
+        "ship the script in the image (or mount it from a ConfigMap) and pass its path instead",
+    );
+    expect(posts()).toHaveLength(0);
   });
 
   it("needs the release version for the image", async () => {
@@ -199,10 +219,10 @@ describe("KubernetesJobExecutor", () => {
         "--noinput",
       ]);
       await executor.execute(request);
-      const done = await finish(executor, request);
+      const result = await runJob(sim, executor, request);
 
-      expect(done.result.exitCode).toBe(0);
-      expect(done.result.stdout).toContain("Applying catalog.0002_product_is_active... OK");
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toContain("Applying catalog.0002_product_is_active... OK");
       expect(database.query("SELECT name FROM django_migrations WHERE app = 'catalog' ORDER BY name")).toBe(
         "0001_initial\n0002_product_is_active",
       );
