@@ -1,0 +1,56 @@
+import type { CommandResult } from "../ports/executor.js";
+import type { HelperError } from "./contract.js";
+
+/** What the user must fix, knowing which Python and settings were used. */
+export interface FailureContext {
+  python: string[];
+  settings?: string;
+}
+
+const PYTHON_ADVICE =
+  "pass --python (or set project.python in the services file) to a Python that can import Django, e.g. the project's .venv/bin/python";
+
+/** The last non-empty lines of a process output, where Python puts the exception that ended it. */
+export function lastLines(text: string, count = 1): string {
+  return text
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== "")
+    .slice(-count)
+    .join("\n");
+}
+
+export function explainHelperError(error: HelperError, context: FailureContext): string {
+  const python = context.python.join(" ");
+  const settings = context.settings ?? "the project's DJANGO_SETTINGS_MODULE (from manage.py)";
+  switch (error.kind) {
+    case "django-missing":
+      return `${python} cannot import Django (${error.message}): ${PYTHON_ADVICE}`;
+    case "settings":
+      return `the Django settings ${settings} failed to load: ${error.message}. Fix the settings module, or pass --settings (project.settings in the services file) with the right one`;
+    case "database":
+      return `Django cannot reach the database: ${error.message}. Check DATABASE_URL (or DATABASES in the settings) and that the database server is up and accepts this connection`;
+    case "graph":
+      return `Django cannot build the migration graph: ${error.message}`;
+    case "target":
+      return `${error.message}. Pass --target app:migration with a migration that exists (manage.py showmigrations lists them)`;
+    case "usage":
+      return `the introspection helper was called wrongly (${error.message}): this is a phasegate bug, please report it`;
+    case "internal":
+      return `the introspection helper failed: ${error.message}${error.detail ? `\n${lastLines(error.detail, 6)}` : ""}`;
+  }
+}
+
+/** A helper run that printed no usable answer: Python missing, killed, or crashed before it could report. */
+export function explainProcessFailure(result: CommandResult, context: FailureContext): string {
+  const python = context.python.join(" ");
+  const stderr = lastLines(result.stderr, 3);
+  if (result.timedOut) {
+    return `the introspection did not finish within ${Math.round(result.durationMs / 1000)} s: check that the database is reachable (a firewall that drops packets makes the connection hang)`;
+  }
+  if (result.exitCode === 127 || result.exitCode === 126) {
+    return `cannot run Python "${python}" (${stderr || `exit code ${result.exitCode}`}): ${PYTHON_ADVICE}`;
+  }
+  const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
+  return `the introspection helper ${how} without an answer${stderr ? `:\n${stderr}` : ""}\nCheck that "${python}" is Python 3 with Django installed; ${PYTHON_ADVICE}`;
+}

@@ -1,0 +1,388 @@
+"""phasegate's Django introspection helper: prints the pending migrations of a Django project as JSON.
+
+    python introspect.py [--settings MODULE] [app:migration ...]
+
+Run it with the project directory (the one holding manage.py) as the working directory. Standard library and
+Django only (3.2 to 5.x, by feature detection); it may also run as `python -c <source>` where the file is absent.
+Stdout carries only the JSON document (src/django/contract.ts); on failure it is
+{"error": {"kind": ..., "message": ..., "detail": ...}} with exit status 1. Django's own output goes to stderr.
+Nothing is written to the database: SQL is collected the way `manage.py sqlmigrate` does.
+"""
+import json
+import os
+import re
+import sys
+import traceback
+
+REAL_STDOUT = sys.stdout
+PHASES = ("expand", "contract")
+
+
+class Failure(Exception):
+    def __init__(self, kind, message, detail=None):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.detail = detail
+
+
+def last_line(error):
+    text = "".join(traceback.format_exception_only(type(error), error)).strip()
+    return text.splitlines()[-1] if text else type(error).__name__
+
+
+def parse_args(argv):
+    settings, targets = None, []
+    args = list(argv)
+    while args:
+        arg = args.pop(0)
+        if arg == "--settings":
+            if not args:
+                raise Failure("usage", "--settings needs a module name")
+            settings = args.pop(0)
+        elif re.match(r"^\w+:\w+$", arg):
+            app, name = arg.split(":")
+            targets.append((app, name))
+        else:
+            raise Failure("usage", "unknown argument %r (expected --settings MODULE or app:migration)" % arg)
+    return settings, targets
+
+
+def settings_from_manage_py():
+    try:
+        with open("manage.py") as manage:
+            source = manage.read()
+    except OSError:
+        return None
+    found = re.search(r"""DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]""", source)
+    return found.group(1) if found else None
+
+
+def setup_django(settings):
+    # Like manage.py: the project directory is importable, not the directory of this file.
+    sys.path[0:1] = [os.getcwd()]
+    if settings:
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings
+    elif not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        found = settings_from_manage_py()
+        if not found:
+            raise Failure("settings", "no DJANGO_SETTINGS_MODULE: manage.py does not set one and --settings is missing")
+        os.environ["DJANGO_SETTINGS_MODULE"] = found
+    try:
+        import django
+    except ImportError as error:
+        raise Failure("django-missing", "%s; Python is %s" % (last_line(error), sys.executable))
+    try:
+        django.setup()
+    except Exception as error:
+        raise Failure(
+            "settings",
+            "%s (%s)" % (last_line(error), os.environ["DJANGO_SETTINGS_MODULE"]),
+            traceback.format_exc(),
+        )
+    return django
+
+
+def connect():
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.utils import Error as DatabaseError
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        raise Failure("database", "%s (%s)" % (last_line(error), connection.vendor))
+    return connection
+
+
+def field_facts(field, connection):
+    if field is None:
+        return None
+    from django.db.models import NOT_PROVIDED
+
+    db_type = field.db_parameters(connection=connection)["type"]
+    db_default = getattr(field, "db_default", NOT_PROVIDED)
+    related = field.remote_field.model if field.remote_field else None
+    max_length = field.max_length if isinstance(field.max_length, int) else None
+    return {
+        "column": None if field.many_to_many else field.column,
+        "internalType": field.get_internal_type(),
+        "dbType": db_type,
+        "null": bool(field.null),
+        "hasDefault": field.has_default(),
+        "hasDbDefault": db_default is not NOT_PROVIDED,
+        "dbDefault": None if db_default is NOT_PROVIDED else repr(db_default),
+        "unique": bool(field.unique),
+        "dbIndex": bool(field.db_index),
+        "primaryKey": bool(field.primary_key),
+        "maxLength": max_length,
+        "relatedModel": related._meta.label_lower if hasattr(related, "_meta") else related,
+        "manyToMany": bool(field.many_to_many),
+    }
+
+
+def model_name_of(operation):
+    from django.db.migrations.operations.models import ModelOperation
+
+    model_name = getattr(operation, "model_name", None)
+    if model_name:
+        return model_name.lower()
+    if isinstance(operation, ModelOperation):
+        return operation.name_lower
+    return None
+
+
+def rendered_model(state, app_label, model_name):
+    if not model_name:
+        return None
+    try:
+        return state.apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+
+
+def model_field(model, name):
+    if model is None or not name:
+        return None
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+TABLE_BEFORE = ("DeleteModel", "RenameModel", "AlterModelTable")
+
+
+def code_text(operation):
+    kind = type(operation).__name__
+    if kind == "RunPython":
+        code = operation.code
+        return "%s.%s" % (getattr(code, "__module__", "?"), getattr(code, "__qualname__", repr(code)))
+    if kind == "RunSQL":
+        statements = operation.sql if isinstance(operation.sql, (list, tuple)) else [operation.sql]
+        return "\n".join(s[0] if isinstance(s, (list, tuple)) else str(s) for s in statements)
+    return None
+
+
+def together_sets(value):
+    if not value:
+        return []
+    if isinstance(value, (list, tuple, set)) and value and isinstance(next(iter(value)), str):
+        value = [value]
+    return sorted([list(fields) for fields in value])
+
+
+def object_name(operation, kind):
+    if "Index" not in kind and "Constraint" not in kind:
+        return None
+    for attribute in ("index", "constraint"):
+        named = getattr(operation, attribute, None)
+        if named is not None and getattr(named, "name", None):
+            return named.name
+    return getattr(operation, "name", None) or getattr(operation, "new_name", None)
+
+
+def describe_names(operation, kind, before_model, after_model):
+    if kind == "AlterModelTable":
+        old = before_model._meta.db_table if before_model else None
+        new = after_model._meta.db_table if after_model else None
+        return old, new
+    if kind in ("RenameField", "RenameModel", "RenameIndex"):
+        return getattr(operation, "old_name", None), getattr(operation, "new_name", None)
+    return None, None
+
+
+def describe(operation, index, app_label, before, after, connection, sql, sql_error, nested=None):
+    kind = type(operation).__name__
+    model_name = model_name_of(operation)
+    before_model = rendered_model(before, app_label, model_name)
+    after_model = rendered_model(after, app_label, model_name)
+    if kind == "RenameModel":
+        after_model = rendered_model(after, app_label, operation.new_name_lower)
+    table_model = before_model if kind in TABLE_BEFORE or after_model is None else after_model
+
+    field_name = getattr(operation, "name", None) if hasattr(operation, "model_name") else None
+    if "Index" in kind or "Constraint" in kind:
+        field_name = None
+    after_name = operation.new_name if kind == "RenameField" else field_name
+    before_field = model_field(before_model, field_name)
+    after_field = model_field(after_model, after_name)
+    old_name, new_name = describe_names(operation, kind, before_model, after_model)
+
+    together_before = together_after = None
+    option = getattr(operation, "option_name", None)
+    if kind in ("AlterUniqueTogether", "AlterIndexTogether"):
+        model_state = before.models.get((app_label, model_name))
+        together_before = together_sets(model_state.options.get(option) if model_state else None)
+        together_after = together_sets(operation.option_value)
+
+    hints = getattr(operation, "hints", None) or {}
+    is_code = kind in ("RunSQL", "RunPython")
+    return {
+        "index": index,
+        "type": kind,
+        "description": operation.describe(),
+        "model": model_name,
+        "table": table_model._meta.db_table if table_model else None,
+        "field": field_name,
+        "fieldFacts": field_facts(after_field or before_field, connection),
+        "previousFieldFacts": field_facts(before_field, connection) if after_field else None,
+        "oldName": old_name,
+        "newName": new_name,
+        "objectName": object_name(operation, kind),
+        "togetherBefore": together_before,
+        "togetherAfter": together_after,
+        "code": code_text(operation),
+        "reversible": operation.reversible if is_code else None,
+        "phaseHint": hints.get("phase") if is_code else None,
+        "sql": sql,
+        "sqlError": sql_error,
+        "databaseOperations": nested[0] if nested else None,
+        "stateOperations": nested[1] if nested else None,
+    }
+
+
+def collect_sql(operation, app_label, before, after, connection):
+    """The SQL of one operation, as sqlmigrate collects it; never executes anything."""
+    if not operation.reduces_to_sql:
+        return None, "%s runs Python code; it cannot be written as SQL" % type(operation).__name__
+    try:
+        with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+            operation.database_forwards(app_label, editor, before, after)
+        return list(editor.collected_sql), None
+    except Exception as error:
+        return None, last_line(error)
+
+
+def walk(operations, app_label, state, connection, with_sql=True):
+    """Describes each operation with the state before and after it; advances `state` in place."""
+    described = []
+    for index, operation in enumerate(operations):
+        before = state.clone()
+        operation.state_forwards(app_label, state)
+        nested = None
+        if type(operation).__name__ == "SeparateDatabaseAndState":
+            database = walk(operation.database_operations, app_label, before.clone(), connection, with_sql)
+            states = walk(operation.state_operations, app_label, before.clone(), connection, False)
+            nested = (database, states)
+        if not with_sql:
+            sql, sql_error = [], None
+        elif nested:
+            parts = [d["sql"] for d in nested[0]]
+            sql = None if None in parts else [s for part in parts for s in part]
+            sql_error = next((d["sqlError"] for d in nested[0] if d["sqlError"]), None)
+        else:
+            sql, sql_error = collect_sql(operation, app_label, before, state, connection)
+        described.append(describe(operation, index, app_label, before, state, connection, sql, sql_error, nested))
+    return described
+
+
+def override_of(migration):
+    phase = getattr(migration, "phase", None)
+    if phase is not None:
+        return {"phase": str(phase), "source": "phasegate", "raw": 'phase = "%s"' % phase}
+    stage = getattr(migration, "stage", None)
+    if stage is not None:
+        name = str(getattr(stage, "name", stage)).split(".")[-1].upper()
+        mapped = {"PRE_DEPLOY": "expand", "POST_DEPLOY": "contract"}.get(name, name.lower())
+        return {"phase": mapped, "source": "syzygy", "raw": "Stage.%s" % name}
+    safe = getattr(migration, "safe", None)
+    if safe is not None:
+        when = getattr(safe, "when", safe)
+        name = str(getattr(when, "value", None) or getattr(when, "name", when)).split(".")[-1].lower()
+        mapped = {"before_deploy": "expand", "after_deploy": "contract", "always": "any"}.get(name, name)
+        call = "()" if hasattr(safe, "when") else ""
+        return {"phase": mapped, "source": "safemigrate", "raw": "Safe.%s%s" % (name, call)}
+    return None
+
+
+def keys(pairs):
+    return [{"app": app, "name": name} for app, name in pairs]
+
+
+def resolve_targets(loader, targets):
+    from django.db.migrations.exceptions import AmbiguityError
+
+    if not targets:
+        return loader.graph.leaf_nodes()
+    resolved = []
+    for app, name in targets:
+        if app not in loader.migrated_apps:
+            raise Failure("target", "app %r has no migrations (or is not in INSTALLED_APPS)" % app)
+        try:
+            migration = loader.get_migration_by_prefix(app, name)
+        except AmbiguityError:
+            raise Failure("target", "more than one migration of %r starts with %r" % (app, name))
+        except KeyError:
+            raise Failure("target", "app %r has no migration %r" % (app, name))
+        resolved.append((app, migration.name))
+    return resolved
+
+
+def pending_plan(connection, targets):
+    from django.db.migrations.exceptions import InconsistentMigrationHistory, NodeNotFoundError
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        executor.loader.check_consistent_history(connection)
+    except (InconsistentMigrationHistory, NodeNotFoundError) as error:
+        raise Failure("graph", last_line(error))
+    conflicts = executor.loader.detect_conflicts()
+    if conflicts:
+        names = "; ".join("%s: %s" % (app, ", ".join(sorted(n))) for app, n in sorted(conflicts.items()))
+        raise Failure("graph", "conflicting migrations (%s): run manage.py makemigrations --merge" % names)
+    plan = executor.migration_plan(resolve_targets(executor.loader, targets))
+    if any(backwards for _, backwards in plan):
+        raise Failure("target", "the targets are behind the applied migrations; phasegate plans forward only")
+    return executor, [migration for migration, _ in plan]
+
+
+def introspect(settings, targets):
+    django = setup_django(settings)
+    connection = connect()
+    executor, plan = pending_plan(connection, targets)
+    state = executor._create_project_state(with_applied_migrations=True)
+    pending = []
+    for migration in plan:
+        pending.append(
+            {
+                "app": migration.app_label,
+                "name": migration.name,
+                "dependencies": keys(migration.dependencies),
+                "replaces": keys(migration.replaces),
+                "atomic": bool(migration.atomic),
+                "initial": bool(migration.initial),
+                "override": override_of(migration),
+                "operations": walk(migration.operations, migration.app_label, state, connection),
+            }
+        )
+    return {
+        "djangoVersion": django.get_version(),
+        "vendor": connection.vendor,
+        "applied": keys(sorted(executor.loader.applied_migrations)),
+        "pending": pending,
+    }
+
+
+def main(argv):
+    # Whatever the project prints (settings, app ready() hooks) must not corrupt the JSON on stdout.
+    sys.stdout = sys.stderr
+    try:
+        settings, targets = parse_args(argv)
+        document, status = introspect(settings, targets), 0
+    except Failure as failure:
+        document = {"error": {"kind": failure.kind, "message": failure.message, "detail": failure.detail}}
+        status = 1
+    except Exception as error:
+        document = {"error": {"kind": "internal", "message": last_line(error), "detail": traceback.format_exc()}}
+        status = 1
+    json.dump(document, REAL_STDOUT, separators=(",", ":"))
+    REAL_STDOUT.flush()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

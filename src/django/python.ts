@@ -1,0 +1,50 @@
+import path from "node:path";
+import { LocalProcessExecutor } from "../executors/local-process.js";
+import { lastLines } from "./failure.js";
+import { IntrospectionError } from "./introspect.js";
+
+const PROBE_TIMEOUT_MS = 20_000;
+
+/** Where a project's Python usually is: its virtualenv, then the PATH, then Debian's system Python. */
+function candidates(projectDir: string): string[] {
+  const fromEnv = process.env.PHASEGATE_PYTHON?.trim();
+  return [
+    ...(fromEnv ? [fromEnv] : []),
+    path.join(projectDir, ".venv", "bin", "python"),
+    path.join(projectDir, "venv", "bin", "python"),
+    "python3",
+    "/usr/bin/python3",
+  ];
+}
+
+/** Null when the Python can import Django, otherwise why not. */
+async function probe(executor: LocalProcessExecutor, python: string): Promise<string | null> {
+  const execution = await executor.execute({
+    key: "probe-python",
+    argv: [python, "-c", "import django"],
+    timeoutMs: PROBE_TIMEOUT_MS,
+  });
+  if (execution.state !== "finished") return "did not answer";
+  const { result } = execution;
+  if (result.exitCode === 0) return null;
+  if (result.exitCode === 127) return "not found";
+  return lastLines(result.stderr) || `exit code ${result.exitCode}`;
+}
+
+/**
+ * The Python command to introspect the project with: the explicit one, else the first candidate that can
+ * import Django (on Debian a pyenv python3 first on the PATH may lack it while /usr/bin/python3 has it).
+ */
+export async function resolvePython(projectDir: string, explicit?: string[]): Promise<string[]> {
+  if (explicit && explicit.length > 0) return explicit;
+  const executor = new LocalProcessExecutor();
+  const tried: string[] = [];
+  for (const candidate of candidates(projectDir)) {
+    const why = await probe(executor, candidate);
+    if (why === null) return [candidate];
+    tried.push(`  ${candidate}: ${why}`);
+  }
+  throw new IntrospectionError(
+    `no Python that can import Django; tried:\n${tried.join("\n")}\nPass --python (or set project.python in the services file), or install Django in the project's .venv`,
+  );
+}

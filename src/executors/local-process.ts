@@ -1,0 +1,116 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import type { CommandRequest, CommandResult, Execution, Executor } from "../ports/executor.js";
+import { BoundedBuffer } from "./bounded-buffer.js";
+
+export interface LocalProcessOptions {
+  /** Time between SIGTERM and SIGKILL when a command times out or is cancelled. */
+  killGraceMs?: number;
+  /** Stdout is kept whole up to this size (introspection JSON of 1,000 migrations is tens of MB). */
+  maxStdoutBytes?: number;
+  /** Only the end of stderr is kept: that is where a Python traceback says what went wrong. */
+  maxStderrBytes?: number;
+}
+
+/** Exit codes a shell uses when it cannot start a command, so callers see the same thing either way. */
+const SPAWN_FAILURE_EXIT: Record<string, number> = { ENOENT: 127, EACCES: 126 };
+
+function spawnFailure(
+  request: CommandRequest,
+  error: NodeJS.ErrnoException,
+  durationMs: number,
+): CommandResult {
+  const missingCwd = request.cwd !== undefined && !existsSync(request.cwd);
+  const why = missingCwd
+    ? `the working directory ${request.cwd} does not exist`
+    : error.code === "ENOENT"
+      ? "no such file or directory"
+      : error.message;
+  return {
+    exitCode: SPAWN_FAILURE_EXIT[error.code ?? ""] ?? 126,
+    signal: null,
+    timedOut: false,
+    stdout: "",
+    stderr: `phasegate: cannot run "${request.argv[0]}": ${why} (${error.code ?? "spawn error"})\n`,
+    durationMs,
+  };
+}
+
+/** Runs the command as a child process on this machine (no shell), to the end: it always answers `finished`. */
+export class LocalProcessExecutor implements Executor {
+  private readonly killGraceMs: number;
+  private readonly maxStdoutBytes: number;
+  private readonly maxStderrBytes: number;
+
+  constructor(options: LocalProcessOptions = {}) {
+    this.killGraceMs = options.killGraceMs ?? 5_000;
+    this.maxStdoutBytes = options.maxStdoutBytes ?? 64 * 1024 * 1024;
+    this.maxStderrBytes = options.maxStderrBytes ?? 1024 * 1024;
+  }
+
+  execute(request: CommandRequest, signal?: AbortSignal): Promise<Execution> {
+    return this.run(request, signal).then((result) => ({ state: "finished", result }));
+  }
+
+  private run(request: CommandRequest, signal?: AbortSignal): Promise<CommandResult> {
+    const [command, ...args] = request.argv;
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    if (!command) return Promise.reject(new Error("LocalProcessExecutor: argv is empty"));
+    return new Promise((resolve) => {
+      const stdout = new BoundedBuffer(this.maxStdoutBytes, "head");
+      const stderr = new BoundedBuffer(this.maxStderrBytes, "tail");
+      let timedOut = false;
+      let killTimer: NodeJS.Timeout | undefined;
+      // Its own process group, so a timeout or a cancel also ends what the command started (manage.py's children).
+      const child = spawn(command, args, {
+        cwd: request.cwd,
+        env: { ...process.env, ...request.env },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      });
+      const kill = (sig: NodeJS.Signals) => {
+        if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+        try {
+          process.kill(-child.pid, sig);
+        } catch {
+          child.kill(sig);
+        }
+      };
+      const stop = () => {
+        kill("SIGTERM");
+        killTimer ??= setTimeout(() => kill("SIGKILL"), this.killGraceMs);
+      };
+      const timeout = setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, request.timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timeout);
+        clearTimeout(killTimer);
+        signal?.removeEventListener("abort", stop);
+      };
+      if (signal?.aborted) stop();
+      else signal?.addEventListener("abort", stop, { once: true });
+      child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+      child.on("error", (error: NodeJS.ErrnoException) => {
+        cleanup();
+        resolve(spawnFailure(request, error, elapsed()));
+      });
+      child.on("close", (exitCode, exitSignal) => {
+        cleanup();
+        const truncated =
+          stdout.dropped > 0 ? `\nphasegate: stdout cut at ${this.maxStdoutBytes} bytes\n` : "";
+        resolve({
+          exitCode,
+          signal: exitSignal,
+          timedOut,
+          stdout: stdout.text(),
+          stderr: stderr.text() + truncated,
+          durationMs: elapsed(),
+        });
+      });
+    });
+  }
+}
