@@ -103,7 +103,7 @@ export const serviceSchema = z.strictObject({
   timeouts: timeoutsSchema.default({ migrateSeconds: 3600, approvalSeconds: 4 * 3600 }),
 });
 
-const serviceName = z
+export const serviceName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "service names are lower-case letters, digits and dashes");
 
