@@ -1,0 +1,102 @@
+import { z } from "zod";
+import type { ApprovalStep } from "../../domain/plan.js";
+import type { GateDecision, Run } from "../../domain/run.js";
+import {
+  type Block,
+  context,
+  escapeText,
+  fitBlocks,
+  SLACK_LIMITS,
+  type SlackMessage,
+  section,
+  sections,
+  slackDate,
+  truncate,
+  userMention,
+} from "./kit.js";
+
+export const APPROVE_ACTION = "phasegate.approve";
+export const REJECT_ACTION = "phasegate.reject";
+
+/** What an Approve / Reject button carries back to us. */
+export const gateButtonSchema = z.strictObject({
+  runId: z.string().min(1).max(100),
+  gate: z.string().min(1).max(100),
+});
+
+export type GateButton = z.infer<typeof gateButtonSchema>;
+
+/** Slack's limit on a confirm dialog's text. */
+const CONFIRM_CHARS = 300;
+
+/** The summary leaves room for `reserved` blocks of the message around it (the buttons must never be cut). */
+function summaryBlocks(run: Run, step: ApprovalStep, reserved: number): Block[] {
+  const intro = `*${run.service} ${run.version}* (${run.id}), step ${step.index + 1}: *${escapeText(step.title)}*. Approving runs exactly this:`;
+  const lines =
+    step.summary.length > 0
+      ? step.summary.map((line) => `• ${escapeText(line)}`)
+      : ["• (nothing destructive listed)"];
+  const see = `\`/migrate plan ${run.service} ${run.version}\``;
+  return fitBlocks([section(intro), ...sections(lines)], see, SLACK_LIMITS.blocks - reserved);
+}
+
+function confirmText(step: ApprovalStep): string {
+  const first = step.summary.slice(0, 3).join("; ");
+  const more = step.summary.length > 3 ? ` and ${step.summary.length - 3} more` : "";
+  return truncate(`This cannot be undone: ${first}${more}.`, CONFIRM_CHARS);
+}
+
+/** The gate: what the destructive phase drops or locks, Approve (confirmed in a dialog) and Reject, approvers mentioned. */
+export function approvalMessage(run: Run, step: ApprovalStep, approverMentions: string): SlackMessage {
+  const value = JSON.stringify({ runId: run.id, gate: step.gate } satisfies GateButton);
+  const fourEyes = run.fourEyes
+    ? ` ${userMention(run.requester)} started the run and cannot approve it (four-eyes).`
+    : "";
+  const blocks: Block[] = [
+    section(`:raised_hand: *Approval needed* ${approverMentions}`),
+    ...summaryBlocks(run, step, 3),
+    context(`Only listed approvers can decide.${fourEyes}`),
+    {
+      type: "actions",
+      block_id: "gate",
+      elements: [
+        {
+          type: "button",
+          action_id: APPROVE_ACTION,
+          style: "primary",
+          text: { type: "plain_text", text: "Approve" },
+          value,
+          confirm: {
+            title: { type: "plain_text", text: `Approve ${truncate(run.id, 80)}?` },
+            text: { type: "plain_text", text: confirmText(step) },
+            confirm: { type: "plain_text", text: "Approve" },
+            deny: { type: "plain_text", text: "Cancel" },
+            style: "danger",
+          },
+        },
+        {
+          type: "button",
+          action_id: REJECT_ACTION,
+          style: "danger",
+          text: { type: "plain_text", text: "Reject" },
+          value,
+        },
+      ],
+    },
+  ];
+  return {
+    text: `Approval needed for ${run.service} ${run.version} (${run.id}): ${step.summary.length} destructive change(s)`,
+    blocks,
+  };
+}
+
+/** The gate after a decision: the same summary, the buttons replaced by who decided and when. */
+export function decidedMessage(run: Run, step: ApprovalStep, decision: GateDecision): SlackMessage {
+  const verb = decision.decision === "approved" ? ":white_check_mark: Approved" : ":no_entry: Rejected";
+  const reason = decision.reason ? `: ${escapeText(decision.reason)}` : "";
+  const line = `${verb} by ${userMention(decision.by)} ${slackDate(decision.at)}${reason}`;
+  return {
+    text: `${run.id}: gate "${step.gate}" ${decision.decision} by ${decision.by}`,
+    blocks: [...summaryBlocks(run, step, 1), section(line)],
+  };
+}

@@ -1,0 +1,92 @@
+import type { types } from "@slack/bolt";
+
+export type Block = types.KnownBlock;
+
+/** A message as chat.postMessage / chat.update / respond take it: fallback text (notifications) and blocks. */
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+/** Slack's limits (https://api.slack.com/reference/block-kit/blocks) the builders stay within. */
+export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, contextText: 2000 } as const;
+
+/** Slack reads `&`, `<` and `>` as markup: text from elsewhere (logs, messages) is escaped. */
+export function escapeText(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+/** At most `max` characters, ending in "…" when cut. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The end of a log in a code block, cut from the front so the last lines (where errors are) stay. */
+export function logTail(log: string, max: number): string {
+  const fence = "```";
+  const room = max - 2 * fence.length - 2;
+  const body = escapeText(log.trimEnd()).replaceAll(fence, "'''");
+  const cut = body.length <= room ? body : `…${body.slice(body.length - room + 1)}`;
+  return `${fence}\n${cut}${fence}`;
+}
+
+export function section(text: string): Block {
+  return { type: "section", text: { type: "mrkdwn", text: truncate(text, SLACK_LIMITS.sectionText) } };
+}
+
+export function header(text: string): Block {
+  return {
+    type: "header",
+    text: { type: "plain_text", text: truncate(text, SLACK_LIMITS.headerText), emoji: true },
+  };
+}
+
+export function context(text: string): Block {
+  return { type: "context", elements: [{ type: "mrkdwn", text: truncate(text, SLACK_LIMITS.contextText) }] };
+}
+
+/** Lines packed into as few sections as fit Slack's 3,000 characters each. */
+export function sections(lines: string[]): Block[] {
+  const blocks: Block[] = [];
+  let current = "";
+  for (const line of lines) {
+    const piece = truncate(line, SLACK_LIMITS.sectionText);
+    if (current && current.length + 1 + piece.length > SLACK_LIMITS.sectionText) {
+      blocks.push(section(current));
+      current = piece;
+    } else current = current ? `${current}\n${piece}` : piece;
+  }
+  if (current) blocks.push(section(current));
+  return blocks;
+}
+
+/** At most `max` blocks: the tail beyond is replaced by a note saying how much was left out and where to see it. */
+export function fitBlocks(blocks: Block[], seeAlso: string, max: number = SLACK_LIMITS.blocks): Block[] {
+  if (blocks.length <= max) return blocks;
+  const kept = blocks.slice(0, max - 1);
+  return [...kept, context(`…${blocks.length - kept.length} more blocks not shown: ${seeAlso}`)];
+}
+
+/** "850 ms", "12.3 s", "4 min 05 s", "1 h 02 min". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
+}
+
+export function durationBetween(start: string | null, end: string | null): string | null {
+  if (!start || !end) return null;
+  return formatDuration(Date.parse(end) - Date.parse(start));
+}
+
+/** A time every reader sees in their own time zone (the ISO time is the fallback). */
+export function slackDate(iso: string): string {
+  return `<!date^${Math.floor(Date.parse(iso) / 1000)}^{date_short_pretty} {time_secs}|${iso}>`;
+}
+
+export function userMention(user: string): string {
+  return /^[UW][A-Z0-9]+$/.test(user) ? `<@${user}>` : escapeText(user);
+}

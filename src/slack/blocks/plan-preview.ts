@@ -1,0 +1,50 @@
+import type { Plan, PlanStep, Refusal } from "../../domain/plan.js";
+import { escapeText, fitBlocks, header, type SlackMessage, section, sections } from "./kit.js";
+
+function stepLines(step: PlanStep): string[] {
+  const head = `*${step.index + 1}. ${step.phase}* — ${escapeText(step.title)}`;
+  if (step.kind === "migrate")
+    return [head, ...step.targets.map((t) => `      \`manage.py migrate ${t.app} ${t.migration}\``)];
+  if (step.kind === "approval") return [head, ...step.summary.map((line) => `      • ${escapeText(line)}`)];
+  return [head];
+}
+
+/** `/migrate plan`: the phases of the release, then every operation with its verdict. */
+export function planPreview(service: string, version: string, plan: Plan): SlackMessage {
+  const gate = plan.destructive
+    ? "destructive: an approver must allow the contract phase"
+    : "nothing destructive";
+  const operations =
+    plan.operations.length === 0
+      ? ["No pending migrations: a run would only deploy and wait for the rollout."]
+      : plan.operations.map(
+          (o) =>
+            `• \`${o.app}.${o.migration}\` ${escapeText(o.description)} → *${o.verdict}*${o.overridden ? " (overridden)" : ""}`,
+        );
+  const blocks = [
+    header(`Plan for ${service} ${version}`),
+    section(`${plan.steps.length} steps, ${gate}. Start it with \`/migrate start ${service} ${version}\`.`),
+    ...sections(plan.steps.flatMap(stepLines)),
+    section("*Operations*"),
+    ...sections(operations),
+  ];
+  return {
+    text: `Plan for ${service} ${version}: ${plan.steps.length} steps, ${gate}`,
+    blocks: fitBlocks(blocks, "`phasegate plan` shows everything"),
+  };
+}
+
+/** A start or plan that cannot go ahead: what is wrong and, for unsafe operations, the recipe to split them. */
+export function refusalAnswer(message: string, refusals: Refusal[] = []): SlackMessage {
+  const lines = refusals.flatMap((r, i) => [
+    `*${i + 1}. ${escapeText(r.message)}*`,
+    ...r.recipe.map((step) => `      • ${escapeText(step)}`),
+  ]);
+  return {
+    text: message,
+    blocks: fitBlocks(
+      [section(`:no_entry: ${escapeText(message)}`), ...sections(lines)],
+      "`phasegate plan` shows everything",
+    ),
+  };
+}

@@ -1,0 +1,34 @@
+import type { Run } from "../../domain/run.js";
+import type { AuditEntry } from "../../ports/run-store.js";
+import { escapeText, fitBlocks, type SlackMessage, sections, slackDate, userMention } from "./kit.js";
+import { statusLine } from "./status-card.js";
+
+function answer(text: string, lines: string[], seeAlso: string): SlackMessage {
+  return { text, blocks: fitBlocks(sections([`*${text}*`, ...lines]), seeAlso) };
+}
+
+/** `/migrate list` and `/migrate status` without a run: one line per run, newest first. */
+export function runList(title: string, runs: Run[]): SlackMessage {
+  const lines = runs.map(
+    (r) =>
+      `\`${r.id}\` ${escapeText(r.service)} ${escapeText(r.version)} — ${statusLine(r)} — ${userMention(r.requester)} ${slackDate(r.createdAt)}`,
+  );
+  return answer(title, lines.length > 0 ? lines : ["No runs."], "`/migrate list <service>`");
+}
+
+function auditLine(entry: AuditEntry): string {
+  const who = entry.actor.kind === "user" ? userMention(entry.actor.id) : "phasegate";
+  const move = entry.to ? ` ${entry.from ?? "new"} → ${entry.to}` : "";
+  const refused = entry.outcome === "refused" ? " *refused*" : "";
+  const detail = entry.detail ? `: ${escapeText(entry.detail)}` : "";
+  return `${slackDate(entry.at)} ${who} \`${entry.action}\`${refused}${move}${detail}`;
+}
+
+/** `/migrate audit <run>`: every change and refused action, oldest first. */
+export function auditAnswer(runId: string, entries: AuditEntry[]): SlackMessage {
+  return answer(
+    `Audit trail of ${runId} (${entries.length} entries)`,
+    entries.map(auditLine),
+    "`phasegate audit`",
+  );
+}

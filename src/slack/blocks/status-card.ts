@@ -1,0 +1,97 @@
+import type { PlanStep } from "../../domain/plan.js";
+import type { Run, RunStatus, StepState } from "../../domain/run.js";
+import {
+  type Block,
+  context,
+  durationBetween,
+  escapeText,
+  fitBlocks,
+  header,
+  type SlackMessage,
+  section,
+  slackDate,
+  truncate,
+  userMention,
+} from "./kit.js";
+
+const RUN_STATUS: Record<RunStatus, string> = {
+  running: ":arrows_counterclockwise: Running",
+  "waiting-rollout": ":hourglass_flowing_sand: Waiting for the rollout",
+  "awaiting-approval": ":raised_hand: Awaiting approval",
+  cancelling: ":octagonal_sign: Cancelling",
+  succeeded: ":white_check_mark: Succeeded",
+  failed: ":x: Failed",
+  cancelled: ":no_entry_sign: Cancelled",
+  rejected: ":no_entry: Rejected",
+};
+
+const MESSAGE_CHARS = 300;
+
+function note(state: StepState): string {
+  return state.message ? `: ${escapeText(truncate(state.message, MESSAGE_CHARS))}` : "";
+}
+
+/** The gate decision recorded for an approval step, if any. */
+function decisionOf(run: Run, step: PlanStep) {
+  return run.gates.filter((g) => g.stepIndex === step.index).at(-1);
+}
+
+/** One step's state in words: "done in 2.1 s", "waiting for rollout: 2 of 3 updated replicas are available", … */
+export function stepStateText(run: Run, step: PlanStep, state: StepState): string {
+  const took = durationBetween(state.startedAt, state.finishedAt);
+  const decision = step.kind === "approval" ? decisionOf(run, step) : undefined;
+  switch (state.status) {
+    case "pending":
+      return ":white_circle: pending";
+    case "running":
+      return `:arrows_counterclockwise: running since ${state.startedAt ? slackDate(state.startedAt) : "now"}`;
+    case "waiting":
+      return step.kind === "approval"
+        ? ":raised_hand: awaiting approval"
+        : `:hourglass_flowing_sand: waiting for rollout${note(state)}`;
+    case "succeeded":
+      return decision
+        ? `:white_check_mark: approved by ${userMention(decision.by)} ${slackDate(decision.at)}`
+        : `:white_check_mark: done${took ? ` in ${took}` : ""}${note(state)}`;
+    case "failed":
+      return decision
+        ? `:no_entry: rejected by ${userMention(decision.by)} ${slackDate(decision.at)}${decision.reason ? `: ${escapeText(decision.reason)}` : ""}`
+        : `:x: failed${took ? ` after ${took}` : ""}${note(state)}`;
+    case "skipped":
+      return ":black_right_pointing_double_triangle_with_vertical_bar: skipped";
+    case "cancelled":
+      return `:no_entry_sign: cancelled${note(state)}`;
+  }
+}
+
+function stepBlock(run: Run, step: PlanStep): Block {
+  const state = run.steps[step.index];
+  const text = state ? stepStateText(run, step, state) : ":white_circle: pending";
+  return section(`*${step.index + 1}. ${escapeText(step.title)}* _(${step.phase})_\n${text}`);
+}
+
+export function statusLine(run: Run): string {
+  return RUN_STATUS[run.status];
+}
+
+/** The run's card: posted once in the service channel, then updated in place on every change. */
+export function statusCard(run: Run): SlackMessage {
+  const took = durationBetween(run.createdAt, run.updatedAt);
+  const ended = ["succeeded", "failed", "cancelled", "rejected"].includes(run.status);
+  const blocks: Block[] = [
+    header(`${run.service} ${run.version} · ${run.id}`),
+    section(
+      `*${statusLine(run)}*${ended && took ? ` in ${took}` : ""}\nStarted by ${userMention(run.requester)} ${slackDate(run.createdAt)}`,
+    ),
+    { type: "divider" },
+    ...run.plan.steps.map((step) => stepBlock(run, step)),
+  ];
+  if (run.outcome) blocks.push(section(`*Outcome:* ${escapeText(truncate(run.outcome, 1000))}`));
+  blocks.push(
+    context(`\`/migrate status ${run.id}\` · \`/migrate audit ${run.id}\` · revision ${run.revision}`),
+  );
+  return {
+    text: `${run.service} ${run.version} (${run.id}): ${statusLine(run).replace(/^:[a-z_]+: /, "")}`,
+    blocks: fitBlocks(blocks, `\`/migrate status ${run.id}\``),
+  };
+}

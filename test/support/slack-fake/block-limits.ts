@@ -1,0 +1,94 @@
+/** Slack's documented Block Kit limits the fake enforces, as Slack answers `invalid_blocks` when one is broken. */
+export const LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  sectionField: 2000,
+  sectionFields: 10,
+  headerText: 150,
+  contextElements: 10,
+  actionsElements: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  actionId: 255,
+  blockId: 255,
+  messageText: 40_000,
+} as const;
+
+type Json = Record<string, unknown>;
+
+const textOf = (value: unknown): string =>
+  typeof value === "object" && value !== null && typeof (value as Json).text === "string"
+    ? ((value as Json).text as string)
+    : "";
+
+function checkElement(element: Json, where: string, problems: string[]): void {
+  const actionId = element.action_id;
+  if (typeof actionId === "string" && actionId.length > LIMITS.actionId)
+    problems.push(`${where}.action_id: must be at most ${LIMITS.actionId} characters`);
+  if (element.type !== "button") return;
+  if (textOf(element.text).length > LIMITS.buttonText)
+    problems.push(`${where}.text: must be at most ${LIMITS.buttonText} characters`);
+  if (typeof element.value === "string" && element.value.length > LIMITS.buttonValue)
+    problems.push(`${where}.value: must be at most ${LIMITS.buttonValue} characters`);
+}
+
+function checkBlock(block: Json, where: string, problems: string[]): void {
+  if (typeof block.block_id === "string" && block.block_id.length > LIMITS.blockId)
+    problems.push(`${where}.block_id: must be at most ${LIMITS.blockId} characters`);
+  switch (block.type) {
+    case "section": {
+      if (textOf(block.text).length > LIMITS.sectionText)
+        problems.push(`${where}.text: must be at most ${LIMITS.sectionText} characters`);
+      const fields = Array.isArray(block.fields) ? (block.fields as Json[]) : [];
+      if (fields.length > LIMITS.sectionFields)
+        problems.push(`${where}.fields: must have at most ${LIMITS.sectionFields} items`);
+      fields.forEach((field, i) => {
+        if (textOf(field).length > LIMITS.sectionField)
+          problems.push(`${where}.fields[${i}]: must be at most ${LIMITS.sectionField} characters`);
+      });
+      if (block.text === undefined && fields.length === 0)
+        problems.push(`${where}: a section needs text or fields`);
+      if (typeof block.accessory === "object" && block.accessory !== null)
+        checkElement(block.accessory as Json, `${where}.accessory`, problems);
+      return;
+    }
+    case "header":
+      if (textOf(block.text).length > LIMITS.headerText)
+        problems.push(`${where}.text: must be at most ${LIMITS.headerText} characters`);
+      return;
+    case "context": {
+      const elements = Array.isArray(block.elements) ? block.elements : [];
+      if (elements.length === 0 || elements.length > LIMITS.contextElements)
+        problems.push(`${where}.elements: must have 1 to ${LIMITS.contextElements} items`);
+      return;
+    }
+    case "actions": {
+      const elements = Array.isArray(block.elements) ? (block.elements as Json[]) : [];
+      if (elements.length === 0 || elements.length > LIMITS.actionsElements)
+        problems.push(`${where}.elements: must have 1 to ${LIMITS.actionsElements} items`);
+      elements.forEach((element, i) => {
+        checkElement(element, `${where}.elements[${i}]`, problems);
+      });
+      return;
+    }
+    case "divider":
+      return;
+    default:
+      problems.push(`${where}.type: unsupported block type ${String(block.type)}`);
+  }
+}
+
+/** Every broken limit, in Slack's `[ERROR] … [json-pointer:…]` wording; empty when the message is valid. */
+export function blockProblems(message: { text?: unknown; blocks?: unknown }): string[] {
+  const problems: string[] = [];
+  if (typeof message.text === "string" && message.text.length > LIMITS.messageText)
+    problems.push(`text: must be at most ${LIMITS.messageText} characters`);
+  if (message.blocks === undefined) return problems;
+  if (!Array.isArray(message.blocks)) return ["blocks: must be an array"];
+  if (message.blocks.length > LIMITS.blocks)
+    problems.push(`blocks: must have at most ${LIMITS.blocks} items`);
+  message.blocks.forEach((block, i) => {
+    checkBlock(block as Json, `/blocks/${i}`, problems);
+  });
+  return problems.map((p) => `[ERROR] ${p}`);
+}
