@@ -83,6 +83,11 @@ export class Fleet {
     }
   }
 
+  /** Resolves when the rollouts requested so far are done (rejects when a new replica did not come up). */
+  rolledOut(): Promise<void> {
+    return this.rolling;
+  }
+
   /** Waits for the rollout in progress, stops every replica and returns the counters of every replica that ran. */
   async stop(): Promise<ReplicaCounters[]> {
     await this.rolling;
