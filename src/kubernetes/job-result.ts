@@ -24,10 +24,12 @@ export function latestPod(pods: Pod[]): Pod | undefined {
     .at(-1);
 }
 
+const terminatedState = (pod: Pod | undefined, container: string) =>
+  pod?.status.containerStatuses.find((c) => c.name === container)?.state?.terminated;
+
 /** The container's exit code: the terminated state when the pod reports it, else 0 for Complete and 1 for Failed. */
 export function exitCodeOf(pod: Pod | undefined, container: string, succeeded: boolean): number {
-  const status = pod?.status.containerStatuses.find((c) => c.name === container);
-  return status?.state?.terminated?.exitCode ?? (succeeded ? 0 : 1);
+  return terminatedState(pod, container)?.exitCode ?? (succeeded ? 0 : 1);
 }
 
 /** Why a pod has not started ("ImagePullBackOff: …"), if it is waiting. */
@@ -49,12 +51,16 @@ export function commandResult(
   container: string,
   log: string,
 ): CommandResult {
+  // A command that exited on its own said why in its log (the run shows its last line); the Job's reason,
+  // BackoffLimitExceeded, would hide it. A deadline or a pod that never ran is only told by the Job.
+  const commandSaidWhy =
+    outcome.succeeded || (terminatedState(pod, container) !== undefined && !outcome.timedOut);
   return {
     exitCode: exitCodeOf(pod, container, outcome.succeeded),
     signal: null,
     timedOut: outcome.timedOut,
     stdout: log,
-    stderr: outcome.succeeded ? "" : `Job ${job.metadata.name} failed: ${outcome.reason}\n`,
+    stderr: commandSaidWhy ? "" : `Job ${job.metadata.name} failed: ${outcome.reason}\n`,
     durationMs: durationMs(job),
   };
 }
