@@ -34,11 +34,20 @@ echo "$n of 3 instances run $2"
 exit 75
 `;
 
+/**
+ * Python wrapper: each `manage.py migrate` appends its target to migrate.log and sleeps first, so a test can cancel
+ * or kill it while it runs. argv: python, seconds, then what Python gets.
+ */
+const SLOW_PYTHON_SH = `py="$1"; pause="$2"; shift 2
+if [ "$2" = migrate ]; then echo "$3 $4" >> "$PHASEGATE_TEST_DIR/migrate.log"; sleep "$pause"; fi
+exec "$py" "$@"
+`;
+
 export interface ServiceOptions {
   deadlineSeconds?: number;
   approvalSeconds?: number;
-  /** argv to run Python with (a wrapper can slow `migrate` down or count it). */
-  python?: string[];
+  /** Every `manage.py migrate` first sleeps this long (and is logged in migrate.log). */
+  migrateSleepSeconds?: number;
 }
 
 export interface Harness {
@@ -55,6 +64,10 @@ export interface Harness {
   read(name: string): Promise<string>;
   columns(service: string): string[];
   waitFor(runId: string, until: (run: Run) => boolean, what: string): Promise<Run>;
+  /** Starts a run of the service as REQUESTER; throws when refused. */
+  start(service: string, version?: string): Promise<Run>;
+  /** Proves the service lock is free: a new run starts (it is cancelled at once). */
+  expectLockReleased(service: string): Promise<void>;
   startWorkers(count: number): void;
   close(): Promise<void>;
 }
@@ -62,12 +75,16 @@ export interface Harness {
 export const APPROVER = "U_BOB";
 export const REQUESTER = "U_ALICE";
 
-function serviceConfig(name: string, db: TestDatabase, options: ServiceOptions) {
+function serviceConfig(dir: string, db: TestDatabase, options: ServiceOptions) {
+  const python = findDjangoPython();
   return {
     project: {
       path: shopDir,
-      python: options.python ?? [findDjangoPython()],
-      env: { DATABASE_URL: db.url },
+      python:
+        options.migrateSleepSeconds === undefined
+          ? [python]
+          : ["sh", path.join(dir, "slow-python.sh"), python, String(options.migrateSleepSeconds)],
+      env: { DATABASE_URL: db.url, PHASEGATE_TEST_DIR: dir },
     },
     executor: { kind: "local" },
     deployer: {
@@ -104,10 +121,11 @@ export async function createHarness(
   for (const [service, options] of Object.entries(services)) {
     const db = createTestDatabase(name.replaceAll("-", "_"));
     databases.set(service, db);
-    config[service] = serviceConfig(service, db, options);
+    config[service] = serviceConfig(dir, db, options);
   }
   await writeFile(path.join(dir, "deploy.sh"), DEPLOY_SH);
   await writeFile(path.join(dir, "rollout.sh"), ROLLOUT_SH);
+  await writeFile(path.join(dir, "slow-python.sh"), SLOW_PYTHON_SH);
   await writeFile(path.join(dir, "services.yaml"), stringify({ services: config }));
   const notifier = new RecordingNotifier();
   const engine = createEngine({
@@ -147,6 +165,18 @@ export async function createHarness(
           throw new Error(`${runId} never got ${what}; it is ${run?.status} at step ${run?.currentStep}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+    },
+    async start(service, version = "v2") {
+      const started = await engine.useCases.startRun({ service, version, requester: REQUESTER });
+      if (!started.ok || started.dryRun)
+        throw new Error(`start of ${service} refused: ${JSON.stringify(started)}`);
+      return started.run;
+    },
+    async expectLockReleased(service) {
+      const run = await harness.start(service, "v3");
+      const cancelled = await engine.useCases.cancel({ runId: run.id, user: REQUESTER });
+      if (!cancelled.ok) throw new Error(`cancel of ${run.id} refused: ${cancelled.message}`);
+      await harness.waitFor(run.id, (r) => r.status === "cancelled", "cancelled");
     },
     startWorkers(count) {
       for (let i = 0; i < count; i++)
