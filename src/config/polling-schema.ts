@@ -1,6 +1,8 @@
 import { z } from "zod";
 
-const durationSeconds = z.number().int().positive();
+const DURATION = "a duration is a whole number of seconds above 0, e.g. 1800 for 30 minutes";
+
+export const durationSeconds = z.number({ error: DURATION }).int(DURATION).positive(DURATION);
 
 /** How a rollout watcher is polled; spread into every rollout variant. */
 export const pollingSchema = {

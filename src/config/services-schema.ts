@@ -4,9 +4,7 @@ import {
   kubernetesExecutorSchema,
   kubernetesRolloutSchema,
 } from "./kubernetes-schema.js";
-import { pollingSchema } from "./polling-schema.js";
-
-const durationSeconds = z.number().int().positive();
+import { durationSeconds, pollingSchema } from "./polling-schema.js";
 
 /** Where the Django project lives and how to run its Python. */
 export const projectSchema = z
@@ -72,11 +70,18 @@ export const accessSchema = z.strictObject({
   fourEyes: z.boolean().default(true),
 });
 
+const channelId = z
+  .string()
+  .regex(
+    /^[CGD][A-Z0-9_]+$/,
+    "use the channel id (e.g. C0123456789, shown in the channel's details), not its name",
+  );
+
 export const slackSchema = z.strictObject({
   /** Channel id where the status card and the thread are posted. */
-  channel: z.string().min(1),
+  channel: channelId,
   /** Channel ids where /migrate may be used for this service; the service channel when empty. */
-  allowedChannels: z.array(z.string().min(1)).default([]),
+  allowedChannels: z.array(channelId).default([]),
 });
 
 export const timeoutsSchema = z.strictObject({
