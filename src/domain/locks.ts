@@ -151,5 +151,6 @@ export function operationLockFacts(
   created: ReadonlySet<string>,
 ): LockFacts {
   const statements = sql.flatMap(splitStatements);
-  return { locks: strongestLocks(statements, table), notes: lockFlags(statements, created) };
+  const locks = strongestLocks(statements, table).filter((lock) => !created.has(lock.table));
+  return { locks, notes: lockFlags(statements, created) };
 }
