@@ -31,6 +31,9 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "bootstrap: npm ci"
+  echo "bootstrap: npm ci (builds dist/ through the prepare script)"
   npm ci --no-audit --no-fund
+else
+  echo "bootstrap: building dist/"
+  npm run --silent build
 fi
