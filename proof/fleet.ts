@@ -16,6 +16,8 @@ export interface FleetOptions {
 export interface RolloutSpan {
   version: string;
   requestedAt: number;
+  /** When the last old replica was stopped and its successor spawned: no rollout can be done before. */
+  lastReplacedAt: number | null;
   finishedAt: number | null;
 }
 
@@ -61,22 +63,24 @@ export class Fleet {
   requestRollout(version: string): string {
     if (this.target === version) return `already rolling out or running ${version}`;
     this.target = version;
-    const span: RolloutSpan = { version, requestedAt: Date.now(), finishedAt: null };
+    const span: RolloutSpan = { version, requestedAt: Date.now(), lastReplacedAt: null, finishedAt: null };
     this.spans.push(span);
     this.rolling = this.rolling.then(async () => {
-      await this.roll(version);
+      await this.roll(span);
       span.finishedAt = Date.now();
     });
     return `rolling ${this.live.length} replicas to ${version}, one at a time`;
   }
 
-  private async roll(version: string): Promise<void> {
+  private async roll(span: RolloutSpan): Promise<void> {
+    const { version } = span;
     for (const [slot, replica] of this.live.entries()) {
       if (replica?.spec.version === version) continue;
       if (replica) {
         this.live[slot] = undefined;
         this.stopped.push(await replica.stop());
       }
+      span.lastReplacedAt = Date.now();
       this.live[slot] = await this.startReplica(slot, version);
       this.options.logger.info({ slot, version }, "replica replaced");
       if (slot < this.live.length - 1) await sleep(this.options.slotPauseMs);

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { naiveScenario } from "../../proof/naive.js";
+import { phasedScenario } from "../../proof/phased.js";
+import { APPROVER } from "../../proof/phasegate.js";
 import { totalsByVersion } from "../../proof/report.js";
 import { openStage, type Stage, type TrafficOptions } from "../../proof/stage.js";
 import { logger } from "../../src/logger.js";
@@ -41,5 +43,29 @@ describe("naive path: every migration, then the deploy", () => {
     expect(v1?.errors).toBeGreaterThan(0);
     expect(v1?.firstError).toMatch(/is_enabled.* does not exist/);
     expect(totals.find((t) => t.version === "v3")).toMatchObject({ errors: 0 });
+  });
+});
+
+describe("phased path through phasegate: expand, roll v1 to v2, then roll v2 to v3, approval, contract", () => {
+  it("serves every request of every code version without an error", async () => {
+    const opened = await stage();
+    const result = await phasedScenario(opened, 1_000);
+    const totals = totalsByVersion(result.counters);
+    expect(totals.map((t) => t.version)).toEqual(["v1", "v2", "v3"]);
+    for (const t of totals)
+      expect(t, `${t.version}: ${t.firstError}`).toMatchObject({ errors: 0, firstError: null });
+    expect(totals.reduce((sum, t) => sum + t.requests, 0)).toBeGreaterThanOrEqual(1_000);
+
+    const [v2Run, v3Run] = result.runs.map((d) => d.run);
+    expect(v2Run?.plan.steps.map((s) => s.kind)).toEqual(["migrate", "deploy", "wait-rollout"]);
+    expect(v3Run?.plan.steps.map((s) => s.kind)).toEqual(["deploy", "wait-rollout", "approval", "migrate"]);
+    expect(v3Run?.gates).toMatchObject([{ gate: "contract", decision: "approved", by: APPROVER }]);
+    // wait-rollout waited for the true state: it cannot end before the last old replica was replaced.
+    for (const [index, run] of [v2Run, v3Run].entries()) {
+      const rollout = opened.fleet.rollouts[index];
+      const waited = run?.steps.find((s) => run.plan.steps[s.index]?.kind === "wait-rollout");
+      expect(rollout?.version).toBe(run?.version);
+      expect(Date.parse(waited?.finishedAt ?? "")).toBeGreaterThan(rollout?.lastReplacedAt ?? Infinity);
+    }
   });
 });

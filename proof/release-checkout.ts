@@ -1,0 +1,26 @@
+import { cp, rm } from "node:fs/promises";
+import path from "node:path";
+import { shopDir } from "./stage.js";
+
+/** A release of the shop as a deploy pipeline checks it out: the tree at that release, with its migrations. */
+export interface Release {
+  version: string;
+  /** Migration files (relative to the project) that this release does not ship yet. */
+  withoutMigrations: string[];
+}
+
+/** Release v2 ships the expand migration; 0003 (the contract) only comes with v3. */
+export const STORY: Release[] = [
+  { version: "v2", withoutMigrations: ["catalog/migrations/0003_remove_product_is_enabled.py"] },
+  { version: "v3", withoutMigrations: [] },
+];
+
+/** Replaces `dir` with examples/shop as of `release` (caches and SQLite files left out). */
+export async function checkOut(dir: string, release: Release): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await cp(shopDir, dir, {
+    recursive: true,
+    filter: (source) => !/__pycache__|\.sqlite3$/.test(path.basename(source)),
+  });
+  for (const file of release.withoutMigrations) await rm(path.join(dir, file));
+}
