@@ -185,11 +185,11 @@ def object_name(operation, kind):
 
 
 def describe_names(operation, kind, before_model, after_model):
-    if kind == "AlterModelTable":
+    if kind in ("AlterModelTable", "RenameModel"):
         old = before_model._meta.db_table if before_model else None
         new = after_model._meta.db_table if after_model else None
         return old, new
-    if kind in ("RenameField", "RenameModel", "RenameIndex"):
+    if kind in ("RenameField", "RenameIndex"):
         return getattr(operation, "old_name", None), getattr(operation, "new_name", None)
     return None, None
 
