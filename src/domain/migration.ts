@@ -46,7 +46,7 @@ export interface MigrationOperation {
   fieldFacts: FieldFacts | null;
   /** AlterField: the field before the operation. */
   previousFieldFacts: FieldFacts | null;
-  /** Renames (RenameField, RenameModel, RenameIndex) and AlterModelTable (old and new table). */
+  /** RenameField and RenameIndex: the old and new names; RenameModel and AlterModelTable: the old and new table. */
   oldName: string | null;
   newName: string | null;
   /** Index or constraint name for AddIndex/RemoveIndex/AddConstraint/RemoveConstraint. */

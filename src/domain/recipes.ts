@@ -30,10 +30,10 @@ export function renameFieldRecipe(oldName: string, newName: string): string[] {
   ];
 }
 
-export function renameTableRecipe(oldTable: string, newName: string): string[] {
+export function renameTableRecipe(oldTable: string, newTable: string): string[] {
   return [
     `No SQL at all: keep the table with Meta.db_table = "${oldTable}" and rename only the Python model.`,
-    `Or over releases — Release 1 (expand): create the new model "${newName}"; the code writes both, reads the old one.`,
+    `Or over releases — Release 1 (expand): create the new model with table "${newTable}"; the code writes both, reads the old one.`,
     `Release 2 (expand): backfill the new table (RunPython with ${annotate}); read the new model.`,
     `Release 3 (contract): stop writing the old model and DeleteModel it.`,
   ];
