@@ -1,0 +1,54 @@
+import { parseArgs } from "node:util";
+import { type CheckResult, checkServicesFile, type LocatedProblem } from "./check-services-file.js";
+import { UsageError } from "./errors.js";
+
+const USAGE = `Usage: phasegate config check FILE
+
+Validates a services file the way phasegate loads it and prints every problem: where it is (file:line:column
+and the key path) and how to fix it. The reference of every key is schema/services.schema.json.
+
+Exit status: 0 the file is valid, 1 problems were found, 2 usage error.
+`;
+
+function formatProblem(file: string, problem: LocatedProblem): string {
+  const where = problem.location ? `${file}:${problem.location.line}:${problem.location.column}` : file;
+  const path = problem.path.length > 0 ? `${problem.path.map(String).join(".")}: ` : "";
+  const fix = problem.fix ? `\n  fix: ${problem.fix}` : "";
+  return `${where}: ${path}${problem.message}${fix}\n`;
+}
+
+export function formatCheck(file: string, result: CheckResult): string {
+  if (result.ok) {
+    const count = result.services.length;
+    return `${file}: ok, ${count} service${count === 1 ? "" : "s"} (${result.services.join(", ")})\n`;
+  }
+  const count = result.problems.length;
+  const problems = result.problems.map((problem) => formatProblem(file, problem)).join("");
+  return `${problems}${file}: ${count} problem${count === 1 ? "" : "s"}\n`;
+}
+
+function parseCheckArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: { help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export async function configCheckCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCheckArgs(argv);
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0)
+    throw new UsageError("give exactly one services file, e.g. phasegate config check services.yaml");
+  const result = await checkServicesFile(file);
+  process.stdout.write(formatCheck(file, result));
+  return result.ok ? 0 : 1;
+}
