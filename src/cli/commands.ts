@@ -14,4 +14,16 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "Show how the pending migrations would roll out, or why they cannot",
     load: async () => (await import("./plan-command.js")).planCommand,
   },
+  "config check": {
+    summary: "Validate a services file: every problem, where it is and how to fix it",
+    load: async () => (await import("./config-check.js")).configCheckCommand,
+  },
+  run: {
+    summary: "Start, approve, reject, cancel, retry and inspect runs (run --help)",
+    load: async () => (await import("./run-command.js")).runCommand,
+  },
+  worker: {
+    summary: "Run the steps of every run (migrate, deploy, wait for the rollout) until SIGTERM",
+    load: async () => (await import("./worker-command.js")).workerCommand,
+  },
 };
