@@ -5,6 +5,7 @@ import type { HelperError } from "./contract.js";
 export interface FailureContext {
   python: string[];
   settings?: string;
+  timeoutMs: number;
 }
 
 const PYTHON_ADVICE =
@@ -46,7 +47,7 @@ export function explainProcessFailure(result: CommandResult, context: FailureCon
   const python = context.python.join(" ");
   const stderr = lastLines(result.stderr, 3);
   if (result.timedOut) {
-    return `the introspection did not finish within ${Math.round(result.durationMs / 1000)} s: check that the database is reachable (a firewall that drops packets makes the connection hang)`;
+    return `the introspection did not finish within ${context.timeoutMs / 1000} s: check that the database is reachable (a firewall that drops packets makes the connection hang)`;
   }
   if (result.exitCode === 127 || result.exitCode === 126) {
     return `cannot run Python "${python}" (${stderr || `exit code ${result.exitCode}`}): ${PYTHON_ADVICE}`;

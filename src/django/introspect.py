@@ -26,9 +26,10 @@ class Failure(Exception):
         self.detail = detail
 
 
-def last_line(error):
-    text = "".join(traceback.format_exception_only(type(error), error)).strip()
-    return text.splitlines()[-1] if text else type(error).__name__
+def one_line(error):
+    """`Type: message` on one line (psycopg2 spreads its messages over several)."""
+    message = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+    return "%s: %s" % (type(error).__name__, message) if message else type(error).__name__
 
 
 def parse_args(argv):
@@ -71,27 +72,31 @@ def setup_django(settings):
     try:
         import django
     except ImportError as error:
-        raise Failure("django-missing", "%s; Python is %s" % (last_line(error), sys.executable))
+        raise Failure("django-missing", "%s; Python is %s" % (one_line(error), sys.executable))
     try:
         django.setup()
     except Exception as error:
         raise Failure(
             "settings",
-            "%s (%s)" % (last_line(error), os.environ["DJANGO_SETTINGS_MODULE"]),
+            "%s (%s)" % (one_line(error), os.environ["DJANGO_SETTINGS_MODULE"]),
             traceback.format_exc(),
         )
     return django
 
 
 def connect():
+    from django.core.exceptions import ImproperlyConfigured
     from django.db import DEFAULT_DB_ALIAS, connections
     from django.db.utils import Error as DatabaseError
 
-    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        connection = connections[DEFAULT_DB_ALIAS]
+    except ImproperlyConfigured as error:
+        raise Failure("settings", one_line(error))
     try:
         connection.ensure_connection()
     except DatabaseError as error:
-        raise Failure("database", "%s (%s)" % (last_line(error), connection.vendor))
+        raise Failure("database", "%s (%s)" % (one_line(error), connection.vendor))
     return connection
 
 
@@ -253,7 +258,7 @@ def collect_sql(operation, app_label, before, after, connection):
             operation.database_forwards(app_label, editor, before, after)
         return list(editor.collected_sql), None
     except Exception as error:
-        return None, last_line(error)
+        return None, one_line(error)
 
 
 def walk(operations, app_label, state, connection, with_sql=True):
@@ -329,7 +334,7 @@ def pending_plan(connection, targets):
         executor = MigrationExecutor(connection)
         executor.loader.check_consistent_history(connection)
     except (InconsistentMigrationHistory, NodeNotFoundError) as error:
-        raise Failure("graph", last_line(error))
+        raise Failure("graph", one_line(error))
     conflicts = executor.loader.detect_conflicts()
     if conflicts:
         names = "; ".join("%s: %s" % (app, ", ".join(sorted(n))) for app, n in sorted(conflicts.items()))
@@ -377,7 +382,7 @@ def main(argv):
         document = {"error": {"kind": failure.kind, "message": failure.message, "detail": failure.detail}}
         status = 1
     except Exception as error:
-        document = {"error": {"kind": "internal", "message": last_line(error), "detail": traceback.format_exc()}}
+        document = {"error": {"kind": "internal", "message": one_line(error), "detail": traceback.format_exc()}}
         status = 1
     json.dump(document, REAL_STDOUT, separators=(",", ":"))
     REAL_STDOUT.flush()

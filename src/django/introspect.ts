@@ -80,14 +80,15 @@ export function readHelperResult(result: CommandResult, context: FailureContext)
  * answer "running", and the caller asks again later instead of waiting.
  */
 export async function pollIntrospection(request: IntrospectionRequest): Promise<IntrospectionProgress> {
-  const context = { python: request.python, settings: request.settings };
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const context = { python: request.python, settings: request.settings, timeoutMs };
   const execution = await request.executor.execute(
     {
       key: request.key,
       argv: helperArgv({ ...context, targets: request.targets, inline: request.inline }),
       cwd: request.projectDir,
       env: request.env,
-      timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs,
       version: request.version,
     },
     request.signal,

@@ -1,0 +1,179 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  IntrospectionError,
+  type IntrospectionRequest,
+  introspect,
+  pollIntrospection,
+} from "../../src/django/introspect.js";
+import { LocalProcessExecutor } from "../../src/executors/local-process.js";
+import type { CommandRequest, Execution, Executor } from "../../src/ports/executor.js";
+import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { findDjangoPython } from "../support/python.js";
+import { corpusDir } from "./corpus.js";
+import { type FakePythons, fakePythons } from "./fake-python.js";
+
+const python = findDjangoPython();
+const shopDir = path.resolve(import.meta.dirname, "..", "..", "examples", "shop");
+let db: TestDatabase;
+let fakes: FakePythons;
+let scratch: string;
+
+beforeAll(async () => {
+  db = createTestDatabase("introerr");
+  fakes = await fakePythons();
+  scratch = await mkdtemp(path.join(os.tmpdir(), "phasegate-introspect-errors-"));
+});
+afterAll(async () => {
+  db.drop();
+  await fakes.remove();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+function request(overrides: Partial<IntrospectionRequest>): IntrospectionRequest {
+  return {
+    executor: new LocalProcessExecutor({ killGraceMs: 200 }),
+    projectDir: corpusDir,
+    python: [python],
+    targets: [],
+    key: "errors",
+    env: { DATABASE_URL: db.url },
+    ...overrides,
+  };
+}
+
+async function failure(overrides: Partial<IntrospectionRequest>): Promise<string> {
+  const error = await introspect(request(overrides)).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(IntrospectionError);
+  return (error as Error).message;
+}
+
+describe("introspect() turns every failure into an IntrospectionError that says what to do", () => {
+  it("a Python that does not exist: names it and points at --python / project.python", async () => {
+    const message = await failure({ python: ["/nonexistent/python3"] });
+    expect(message).toContain('cannot run Python "/nonexistent/python3"');
+    expect(message).toContain("pass --python (or set project.python in the services file)");
+  });
+
+  it("a Python without Django", async () => {
+    const message = await failure({ python: [python, "-S"] });
+    expect(message).toContain(`${python} -S cannot import Django`);
+    expect(message).toContain("No module named 'django'");
+    expect(message).toContain("pass --python");
+  });
+
+  it("a settings module that fails to import: the Python error's last line", async () => {
+    const message = await failure({ settings: "corpus.broken_settings" });
+    expect(message).toContain("the Django settings corpus.broken_settings failed to load");
+    expect(message).toContain("ModuleNotFoundError: No module named 'corpus.no_such_module'");
+    expect(message).toContain("pass --settings");
+  });
+
+  it("settings that refuse to load (ImproperlyConfigured), using manage.py's DJANGO_SETTINGS_MODULE", async () => {
+    const message = await failure({ env: { DATABASE_URL: "" } });
+    expect(message).toContain(
+      "ImproperlyConfigured: set DATABASE_URL=postgres://user@host:port/name for the corpus (corpus.settings)",
+    );
+  });
+
+  it("a database that cannot be reached", async () => {
+    const message = await failure({ env: { DATABASE_URL: "postgres://postgres@127.0.0.1:1/nowhere" } });
+    expect(message).toContain("Django cannot reach the database: OperationalError:");
+    expect(message).toContain("Check DATABASE_URL");
+  });
+
+  it("a target that does not exist", async () => {
+    const message = await failure({ targets: [{ app: "schemaops", migration: "9999_nope" }] });
+    expect(message).toContain("app 'schemaops' has no migration '9999_nope'");
+    expect(message).toContain("Pass --target app:migration with a migration that exists");
+  });
+
+  it("output that is not JSON", async () => {
+    const garbage = await fakes.printing("garbage", "Welcome to pyenv!\n{not json");
+    const message = await failure({ python: [garbage] });
+    expect(message).toContain('printed something that is not JSON (starts with "Welcome to pyenv!');
+  });
+
+  it("JSON of the wrong shape: the path of the first mismatch", async () => {
+    const wrongTop = await fakes.printing("wrong-top", '{"djangoVersion": 3, "vendor": "x"}');
+    expect(await failure({ python: [wrongTop] })).toContain("at .djangoVersion:");
+    const badHint = JSON.stringify({
+      djangoVersion: "3.2",
+      vendor: "postgresql",
+      applied: [],
+      pending: [
+        {
+          app: "a",
+          name: "0001",
+          dependencies: [],
+          replaces: [],
+          atomic: true,
+          initial: true,
+          override: { phase: "later", source: "phasegate", raw: 'phase = "later"' },
+          operations: [],
+        },
+      ],
+    });
+    const message = await failure({ python: [await fakes.printing("bad-phase", badHint)] });
+    expect(message).toContain("at .pending[0].override.phase:");
+    expect(message).toContain('must be "expand" or "contract"');
+  });
+
+  it("a crash without an answer: the exit code and the end of stderr", async () => {
+    const crash = await fakes.printing("crash", "", 3);
+    const message = await failure({ python: [crash] });
+    expect(message).toContain("exited with code 3 without an answer");
+  });
+
+  it("a helper that does not finish in time", async () => {
+    const message = await failure({ python: ["sh", "-c", "sleep 30", "sh"], timeoutMs: 300 });
+    expect(message).toContain("the introspection did not finish within 0.3 s");
+  });
+});
+
+describe("running the helper", () => {
+  it("inline (python -c <source>) gives the same answer as the shipped file", async () => {
+    const env = { SQLITE_PATH: path.join(scratch, "inline.sqlite3"), DATABASE_URL: "" };
+    const fromFile = await introspect(request({ projectDir: shopDir, env }));
+    const inline = await introspect(request({ projectDir: shopDir, env, inline: true }));
+    expect(inline).toEqual(fromFile);
+    expect(fromFile.pending.map((m) => m.name)).toEqual([
+      "0001_initial",
+      "0002_product_is_active",
+      "0003_remove_product_is_enabled",
+    ]);
+  });
+});
+
+/** Like a Kubernetes Job: "running" for the first questions about a key, then the local process's answer. */
+class SlowRemoteExecutor implements Executor {
+  readonly asked: string[] = [];
+  constructor(private runningAnswers: number) {}
+  async execute(request: CommandRequest): Promise<Execution> {
+    this.asked.push(request.key);
+    if (this.runningAnswers-- > 0) return { state: "running", message: `Job ${request.key} is running` };
+    return new LocalProcessExecutor().execute(request);
+  }
+}
+
+describe("a remote executor that answers running", () => {
+  it("pollIntrospection reports running; introspect() asks again with the same key until it finishes", async () => {
+    const env = { SQLITE_PATH: path.join(scratch, "remote.sqlite3"), DATABASE_URL: "" };
+    const first = await pollIntrospection(
+      request({ executor: new SlowRemoteExecutor(1), projectDir: shopDir, env, key: "run-1-plan" }),
+    );
+    expect(first).toEqual({ state: "running", message: "Job run-1-plan is running" });
+    const executor = new SlowRemoteExecutor(2);
+    const result = await introspect({
+      ...request({ executor, projectDir: shopDir, env, key: "run-1-plan" }),
+      pollMs: 10,
+    });
+    expect(executor.asked).toEqual(["run-1-plan", "run-1-plan", "run-1-plan"]);
+    expect(result.pending).toHaveLength(3);
+  });
+});
