@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+# phasegate: the Slack bot and the step worker in one image. `docker run IMAGE` runs both (`all`);
+# on Kubernetes the bot and the workers run as separate Deployments (`bot`, `worker`), see manifests/kubernetes.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# The `prepare` script builds with tsc, but the sources are not copied yet: build explicitly below.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+# tini is PID 1: Node as PID 1 does not reap orphaned grandchildren (the local executor and the command
+# deployer start Python and shell processes that may leave some), and tini forwards SIGTERM to phasegate,
+# whose worker then finishes its current step before exiting.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends tini \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production PORT=3000
+COPY package.json package-lock.json ./
+# Runtime dependencies only; --ignore-scripts because `prepare` would run tsc, a dev dependency.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+# The Django introspection helper: the compiled code finds it from the package root (package.json) at src/django/.
+COPY src/django/*.py ./src/django/
+RUN ln -s /app/bin/phasegate.js /usr/local/bin/phasegate
+# The node image's unprivileged user (uid 1000); nothing under /app is writable by it.
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--", "phasegate"]
+CMD ["all"]
