@@ -7,6 +7,8 @@ export interface Release {
   version: string;
   /** Migration files (relative to the project) that this release does not ship yet. */
   withoutMigrations: string[];
+  /** Files this release adds: path in the project → absolute path of the file to copy there. */
+  addedFiles?: Record<string, string>;
 }
 
 /** Release v2 ships the expand migration; 0003 (the contract) only comes with v3. */
@@ -23,4 +25,6 @@ export async function checkOut(dir: string, release: Release): Promise<void> {
     filter: (source) => !/__pycache__|\.sqlite3$/.test(path.basename(source)),
   });
   for (const file of release.withoutMigrations) await rm(path.join(dir, file));
+  for (const [file, source] of Object.entries(release.addedFiles ?? {}))
+    await cp(source, path.join(dir, file));
 }

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { naiveScenario } from "../../proof/naive.js";
 import { phasedScenario } from "../../proof/phased.js";
 import { APPROVER } from "../../proof/phasegate.js";
+import { refusalScenario } from "../../proof/refusal.js";
 import { totalsByVersion } from "../../proof/report.js";
 import { openStage, type Stage, type TrafficOptions } from "../../proof/stage.js";
 import { logger } from "../../src/logger.js";
@@ -67,5 +68,17 @@ describe("phased path through phasegate: expand, roll v1 to v2, then roll v2 to 
       expect(rollout?.version).toBe(run?.version);
       expect(Date.parse(waited?.finishedAt ?? "")).toBeGreaterThan(rollout?.lastReplacedAt ?? Infinity);
     }
+  });
+});
+
+describe("what the planner refuses: AddField NOT NULL without a database default, forced by an override", () => {
+  it("is judged unsafe and, applied anyway, makes the old code's INSERTs fail", async () => {
+    const result = await refusalScenario(await stage());
+    expect(result.judgement).toMatchObject({ verdict: "expand", overridden: true });
+    expect(result.judgement.reason).toMatch(/Without it: unsafe/);
+    const [v1] = totalsByVersion(result.counters);
+    expect(v1?.version).toBe("v1");
+    expect(v1?.errors).toBeGreaterThan(0);
+    expect(v1?.firstError).toMatch(/null value in column "sku"/);
   });
 });
