@@ -1,0 +1,49 @@
+import type { Plan } from "../domain/plan.js";
+import type { Run } from "../domain/run.js";
+import type { AuditEntry } from "../ports/run-store.js";
+import { formatTable } from "./table.js";
+
+/** The run, then one line per step: phase, status, attempts, last word. */
+export function renderRun(run: Run): string {
+  const head = `${run.id}  ${run.service} ${run.version}  ${run.status}  requested by ${run.requester}${run.outcome ? `\n  ${run.outcome}` : ""}`;
+  const rows = run.plan.steps.map((step) => {
+    const state = run.steps[step.index];
+    return [
+      `${step.index === run.currentStep ? ">" : " "} ${step.index + 1}.`,
+      step.phase,
+      state?.status ?? "?",
+      step.title,
+      state?.message ?? "",
+    ];
+  });
+  return `${[head, ...formatTable(["", "PHASE", "STATUS", "STEP", "LAST"], rows).map((l) => `  ${l}`)].join("\n")}\n`;
+}
+
+export function renderPlanSteps(plan: Plan): string {
+  return `${plan.steps.map((s) => `  ${s.index + 1}. ${s.phase.padEnd(14)}${s.title}`).join("\n")}\n`;
+}
+
+export function renderRunList(runs: Run[]): string {
+  if (runs.length === 0) return "No runs.\n";
+  const rows = runs.map((r) => [
+    r.id,
+    r.service,
+    r.version,
+    r.status,
+    `${r.currentStep + 1}/${r.plan.steps.length}`,
+    r.updatedAt,
+  ]);
+  return `${formatTable(["RUN", "SERVICE", "VERSION", "STATUS", "STEP", "UPDATED"], rows).join("\n")}\n`;
+}
+
+export function renderAudit(entries: AuditEntry[]): string {
+  const rows = entries.map((e) => [
+    e.at,
+    `${e.actor.kind === "system" ? "(system) " : ""}${e.actor.id}`,
+    e.action,
+    `${e.from ?? "-"} -> ${e.to ?? "-"}`,
+    e.outcome,
+    e.detail ?? "",
+  ]);
+  return `${formatTable(["AT", "WHO", "ACTION", "STATUS", "OUTCOME", "DETAIL"], rows).join("\n")}\n`;
+}
