@@ -5,15 +5,15 @@ import { fileURLToPath } from "node:url";
 const HELPER = path.join("src", "django", "introspect.py");
 
 /**
- * The helper ships as a file next to the TypeScript sources; the compiled code runs from dist/src/django, so
+ * Python helpers ship as files next to the TypeScript sources; the compiled code runs from dist/src/django, so
  * walk up to the package root (the directory with package.json) instead of assuming a depth.
  */
-function findHelper(): string {
+export function findPackageFile(relative: string): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(path.join(dir, "package.json"))) return path.join(dir, HELPER);
+    if (existsSync(path.join(dir, "package.json"))) return path.join(dir, relative);
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`phasegate is installed without ${HELPER}: reinstall the package`);
+    if (parent === dir) throw new Error(`phasegate is installed without ${relative}: reinstall the package`);
     dir = parent;
   }
 }
@@ -22,7 +22,7 @@ let helperPath: string | undefined;
 let helperSource: string | undefined;
 
 export function introspectionHelperPath(): string {
-  helperPath ??= findHelper();
+  helperPath ??= findPackageFile(HELPER);
   return helperPath;
 }
 
