@@ -79,6 +79,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
       deadlineMs: rollout.deadlineSeconds * 1000,
     },
     migrate: await migrateOf(config, context),
+    lockGuard: config.lockGuard,
     approvalTimeoutMs: config.timeouts.approvalSeconds * 1000,
   };
 }

@@ -1,3 +1,4 @@
+import { runGuardedMigrateStep } from "../database/guarded-migrate-step.js";
 import type { PlanStep } from "../domain/plan.js";
 import { isTerminal, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run.js";
 import type { JobControl, StepJob } from "../queue/jobs.js";
@@ -6,7 +7,6 @@ import { watchForCancel } from "./cancel-watch.js";
 import { followUp } from "./follow-up.js";
 import type { AdapterFactory } from "./service-adapters.js";
 import { runDeployStep } from "./steps/deploy.js";
-import { runMigrateStep } from "./steps/migrate.js";
 import type { StepOutcome } from "./steps/outcome.js";
 import { pollRolloutStep } from "./steps/rollout.js";
 import { type TransitionDeps, transition } from "./transition.js";
@@ -36,7 +36,7 @@ async function currentRun(deps: WorkerDeps, job: StepJob): Promise<Run | null> {
   return run;
 }
 
-function eventOf(step: number, outcome: Exclude<StepOutcome, { kind: "later" }>): RunEvent {
+function eventOf(step: number, outcome: Exclude<StepOutcome, { kind: "later" | "retry" }>): RunEvent {
   switch (outcome.kind) {
     case "succeeded":
       return { type: "step-succeeded", step, message: outcome.message, commands: outcome.commands };
@@ -53,12 +53,10 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
   try {
     switch (step.kind) {
       case "migrate":
-        return await runMigrateStep(
+        return await runGuardedMigrateStep(
           run,
           step,
-          adapters.executor,
-          adapters.migrate,
-          deps.executorPollMs,
+          { ...adapters, executorPollMs: deps.executorPollMs, random: Math.random },
           watch.signal,
         );
       case "deploy":
@@ -122,6 +120,17 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
       { job, delayMs: outcome.delayMs, progress: outcome.progress },
       "step not done: polling later",
     );
+    return control.later(outcome.delayMs);
+  }
+  if (outcome.kind === "retry") {
+    // Re-queued even when the report is refused: the next run of the job notices a cancel or a stale run.
+    await transition(
+      deps,
+      run.id,
+      { type: "step-progress", step: job.step, message: outcome.message },
+      SYSTEM_ACTOR,
+    );
+    deps.logger.info({ job, delayMs: outcome.delayMs, reason: outcome.message }, "step will be tried again");
     return control.later(outcome.delayMs);
   }
   const ended = await transition(deps, run.id, eventOf(job.step, outcome), SYSTEM_ACTOR);

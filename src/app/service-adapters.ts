@@ -1,3 +1,4 @@
+import type { LockGuardConfig } from "../database/lock-guard-schema.js";
 import type { Deployer } from "../ports/deployer.js";
 import type { Executor } from "../ports/executor.js";
 import type { RolloutWatcher } from "../ports/rollout-watcher.js";
@@ -27,6 +28,7 @@ export interface ServiceAdapters {
   rollout: RolloutWatcher;
   polling: PollingSettings;
   migrate: MigrateSettings;
+  lockGuard: LockGuardConfig;
   approvalTimeoutMs: number;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOCK_GUARD_DEFAULTS, lockGuardSchema } from "../database/lock-guard-schema.js";
 import {
   kubernetesDeployerSchema,
   kubernetesExecutorSchema,
@@ -106,6 +107,7 @@ export const serviceSchema = z.strictObject({
   slack: slackSchema,
   access: accessSchema,
   timeouts: timeoutsSchema.default({ migrateSeconds: 3600, approvalSeconds: 4 * 3600 }),
+  lockGuard: lockGuardSchema.default(LOCK_GUARD_DEFAULTS),
 });
 
 export const serviceName = z

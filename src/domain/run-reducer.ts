@@ -117,14 +117,19 @@ function endStep(
   };
 }
 
-function rolloutProgress(run: Run, step: number, message: string): Result {
+function progress(run: Run, event: RunEvent & { type: "rollout-progress" | "step-progress" }): Result {
+  const { step, message } = event;
   const found = currentPlanStep(run, step);
   if (typeof found === "string") return refuse(found);
-  if (found.plan.kind !== "wait-rollout") return refuse(`step ${step} is not a rollout step`);
+  const rollout = event.type === "rollout-progress";
+  if (rollout && found.plan.kind !== "wait-rollout") return refuse(`step ${step} is not a rollout step`);
+  if (found.plan.kind === "approval")
+    return refuse(`step ${step} is an approval gate: an approver decides it`);
+  if (run.status === "cancelling") return refuse(`${run.id} is being cancelled`);
   if (found.state.status !== "running" && found.state.status !== "waiting")
     return refuse(`step ${step} is ${found.state.status}, not running`);
   const polled = withStep(run, step, { status: "waiting", message, polls: found.state.polls + 1 });
-  return { ok: true, run: { ...polled, status: "waiting-rollout" } };
+  return { ok: true, run: rollout ? { ...polled, status: "waiting-rollout" } : polled };
 }
 
 function openGate(run: Run, gate: string): ApprovalStep | string {
@@ -226,7 +231,8 @@ function reduce(run: Run, event: RunEvent, now: string): Result {
     case "timed-out":
       return endStep(run, event.step, event, now);
     case "rollout-progress":
-      return rolloutProgress(run, event.step, event.message);
+    case "step-progress":
+      return progress(run, event);
     case "approval-granted":
     case "approval-rejected":
       return decide(run, event, now);

@@ -48,7 +48,7 @@ export interface StepState {
   message: string | null;
   /** Commands the step ran, in order (one per migrate target). */
   commands: CommandOutcome[];
-  /** Rollout polls made so far. */
+  /** Progress reports so far: rollout polls, tries of a migrate step that hit the lock timeout. */
   polls: number;
 }
 
@@ -107,6 +107,8 @@ export type RunEvent =
   | { type: "step-succeeded"; step: number; message?: string; commands?: CommandOutcome[] }
   | { type: "step-failed"; step: number; message: string; commands?: CommandOutcome[] }
   | { type: "rollout-progress"; step: number; message: string }
+  /** A running step reports progress (a migrate try that hit the lock timeout) and waits to go on. */
+  | { type: "step-progress"; step: number; message: string }
   | { type: "approval-granted"; gate: string; by: string }
   | { type: "approval-rejected"; gate: string; by: string; reason?: string }
   | { type: "cancelled"; by: string; reason?: string }

@@ -19,6 +19,9 @@ export async function runMigrateStep(
   signal: AbortSignal,
 ): Promise<StepOutcome> {
   const attempt = run.steps[step.index]?.attempts ?? 0;
+  // A step tried again after a lock timeout (src/database) must not be answered with the failed try's result.
+  const tries = run.steps[step.index]?.polls ?? 0;
+  const tryKey = tries > 0 ? `-r${tries}` : "";
   const commands: CommandOutcome[] = [];
   for (const [t, target] of step.targets.entries()) {
     const argv = [
@@ -32,7 +35,7 @@ export async function runMigrateStep(
     const execution = await executor.execute(
       {
         // Same key when polled again, so a remote executor reports the execution it already started.
-        key: `${run.id}-s${step.index}-a${attempt}-t${t}`,
+        key: `${run.id}-s${step.index}-a${attempt}-t${t}${tryKey}`,
         argv,
         cwd: settings.projectDir,
         env: settings.env,

@@ -5,4 +5,6 @@ export type StepOutcome =
   | { kind: "succeeded"; message: string; commands?: CommandOutcome[] }
   | { kind: "failed"; message: string; commands?: CommandOutcome[] }
   | { kind: "timed-out"; message: string }
-  | { kind: "later"; delayMs: number; progress: string | null };
+  | { kind: "later"; delayMs: number; progress: string | null }
+  /** This try failed in a way that changed nothing (a lock timeout): report `message`, try again after `delayMs`. */
+  | { kind: "retry"; delayMs: number; message: string };

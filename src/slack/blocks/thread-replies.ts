@@ -65,6 +65,10 @@ function eventReply(change: RunChange, event: RunEvent): SlackMessage | null {
     }
     case "rollout-progress":
       return reply(`:hourglass_flowing_sand: Rollout: ${escapeText(truncate(event.message, 500))}`);
+    case "step-progress":
+      return reply(
+        `:hourglass_flowing_sand: ${stepName(after, event.step)}: ${escapeText(truncate(event.message, 500))}`,
+      );
     case "approval-granted":
       return reply(`:white_check_mark: ${userMention(event.by)} approved gate "${escapeText(event.gate)}"`);
     case "approval-rejected":
