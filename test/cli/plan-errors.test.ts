@@ -1,0 +1,59 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { corpusDir } from "../django/corpus.js";
+import { type FakePythons, fakePythons } from "../django/fake-python.js";
+import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { findDjangoPython } from "../support/python.js";
+import { repoRoot, runCli } from "./run-cli.js";
+
+const python = findDjangoPython();
+let db: TestDatabase;
+let fakes: FakePythons;
+beforeAll(async () => {
+  db = createTestDatabase("clierr");
+  fakes = await fakePythons();
+});
+afterAll(async () => {
+  db.drop();
+  await fakes.remove();
+});
+
+/** `phasegate plan` on the corpus project; every failure must be exit 2, nothing on stdout, the reason on stderr. */
+async function failingPlan(args: string[]): Promise<string> {
+  const run = await runCli(["plan", "--project", corpusDir, ...args], { DATABASE_URL: db.url });
+  expect(run.stdout).toBe("");
+  expect(run.code).toBe(2);
+  return run.stderr;
+}
+
+describe("phasegate plan when Django cannot be introspected", () => {
+  it("a broken settings module: the Python error", async () => {
+    const stderr = await failingPlan(["--python", python, "--settings", "corpus.broken_settings"]);
+    expect(stderr).toContain("phasegate plan: the Django settings corpus.broken_settings failed to load");
+    expect(stderr).toContain("ModuleNotFoundError: No module named 'corpus.no_such_module'");
+  });
+
+  it("a Python without Django", async () => {
+    const stderr = await failingPlan(["--python", `${python} -S`]);
+    expect(stderr).toContain("cannot import Django");
+    expect(stderr).toContain("pass --python (or set project.python in the services file)");
+  });
+
+  it("a Python that prints garbage", async () => {
+    const stderr = await failingPlan(["--python", await fakes.printing("garbage", "garbage")]);
+    expect(stderr).toContain('printed something that is not JSON (starts with "garbage")');
+  });
+
+  it("a target that is not a migration of the project", async () => {
+    const stderr = await failingPlan(["--python", python, "--target", "fieldops:0099_nope"]);
+    expect(stderr).toContain("app 'fieldops' has no migration '0099_nope'");
+  });
+
+  it("a directory without manage.py, or a malformed --target, before Python runs", async () => {
+    const noProject = await runCli(["plan", "--project", path.join(repoRoot, "src")]);
+    expect(noProject.code).toBe(2);
+    expect(noProject.stderr).toContain("no manage.py in");
+    const badTarget = await failingPlan(["--target", "fieldops"]);
+    expect(badTarget).toContain("--target takes app:migration");
+  });
+});

@@ -1,0 +1,52 @@
+import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolvePython } from "../../src/django/python.js";
+import { findDjangoPython } from "../support/python.js";
+import { type FakePythons, fakePythons } from "./fake-python.js";
+
+const python = findDjangoPython();
+let scratch: string;
+let fakes: FakePythons;
+
+beforeAll(async () => {
+  delete process.env.PHASEGATE_PYTHON;
+  scratch = await mkdtemp(path.join(os.tmpdir(), "phasegate-python-"));
+  fakes = await fakePythons();
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+  await fakes.remove();
+});
+
+async function projectWith(venvs: Record<string, string>): Promise<string> {
+  const project = await mkdtemp(path.join(scratch, "project-"));
+  for (const [venv, target] of Object.entries(venvs)) {
+    await mkdir(path.join(project, venv, "bin"), { recursive: true });
+    await symlink(target, path.join(project, venv, "bin", "python"));
+  }
+  return project;
+}
+
+describe("resolvePython", () => {
+  it("takes an explicit command as it is", async () => {
+    expect(await resolvePython(scratch, ["poetry", "run", "python"])).toEqual(["poetry", "run", "python"]);
+  });
+
+  it("prefers the project's .venv when it can import Django", async () => {
+    const project = await projectWith({ ".venv": python });
+    expect(await resolvePython(project)).toEqual([path.join(project, ".venv", "bin", "python")]);
+  });
+
+  it("skips a virtualenv without Django and takes the next candidate", async () => {
+    const noDjango = await fakes.printing("no-django", "", 1);
+    const project = await projectWith({ ".venv": noDjango, venv: python });
+    expect(await resolvePython(project)).toEqual([path.join(project, "venv", "bin", "python")]);
+  });
+
+  it("without a virtualenv, finds a Python on this machine that imports Django", async () => {
+    const [found] = await resolvePython(await projectWith({}));
+    expect(["python3", "/usr/bin/python3"]).toContain(found);
+  });
+});
