@@ -8,9 +8,7 @@ import { type KubeSim, startKubeSim } from "../support/kube-sim/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { findDjangoPython } from "../support/python.js";
 import { runJob } from "./scenario.js";
-import { adapters, image, namespace } from "./setup.js";
-
-const shopDir = path.resolve(import.meta.dirname, "../../examples/shop");
+import { adapters, image, namespace, shopDir } from "./setup.js";
 
 let sim: KubeSim;
 let scratch: string;

@@ -1,54 +1,10 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
-import { z } from "zod";
 import { requestAttributes } from "../../src/kubernetes/request-attributes.js";
 import { ruleAllows } from "../support/kube-sim/faults.js";
 import { type KubeSim, type RbacRule, startKubeSim } from "../support/kube-sim/index.js";
+import { loadRbac } from "./rbac-manifest.js";
 import { runJob, watchRollout } from "./scenario.js";
 import { adapters, release, seedShop } from "./setup.js";
-
-const manifest = path.resolve(import.meta.dirname, "../../manifests/kubernetes/rbac.yaml");
-
-const rule = z.strictObject({
-  apiGroups: z.array(z.string()).min(1),
-  resources: z.array(z.string()).min(1),
-  verbs: z.array(z.string()).min(1),
-});
-const meta = z.looseObject({ name: z.literal("phasegate"), namespace: z.string() });
-const rbacSchema = z.tuple([
-  z.looseObject({ apiVersion: z.literal("v1"), kind: z.literal("ServiceAccount"), metadata: meta }),
-  z.looseObject({
-    apiVersion: z.literal("rbac.authorization.k8s.io/v1"),
-    kind: z.literal("Role"),
-    metadata: meta,
-    rules: z.array(rule).min(1),
-  }),
-  z.looseObject({
-    apiVersion: z.literal("rbac.authorization.k8s.io/v1"),
-    kind: z.literal("RoleBinding"),
-    metadata: meta,
-    roleRef: z.strictObject({
-      apiGroup: z.literal("rbac.authorization.k8s.io"),
-      kind: z.literal("Role"),
-      name: z.literal("phasegate"),
-    }),
-    subjects: z.tuple([
-      z.strictObject({
-        kind: z.literal("ServiceAccount"),
-        name: z.literal("phasegate"),
-        namespace: z.string(),
-      }),
-    ]),
-  }),
-]);
-
-async function loadRbac() {
-  const documents = parseAllDocuments(await readFile(manifest, "utf8"));
-  for (const document of documents) expect(document.errors).toEqual([]);
-  return rbacSchema.parse(documents.map((d) => d.toJSON()));
-}
 
 /** One release through every Kubernetes adapter: expand Job, image patch, rollout, contract Job. */
 async function fullScenario(sim: KubeSim) {

@@ -1,3 +1,4 @@
+import path from "node:path";
 import {
   kubernetesDeployerSchema,
   kubernetesExecutorSchema,
@@ -11,6 +12,7 @@ import {
 import type { KubeSim } from "../support/kube-sim/index.js";
 
 export const namespace = "shop";
+export const shopDir = path.resolve(import.meta.dirname, "../../examples/shop");
 export const imageTemplate = "registry.example.com/shop:{version}";
 export const image = (version: string) => imageTemplate.replace("{version}", version);
 export const release = (version: string) => ({ runId: "run-1", service: "shop", version });
