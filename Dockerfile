@@ -28,8 +28,8 @@ COPY bin ./bin
 # The Django introspection helper: the compiled code finds it from the package root (package.json) at src/django/.
 COPY src/django/*.py ./src/django/
 RUN ln -s /app/bin/phasegate.js /usr/local/bin/phasegate
-# The node image's unprivileged user (uid 1000); nothing under /app is writable by it.
-USER node
+# The node image's unprivileged user, by number so Kubernetes' runAsNonRoot can verify it; /app is not writable.
+USER 1000:1000
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

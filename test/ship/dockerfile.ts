@@ -35,6 +35,13 @@ export function readDockerfile(): Stage[] {
   return parseDockerfile(readFileSync(path.join(repoRoot, "Dockerfile"), "utf8"));
 }
 
+/** The stage the image runs: the last one. */
+export function runtimeStage(): Stage {
+  const stage = readDockerfile().at(-1);
+  if (!stage) throw new Error("the Dockerfile has no FROM");
+  return stage;
+}
+
 export function all(stage: Stage, keyword: string): string[] {
   return stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
 }

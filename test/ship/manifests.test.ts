@@ -1,0 +1,185 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { COMMANDS } from "../../src/cli/commands.js";
+import { type LoadedServices, loadServices, parseServices } from "../../src/config/load-services.js";
+import { logger } from "../../src/logger.js";
+import { slackEnvSchema } from "../../src/slack/app.js";
+import { healthRoutes } from "../../src/slack/health-routes.js";
+import { repoRoot } from "../cli/run-cli.js";
+import { connectRedis } from "../support/redis.js";
+import { all, runtimeStage } from "./dockerfile.js";
+import {
+  configMapSchema,
+  deploymentSchema,
+  kustomizationSchema,
+  MANIFESTS,
+  pdbSchema,
+  readManifests,
+  selects,
+  serviceSchema,
+} from "./manifests.js";
+
+const manifests = readManifests();
+
+function one(kind: string, name: string) {
+  const found = manifests.filter((m) => m.kind === kind && m.metadata.name === name);
+  expect(found, `one ${kind} ${name}`).toHaveLength(1);
+  return found[0]?.raw;
+}
+
+const bot = deploymentSchema.parse(one("Deployment", "phasegate-bot"));
+const worker = deploymentSchema.parse(one("Deployment", "phasegate-worker"));
+const deployments = [bot, worker];
+const botContainer = bot.spec.template.spec.containers[0];
+const kustomization = kustomizationSchema.parse(one("Kustomization", ""));
+
+/** The port the bot listens on when PORT is not set. */
+const defaultPort = slackEnvSchema.parse({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).PORT;
+
+/** Environment variables phasegate reads: the Slack environment schema and every process.env.NAME in src/. */
+function envNamesReadByCode(): Set<string> {
+  const names = new Set(Object.keys(slackEnvSchema.shape));
+  const src = path.join(repoRoot, "src");
+  for (const file of readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")))
+    for (const match of readFileSync(path.join(src, file), "utf8").matchAll(
+      /process\.env\.([A-Z][A-Z0-9_]*)/g,
+    ))
+      names.add(match[1] ?? "");
+  return names;
+}
+
+function envOf(deployment: typeof bot) {
+  return new Map(deployment.spec.template.spec.containers[0]?.env.map((e) => [e.name, e]));
+}
+
+/** The services file a Deployment reads: PHASEGATE_SERVICES inside the ConfigMap volume it mounts. */
+function servicesOf(deployment: typeof bot): LoadedServices {
+  const spec = deployment.spec.template.spec;
+  const file = envOf(deployment).get("PHASEGATE_SERVICES")?.value ?? "";
+  const mount = spec.containers[0]?.volumeMounts.find((m) => path.posix.dirname(file) === m.mountPath);
+  const volume = spec.volumes.find((v) => v.name === mount?.name);
+  expect(volume?.configMap, `${file} is not in a mounted ConfigMap`).toBeDefined();
+  const configMap = configMapSchema.parse(one("ConfigMap", volume?.configMap?.name ?? ""));
+  const text = configMap.data[path.posix.basename(file)];
+  expect(text, `ConfigMap ${configMap.metadata.name} has no ${path.posix.basename(file)}`).toBeDefined();
+  return parseServices(text ?? "", file);
+}
+
+/** The longest a worker holds one step: migrate, a deploy command, one rollout check. */
+function longestStepSeconds(loaded: LoadedServices): number {
+  return Math.max(
+    ...Object.values(loaded.services).flatMap((service) => [
+      service.timeouts.migrateSeconds,
+      "timeoutSeconds" in service.deployer ? service.deployer.timeoutSeconds : 0,
+      "timeoutSeconds" in service.rollout ? service.rollout.timeoutSeconds : 0,
+    ]),
+  );
+}
+
+describe("Kubernetes manifests", () => {
+  it("are all listed in the kustomization, rbac.yaml included", () => {
+    const files = readdirSync(MANIFESTS).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
+    expect([...kustomization.resources].sort()).toEqual(files.sort());
+    expect(kustomization.resources).toContain("rbac.yaml");
+  });
+
+  it("put everything in the namespace rbac.yaml gives the ServiceAccount", () => {
+    const account = manifests.find((m) => m.kind === "ServiceAccount");
+    expect(account?.metadata.namespace).toBe(kustomization.namespace);
+    expect(manifests.find((m) => m.kind === "Namespace")?.metadata.name).toBe(kustomization.namespace);
+    for (const deployment of deployments)
+      expect(deployment.spec.template.spec.serviceAccountName).toBe(account?.metadata.name);
+  });
+
+  it("select their own pods: Deployments, the Service and the disruption budgets", () => {
+    for (const deployment of deployments)
+      expect(selects(deployment.spec.selector.matchLabels, deployment.spec.template.metadata.labels)).toBe(
+        true,
+      );
+    const podsOf = (selector: Record<string, string>) =>
+      deployments
+        .filter((d) => selects(selector, d.spec.template.metadata.labels))
+        .map((d) => d.metadata.name);
+    expect(podsOf(serviceSchema.parse(one("Service", "phasegate-bot")).spec.selector)).toEqual([
+      "phasegate-bot",
+    ]);
+    for (const name of ["phasegate-bot", "phasegate-worker"])
+      expect(podsOf(pdbSchema.parse(one("PodDisruptionBudget", name)).spec.selector.matchLabels)).toEqual([
+        name,
+      ]);
+  });
+
+  it("run the image the kustomization sets, with commands the CLI has", () => {
+    const names = Object.keys(COMMANDS);
+    for (const deployment of deployments) {
+      const container = deployment.spec.template.spec.containers[0];
+      expect(kustomization.images.map((i) => i.name)).toContain(container?.image);
+      expect(names).toContain(container?.args[0]);
+    }
+  });
+
+  it("serve the bot on the port the code listens on by default, where the Service and Prometheus look", () => {
+    const http = botContainer?.ports.find((p) => p.name === "http");
+    expect(http?.containerPort).toBe(defaultPort);
+    expect(envOf(bot).get("PORT")?.value).toBe(String(defaultPort));
+    expect(bot.spec.template.metadata.annotations["prometheus.io/port"]).toBe(String(defaultPort));
+    expect(all(runtimeStage(), "EXPOSE")).toEqual([String(defaultPort)]);
+    const service = serviceSchema.parse(one("Service", "phasegate-bot"));
+    expect(service.spec.ports.map((p) => p.targetPort)).toEqual(["http"]);
+  });
+
+  it("probe the routes the bot serves: readiness on /readyz, liveness on /healthz, metrics on /metrics", async () => {
+    const redis = connectRedis();
+    const routes = healthRoutes(redis, logger).map((route) => route.path);
+    redis.disconnect();
+    expect(botContainer?.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "http" });
+    expect(botContainer?.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "http" });
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        "/readyz",
+        "/healthz",
+        bot.spec.template.metadata.annotations["prometheus.io/path"],
+      ]),
+    );
+  });
+
+  it("set only environment variables the code reads, secrets from the Secret phasegate", () => {
+    const read = envNamesReadByCode();
+    for (const deployment of deployments)
+      for (const variable of envOf(deployment).values()) {
+        expect(read, `${deployment.metadata.name} sets ${variable.name}, which nothing reads`).toContain(
+          variable.name,
+        );
+        if (variable.valueFrom)
+          expect(variable.valueFrom.secretKeyRef).toMatchObject({ name: "phasegate", key: variable.name });
+      }
+    const secret = (deployment: typeof bot, name: string) =>
+      envOf(deployment).get(name)?.valueFrom?.secretKeyRef;
+    for (const name of ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "REDIS_URL"])
+      expect(secret(bot, name)?.optional ?? false, `the bot needs ${name}`).toBe(false);
+    expect(secret(bot, "SLACK_APP_TOKEN")?.optional).toBe(true);
+    expect(secret(worker, "REDIS_URL")?.optional ?? false).toBe(false);
+  });
+
+  it("give both the services file from the ConfigMap, and it is valid", () => {
+    for (const deployment of deployments)
+      expect(Object.keys(servicesOf(deployment).services)).toEqual(["shop"]);
+  });
+
+  it("let a stopping worker finish its longest step", async () => {
+    const grace = worker.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+    const example = await loadServices(path.join(repoRoot, "examples", "services.example.yaml"));
+    expect(grace).toBeGreaterThan(longestStepSeconds(servicesOf(worker)));
+    expect(grace).toBeGreaterThan(longestStepSeconds(example));
+  });
+
+  it("run as the image's unprivileged user, which runAsNonRoot can verify", () => {
+    const [uid, gid] = (all(runtimeStage(), "USER").at(-1) ?? "").split(":").map(Number);
+    for (const deployment of deployments) {
+      const context = deployment.spec.template.spec.securityContext;
+      expect(context.runAsNonRoot).toBe(true);
+      expect([context.runAsUser, context.runAsGroup]).toEqual([uid, gid]);
+    }
+  });
+});
