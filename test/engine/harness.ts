@@ -48,6 +48,8 @@ export interface ServiceOptions {
   approvalSeconds?: number;
   /** Every `manage.py migrate` first sleeps this long (and is logged in migrate.log). */
   migrateSleepSeconds?: number;
+  /** The service's `lockGuard:` settings (the defaults when absent). */
+  lockGuard?: Record<string, unknown>;
 }
 
 export interface Harness {
@@ -102,6 +104,7 @@ function serviceConfig(dir: string, db: TestDatabase, options: ServiceOptions) {
     slack: { channel: "C_SHOP" },
     access: { starters: [], approvers: { users: [APPROVER, "U_CAROL", REQUESTER] }, fourEyes: true },
     timeouts: { migrateSeconds: 120, approvalSeconds: options.approvalSeconds ?? 3600 },
+    ...(options.lockGuard ? { lockGuard: options.lockGuard } : {}),
   };
 }
 
