@@ -8,6 +8,7 @@ const python = findDjangoPython();
 const ledgerDir = path.join(repoRoot, "test", "database", "fixtures", "ledger");
 
 interface OperationJson {
+  app: string;
   migration: string;
   path: string;
   notes: string[];
@@ -27,26 +28,26 @@ describe("phasegate plan reports the locks of a real Django project's migrations
     const run = await runCli(["plan", "--project", ledgerDir, "--python", python, "--json"], env);
     expect(run.stderr).toBe("");
     const operations = (JSON.parse(run.stdout) as { operations: OperationJson[] }).operations;
-    const byPath = new Map(operations.map((o) => [`${o.migration}/${o.path}`, o]));
+    const byPath = new Map(operations.map((o) => [`${o.app}.${o.migration}/${o.path}`, o]));
     const at = (key: string) => byPath.get(key) ?? { notes: [], locks: [] };
 
-    expect(at("0001_initial/1")).toMatchObject({ notes: [], locks: [] });
-    expect(at("0002_entry_locks/0").locks).toEqual([{ table: "ledger_entry", mode: "SHARE" }]);
-    expect(at("0002_entry_locks/0").notes).toEqual([expect.stringContaining("without CONCURRENTLY")]);
-    expect(at("0002_entry_locks/1").locks).toEqual([{ table: "ledger_entry", mode: "ACCESS EXCLUSIVE" }]);
-    expect(at("0002_entry_locks/1").notes).toEqual([expect.stringContaining("CHECK constraint")]);
-    expect(at("0002_entry_locks/2").locks).toEqual([
+    expect(at("ledger.0001_initial/1")).toMatchObject({ notes: [], locks: [] });
+    expect(at("ledger.0002_entry_locks/0").locks).toEqual([{ table: "ledger_entry", mode: "SHARE" }]);
+    expect(at("ledger.0002_entry_locks/0").notes).toEqual([expect.stringContaining("without CONCURRENTLY")]);
+    expect(at("ledger.0002_entry_locks/1").locks).toEqual([{ table: "ledger_entry", mode: "ACCESS EXCLUSIVE" }]);
+    expect(at("ledger.0002_entry_locks/1").notes).toEqual([expect.stringContaining("CHECK constraint")]);
+    expect(at("ledger.0002_entry_locks/2").locks).toEqual([
       { table: "ledger_entry", mode: "ACCESS EXCLUSIVE" },
       { table: "ledger_account", mode: "SHARE ROW EXCLUSIVE" },
     ]);
-    expect(at("0002_entry_locks/3").notes).toEqual([
+    expect(at("ledger.0002_entry_locks/3").notes).toEqual([
       expect.stringContaining("volatile default gen_random_uuid()"),
     ]);
-    expect(at("0003_entry_concurrent_index/0")).toMatchObject({
+    expect(at("ledger.0003_entry_concurrent_index/0")).toMatchObject({
       notes: [],
       locks: [{ table: "ledger_entry", mode: "SHARE UPDATE EXCLUSIVE" }],
     });
-    expect(at("0004_entry_memo_not_null/0").notes).toEqual([
+    expect(at("ledger.0004_entry_memo_not_null/0").notes).toEqual([
       expect.stringContaining("CHECK (memo IS NOT NULL) NOT VALID"),
     ]);
   });
