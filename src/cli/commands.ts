@@ -26,4 +26,12 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "Run the steps of every run (migrate, deploy, wait for the rollout) until SIGTERM",
     load: async () => (await import("./worker-command.js")).workerCommand,
   },
+  bot: {
+    summary: "Run the Slack app (HTTP or Socket Mode)",
+    load: async () => (await import("./bot-command.js")).botCommand,
+  },
+  all: {
+    summary: "Run the Slack app and a step worker in one process",
+    load: async () => (await import("./bot-command.js")).allCommand,
+  },
 };

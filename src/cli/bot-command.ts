@@ -1,0 +1,71 @@
+import { once } from "node:events";
+import { Redis } from "ioredis";
+import { z } from "zod";
+import { describeIssues, loadServices } from "../config/load-services.js";
+import { logger } from "../logger.js";
+import { slackEnvSchema } from "../slack/app.js";
+import { type OptionSpecs, parseOptions } from "./args.js";
+import { startBot } from "./bot-runtime.js";
+import type { Command } from "./commands.js";
+import { CliError } from "./errors.js";
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectionFields, connectionOf } from "./run-connection.js";
+
+const usage = (
+  name: string,
+  what: string,
+) => `Usage: phasegate ${name} [--services FILE] [--redis URL] [--prefix P]
+
+${what}
+
+${CONNECTION_USAGE}
+
+Environment: SLACK_BOT_TOKEN (xoxb-…); SLACK_SIGNING_SECRET for HTTP mode on PORT (default 3000), or
+SLACK_APP_TOKEN (xapp-…) for Socket Mode; SLACK_API_URL (optional). HTTP mode takes Slack's requests at
+/slack/events and serves /healthz, /readyz and /metrics on the same port. Stops on SIGTERM or SIGINT.
+`;
+
+const OPTIONS: OptionSpecs = { ...CONNECTION_OPTIONS, help: { type: "boolean", short: "h" } };
+const schema = z.object({ ...connectionFields, help: z.boolean().default(false) });
+
+function readEnv() {
+  const parsed = slackEnvSchema.safeParse(process.env);
+  if (!parsed.success)
+    throw new CliError(
+      `the environment is not usable:\n  ${describeIssues(parsed.error.issues).join("\n  ")}`,
+    );
+  return parsed.data;
+}
+
+function serveCommand(name: string, what: string, withWorker: boolean): Command {
+  return async (argv) => {
+    const options = parseOptions(argv, OPTIONS, schema);
+    if (options.help) {
+      process.stdout.write(usage(name, what));
+      return 0;
+    }
+    const env = readEnv();
+    const connection = connectionOf(options);
+    if (!connection.services)
+      throw new CliError("no services file: pass --services FILE or set PHASEGATE_SERVICES");
+    const services = await loadServices(connection.services);
+    // Like a worker, the bot keeps retrying a lost Redis connection; /readyz tells while it is gone.
+    const redis = new Redis(connection.redis, { maxRetriesPerRequest: null });
+    const bot = await startBot({ env, services, redis, prefix: connection.prefix, logger, withWorker });
+    const signal = await Promise.race([once(process, "SIGTERM"), once(process, "SIGINT")]);
+    logger.info({ signal }, `stopping phasegate ${name}`);
+    await bot.stop();
+    redis.disconnect();
+    return 0;
+  };
+}
+
+export const botCommand = serveCommand(
+  "bot",
+  "Runs the Slack app: /migrate, the approval buttons and the run cards. Steps run in `phasegate worker`.",
+  false,
+);
+export const allCommand = serveCommand(
+  "all",
+  "Runs the Slack app and a step worker in one process (one replica installations).",
+  true,
+);

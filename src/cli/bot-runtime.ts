@@ -1,0 +1,87 @@
+import type { AddressInfo } from "node:net";
+import type { App } from "@slack/bolt";
+import type { Redis } from "ioredis";
+import { ConfigApprovers } from "../app/access.js";
+import { createEngine, type Engine, type EngineOptions } from "../app/engine.js";
+import { type RunningWorker, startWorker } from "../app/start-worker.js";
+import type { LoadedServices } from "../config/load-services.js";
+import type { Logger } from "../logger.js";
+import { createSlackApp, type SlackEnv } from "../slack/app.js";
+import { registerHandlers } from "../slack/handlers.js";
+import { SlackNotifier } from "../slack/notifier.js";
+import { SlackUsergroupDirectory } from "../slack/usergroup-directory.js";
+
+export interface BotOptions {
+  env: SlackEnv;
+  services: LoadedServices;
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  /** Also run a step worker in this process (`phasegate all`). */
+  withWorker: boolean;
+  /** Engine settings besides the ones the bot decides (tests shorten the cancel poll). */
+  engine?: Pick<EngineOptions, "cancelPollMs" | "executorPollMs" | "now">;
+}
+
+export interface RunningBot {
+  app: App;
+  engine: Engine;
+  notifier: SlackNotifier;
+  /** The HTTP port listened on (PORT=0 picks a free one); null in Socket Mode. */
+  port: number | null;
+  stop(): Promise<void>;
+}
+
+function portOf(server: unknown): number | null {
+  const address = (server as { address?: () => AddressInfo | string | null }).address?.();
+  return address && typeof address === "object" ? address.port : null;
+}
+
+/**
+ * The Slack bot: Bolt app (commands, buttons, health routes), the Slack notifier and user group directory wired
+ * into the run engine, and optionally a step worker.
+ */
+export async function startBot(options: BotOptions): Promise<RunningBot> {
+  const { env, services, redis, prefix, logger } = options;
+  const app = createSlackApp(env, redis, logger);
+  let engine: Engine | null = null;
+  const notifier = new SlackNotifier({
+    client: app.client,
+    services,
+    logger,
+    attach: async (input) => {
+      if (!engine) throw new Error("the engine is not ready yet");
+      return engine.useCases.attachNotification(input);
+    },
+  });
+  const ready = createEngine({
+    ...options.engine,
+    redis,
+    prefix,
+    services,
+    logger,
+    notifiers: [notifier],
+    approvers: new ConfigApprovers(services, new SlackUsergroupDirectory(app.client, logger)),
+  });
+  engine = ready;
+  registerHandlers(app, { useCases: ready.useCases, services, logger });
+  const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
+  const server = await app.start(env.PORT);
+  const port = env.SLACK_APP_TOKEN ? null : portOf(server);
+  logger.info(
+    { port, socketMode: Boolean(env.SLACK_APP_TOKEN), worker: options.withWorker },
+    "slack bot started",
+  );
+  return {
+    app,
+    engine: ready,
+    notifier,
+    port,
+    async stop() {
+      await app.stop();
+      await worker?.close();
+      await notifier.flush();
+      await ready.close();
+    },
+  };
+}
