@@ -4,26 +4,13 @@ import { MetricsNotifier } from "../../src/metrics/metrics-notifier.js";
 import { collectProcessMetrics, renderMetrics } from "../../src/metrics/registry.js";
 import { recordSlackApiError } from "../../src/metrics/slack-metrics.js";
 import { RunHistory } from "./run-changes.js";
+import { sample } from "./samples.js";
 
 const BOB = { kind: "user", id: "U_BOB" } as const;
 
 async function notifyAll(history: RunHistory): Promise<void> {
   const notifier = new MetricsNotifier();
   for (const change of history.changes) await notifier.notify(change);
-}
-
-/** The value of one sample of the default registry, found by sample name (a histogram's `_sum`…) and labels. */
-async function sample(name: string, labels: Record<string, string>): Promise<number | undefined> {
-  const metricName = name.replace(/_(sum|count|bucket)$/, "");
-  const metric = register.getSingleMetric(metricName) ?? register.getSingleMetric(name);
-  if (!metric) throw new Error(`${name} is not registered`);
-  const { values } = await metric.get();
-  const found = values.find(
-    (v) =>
-      (("metricName" in v ? v.metricName : undefined) ?? metricName) === name &&
-      Object.entries(labels).every(([key, value]) => String(v.labels[key]) === value),
-  );
-  return found?.value;
 }
 
 beforeEach(() => register.resetMetrics());
