@@ -32,5 +32,10 @@ describe("services file reference", () => {
     expect(loaded.services.shop?.rollout).toMatchObject({ kind: "kubernetes", deadlineSeconds: 1800 });
     expect(loaded.services.billing?.executor).toEqual({ kind: "local" });
     expect(loaded.services.billing?.access.fourEyes).toBe(true);
+    expect(loaded.services.shop?.lockGuard).toMatchObject({
+      enabled: true,
+      lockTimeoutMs: 2000,
+      maxTries: 10,
+    });
   });
 });
