@@ -34,8 +34,10 @@ def main():
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     counters = Counters(models.CODE_VERSION, options.slot)
     server = serve(options.port, counters)
+    parent = os.getppid()
     rounds = 0
-    while not stop.is_set():
+    # A harness that died without stopping its replicas leaves them orphaned: they stop on their own then.
+    while not stop.is_set() and os.getppid() == parent:
         rounds += 1
         one_round(models.code, counters, f"{models.CODE_VERSION}-{options.slot}-{os.getpid()}-{rounds}")
         stop.wait(options.pause_ms / 1000)
