@@ -45,12 +45,13 @@ const NOUNS: Record<string, string> = { array: "a list", object: "a mapping", re
 function typeProblem(issue: Issue & { code: "invalid_type" }, data: unknown): ConfigProblem {
   const value = valueAt(data, issue.path);
   const key = String(issue.path.at(-1) ?? "services");
+  const parent = issue.path.length > 1 ? `under ${String(issue.path.at(-2))}` : "at the top level";
   const expected = NOUNS[issue.expected] ?? `a ${issue.expected}`;
   if (value === undefined)
     return {
       path: issue.path,
       message: `"${key}" is missing`,
-      fix: `add ${key}: (${expected}) here; see schema/services.schema.json for what it holds`,
+      fix: `add ${key}: (${expected}) ${parent}; see schema/services.schema.json for what it holds`,
     };
   return {
     path: issue.path,

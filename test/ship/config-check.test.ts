@@ -50,7 +50,7 @@ const MISTAKES: Mistake[] = [
     edit: (t) => t.replace("      channel: C0123456789\n", ""),
     path: "services.shop.slack.channel",
     message: /^"channel" is missing$/,
-    fix: /^add channel: \(a string\) here/,
+    fix: /^add channel: \(a string\) under slack;/,
     at: "    slack:",
   },
   {
@@ -58,7 +58,7 @@ const MISTAKES: Mistake[] = [
     edit: (t) => t.replace(/ {4}access:\n {6}approvers:\n {8}users: \[U0DDDDDDD, U0EEEEEEE\]\n/, ""),
     path: "services.billing.access",
     message: /^"access" is missing$/,
-    fix: /^add access: \(a mapping\) here/,
+    fix: /^add access: \(a mapping\) under billing;/,
     at: "  billing:",
   },
   {

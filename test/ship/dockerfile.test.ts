@@ -11,6 +11,10 @@ const build = stages.find((stage) => stage.name === "build");
 const packageJson = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
   bin: Record<string, string>;
 };
+const tsconfig = JSON.parse(readFileSync(path.join(repoRoot, "tsconfig.build.json"), "utf8")) as {
+  include: string[];
+  compilerOptions: { outDir: string };
+};
 const ignored = readFileSync(path.join(repoRoot, ".dockerignore"), "utf8")
   .split("\n")
   .map((line) => line.trim())
@@ -66,10 +70,12 @@ describe("Dockerfile", () => {
     }
   });
 
+  it("gives the build stage every source tsc's build config includes", () => {
+    const sources = copies(build as Stage).flatMap((copy) => copy.sources);
+    for (const include of tsconfig.include) expect(sources).toContain(include);
+  });
+
   it("copies from the build stage only what its build writes (tsc's outDir)", () => {
-    const tsconfig = JSON.parse(readFileSync(path.join(repoRoot, "tsconfig.build.json"), "utf8")) as {
-      compilerOptions: { outDir: string };
-    };
     const fromBuild = copies(runtime).filter((copy) => copy.from !== null);
     expect(fromBuild.map((copy) => copy.from)).toEqual(["build"]);
     expect(fromBuild[0]?.sources).toEqual([
