@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Run } from "../../src/domain/run.js";
+import { APPROVE_ACTION, REJECT_ACTION } from "../../src/slack/blocks/approval.js";
+import {
+  blockActionsBody,
+  nowSeconds,
+  type StoredMessage,
+  slackSignature,
+} from "../support/slack-fake/index.js";
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  DBA_GROUP,
+  EVE,
+  SHOP_CHANNEL,
+  type SlackHarness,
+  startSlackHarness,
+} from "./setup.js";
+
+let h: SlackHarness;
+
+beforeAll(async () => {
+  h = await startSlackHarness("slackrun", { withWorker: true });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const text = (m: StoredMessage | undefined) => JSON.stringify({ text: m?.text, blocks: m?.blocks });
+
+async function waitForRun(runId: string, until: (run: Run) => boolean): Promise<Run> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const run = await h.bot.engine.useCases.status(runId);
+    if (run && until(run)) return run;
+    if (Date.now() > deadline) throw new Error(`${runId} stayed ${run?.status} at step ${run?.currentStep}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The run and its audit trail did not move: same revision and status, and the last entry is the refusal. */
+async function expectRefusedWithoutChange(before: Run, by: string): Promise<void> {
+  const after = await h.run(before.id);
+  expect([after.revision, after.status]).toEqual([before.revision, before.status]);
+  const last = (await h.bot.engine.useCases.audit(before.id))?.at(-1);
+  expect(last).toMatchObject({ actor: { kind: "user", id: by }, outcome: "refused" });
+}
+
+describe("a whole run of examples/shop driven from Slack", () => {
+  it("goes from /migrate start to the approval click to the final card", async () => {
+    const started = await h.migrate("start shop v2", ALICE);
+    expect(started.text).toContain("Started *shop-1* (shop v2). Follow it in <#C0SHOP>");
+
+    // The card: posted once in the service channel, its place recorded with the run.
+    const card = await h.fake.waitFor(() => h.fake.history(SHOP_CHANNEL).find((m) => !m.thread_ts));
+    expect(text(card)).toContain("shop v2 · shop-1");
+    await waitForRun("shop-1", (r) => r.notification?.ts === card.ts);
+
+    // The gate: approvers mentioned, what will be dropped, Approve and Reject.
+    const gate = await h.fake.waitFor(() =>
+      h.fake.replies(SHOP_CHANNEL, card.ts).find((m) => text(m).includes("Approval needed")),
+    );
+    expect(text(gate)).toContain(`<@${ALICE}> <@${BOB}> <!subteam^${DBA_GROUP}>`);
+    expect(text(gate)).toContain("drop column catalog_product.is_enabled");
+    expect(gate.versions[0]).toMatchObject({ reply_broadcast: "true" });
+    const atGate = await waitForRun("shop-1", (r) => r.status === "awaiting-approval");
+    const actions = gate.blocks?.find((b) => b.type === "actions") as { elements: Array<{ value: string }> };
+    const value = actions.elements[0]?.value ?? "";
+
+    // Thread replies so far: each step started and finished, the rollout's progress.
+    const thread = h.fake.replies(SHOP_CHANNEL, card.ts).map((m) => m.text ?? "");
+    expect(thread.some((t) => t.includes("Step 1/5 (Apply 2 expand migrations) started"))).toBe(true);
+    expect(
+      thread.some((t) => /Step 2\/5 \(Deploy the new code\) finished in .*deployed shop v2/.test(t)),
+    ).toBe(true);
+    expect(thread.some((t) => t.includes("Rollout: 1 of 2 instances run v2"))).toBe(true);
+    // The card, updated in place, now asks for the approval.
+    await h.fake.waitFor(() => text(h.fake.message(SHOP_CHANNEL, card.ts)).includes("Awaiting approval"));
+
+    // A forged click is refused before anything reads it.
+    const forged = blockActionsBody({
+      user: BOB,
+      channel: SHOP_CHANNEL,
+      messageTs: gate.ts,
+      actionId: APPROVE_ACTION,
+      value,
+      responseUrl: h.fake.responseUrl("forged"),
+    });
+    expect((await h.send(forged, { signature: slackSignature("wrong", nowSeconds(), forged) })).status).toBe(
+      401,
+    );
+    expect((await h.run("shop-1")).revision).toBe(atGate.revision);
+
+    // Someone who is no approver: told so, audited, nothing changes.
+    const byEve = await h.click(APPROVE_ACTION, value, EVE, gate.ts);
+    expect(byEve.text).toContain("U0EVE may not approve shop-1");
+    expect(byEve.text).toContain("Your click changed nothing.");
+    await expectRefusedWithoutChange(atGate, EVE);
+
+    // The requester is an approver, but four-eyes: refused, audited, nothing changes.
+    const byAlice = await h.click(APPROVE_ACTION, value, ALICE, gate.ts);
+    expect(byAlice.text).toContain("cannot approve it too (four-eyes)");
+    await expectRefusedWithoutChange(atGate, ALICE);
+
+    // Carol approves through the DBA user group: the gate message is replaced by who decided and when.
+    const byCarol = await h.click(APPROVE_ACTION, value, CAROL, gate.ts);
+    expect(byCarol.all).toContain('"replace_original":true');
+    expect(byCarol.all).toContain(`:white_check_mark: Approved by <@${CAROL}> <!date^`);
+    expect(byCarol.all).not.toContain(APPROVE_ACTION);
+
+    // Bob's late click on the same gate: told who decided, nothing changes.
+    const approved = await h.run("shop-1");
+    const byBob = await h.click(APPROVE_ACTION, value, BOB, gate.ts);
+    expect(byBob.text).toContain(`approved by <@${CAROL}>`);
+    expect(byBob.text).toContain("Your click changed nothing.");
+    expect((await h.run("shop-1")).gates).toEqual(approved.gates);
+
+    // The contract phase runs; the card ends as Succeeded, the requester is told.
+    const done = await waitForRun("shop-1", (r) => r.status === "succeeded");
+    expect(done.gates).toEqual([expect.objectContaining({ by: CAROL, decision: "approved" })]);
+    await h.fake.waitFor(() => text(h.fake.message(SHOP_CHANNEL, card.ts)).includes("Succeeded"));
+    await h.bot.notifier.flush();
+    const final = text(h.fake.message(SHOP_CHANNEL, card.ts));
+    expect(final).toContain(`approved by <@${CAROL}>`);
+    expect(final.match(/:white_check_mark: done in/g)).toHaveLength(4);
+    const replies = h.fake.replies(SHOP_CHANNEL, card.ts).map((m) => m.text ?? "");
+    expect(replies.some((t) => t.includes(`:tada: <@${ALICE}> shop v2 is fully migrated`))).toBe(true);
+    expect(replies.some((t) => t.includes(`<@${CAROL}> approved gate "contract"`))).toBe(true);
+
+    // One card, updated in place; never more than the run's changes.
+    const posted = h.fake.callsOf("chat.postMessage").filter((c) => !c.args.thread_ts);
+    expect(posted).toHaveLength(1);
+    const updates = h.fake.callsOf("chat.update").filter((c) => c.args.ts === card.ts);
+    expect(updates.length).toBeGreaterThan(1);
+    expect(updates.every((c) => c.answer.ok === true)).toBe(true);
+
+    // A click on the finished run: too late, nothing changes.
+    const late = await h.click(REJECT_ACTION, value, BOB, gate.ts);
+    expect(late.text).toContain("Too late: shop-1 is already succeeded.");
+    await expectRefusedWithoutChange(done, BOB);
+
+    // /migrate status and audit tell the same story.
+    expect((await h.migrate("status shop-1", EVE)).all).toContain("Succeeded");
+    const audit = await h.migrate("audit shop-1", EVE);
+    expect(audit.all).toContain("`approval-granted`");
+    expect(audit.all).toContain("*refused*");
+  });
+});
