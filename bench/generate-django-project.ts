@@ -7,6 +7,8 @@ USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = ${JSON.stringify(apps)}
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(os.path.dirname(__file__), "..", "db.sqlite3")}}
+if os.environ.get("BENCH_PG_NAME"):
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": os.environ["BENCH_PG_NAME"], "USER": os.environ.get("PGUSER", "postgres"), "HOST": os.environ.get("PGHOST", "127.0.0.1"), "PORT": os.environ.get("PGPORT", "5432")}}
 `;
 
 const MANAGE_PY = `import os, sys
@@ -34,7 +36,10 @@ class Migration(migrations.Migration):
 `;
 }
 
-/** A Django project of `apps` apps with `perApp` pending migrations each (the last one of each app a contract), SQLite. */
+/**
+ * A Django project of `apps` apps with `perApp` pending migrations each (the last one of each app a contract):
+ * SQLite next to manage.py, or PostgreSQL database BENCH_PG_NAME when that is set.
+ */
 export async function generateDjangoProject(dir: string, apps: number, perApp: number): Promise<void> {
   const names = Array.from({ length: apps }, (_, a) => `app${a}`);
   await mkdir(path.join(dir, "benchproject"), { recursive: true });
