@@ -101,6 +101,11 @@ export const kubernetesJobSchema = z.strictObject({
   ttlSecondsAfterFinished: z.number().int().min(60).default(86_400),
   /** Lines of the pod log returned as the command's output. */
   logTailLines: z.number().int().positive().max(10_000).default(200),
+  /**
+   * A pod still unable to start after this long (image not in the registry, missing Secret) fails the step;
+   * its Job is deleted so it cannot start later behind the run's back.
+   */
+  podStartTimeoutSeconds: z.number().int().min(30).default(300),
 });
 
 export const kubernetesExecutorSchema = z.strictObject({
@@ -112,6 +117,7 @@ export const kubernetesExecutorSchema = z.strictObject({
     labels: {},
     ttlSecondsAfterFinished: 86_400,
     logTailLines: 200,
+    podStartTimeoutSeconds: 300,
   }),
 });
 

@@ -1,14 +1,15 @@
 import type { KubernetesExecutorConfig } from "../config/kubernetes-schema.js";
 import { type Logger, logger as rootLogger } from "../logger.js";
-import type { CommandRequest, Execution, Executor } from "../ports/executor.js";
+import type { CommandRequest, CommandResult, Execution, Executor } from "../ports/executor.js";
 import type { KubernetesClient } from "./client.js";
 import { isConflict, isNotFound, KubernetesError } from "./errors.js";
 import { containerName, jobManifest, keyAnnotation } from "./job-manifest.js";
 import { jobName } from "./job-name.js";
 import { commandResult, jobOutcome, latestPod, waitingReason } from "./job-result.js";
+import { startFailure } from "./job-start.js";
 import { jobPath, jobsPath, podLogPath, podsPath } from "./paths.js";
 import { releaseImage } from "./release-image.js";
-import { type Job, jobSchema, type Pod, podListSchema } from "./resources.js";
+import { deletedSchema, type Job, jobSchema, type Pod, podListSchema } from "./resources.js";
 
 /**
  * Runs a command as a Kubernetes Job in the release image. The first call creates the Job (named after
@@ -38,7 +39,12 @@ export class KubernetesJobExecutor implements Executor {
     }
     const outcome = jobOutcome(job);
     const pod = latestPod(await this.pods(name, signal));
-    if (!outcome.finished) return { state: "running", message: this.progress(name, pod) };
+    if (!outcome.finished) {
+      const timeoutMs = this.config.job.podStartTimeoutSeconds * 1000;
+      const stuck = startFailure(pod, Date.now(), timeoutMs);
+      if (stuck) return { state: "finished", result: await this.abandon(job, stuck, signal) };
+      return { state: "running", message: this.progress(name, pod) };
+    }
     const log = pod ? await this.tail(pod, signal) : "(the Job's pod is gone: no log)\n";
     this.log.info(
       { job: name, namespace: this.config.namespace, succeeded: outcome.succeeded },
@@ -82,6 +88,35 @@ export class KubernetesJobExecutor implements Executor {
       }
       throw error;
     }
+  }
+
+  /** Deletes a Job whose pod cannot start, so it does not run the command later, and reports it as timed out. */
+  private async abandon(job: Job, why: string, signal?: AbortSignal): Promise<CommandResult> {
+    const name = job.metadata.name;
+    try {
+      await this.client.json(
+        {
+          method: "DELETE",
+          path: jobPath(this.config.namespace, name),
+          query: { propagationPolicy: "Background" },
+        },
+        deletedSchema,
+        signal,
+      );
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    const seconds = this.config.job.podStartTimeoutSeconds;
+    const started = Date.parse(job.status.startTime ?? "");
+    this.log.warn({ job: name, namespace: this.config.namespace, why }, "job pod cannot start: job deleted");
+    return {
+      exitCode: null,
+      signal: null,
+      timedOut: true,
+      stdout: "",
+      stderr: `Job ${name} in namespace ${this.config.namespace} could not start its pod within ${seconds} s (${why}); phasegate deleted the Job so it cannot run later\n`,
+      durationMs: Number.isFinite(started) ? Math.max(0, Date.now() - started) : 0,
+    };
   }
 
   private async pods(name: string, signal?: AbortSignal): Promise<Pod[]> {

@@ -32,9 +32,12 @@ export function exitCodeOf(pod: Pod | undefined, container: string, succeeded: b
   return terminatedState(pod, container)?.exitCode ?? (succeeded ? 0 : 1);
 }
 
+export const waitingState = (pod: Pod | undefined) =>
+  pod?.status.containerStatuses.find((c) => c.state?.waiting)?.state?.waiting;
+
 /** Why a pod has not started ("ImagePullBackOff: …"), if it is waiting. */
 export function waitingReason(pod: Pod | undefined): string | undefined {
-  const waiting = pod?.status.containerStatuses.find((c) => c.state?.waiting)?.state?.waiting;
+  const waiting = waitingState(pod);
   return waiting ? [waiting.reason, waiting.message].filter(Boolean).join(": ") : undefined;
 }
 

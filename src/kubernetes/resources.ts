@@ -94,6 +94,9 @@ export const jobSchema = z.looseObject({
     .default({ active: 0, succeeded: 0, failed: 0, conditions: [] }),
 });
 
+/** The answer to a DELETE: the object being deleted (it has finalizers) or a Status. */
+export const deletedSchema = z.looseObject({ kind: z.string() });
+
 /** The body of an API error (kind: Status). */
 export const statusSchema = z.looseObject({
   kind: z.literal("Status"),

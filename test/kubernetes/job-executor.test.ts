@@ -7,7 +7,7 @@ import type { CommandRequest } from "../../src/ports/executor.js";
 import { type KubeSim, startKubeSim } from "../support/kube-sim/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { findDjangoPython } from "../support/python.js";
-import { runJob } from "./scenario.js";
+import { agePods, runJob } from "./scenario.js";
 import { adapters, image, namespace, shopDir } from "./setup.js";
 
 let sim: KubeSim;
@@ -188,6 +188,30 @@ describe("KubernetesJobExecutor", () => {
         "ship the script in the image (or mount it from a ConfigMap) and pass its path instead",
     );
     expect(posts()).toHaveLength(0);
+  });
+
+  it("gives up on a pod that cannot start within podStartTimeoutSeconds and deletes its Job", async () => {
+    sim.jobs.missingImages.add(image("v404"));
+    const { executor } = adapters(sim, { job: { podStartTimeoutSeconds: 120 } });
+    const request = command("run-17:expand:1", ["true"], { version: "v404" });
+    await executor.execute(request);
+    agePods(sim, request.key, 100);
+    const waiting = await executor.execute(request);
+    expect(waiting.state === "running" && waiting.message).toMatch(/is waiting \(ImagePullBackOff: /);
+
+    agePods(sim, request.key, 30);
+    const given = await executor.execute(request);
+    expect(given.state).toBe("finished");
+    expect(given.state === "finished" && given.result).toMatchObject({
+      exitCode: null,
+      timedOut: true,
+      stdout: "",
+    });
+    expect(given.state === "finished" && given.result.stderr).toMatch(
+      /^Job phasegate-run-17-expand-1-\w+ in namespace shop could not start its pod within 120 s \(ImagePullBackOff: Back-off pulling image "registry.example.com\/shop:v404"\); phasegate deleted the Job so it cannot run later\n$/,
+    );
+    expect(sim.jobs.names(namespace)).toEqual([]);
+    expect(sim.pods(namespace)).toEqual([]);
   });
 
   it("needs the release version for the image", async () => {

@@ -3,23 +3,28 @@ import { requestAttributes } from "../../src/kubernetes/request-attributes.js";
 import { ruleAllows } from "../support/kube-sim/faults.js";
 import { type KubeSim, type RbacRule, startKubeSim } from "../support/kube-sim/index.js";
 import { loadRbac } from "./rbac-manifest.js";
-import { runJob, watchRollout } from "./scenario.js";
-import { adapters, release, seedShop } from "./setup.js";
+import { agePods, runJob, watchRollout } from "./scenario.js";
+import { adapters, image, release, seedShop } from "./setup.js";
 
-/** One release through every Kubernetes adapter: expand Job, image patch, rollout, contract Job. */
+/** One release through every Kubernetes adapter: expand Job, image patch, rollout, contract Job, and a Job whose image is missing. */
 async function fullScenario(sim: KubeSim) {
   const { executor, deployer, watcher } = adapters(sim, { container: "app" });
-  const job = (key: string, script: string) => ({
+  const job = (key: string, script: string, version = "v42") => ({
     key,
     argv: ["sh", "-c", script],
     timeoutMs: 60_000,
-    version: "v42",
+    version,
   });
   const expand = await runJob(sim, executor, job("shop-1-s0", "echo expand"));
   await deployer.deploy(release("v42"));
   const rollout = await watchRollout(sim, watcher, release("v42"), ["web", "worker"]);
   const contract = await runJob(sim, executor, job("shop-1-s3", "echo contract; exit 4"));
-  return { expand, rollout, contract };
+  sim.jobs.missingImages.add(image("v404"));
+  const unpulled = job("shop-2-s0", "echo never", "v404");
+  await executor.execute(unpulled);
+  agePods(sim, unpulled.key, 3600);
+  const abandoned = await runJob(sim, executor, unpulled);
+  return { expand, rollout, contract, abandoned };
 }
 
 let sim: KubeSim;
@@ -48,6 +53,7 @@ describe("manifests/kubernetes/rbac.yaml", () => {
     expect(outcome.expand.stdout).toBe("expand\n");
     expect(outcome.rollout.final.done).toBe(true);
     expect(outcome.contract.exitCode).toBe(4);
+    expect(outcome.abandoned.timedOut).toBe(true);
 
     const made = sim.requests.map((r) => {
       const attributes = requestAttributes(r.method, r.path);

@@ -38,3 +38,12 @@ export async function watchRollout(
   }
   throw new Error("the rollout did not finish within 200 polls");
 }
+
+/** Makes the pods of the Job of `key` look `seconds` older, as if they had been waiting that long. */
+export function agePods(sim: KubeSim, key: string, seconds: number): void {
+  for (const pod of sim.pods(namespace).filter((p) => p.metadata.labels["job-name"] === jobName(key))) {
+    pod.metadata.creationTimestamp = new Date(
+      Date.parse(pod.metadata.creationTimestamp) - seconds * 1000,
+    ).toISOString();
+  }
+}

@@ -45,6 +45,9 @@ export class Jobs {
   private readonly overdue = new Set<Job>();
   private readonly finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
 
+  /** Images the registry does not have: a pod of one waits in ImagePullBackOff. */
+  readonly missingImages = new Set<string>();
+
   constructor(private readonly cluster: Cluster) {}
 
   create(namespace: string, body: unknown): Job {
@@ -131,20 +134,22 @@ export class Jobs {
     };
     const container = pod.spec.containers[0] as Container;
     const env = this.environment(namespace, container);
-    if (typeof env === "string") {
-      pod.status.containerStatuses = [
-        {
-          name: container.name,
-          image: container.image,
-          ready: false,
-          state: { waiting: { reason: "CreateContainerConfigError", message: env } },
-        },
-      ];
+    if (this.missingImages.has(container.image)) {
+      const message = `Back-off pulling image "${container.image}"`;
+      this.waiting(pod, container, "ImagePullBackOff", message);
+    } else if (typeof env === "string") this.waiting(pod, container, "CreateContainerConfigError", env);
+    else {
       this.cluster.savePod(pod);
-      return;
+      this.run(job, pod, container, env);
     }
+  }
+
+  /** The pod stays Pending: its container waits for good with this reason, as the kubelet reports it. */
+  private waiting(pod: Pod, container: Container, reason: string, message: string): void {
+    pod.status.containerStatuses = [
+      { name: container.name, image: container.image, ready: false, state: { waiting: { reason, message } } },
+    ];
     this.cluster.savePod(pod);
-    this.run(job, pod, container, env);
   }
 
   private run(job: Job, pod: Pod, container: Container, env: Record<string, string>): void {
