@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { z } from "zod";
 import { createEngine, type Engine } from "../app/engine.js";
-import { loadServices } from "../config/load-services.js";
+import { ConfigError, loadServices } from "../config/load-services.js";
 import type { OptionSpecs } from "./args.js";
 import { CliError } from "./errors.js";
 
@@ -49,7 +49,9 @@ export interface OpenEngine {
 export async function openEngine(connection: Connection, mode: "worker" | "command"): Promise<OpenEngine> {
   if (!connection.services)
     throw new CliError("no services file: pass --services FILE or set PHASEGATE_SERVICES");
-  const services = await loadServices(connection.services);
+  const services = await loadServices(connection.services).catch((error: unknown) => {
+    throw error instanceof ConfigError ? new CliError(error.message) : error;
+  });
   const redis = new Redis(connection.redis, {
     maxRetriesPerRequest: mode === "worker" ? null : 1,
     lazyConnect: true,

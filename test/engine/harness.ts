@@ -35,11 +35,14 @@ exit 75
 `;
 
 /**
- * Python wrapper: each `manage.py migrate` appends its target to migrate.log and sleeps first, so a test can cancel
+ * Python wrapper: each `migrate` (also under a wrapper script) appends its target to migrate.log and sleeps first, so a test can cancel
  * or kill it while it runs. argv: python, seconds, then what Python gets.
  */
 const SLOW_PYTHON_SH = `py="$1"; pause="$2"; shift 2
-if [ "$2" = migrate ]; then echo "$3 $4" >> "$PHASEGATE_TEST_DIR/migrate.log"; sleep "$pause"; fi
+case " $* " in *" migrate "*)
+  echo "$*" | sed 's/.* migrate \\([^ ]*\\) \\([^ ]*\\).*/\\1 \\2/' >> "$PHASEGATE_TEST_DIR/migrate.log"
+  sleep "$pause";;
+esac
 exec "$py" "$@"
 `;
 
