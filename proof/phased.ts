@@ -12,7 +12,7 @@ export interface PhasedResult extends ScenarioResult {
 }
 
 /**
- * The story through phasegate, one run per release: v2 (expand 0002, roll v1 → v2, wait) then v3 (roll v2 → v3,
+ * The story through phasegate, driven from Slack, one run per release: v2 (expand 0002, roll v1 → v2, wait) then v3 (roll v2 → v3,
  * wait, approval, contract 0003), with traffic from every replica the whole time.
  */
 export async function phasedScenario(stage: Stage, approvalDelayMs: number): Promise<PhasedResult> {
@@ -25,7 +25,9 @@ export async function phasedScenario(stage: Stage, approvalDelayMs: number): Pro
     const runs: DrivenRun[] = [];
     for (const release of STORY) {
       await checkOut(phasegate.checkoutDir, release);
-      runs.push(await driveRun(phasegate.engine.useCases, release.version, approvalDelayMs));
+      runs.push(
+        await driveRun(phasegate.operator, phasegate.bot.engine.useCases, release.version, approvalDelayMs),
+      );
     }
     await sleep(options.settleMs);
     const counters = await fleet.stop();

@@ -2,22 +2,27 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
-import { createEngine, type Engine } from "../src/app/engine.js";
-import { type RunningWorker, startWorker } from "../src/app/start-worker.js";
+import { type RunningBot, startBot } from "../src/cli/bot-runtime.js";
 import { loadServices } from "../src/config/load-services.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../test/support/redis.js";
+import { SlackFake } from "../test/support/slack-fake/index.js";
+import { type SlackOperator, slackOperator } from "./slack-operator.js";
 import { type Stage, shopDir } from "./stage.js";
 
 export const SERVICE = "shop";
-export const REQUESTER = "U_REQUESTER";
-export const APPROVER = "U_APPROVER";
+export const CHANNEL = "C0SHOP";
+export const REQUESTER = "U0REQUESTER";
+export const APPROVER = "U0APPROVER";
+const SECRET = "proof-signing-secret";
+const TOKEN = "xoxb-proof-token";
 
-/** phasegate as it runs the shop: a services file, the engine on its own Redis prefix, one step worker. */
+/** phasegate as it runs the shop: a services file, the Slack bot with its worker, and Slack (a fake) around it. */
 export interface Phasegate {
-  engine: Engine;
+  bot: RunningBot;
+  fake: SlackFake;
+  operator: SlackOperator;
   /** Where the services file points `project.path`: the checkout of the release being migrated. */
   checkoutDir: string;
-  servicesFile: string;
   close(): Promise<void>;
 }
 
@@ -38,7 +43,7 @@ function shopService(stage: Stage, checkoutDir: string) {
       maxPollIntervalSeconds: 1,
       deadlineSeconds: 600,
     },
-    slack: { channel: "C_SHOP" },
+    slack: { channel: CHANNEL },
     access: { approvers: { users: [APPROVER] }, fourEyes: true },
   };
 }
@@ -48,24 +53,36 @@ export async function startPhasegate(stage: Stage): Promise<Phasegate> {
   const checkoutDir = path.join(dir, "checkout");
   const servicesFile = path.join(dir, "services.yaml");
   await writeFile(servicesFile, stringify({ services: { [SERVICE]: shopService(stage, checkoutDir) } }));
+  const fake = await new SlackFake({ token: TOKEN, channels: [CHANNEL] }).start();
   const redis = connectRedis();
   const prefix = uniquePrefix("proof");
-  const engine = createEngine({
+  const bot = await startBot({
+    env: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: 0 },
+    services: await loadServices(servicesFile),
     redis,
     prefix,
-    services: await loadServices(servicesFile),
     logger: stage.options.logger,
+    withWorker: true,
   });
-  const worker: RunningWorker = startWorker(engine, { concurrency: 2 });
+  const operator = slackOperator({
+    fake,
+    url: `http://127.0.0.1:${bot.port}/slack/events`,
+    secret: SECRET,
+    service: SERVICE,
+    channel: CHANNEL,
+    requester: REQUESTER,
+    approver: APPROVER,
+  });
   return {
-    engine,
+    bot,
+    fake,
+    operator,
     checkoutDir,
-    servicesFile,
     async close() {
-      await worker.close();
-      await engine.close();
+      await bot.stop();
       await deleteKeys(redis, prefix);
       redis.disconnect();
+      await fake.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
