@@ -85,7 +85,7 @@ export function approvalMessage(run: Run, step: ApprovalStep, approverMentions: 
     },
   ];
   return {
-    text: `Approval needed for ${run.service} ${run.version} (${run.id}): ${step.summary.length} destructive change(s)`,
+    text: `Approval needed ${approverMentions}: ${run.service} ${run.version} (${run.id}), ${step.summary.length} destructive change(s)`,
     blocks,
   };
 }

@@ -66,6 +66,7 @@ function eventReply(change: RunChange, event: RunEvent): SlackMessage | null {
     case "rollout-progress":
       return reply(`:hourglass_flowing_sand: Rollout: ${escapeText(truncate(event.message, 500))}`);
     case "step-progress":
+      if (event.announce === false) return null;
       return reply(
         `:hourglass_flowing_sand: ${stepName(after, event.step)}: ${escapeText(truncate(event.message, 500))}`,
       );
