@@ -15,6 +15,7 @@ export type Benchmark = () => Promise<Figure[]>;
 /** Every benchmark; `npm run bench -- plan` runs only that one. Add a benchmark with one line here. */
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   plan: async () => (await import("./plan.js")).planBenchmark,
+  "engine-approve": async () => (await import("./engine-approve.js")).engineApproveBenchmark,
 };
 
 function formatFigure(figure: Figure): string {

@@ -1,0 +1,65 @@
+import { createEngine } from "../src/app/engine.js";
+import { startWorker } from "../src/app/start-worker.js";
+import { logger } from "../src/logger.js";
+import type { Notifier, RunChange } from "../src/ports/notifier.js";
+import { APPROVER, benchSetup, percentile, storeRunAt } from "./engine-setup.js";
+import type { Figure } from "./index.js";
+
+const RUNS = 220;
+const WARMUP = 20;
+
+/** Resolves when the worker records the start of a run's contract step (the step after the gate). */
+class StepStartWatch implements Notifier {
+  private readonly waiting = new Map<string, (at: number) => void>();
+
+  next(runId: string): Promise<number> {
+    return new Promise((resolve) => this.waiting.set(runId, resolve));
+  }
+
+  async notify(change: RunChange): Promise<void> {
+    if (change.event?.type === "step-started" && change.event.step === 4)
+      this.waiting.get(change.after.id)?.(performance.now());
+  }
+}
+
+/** From an approve call to the worker starting the next step, one run after another, with a worker in-process. */
+export async function engineApproveBenchmark(): Promise<Figure[]> {
+  const setup = await benchSetup(RUNS, () => ({ kind: "command", command: ["true"] }));
+  const watch = new StepStartWatch();
+  const engine = createEngine({
+    redis: setup.redis,
+    prefix: setup.prefix,
+    services: setup.services,
+    notifiers: [watch],
+    logger: logger.child({}, { level: "warn" }),
+  });
+  const worker = startWorker(engine, { concurrency: 10 });
+  try {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await storeRunAt(engine.store, `bench-${i}`, "gate"));
+    const latencies: number[] = [];
+    for (const run of runs) {
+      const started = watch.next(run.id);
+      const t0 = performance.now();
+      const result = await engine.useCases.approve({ runId: run.id, user: APPROVER });
+      if (!result.ok) throw new Error(result.message);
+      latencies.push((await started) - t0);
+    }
+    const measured = latencies.slice(WARMUP);
+    const detail = `${measured.length} runs, one at a time, worker in the same process, Redis on loopback`;
+    return [
+      { name: "approve -> next step started, p50", value: percentile(measured, 50), unit: "ms", detail },
+      {
+        name: "approve -> next step started, p99",
+        value: percentile(measured, 99),
+        unit: "ms",
+        goal: 150,
+        detail,
+      },
+    ];
+  } finally {
+    await worker.close();
+    await engine.close();
+    await setup.close();
+  }
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { stringify } from "yaml";
+import { type LoadedServices, loadServices } from "../src/config/load-services.js";
+import { type Run, type RunEvent, SYSTEM_ACTOR } from "../src/domain/run.js";
+import { applyRunEvent } from "../src/domain/run-reducer.js";
+import type { RunStore } from "../src/ports/run-store.js";
+import { shopRun } from "../test/engine/plans.js";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const APPROVER = "U_BENCH_APPROVER";
+
+export interface BenchSetup {
+  dir: string;
+  prefix: string;
+  redis: Redis;
+  servicesFile: string;
+  services: LoadedServices;
+  close(): Promise<void>;
+}
+
+/**
+ * `count` services `bench-<i>` whose migrations run `true` (the engine's cost, not Django's), deployed by `true`,
+ * with the rollout given (an HTTP version endpoint per service, or a command).
+ */
+export async function benchSetup(
+  count: number,
+  rollout: (service: string) => Record<string, unknown>,
+): Promise<BenchSetup> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-bench-engine-"));
+  const prefix = `pgbench:${randomUUID().slice(0, 8)}:`;
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const services: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) {
+    const name = `bench-${i}`;
+    services[name] = {
+      project: { path: path.join(root, "examples", "shop"), python: ["true"] },
+      deployer: { kind: "command", command: ["true"] },
+      rollout: rollout(name),
+      slack: { channel: "C_BENCH" },
+      access: { approvers: { users: [APPROVER] } },
+    };
+  }
+  const servicesFile = path.join(dir, "services.yaml");
+  await writeFile(servicesFile, stringify({ services }));
+  return {
+    dir,
+    prefix,
+    redis,
+    servicesFile,
+    services: await loadServices(servicesFile),
+    async close() {
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== "0");
+      redis.disconnect();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const STEPS_TO_ROLLOUT: RunEvent[] = [
+  { type: "step-started", step: 0 },
+  { type: "step-succeeded", step: 0 },
+  { type: "step-started", step: 1 },
+  { type: "step-succeeded", step: 1 },
+];
+const STEPS_TO_GATE: RunEvent[] = [
+  ...STEPS_TO_ROLLOUT,
+  { type: "step-started", step: 2 },
+  { type: "step-succeeded", step: 2 },
+];
+
+/** Stores the shop's run of `service` as it stands at the rollout step or at the approval gate. */
+export async function storeRunAt(store: RunStore, service: string, at: "rollout" | "gate"): Promise<Run> {
+  const now = new Date().toISOString();
+  let run = shopRun({
+    id: await store.nextRunId(service),
+    service,
+    requester: "U_BENCH_REQUESTER",
+    createdAt: now,
+  });
+  for (const event of at === "gate" ? STEPS_TO_GATE : STEPS_TO_ROLLOUT) {
+    const next = applyRunEvent(run, event, now);
+    if (!next.ok) throw new Error(next.reason);
+    run = next.run;
+  }
+  // Stored as new (revision 1) in the state it reached.
+  run = { ...run, revision: 1 };
+  const created = await store.create(run, {
+    at: now,
+    actor: SYSTEM_ACTOR,
+    action: "created",
+    from: null,
+    to: run.status,
+    outcome: "applied",
+    detail: "benchmark",
+  });
+  if (!created.ok) throw new Error(`${service} already has ${created.activeRunId}`);
+  return run;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
