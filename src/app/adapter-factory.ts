@@ -80,6 +80,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
     },
     migrate: await migrateOf(config, context),
     lockGuard: config.lockGuard,
+    backfill: config.backfill ?? null,
     approvalTimeoutMs: config.timeouts.approvalSeconds * 1000,
   };
 }

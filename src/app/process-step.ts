@@ -1,3 +1,4 @@
+import { runBackfillBatch } from "../backfill/backfill-step.js";
 import { runGuardedMigrateStep } from "../database/guarded-migrate-step.js";
 import type { PlanStep } from "../domain/plan.js";
 import { isTerminal, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run.js";
@@ -36,7 +37,7 @@ async function currentRun(deps: WorkerDeps, job: StepJob): Promise<Run | null> {
   return run;
 }
 
-function eventOf(step: number, outcome: Exclude<StepOutcome, { kind: "later" | "retry" }>): RunEvent {
+function eventOf(step: number, outcome: Exclude<StepOutcome, { kind: "later" | "again" }>): RunEvent {
   switch (outcome.kind) {
     case "succeeded":
       return { type: "step-succeeded", step, message: outcome.message, commands: outcome.commands };
@@ -63,6 +64,13 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
         return await runDeployStep(run, adapters.deployer, watch.signal);
       case "wait-rollout":
         return await pollRolloutStep(run, adapters.rollout, adapters.polling, deps.now(), watch.signal);
+      case "backfill":
+        return await runBackfillBatch(
+          run,
+          step,
+          { ...adapters, executorPollMs: deps.executorPollMs, now: deps.now() },
+          watch.signal,
+        );
       case "approval":
         throw new Error(`step ${step.index} is an approval gate; no worker runs it`);
     }
@@ -122,15 +130,16 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     );
     return control.later(outcome.delayMs);
   }
-  if (outcome.kind === "retry") {
+  if (outcome.kind === "again") {
+    const { message, announce } = outcome;
     // Re-queued even when the report is refused: the next run of the job notices a cancel or a stale run.
     await transition(
       deps,
       run.id,
-      { type: "step-progress", step: job.step, message: outcome.message },
+      { type: "step-progress", step: job.step, message, announce },
       SYSTEM_ACTOR,
     );
-    deps.logger.info({ job, delayMs: outcome.delayMs, reason: outcome.message }, "step will be tried again");
+    deps.logger.info({ job, delayMs: outcome.delayMs, progress: message }, "step runs again later");
     return control.later(outcome.delayMs);
   }
   const ended = await transition(deps, run.id, eventOf(job.step, outcome), SYSTEM_ACTOR);

@@ -1,3 +1,4 @@
+import type { BackfillConfig } from "../backfill/backfill-schema.js";
 import type { LockGuardConfig } from "../database/lock-guard-schema.js";
 import type { Deployer } from "../ports/deployer.js";
 import type { Executor } from "../ports/executor.js";
@@ -29,6 +30,8 @@ export interface ServiceAdapters {
   polling: PollingSettings;
   migrate: MigrateSettings;
   lockGuard: LockGuardConfig;
+  /** The service's backfill command, null when it declares none. */
+  backfill: BackfillConfig | null;
   approvalTimeoutMs: number;
 }
 

@@ -68,7 +68,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   }
   const release = await readRelease(deps, input);
   if (!release.ok) return release;
-  const planned = planRelease(release.introspection);
+  const planned = planRelease(release.introspection, { backfill: config.backfill });
   if (!planned.ok)
     return {
       ok: false,

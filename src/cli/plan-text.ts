@@ -16,6 +16,7 @@ function stepLines(step: PlanStep): string[] {
     return [head, ...step.targets.map((t) => `         manage.py migrate ${t.app} ${t.migration}`)];
   }
   if (step.kind === "approval") return [head, ...step.summary.map((line) => `         - ${line}`)];
+  if (step.kind === "backfill") return [head, `         ${step.command.join(" ")} (until nothing remains)`];
   return [head];
 }
 

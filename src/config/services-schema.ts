@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { backfillSchema } from "../backfill/backfill-schema.js";
 import { LOCK_GUARD_DEFAULTS, lockGuardSchema } from "../database/lock-guard-schema.js";
 import {
   kubernetesDeployerSchema,
@@ -108,6 +109,7 @@ export const serviceSchema = z.strictObject({
   access: accessSchema,
   timeouts: timeoutsSchema.default({ migrateSeconds: 3600, approvalSeconds: 4 * 3600 }),
   lockGuard: lockGuardSchema.default(LOCK_GUARD_DEFAULTS),
+  backfill: backfillSchema.optional(),
 });
 
 export const serviceName = z

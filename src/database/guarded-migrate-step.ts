@@ -29,7 +29,7 @@ function guarded(settings: MigrateSettings, guard: LockGuardConfig, inline: bool
 
 /**
  * One try of a migrate step under the lock guard. A try that hit the lock timeout changed nothing (its migration's
- * transaction was rolled back), so it comes back as `retry` after a backoff, until `maxTries`; the step's `polls`
+ * transaction was rolled back), so it comes back as `again` after a backoff, until `maxTries`; the step's `polls`
  * counts the tries already made. Any other failure ends the step as it is.
  */
 export async function runGuardedMigrateStep(
@@ -53,8 +53,9 @@ export async function runGuardedMigrateStep(
   }
   const delayMs = lockRetryDelayMs(tries, guard, deps.random());
   return {
-    kind: "retry",
+    kind: "again",
     delayMs,
+    announce: true,
     message: `try ${tries} of ${guard.maxTries}: lock timeout (${waited}); nothing was changed, next try in ${(delayMs / 1000).toFixed(1)} s`,
   };
 }

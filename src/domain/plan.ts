@@ -1,8 +1,8 @@
 import type { ClassifiedOperation } from "./classification.js";
 import type { MigrationKey } from "./migration.js";
 
-export type PhaseKind = "expand" | "deploy" | "wait-rollout" | "approval" | "contract";
-export type StepKind = "migrate" | "deploy" | "wait-rollout" | "approval";
+export type PhaseKind = "expand" | "deploy" | "wait-rollout" | "backfill" | "approval" | "contract";
+export type StepKind = "migrate" | "deploy" | "wait-rollout" | "backfill" | "approval";
 
 /** `manage.py migrate <app> <name>`: migrate one app up to and including that migration. */
 export interface MigrateTarget {
@@ -35,6 +35,14 @@ export interface WaitRolloutStep extends StepBase {
   phase: "wait-rollout";
 }
 
+/** The service's backfill command, batch after batch until nothing remains (src/backfill). */
+export interface BackfillStep extends StepBase {
+  kind: "backfill";
+  phase: "backfill";
+  /** What follows the project's Python, e.g. ["manage.py", "backfill_is_active"]. */
+  command: string[];
+}
+
 export interface ApprovalStep extends StepBase {
   kind: "approval";
   phase: "approval";
@@ -44,7 +52,7 @@ export interface ApprovalStep extends StepBase {
   summary: string[];
 }
 
-export type PlanStep = MigrateStep | DeployStep | WaitRolloutStep | ApprovalStep;
+export type PlanStep = MigrateStep | DeployStep | WaitRolloutStep | BackfillStep | ApprovalStep;
 
 export interface PlanMigration extends MigrationKey {
   phase: "expand" | "contract";

@@ -31,7 +31,12 @@ function migrateStep(
   };
 }
 
-function buildPlan(migrations: PhasedMigration[]): Plan {
+/** What the service adds to every plan: a backfill command run after the rollout, before the approval. */
+export interface PlanOptions {
+  backfill?: { command: string[] };
+}
+
+function buildPlan(migrations: PhasedMigration[], options: PlanOptions): Plan {
   const expand = migrations.filter((m) => m.phase === "expand");
   const contract = migrations.filter((m) => m.phase === "contract");
   const destructive = contract.flatMap((m) => m.entries).filter((e) => e.result.verdict === "contract");
@@ -39,6 +44,16 @@ function buildPlan(migrations: PhasedMigration[]): Plan {
     ...(expand.length > 0 ? [migrateStep("expand", expand)] : []),
     { kind: "deploy", phase: "deploy", title: "Deploy the new code" },
     { kind: "wait-rollout", phase: "wait-rollout", title: "Wait until every instance runs the new code" },
+    ...(options.backfill
+      ? [
+          {
+            kind: "backfill" as const,
+            phase: "backfill" as const,
+            title: "Backfill the data batch by batch",
+            command: options.backfill.command,
+          },
+        ]
+      : []),
     ...(destructive.length > 0
       ? [
           {
@@ -64,12 +79,12 @@ function buildPlan(migrations: PhasedMigration[]): Plan {
   };
 }
 
-/** Splits the pending migrations of a release into expand → deploy → wait → approval → contract, or refuses with every reason. */
-export function planRelease(introspection: Introspection): PlanResult {
+/** Splits the pending migrations of a release into expand → deploy → wait → (backfill) → approval → contract, or refuses with every reason. */
+export function planRelease(introspection: Introspection, options: PlanOptions = {}): PlanResult {
   const migrations = assignPhases(introspection);
   const refusals = findRefusals(migrations);
   if (refusals.length > 0) {
     return { ok: false, refusals, operations: migrations.flatMap((m) => m.entries.map((e) => e.result)) };
   }
-  return { ok: true, plan: buildPlan(migrations) };
+  return { ok: true, plan: buildPlan(migrations, options) };
 }

@@ -48,7 +48,7 @@ export interface StepState {
   message: string | null;
   /** Commands the step ran, in order (one per migrate target). */
   commands: CommandOutcome[];
-  /** Progress reports so far: rollout polls, tries of a migrate step that hit the lock timeout. */
+  /** Progress reports so far: rollout polls, migrate tries that hit the lock timeout, backfill batches. */
   polls: number;
 }
 
@@ -107,8 +107,11 @@ export type RunEvent =
   | { type: "step-succeeded"; step: number; message?: string; commands?: CommandOutcome[] }
   | { type: "step-failed"; step: number; message: string; commands?: CommandOutcome[] }
   | { type: "rollout-progress"; step: number; message: string }
-  /** A running step reports progress (a migrate try that hit the lock timeout) and waits to go on. */
-  | { type: "step-progress"; step: number; message: string }
+  /**
+   * A running step reports progress (a migrate try that hit the lock timeout, a backfill batch) and goes on later;
+   * `announce: false` is recorded on the run but not posted in the Slack thread.
+   */
+  | { type: "step-progress"; step: number; message: string; announce?: boolean }
   | { type: "approval-granted"; gate: string; by: string }
   | { type: "approval-rejected"; gate: string; by: string; reason?: string }
   | { type: "cancelled"; by: string; reason?: string }

@@ -6,5 +6,8 @@ export type StepOutcome =
   | { kind: "failed"; message: string; commands?: CommandOutcome[] }
   | { kind: "timed-out"; message: string }
   | { kind: "later"; delayMs: number; progress: string | null }
-  /** This try failed in a way that changed nothing (a lock timeout): report `message`, try again after `delayMs`. */
-  | { kind: "retry"; delayMs: number; message: string };
+  /**
+   * Run the step again after `delayMs`: a try that changed nothing (a lock timeout), or one batch of several done.
+   * `message` is recorded as the step's progress; `announce: false` keeps it out of the Slack thread.
+   */
+  | { kind: "again"; delayMs: number; message: string; announce: boolean };
