@@ -1,4 +1,3 @@
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../src/logger.js";
 import { type ControlServer, startControlServer } from "./control-server.js";
@@ -31,7 +30,7 @@ export interface Stage {
   close(): Promise<void>;
 }
 
-export async function openStage(options: TrafficOptions, projectDir = shopDir): Promise<Stage> {
+export async function openStage(options: TrafficOptions): Promise<Stage> {
   const fleet = new Fleet({
     replica: { python: options.python, shopDir, databaseUrl: options.databaseUrl, pauseMs: options.pauseMs },
     ports: await freePorts(options.replicas),
@@ -40,7 +39,7 @@ export async function openStage(options: TrafficOptions, projectDir = shopDir): 
   });
   const control = await startControlServer(fleet);
   return {
-    db: { python: options.python, projectDir: path.resolve(projectDir), databaseUrl: options.databaseUrl },
+    db: { python: options.python, projectDir: shopDir, databaseUrl: options.databaseUrl },
     fleet,
     control,
     options,
