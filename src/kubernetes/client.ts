@@ -6,6 +6,7 @@ import type { Connection } from "./connection.js";
 import { KubernetesError } from "./errors.js";
 import { describeFailure } from "./failure.js";
 import { requestAttributes } from "./request-attributes.js";
+import { untrustedCertificate } from "./tls-failure.js";
 
 export interface KubernetesRequest {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -128,6 +129,8 @@ export class KubernetesClient {
       } catch (error) {
         if (error instanceof KubernetesError) throw error;
         if (signal?.aborted) throw signal.reason;
+        const tls = untrustedCertificate(error, connection.server, connection.source);
+        if (tls) throw tls;
         lastProblem =
           (error as Error).name === "TimeoutError"
             ? `no answer within ${this.options.timeoutMs} ms`

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type Certificates, makeCertificates } from "./certificates.js";
 import { Cluster, key, type Pod } from "./cluster.js";
 import { Deployments } from "./deployments.js";
 import { Faults } from "./faults.js";
@@ -21,6 +22,8 @@ export interface KubeSim {
   url: string;
   /** A file holding the bearer token the simulator accepts (for `api.tokenFile`). */
   tokenFile: string;
+  /** With `tls`: the CA, and a client certificate the simulator accepts instead of the token. */
+  certificates: Certificates | undefined;
   deployments: Deployments;
   jobs: Jobs;
   faults: Faults;
@@ -35,7 +38,14 @@ export interface KubeSim {
   close(): Promise<void>;
 }
 
-export async function startKubeSim(options: { user?: string } = {}): Promise<KubeSim> {
+export interface KubeSimOptions {
+  /** The identity named in 403 messages. */
+  user?: string;
+  /** Serve HTTPS with a throwaway CA (`certificates` then holds its files); plain HTTP otherwise. */
+  tls?: boolean;
+}
+
+export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
   const cluster = new Cluster();
   const deployments = new Deployments(cluster);
   const jobs = new Jobs(cluster);
@@ -45,16 +55,19 @@ export async function startKubeSim(options: { user?: string } = {}): Promise<Kub
   const dir = await mkdtemp(path.join(tmpdir(), "kube-sim-"));
   const tokenFile = path.join(dir, "token");
   await writeFile(tokenFile, `${token}\n`);
+  const certificates = options.tls ? makeCertificates(dir) : undefined;
   const { server, url } = await listen({
     routes: routes(cluster, deployments, jobs),
     faults,
     token,
     user: options.user ?? "system:serviceaccount:shop:phasegate",
     log: requests,
+    tls: certificates && { cert: certificates.serverCert, key: certificates.serverKey, ca: certificates.ca },
   });
   return {
     url,
     tokenFile,
+    certificates,
     deployments,
     jobs,
     faults,

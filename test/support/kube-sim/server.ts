@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { TLSSocket } from "node:tls";
 import type { Attributes, Faults } from "./faults.js";
 import type { Route } from "./routes.js";
 import { ApiError, badRequest } from "./status.js";
@@ -20,11 +22,13 @@ export interface ServerOptions {
   /** The identity named in 403 messages. */
   user: string;
   log: LoggedRequest[];
+  /** Serve HTTPS with this certificate; a client certificate signed by `ca` authenticates like the token. */
+  tls?: { cert: string; key: string; ca: string };
 }
 
 /** The HTTP side of the simulator: bearer-token authentication, RBAC, fault injection, routing, request log. */
 export async function listen(options: ServerOptions): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
     handle(options, request, response).catch((error) => {
       send(response, 500, {
         kind: "Status",
@@ -34,11 +38,15 @@ export async function listen(options: ServerOptions): Promise<{ server: Server; 
         message: String(error),
       });
     });
-  });
+  };
+  const { tls } = options;
+  const server = tls
+    ? createTlsServer({ ...tls, requestCert: true, rejectUnauthorized: false }, onRequest)
+    : createServer(onRequest);
   server.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}` };
+  return { server, url: `${tls ? "https" : "http"}://127.0.0.1:${port}` };
 }
 
 async function handle(options: ServerOptions, request: IncomingMessage, response: ServerResponse) {
@@ -78,7 +86,8 @@ async function handle(options: ServerOptions, request: IncomingMessage, response
 
   const fault = options.faults.take(attributes);
   if (fault.delayMs) await sleep(fault.delayMs);
-  if (request.headers.authorization !== `Bearer ${options.token}`) {
+  const certified = (request.socket as TLSSocket).authorized === true;
+  if (!certified && request.headers.authorization !== `Bearer ${options.token}`) {
     return answer(401, new ApiError(401, "Unauthorized", "Unauthorized").toStatus());
   }
   if (fault.status) {
