@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { LoadedServices } from "../config/load-services.js";
 import { logger as defaultLogger, type Logger } from "../logger.js";
+import { MetricsNotifier } from "../metrics/metrics-notifier.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { RunStore } from "../ports/run-store.js";
@@ -53,7 +54,10 @@ export function createEngine(options: EngineOptions): Engine {
   const now = options.now ?? (() => new Date());
   const store = new RedisRunStore(options.redis, options.prefix);
   const queue = new BullStepQueue(options.redis, options.prefix);
-  const notifier = new CompositeNotifier([new LogNotifier(logger), ...(options.notifiers ?? [])], logger);
+  const notifier = new CompositeNotifier(
+    [new LogNotifier(logger), new MetricsNotifier(), ...(options.notifiers ?? [])],
+    logger,
+  );
   const adapters = options.adapters ?? createAdapterFactory(options.services, logger);
   const workerDeps: WorkerDeps = {
     store,
