@@ -20,6 +20,7 @@ import {
   classifyStateOnly,
   classifyValidateConstraint,
 } from "./classify-schema.js";
+import { sqliteRebuildNotes } from "./classify-sqlite.js";
 import { effectiveSql, type Judgement, judge, type Rule, type RuleContext, refuse } from "./judgement.js";
 import { createdTables, type LockFacts, operationLockFacts } from "./locks.js";
 import type { MigrationOperation, MigrationOverride, PendingMigration } from "./migration.js";
@@ -71,7 +72,8 @@ function judgeOperation(operation: MigrationOperation, context: RuleContext): Ju
   if (!isCode && operation.sql !== null && effectiveSql(operation.sql).length === 0) {
     return judge("neutral", `Emits no SQL on ${context.vendor}: only Django's model state changes.`);
   }
-  const judgement = ruleFor(operation.type)(operation, context);
+  const ruled = ruleFor(operation.type)(operation, context);
+  const judgement = { ...ruled, notes: [...ruled.notes, ...sqliteRebuildNotes(operation, context.vendor)] };
   if (operation.sql !== null || isCode) return judgement;
   const why = operation.sqlError ? ` (${operation.sqlError})` : "";
   return {

@@ -160,6 +160,12 @@ describe("phasegate plan on examples/shop with SQLite", () => {
       "migrate",
     ]);
     expect(existsSync(database)).toBe(true);
+    const removeField = body.operations.find((o) => o.type === "RemoveField");
+    expect(removeField?.notes).toContain(
+      "SQLite rebuilds table catalog_product (copies every row into new__catalog_product, drops catalog_product, renames the copy); writers wait until it is done.",
+    );
+    const createModel = body.operations.find((o) => o.type === "CreateModel");
+    expect(createModel?.notes).toEqual([]);
   });
 
   it("refuses the inventory app's rename and NOT NULL column, exit 1, with the recipes", async () => {
