@@ -1,13 +1,11 @@
-import { execFileSync } from "node:child_process";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../src/domain/run.js";
 import { STEP_QUEUE, stepJobId } from "../../src/queue/jobs.js";
 import { bullPrefix } from "../../src/queue/step-queue.js";
-import { shopDir } from "../cli/run-cli.js";
 import { createHarness, type Harness } from "../engine/harness.js";
-import { findDjangoPython } from "../support/python.js";
 import { holdLock, readContinuously } from "./pg-sessions.js";
+import { shopWithProducts } from "./shop-table.js";
 
 const LOCK_TIMEOUT_MS = 500;
 /** Scheduling noise on a shared machine: a read may be late for other reasons than a lock. */
@@ -16,18 +14,10 @@ const MARGIN_MS = 1500;
 let h: Harness;
 let queue: Queue;
 
-/** The table exists with a few rows before the run, as in production: the run applies 0002 and 0003. */
 function migrateInitial(service: string): string {
   const db = h.databases.get(service);
   if (!db) throw new Error(`no database for ${service}`);
-  execFileSync(findDjangoPython(), ["manage.py", "migrate", "catalog", "0001", "--no-input"], {
-    cwd: shopDir,
-    env: { ...process.env, DATABASE_URL: db.url },
-    stdio: "ignore",
-  });
-  db.query(
-    "INSERT INTO catalog_product (name, is_enabled) SELECT 'p' || i, true FROM generate_series(1, 100) i",
-  );
+  shopWithProducts(db, 100);
   return db.name;
 }
 
@@ -50,8 +40,8 @@ async function jobStateSeen(run: Run, wanted: string): Promise<boolean> {
 beforeAll(async () => {
   const guard = { lockTimeoutMs: LOCK_TIMEOUT_MS, retryDelayMs: 300, maxRetryDelayMs: 600 };
   h = await createHarness("lockguard", {
-    waits: { lockGuard: { ...guard, maxTries: 20 } },
-    givesup: { lockGuard: { ...guard, maxTries: 3 } },
+    waits: { config: { lockGuard: { ...guard, maxTries: 20 } } },
+    givesup: { config: { lockGuard: { ...guard, maxTries: 3 } } },
   });
   queue = new Queue(STEP_QUEUE, { connection: h.redis, prefix: bullPrefix(h.prefix) });
   h.startWorkers(1);
