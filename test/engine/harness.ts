@@ -51,8 +51,8 @@ export interface ServiceOptions {
   approvalSeconds?: number;
   /** Every `manage.py migrate` first sleeps this long (and is logged in migrate.log). */
   migrateSleepSeconds?: number;
-  /** The service's `lockGuard:` settings (the defaults when absent). */
-  lockGuard?: Record<string, unknown>;
+  /** More keys of the service's entry in the services file (`lockGuard`, `backfill`). */
+  config?: Record<string, unknown>;
 }
 
 export interface Harness {
@@ -107,7 +107,7 @@ function serviceConfig(dir: string, db: TestDatabase, options: ServiceOptions) {
     slack: { channel: "C_SHOP" },
     access: { starters: [], approvers: { users: [APPROVER, "U_CAROL", REQUESTER] }, fourEyes: true },
     timeouts: { migrateSeconds: 120, approvalSeconds: options.approvalSeconds ?? 3600 },
-    ...(options.lockGuard ? { lockGuard: options.lockGuard } : {}),
+    ...options.config,
   };
 }
 
