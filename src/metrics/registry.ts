@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, register } from "prom-client";
+import { collectDefaultMetrics } from "prom-client";
 
 let defaultsCollected = false;
 
@@ -7,9 +7,4 @@ export function collectProcessMetrics(): void {
   if (defaultsCollected) return;
   defaultsCollected = true;
   collectDefaultMetrics({ prefix: "phasegate_" });
-}
-
-/** The body and content type of a /metrics answer: every metric of the default registry. */
-export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
-  return { contentType: register.contentType, body: await register.metrics() };
 }

@@ -2,6 +2,7 @@ import type { webApi } from "@slack/bolt";
 import type { LoadedServices } from "../config/load-services.js";
 import { isTerminal, type NotificationRef, type Run } from "../domain/run.js";
 import type { Logger } from "../logger.js";
+import { recordSlackApiError } from "../metrics/slack-metrics.js";
 import type { Notifier, RunChange } from "../ports/notifier.js";
 import { approverMentions } from "./access.js";
 import { approvalMessage } from "./blocks/approval.js";
@@ -126,6 +127,7 @@ export class SlackNotifier implements Notifier {
     try {
       await this.options.client.chat.update({ channel: ref.channel, ts: ref.ts, ...statusCard(run) });
     } catch (error) {
+      recordSlackApiError("chat.update", error);
       this.options.logger.error({ err: error, runId, ref }, "could not update the run's Slack card");
     }
   }
@@ -142,6 +144,7 @@ export class SlackNotifier implements Notifier {
       const answer = await this.options.client.chat.postMessage(args);
       return answer.ts ?? null;
     } catch (error) {
+      recordSlackApiError("chat.postMessage", error);
       this.options.logger.error(
         { err: error, runId, channel },
         "could not post to Slack: check slack.channel of the service and invite the bot to the channel",

@@ -2,7 +2,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { register } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerQueueMetrics } from "../../src/metrics/queue-metrics.js";
+import { registerQueueMetrics, watchStepQueue } from "../../src/metrics/queue-metrics.js";
 import { STEP_QUEUE } from "../../src/queue/jobs.js";
 import { bullPrefix } from "../../src/queue/step-queue.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../support/redis.js";
@@ -11,14 +11,16 @@ describe("queue metrics", () => {
   const prefix = uniquePrefix("queue-metrics");
   let redis: Redis;
   let queue: Queue;
+  let watched: { close(): Promise<void> };
 
   beforeAll(() => {
     redis = connectRedis();
     queue = new Queue(STEP_QUEUE, { connection: redis, prefix: bullPrefix(prefix) });
-    registerQueueMetrics(queue);
+    watched = watchStepQueue(redis, prefix);
   });
 
   afterAll(async () => {
+    await watched.close();
     await queue.close();
     await deleteKeys(redis, prefix);
     await redis.quit();
@@ -38,7 +40,6 @@ describe("queue metrics", () => {
 
   it("leaves the series out, rather than stale, while Redis cannot be read", async () => {
     let redisDown = false;
-    register.removeSingleMetric("phasegate_queue_jobs");
     registerQueueMetrics({
       getJobCounts: (...types) =>
         redisDown ? Promise.reject(new Error("Connection is closed.")) : queue.getJobCounts(...types),
