@@ -90,6 +90,12 @@ const envFromSource = z.union([
 const quantities = z.record(z.string().min(1), z.union([z.string().min(1), z.number()]));
 
 export const kubernetesJobSchema = z.strictObject({
+  /**
+   * Start from this Deployment's pod template (service account, image pull secrets, volumes, node placement, the
+   * container's env, envFrom and resources), so the migration runs configured like the app; the fields below
+   * add to it or override it.
+   */
+  fromDeployment: z.strictObject({ name: dnsSubdomain, container: dnsLabel.optional() }).optional(),
   serviceAccountName: dnsSubdomain.optional(),
   /** Directory the command runs in inside the image (where manage.py is). */
   workingDir: z.string().min(1).optional(),

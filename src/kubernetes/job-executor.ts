@@ -7,9 +7,17 @@ import { containerName, jobManifest, keyAnnotation } from "./job-manifest.js";
 import { jobName } from "./job-name.js";
 import { commandResult, jobOutcome, latestPod, waitingReason } from "./job-result.js";
 import { startFailure } from "./job-start.js";
-import { jobPath, jobsPath, podLogPath, podsPath } from "./paths.js";
+import { type PodBase, podBase } from "./job-template.js";
+import { deploymentPath, jobPath, jobsPath, podLogPath, podsPath } from "./paths.js";
 import { releaseImage } from "./release-image.js";
-import { deletedSchema, type Job, jobSchema, type Pod, podListSchema } from "./resources.js";
+import {
+  deletedSchema,
+  deploymentSchema,
+  type Job,
+  jobSchema,
+  type Pod,
+  podListSchema,
+} from "./resources.js";
 
 /**
  * Runs a command as a Kubernetes Job in the release image. The first call creates the Job (named after
@@ -68,7 +76,7 @@ export class KubernetesJobExecutor implements Executor {
 
   private async create(request: CommandRequest, name: string, signal?: AbortSignal): Promise<Job> {
     const image = releaseImage(this.config.image, { service: this.service, version: request.version });
-    const body = jobManifest(this.config, request, name, image);
+    const body = jobManifest(this.config, request, name, image, await this.podBase(signal));
     try {
       const job = await this.client.json(
         { method: "POST", path: jobsPath(this.config.namespace), body },
@@ -117,6 +125,13 @@ export class KubernetesJobExecutor implements Executor {
       stderr: `Job ${name} in namespace ${this.config.namespace} could not start its pod within ${seconds} s (${why}); phasegate deleted the Job so it cannot run later\n`,
       durationMs: Number.isFinite(started) ? Math.max(0, Date.now() - started) : 0,
     };
+  }
+
+  private async podBase(signal?: AbortSignal): Promise<PodBase | undefined> {
+    const from = this.config.job.fromDeployment;
+    if (!from) return undefined;
+    const path = deploymentPath(this.config.namespace, from.name);
+    return podBase(await this.client.json({ method: "GET", path }, deploymentSchema, signal), from.container);
   }
 
   private async pods(name: string, signal?: AbortSignal): Promise<Pod[]> {

@@ -117,6 +117,73 @@ describe("KubernetesJobExecutor", () => {
     });
   });
 
+  it("starts from the app's Deployment with job.fromDeployment: its pod settings and container env, not its labels or sidecars", async () => {
+    sim.setConfigMap(namespace, "shop-settings", { FROM_CONFIG_MAP: "cm" });
+    sim.deployments.add({
+      namespace,
+      name: "web",
+      image: image("v41"),
+      sidecars: [{ name: "proxy", image: "envoy:1.30" }],
+    });
+    const template = sim.deployments.get(namespace, "web").spec.template.spec as Record<string, unknown>;
+    Object.assign(template, {
+      serviceAccountName: "shop-app",
+      imagePullSecrets: [{ name: "registry" }],
+      nodeSelector: { pool: "apps" },
+      initContainers: [{ name: "wait-for-db", image: "busybox" }],
+    });
+    Object.assign(template.containers as object[], [
+      {
+        name: "app",
+        image: image("v41"),
+        args: ["gunicorn", "shop.wsgi"],
+        ports: [{ containerPort: 8000 }],
+        readinessProbe: { httpGet: { path: "/health", port: 8000 } },
+        env: [
+          { name: "FROM_DEPLOYMENT", value: "app" },
+          { name: "OVERRIDDEN", value: "by the app" },
+        ],
+        envFrom: [{ configMapRef: { name: "shop-settings" } }],
+        resources: { limits: { memory: "1Gi" } },
+      },
+    ]);
+    const { executor } = adapters(sim, {
+      job: { fromDeployment: { name: "web", container: "app" }, env: { OVERRIDDEN: "by phasegate" } },
+    });
+    const request = command("run-18:expand:1", [
+      "sh",
+      "-c",
+      'echo "$FROM_DEPLOYMENT $FROM_CONFIG_MAP $OVERRIDDEN"',
+    ]);
+    const result = await runJob(sim, executor, request);
+
+    expect(result.stdout).toBe("app cm by phasegate\n");
+    const job = sim.jobs.get(namespace, sim.jobs.names(namespace)[0] as string);
+    expect(job.spec.template.metadata?.labels).toEqual({ "app.kubernetes.io/managed-by": "phasegate" });
+    expect(job.spec.template.spec).toEqual({
+      serviceAccountName: "shop-app",
+      imagePullSecrets: [{ name: "registry" }],
+      nodeSelector: { pool: "apps" },
+      restartPolicy: "Never",
+      containers: [
+        {
+          name: "command",
+          image: image("v42"),
+          command: request.argv,
+          env: [
+            { name: "FROM_DEPLOYMENT", value: "app" },
+            { name: "OVERRIDDEN", value: "by phasegate" },
+          ],
+          envFrom: [{ configMapRef: { name: "shop-settings" } }],
+          resources: { limits: { memory: "1Gi" } },
+        },
+      ],
+    });
+    expect(sim.pods(namespace, "web").map((p) => p.metadata.name)).not.toContain(
+      sim.pods(namespace).find((p) => p.metadata.labels["job-name"])?.metadata.name,
+    );
+  });
+
   it("returns a failed Job's log tail and the container's exit code", async () => {
     const { executor } = adapters(sim, { job: { logTailLines: 3 } });
     const request = command("run-10:expand:1", [
