@@ -44,6 +44,12 @@ export class Fleet {
     return this.spans;
   }
 
+  /** Time the finished rolling deploys took, from the request to the last new replica answering; null for none. */
+  rolloutMs(): number | null {
+    if (this.spans.length === 0) return null;
+    return this.spans.reduce((sum, s) => sum + (s.finishedAt === null ? 0 : s.finishedAt - s.requestedAt), 0);
+  }
+
   private startReplica(slot: number, version: string): Promise<Replica> {
     const port = this.options.ports[slot];
     if (port === undefined) throw new Error(`no slot ${slot}`);

@@ -16,5 +16,13 @@ export async function naiveScenario(stage: Stage): Promise<ScenarioResult> {
   const wallMs = Date.now() - started;
   await sleep(options.settleMs);
   const counters = await fleet.stop();
-  return { scenario: "naive", counters, wallMs, rolloutWaitMs: null, approvalWaitMs: null, overheadMs: null };
+  return {
+    scenario: "naive",
+    counters,
+    wallMs,
+    rolloutMs: fleet.rolloutMs(),
+    rolloutWaitMs: null,
+    approvalWaitMs: null,
+    overheadMs: null,
+  };
 }

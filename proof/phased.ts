@@ -31,7 +31,7 @@ export async function phasedScenario(stage: Stage, approvalDelayMs: number): Pro
     }
     await sleep(options.settleMs);
     const counters = await fleet.stop();
-    return { scenario: "phased", counters, runs, ...runTimings(runs) };
+    return { scenario: "phased", counters, runs, rolloutMs: fleet.rolloutMs(), ...runTimings(runs) };
   } finally {
     await phasegate.close();
   }

@@ -69,6 +69,7 @@ export async function refusalScenario(stage: Stage): Promise<RefusalResult> {
       scenario: "forced NOT NULL",
       counters,
       wallMs,
+      rolloutMs: fleet.rolloutMs(),
       rolloutWaitMs: null,
       approvalWaitMs: null,
       overheadMs: null,

@@ -42,11 +42,12 @@ export function renderReport(results: readonly ScenarioResult[]): string {
         index === 0
           ? [
               seconds(result.wallMs),
+              seconds(result.rolloutMs),
               seconds(result.rolloutWaitMs),
               seconds(result.approvalWaitMs),
               seconds(result.overheadMs),
             ]
-          : ["", "", "", ""];
+          : ["", "", "", "", ""];
       return [
         index === 0 ? result.scenario : "",
         totals.version,
@@ -63,6 +64,7 @@ export function renderReport(results: readonly ScenarioResult[]): string {
     "requests",
     "errors",
     "wall",
+    "rolling deploy",
     "rollout wait",
     "approval wait",
     "overhead",

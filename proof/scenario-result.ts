@@ -6,6 +6,8 @@ export interface ScenarioResult {
   counters: ReplicaCounters[];
   /** From the first schema change to the end of the last rollout (or of the run). */
   wallMs: number;
+  /** Time the rolling deploys themselves took (the replicas being replaced one by one). */
+  rolloutMs: number | null;
   /** Time phasegate's wait-rollout steps waited; null when phasegate did not run. */
   rolloutWaitMs: number | null;
   /** Time the run waited at its approval gate. */

@@ -22,6 +22,7 @@ function scenario(name: string, counters: ReplicaCounters[]): ScenarioResult {
     scenario: name,
     counters,
     wallMs: 1000,
+    rolloutMs: 0,
     rolloutWaitMs: null,
     approvalWaitMs: null,
     overheadMs: null,
