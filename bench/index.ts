@@ -4,7 +4,7 @@ import os from "node:os";
 export interface Figure {
   name: string;
   value: number;
-  unit: "ms" | "s";
+  unit: "ms" | "s" | "%" | "MB";
   /** Upper bound the figure should stay under, in the same unit. */
   goal?: number;
   detail?: string;
@@ -15,11 +15,13 @@ export type Benchmark = () => Promise<Figure[]>;
 /** Every benchmark; `npm run bench -- plan` runs only that one. Add a benchmark with one line here. */
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   plan: async () => (await import("./plan.js")).planBenchmark,
+  slack: async () => (await import("./slack.js")).slackBenchmark,
   "engine-approve": async () => (await import("./engine-approve.js")).engineApproveBenchmark,
+  "engine-rollouts": async () => (await import("./engine-rollouts.js")).engineRolloutsBenchmark,
 };
 
 function formatFigure(figure: Figure): string {
-  const value = `${figure.value.toFixed(figure.unit === "ms" ? 1 : 2)} ${figure.unit}`;
+  const value = `${figure.value.toFixed(figure.unit === "s" ? 2 : 1)} ${figure.unit}`;
   const goal =
     figure.goal === undefined
       ? ""

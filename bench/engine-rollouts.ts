@@ -1,0 +1,122 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createEngine } from "../src/app/engine.js";
+import { benchSetup, percentile, root, storeRunAt } from "./engine-setup.js";
+import type { Figure } from "./index.js";
+
+const RUNS = 1000;
+const INTERVAL_S = 5;
+const WINDOW_MS = 30_000;
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+const TICKS_PER_SECOND = 100;
+
+/** Version endpoints of every service: always the old release, and when each was asked. */
+async function versionEndpoints() {
+  const polls = new Map<string, number[]>();
+  const server = createServer((request, response) => {
+    const service = (request.url ?? "/").slice(1);
+    const times = polls.get(service) ?? [];
+    times.push(performance.now());
+    polls.set(service, times);
+    response.setHeader("content-type", "application/json");
+    response.end('{"version":"v1"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    polls,
+    url: (service: string) => `http://127.0.0.1:${port}/${service}`,
+    close: () => server.close(),
+  };
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function memoryMb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${field}:`));
+  return Number(line?.match(/(\d+)/)?.[1] ?? Number.NaN) / 1024;
+}
+
+/** One `phasegate worker` process holding 1,000 runs that wait for their rollout, polled every 5 s over HTTP. */
+export async function engineRolloutsBenchmark(): Promise<Figure[]> {
+  const endpoints = await versionEndpoints();
+  const setup = await benchSetup(RUNS, (service) => ({
+    kind: "http",
+    urls: [endpoints.url(service)],
+    pollIntervalSeconds: INTERVAL_S,
+    maxPollIntervalSeconds: INTERVAL_S,
+  }));
+  const engine = createEngine({ redis: setup.redis, prefix: setup.prefix, services: setup.services });
+  const worker = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "src", "cli", "main.ts"), "worker", "--services", setup.servicesFile],
+    {
+      env: { ...process.env, PHASEGATE_PREFIX: setup.prefix, LOG_LEVEL: "info" },
+      stdio: "ignore",
+    },
+  );
+  try {
+    const pid = worker.pid;
+    if (pid === undefined) throw new Error("the worker did not start");
+    for (let i = 0; i < RUNS; i++)
+      await engine.queue.enqueueStep(await storeRunAt(engine.store, `bench-${i}`, "rollout"));
+    // Steady state: every run polled twice already.
+    while ([...endpoints.polls.values()].filter((t) => t.length >= 2).length < RUNS) await sleep(500);
+    const from = performance.now();
+    const ticks = cpuTicks(pid);
+    await sleep(WINDOW_MS);
+    const cpu = (cpuTicks(pid) - ticks) / TICKS_PER_SECOND / (WINDOW_MS / 1000);
+    const to = performance.now();
+    const rss = memoryMb(pid, "VmRSS");
+    const peak = memoryMb(pid, "VmHWM");
+    const lateness: number[] = [];
+    for (const times of endpoints.polls.values()) {
+      for (let i = 1; i < times.length; i++) {
+        const [before = 0, at = 0] = [times[i - 1], times[i]];
+        if (before >= from && at <= to) lateness.push(at - before - INTERVAL_S * 1000);
+      }
+    }
+    const [load = 0] = os.loadavg();
+    const detail = `${RUNS} runs, polls every ${INTERVAL_S} s (${lateness.length} measured over ${WINDOW_MS / 1000} s), worker process via tsx, log level info, load average ${load.toFixed(1)} on ${os.cpus().length} cores`;
+    return [
+      {
+        name: "1,000 runs in wait-rollout: worker CPU",
+        value: cpu * 100,
+        unit: "%",
+        goal: 100,
+        detail: "of one core",
+      },
+      {
+        name: "1,000 runs in wait-rollout: worker RSS",
+        value: rss,
+        unit: "MB",
+        detail: `peak ${peak.toFixed(0)} MB`,
+      },
+      { name: "poll lateness vs the interval, p50", value: percentile(lateness, 50), unit: "ms", detail },
+      {
+        name: "poll lateness vs the interval, p99",
+        value: percentile(lateness, 99),
+        unit: "ms",
+        goal: 1000,
+        detail,
+      },
+    ];
+  } finally {
+    worker.kill("SIGTERM");
+    await new Promise((resolve) => worker.once("exit", resolve));
+    endpoints.close();
+    await engine.close();
+    await setup.close();
+  }
+}
