@@ -6,6 +6,8 @@ import { createEngine, type Engine, type EngineOptions } from "../app/engine.js"
 import { type RunningWorker, startWorker } from "../app/start-worker.js";
 import type { LoadedServices } from "../config/load-services.js";
 import type { Logger } from "../logger.js";
+import { watchStepQueue } from "../metrics/queue-metrics.js";
+import { collectProcessMetrics } from "../metrics/registry.js";
 import { createSlackApp, type SlackEnv } from "../slack/app.js";
 import { registerHandlers } from "../slack/handlers.js";
 import { SlackNotifier } from "../slack/notifier.js";
@@ -66,6 +68,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   engine = ready;
   registerHandlers(app, { useCases: ready.useCases, services, logger });
   const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
+  collectProcessMetrics();
+  const queueMetrics = watchStepQueue(redis, prefix);
   const server = await app.start(env.PORT);
   const port = env.SLACK_APP_TOKEN ? null : portOf(server);
   logger.info(
@@ -81,6 +85,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       await app.stop();
       await worker?.close();
       await notifier.flush();
+      await queueMetrics.close();
       await ready.close();
     },
   };
