@@ -21,8 +21,8 @@ export interface BotOptions {
   logger: Logger;
   /** Also run a step worker in this process (`phasegate all`). */
   withWorker: boolean;
-  /** Engine settings besides the ones the bot decides (tests shorten the cancel poll). */
-  engine?: Pick<EngineOptions, "cancelPollMs" | "executorPollMs" | "now">;
+  /** Engine settings besides the ones the bot decides (tests shorten the cancel poll, the bench skips Django). */
+  engine?: Pick<EngineOptions, "cancelPollMs" | "executorPollMs" | "now" | "introspect">;
 }
 
 export interface RunningBot {

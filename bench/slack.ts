@@ -1,0 +1,144 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { stringify } from "yaml";
+import { RedisRunStore } from "../src/store/redis-run-store.js";
+import { shopDir } from "../test/cli/run-cli.js";
+import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../test/support/redis.js";
+import { nowSeconds, SlackFake, slackSignature, slashCommandBody } from "../test/support/slack-fake/index.js";
+import type { Figure } from "./index.js";
+
+const CONCURRENCY = 200;
+const SECRET = "bench-secret";
+const TOKEN = "xoxb-bench";
+const CHANNEL = "C0BENCH";
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** Starts bench/slack-bot-process.ts and resolves to the child and the port it listens on. */
+async function spawnBot(args: string[]): Promise<{ child: ChildProcess; port: number }> {
+  const script = fileURLToPath(new URL("./slack-bot-process.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    stdio: ["ignore", "pipe", "ignore"],
+    env: { ...process.env, REDIS_URL: redisUrl },
+  });
+  const [line] = (await once(child.stdout ?? child, "data")) as [Buffer];
+  const { port } = JSON.parse(line.toString()) as { port: number };
+  return { child, port };
+}
+
+function services(count: number) {
+  const service = {
+    project: { path: shopDir, python: ["python3"] },
+    deployer: { kind: "command", command: ["true"] },
+    rollout: { kind: "command", command: ["true"] },
+    slack: { channel: CHANNEL },
+    access: { approvers: { users: ["U0BOB"] } },
+  };
+  return { services: Object.fromEntries(Array.from({ length: count }, (_, i) => [`svc-${i + 1}`, service])) };
+}
+
+/** Sends the signed bodies all at once; the time of each from send to the HTTP answer (the ack). */
+async function ackTimes(url: string, bodies: string[]): Promise<number[]> {
+  const requests = bodies.map((body) => {
+    const ts = nowSeconds();
+    return {
+      body,
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": String(ts),
+        "x-slack-signature": slackSignature(SECRET, ts, body),
+      },
+    };
+  });
+  const times = await Promise.all(
+    requests.map(async ({ body, headers }) => {
+      const start = performance.now();
+      const response = await fetch(url, { method: "POST", headers, body });
+      await response.text();
+      if (response.status !== 200) throw new Error(`ack answered ${response.status}`);
+      return performance.now() - start;
+    }),
+  );
+  return times.sort((a, b) => a - b);
+}
+
+function figures(name: string, times: number[], detail: string): Figure[] {
+  return [
+    { name: `${name} ack p50`, value: percentile(times, 50), unit: "ms", detail },
+    { name: `${name} ack p99`, value: percentile(times, 99), unit: "ms", goal: 50, detail },
+  ];
+}
+
+/**
+ * Ack latency of `/migrate status` and `/migrate start` with 200 signed requests in flight at once, against the
+ * production bot in a process of its own (Bolt HTTP receiver, engine on Redis, talking to the Slack Web API fake
+ * here). Introspection is canned so the work after the ack costs what phasegate itself costs.
+ */
+export async function slackBenchmark(): Promise<Figure[]> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-bench-slack-"));
+  await writeFile(
+    path.join(dir, "services.yaml"),
+    stringify(services(CONCURRENCY), { aliasDuplicateObjects: false }),
+  );
+  const fake = await new SlackFake({ token: TOKEN }).start();
+  const redis = connectRedis();
+  const prefix = uniquePrefix("bench-slack");
+  const { child, port } = await spawnBot([
+    path.join(dir, "services.yaml"),
+    prefix,
+    fake.apiUrl,
+    SECRET,
+    TOKEN,
+  ]);
+  try {
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    const command = (text: string, i: number) =>
+      slashCommandBody({
+        text,
+        user: `U0USER${i}`,
+        channel: CHANNEL,
+        responseUrl: fake.responseUrl(`${text}-${i}`),
+      });
+    const indexes = Array.from({ length: CONCURRENCY }, (_, i) => i + 1);
+    await ackTimes(
+      url,
+      indexes.slice(0, 20).map((i) => command("status", i)),
+    );
+    const status = await ackTimes(
+      url,
+      indexes.map((i) => command("status", i)),
+    );
+    const start = await ackTimes(
+      url,
+      indexes.map((i) => command(`start svc-${i} v2`, i)),
+    );
+    await fake.waitFor(
+      () => fake.responses.filter((r) => r.key.startsWith("start")).length === CONCURRENCY,
+      120_000,
+    );
+    await fake.waitFor(() => fake.callsOf("chat.postMessage").length === CONCURRENCY, 120_000);
+    const runs = (await new RedisRunStore(redis, prefix).list({ limit: 1000 })).length;
+    const cards = fake.callsOf("chat.postMessage").filter((c) => c.answer.ok).length;
+    return [
+      ...figures("/migrate status", status, `${CONCURRENCY} concurrent signed requests`),
+      ...figures(
+        "/migrate start",
+        start,
+        `${CONCURRENCY} concurrent, ${runs} runs started, ${cards} cards posted`,
+      ),
+    ];
+  } finally {
+    child.kill("SIGTERM");
+    await once(child, "exit");
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+    await fake.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
