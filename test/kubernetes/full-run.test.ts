@@ -119,7 +119,7 @@ describe("a full run on the Kubernetes adapters (simulator, real Django and Post
     // The only error answers: each Job looked up (not found) before it was created.
     const errors = requestsTo("shop").filter((r) => r.status >= 400);
     expect(errors.map((r) => `${r.verb} ${r.resource} ${r.status}`)).toEqual(Array(3).fill("get jobs 404"));
-  });
+  }, 120_000); // about ten rollout polls a second apart, plus three Jobs of Django
 
   it("a failed migration Job fails the run with the Job's log on the step; nothing is deployed", async () => {
     // The table exists already, so the expand phase's CreateModel fails in the database.
