@@ -27,6 +27,8 @@ export interface WorkerProcess {
   child: ChildProcess;
   /** SIGKILL to the worker and everything it started, as when its machine or container dies. */
   killHard(): void;
+  /** SIGTERM, as a deploy stopping the container does; resolves to the exit code. */
+  stop(): Promise<number | null>;
 }
 
 /** `phasegate worker` as its own process (TypeScript through tsx), with quick stall recovery; its log goes to `logFile`. */
@@ -52,8 +54,13 @@ export function spawnWorker(servicesFile: string, prefix: string, logFile: strin
     ],
     { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", log, log] },
   );
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
     child,
+    stop() {
+      child.kill("SIGTERM");
+      return exited;
+    },
     killHard() {
       const pid = child.pid;
       if (pid === undefined) return;
