@@ -137,6 +137,12 @@ describe("introspect() turns every failure into an IntrospectionError that says 
 });
 
 describe("running the helper", () => {
+  it("keeps stdout for the JSON even when the settings print", async () => {
+    const result = await introspect(request({ settings: "corpus.noisy_settings" }));
+    expect(result.vendor).toBe("postgresql");
+    expect(result.pending.map((m) => `${m.app}.${m.name}`)).toContain("fieldops.0013_rename_field");
+  });
+
   it("inline (python -c <source>) gives the same answer as the shipped file", async () => {
     const env = { SQLITE_PATH: path.join(scratch, "inline.sqlite3"), DATABASE_URL: "" };
     const fromFile = await introspect(request({ projectDir: shopDir, env }));
