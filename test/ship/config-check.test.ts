@@ -31,7 +31,7 @@ const MISTAKES: Mistake[] = [
   },
   {
     name: "unknown key, listing the keys of the variant that kind selects",
-    edit: (t) => t.replace("      timeoutSeconds: 600", "      timeoutSeconds: 600\n      colour: blue"),
+    edit: (t) => t.replace("      cwd: ../billing\n", "      cwd: ../billing\n      colour: blue\n"),
     path: "services.billing.deployer.colour",
     message: /^unknown key "colour"$/,
     fix: /^remove it; the keys allowed here are kind, command, cwd, env, timeoutSeconds$/,

@@ -66,13 +66,14 @@ function servicesOf(deployment: typeof bot): LoadedServices {
   return parseServices(text ?? "", file);
 }
 
-/** The longest a worker holds one step: migrate, a deploy command, one rollout check. */
+/** The longest a worker holds one step: migrate, a deploy command, one rollout check, one backfill batch. */
 function longestStepSeconds(loaded: LoadedServices): number {
   return Math.max(
     ...Object.values(loaded.services).flatMap((service) => [
       service.timeouts.migrateSeconds,
       "timeoutSeconds" in service.deployer ? service.deployer.timeoutSeconds : 0,
       "timeoutSeconds" in service.rollout ? service.rollout.timeoutSeconds : 0,
+      service.backfill?.timeoutSeconds ?? 0,
     ]),
   );
 }

@@ -37,5 +37,6 @@ describe("services file reference", () => {
       lockTimeoutMs: 2000,
       maxTries: 10,
     });
+    expect(loaded.services.shop?.backfill?.command).toEqual(["manage.py", "backfill_is_active"]);
   });
 });
