@@ -1,9 +1,11 @@
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../src/domain/run.js";
 import { APPROVER, deployments, type KubeEngine, REQUESTER, startKubeEngine } from "./engine-setup.js";
 import { loadRbac } from "./rbac-manifest.js";
 import { image } from "./setup.js";
 
+const repoRoot = path.resolve(import.meta.dirname, "../..");
 const services = ["shop", "shopjobfail", "shopstuck", "shopflaky", "shopdenied"];
 const ROLLOUT = 2;
 
@@ -113,6 +115,9 @@ describe("a full run on the Kubernetes adapters (simulator, real Django and Post
     expect(k.columns("shop")).not.toContain("is_enabled");
     const jobs = jobsOf("shop");
     expect(jobs.map((j) => j.spec.template.spec.containers[0]?.image)).toEqual(Array(3).fill(image("v2")));
+    // The Jobs run in the release's image, where phasegate's files are absent: helper and lock guard go inline.
+    expect(jobs.map((j) => commandOf(j)[1])).toEqual(["-c", "-c", "-c"]);
+    expect(jobs.flatMap(commandOf).filter((arg) => arg.startsWith(repoRoot))).toEqual([]);
     expect(jobs.map((j) => j.status.conditions?.some((c) => c.type === "Complete"))).toEqual(
       Array(3).fill(true),
     );
