@@ -78,28 +78,28 @@ describe("KubernetesJobExecutor", () => {
 
   it("builds the Job from the services file: release image, env, envFrom, service account, no retries", async () => {
     sim.setConfigMap(namespace, "shop-settings", { FROM_CONFIG_MAP: "yes" });
+    sim.setSecret(namespace, "shop-db", { DB_PASSWORD: "s3cret" });
     const { executor } = adapters(sim, {
       job: {
         serviceAccountName: "shop-migrate",
         workingDir: scratch,
         env: { GREETING: "hello" },
-        envFrom: [{ configMapRef: { name: "shop-settings" } }],
+        envFrom: [{ configMapRef: { name: "shop-settings" } }, { secretRef: { name: "shop-db" } }],
         resources: { limits: { memory: "256Mi" } },
         ttlSecondsAfterFinished: 600,
       },
     });
     const request = command(
       "run-9:expand:1",
-      ["sh", "-c", 'echo "$GREETING $FROM_CONFIG_MAP $RUN_ID $(pwd)"'],
+      ["sh", "-c", 'echo "$GREETING $FROM_CONFIG_MAP $DB_PASSWORD $RUN_ID $(pwd)"'],
       {
         env: { RUN_ID: "run-9" },
         timeoutMs: 90_500,
       },
     );
-    await executor.execute(request);
     const result = await runJob(sim, executor, request);
 
-    expect(result.stdout).toBe(`hello yes run-9 ${scratch}\n`);
+    expect(result.stdout).toBe(`hello yes s3cret run-9 ${scratch}\n`);
     const job = sim.jobs.get(namespace, sim.jobs.names(namespace)[0] as string);
     expect(job.spec).toMatchObject({
       backoffLimit: 0,
@@ -191,7 +191,6 @@ describe("KubernetesJobExecutor", () => {
       "-c",
       "for i in 1 2 3 4 5 6; do echo line $i; done; echo 'django.db.utils.ProgrammingError: boom' >&2; exit 3",
     ]);
-    await executor.execute(request);
     const result = await runJob(sim, executor, request);
 
     expect(result).toMatchObject({
@@ -206,7 +205,6 @@ describe("KubernetesJobExecutor", () => {
   it("reports a command that outlived its timeout as timed out", async () => {
     const { executor } = adapters(sim);
     const request = command("run-11:expand:1", ["sh", "-c", "echo waiting; sleep 30"], { timeoutMs: 1000 });
-    await executor.execute(request);
     const result = await runJob(sim, executor, request);
 
     expect(result.timedOut).toBe(true);
@@ -309,7 +307,6 @@ describe("KubernetesJobExecutor", () => {
         "0002",
         "--noinput",
       ]);
-      await executor.execute(request);
       const result = await runJob(sim, executor, request);
 
       expect(result.exitCode).toBe(0);
