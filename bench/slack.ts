@@ -68,7 +68,8 @@ async function ackTimes(url: string, bodies: string[]): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
-function figures(name: string, times: number[], detail: string): Figure[] {
+function figures(name: string, times: number[], what: string): Figure[] {
+  const detail = `${what}; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`;
   return [
     { name: `${name} ack p50`, value: percentile(times, 50), unit: "ms", detail },
     { name: `${name} ack p99`, value: percentile(times, 99), unit: "ms", goal: 50, detail },

@@ -23,6 +23,14 @@ export interface HandlerDeps {
 const OOPS =
   ":warning: Something went wrong on phasegate's side; nothing was changed by this answer. Try again, or ask the phasegate operators to look at its log.";
 
+/**
+ * After an ack, the work waits until the requests already received have been acked too: under a burst, each ack
+ * goes out first (Slack gives up after 3 s), the answers follow.
+ */
+function afterPendingAcks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): Promise<void> {
   await respond({
     response_type: "ephemeral",
@@ -38,6 +46,7 @@ function registerCommand(app: App, deps: HandlerDeps): void {
     if (!parsed.ok) return ack({ response_type: "ephemeral", text: parsed.message });
     if (parsed.command.name === "help") return ack({ response_type: "ephemeral", text: helpText() });
     await ack();
+    await afterPendingAcks();
     try {
       const answer = await answerCommand(deps, parsed.command, {
         user: command.user_id,
@@ -109,6 +118,7 @@ function registerButtons(app: App, deps: HandlerDeps): void {
       { type: "block_actions", action_id: actionId },
       async ({ ack, body, respond }) => {
         await ack();
+        await afterPendingAcks();
         try {
           await decide(deps, body, respond, approve);
         } catch (error) {
