@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { CompositeNotifier } from "../../src/app/notifiers.js";
+import { SYSTEM_ACTOR } from "../../src/domain/run.js";
+import { logger } from "../../src/logger.js";
+import type { Notifier } from "../../src/ports/notifier.js";
+import { shopRun } from "../engine/plans.js";
+import { RecordingNotifier } from "../engine/recording-notifier.js";
+
+/** A notifier whose backend is down (Slack unreachable). */
+class Unreachable implements Notifier {
+  async notify(): Promise<void> {
+    throw new Error("connect ECONNREFUSED");
+  }
+}
+
+describe("CompositeNotifier", () => {
+  it("tells every notifier, and one failing keeps none of the others from hearing", async () => {
+    const first = new RecordingNotifier();
+    const last = new RecordingNotifier();
+    const composite = new CompositeNotifier([first, new Unreachable(), last], logger);
+    const run = shopRun();
+    await composite.notify({ before: null, after: run, event: null, actor: SYSTEM_ACTOR });
+    expect(first.eventsOf(run.id)).toEqual(["created"]);
+    expect(last.eventsOf(run.id)).toEqual(["created"]);
+  });
+});
