@@ -12,8 +12,8 @@ export interface PhasedResult extends ScenarioResult {
 }
 
 /**
- * The story through phasegate, driven from Slack, one run per release: v2 (expand 0002, roll v1 → v2, wait) then v3 (roll v2 → v3,
- * wait, approval, contract 0003), with traffic from every replica the whole time.
+ * The story through phasegate, driven from Slack, one run per release: v2 (expand 0002, roll v1 → v2, wait),
+ * then v3 (roll v2 → v3, wait, approval, contract 0003), with traffic from every replica the whole time.
  */
 export async function phasedScenario(stage: Stage, approvalDelayMs: number): Promise<PhasedResult> {
   const { db, fleet, options } = stage;

@@ -3,11 +3,14 @@ import type { Run } from "../src/domain/run.js";
 import type { DrivenRun } from "./drive-run.js";
 
 export interface RunTimings {
-  /** From the first startRun call to the end of the last run. */
+  /** From the first `/migrate start` to the end of the last run. */
   wallMs: number;
   rolloutWaitMs: number;
   approvalWaitMs: number;
-  /** Run time left after Django's migrate commands, the rollout wait and the approval wait. */
+  /**
+   * Run time left after Django's migrate commands, the rollout wait and the approval wait: Slack round trips,
+   * introspection, the deploy hook, queueing and polling.
+   */
   overheadMs: number;
 }
 
