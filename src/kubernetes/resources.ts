@@ -32,6 +32,7 @@ export const deploymentSchema = z.looseObject({
   metadata,
   spec: z.looseObject({
     replicas: z.number().int().nonnegative().optional(),
+    paused: z.boolean().optional().default(false),
     selector: z.looseObject({ matchLabels: z.record(z.string(), z.string()).optional().default({}) }),
     template: podTemplate,
   }),

@@ -45,6 +45,11 @@ export class KubernetesRolloutWatcher implements RolloutWatcher {
       }
     }
     const status = deploymentRolloutStatus(deployment);
+    if (deployment.spec.paused && !status.done) {
+      return waiting(
+        `deployment "${name}" is paused, so its rollout does not progress: kubectl rollout resume deployment/${name} -n ${this.config.namespace}`,
+      );
+    }
     if (!status.done || !this.config.container) return status;
     return this.checkPods(deployment, this.config.container, image, signal);
   }

@@ -97,6 +97,23 @@ describe("KubernetesRolloutWatcher", () => {
     expect((await watcher.check(release("v42"))).done).toBe(true);
   });
 
+  it("says when a Deployment is paused, and carries on once it is resumed", async () => {
+    const { deployer, watcher } = adapters(sim, { deployments: ["web"] });
+    sim.deployments.get(namespace, "web").spec.paused = true;
+    await deployer.deploy(release("v42"));
+    sim.deployments.rollOut(namespace, "web");
+
+    expect(await watcher.check(release("v42"))).toEqual({
+      done: false,
+      failed: false,
+      message:
+        'deployment "web" is paused, so its rollout does not progress: kubectl rollout resume deployment/web -n shop',
+    });
+    sim.deployments.get(namespace, "web").spec.paused = false;
+    sim.deployments.rollOut(namespace, "web");
+    expect((await watcher.check(release("v42"))).done).toBe(true);
+  });
+
   it("fails when a Deployment exceeded its progress deadline", async () => {
     const { deployer, watcher } = adapters(sim);
     await deployer.deploy(release("v42"));

@@ -22,6 +22,8 @@ export interface Deployment {
     template: { metadata: { labels: Record<string, string> }; spec: { containers: Container[] } };
     strategy: { type: "RollingUpdate"; rollingUpdate: { maxSurge: number; maxUnavailable: number } };
     progressDeadlineSeconds: number;
+    /** `kubectl rollout pause`: the controller observes changes but does not roll them out. */
+    paused?: boolean;
   };
   status: {
     observedGeneration: number;
@@ -159,6 +161,7 @@ export class Deployments {
       this.setProgressing(deployment, "True", "ReplicaSetUpdated", `ReplicaSet is progressing.`);
       return true;
     }
+    if (deployment.spec.paused) return false;
     const hash = templateHash(deployment.spec.template);
     const pods = this.pods(namespace, name);
     const active = pods.filter((p) => !p.metadata.deletionTimestamp);
