@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { z } from "zod";
 import { startWorker } from "../app/start-worker.js";
 import { logger } from "../logger.js";
+import { serveMetricsFromEnv } from "../metrics/metrics-server.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import {
   CONNECTION_OPTIONS,
@@ -21,6 +22,8 @@ ${CONNECTION_USAGE}
   --concurrency N            steps run at once (default 10); runs waiting for a rollout hold none
   --lock-duration-ms MS      how long a step's lock lasts without renewal (default 30000)
   --stalled-interval-ms MS   how often steps of dead workers are looked for (default 30000)
+
+Environment: METRICS_PORT serves /metrics and /healthz on that port (not served when unset).
 `;
 
 const OPTIONS: OptionSpecs = {
@@ -54,9 +57,11 @@ export async function workerCommand(argv: string[]): Promise<number> {
     lockDurationMs: options["lock-duration-ms"],
     stalledIntervalMs: options["stalled-interval-ms"],
   });
+  const metrics = await serveMetricsFromEnv(process.env, logger);
   const signal = await Promise.race([once(process, "SIGTERM"), once(process, "SIGINT")]);
   logger.info({ signal }, "stopping the worker: finishing the current steps");
   await worker.close();
+  await metrics?.close();
   await close();
   return 0;
 }
