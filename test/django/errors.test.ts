@@ -12,6 +12,7 @@ import { LocalProcessExecutor } from "../../src/executors/local-process.js";
 import type { CommandRequest, Execution, Executor } from "../../src/ports/executor.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { findDjangoPython } from "../support/python.js";
+import { writeConflictingProject } from "./conflict-project.js";
 import { corpusDir } from "./corpus.js";
 import { type FakePythons, fakePythons } from "./fake-python.js";
 
@@ -91,6 +92,16 @@ describe("introspect() turns every failure into an IntrospectionError that says 
     const message = await failure({ targets: [{ app: "schemaops", migration: "9999_nope" }] });
     expect(message).toContain("app 'schemaops' has no migration '9999_nope'");
     expect(message).toContain("Pass --target app:migration with a migration that exists");
+  });
+
+  it("conflicting migrations (two leaf nodes in one app)", async () => {
+    const project = path.join(scratch, "conflict");
+    await writeConflictingProject(project);
+    const message = await failure({ projectDir: project, env: {} });
+    expect(message).toContain(
+      "Django cannot build the migration graph: conflicting migrations (notes: 0002_body, 0002_title)",
+    );
+    expect(message).toContain("makemigrations --merge");
   });
 
   it("output that is not JSON", async () => {
