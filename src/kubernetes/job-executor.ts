@@ -23,8 +23,9 @@ import {
  * Runs a command as a Kubernetes Job in the release image. The first call creates the Job (named after
  * `request.key`) and answers `running`; later calls with the same key find it and answer `running` until it is
  * Complete or Failed, then return the tail of its pod's log as stdout with the container's exit code.
- * The Job is not deleted: its TTL (job.ttlSecondsAfterFinished) removes it, so a step retried after a crash reads
- * the result again instead of running the command a second time. `request.cwd` is a local path and is ignored;
+ * A finished Job is not deleted: its TTL (job.ttlSecondsAfterFinished) removes it, so a step retried after a crash
+ * reads the result again instead of running the command a second time. A Job whose pod cannot start within
+ * job.podStartTimeoutSeconds is deleted and reported as timed out, so it cannot run later behind the run's back. `request.cwd` is a local path and is ignored;
  * the command runs in job.workingDir of the image.
  */
 export class KubernetesJobExecutor implements Executor {
