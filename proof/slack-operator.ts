@@ -27,6 +27,9 @@ export interface SlackOperatorOptions {
   approver: string;
 }
 
+/** `/migrate start` answers after Django read the release: generous on a busy machine. */
+const ANSWER_TIMEOUT_MS = 120_000;
+
 const buttonsSchema = z.object({
   type: z.literal("actions"),
   elements: z.array(z.object({ action_id: z.string(), value: z.string() })),
@@ -56,7 +59,7 @@ export function slackOperator(options: SlackOperatorOptions): SlackOperator {
     const ack = await postSigned(url, secret, body(fake.responseUrl(key)));
     if (ack.status !== 200) throw new Error(`the bot answered HTTP ${ack.status}: ${ack.text}`);
     if (ack.json?.text) return String(ack.json.text);
-    const answer = await fake.waitFor(() => fake.responses.find((r) => r.key === key));
+    const answer = await fake.waitFor(() => fake.responses.find((r) => r.key === key), ANSWER_TIMEOUT_MS);
     return JSON.stringify(answer.body);
   }
 
@@ -77,6 +80,7 @@ export function slackOperator(options: SlackOperatorOptions): SlackOperator {
             const value = approveButton(message, runId);
             return value ? [{ message, value }] : [];
           })[0],
+        ANSWER_TIMEOUT_MS,
       );
       const answer = await send((responseUrl) =>
         blockActionsBody({
