@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { Logger } from "../logger.js";
 import { collectProcessMetrics } from "./registry.js";
 
-const envSchema = z.object({
+/** The environment the metrics server reads. */
+export const metricsEnvSchema = z.object({
   METRICS_PORT: z.coerce
     .number({ error: "METRICS_PORT must be a port number, e.g. 9464" })
     .int("METRICS_PORT must be a port number, e.g. 9464")
@@ -28,7 +29,7 @@ export async function serveMetricsFromEnv(
   env: NodeJS.ProcessEnv,
   logger: Logger,
 ): Promise<MetricsServer | null> {
-  const parsed = envSchema.safeParse(env);
+  const parsed = metricsEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join("; "));
   const port = parsed.data.METRICS_PORT;
   if (port === undefined) return null;

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.js";
 import { type LoadedServices, loadServices, parseServices } from "../../src/config/load-services.js";
 import { logger } from "../../src/logger.js";
+import { metricsEnvSchema, serveMetricsFromEnv } from "../../src/metrics/metrics-server.js";
 import { slackEnvSchema } from "../../src/slack/app.js";
 import { healthRoutes } from "../../src/slack/health-routes.js";
 import { repoRoot } from "../cli/run-cli.js";
@@ -37,9 +38,9 @@ const kustomization = kustomizationSchema.parse(one("Kustomization", ""));
 /** The port the bot listens on when PORT is not set. */
 const defaultPort = slackEnvSchema.parse({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).PORT;
 
-/** Environment variables phasegate reads: the Slack environment schema and every process.env.NAME in src/. */
+/** Environment variables phasegate reads: its environment schemas and every process.env.NAME in src/. */
 function envNamesReadByCode(): Set<string> {
-  const names = new Set(Object.keys(slackEnvSchema.shape));
+  const names = new Set([...Object.keys(slackEnvSchema.shape), ...Object.keys(metricsEnvSchema.shape)]);
   const src = path.join(repoRoot, "src");
   for (const file of readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")))
     for (const match of readFileSync(path.join(src, file), "utf8").matchAll(
@@ -143,6 +144,21 @@ describe("Kubernetes manifests", () => {
         bot.spec.template.metadata.annotations["prometheus.io/path"],
       ]),
     );
+  });
+
+  it("serve the worker's metrics and liveness on METRICS_PORT, where Prometheus and the kubelet look", async () => {
+    const container = worker.spec.template.spec.containers[0];
+    const port = container?.ports.find((p) => p.name === "metrics")?.containerPort;
+    expect(envOf(worker).get("METRICS_PORT")?.value).toBe(String(port));
+    expect(worker.spec.template.metadata.annotations["prometheus.io/port"]).toBe(String(port));
+    expect(container?.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "metrics" });
+    const server = await serveMetricsFromEnv({ METRICS_PORT: "0" }, logger);
+    try {
+      for (const path of ["/healthz", worker.spec.template.metadata.annotations["prometheus.io/path"]])
+        expect((await fetch(`http://127.0.0.1:${server?.port}${path}`)).status, path).toBe(200);
+    } finally {
+      await server?.close();
+    }
   });
 
   it("set only environment variables the code reads, secrets from the Secret phasegate", () => {
