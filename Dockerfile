@@ -32,7 +32,8 @@ RUN ln -s /app/bin/phasegate.js /usr/local/bin/phasegate
 # The node image's unprivileged user, by number so Kubernetes' runAsNonRoot can verify it; /app is not writable.
 USER 1000:1000
 EXPOSE 3000
+# bot and all answer /healthz on PORT; a worker on METRICS_PORT (set it when running `worker` alone).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "const port = process.env.METRICS_PORT || process.env.PORT || 3000; fetch(`http://127.0.0.1:${port}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--", "phasegate"]
 CMD ["all"]
