@@ -102,7 +102,7 @@ describe("/migrate answers", () => {
   it("tells an unknown service apart, naming the known ones", async () => {
     const answer = await h.migrate("start billing v2");
     expect(answer.text).toContain(
-      'No service named "billing" (known: shop, inventory). Nothing was started.',
+      'No service named "billing" (known: shop, inventory, stuck). Nothing was started.',
     );
     await expectNothingStarted();
   });

@@ -13,6 +13,7 @@ import {
   CAROL,
   DBA_GROUP,
   EVE,
+  OPS_CHANNEL,
   SHOP_CHANNEL,
   type SlackHarness,
   startSlackHarness,
@@ -146,5 +147,41 @@ describe("a whole run of examples/shop driven from Slack", () => {
     const audit = await h.migrate("audit shop-1", EVE);
     expect(audit.all).toContain("`approval-granted`");
     expect(audit.all).toContain("*refused*");
+  });
+
+  it("cancels a run from Slack: refused for someone with no say, then done by an operator", async () => {
+    const started = await h.migrate("start stuck v7", BOB, OPS_CHANNEL);
+    expect(started.text).toContain("Started *stuck-1*");
+    const waiting = await waitForRun(
+      "stuck-1",
+      (r) => r.status === "waiting-rollout" && r.notification !== null,
+    );
+    const card = waiting.notification;
+    if (!card) throw new Error("no card");
+
+    const byEve = await h.migrate("cancel stuck-1", EVE, OPS_CHANNEL);
+    expect(byEve.text).toContain("U0EVE may not cancel stuck-1");
+    const unchanged = await h.run("stuck-1");
+    expect(unchanged.status).toBe("waiting-rollout");
+    expect((await h.bot.engine.useCases.audit("stuck-1"))?.at(-1)).toMatchObject({
+      actor: { id: EVE },
+      outcome: "refused",
+    });
+
+    const byAlice = await h.migrate("cancel stuck-1", ALICE, SHOP_CHANNEL);
+    expect(byAlice.text).toContain("Cancel of stuck-1 recorded");
+    const cancelled = await waitForRun("stuck-1", (r) => r.status === "cancelled");
+    await h.fake.waitFor(() => text(h.fake.message(SHOP_CHANNEL, card.ts)).includes("Cancelled"));
+    await h.bot.notifier.flush();
+    const replies = h.fake.replies(SHOP_CHANNEL, card.ts).map((m) => m.text ?? "");
+    expect(replies.some((t) => t.includes(`<@${ALICE}> cancelled the run`))).toBe(true);
+    expect(replies.some((t) => t.includes(`<@${BOB}> stuck-1 cancelled`))).toBe(true);
+
+    // A click on the cancelled run's gate and a retry: both refused, nothing changes.
+    const late = await h.click(APPROVE_ACTION, JSON.stringify({ runId: "stuck-1", gate: "contract" }), CAROL);
+    expect(late.text).toContain("Too late: stuck-1 is already cancelled.");
+    const retried = await h.migrate("retry stuck-1", BOB, SHOP_CHANNEL);
+    expect(retried.text).toContain("only a failed run can be retried");
+    expect((await h.run("stuck-1")).revision).toBe(cancelled.revision);
   });
 });

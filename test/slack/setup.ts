@@ -40,14 +40,17 @@ const ROLLOUT = [
   "{version}",
 ];
 
-function service(db: TestDatabase, dir: string, env: Record<string, string> = {}) {
+/** A rollout that never finishes: the run waits for it until cancelled. */
+const STUCK_ROLLOUT = ["sh", "-c", 'echo "0 of 2 instances run $0"; exit 75', "{version}"];
+
+function service(db: TestDatabase, dir: string, env: Record<string, string> = {}, rollout = ROLLOUT) {
   return {
     project: { path: shopDir, python: [findDjangoPython()], env: { DATABASE_URL: db.url, ...env } },
     executor: { kind: "local" },
     deployer: { kind: "command", command: ["echo", "deployed {service} {version}"] },
     rollout: {
       kind: "command",
-      command: ROLLOUT,
+      command: rollout,
       cwd: dir,
       pollIntervalSeconds: 1,
       maxPollIntervalSeconds: 1,
@@ -86,21 +89,23 @@ export interface SlackHarness {
 
 /**
  * The production bot (Bolt app, Slack notifier, engine, optionally a worker) on a loopback port, talking to the
- * Slack Web API fake; `shop` is examples/shop on its own PostgreSQL database, `inventory` the refused variant.
+ * Slack Web API fake. Each service runs examples/shop on a PostgreSQL database of its own: `shop` rolls out,
+ * `inventory` is the refused variant, `stuck` never finishes its rollout.
  */
 export async function startSlackHarness(
   name: string,
   options: { withWorker: boolean },
 ): Promise<SlackHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `phasegate-${name}-`));
-  const databases = [createTestDatabase(name), createTestDatabase(name)];
-  const [shopDb, inventoryDb] = databases as [TestDatabase, TestDatabase];
+  const databases = [createTestDatabase(name), createTestDatabase(name), createTestDatabase(name)];
+  const [shopDb, inventoryDb, stuckDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
   await writeFile(
     path.join(dir, "services.yaml"),
     stringify({
       services: {
         shop: service(shopDb, dir),
         inventory: service(inventoryDb, dir, { SHOP_WITH_INVENTORY: "1" }),
+        stuck: service(stuckDb, dir, {}, STUCK_ROLLOUT),
       },
     }),
   );
