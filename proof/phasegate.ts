@@ -9,9 +9,9 @@ import { SlackFake } from "../test/support/slack-fake/index.js";
 import { type SlackOperator, slackOperator } from "./slack-operator.js";
 import { type Stage, shopDir } from "./stage.js";
 
-export const SERVICE = "shop";
-export const CHANNEL = "C0SHOP";
-export const REQUESTER = "U0REQUESTER";
+const SERVICE = "shop";
+const CHANNEL = "C0SHOP";
+const REQUESTER = "U0REQUESTER";
 export const APPROVER = "U0APPROVER";
 const SECRET = "proof-signing-secret";
 const TOKEN = "xoxb-proof-token";
@@ -19,7 +19,6 @@ const TOKEN = "xoxb-proof-token";
 /** phasegate as it runs the shop: a services file, the Slack bot with its worker, and Slack (a fake) around it. */
 export interface Phasegate {
   bot: RunningBot;
-  fake: SlackFake;
   operator: SlackOperator;
   /** Where the services file points `project.path`: the checkout of the release being migrated. */
   checkoutDir: string;
@@ -75,7 +74,6 @@ export async function startPhasegate(stage: Stage): Promise<Phasegate> {
   });
   return {
     bot,
-    fake,
     operator,
     checkoutDir,
     async close() {
