@@ -84,20 +84,23 @@ def setup_django(settings):
     return django
 
 
-def connect():
+def default_connection():
     from django.core.exceptions import ImproperlyConfigured
     from django.db import DEFAULT_DB_ALIAS, connections
-    from django.db.utils import Error as DatabaseError
 
     try:
-        connection = connections[DEFAULT_DB_ALIAS]
+        return connections[DEFAULT_DB_ALIAS]
     except ImproperlyConfigured as error:
         raise Failure("settings", one_line(error))
+
+
+def connect(connection):
+    from django.db.utils import Error as DatabaseError
+
     try:
         connection.ensure_connection()
     except DatabaseError as error:
         raise Failure("database", "%s (%s)" % (one_line(error), connection.vendor))
-    return connection
 
 
 def field_facts(field, connection):
@@ -345,9 +348,29 @@ def pending_plan(connection, targets):
     return executor, [migration for migration, _ in plan]
 
 
+def new_sqlite_file(connection):
+    """The SQLite file that connecting would create, None if it exists (or is in memory, or not SQLite)."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.vendor != "sqlite" or name.startswith("file:") or ":memory:" in name:
+        return None
+    return None if os.path.exists(name) else name
+
+
 def introspect(settings, targets):
     django = setup_django(settings)
-    connection = connect()
+    connection = default_connection()
+    created = new_sqlite_file(connection)
+    try:
+        connect(connection)
+        return introspect_connected(django, connection, targets)
+    finally:
+        # Reading a project must not leave an empty database file behind (connecting to SQLite creates one).
+        connection.close()
+        if created and os.path.exists(created) and os.path.getsize(created) == 0:
+            os.remove(created)
+
+
+def introspect_connected(django, connection, targets):
     executor, plan = pending_plan(connection, targets)
     state = executor._create_project_state(with_applied_migrations=True)
     pending = []

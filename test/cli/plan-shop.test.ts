@@ -141,7 +141,7 @@ describe("phasegate plan on examples/shop with SQLite", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("plans the same release on SQLite, finding a Django-capable Python itself", async () => {
+  it("plans the same release on SQLite, finding a Django-capable Python itself, leaving no database file", async () => {
     const database = path.join(dir, "shop.sqlite3");
     const run = await runCli(["plan", "--project", shopDir, "--json"], {
       SQLITE_PATH: database,
@@ -159,13 +159,28 @@ describe("phasegate plan on examples/shop with SQLite", () => {
       "approval",
       "migrate",
     ]);
-    expect(existsSync(database)).toBe(true);
+    // Planning reads the database; connecting to SQLite would create the file, and the helper removes it again.
+    expect(existsSync(database)).toBe(false);
     const removeField = body.operations.find((o) => o.type === "RemoveField");
     expect(removeField?.notes).toContain(
       "SQLite rebuilds table catalog_product (copies every row into new__catalog_product, drops catalog_product, renames the copy); writers wait until it is done.",
     );
     const createModel = body.operations.find((o) => o.type === "CreateModel");
     expect(createModel?.notes).toEqual([]);
+  });
+
+  it("keeps an existing SQLite database and plans only what is left", async () => {
+    const database = path.join(dir, "migrated.sqlite3");
+    const env = { SQLITE_PATH: database, DATABASE_URL: "" };
+    execFileSync(python, ["manage.py", "migrate", "catalog", "0002_product_is_active"], {
+      cwd: shopDir,
+      env: { ...process.env, ...env },
+      stdio: "ignore",
+    });
+    const run = await runCli(["plan", "--project", shopDir, "--python", python, "--json"], env);
+    const body = JSON.parse(run.stdout) as PlanJson;
+    expect(body.plan?.steps.map((s) => s.kind)).toEqual(["deploy", "wait-rollout", "approval", "migrate"]);
+    expect(existsSync(database)).toBe(true);
   });
 
   it("refuses the inventory app's rename and NOT NULL column, exit 1, with the recipes", async () => {
