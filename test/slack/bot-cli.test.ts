@@ -1,0 +1,97 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot, runCli } from "../cli/run-cli.js";
+import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../support/redis.js";
+import { SlackFake } from "../support/slack-fake/index.js";
+
+const services = path.join(repoRoot, "examples", "services.example.yaml");
+const NO_SLACK = { SLACK_BOT_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: undefined };
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error("the bot never answered");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+let fake: SlackFake;
+const prefix = uniquePrefix("botcli");
+
+beforeAll(async () => {
+  fake = await new SlackFake().start();
+});
+
+afterAll(async () => {
+  await fake.stop();
+  const redis = connectRedis();
+  await deleteKeys(redis, prefix);
+  redis.disconnect();
+});
+
+describe("phasegate bot and all", () => {
+  it("explain themselves", async () => {
+    const help = await runCli(["bot", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("SLACK_SIGNING_SECRET for HTTP mode");
+    expect((await runCli(["--help"])).stdout).toMatch(
+      /all\s+Run the Slack app and a step worker in one process/,
+    );
+  });
+
+  it("refuse to start without the Slack environment, saying what to set", async () => {
+    const none = await runCli(["bot", "--services", services], NO_SLACK);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("SLACK_BOT_TOKEN");
+    const noSecret = await runCli(["bot", "--services", services], {
+      ...NO_SLACK,
+      SLACK_BOT_TOKEN: "xoxb-1",
+    });
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toContain(
+      "set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)",
+    );
+  });
+
+  it("`all` serves /healthz and /readyz on PORT and stops cleanly on SIGTERM", async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(repoRoot, "src", "cli", "main.ts"), "all"],
+      {
+        cwd: repoRoot,
+        stdio: "ignore",
+        env: {
+          ...process.env,
+          ...NO_SLACK,
+          LOG_LEVEL: "silent",
+          PORT: String(port),
+          SLACK_BOT_TOKEN: "xoxb-cli",
+          SLACK_SIGNING_SECRET: "secret",
+          SLACK_API_URL: fake.apiUrl,
+          PHASEGATE_SERVICES: services,
+          PHASEGATE_PREFIX: prefix,
+          REDIS_URL: redisUrl,
+        },
+      },
+    );
+    const exited = once(child, "exit");
+    await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()).toBe("ok\n");
+    child.kill("SIGTERM");
+    const [code] = await exited;
+    expect(code).toBe(0);
+  });
+});
