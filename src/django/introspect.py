@@ -15,7 +15,6 @@ import sys
 import traceback
 
 REAL_STDOUT = sys.stdout
-PHASES = ("expand", "contract")
 
 
 class Failure(Exception):
