@@ -9,12 +9,12 @@ import { healthRoutes } from "./health-routes.js";
 export const slackEnvSchema = z
   .object({
     SLACK_BOT_TOKEN: z
-      .string()
-      .startsWith("xox", "SLACK_BOT_TOKEN must be the bot token (xoxb-…) of the Slack app"),
+      .string({ error: "set it to the Bot User OAuth Token (xoxb-…) of the Slack app" })
+      .startsWith("xox", "must be the Bot User OAuth Token (xoxb-…) of the Slack app"),
     SLACK_SIGNING_SECRET: z.string().min(1).optional(),
     SLACK_APP_TOKEN: z
       .string()
-      .startsWith("xapp-", "SLACK_APP_TOKEN must be an app-level token (xapp-…) with connections:write")
+      .startsWith("xapp-", "must be an app-level token (xapp-…) with the connections:write scope")
       .optional(),
     /** Another Web API base URL (a proxy, a test double); Slack's own by default. */
     SLACK_API_URL: z.url().optional(),

@@ -54,7 +54,9 @@ describe("phasegate bot and all", () => {
   it("refuse to start without the Slack environment, saying what to set", async () => {
     const none = await runCli(["bot", "--services", services], NO_SLACK);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain("SLACK_BOT_TOKEN");
+    expect(none.stderr).toContain(
+      "SLACK_BOT_TOKEN: set it to the Bot User OAuth Token (xoxb-…) of the Slack app",
+    );
     const noSecret = await runCli(["bot", "--services", services], {
       ...NO_SLACK,
       SLACK_BOT_TOKEN: "xoxb-1",
