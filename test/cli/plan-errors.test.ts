@@ -19,8 +19,8 @@ afterAll(async () => {
 });
 
 /** `phasegate plan` on the corpus project; every failure must be exit 2, nothing on stdout, the reason on stderr. */
-async function failingPlan(args: string[]): Promise<string> {
-  const run = await runCli(["plan", "--project", corpusDir, ...args], { DATABASE_URL: db.url });
+async function failingPlan(args: string[], databaseUrl = db.url): Promise<string> {
+  const run = await runCli(["plan", "--project", corpusDir, ...args], { DATABASE_URL: databaseUrl });
   expect(run.stdout).toBe("");
   expect(run.code).toBe(2);
   return run.stderr;
@@ -37,6 +37,12 @@ describe("phasegate plan when Django cannot be introspected", () => {
     const stderr = await failingPlan(["--python", `${python} -S`]);
     expect(stderr).toContain("cannot import Django");
     expect(stderr).toContain("pass --python (or set project.python in the services file)");
+  });
+
+  it("a database that does not answer", async () => {
+    const stderr = await failingPlan(["--python", python], "postgres://postgres@127.0.0.1:1/nowhere");
+    expect(stderr).toContain("phasegate plan: Django cannot reach the database: OperationalError:");
+    expect(stderr).toContain("Check DATABASE_URL");
   });
 
   it("a Python that prints garbage", async () => {
