@@ -34,7 +34,9 @@ describe("phasegate plan reports the locks of a real Django project's migrations
     expect(at("ledger.0001_initial/1")).toMatchObject({ notes: [], locks: [] });
     expect(at("ledger.0002_entry_locks/0").locks).toEqual([{ table: "ledger_entry", mode: "SHARE" }]);
     expect(at("ledger.0002_entry_locks/0").notes).toEqual([expect.stringContaining("without CONCURRENTLY")]);
-    expect(at("ledger.0002_entry_locks/1").locks).toEqual([{ table: "ledger_entry", mode: "ACCESS EXCLUSIVE" }]);
+    expect(at("ledger.0002_entry_locks/1").locks).toEqual([
+      { table: "ledger_entry", mode: "ACCESS EXCLUSIVE" },
+    ]);
     expect(at("ledger.0002_entry_locks/1").notes).toEqual([expect.stringContaining("CHECK constraint")]);
     expect(at("ledger.0002_entry_locks/2").locks).toEqual([
       { table: "ledger_entry", mode: "ACCESS EXCLUSIVE" },
