@@ -126,6 +126,30 @@ describe("SlackNotifier", () => {
     );
   });
 
+  it("lets another replica update the card and reply in its thread from the place stored with the run", async () => {
+    const first = notifierFor("C0SHOP");
+    const [created, ...rest] = changes(shopRun({ id: "shop-14", requester: "U0ALICE" }), toGate.slice(0, 2));
+    if (!created) throw new Error("no change");
+    await first.notify(created);
+    await first.flush();
+    const card = fake.history("C0SHOP").find((m) => !m.thread_ts && m.text?.includes("shop-14"));
+    if (!card) throw new Error("no card posted");
+    const replica = notifierFor("C0SHOP");
+    for (const change of rest) {
+      const notification = { channel: "C0SHOP", ts: card.ts };
+      await replica.notify({ ...change, after: { ...change.after, notification } });
+    }
+    await replica.flush();
+    expect(fake.history("C0SHOP").filter((m) => !m.thread_ts && m.text?.includes("shop-14"))).toHaveLength(1);
+    expect(fake.replies("C0SHOP", card.ts).map((m) => m.text)).toEqual([
+      expect.stringContaining("Step 1/5 (Apply 1 expand migration) started"),
+      expect.stringContaining("Step 1/5 (Apply 1 expand migration) finished"),
+    ]);
+    expect(JSON.stringify(fake.message("C0SHOP", card.ts)?.blocks)).toContain(
+      ":white_check_mark: done in 1.0 s",
+    );
+  });
+
   it("logs a channel Slack does not know and never throws into the engine", async () => {
     const notifier = notifierFor("C0GONE");
     const before = fake.calls.length;
