@@ -104,7 +104,8 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     return;
   }
   if (state.status === "pending") {
-    const started = await transition(deps, run.id, { type: "step-started", step: job.step }, SYSTEM_ACTOR);
+    const event: RunEvent = { type: "step-started", step: job.step };
+    const started = await transition(deps, run.id, event, SYSTEM_ACTOR, run);
     if (!started.ok) {
       deps.logger.warn({ job, reason: started.message }, "step not started");
       return;
@@ -114,14 +115,16 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     deps.logger.info({ job, stepStatus: state.status }, "step already finished: duplicate job dropped");
     return;
   } else {
-    deps.logger.info({ job, stepStatus: state.status }, "resuming a step that was running");
+    // Every poll of a rollout comes here; a migrate or deploy only after its worker died.
+    const level = step.kind === "wait-rollout" ? "debug" : "info";
+    deps.logger[level]({ job, stepStatus: state.status }, "resuming a step that was running");
   }
 
   const outcome = await runOnce(deps, run, step);
   if (outcome.kind === "later") {
     if (outcome.progress !== null && step.kind === "wait-rollout") {
       const event: RunEvent = { type: "rollout-progress", step: job.step, message: outcome.progress };
-      const progressed = await transition(deps, run.id, event, SYSTEM_ACTOR);
+      const progressed = await transition(deps, run.id, event, SYSTEM_ACTOR, run);
       if (!progressed.ok) return;
     }
     deps.logger.debug(
@@ -142,7 +145,7 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     deps.logger.info({ job, delayMs: outcome.delayMs, progress: message }, "step runs again later");
     return control.later(outcome.delayMs);
   }
-  const ended = await transition(deps, run.id, eventOf(job.step, outcome), SYSTEM_ACTOR);
+  const ended = await transition(deps, run.id, eventOf(job.step, outcome), SYSTEM_ACTOR, run);
   if (ended.ok) await followUp(deps, ended.run);
   else deps.logger.warn({ job, outcome: outcome.kind, reason: ended.message }, "step result not recorded");
 }

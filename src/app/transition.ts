@@ -35,20 +35,24 @@ export async function announce(
 /**
  * Applies one event to the stored run: reduce, then compare-and-set. When another writer got there first, it
  * reloads and decides again, so of two racing approvals one applies and the other is refused by the reducer.
- * Refusals are written to the audit trail.
+ * Refusals are written to the audit trail. `known`, the run as the caller last read it, saves a read; when it is
+ * out of date the compare-and-set fails and the run is read again.
  */
 export async function transition(
   deps: TransitionDeps,
   runId: string,
   event: RunEvent,
   actor: Actor,
+  known?: Run,
 ): Promise<TransitionOutcome> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const before = await deps.store.get(runId);
+    const before = attempt === 0 && known ? known : await deps.store.get(runId);
     if (!before)
       return { ok: false, code: "not-found", message: `no run ${runId}: check the id with "list"` };
     const at = deps.now().toISOString();
     const result = applyRunEvent(before, event, at);
+    // A refusal is only final when decided on the stored run.
+    if (!result.ok && before === known) continue;
     if (!result.ok) {
       await deps.store.appendAudit(runId, {
         at,
