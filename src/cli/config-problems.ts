@@ -53,6 +53,12 @@ function typeProblem(issue: Issue & { code: "invalid_type" }, data: unknown): Co
       message: `"${key}" is missing`,
       fix: `add ${key}: (${expected}) ${parent}; see schema/services.schema.json for what it holds`,
     };
+  if (issue.path.length === 0)
+    return {
+      path: [],
+      message: `the file holds ${describeValue(value)}, not a mapping`,
+      fix: 'start it with "services:" and one entry per service, as examples/services.example.yaml does',
+    };
   return {
     path: issue.path,
     message: `expected ${expected}, found ${describeValue(value)}`,

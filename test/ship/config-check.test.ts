@@ -16,11 +16,27 @@ interface Mistake {
   message: RegExp;
   fix: RegExp | null;
   /** Text whose first line in the faulty file (after `after`, when given) is where the problem is reported. */
-  at: string;
+  at: string | null;
   after?: string;
 }
 
 const MISTAKES: Mistake[] = [
+  {
+    name: "empty file",
+    edit: () => "",
+    path: "",
+    message: /^the file holds nothing \(null\), not a mapping$/,
+    fix: /^start it with "services:"/,
+    at: null,
+  },
+  {
+    name: "list instead of a mapping",
+    edit: (t) => t.replace("services:\n", "- services:\n"),
+    path: "",
+    message: /^the file holds a list, not a mapping$/,
+    fix: /^start it with "services:"/,
+    at: "- services:",
+  },
   {
     name: "misspelt key",
     edit: (t) => t.replace("fourEyes: true", "fourEye: true"),
@@ -145,6 +161,12 @@ const MISTAKES: Mistake[] = [
   },
 ];
 
+function mistake(name: string): Mistake {
+  const found = MISTAKES.find((m) => m.name === name);
+  if (!found) throw new Error(`no mistake named ${name}`);
+  return found;
+}
+
 function lineOf(text: string, fragment: string, after = 0): number {
   const offset = text.indexOf(fragment, after);
   if (offset < 0) throw new Error(`"${fragment}" is not in the faulty file`);
@@ -184,7 +206,8 @@ describe("phasegate config check", () => {
     if (mistake.fix) expect(problem?.fix).toMatch(mistake.fix);
     else expect(problem?.fix).toBeNull();
     const after = mistake.after ? faulty.indexOf(mistake.after) : 0;
-    expect(problem?.location?.line).toBe(lineOf(faulty, mistake.at, after));
+    if (mistake.at === null) expect(problem?.location).toBeNull();
+    else expect(problem?.location?.line).toBe(lineOf(faulty, mistake.at, after));
   });
 
   it("reports a file that cannot be read", async () => {
@@ -196,7 +219,7 @@ describe("phasegate config check", () => {
   });
 
   it("reports every problem of a file, each with file:line:column", async () => {
-    const faulty = MISTAKES[0]?.edit(MISTAKES[5]?.edit(example) ?? "") ?? "";
+    const faulty = mistake("misspelt key").edit(mistake("unknown kind").edit(example));
     const file = path.join(dir, "two-mistakes.yaml");
     await writeFile(file, faulty);
     const result = await checkServicesFile(file);
