@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { logger } from "../logger.js";
 import type { CommandRequest, CommandResult, Execution, Executor } from "../ports/executor.js";
 import { BoundedBuffer } from "./bounded-buffer.js";
 
@@ -49,7 +50,14 @@ export class LocalProcessExecutor implements Executor {
   }
 
   execute(request: CommandRequest, signal?: AbortSignal): Promise<Execution> {
-    return this.run(request, signal).then((result) => ({ state: "finished", result }));
+    return this.run(request, signal).then((result) => {
+      const { exitCode, signal: killedBy, timedOut, durationMs } = result;
+      logger.debug(
+        { key: request.key, command: request.argv[0], exitCode, signal: killedBy, timedOut, durationMs },
+        "local process finished",
+      );
+      return { state: "finished", result };
+    });
   }
 
   private run(request: CommandRequest, signal?: AbortSignal): Promise<CommandResult> {
