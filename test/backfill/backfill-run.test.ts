@@ -17,6 +17,9 @@ const backfill = (batchSize: number) => ({
   },
 });
 
+/** Several Django processes per run, on a machine shared with other test files. */
+const SLOW_TEST_MS = 180_000;
+
 let h: Harness;
 
 function database(service: string): TestDatabase {
@@ -71,68 +74,76 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe("backfill step on examples/shop with 50,000 products", () => {
-  it("runs batch after batch, survives a killed worker without redoing batches, and the contract waits for it and the approval", async () => {
-    const db = database("shop");
-    const crashing = workerProcess();
-    const run = await h.start("shop");
-    expect(run.plan.steps.map((s) => s.kind)).toEqual([
-      "migrate",
-      "deploy",
-      "wait-rollout",
-      "backfill",
-      "approval",
-      "migrate",
-    ]);
-    const beforeKill = await h.waitFor(run.id, (r) => backfillBatches(r) >= 3, "three backfill batches");
-    crashing.kill("SIGKILL");
-    await once(crashing, "exit");
-    const early = await h.engine.useCases.approve({ runId: run.id, user: APPROVER });
-    expect(early.ok).toBe(false);
+  it(
+    "runs batch after batch, survives a killed worker without redoing batches, and the contract waits for it and the approval",
+    async () => {
+      const db = database("shop");
+      const crashing = workerProcess();
+      const run = await h.start("shop");
+      expect(run.plan.steps.map((s) => s.kind)).toEqual([
+        "migrate",
+        "deploy",
+        "wait-rollout",
+        "backfill",
+        "approval",
+        "migrate",
+      ]);
+      const beforeKill = await h.waitFor(run.id, (r) => backfillBatches(r) >= 3, "three backfill batches");
+      crashing.kill("SIGKILL");
+      await once(crashing, "exit");
+      const early = await h.engine.useCases.approve({ runId: run.id, user: APPROVER });
+      expect(early.ok).toBe(false);
 
-    h.startWorkers(1);
-    const atGate = await h.waitFor(run.id, (r) => r.status === "awaiting-approval", "to the gate");
-    expect(count(db, "is_active IS NULL")).toBe(0);
-    expect(count(db, "is_active <> is_enabled")).toBe(0);
-    expect(h.columns("shop")).toContain("is_enabled");
+      h.startWorkers(1);
+      const atGate = await h.waitFor(run.id, (r) => r.status === "awaiting-approval", "to the gate");
+      expect(count(db, "is_active IS NULL")).toBe(0);
+      expect(count(db, "is_active <> is_enabled")).toBe(0);
+      expect(h.columns("shop")).toContain("is_enabled");
 
-    const batches = await recordedBatches(run.id);
-    expect(batches.map((b) => b.batch)).toEqual(batches.map((_, i) => i + 1));
-    for (const [i, b] of batches.entries())
-      expect(b.remaining).toBeLessThan(batches[i - 1]?.remaining ?? ROWS);
-    const killedAt = backfillBatches(beforeKill);
-    const resumed = batches[killedAt];
-    expect(resumed?.remaining).toBeLessThan(batches[killedAt - 1]?.remaining ?? 0);
-    const lastChanged = Number(atGate.steps[BACKFILL_STEP]?.message?.match(/last batch: (\d+) rows/)?.[1]);
-    const changed = batches.reduce((sum, b) => sum + b.changed, lastChanged);
-    // A batch committed by the killed worker but never recorded is the only gap: no row is done twice.
-    expect(changed).toBeLessThanOrEqual(ROWS);
-    expect(changed).toBeGreaterThanOrEqual(ROWS - 5000);
-    expect(atGate.steps[BACKFILL_STEP]).toMatchObject({ status: "succeeded", attempts: 1 });
-    expect(atGate.steps[BACKFILL_STEP]?.message).toMatch(/^backfill done in \d+ batches, nothing remains/);
-    const told = h.notifier.changes.filter(
-      (c) => c.after.id === run.id && c.event?.type === "step-progress" && c.event.announce !== false,
-    );
-    expect(told.length).toBeGreaterThan(0);
+      const batches = await recordedBatches(run.id);
+      expect(batches.map((b) => b.batch)).toEqual(batches.map((_, i) => i + 1));
+      for (const [i, b] of batches.entries())
+        expect(b.remaining).toBeLessThan(batches[i - 1]?.remaining ?? ROWS);
+      const killedAt = backfillBatches(beforeKill);
+      const resumed = batches[killedAt];
+      expect(resumed?.remaining).toBeLessThan(batches[killedAt - 1]?.remaining ?? 0);
+      const lastChanged = Number(atGate.steps[BACKFILL_STEP]?.message?.match(/last batch: (\d+) rows/)?.[1]);
+      const changed = batches.reduce((sum, b) => sum + b.changed, lastChanged);
+      // A batch committed by the killed worker but never recorded is the only gap: no row is done twice.
+      expect(changed).toBeLessThanOrEqual(ROWS);
+      expect(changed).toBeGreaterThanOrEqual(ROWS - 5000);
+      expect(atGate.steps[BACKFILL_STEP]).toMatchObject({ status: "succeeded", attempts: 1 });
+      expect(atGate.steps[BACKFILL_STEP]?.message).toMatch(/^backfill done in \d+ batches, nothing remains/);
+      const told = h.notifier.changes.filter(
+        (c) => c.after.id === run.id && c.event?.type === "step-progress" && c.event.announce !== false,
+      );
+      expect(told.length).toBeGreaterThan(0);
 
-    const approved = await h.engine.useCases.approve({ runId: run.id, user: APPROVER });
-    expect(approved.ok).toBe(true);
-    await h.waitFor(run.id, (r) => r.status === "succeeded", "succeeded");
-    expect(h.columns("shop")).toEqual(["id", "is_active", "name"]);
-  });
+      const approved = await h.engine.useCases.approve({ runId: run.id, user: APPROVER });
+      expect(approved.ok).toBe(true);
+      await h.waitFor(run.id, (r) => r.status === "succeeded", "succeeded");
+      expect(h.columns("shop")).toEqual(["id", "is_active", "name"]);
+    },
+    SLOW_TEST_MS,
+  );
 
-  it("a cancel stops the backfill between batches and nothing destructive runs", async () => {
-    const db = database("cancelme");
-    const run = await h.start("cancelme");
-    const started = await h.waitFor(run.id, (r) => backfillBatches(r) >= 2, "two backfill batches");
-    const cancelled = await h.engine.useCases.cancel({ runId: run.id, user: REQUESTER });
-    expect(cancelled.ok).toBe(true);
-    const done = await h.waitFor(run.id, (r) => r.status === "cancelled", "cancelled");
-    const left = count(db, "is_active IS NULL");
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    expect(count(db, "is_active IS NULL")).toBe(left);
-    expect(left).toBeGreaterThan(0);
-    expect(backfillBatches(done)).toBeGreaterThanOrEqual(backfillBatches(started));
-    expect(done.steps[BACKFILL_STEP]?.status).toBe("cancelled");
-    expect(h.columns("cancelme")).toContain("is_enabled");
-  });
+  it(
+    "a cancel stops the backfill between batches and nothing destructive runs",
+    async () => {
+      const db = database("cancelme");
+      const run = await h.start("cancelme");
+      const started = await h.waitFor(run.id, (r) => backfillBatches(r) >= 2, "two backfill batches");
+      const cancelled = await h.engine.useCases.cancel({ runId: run.id, user: REQUESTER });
+      expect(cancelled.ok).toBe(true);
+      const done = await h.waitFor(run.id, (r) => r.status === "cancelled", "cancelled");
+      const left = count(db, "is_active IS NULL");
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(count(db, "is_active IS NULL")).toBe(left);
+      expect(left).toBeGreaterThan(0);
+      expect(backfillBatches(done)).toBeGreaterThanOrEqual(backfillBatches(started));
+      expect(done.steps[BACKFILL_STEP]?.status).toBe("cancelled");
+      expect(h.columns("cancelme")).toContain("is_enabled");
+    },
+    SLOW_TEST_MS,
+  );
 });
