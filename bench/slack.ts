@@ -20,10 +20,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** Starts bench/slack-bot-process.ts and resolves to the child and the port it listens on. */
-async function spawnBot(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const script = fileURLToPath(new URL("./slack-bot-process.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+/** An HTTP server that answers every request with an empty 200: what any Node server costs on this machine. */
+const BARE_SERVER = `require("node:http").createServer((req, res) => { req.resume(); req.on("end", () => res.end()); })
+  .listen(0, "127.0.0.1", function () { console.log(JSON.stringify({ port: this.address().port })); });`;
+
+/** Starts a server process that prints `{"port":N}` once listening. */
+async function spawnServer(argv: string[]): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, argv, {
     stdio: ["ignore", "pipe", "ignore"],
     env: { ...process.env, REDIS_URL: redisUrl },
   });
@@ -68,11 +71,11 @@ async function ackTimes(url: string, bodies: string[]): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
-function figures(name: string, times: number[], what: string): Figure[] {
+function figures(name: string, times: number[], what: string, goal: number | undefined = 50): Figure[] {
   const detail = `${what}; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`;
   return [
     { name: `${name} ack p50`, value: percentile(times, 50), unit: "ms", detail },
-    { name: `${name} ack p99`, value: percentile(times, 99), unit: "ms", goal: 50, detail },
+    { name: `${name} ack p99`, value: percentile(times, 99), unit: "ms", goal, detail },
   ];
 }
 
@@ -90,13 +93,10 @@ export async function slackBenchmark(): Promise<Figure[]> {
   const fake = await new SlackFake({ token: TOKEN }).start();
   const redis = connectRedis();
   const prefix = uniquePrefix("bench-slack");
-  const { child, port } = await spawnBot([
-    path.join(dir, "services.yaml"),
-    prefix,
-    fake.apiUrl,
-    SECRET,
-    TOKEN,
-  ]);
+  const script = fileURLToPath(new URL("./slack-bot-process.ts", import.meta.url));
+  const args = [path.join(dir, "services.yaml"), prefix, fake.apiUrl, SECRET, TOKEN];
+  const { child, port } = await spawnServer(["--import", "tsx", script, ...args]);
+  const bare = await spawnServer(["-e", BARE_SERVER]);
   try {
     const url = `http://127.0.0.1:${port}/slack/events`;
     const command = (text: string, i: number) =>
@@ -107,6 +107,9 @@ export async function slackBenchmark(): Promise<Figure[]> {
         responseUrl: fake.responseUrl(`${text}-${i}`),
       });
     const indexes = Array.from({ length: CONCURRENCY }, (_, i) => i + 1);
+    const bareUrl = `http://127.0.0.1:${bare.port}/`;
+    await ackTimes(bareUrl, indexes.map(String));
+    const floor = await ackTimes(bareUrl, indexes.map(String));
     // A first burst opens the client's connections and warms the JIT; both measured bursts then reuse them.
     await ackTimes(
       url,
@@ -128,6 +131,12 @@ export async function slackBenchmark(): Promise<Figure[]> {
     const runs = (await new RedisRunStore(redis, prefix).list({ limit: 1000 })).length;
     const cards = fake.callsOf("chat.postMessage").filter((c) => c.answer.ok).length;
     return [
+      ...figures(
+        "bare node:http server (floor)",
+        floor,
+        "the same burst and client against an empty server",
+        undefined,
+      ),
       ...figures("/migrate status", status, `${CONCURRENCY} concurrent signed requests`),
       ...figures(
         "/migrate start",
@@ -136,8 +145,10 @@ export async function slackBenchmark(): Promise<Figure[]> {
       ),
     ];
   } finally {
-    child.kill("SIGTERM");
-    await once(child, "exit");
+    for (const server of [child, bare.child]) {
+      server.kill("SIGTERM");
+      await once(server, "exit");
+    }
     await deleteKeys(redis, prefix);
     redis.disconnect();
     await fake.stop();
