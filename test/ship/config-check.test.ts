@@ -141,6 +141,7 @@ const MISTAKES: Mistake[] = [
     message: /^not valid YAML: /,
     fix: /indentation, colons, brackets and quotes/,
     at: "      container: app",
+    after: "deployments: [shop-web, shop-worker\n",
   },
   {
     name: "tab indentation",
@@ -188,7 +189,7 @@ describe("phasegate config check", () => {
 
   it("accepts the documented example", async () => {
     const result = await checkServicesFile(EXAMPLE);
-    expect(result).toEqual({ ok: true, services: ["shop", "billing"] });
+    expect(result).toEqual({ ok: true, services: ["shop", "billing", "reports"] });
   });
 
   it.each(MISTAKES)("reports a $name with its place and the fix", async (mistake) => {
@@ -234,7 +235,7 @@ describe("phasegate config check", () => {
   it("exits 0 for a valid file, 1 with problems, 2 for a usage error", async () => {
     const ok = await runCli(["config", "check", EXAMPLE]);
     expect(ok).toMatchObject({ code: 0 });
-    expect(ok.stdout).toMatch(/ok, 2 services \(shop, billing\)\n$/);
+    expect(ok.stdout).toMatch(/ok, 3 services \(shop, billing, reports\)\n$/);
 
     const faultyFile = path.join(dir, "faulty.yaml");
     await writeFile(faultyFile, example.replace("kind: http", "kind: grpc"));

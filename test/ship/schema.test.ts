@@ -1,12 +1,33 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { SCHEMA_FILE } from "../../scripts/generate-schema.js";
 import { servicesJsonSchema } from "../../src/cli/services-json-schema.js";
 import { loadServices } from "../../src/config/load-services.js";
 import { repoRoot } from "../cli/run-cli.js";
 
 const EXAMPLE = path.join(repoRoot, "examples", "services.example.yaml");
+
+const VARIANTS = ["executor", "deployer", "rollout"] as const;
+
+/** The `kind`s the JSON Schema allows for each pluggable part of a service. */
+const kindsSchema = z.object({
+  properties: z.object({
+    services: z.object({
+      additionalProperties: z.object({
+        properties: z.record(
+          z.string(),
+          z.object({
+            oneOf: z
+              .array(z.object({ properties: z.object({ kind: z.object({ const: z.string() }) }) }))
+              .optional(),
+          }),
+        ),
+      }),
+    }),
+  }),
+});
 
 describe("services file reference", () => {
   it("is in sync with the zod schema the loader uses (run `npm run schema` after changing it)", async () => {
@@ -26,9 +47,19 @@ describe("services file reference", () => {
     expect(path.resolve(path.dirname(EXAMPLE), target)).toBe(SCHEMA_FILE);
   });
 
+  it("shows in the documented example every kind of executor, deployer and rollout", async () => {
+    const service = kindsSchema.parse(servicesJsonSchema()).properties.services.additionalProperties;
+    const loaded = await loadServices(EXAMPLE);
+    for (const part of VARIANTS) {
+      const kinds = service.properties[part]?.oneOf?.map((option) => option.properties.kind.const);
+      const used = Object.values(loaded.services).map((config) => config[part].kind);
+      expect(new Set(used), part).toEqual(new Set(kinds));
+    }
+  });
+
   it("loads the documented example with the loader the bot and the worker use", async () => {
     const loaded = await loadServices(EXAMPLE);
-    expect(Object.keys(loaded.services)).toEqual(["shop", "billing"]);
+    expect(Object.keys(loaded.services)).toEqual(["shop", "billing", "reports"]);
     expect(loaded.services.shop?.rollout).toMatchObject({ kind: "kubernetes", deadlineSeconds: 1800 });
     expect(loaded.services.billing?.executor).toEqual({ kind: "local" });
     expect(loaded.services.billing?.access.fourEyes).toBe(true);
