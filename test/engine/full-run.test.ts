@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { processApprovalTimeout } from "../../src/app/process-step.js";
 import { APPROVER, createHarness, type Harness, REQUESTER } from "./harness.js";
 
 let h: Harness;
@@ -83,5 +84,10 @@ describe("a full run of examples/shop on PostgreSQL", () => {
     });
     expect(h.notifier.eventsOf(runId)).toContain("approval-granted");
     expect(await h.engine.store.activeRunId("shop")).toBeNull();
+
+    // The gate's expiry job, due hours later, finds the run moved on and changes nothing.
+    await processApprovalTimeout(h.engine.workerDeps, { runId, step: 3, retries: 0 });
+    expect((await useCases.status(runId))?.status).toBe("succeeded");
+    expect(await useCases.audit(runId)).toHaveLength(audit.length);
   });
 });
