@@ -337,6 +337,13 @@ def pending_plan(connection, targets):
         executor.loader.check_consistent_history(connection)
     except (InconsistentMigrationHistory, NodeNotFoundError) as error:
         raise Failure("graph", one_line(error))
+    except Exception as error:
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        raise Failure(
+            "graph",
+            "a migration file cannot be loaded: %s (%s, line %s)" % (one_line(error), frame.filename, frame.lineno),
+            traceback.format_exc(),
+        )
     conflicts = executor.loader.detect_conflicts()
     if conflicts:
         names = "; ".join("%s: %s" % (app, ", ".join(sorted(n))) for app, n in sorted(conflicts.items()))

@@ -12,9 +12,9 @@ import { LocalProcessExecutor } from "../../src/executors/local-process.js";
 import type { CommandRequest, Execution, Executor } from "../../src/ports/executor.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { findDjangoPython } from "../support/python.js";
-import { writeConflictingProject } from "./conflict-project.js";
 import { corpusDir } from "./corpus.js";
 import { type FakePythons, fakePythons } from "./fake-python.js";
+import { writeConflictingProject, writeTinyProject } from "./tiny-project.js";
 
 const python = findDjangoPython();
 const shopDir = path.resolve(import.meta.dirname, "..", "..", "examples", "shop");
@@ -102,6 +102,17 @@ describe("introspect() turns every failure into an IntrospectionError that says 
       "Django cannot build the migration graph: conflicting migrations (notes: 0002_body, 0002_title)",
     );
     expect(message).toContain("makemigrations --merge");
+  });
+
+  it("a migration file that cannot be loaded: the error and where it is", async () => {
+    const project = path.join(scratch, "broken-migration");
+    await writeTinyProject(project, {
+      "0002_typo": "from django.db import migrations\n\nclass Migration(migrations.Migrashun):\n    pass\n",
+    });
+    const message = await failure({ projectDir: project, env: {} });
+    expect(message).toContain("Django cannot build the migration graph: a migration file cannot be loaded:");
+    expect(message).toContain("AttributeError: module 'django.db.migrations' has no attribute 'Migrashun'");
+    expect(message).toContain(`${path.join(project, "notes", "migrations", "0002_typo.py")}, line 3`);
   });
 
   it("output that is not JSON", async () => {
