@@ -84,8 +84,9 @@ def install_statement_timeout(statement_timeout_ms):
 
 
 def restore(connection, scope, previous):
+    # A literal, not a parameter: psycopg 3 with server-side binding cannot bind SET.
     with connection.cursor() as cursor:
-        cursor.execute("SET %sstatement_timeout = %%s" % scope, [previous])
+        cursor.execute("SET %sstatement_timeout = '%s'" % (scope, previous.replace("'", "''")))
 
 
 def sqlstate(error):

@@ -50,7 +50,7 @@ describe("migrate_guarded.py", () => {
     expect(slowConstraints()).toBe("");
   });
 
-  it("limits only the statements that block readers: a slow SELECT in the same process runs to the end", async () => {
+  it("limits only the statements that block readers: slow statements after them run to the end, in and out of a transaction", async () => {
     const result = await migrate("0003_slow_read", 2500, true);
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
