@@ -1,5 +1,6 @@
 import type { Worker } from "bullmq";
 import { createStepWorker } from "../queue/step-worker.js";
+import { processAbandonedStep } from "./abandoned-step.js";
 import type { Engine } from "./engine.js";
 import { processApprovalTimeout, processStepJob } from "./process-step.js";
 
@@ -36,6 +37,7 @@ export function startWorker(engine: Engine, options: WorkerOptions = {}): Runnin
     {
       step: (job, control) => processStepJob(deps, job, control),
       approvalTimeout: (job) => processApprovalTimeout(deps, job),
+      abandoned: (job, error) => processAbandonedStep(deps, job, error),
     },
   );
   deps.logger.info({ prefix: engine.prefix, concurrency: options.concurrency ?? 10 }, "step worker started");

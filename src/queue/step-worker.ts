@@ -15,6 +15,8 @@ import { bullPrefix } from "./step-queue.js";
 export interface StepHandlers {
   step(job: StepJob, control: JobControl): Promise<void>;
   approvalTimeout(job: StepJob): Promise<void>;
+  /** A step's job failed for the last time (no attempt left). */
+  abandoned(job: StepJob, error: Error): Promise<void>;
 }
 
 export interface StepWorkerOptions {
@@ -68,9 +70,18 @@ export function createStepWorker(options: StepWorkerOptions, handlers: StepHandl
       maxStalledCount: options.maxStalledCount,
     },
   );
-  worker.on("failed", (job, error) =>
-    options.logger.error({ err: error, jobId: job?.id, data: job?.data }, "step job failed"),
-  );
+  worker.on("failed", (job, error) => {
+    options.logger.error({ err: error, jobId: job?.id, data: job?.data }, "step job failed");
+    const final =
+      error instanceof UnrecoverableError || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
+    const payload = stepJobSchema.safeParse(job?.data);
+    if (!final || job?.name !== JOB_STEP || !payload.success) return;
+    handlers
+      .abandoned(payload.data, error)
+      .catch((e: unknown) =>
+        options.logger.error({ err: e, jobId: job.id }, "could not fail the abandoned step"),
+      );
+  });
   worker.on("error", (error) => options.logger.error({ err: error }, "step worker error"));
   return worker;
 }

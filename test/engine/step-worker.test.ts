@@ -1,19 +1,35 @@
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngine, type Engine } from "../../src/app/engine.js";
+import { type RunningWorker, startWorker } from "../../src/app/start-worker.js";
+import { loadServices } from "../../src/config/load-services.js";
 import { STEP_QUEUE } from "../../src/queue/jobs.js";
 import { bullPrefix } from "../../src/queue/step-queue.js";
 import { createHarness, type Harness } from "./harness.js";
 
 let h: Harness;
 let raw: Queue;
+/** A worker whose services file no longer has the service "shop" (renamed "other" since the run started). */
+let stale: Engine;
+let worker: RunningWorker;
 
 beforeAll(async () => {
   h = await createHarness("step-worker", { shop: {} });
-  h.startWorkers(1);
+  const loaded = await loadServices(h.file("services.yaml"));
+  const { shop } = loaded.services;
+  if (!shop) throw new Error("the harness has no shop service");
+  stale = createEngine({
+    redis: h.redis,
+    prefix: h.prefix,
+    services: { ...loaded, services: { other: shop } },
+  });
+  worker = startWorker(stale, { lockDurationMs: 2000, stalledIntervalMs: 1000 });
   raw = new Queue(STEP_QUEUE, { connection: h.redis, prefix: bullPrefix(h.prefix) });
 });
 
 afterAll(async () => {
+  await worker.close();
+  await stale.close();
   await raw.close();
   await h.close();
 });
@@ -42,5 +58,16 @@ describe("the step worker's job boundary", () => {
 
     await raw.add("step", { runId: "shop-404", step: 0, retries: 0 }, { jobId: "no-run" });
     expect((await settled("no-run")).state).toBe("completed");
+  });
+
+  it("a step whose job fails for good fails the run with the error, and frees the service", async () => {
+    const run = await h.start("shop");
+    const failed = await h.waitFor(run.id, (r) => r.status === "failed", "failed");
+    expect(failed.steps[0]?.status).toBe("failed");
+    expect(failed.outcome).toMatch(
+      /phasegate could not run the step: .*no service named "shop" \(known: other\); fix the cause, then retry the run/,
+    );
+    expect(await h.engine.store.activeRunId("shop")).toBeNull();
+    expect(h.columns("shop")).toEqual([]);
   });
 });
