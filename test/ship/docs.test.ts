@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { repoRoot } from "../cli/run-cli.js";
+import { envNamesReadByCode } from "./env-names.js";
 
 const roleSchema = z.object({
   kind: z.literal("Role"),
@@ -41,5 +42,13 @@ function documented(): Map<string, string> {
 describe("docs/security.md", () => {
   it("lists exactly the rights rbac.yaml grants", () => {
     expect(documented()).toEqual(granted());
+  });
+});
+
+describe("docs/operations.md", () => {
+  it("documents every environment variable phasegate reads, and no other", () => {
+    const text = readFileSync(path.join(repoRoot, "docs", "operations.md"), "utf8");
+    const rows = [...text.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((row) => row[1]);
+    expect(new Set(rows)).toEqual(envNamesReadByCode());
   });
 });

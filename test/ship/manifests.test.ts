@@ -1,15 +1,16 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.js";
 import { type LoadedServices, loadServices, parseServices } from "../../src/config/load-services.js";
 import { logger } from "../../src/logger.js";
-import { metricsEnvSchema, serveMetricsFromEnv } from "../../src/metrics/metrics-server.js";
+import { serveMetricsFromEnv } from "../../src/metrics/metrics-server.js";
 import { slackEnvSchema } from "../../src/slack/app.js";
 import { healthRoutes } from "../../src/slack/health-routes.js";
 import { repoRoot } from "../cli/run-cli.js";
 import { connectRedis } from "../support/redis.js";
 import { all, runtimeStage } from "./dockerfile.js";
+import { envNamesReadByCode } from "./env-names.js";
 import {
   configMapSchema,
   deploymentSchema,
@@ -37,18 +38,6 @@ const kustomization = kustomizationSchema.parse(one("Kustomization", ""));
 
 /** The port the bot listens on when PORT is not set. */
 const defaultPort = slackEnvSchema.parse({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).PORT;
-
-/** Environment variables phasegate reads: its environment schemas and every process.env.NAME in src/. */
-function envNamesReadByCode(): Set<string> {
-  const names = new Set([...Object.keys(slackEnvSchema.shape), ...Object.keys(metricsEnvSchema.shape)]);
-  const src = path.join(repoRoot, "src");
-  for (const file of readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")))
-    for (const match of readFileSync(path.join(src, file), "utf8").matchAll(
-      /process\.env\.([A-Z][A-Z0-9_]*)/g,
-    ))
-      names.add(match[1] ?? "");
-  return names;
-}
 
 function envOf(deployment: typeof bot) {
   return new Map(deployment.spec.template.spec.containers[0]?.env.map((e) => [e.name, e]));

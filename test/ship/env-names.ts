@@ -1,0 +1,21 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { metricsEnvSchema } from "../../src/metrics/metrics-server.js";
+import { slackEnvSchema } from "../../src/slack/app.js";
+import { repoRoot } from "../cli/run-cli.js";
+
+/**
+ * Environment variables phasegate reads: its environment schemas and every process.env.NAME in src/ (VITEST only
+ * tells the logger it runs under the tests; Kubernetes sets KUBERNETES_SERVICE_* in every pod).
+ */
+export function envNamesReadByCode(): Set<string> {
+  const names = new Set([...Object.keys(slackEnvSchema.shape), ...Object.keys(metricsEnvSchema.shape)]);
+  const src = path.join(repoRoot, "src");
+  for (const file of readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")))
+    for (const match of readFileSync(path.join(src, file), "utf8").matchAll(
+      /process\.env\.([A-Z][A-Z0-9_]*)/g,
+    ))
+      names.add(match[1] ?? "");
+  names.delete("VITEST");
+  return names;
+}
