@@ -80,6 +80,19 @@ const CASES: [string, string, string, string][] = [
     "Drops NOT NULL column fieldops_item.legacy_required without a database default",
   ],
   ["fieldops.0013_rename_field 0", "RenameField", "unsafe", 'Renames column "old_name" to "new_name"'],
+  [
+    "fieldops.0014_add_many_to_many 0",
+    "AddField",
+    "expand",
+    'Creates the join table of many-to-many field "related"',
+  ],
+  ["fieldops.0015_add_foreign_key 0", "AddField", "expand", "Adds nullable column fieldops_item.parent_id"],
+  [
+    "fieldops.0016_remove_many_to_many 0",
+    "RemoveField",
+    "contract",
+    'Drops the join table of many-to-many field "related"',
+  ],
   ["schemaops.0002_create_model 0", "CreateModel", "expand", "Creates table schemaops_review"],
   ["schemaops.0003_add_index 0", "AddIndex", "expand", "Adds index book_title_idx on schemaops_book"],
   [
@@ -127,6 +140,22 @@ const CASES: [string, string, string, string][] = [
     "Renames table schemaops_review to schemaops_critique",
   ],
   ["schemaops.0013_delete_model 0", "DeleteModel", "contract", "Drops table schemaops_obsolete"],
+  [
+    "schemaops.0014_remove_index_concurrently 0",
+    "RemoveIndexConcurrently",
+    "contract",
+    "Drops index book_title_idx on schemaops_book",
+  ],
+  [
+    "schemaops.0015_index_together 0",
+    "AlterIndexTogether",
+    "expand",
+    "Adds index_together (isbn, year) on schemaops_book",
+  ],
+  ["schemaops.0016_model_managers 0", "AlterModelManagers", "neutral", "Emits no SQL on postgresql"],
+  ["schemaops.0017_extension 0", "CreateExtension", "expand", "CreateExtension only adds to the database"],
+  ["schemaops.0018_collation 0", "CreateCollation", "expand", "CreateCollation only adds to the database"],
+  ["schemaops.0019_custom_operation 0", "SetFillFactor", "unsafe", "phasegate has no rule for SetFillFactor"],
   ["codeops.0002_code 0", "RunSQL", "unsafe", "phasegate cannot tell what RunSQL does"],
   ["codeops.0002_code 1", "RunSQL", "expand", 'Annotated hints={"phase": "expand"}'],
   ["codeops.0002_code 2", "RunPython", "unsafe", "phasegate cannot tell what RunPython does"],
@@ -243,6 +272,26 @@ describe("the introspection helper's facts", () => {
     });
     expect(pending("overrides.0005_safe_always").override?.phase).toBe("any");
     expect(pending("fieldops.0002_add_nullable").override).toBeNull();
+  });
+
+  it("describes relations: the join table of a many-to-many field, the column of a foreign key", () => {
+    expect(operation("fieldops.0014_add_many_to_many").fieldFacts).toMatchObject({
+      column: null,
+      dbType: null,
+      manyToMany: true,
+      relatedModel: "fieldops.item",
+    });
+    expect(operation("fieldops.0015_add_foreign_key").fieldFacts).toMatchObject({
+      column: "parent_id",
+      internalType: "ForeignKey",
+      dbType: "bigint",
+      null: true,
+      dbIndex: true,
+      relatedModel: "fieldops.item",
+    });
+    expect(operation("schemaops.0019_custom_operation").sql).toEqual([
+      "ALTER TABLE schemaops_book SET (fillfactor = 70);",
+    ]);
   });
 
   it("describes fields before and after an AlterField from Django's project state", () => {
