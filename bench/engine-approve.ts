@@ -1,3 +1,4 @@
+import os from "node:os";
 import { createEngine } from "../src/app/engine.js";
 import { startWorker } from "../src/app/start-worker.js";
 import { logger } from "../src/logger.js";
@@ -46,7 +47,8 @@ export async function engineApproveBenchmark(): Promise<Figure[]> {
       latencies.push((await started) - t0);
     }
     const measured = latencies.slice(WARMUP);
-    const detail = `${measured.length} runs, one at a time, worker in the same process, Redis on loopback`;
+    const [load = 0] = os.loadavg();
+    const detail = `${measured.length} runs, one at a time, worker in the same process, Redis on loopback, load average ${load.toFixed(1)} on ${os.cpus().length} cores`;
     return [
       { name: "approve -> next step started, p50", value: percentile(measured, 50), unit: "ms", detail },
       {
