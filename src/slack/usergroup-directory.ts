@@ -2,6 +2,7 @@ import type { webApi } from "@slack/bolt";
 import { z } from "zod";
 import type { UsergroupDirectory } from "../app/access.js";
 import type { Logger } from "../logger.js";
+import { recordSlackApiError } from "../metrics/slack-metrics.js";
 
 const membersAnswer = z.object({ users: z.array(z.string()) });
 
@@ -45,6 +46,7 @@ export class SlackUsergroupDirectory implements UsergroupDirectory {
     try {
       return membersAnswer.parse(await this.client.usergroups.users.list({ usergroup })).users;
     } catch (error) {
+      recordSlackApiError("usergroups.users.list", error);
       this.cache.delete(usergroup);
       this.logger.error(
         { err: error, usergroup },
