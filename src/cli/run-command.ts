@@ -27,7 +27,8 @@ const USAGE = `Usage: phasegate run <action> [options]
   --json               print JSON
 ${CONNECTION_USAGE}
 
-Exit status: 0 done, 1 refused or not found (the reason is printed), 2 usage or configuration error.
+Exit status: 0 done, 1 refused or not found (the reason is printed), 2 usage or configuration error (an unknown
+service, a project that cannot be introspected).
 `;
 
 const ACTIONS = ["start", "approve", "reject", "cancel", "retry", "status", "list", "audit"] as const;
@@ -76,10 +77,13 @@ function print(options: Options, json: unknown, text: string): void {
   process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : text);
 }
 
-function refused(message: string): number {
+function refused(message: string, exitCode = 1): number {
   process.stderr.write(`${message}\n`);
-  return 1;
+  return exitCode;
 }
+
+/** Codes a fix of the services file or the project answers: exit 2, like other configuration errors. */
+const CONFIGURATION_PROBLEMS: readonly string[] = ["unknown-service", "introspection-failed"];
 
 function reportStart(options: Options, result: StartRunResult): number {
   if (!result.ok) {
@@ -88,7 +92,10 @@ function reportStart(options: Options, result: StartRunResult): number {
       ...r.recipe.map((line) => `      ${line}`),
     ]);
     if (options.json) print(options, result, "");
-    return refused([result.message, ...recipes].join("\n"));
+    return refused(
+      [result.message, ...recipes].join("\n"),
+      CONFIGURATION_PROBLEMS.includes(result.code) ? 2 : 1,
+    );
   }
   if (result.dryRun) print(options, result.plan, `Plan (nothing stored):\n${renderPlanSteps(result.plan)}`);
   else print(options, result.run, `started ${result.run.id}\n${renderRun(result.run)}`);

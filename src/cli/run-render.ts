@@ -30,7 +30,7 @@ export function renderRunList(runs: Run[]): string {
     r.service,
     r.version,
     r.status,
-    `${r.currentStep + 1}/${r.plan.steps.length}`,
+    `${Math.min(r.currentStep + 1, r.plan.steps.length)}/${r.plan.steps.length}`,
     r.updatedAt,
   ]);
   return `${formatTable(["RUN", "SERVICE", "VERSION", "STATUS", "STEP", "UPDATED"], rows).join("\n")}\n`;

@@ -56,7 +56,7 @@ describe("phasegate run on a real Redis", () => {
     expect(h.columns("shop")).not.toContain("is_enabled");
 
     const list = await run(["list"]);
-    expect(list.stdout.split("\n")[1]).toMatch(/^shop-1 +shop +v2 +succeeded +6\/5/);
+    expect(list.stdout.split("\n")[1]).toMatch(/^shop-1 +shop +v2 +succeeded +5\/5/);
 
     const audit = await run(["audit", "--run", runId, "--json"]);
     const entries = JSON.parse(audit.stdout) as AuditEntry[];
@@ -80,6 +80,9 @@ describe("phasegate run on a real Redis", () => {
     const missing = await run(["status", "--run", "shop-99"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no run shop-99: check the id with "phasegate run list"');
+    const unknown = await run(["start", "--service", "billing", "--version", "v2"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no service "billing" (known: shop)');
     const noServices = await runCli(["run", "list"], { PHASEGATE_SERVICES: undefined });
     expect(noServices.code).toBe(2);
     expect(noServices.stderr).toContain("pass --services FILE or set PHASEGATE_SERVICES");
