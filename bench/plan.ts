@@ -58,12 +58,14 @@ interface TimedRun {
 }
 
 /** Runs argv with its stdout in a file; POSIX `times` then prints the CPU the children used (what to compare on a shared machine). */
-async function timed(argv: string[], dir: string, env: NodeJS.ProcessEnv): Promise<TimedRun> {
-  const output = path.join(dir, "stdout.json");
+async function timed(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TimedRun> {
+  const output = path.join(os.tmpdir(), `phasegate-bench-${process.pid}.json`);
   const start = performance.now();
-  const { stdout: times } = await run("sh", ["-c", '"$@" > "$0"; times', output, ...argv], { cwd: dir, env });
+  const { stdout: times } = await run("sh", ["-c", '"$@" > "$0"; times', output, ...argv], { cwd, env });
   const seconds = (performance.now() - start) / 1000;
-  return { seconds, cpu: childCpuSeconds(times), stdout: await readFile(output, "utf8") };
+  const stdout = await readFile(output, "utf8");
+  await rm(output, { force: true });
+  return { seconds, cpu: childCpuSeconds(times), stdout };
 }
 
 async function endToEnd(vendor: "postgresql" | "sqlite"): Promise<Figure> {
@@ -73,7 +75,8 @@ async function endToEnd(vendor: "postgresql" | "sqlite"): Promise<Figure> {
     await generateDjangoProject(dir, 10, 100);
     const cli = cliCommand(root);
     const env = { ...process.env, LOG_LEVEL: "silent", ...(db ? { BENCH_PG_NAME: db.name } : {}) };
-    const plan = await timed([...cli.argv, "plan", "--project", dir, "--json"], dir, env);
+    // From the repository, where tsx resolves when dist/ is stale.
+    const plan = await timed([...cli.argv, "plan", "--project", dir, "--json"], root, env);
     const body = JSON.parse(plan.stdout) as {
       ok: boolean;
       vendor: string;
