@@ -6,7 +6,10 @@ Run it with the project directory (the one holding manage.py) as the working dir
 Django only (3.2 to 5.x, by feature detection); it may also run as `python -c <source>` where the file is absent.
 Stdout carries only the JSON document (src/django/contract.ts); on failure it is
 {"error": {"kind": ..., "message": ..., "detail": ...}} with exit status 1. Django's own output goes to stderr.
-Nothing is written to the database: SQL is collected the way `manage.py sqlmigrate` does.
+Nothing is written to the database: SQL is collected the way `manage.py sqlmigrate` does, so it shares its limits:
+the SQL is built against the live schema (an operation that looks up constraints of a table a pending migration
+creates reports `sqlError` instead), RunPython is never called, and an operation of the project's own that uses the
+connection directly instead of the schema editor would run its SQL.
 """
 import json
 import os
