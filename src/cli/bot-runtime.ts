@@ -1,7 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { App } from "@slack/bolt";
 import type { Redis } from "ioredis";
-import { ConfigApprovers } from "../app/access.js";
 import { createEngine, type Engine, type EngineOptions } from "../app/engine.js";
 import { type RunningWorker, startWorker } from "../app/start-worker.js";
 import type { LoadedServices } from "../config/load-services.js";
@@ -10,8 +9,8 @@ import { watchStepQueue } from "../metrics/queue-metrics.js";
 import { collectProcessMetrics } from "../metrics/registry.js";
 import { createSlackApp, type SlackEnv } from "../slack/app.js";
 import { registerHandlers } from "../slack/handlers.js";
-import { SlackNotifier } from "../slack/notifier.js";
-import { SlackUsergroupDirectory } from "../slack/usergroup-directory.js";
+import type { SlackNotifier } from "../slack/notifier.js";
+import { createSlackOutbound } from "../slack/outbound.js";
 
 export interface BotOptions {
   env: SlackEnv;
@@ -46,26 +45,17 @@ function portOf(server: unknown): number | null {
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { env, services, redis, prefix, logger } = options;
   const app = createSlackApp(env, redis, logger);
-  let engine: Engine | null = null;
-  const notifier = new SlackNotifier({
-    client: app.client,
-    services,
-    logger,
-    attach: async (input) => {
-      if (!engine) throw new Error("the engine is not ready yet");
-      return engine.useCases.attachNotification(input);
-    },
-  });
+  const slack = createSlackOutbound(app.client, services, logger);
   const ready = createEngine({
     ...options.engine,
     redis,
     prefix,
     services,
     logger,
-    notifiers: [notifier],
-    approvers: new ConfigApprovers(services, new SlackUsergroupDirectory(app.client, logger)),
+    notifiers: [slack.notifier],
+    approvers: slack.approvers,
   });
-  engine = ready;
+  slack.bind(ready.useCases);
   registerHandlers(app, { useCases: ready.useCases, services, logger });
   const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
   collectProcessMetrics();
@@ -79,12 +69,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   return {
     app,
     engine: ready,
-    notifier,
+    notifier: slack.notifier,
     port,
     async stop() {
       await app.stop();
       await worker?.close();
-      await notifier.flush();
+      await slack.notifier.flush();
       await queueMetrics.close();
       await ready.close();
     },

@@ -74,6 +74,8 @@ export interface Answer {
 
 export interface SlackHarness {
   fake: SlackFake;
+  servicesFile: string;
+  prefix: string;
   bot: RunningBot;
   url: string;
   redis: Redis;
@@ -139,6 +141,8 @@ export async function startSlackHarness(
 
   const harness: SlackHarness = {
     fake,
+    servicesFile: path.join(dir, "services.yaml"),
+    prefix,
     bot,
     url,
     redis,

@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Run } from "../../src/domain/run.js";
+import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
+import { repoRoot } from "../cli/run-cli.js";
+import { redisUrl } from "../support/redis.js";
+import type { StoredMessage } from "../support/slack-fake/index.js";
+import { ALICE, BOB, SHOP_CHANNEL, type SlackHarness, startSlackHarness } from "./setup.js";
+
+let h: SlackHarness;
+let worker: ChildProcess;
+
+beforeAll(async () => {
+  h = await startSlackHarness("slacksplit", { withWorker: false });
+  worker = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(repoRoot, "src", "cli", "main.ts"), "worker", "--services", h.servicesFile],
+    {
+      cwd: repoRoot,
+      stdio: "ignore",
+      env: {
+        ...process.env,
+        LOG_LEVEL: "silent",
+        PHASEGATE_PREFIX: h.prefix,
+        REDIS_URL: redisUrl,
+        SLACK_BOT_TOKEN: "xoxb-test-token",
+        SLACK_API_URL: h.fake.apiUrl,
+      },
+    },
+  );
+});
+
+afterAll(async () => {
+  if (worker.exitCode === null) {
+    worker.kill("SIGTERM");
+    await once(worker, "exit");
+  }
+  await h?.close();
+});
+
+const text = (m: StoredMessage | undefined) => JSON.stringify({ text: m?.text, blocks: m?.blocks });
+
+async function waitForRun(runId: string, until: (run: Run) => boolean): Promise<Run> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const run = await h.bot.engine.useCases.status(runId);
+    if (run && until(run)) return run;
+    if (Date.now() > deadline) throw new Error(`${runId} stayed ${run?.status} at step ${run?.currentStep}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("bot and worker in separate processes", () => {
+  it("shows the steps the worker process runs on the card the bot posted, and opens the gate there", async () => {
+    expect((await h.migrate("start shop v2", ALICE)).text).toContain("Started *shop-1*");
+    const card = await h.fake.waitFor(() => h.fake.history(SHOP_CHANNEL).find((m) => !m.thread_ts));
+    const gate = await h.fake.waitFor(
+      () => h.fake.replies(SHOP_CHANNEL, card.ts).find((m) => text(m).includes("Approval needed")),
+      90_000,
+    );
+    const replies = h.fake.replies(SHOP_CHANNEL, card.ts).map((m) => m.text ?? "");
+    expect(replies.some((t) => t.includes("Step 1/5 (Apply 2 expand migrations) finished"))).toBe(true);
+    await h.fake.waitFor(() => text(h.fake.message(SHOP_CHANNEL, card.ts)).includes("Awaiting approval"));
+
+    const actions = gate.blocks?.find((b) => b.type === "actions") as { elements: Array<{ value: string }> };
+    const approved = await h.click(APPROVE_ACTION, actions.elements[0]?.value ?? "", BOB, gate.ts);
+    expect(approved.all).toContain(`Approved by <@${BOB}>`);
+    await waitForRun("shop-1", (r) => r.status === "succeeded");
+    await h.fake.waitFor(() => text(h.fake.message(SHOP_CHANNEL, card.ts)).includes("Succeeded"), 30_000);
+    await h.fake.waitFor(
+      () => h.fake.replies(SHOP_CHANNEL, card.ts).some((m) => m.text?.includes("is fully migrated")),
+      30_000,
+    );
+  });
+});
