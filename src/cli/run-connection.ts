@@ -2,6 +2,8 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 import { createEngine, type Engine } from "../app/engine.js";
 import { ConfigError, loadServices } from "../config/load-services.js";
+import { logger } from "../logger.js";
+import { slackOutboundFromEnv } from "../slack/outbound.js";
 import type { OptionSpecs } from "./args.js";
 import { CliError } from "./errors.js";
 
@@ -65,10 +67,18 @@ export async function openEngine(connection: Connection, mode: "worker" | "comma
       `cannot reach Redis at ${connection.redis}: ${(error as Error).message}; start it or pass --redis URL`,
     );
   }
-  const engine = createEngine({ redis, prefix: connection.prefix, services });
+  const slack = slackOutboundFromEnv(process.env, services, logger);
+  const engine = createEngine({
+    redis,
+    prefix: connection.prefix,
+    services,
+    ...(slack ? { notifiers: [slack.notifier], approvers: slack.approvers } : {}),
+  });
+  slack?.bind(engine.useCases);
   return {
     engine,
     async close() {
+      await slack?.notifier.flush();
       await engine.close();
       redis.disconnect();
     },
