@@ -13,6 +13,7 @@ beforeAll(async () => {
     migfail: {},
     deployfail: {},
     stuck: { deadlineSeconds: 3 },
+    cancelrollout: {},
   });
   h.startWorkers(1);
 });
@@ -140,5 +141,20 @@ describe("runs that do not succeed end in the right state, free the service and 
     expect(Number(await h.read("stuck-1.polls"))).toBeGreaterThanOrEqual(2);
     expectNothingDestructive("stuck");
     await h.expectLockReleased("stuck");
+  });
+
+  it("a cancel while waiting for the rollout ends the run at once and stops the polling", async () => {
+    await writeFile(h.file("cancelrollout-1.rollout-stuck"), "");
+    const run = await h.start("cancelrollout");
+    await h.waitFor(run.id, (r) => (r.steps[2]?.polls ?? 0) >= 1, "a rollout poll");
+    const cancelled = await h.engine.useCases.cancel({ runId: run.id, user: REQUESTER });
+    expect(cancelled).toMatchObject({ ok: true, run: { status: "cancelled" } });
+    expect((await h.engine.useCases.status(run.id))?.steps[2]?.status).toBe("cancelled");
+    const polls = await h.read("cancelrollout-1.polls");
+    // Longer than the largest poll interval (2 s): a poll still queued would have come.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await h.read("cancelrollout-1.polls")).toBe(polls);
+    expectNothingDestructive("cancelrollout");
+    await h.expectLockReleased("cancelrollout");
   });
 });
