@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { SCHEMA_FILE } from "../../scripts/generate-schema.js";
+import { REFERENCE_FILE, SCHEMA_FILE } from "../../scripts/generate-schema.js";
+import { renderReference } from "../../scripts/schema-reference.js";
 import { servicesJsonSchema } from "../../src/cli/services-json-schema.js";
 import { loadServices } from "../../src/config/load-services.js";
 import { repoRoot } from "../cli/run-cli.js";
@@ -33,6 +34,15 @@ describe("services file reference", () => {
   it("is in sync with the zod schema the loader uses (run `npm run schema` after changing it)", async () => {
     const committed: unknown = JSON.parse(await readFile(SCHEMA_FILE, "utf8"));
     expect(committed).toEqual(servicesJsonSchema());
+  });
+
+  it("has its page in docs/configuration.md in sync too, a section for every key of a service", async () => {
+    const page = await readFile(REFERENCE_FILE, "utf8");
+    expect(page).toBe(renderReference(servicesJsonSchema()));
+    const service = kindsSchema.parse(servicesJsonSchema()).properties.services.additionalProperties;
+    for (const key of Object.keys(service.properties))
+      expect(page).toMatch(new RegExp(`^## \`${key}\``, "m"));
+    expect(page).toContain("| `job.fromDeployment.name` | string | required |");
   });
 
   it("describes the channel id rule and a discriminated kind the way editors show them", () => {
