@@ -38,9 +38,12 @@ async function probe(executor: LocalProcessExecutor, python: string): Promise<st
 export async function resolvePython(projectDir: string, explicit?: string[]): Promise<string[]> {
   if (explicit && explicit.length > 0) return explicit;
   const executor = new LocalProcessExecutor();
+  const list = candidates(projectDir);
+  // All probes start at once; the first candidate in order that imports Django wins.
+  const probes = list.map((candidate) => probe(executor, candidate));
   const tried: string[] = [];
-  for (const candidate of candidates(projectDir)) {
-    const why = await probe(executor, candidate);
+  for (const [i, candidate] of list.entries()) {
+    const why = await probes[i];
     if (why === null) return [candidate];
     tried.push(`  ${candidate}: ${why}`);
   }
