@@ -165,7 +165,8 @@ describe("Kubernetes manifests", () => {
     for (const name of ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "REDIS_URL"])
       expect(secret(bot, name)?.optional ?? false, `the bot needs ${name}`).toBe(false);
     expect(secret(bot, "SLACK_APP_TOKEN")?.optional).toBe(true);
-    expect(secret(worker, "REDIS_URL")?.optional ?? false).toBe(false);
+    for (const name of ["SLACK_BOT_TOKEN", "REDIS_URL"])
+      expect(secret(worker, name)?.optional ?? false, `the worker needs ${name}`).toBe(false);
   });
 
   it("give both the services file from the ConfigMap, and it is valid", () => {
