@@ -1,14 +1,13 @@
 import type { App, BlockButtonAction, RespondFn } from "@slack/bolt";
 import type { UseCases } from "../app/use-cases.js";
 import type { LoadedServices } from "../config/load-services.js";
-import type { ApprovalStep } from "../domain/plan.js";
 import type { Logger } from "../logger.js";
 import {
   APPROVE_ACTION,
-  decidedMessage,
   type GateButton,
   gateButtonSchema,
   REJECT_ACTION,
+  settledGateMessage,
 } from "./blocks/approval.js";
 import { clickRefusal } from "./click-answer.js";
 import { answerCommand } from "./command-answers.js";
@@ -96,17 +95,10 @@ async function decide(
   }
   const input = { runId: button.runId, gate: button.gate, user: body.user.id };
   const result = approve ? await deps.useCases.approve(input) : await deps.useCases.reject(input);
-  if (!result.ok) {
-    await ephemeral(respond, clickRefusal(result, button.gate));
-    return;
-  }
-  const decision = result.run.gates.filter((g) => g.gate === button.gate).at(-1);
-  const step = decision ? (result.run.plan.steps[decision.stepIndex] as ApprovalStep | undefined) : undefined;
-  if (!decision || !step) return;
-  await respond({
-    replace_original: true,
-    ...decidedMessage(result.run, step, decision),
-  } as Parameters<RespondFn>[0]);
+  if (!result.ok) await ephemeral(respond, clickRefusal(result, button.gate));
+  // A gate decided or closed elsewhere (another click, the CLI, a timeout, a cancel) loses its buttons too.
+  const settled = result.run ? settledGateMessage(result.run, button.gate) : null;
+  if (settled) await respond({ replace_original: true, ...settled } as Parameters<RespondFn>[0]);
 }
 
 function registerButtons(app: App, deps: HandlerDeps): void {

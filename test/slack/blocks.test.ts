@@ -9,6 +9,7 @@ import {
   decidedMessage,
   gateButtonSchema,
   REJECT_ACTION,
+  settledGateMessage,
 } from "../../src/slack/blocks/approval.js";
 import type { SlackMessage } from "../../src/slack/blocks/kit.js";
 import { planPreview, refusalAnswer } from "../../src/slack/blocks/plan-preview.js";
@@ -254,6 +255,24 @@ describe("approval message", () => {
     expect(message.blocks.some((b) => b.type === "actions")).toBe(false);
     expect(allText(message)).toContain(`:white_check_mark: Approved by <@${BOB}> <!date^`);
     expect(allText(message)).toContain("drops column is_enabled");
+  });
+});
+
+describe("settled gate message", () => {
+  const atGate = () => play(fresh(), [...toGate, { type: "step-succeeded", step: 2 }]);
+
+  it("is null while the gate is open, then says who decided or that the run ended without a decision", () => {
+    expect(settledGateMessage(atGate(), "contract")).toBeNull();
+    const approved = play(atGate(), [{ type: "approval-granted", gate: "contract", by: BOB }]);
+    expect(JSON.stringify(settledGateMessage(approved, "contract")?.blocks)).toContain(
+      `Approved by <@${BOB}>`,
+    );
+    const cancelled = play(atGate(), [{ type: "cancelled", by: BOB, reason: "wrong release" }]);
+    const closed = settledGateMessage(cancelled, "contract");
+    expect(closed?.blocks.some((b) => b.type === "actions")).toBe(false);
+    expect(JSON.stringify(closed?.blocks)).toContain(
+      "Closed without a decision: shop-1 cancelled: cancelled by U0BOB: wrong release",
+    );
   });
 });
 

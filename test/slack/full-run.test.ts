@@ -180,6 +180,14 @@ describe("a whole run of examples/shop driven from Slack", () => {
     // A click on the cancelled run's gate and a retry: both refused, nothing changes.
     const late = await h.click(APPROVE_ACTION, JSON.stringify({ runId: "stuck-1", gate: "contract" }), CAROL);
     expect(late.text).toContain("Too late: stuck-1 is already cancelled.");
+    // …and the stale gate message loses its buttons.
+    const closed = await h.fake.waitFor(() =>
+      h.fake.responses.find(
+        (r) => r.body.replace_original === true && JSON.stringify(r.body).includes("stuck-1"),
+      ),
+    );
+    expect(JSON.stringify(closed.body)).toContain("Closed without a decision: stuck-1 cancelled");
+    expect(JSON.stringify(closed.body)).not.toContain(APPROVE_ACTION);
     const retried = await h.migrate("retry stuck-1", BOB, SHOP_CHANNEL);
     expect(retried.text).toContain("only a failed run can be retried");
     expect((await h.run("stuck-1")).revision).toBe(cancelled.revision);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ApprovalStep } from "../../domain/plan.js";
-import type { GateDecision, Run } from "../../domain/run.js";
+import { type GateDecision, isTerminal, type Run } from "../../domain/run.js";
 import {
   type Block,
   context,
@@ -98,5 +98,25 @@ export function decidedMessage(run: Run, step: ApprovalStep, decision: GateDecis
   return {
     text: `${run.id}: gate "${step.gate}" ${decision.decision} by ${decision.by}`,
     blocks: [...summaryBlocks(run, step, 1), section(line)],
+  };
+}
+
+/**
+ * What a gate message should show once the gate is settled: who decided, or that the run ended without a decision
+ * (cancelled, timed out). Null while the gate is still open.
+ */
+export function settledGateMessage(run: Run, gate: string): SlackMessage | null {
+  const step = run.plan.steps.find((s): s is ApprovalStep => s.kind === "approval" && s.gate === gate);
+  if (!step) return null;
+  const decision = run.gates.filter((g) => g.gate === gate).at(-1);
+  if (decision) return decidedMessage(run, step, decision);
+  if (!isTerminal(run.status)) return null;
+  const why = run.outcome ? `: ${escapeText(truncate(run.outcome, 500))}` : "";
+  return {
+    text: `${run.id}: gate "${gate}" closed without a decision (${run.status})`,
+    blocks: [
+      ...summaryBlocks(run, step, 1),
+      section(`:no_entry_sign: Closed without a decision: ${run.id} ${run.status}${why}`),
+    ],
   };
 }
