@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nowSeconds, slackSignature, slashCommandBody } from "../support/slack-fake/index.js";
 import {
   ALICE,
+  BOB,
   CAROL,
   EVE,
   OPS_CHANNEL,
@@ -139,6 +140,13 @@ describe("/migrate answers", () => {
     expect(answer.all).toContain("*5. contract*");
     expect(answer.all).toContain("drop column catalog_product.is_enabled");
     expect(answer.all).toContain("→ *contract*");
+    await expectNothingStarted();
+  });
+
+  it("answers start --dry-run with the plan and starts nothing", async () => {
+    const answer = await h.migrate("start shop v2 --dry-run", BOB);
+    expect(answer.text).toContain("Plan for shop v2");
+    expect(answer.all).toContain("*4. approval*");
     await expectNothingStarted();
   });
 

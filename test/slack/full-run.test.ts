@@ -159,6 +159,13 @@ describe("a whole run of examples/shop driven from Slack", () => {
     const card = waiting.notification;
     if (!card) throw new Error("no card");
 
+    const active = await h.migrate("status", EVE, OPS_CHANNEL);
+    expect(active.all).toContain("Active runs (1)");
+    expect(active.all).toContain(
+      "`stuck-1` stuck v7 — :hourglass_flowing_sand: Waiting for the rollout — <@U0BOB>",
+    );
+    expect((await h.migrate("list stuck", EVE)).all).toContain("`stuck-1` stuck v7");
+
     const byEve = await h.migrate("cancel stuck-1", EVE, OPS_CHANNEL);
     expect(byEve.text).toContain("U0EVE may not cancel stuck-1");
     const unchanged = await h.run("stuck-1");
