@@ -221,9 +221,11 @@ describe("renames", () => {
   });
 
   it("RenameModel and AlterModelTable rename the table and are unsafe", () => {
-    const rename = classifyOne(op("RenameModel", { oldName: "catalog_item", newName: "Product" }));
+    const rename = classifyOne(op("RenameModel", { oldName: "catalog_item", newName: "catalog_product" }));
     expect(rename.verdict).toBe("unsafe");
+    expect(rename.reason).toContain("Renames table catalog_item to catalog_product");
     expect(rename.recipe?.[0]).toContain('Meta.db_table = "catalog_item"');
+    expect(rename.recipe?.[1]).toContain('create the new model with table "catalog_product"');
     const table = classifyOne(op("AlterModelTable", { oldName: "catalog_product", newName: "shop_product" }));
     expect(table.verdict).toBe("unsafe");
     expect(table.reason).toContain("Renames table catalog_product to shop_product");
