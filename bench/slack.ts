@@ -71,11 +71,19 @@ async function ackTimes(url: string, bodies: string[]): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
-function figures(name: string, times: number[], what: string, goal: number | undefined = 50): Figure[] {
+const ACK_GOAL_MS = 50;
+
+function figures(name: string, times: number[], what: string, goal: number | null = ACK_GOAL_MS): Figure[] {
   const detail = `${what}; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`;
   return [
     { name: `${name} ack p50`, value: percentile(times, 50), unit: "ms", detail },
-    { name: `${name} ack p99`, value: percentile(times, 99), unit: "ms", goal, detail },
+    {
+      name: `${name} ack p99`,
+      value: percentile(times, 99),
+      unit: "ms",
+      ...(goal === null ? {} : { goal }),
+      detail,
+    },
   ];
 }
 
