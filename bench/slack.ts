@@ -143,7 +143,7 @@ export async function slackBenchmark(): Promise<Figure[]> {
         "bare node:http server (floor)",
         floor,
         "the same burst and client against an empty server",
-        undefined,
+        null,
       ),
       ...figures("/migrate status", status, `${CONCURRENCY} concurrent signed requests`),
       ...figures(
