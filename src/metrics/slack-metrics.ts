@@ -14,7 +14,7 @@ const slackErrorSchema = z.object({
 });
 
 /** "channel_not_found" for an error Slack answered; "rate_limited", "request" or "http" for the client's own. */
-export function slackErrorLabel(error: unknown): string {
+function slackErrorLabel(error: unknown): string {
   const parsed = slackErrorSchema.safeParse(error);
   if (!parsed.success) return "unknown";
   if (parsed.data.data) return parsed.data.data.error;
