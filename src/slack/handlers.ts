@@ -20,7 +20,7 @@ export interface HandlerDeps {
 }
 
 const OOPS =
-  ":warning: Something went wrong on phasegate's side; nothing was changed by this answer. Try again, or ask the phasegate operators to look at its log.";
+  ":warning: Something went wrong on phasegate's side while answering. Check `/migrate status` before trying again; the phasegate operators find the error in its log.";
 
 /**
  * After an ack, the work waits until the requests already received have been acked too: under a burst, each ack
