@@ -83,8 +83,12 @@ function unknownKeyProblems(issue: Issue & { code: "unrecognized_keys" }, data: 
 /** What zod v4 adds to a union issue when the discriminator (`kind`) matched no option. */
 const discriminatorMiss = z.object({ discriminator: z.string(), options: z.array(z.unknown()) });
 
-function oneOf(values: readonly unknown[]): string {
-  return `use one of: ${values.map((value) => JSON.stringify(value)).join(", ")}`;
+/** "use one of: …", led by the one a typo most likely meant. */
+function oneOf(values: readonly unknown[], written: unknown): string {
+  const choices = `use one of: ${values.map((value) => JSON.stringify(value)).join(", ")}`;
+  const candidates = values.filter((value): value is string => typeof value === "string");
+  const meant = typeof written === "string" ? closest(written, candidates) : null;
+  return meant ? `did you mean "${meant}"? (${choices})` : choices;
 }
 
 function problemOf(issue: Issue, data: unknown, schema: object): ConfigProblem[] {
@@ -99,7 +103,7 @@ function problemOf(issue: Issue, data: unknown, schema: object): ConfigProblem[]
         {
           path: issue.path,
           message: `${describeValue(value)} is not allowed here`,
-          fix: oneOf(issue.values),
+          fix: oneOf(issue.values, value),
         },
       ];
     case "invalid_key": {
@@ -119,7 +123,7 @@ function problemOf(issue: Issue, data: unknown, schema: object): ConfigProblem[]
           {
             path: issue.path,
             message: `${describeValue(value)} is not a known ${miss.data.discriminator}`,
-            fix: oneOf(miss.data.options),
+            fix: oneOf(miss.data.options, value),
           },
         ];
       return [

@@ -86,6 +86,14 @@ const MISTAKES: Mistake[] = [
     at: "kind: grpc",
   },
   {
+    name: "misspelt kind",
+    edit: (t) => t.replace("kind: http", "kind: htp"),
+    path: "services.billing.rollout.kind",
+    message: /^the text "htp" is not a known kind$/,
+    fix: /^did you mean "http"\? \(use one of: "command", "http", "kubernetes"\)$/,
+    at: "kind: htp",
+  },
+  {
     name: "duration with a unit",
     edit: (t) => t.replace("deadlineSeconds: 1800", "deadlineSeconds: 30m"),
     path: "services.shop.rollout.deadlineSeconds",
