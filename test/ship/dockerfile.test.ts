@@ -10,7 +10,33 @@ const runtime = stages.at(-1) as Stage;
 const build = stages.find((stage) => stage.name === "build");
 const packageJson = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
   bin: Record<string, string>;
+  dependencies: Record<string, string>;
 };
+
+/** Packages the compiled code loads: value imports, re-exports and dynamic imports of src/ and workers/. */
+function packagesImported(): Set<string> {
+  const names = new Set<string>();
+  for (const dir of tsconfig.include) {
+    const root = path.join(repoRoot, dir);
+    for (const file of readdirSync(root, { recursive: true, encoding: "utf8" }).filter((f) =>
+      f.endsWith(".ts"),
+    )) {
+      const text = readFileSync(path.join(root, file), "utf8");
+      const specifiers = [
+        ...text.matchAll(/^(?:import|export)\s+(?!type\s)[^;]*?from\s+"([^"]+)"/gm),
+        ...text.matchAll(/import\("([^"]+)"\)/g),
+      ].map((match) => match[1] ?? "");
+      for (const specifier of specifiers.filter((s) => !s.startsWith(".") && !s.startsWith("node:")))
+        names.add(
+          specifier
+            .split("/")
+            .slice(0, specifier.startsWith("@") ? 2 : 1)
+            .join("/"),
+        );
+    }
+  }
+  return names;
+}
 const tsconfig = JSON.parse(readFileSync(path.join(repoRoot, "tsconfig.build.json"), "utf8")) as {
   include: string[];
   compilerOptions: { outDir: string };
@@ -58,6 +84,12 @@ describe("Dockerfile", () => {
     expect(installs).toHaveLength(1);
     expect(installs[0]).toContain("--omit=dev");
     expect(installs[0]).toContain("--ignore-scripts");
+  });
+
+  it("runs on production dependencies alone: every package the code loads is a dependency", () => {
+    const imported = packagesImported();
+    expect(imported.size).toBeGreaterThan(3);
+    for (const name of imported) expect(Object.keys(packageJson.dependencies), name).toContain(name);
   });
 
   it("copies only what exists in the repository and is in the build context", () => {
