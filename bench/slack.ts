@@ -121,7 +121,10 @@ export async function slackBenchmark(): Promise<Figure[]> {
   const prefix = uniquePrefix("bench-slack");
   const script = fileURLToPath(new URL("./slack-bot-process.ts", import.meta.url));
   const args = [path.join(dir, "services.yaml"), prefix, fake.apiUrl, SECRET, TOKEN];
-  const { child, port } = await spawnServer(["--import", "tsx", script, ...args]);
+  // PHASEGATE_BENCH_CPU_PROF=<dir>: the bot process writes a V8 CPU profile there when it stops.
+  const profile = process.env.PHASEGATE_BENCH_CPU_PROF;
+  const profiling = profile ? ["--cpu-prof", "--cpu-prof-dir", profile] : [];
+  const { child, port } = await spawnServer([...profiling, "--import", "tsx", script, ...args]);
   const bare = await spawnServer(["-e", BARE_SERVER]);
   try {
     const url = `http://127.0.0.1:${port}/slack/events`;
