@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { App } from "@slack/bolt";
 import type { Redis } from "ioredis";
@@ -7,6 +8,7 @@ import type { LoadedServices } from "../config/load-services.js";
 import type { Logger } from "../logger.js";
 import { watchStepQueue } from "../metrics/queue-metrics.js";
 import { collectProcessMetrics } from "../metrics/registry.js";
+import { AckGate } from "../slack/ack-gate.js";
 import { createSlackApp, type SlackEnv } from "../slack/app.js";
 import { registerHandlers } from "../slack/handlers.js";
 import type { SlackNotifier } from "../slack/notifier.js";
@@ -56,12 +58,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     approvers: slack.approvers,
   });
   slack.bind(ready.useCases);
-  registerHandlers(app, { useCases: ready.useCases, services, logger });
+  const acks = new AckGate();
+  registerHandlers(app, { useCases: ready.useCases, services, logger, acks });
   const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
   collectProcessMetrics();
   const queueMetrics = watchStepQueue(redis, prefix);
   const server = await app.start(env.PORT);
   const port = env.SLACK_APP_TOKEN ? null : portOf(server);
+  if (port !== null) acks.watch(server as Server);
   logger.info(
     { port, socketMode: Boolean(env.SLACK_APP_TOKEN), worker: options.withWorker },
     "slack bot started",

@@ -2,6 +2,7 @@ import type { App, BlockButtonAction, RespondFn } from "@slack/bolt";
 import type { UseCases } from "../app/use-cases.js";
 import type { LoadedServices } from "../config/load-services.js";
 import type { Logger } from "../logger.js";
+import { AckGate } from "./ack-gate.js";
 import {
   APPROVE_ACTION,
   type GateButton,
@@ -17,18 +18,12 @@ export interface HandlerDeps {
   useCases: UseCases;
   services: LoadedServices;
   logger: Logger;
+  /** What the work after an ack waits for; by default only the requests already read. */
+  acks?: AckGate;
 }
 
 const OOPS =
   ":warning: Something went wrong on phasegate's side while answering. Check `/migrate status` before trying again; the phasegate operators find the error in its log.";
-
-/**
- * After an ack, the work waits until the requests already received have been acked too: under a burst, each ack
- * goes out first (Slack gives up after 3 s), the answers follow.
- */
-function afterPendingAcks(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): Promise<void> {
   await respond({
@@ -39,18 +34,20 @@ async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): 
   } as Parameters<RespondFn>[0]);
 }
 
-function registerCommand(app: App, deps: HandlerDeps): void {
+function registerCommand(app: App, deps: HandlerDeps, acks: AckGate): void {
   app.command("/migrate", async ({ command, ack, respond }) => {
     const parsed = parseMigrateCommand(command.text);
     if (!parsed.ok) return ack({ response_type: "ephemeral", text: parsed.message });
     if (parsed.command.name === "help") return ack({ response_type: "ephemeral", text: helpText() });
     await ack();
-    await afterPendingAcks();
+    await acks.settled();
     try {
       const answer = await answerCommand(deps, parsed.command, {
         user: command.user_id,
         channel: command.channel_id,
       });
+      // Sending the answer costs as much as the ack; a burst that arrived meanwhile is acked first.
+      await acks.settled();
       await ephemeral(respond, answer.text, answer.blocks);
     } catch (error) {
       deps.logger.error({ err: error, command: parsed.command, user: command.user_id }, "/migrate failed");
@@ -101,7 +98,7 @@ async function decide(
   if (settled) await respond({ replace_original: true, ...settled } as Parameters<RespondFn>[0]);
 }
 
-function registerButtons(app: App, deps: HandlerDeps): void {
+function registerButtons(app: App, deps: HandlerDeps, acks: AckGate): void {
   for (const [actionId, approve] of [
     [APPROVE_ACTION, true],
     [REJECT_ACTION, false],
@@ -110,7 +107,7 @@ function registerButtons(app: App, deps: HandlerDeps): void {
       { type: "block_actions", action_id: actionId },
       async ({ ack, body, respond }) => {
         await ack();
-        await afterPendingAcks();
+        await acks.settled();
         try {
           await decide(deps, body, respond, approve);
         } catch (error) {
@@ -124,7 +121,8 @@ function registerButtons(app: App, deps: HandlerDeps): void {
 
 /** `/migrate` and the Approve / Reject buttons: each acks at once, then does the work and answers. */
 export function registerHandlers(app: App, deps: HandlerDeps): void {
-  registerCommand(app, deps);
+  const acks = deps.acks ?? new AckGate();
+  registerCommand(app, deps, acks);
   registerUnknownCommands(app);
-  registerButtons(app, deps);
+  registerButtons(app, deps, acks);
 }

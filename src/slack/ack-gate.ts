@@ -1,0 +1,43 @@
+import type { Server } from "node:http";
+
+/** The work after an ack waits at most this long for other requests' acks (it is never dropped). */
+const MAX_WAIT_MS = 2000;
+
+/**
+ * Knows how many requests the bot has received but not answered yet, so that the work after an ack can wait until
+ * every ack already owed has gone out: under a burst, the acks go first (Slack gives up after 3 s), the answers
+ * follow. Without a server (Socket Mode, tests) only the requests already read are let through first.
+ */
+export class AckGate {
+  private pending = 0;
+  private waiting: Array<() => void> = [];
+
+  /** Counts the server's requests from their headers until their response is sent or the client went away. */
+  watch(server: Server): void {
+    server.prependListener("request", (_request, response) => {
+      this.pending += 1;
+      let done = false;
+      const answered = () => {
+        if (done) return;
+        done = true;
+        this.pending -= 1;
+        if (this.pending === 0) for (const resolve of this.waiting.splice(0)) resolve();
+      };
+      response.once("finish", answered);
+      response.once("close", answered);
+    });
+  }
+
+  /** Resolves once no received request awaits its answer (after at most 2 s), and never before the next turn. */
+  async settled(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.pending === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, MAX_WAIT_MS);
+      this.waiting.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
