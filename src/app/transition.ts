@@ -2,7 +2,7 @@ import type { Actor, Run, RunEvent } from "../domain/run.js";
 import { applyRunEvent } from "../domain/run-reducer.js";
 import type { Logger } from "../logger.js";
 import type { Notifier } from "../ports/notifier.js";
-import type { RunStore } from "../ports/run-store.js";
+import type { AuditInput, RunStore } from "../ports/run-store.js";
 
 export interface TransitionDeps {
   store: RunStore;
@@ -54,15 +54,7 @@ export async function transition(
     // A refusal is only final when decided on the stored run.
     if (!result.ok && before === known) continue;
     if (!result.ok) {
-      await deps.store.appendAudit(runId, {
-        at,
-        actor,
-        action: event.type,
-        from: before.status,
-        to: null,
-        outcome: "refused",
-        detail: result.reason,
-      });
+      await deps.store.appendAudit(runId, refusedEntry(before, event, actor, at, result.reason));
       return { ok: false, code: "refused", message: result.reason, run: before };
     }
     const saved = await deps.store.save(result.run, before.revision, {
@@ -84,19 +76,16 @@ export async function transition(
     }
     if (saved.conflict === "locked") {
       const message = `${before.service} already has an active run, ${saved.activeRunId}: finish or cancel it first`;
-      await deps.store.appendAudit(runId, {
-        at,
-        actor,
-        action: event.type,
-        from: before.status,
-        to: null,
-        outcome: "refused",
-        detail: message,
-      });
+      await deps.store.appendAudit(runId, refusedEntry(before, event, actor, at, message));
       return { ok: false, code: "active-run", message, run: before, activeRunId: saved.activeRunId };
     }
   }
   throw new Error(`run ${runId}: too many concurrent changes, try again`);
+}
+
+/** The audit line of an event the run refused (the run itself does not change). */
+function refusedEntry(run: Run, event: RunEvent, actor: Actor, at: string, reason: string): AuditInput {
+  return { at, actor, action: event.type, from: run.status, to: null, outcome: "refused", detail: reason };
 }
 
 function describe(event: RunEvent): string | null {

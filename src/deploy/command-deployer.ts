@@ -1,9 +1,8 @@
-import path from "node:path";
 import type { CommandDeployerConfig } from "../config/services-schema.js";
 import { commandOutcome, describeFailure, lastLine } from "../domain/run-command.js";
 import type { Deployer, DeployOutcome, DeployRequest } from "../ports/deployer.js";
 import type { Executor } from "../ports/executor.js";
-import { fillTemplate } from "./command-template.js";
+import { runCommandHook } from "./command-template.js";
 
 /** Deploys by running a command (argv template, no shell); exit code 0 is success. The command must be idempotent. */
 export class CommandDeployer implements Deployer {
@@ -15,16 +14,12 @@ export class CommandDeployer implements Deployer {
   ) {}
 
   async deploy(request: DeployRequest, signal?: AbortSignal): Promise<DeployOutcome> {
-    const argv = fillTemplate(this.config.command, request);
-    const execution = await this.executor.execute(
-      {
-        key: `${request.runId}-deploy`,
-        argv,
-        cwd: path.resolve(this.baseDir, this.config.cwd ?? "."),
-        env: this.config.env,
-        timeoutMs: this.config.timeoutSeconds * 1000,
-        version: request.version,
-      },
+    const { argv, execution } = await runCommandHook(
+      this.executor,
+      this.config,
+      this.baseDir,
+      request,
+      "deploy",
       signal,
     );
     if (execution.state === "running")

@@ -1,3 +1,6 @@
+import path from "node:path";
+import type { Execution, Executor } from "../ports/executor.js";
+
 export interface TemplateValues {
   version: string;
   service: string;
@@ -9,4 +12,37 @@ export function fillTemplate(argv: readonly string[], values: TemplateValues): s
   return argv.map((arg) =>
     arg.replaceAll(/\{(version|service|runId)\}/g, (_, name: keyof TemplateValues) => values[name]),
   );
+}
+
+/** A command hook of the services file (deploy, rollout check). */
+export interface CommandHookConfig {
+  command: string[];
+  /** Relative to the services file's directory. */
+  cwd?: string;
+  env: Record<string, string>;
+  timeoutSeconds: number;
+}
+
+/** Runs a command hook for one run through the executor, under the execution key `<runId>-<purpose>`. */
+export async function runCommandHook(
+  executor: Executor,
+  hook: CommandHookConfig,
+  baseDir: string,
+  request: TemplateValues,
+  purpose: string,
+  signal?: AbortSignal,
+): Promise<{ argv: string[]; execution: Execution }> {
+  const argv = fillTemplate(hook.command, request);
+  const execution = await executor.execute(
+    {
+      key: `${request.runId}-${purpose}`,
+      argv,
+      cwd: path.resolve(baseDir, hook.cwd ?? "."),
+      env: hook.env,
+      timeoutMs: hook.timeoutSeconds * 1000,
+      version: request.version,
+    },
+    signal,
+  );
+  return { argv, execution };
 }

@@ -1,3 +1,5 @@
+import type { FinishedCommand } from "../domain/run-command.js";
+
 /** A command to run where the service's Django project lives: a local process or a Kubernetes Job. */
 export interface CommandRequest {
   /** Stable identity of this execution (e.g. run id, step, attempt): remote adapters find an execution they already started by it. */
@@ -10,15 +12,8 @@ export interface CommandRequest {
   version?: string;
 }
 
-export interface CommandResult {
-  exitCode: number | null;
-  /** Signal that ended the process, if any. */
-  signal: string | null;
-  timedOut: boolean;
-  stdout: string;
-  stderr: string;
-  durationMs: number;
-}
+/** How a command ended, with its output (the domain keeps its tails with the step). */
+export type CommandResult = FinishedCommand;
 
 export type Execution = { state: "running"; message: string } | { state: "finished"; result: CommandResult };
 

@@ -1,6 +1,5 @@
-import path from "node:path";
 import type { CommandRolloutConfig } from "../config/services-schema.js";
-import { fillTemplate } from "../deploy/command-template.js";
+import { runCommandHook } from "../deploy/command-template.js";
 import { commandOutcome, describeFailure, lastLine } from "../domain/run-command.js";
 import type { Executor } from "../ports/executor.js";
 import type { RolloutRequest, RolloutStatus, RolloutWatcher } from "../ports/rollout-watcher.js";
@@ -14,16 +13,12 @@ export class CommandRolloutWatcher implements RolloutWatcher {
   ) {}
 
   async check(request: RolloutRequest, signal?: AbortSignal): Promise<RolloutStatus> {
-    const argv = fillTemplate(this.config.command, request);
-    const execution = await this.executor.execute(
-      {
-        key: `${request.runId}-rollout`,
-        argv,
-        cwd: path.resolve(this.baseDir, this.config.cwd ?? "."),
-        env: this.config.env,
-        timeoutMs: this.config.timeoutSeconds * 1000,
-        version: request.version,
-      },
+    const { argv, execution } = await runCommandHook(
+      this.executor,
+      this.config,
+      this.baseDir,
+      request,
+      "rollout",
       signal,
     );
     if (execution.state === "running") return { done: false, failed: false, message: execution.message };
