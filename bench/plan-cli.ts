@@ -1,24 +1,21 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { execFile } from "node:child_process";
 import path from "node:path";
+import { promisify } from "node:util";
 
-/** Newest TypeScript source (the Python helper is read from src/ by the built CLI too, so it does not count). */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (!entry.isDirectory() && !entry.name.endsWith(".ts")) continue;
-    const mtime = entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs;
-    newest = Math.max(newest, mtime);
-  }
-  return newest;
-}
+const run = promisify(execFile);
 
-/** The built CLI when dist/ is up to date with src/, otherwise the TypeScript sources through tsx. */
-export function cliCommand(root: string): { argv: string[]; how: string } {
-  const built = path.join(root, "dist", "src", "cli", "main.js");
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource(path.join(root, "src"))) {
-    return { argv: [process.execPath, built], how: "built CLI" };
-  }
-  const how = existsSync(built) ? "tsx (dist/ is older than src/: run npm run build)" : "tsx";
-  return { argv: [process.execPath, "--import", "tsx", path.join(root, "src", "cli", "main.ts")], how };
+/**
+ * Compiles the CLI the way `npm run build` does (what `npx phasegate` runs), into a directory of the bench's own
+ * so the shared dist/ is left alone; it finds package.json, and the helper in src/django, by walking up as dist/ does.
+ */
+export async function buildCli(root: string): Promise<{ argv: string[]; how: string }> {
+  const outDir = path.join(root, "node_modules", ".cache", "phasegate-bench-cli");
+  await run(
+    path.join(root, "node_modules", ".bin", "tsc"),
+    ["-p", "tsconfig.build.json", "--outDir", outDir],
+    {
+      cwd: root,
+    },
+  );
+  return { argv: [process.execPath, path.join(outDir, "src", "cli", "main.js")], how: "built CLI" };
 }

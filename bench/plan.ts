@@ -11,7 +11,7 @@ import { findDjangoPython } from "../test/support/python.js";
 import { generateDjangoProject } from "./generate-django-project.js";
 import { generateIntrospection } from "./generate-introspection.js";
 import type { Figure } from "./index.js";
-import { cliCommand } from "./plan-cli.js";
+import { buildCli } from "./plan-cli.js";
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -68,14 +68,14 @@ async function timed(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promi
   return { seconds, cpu: childCpuSeconds(times), stdout };
 }
 
-async function endToEnd(vendor: "postgresql" | "sqlite"): Promise<Figure> {
+type Cli = Awaited<ReturnType<typeof buildCli>>;
+
+async function endToEnd(vendor: "postgresql" | "sqlite", cli: Cli): Promise<Figure> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-bench-"));
   const db = vendor === "postgresql" ? createTestDatabase("bench") : null;
   try {
     await generateDjangoProject(dir, 10, 100);
-    const cli = cliCommand(root);
     const env = { ...process.env, LOG_LEVEL: "silent", ...(db ? { BENCH_PG_NAME: db.name } : {}) };
-    // From the repository, where tsx resolves when dist/ is stale.
     const plan = await timed([...cli.argv, "plan", "--project", dir, "--json"], root, env);
     const body = JSON.parse(plan.stdout) as {
       ok: boolean;
@@ -100,5 +100,6 @@ async function endToEnd(vendor: "postgresql" | "sqlite"): Promise<Figure> {
 }
 
 export async function planBenchmark(): Promise<Figure[]> {
-  return [classifyAndPlan(), await endToEnd("postgresql"), await endToEnd("sqlite")];
+  const cli = await buildCli(root);
+  return [classifyAndPlan(), await endToEnd("postgresql", cli), await endToEnd("sqlite", cli)];
 }
