@@ -34,6 +34,8 @@ export function createSlackApp(env: SlackEnv, redis: Redis, logger: Logger): App
     logger: boltLogger(logger),
     clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {},
     customRoutes: healthRoutes(redis, logger),
+    // No handler keeps conversation state; Bolt's default store would build and throw away an Error per request.
+    convoStore: false as const,
   };
   if (env.SLACK_APP_TOKEN)
     return new App({
