@@ -12,28 +12,31 @@ export function identifierName(raw: string): string {
     .join(".");
 }
 
+/** Where a statement ends, a quoted text starts, or a comment starts: everything else is copied in slices. */
+const SPECIAL = /['";]|--/g;
+
 /** Splits SQL text on semicolons outside quotes and drops comments, so RunSQL text with several statements counts. */
 export function splitStatements(sql: string): string[] {
   const statements: string[] = [];
+  const special = new RegExp(SPECIAL);
   let current = "";
-  let quote: string | null = null;
-  for (let i = 0; i < sql.length; i++) {
-    const char = sql[i] ?? "";
-    if (quote) {
-      current += char;
-      if (char === quote) quote = null;
-    } else if (char === "-" && sql[i + 1] === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end === -1 ? sql.length : end;
-      current += " ";
-    } else if (char === ";") {
-      statements.push(current);
+  let from = 0;
+  for (let match = special.exec(sql); match; match = special.exec(sql)) {
+    const token = match[0];
+    if (token === ";") {
+      statements.push(current + sql.slice(from, match.index));
       current = "";
+      from = match.index + 1;
+    } else if (token === "--") {
+      current += `${sql.slice(from, match.index)} `;
+      const end = sql.indexOf("\n", match.index);
+      from = end === -1 ? sql.length : end + 1;
+      special.lastIndex = from;
     } else {
-      if (char === "'" || char === '"') quote = char;
-      current += char;
+      const close = sql.indexOf(token, match.index + 1);
+      special.lastIndex = close === -1 ? sql.length : close + 1;
     }
   }
-  statements.push(current);
+  statements.push(current + sql.slice(from));
   return statements.map((s) => s.replace(/\s+/g, " ").trim()).filter((s) => s.length > 0);
 }
