@@ -14,19 +14,17 @@ export class AckGate {
 
   /** Counts the server's requests from their headers until their response is sent or the client went away. */
   watch(server: Server): void {
+    // A response emits "close" once, whether it was sent or the client went away.
     server.prependListener("request", (_request, response) => {
       this.pending += 1;
-      let done = false;
-      const answered = () => {
-        if (done) return;
-        done = true;
-        this.pending -= 1;
-        if (this.pending === 0) for (const resolve of this.waiting.splice(0)) resolve();
-      };
-      response.once("finish", answered);
-      response.once("close", answered);
+      response.on("close", this.answered);
     });
   }
+
+  private readonly answered = () => {
+    this.pending -= 1;
+    if (this.pending === 0) for (const resolve of this.waiting.splice(0)) resolve();
+  };
 
   /** Resolves once no received request awaits its answer (after at most 2 s), and never before the next turn. */
   async settled(): Promise<void> {
