@@ -4,12 +4,17 @@ import type { Logger } from "../logger.js";
 /** Bolt's own messages go to our pino logger, under `component: "bolt"`. */
 export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: "bolt" });
-  const join = (messages: unknown[]) => messages.map(String).join(" ");
+  // Bolt logs at debug on every request; its arguments are only joined when the level is on.
+  const at =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (...messages: unknown[]) => {
+      if (child.isLevelEnabled(level)) child[level](messages.map(String).join(" "));
+    };
   return {
-    debug: (...m) => child.debug(join(m)),
-    info: (...m) => child.info(join(m)),
-    warn: (...m) => child.warn(join(m)),
-    error: (...m) => child.error(join(m)),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
     setLevel: () => undefined,
     getLevel: () => LogLevel.INFO,
     setName: () => undefined,
