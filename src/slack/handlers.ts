@@ -13,6 +13,7 @@ import {
 import { clickRefusal } from "./click-answer.js";
 import { answerCommand } from "./command-answers.js";
 import { helpText, parseMigrateCommand } from "./command-parser.js";
+import { respondTo } from "./response-url.js";
 
 export interface HandlerDeps {
   useCases: UseCases;
@@ -35,12 +36,13 @@ async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): 
 }
 
 function registerCommand(app: App, deps: HandlerDeps, acks: AckGate): void {
-  app.command("/migrate", async ({ command, ack, respond }) => {
+  app.command("/migrate", async ({ command, ack }) => {
     const parsed = parseMigrateCommand(command.text);
     if (!parsed.ok) return ack({ response_type: "ephemeral", text: parsed.message });
     if (parsed.command.name === "help") return ack({ response_type: "ephemeral", text: helpText() });
     await ack();
     await acks.settled();
+    const respond = respondTo(command.response_url);
     try {
       const answer = await answerCommand(deps, parsed.command, {
         user: command.user_id,
@@ -103,19 +105,17 @@ function registerButtons(app: App, deps: HandlerDeps, acks: AckGate): void {
     [APPROVE_ACTION, true],
     [REJECT_ACTION, false],
   ] as const) {
-    app.action<BlockButtonAction>(
-      { type: "block_actions", action_id: actionId },
-      async ({ ack, body, respond }) => {
-        await ack();
-        await acks.settled();
-        try {
-          await decide(deps, body, respond, approve);
-        } catch (error) {
-          deps.logger.error({ err: error, user: body.user.id, actionId }, "approval click failed");
-          await ephemeral(respond, OOPS).catch(() => undefined);
-        }
-      },
-    );
+    app.action<BlockButtonAction>({ type: "block_actions", action_id: actionId }, async ({ ack, body }) => {
+      await ack();
+      await acks.settled();
+      const respond = respondTo(body.response_url);
+      try {
+        await decide(deps, body, respond, approve);
+      } catch (error) {
+        deps.logger.error({ err: error, user: body.user.id, actionId }, "approval click failed");
+        await ephemeral(respond, OOPS).catch(() => undefined);
+      }
+    });
   }
 }
 
