@@ -28,10 +28,19 @@ export class AckGate {
 
   /** Resolves once no received request awaits its answer (after at most 2 s), and never before the next turn. */
   async settled(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (this.pending === 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, MAX_WAIT_MS);
+    const deadline = Date.now() + MAX_WAIT_MS;
+    // A burst is read in waves: once the acks owed are out, one more turn reads a wave that arrived meanwhile.
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const left = deadline - Date.now();
+      if (this.pending === 0 || left <= 0) return;
+      await this.allAnswered(left);
+    }
+  }
+
+  private allAnswered(maxMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxMs);
       this.waiting.push(() => {
         clearTimeout(timer);
         resolve();
