@@ -23,7 +23,7 @@ export function describeFailure(request: KubernetesRequest, status: number, body
         "forbidden",
         `the Kubernetes API forbids phasegate to ${what}${where} (403): add the rule ${describeRule(attributes)} ` +
           `to the Role bound to phasegate's service account in namespace "${attributes.namespace ?? "(cluster)"}" ` +
-          `(see manifests/kubernetes/rbac.yaml)${detail ? `; the API said: ${detail}` : ""}`,
+          `(see manifests/kubernetes/app-namespace/rbac.yaml)${detail ? `; the API said: ${detail}` : ""}`,
       );
     case 404:
       return fail(

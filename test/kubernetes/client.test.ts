@@ -62,7 +62,7 @@ describe("Kubernetes API client", () => {
     await expect(deployer.deploy(release("v42"))).rejects.toThrow(
       'the Kubernetes API forbids phasegate to patch deployments "web" in namespace "shop" (403): ' +
         'add the rule {apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"]} to the Role bound to ' +
-        'phasegate\'s service account in namespace "shop" (see manifests/kubernetes/rbac.yaml); ' +
+        'phasegate\'s service account in namespace "shop" (see manifests/kubernetes/app-namespace/rbac.yaml); ' +
         'the API said: deployments.apps "web" is forbidden: User "system:serviceaccount:shop:phasegate" cannot patch resource "deployments" in API group "apps" in the namespace "shop"',
     );
     expect(statuses("PATCH")).toEqual([403]);

@@ -207,7 +207,7 @@ describe("a full run on the Kubernetes adapters (simulator, real Django and Post
     expect(failed.steps[1]?.message).toBe(
       `deploy of v2 failed: the Kubernetes API forbids phasegate to patch deployments "web" in namespace "${service}" (403): ` +
         'add the rule {apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"]} to the Role bound to ' +
-        `phasegate's service account in namespace "${service}" (see manifests/kubernetes/rbac.yaml); the API said: ` +
+        `phasegate's service account in namespace "${service}" (see manifests/kubernetes/app-namespace/rbac.yaml); the API said: ` +
         `deployments.apps "web" is forbidden: User "system:serviceaccount:shop:phasegate" cannot patch resource "deployments" in API group "apps" in the namespace "${service}"`,
     );
     expect(k.columns(service)).toEqual(expect.arrayContaining(["is_active", "is_enabled"]));

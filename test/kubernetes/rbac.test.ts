@@ -39,11 +39,11 @@ const permissions = (rules: RbacRule[]) =>
     r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`))),
   );
 
-describe("manifests/kubernetes/rbac.yaml", () => {
-  it("binds the Role phasegate to the ServiceAccount phasegate in the same namespace", async () => {
-    const [account, role, binding] = await loadRbac();
-    expect(role.metadata.namespace).toBe(account.metadata.namespace);
-    expect(binding.metadata.namespace).toBe(account.metadata.namespace);
+describe("manifests/kubernetes/app-namespace/rbac.yaml", () => {
+  it("binds the Role phasegate, in the managed namespace, to the ServiceAccount phasegate in its own namespace", async () => {
+    const [account, , binding, kustomization] = await loadRbac();
+    expect(kustomization.resources).toEqual(["rbac.yaml"]);
+    expect(kustomization.namespace).not.toBe(account.metadata.namespace);
     expect(binding.subjects[0].namespace).toBe(account.metadata.namespace);
   });
 
@@ -90,7 +90,7 @@ describe("manifests/kubernetes/rbac.yaml", () => {
     await expect(
       runJob(sim, executor, { key: "shop-2-s0", argv: ["true"], timeoutMs: 60_000, version: "v42" }),
     ).rejects.toThrow(
-      /^the Kubernetes API forbids phasegate to get pods\/log "phasegate-shop-2-s0-\w+-\w{5}" in namespace "shop" \(403\): add the rule \{apiGroups: \[""\], resources: \["pods\/log"\], verbs: \["get"\]\} to the Role bound to phasegate's service account in namespace "shop" \(see manifests\/kubernetes\/rbac.yaml\)/,
+      /^the Kubernetes API forbids phasegate to get pods\/log "phasegate-shop-2-s0-\w+-\w{5}" in namespace "shop" \(403\): add the rule \{apiGroups: \[""\], resources: \["pods\/log"\], verbs: \["get"\]\} to the Role bound to phasegate's service account in namespace "shop" \(see manifests\/kubernetes\/app-namespace\/rbac.yaml\)/,
     );
   });
 });

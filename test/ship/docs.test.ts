@@ -15,7 +15,10 @@ const roleSchema = z.object({
 
 /** "apps/deployments" → "get, patch", from the Role phasegate is given. */
 function granted(): Map<string, string> {
-  const text = readFileSync(path.join(repoRoot, "manifests", "kubernetes", "rbac.yaml"), "utf8");
+  const text = readFileSync(
+    path.join(repoRoot, "manifests", "kubernetes", "app-namespace", "rbac.yaml"),
+    "utf8",
+  );
   const role = parseAllDocuments(text)
     .map((doc) => roleSchema.safeParse(doc.toJS()))
     .find((parsed) => parsed.success)?.data;

@@ -69,13 +69,13 @@ function longestStepSeconds(loaded: LoadedServices): number {
 }
 
 describe("Kubernetes manifests", () => {
-  it("are all listed in the kustomization, rbac.yaml included", () => {
+  it("are all listed in the kustomization, the ServiceAccount included", () => {
     const files = readdirSync(MANIFESTS).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
     expect([...kustomization.resources].sort()).toEqual(files.sort());
-    expect(kustomization.resources).toContain("rbac.yaml");
+    expect(kustomization.resources).toContain("service-account.yaml");
   });
 
-  it("put everything in the namespace rbac.yaml gives the ServiceAccount", () => {
+  it("put everything in the namespace service-account.yaml gives the ServiceAccount", () => {
     const account = manifests.find((m) => m.kind === "ServiceAccount");
     expect(account?.metadata.namespace).toBe(kustomization.namespace);
     expect(manifests.find((m) => m.kind === "Namespace")?.metadata.name).toBe(kustomization.namespace);
