@@ -24,6 +24,8 @@ SLACK_APP_TOKEN (xapp-…) for Socket Mode; SLACK_API_URL (optional). HTTP mode 
 /slack/events and serves /healthz, /readyz and /metrics on the same port. Stops on SIGTERM or SIGINT.
 `;
 
+const EXIT_GRACE_MS = 1000;
+
 const OPTIONS: OptionSpecs = { ...CONNECTION_OPTIONS, help: { type: "boolean", short: "h" } };
 const schema = z.object({ ...connectionFields, help: z.boolean().default(false) });
 
@@ -55,6 +57,9 @@ function serveCommand(name: string, what: string, withWorker: boolean): Command 
     logger.info({ signal }, `stopping phasegate ${name}`);
     await bot.stop();
     redis.disconnect();
+    // Everything of ours has stopped; Slack calls the Web API client still retries (for up to half an hour when
+    // Slack cannot be reached) would keep the process alive.
+    setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
     return 0;
   };
 }

@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
 import type { App } from "@slack/bolt";
 import type { Redis } from "ioredis";
 import { createEngine, type Engine, type EngineOptions } from "../app/engine.js";
@@ -40,6 +41,25 @@ function portOf(server: unknown): number | null {
   return address && typeof address === "object" ? address.port : null;
 }
 
+/** How long a stopping bot waits for Slack to take the card updates and replies still queued. */
+const FLUSH_LIMIT_MS = 10_000;
+
+async function flushWithin(
+  notifier: { flush(): Promise<void> },
+  limitMs: number,
+  logger: Logger,
+): Promise<void> {
+  const flushed = await Promise.race([
+    notifier.flush().then(() => true),
+    delay(limitMs, false, { ref: false }),
+  ]);
+  if (!flushed)
+    logger.warn(
+      { limitMs },
+      "Slack did not take every queued card update and thread reply before shutdown: they are dropped, and the card shows the run again on its next change",
+    );
+}
+
 /**
  * The Slack bot: Bolt app (commands, buttons, health routes), the Slack notifier and user group directory wired
  * into the run engine, and optionally a step worker.
@@ -78,7 +98,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     async stop() {
       await app.stop();
       await worker?.close();
-      await slack.notifier.flush();
+      await flushWithin(slack.notifier, FLUSH_LIMIT_MS, logger);
       await queueMetrics.close();
       await ready.close();
     },

@@ -27,6 +27,37 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   }
 }
 
+/** Starts `phasegate all` against the given Slack API, waits until it is ready, stops it with SIGTERM: the exit code. */
+async function serveThenStop(slackApiUrl: string): Promise<number | null> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(repoRoot, "src", "cli", "main.ts"), "all"],
+    {
+      cwd: repoRoot,
+      stdio: "ignore",
+      env: {
+        ...process.env,
+        ...NO_SLACK,
+        LOG_LEVEL: "silent",
+        PORT: String(port),
+        SLACK_BOT_TOKEN: "xoxb-cli",
+        SLACK_SIGNING_SECRET: "secret",
+        SLACK_API_URL: slackApiUrl,
+        PHASEGATE_SERVICES: services,
+        PHASEGATE_PREFIX: prefix,
+        REDIS_URL: redisUrl,
+      },
+    },
+  );
+  const exited = once(child, "exit");
+  await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
+  expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()).toBe("ok\n");
+  child.kill("SIGTERM");
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
 let fake: SlackFake;
 const prefix = uniquePrefix("botcli");
 
@@ -68,32 +99,11 @@ describe("phasegate bot and all", () => {
   });
 
   it("`all` serves /healthz and /readyz on PORT and stops cleanly on SIGTERM", async () => {
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(repoRoot, "src", "cli", "main.ts"), "all"],
-      {
-        cwd: repoRoot,
-        stdio: "ignore",
-        env: {
-          ...process.env,
-          ...NO_SLACK,
-          LOG_LEVEL: "silent",
-          PORT: String(port),
-          SLACK_BOT_TOKEN: "xoxb-cli",
-          SLACK_SIGNING_SECRET: "secret",
-          SLACK_API_URL: fake.apiUrl,
-          PHASEGATE_SERVICES: services,
-          PHASEGATE_PREFIX: prefix,
-          REDIS_URL: redisUrl,
-        },
-      },
-    );
-    const exited = once(child, "exit");
-    await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
-    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()).toBe("ok\n");
-    child.kill("SIGTERM");
-    const [code] = await exited;
-    expect(code).toBe(0);
+    expect(await serveThenStop(fake.apiUrl)).toBe(0);
+  });
+
+  it("`all` stops on SIGTERM when Slack cannot be reached (the Web API client would retry for half an hour)", async () => {
+    const closedPort = await freePort();
+    expect(await serveThenStop(`http://127.0.0.1:${closedPort}/api/`)).toBe(0);
   });
 });
