@@ -153,12 +153,7 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
 /** An approval gate left open too long fails the run; a no-op when the run moved on meanwhile. */
 export async function processApprovalTimeout(deps: WorkerDeps, job: StepJob): Promise<void> {
   const run = await deps.store.get(job.runId);
-  if (
-    !run ||
-    run.status !== "awaiting-approval" ||
-    run.currentStep !== job.step ||
-    run.retries !== job.retries
-  ) {
+  if (run?.status !== "awaiting-approval" || run.currentStep !== job.step || run.retries !== job.retries) {
     deps.logger.debug({ job }, "approval expiry for a run that moved on: nothing to do");
     return;
   }
