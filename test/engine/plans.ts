@@ -1,6 +1,8 @@
 import type { Plan, PlanStep } from "../../src/domain/plan.js";
-import type { Run } from "../../src/domain/run.js";
+import { type Run, type RunEvent, SYSTEM_ACTOR } from "../../src/domain/run.js";
 import { createRun } from "../../src/domain/run-create.js";
+import { applyRunEvent } from "../../src/domain/run-reducer.js";
+import type { RunChange } from "../../src/ports/notifier.js";
 
 /** The example shop's release: expand 0002, deploy, wait, approval, contract 0003. */
 export function shopPlan(): Plan {
@@ -55,4 +57,21 @@ export function shopRun(overrides: Partial<Run> = {}): Run {
     }),
     ...overrides,
   };
+}
+
+/** Applies events one second apart from the run's creation, as the engine would: every change, in order. */
+export function replay(run: Run, events: RunEvent[]): RunChange[] {
+  const changes: RunChange[] = [];
+  let current = run;
+  events.forEach((event, i) => {
+    const result = applyRunEvent(
+      current,
+      event,
+      new Date(Date.parse(run.createdAt) + (i + 1) * 1000).toISOString(),
+    );
+    if (!result.ok) throw new Error(result.reason);
+    changes.push({ before: current, after: result.run, event, actor: SYSTEM_ACTOR });
+    current = result.run;
+  });
+  return changes;
 }

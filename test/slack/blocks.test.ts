@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { ApprovalStep, Plan, PlanStep } from "../../src/domain/plan.js";
 import type { Run, RunEvent } from "../../src/domain/run.js";
 import { pendingStep } from "../../src/domain/run-create.js";
-import { applyRunEvent } from "../../src/domain/run-reducer.js";
 import {
   APPROVE_ACTION,
   approvalMessage,
@@ -15,25 +14,15 @@ import type { SlackMessage } from "../../src/slack/blocks/kit.js";
 import { planPreview, refusalAnswer } from "../../src/slack/blocks/plan-preview.js";
 import { statusCard } from "../../src/slack/blocks/status-card.js";
 import { threadReplies } from "../../src/slack/blocks/thread-replies.js";
-import { shopRun } from "../engine/plans.js";
+import { replay, shopRun } from "../engine/plans.js";
 import { blockProblems } from "../support/slack-fake/index.js";
 
 const ALICE = "U0ALICE";
 const BOB = "U0BOB";
 
-/** Applies events one second apart, as the engine would. */
+/** The run after the events, applied one second apart as the engine would. */
 function play(run: Run, events: RunEvent[]): Run {
-  let current = run;
-  events.forEach((event, i) => {
-    const result = applyRunEvent(
-      current,
-      event,
-      new Date(Date.parse(run.createdAt) + (i + 1) * 1000).toISOString(),
-    );
-    if (!result.ok) throw new Error(result.reason);
-    current = result.run;
-  });
-  return current;
+  return replay(run, events).at(-1)?.after ?? run;
 }
 
 const toGate: RunEvent[] = [

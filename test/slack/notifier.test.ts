@@ -3,13 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadedServices } from "../../src/config/load-services.js";
 import { serviceSchema } from "../../src/config/services-schema.js";
 import { type Run, type RunEvent, SYSTEM_ACTOR } from "../../src/domain/run.js";
-import { applyRunEvent } from "../../src/domain/run-reducer.js";
 import { logger } from "../../src/logger.js";
 import type { RunChange } from "../../src/ports/notifier.js";
 import { Coalescer } from "../../src/slack/coalescer.js";
 import { SlackNotifier } from "../../src/slack/notifier.js";
 import { SlackUsergroupDirectory } from "../../src/slack/usergroup-directory.js";
-import { shopRun } from "../engine/plans.js";
+import { replay, shopRun } from "../engine/plans.js";
 import { SlackFake } from "../support/slack-fake/index.js";
 
 const TOKEN = "xoxb-notifier";
@@ -40,19 +39,7 @@ function notifierFor(channel: string, attached: Array<{ runId: string }> = []) {
 
 /** The changes of a run going through `events`, one second apart, as the engine announces them. */
 function changes(run: Run, events: RunEvent[]): RunChange[] {
-  const out: RunChange[] = [{ before: null, after: run, event: null, actor: SYSTEM_ACTOR }];
-  let current = run;
-  events.forEach((event, i) => {
-    const result = applyRunEvent(
-      current,
-      event,
-      new Date(Date.parse(run.createdAt) + (i + 1) * 1000).toISOString(),
-    );
-    if (!result.ok) throw new Error(result.reason);
-    out.push({ before: current, after: result.run, event, actor: SYSTEM_ACTOR });
-    current = result.run;
-  });
-  return out;
+  return [{ before: null, after: run, event: null, actor: SYSTEM_ACTOR }, ...replay(run, events)];
 }
 
 const toGate: RunEvent[] = [
