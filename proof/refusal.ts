@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { introspect } from "../src/django/introspect.js";
 import type { ClassifiedOperation } from "../src/domain/classification.js";
@@ -11,6 +10,7 @@ import { migrate } from "./django.js";
 import { checkOut, type Release } from "./release-checkout.js";
 import type { ScenarioResult } from "./scenario-result.js";
 import type { Stage } from "./stage.js";
+import { changeUnderTraffic } from "./under-traffic.js";
 
 const FORCED: Release = {
   version: "forced",
@@ -51,7 +51,7 @@ async function judgeForced(stage: Stage, projectDir: string): Promise<Classified
  * override puts it in expand, before any new code) makes the running v1 replicas' INSERTs fail.
  */
 export async function refusalScenario(stage: Stage): Promise<RefusalResult> {
-  const { fleet, options } = stage;
+  const { fleet } = stage;
   const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-proof-forced-"));
   try {
     const db = { ...stage.db, projectDir: dir };
@@ -59,22 +59,8 @@ export async function refusalScenario(stage: Stage): Promise<RefusalResult> {
     await migrate(db, ["catalog", "0001"]);
     await fleet.start("v1");
     const judgement = await judgeForced(stage, dir);
-    await sleep(options.settleMs);
-    const started = Date.now();
-    await migrate(db, ["catalog"]);
-    const wallMs = Date.now() - started;
-    await sleep(options.settleMs);
-    const counters = await fleet.stop();
-    return {
-      scenario: "forced NOT NULL",
-      counters,
-      wallMs,
-      rolloutMs: fleet.rolloutMs(),
-      rolloutWaitMs: null,
-      approvalWaitMs: null,
-      overheadMs: null,
-      judgement,
-    };
+    const result = await changeUnderTraffic(stage, "forced NOT NULL", () => migrate(db, ["catalog"]));
+    return { ...result, judgement };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
