@@ -19,6 +19,19 @@ function planned(): Plan {
   return result.plan;
 }
 
+/** A run of the planned release, as startRun creates it. */
+function newRun(id: string): Run {
+  return createRun({
+    id,
+    service: "shop",
+    version: "v2",
+    requester: "U_ALICE",
+    plan: planned(),
+    fourEyes: true,
+    now: "2026-01-01T00:00:00.000Z",
+  });
+}
+
 function apply(run: Run, event: Parameters<typeof applyRunEvent>[1]): Run {
   const result = applyRunEvent(run, event, "2026-01-01T00:00:01.000Z");
   if (!result.ok) throw new Error(result.reason);
@@ -52,15 +65,7 @@ describe("a service with a backfill command", () => {
   });
 
   it("records each batch on the run and keeps the contract guarded until the backfill succeeded", () => {
-    let run = createRun({
-      id: "shop-1",
-      service: "shop",
-      version: "v2",
-      requester: "U_ALICE",
-      plan: planned(),
-      fourEyes: true,
-      now: "2026-01-01T00:00:00.000Z",
-    });
+    let run = newRun("shop-1");
     for (const step of [0, 1, 2]) {
       run = apply(run, { type: "step-started", step });
       run = apply(run, { type: "step-succeeded", step });
@@ -89,15 +94,7 @@ describe("a service with a backfill command", () => {
   });
 
   it("progress is refused on an approval gate", () => {
-    const run = createRun({
-      id: "shop-2",
-      service: "shop",
-      version: "v2",
-      requester: "U_ALICE",
-      plan: planned(),
-      fourEyes: true,
-      now: "2026-01-01T00:00:00.000Z",
-    });
+    const run = newRun("shop-2");
     const atGate: Run = { ...run, currentStep: 4, status: "awaiting-approval" };
     const result = applyRunEvent(atGate, { type: "step-progress", step: 4, message: "x" }, "t");
     expect(result).toEqual({ ok: false, reason: "step 4 is an approval gate: an approver decides it" });
