@@ -1,8 +1,8 @@
 import os from "node:os";
-import { createEngine } from "../src/app/engine.js";
-import { startWorker } from "../src/app/start-worker.js";
-import { logger } from "../src/logger.js";
 import type { Notifier, RunChange } from "../src/ports/notifier.js";
+import { logger } from "../src/telemetry/logger.js";
+import { createEngine } from "../src/wiring/engine.js";
+import { startWorker } from "../src/wiring/start-worker.js";
 import { APPROVER, benchSetup, percentile, storeRunAt } from "./engine-setup.js";
 import type { Figure } from "./index.js";
 

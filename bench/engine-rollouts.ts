@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createEngine } from "../src/app/engine.js";
+import { createEngine } from "../src/wiring/engine.js";
 import { benchSetup, percentile, root, storeRunAt } from "./engine-setup.js";
 import type { Figure } from "./index.js";
 

@@ -6,10 +6,10 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { stringify } from "yaml";
 import { type LoadedServices, loadServices } from "../src/config/load-services.js";
-import { type Run, type RunEvent, SYSTEM_ACTOR } from "../src/domain/run.js";
-import { applyRunEvent } from "../src/domain/run-reducer.js";
+import { applyRunEvent } from "../src/domain/run/reducer.js";
+import { type Run, type RunEvent, SYSTEM_ACTOR } from "../src/domain/run/run.js";
 import type { RunStore } from "../src/ports/run-store.js";
-import { shopRun } from "../test/engine/plans.js";
+import { shopRun } from "../testkit/plans.js";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const APPROVER = "U_BENCH_APPROVER";

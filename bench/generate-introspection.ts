@@ -1,5 +1,5 @@
-import type { Introspection, PendingMigration } from "../src/domain/migration.js";
-import { dependsOn, field, migration, op } from "../test/support/migrations.js";
+import type { Introspection, PendingMigration } from "../src/domain/classify/migration.js";
+import { dependsOn, field, migration, op } from "../testkit/migrations.js";
 
 const EXPAND = [
   (name: string) => op("AddField", { field: name, fieldFacts: field({ column: name, null: true }) }),

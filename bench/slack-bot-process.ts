@@ -1,7 +1,7 @@
-import { startBot } from "../src/cli/bot-runtime.js";
 import { loadServices } from "../src/config/load-services.js";
-import { logger } from "../src/logger.js";
-import { connectRedis } from "../test/support/redis.js";
+import { logger } from "../src/telemetry/logger.js";
+import { startBot } from "../src/wiring/bot.js";
+import { connectRedis } from "../testkit/redis.js";
 import { generateIntrospection } from "./generate-introspection.js";
 
 /**

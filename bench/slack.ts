@@ -6,10 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
+import { nowSeconds, SlackFake, slackSignature, slashCommandBody } from "../src/slack-emulator/index.js";
 import { RedisRunStore } from "../src/store/redis-run-store.js";
-import { shopDir } from "../test/cli/run-cli.js";
-import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../test/support/redis.js";
-import { nowSeconds, SlackFake, slackSignature, slashCommandBody } from "../test/support/slack-fake/index.js";
+import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../testkit/redis.js";
+import { shopDir } from "../testkit/run-cli.js";
 import type { Figure } from "./index.js";
 
 const CONCURRENCY = 200;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { UseCases } from "../src/app/use-cases.js";
-import { isTerminal, type Run } from "../src/domain/run.js";
+import { isTerminal, type Run } from "../src/domain/run/run.js";
+import type { UseCases } from "../src/ports/use-cases.js";
 import type { SlackOperator } from "./slack-operator.js";
 
 export interface DrivenRun {

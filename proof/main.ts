@@ -1,6 +1,6 @@
-import { logger } from "../src/logger.js";
-import { createTestDatabase } from "../test/support/postgres.js";
-import { findDjangoPython } from "../test/support/python.js";
+import { logger } from "../src/telemetry/logger.js";
+import { createTestDatabase } from "../testkit/postgres.js";
+import { findDjangoPython } from "../testkit/python.js";
 import { naiveScenario } from "./naive.js";
 import { parseProofOptions } from "./options.js";
 import { phasedScenario } from "./phased.js";

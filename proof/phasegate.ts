@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
-import { type RunningBot, startBot } from "../src/cli/bot-runtime.js";
 import { loadServices } from "../src/config/load-services.js";
-import { connectRedis, deleteKeys, uniquePrefix } from "../test/support/redis.js";
-import { SlackFake } from "../test/support/slack-fake/index.js";
+import { SlackFake } from "../src/slack-emulator/index.js";
+import { type RunningBot, startBot } from "../src/wiring/bot.js";
+import { connectRedis, deleteKeys, uniquePrefix } from "../testkit/redis.js";
 import { type SlackOperator, slackOperator } from "./slack-operator.js";
 import { type Stage, shopDir } from "./stage.js";
 

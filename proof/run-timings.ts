@@ -1,5 +1,5 @@
-import type { PlanStep } from "../src/domain/plan.js";
-import type { Run } from "../src/domain/run.js";
+import type { PlanStep } from "../src/domain/plan/plan.js";
+import type { Run } from "../src/domain/run/run.js";
 import type { DrivenRun } from "./drive-run.js";
 
 export interface RunTimings {

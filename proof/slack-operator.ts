@@ -6,7 +6,7 @@ import {
   type SlackFake,
   type StoredMessage,
   slashCommandBody,
-} from "../test/support/slack-fake/index.js";
+} from "../src/slack-emulator/index.js";
 
 /** What the people in the channel do, as Slack sends it to the bot: signed slash commands and button clicks. */
 export interface SlackOperator {

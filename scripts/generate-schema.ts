@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { servicesJsonSchema } from "../src/cli/services-json-schema.js";
+import { servicesJsonSchema } from "../src/config/services-json-schema.js";
 import { renderReference } from "./schema-reference.js";
 
 /** The committed JSON Schema of the services file (editors read it through the example's $schema line). */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot, runCli } from "./cli/run-cli.js";
+import { repoRoot, runCli } from "../testkit/run-cli.js";
 
 const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
 const scripts = Object.keys(

@@ -1,4 +1,4 @@
-import { isTerminal, SYSTEM_ACTOR } from "../domain/run.js";
+import { isTerminal, SYSTEM_ACTOR } from "../domain/run/run.js";
 import type { StepJob } from "../queue/jobs.js";
 import type { WorkerDeps } from "./process-step.js";
 import { transition } from "./transition.js";

@@ -1,6 +1,6 @@
+import type { UseCases } from "../ports/use-cases.js";
 import { approve, attachNotification, cancel, type RunActionDeps, reject, retry } from "./run-actions.js";
 import { type StartRunDeps, startRun } from "./start-run.js";
-import type { UseCases } from "./use-cases.js";
 
 export type UseCaseDeps = StartRunDeps & RunActionDeps;
 

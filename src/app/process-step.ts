@@ -1,13 +1,13 @@
-import { runBackfillBatch } from "../backfill/backfill-step.js";
-import { runGuardedMigrateStep } from "../database/guarded-migrate-step.js";
-import type { PlanStep } from "../domain/plan.js";
-import { isTerminal, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run.js";
+import type { PlanStep } from "../domain/plan/plan.js";
+import { isTerminal, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run/run.js";
+import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { JobControl, StepJob } from "../queue/jobs.js";
 import type { StepQueue } from "../queue/step-queue.js";
 import { watchForCancel } from "./cancel-watch.js";
 import { followUp } from "./follow-up.js";
-import type { AdapterFactory } from "./service-adapters.js";
+import { runBackfillBatch } from "./steps/backfill.js";
 import { runDeployStep } from "./steps/deploy.js";
+import { runGuardedMigrateStep } from "./steps/migrate-guarded.js";
 import type { StepOutcome } from "./steps/outcome.js";
 import { pollRolloutStep } from "./steps/rollout.js";
 import { type TransitionDeps, transition } from "./transition.js";

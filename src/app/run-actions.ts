@@ -1,10 +1,10 @@
 import type { LoadedServices } from "../config/load-services.js";
-import { type Actor, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run.js";
+import { type Actor, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run/run.js";
 import type { Approvers } from "../ports/approvers.js";
+import type { ActionResult, GateInput } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
 import { type FollowUpDeps, followUp } from "./follow-up.js";
 import { type TransitionDeps, transition } from "./transition.js";
-import type { ActionResult, GateInput } from "./use-cases.js";
 
 export interface RunActionDeps extends TransitionDeps, FollowUpDeps {
   services: LoadedServices;

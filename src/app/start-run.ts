@@ -1,12 +1,12 @@
 import type { LoadedServices } from "../config/load-services.js";
-import type { Introspection } from "../domain/migration.js";
-import { planRelease } from "../domain/planner.js";
-import { createRun } from "../domain/run-create.js";
+import type { Introspection } from "../domain/classify/migration.js";
+import { planRelease } from "../domain/plan/planner.js";
+import { createRun } from "../domain/run/create.js";
+import type { StartRunInput, StartRunResult } from "../ports/use-cases.js";
+import type { ServiceIntrospector } from "../wiring/django-introspector.js";
 import { mayStart } from "./access.js";
 import { type FollowUpDeps, followUp } from "./follow-up.js";
-import type { ServiceIntrospector } from "./introspect-service.js";
 import { announce, type TransitionDeps } from "./transition.js";
-import type { StartRunInput, StartRunResult } from "./use-cases.js";
 
 export interface StartRunDeps extends TransitionDeps, FollowUpDeps {
   services: LoadedServices;

@@ -1,5 +1,9 @@
 import { parseArgs } from "node:util";
-import { type CheckResult, checkServicesFile, type LocatedProblem } from "./check-services-file.js";
+import {
+  type CheckResult,
+  checkServicesFile,
+  type LocatedProblem,
+} from "../config/check/check-services-file.js";
 import { UsageError } from "./errors.js";
 
 const USAGE = `Usage: phasegate config check FILE

@@ -1,4 +1,4 @@
-import { logger } from "../logger.js";
+import { logger } from "../telemetry/logger.js";
 import { COMMANDS, type CommandEntry } from "./commands.js";
 import { CliError, UsageError } from "./errors.js";
 

@@ -1,6 +1,6 @@
-import type { ClassifiedOperation } from "../domain/classification.js";
-import type { Introspection } from "../domain/migration.js";
-import type { PlanResult } from "../domain/plan.js";
+import type { ClassifiedOperation } from "../domain/classify/classification.js";
+import type { Introspection } from "../domain/classify/migration.js";
+import type { PlanResult } from "../domain/plan/plan.js";
 
 function operationJson(o: ClassifiedOperation) {
   return {

@@ -1,7 +1,7 @@
-import type { ClassifiedOperation } from "../domain/classification.js";
-import { lockImpact } from "../domain/locks.js";
-import type { Introspection } from "../domain/migration.js";
-import type { Plan, PlanResult, PlanStep, Refusal } from "../domain/plan.js";
+import type { ClassifiedOperation } from "../domain/classify/classification.js";
+import type { Introspection } from "../domain/classify/migration.js";
+import { lockImpact } from "../domain/locks/analyse.js";
+import type { Plan, PlanResult, PlanStep, Refusal } from "../domain/plan/plan.js";
 import { formatTable } from "./table.js";
 
 export interface RenderOptions {

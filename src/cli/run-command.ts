@@ -1,6 +1,6 @@
 import os from "node:os";
 import { z } from "zod";
-import type { ActionResult, StartRunResult, UseCases } from "../app/use-cases.js";
+import type { ActionResult, StartRunResult, UseCases } from "../ports/use-cases.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { UsageError } from "./errors.js";
 import {

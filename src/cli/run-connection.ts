@@ -1,9 +1,9 @@
 import { Redis } from "ioredis";
 import { z } from "zod";
-import { createEngine, type Engine } from "../app/engine.js";
 import { ConfigError, loadServices } from "../config/load-services.js";
-import { logger } from "../logger.js";
-import { slackOutboundFromEnv } from "../slack/outbound.js";
+import { slackOutboundFromEnv } from "../slack/outbound/outbound.js";
+import { logger } from "../telemetry/logger.js";
+import { createEngine, type Engine } from "../wiring/engine.js";
 import type { OptionSpecs } from "./args.js";
 import { CliError } from "./errors.js";
 

@@ -1,5 +1,5 @@
-import type { Plan } from "../domain/plan.js";
-import type { Run } from "../domain/run.js";
+import type { Plan } from "../domain/plan/plan.js";
+import type { Run } from "../domain/run/run.js";
 import type { AuditEntry } from "../ports/run-store.js";
 import { formatTable } from "./table.js";
 

@@ -1,8 +1,8 @@
 import { once } from "node:events";
 import { z } from "zod";
-import { startWorker } from "../app/start-worker.js";
-import { logger } from "../logger.js";
 import { serveMetricsFromEnv } from "../metrics/metrics-server.js";
+import { logger } from "../telemetry/logger.js";
+import { startWorker } from "../wiring/start-worker.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import {
   CONNECTION_OPTIONS,

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { backfillSchema } from "../backfill/backfill-schema.js";
-import { LOCK_GUARD_DEFAULTS, lockGuardSchema } from "../database/lock-guard-schema.js";
+import { backfillSchema } from "./backfill-schema.js";
 import {
   kubernetesDeployerSchema,
   kubernetesExecutorSchema,
   kubernetesRolloutSchema,
 } from "./kubernetes-schema.js";
+import { LOCK_GUARD_DEFAULTS, lockGuardSchema } from "./lock-guard-schema.js";
 import { durationSeconds, pollingSchema } from "./polling-schema.js";
 
 /** Where the Django project lives and how to run its Python. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { FieldFacts, Introspection, MigrationOperation } from "../domain/migration.js";
+import type { FieldFacts, Introspection, MigrationOperation } from "../domain/classify/migration.js";
 
 /**
  * The JSON the introspection helper (introspect.py) prints, validated field by field against the domain types

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Introspection } from "../domain/migration.js";
+import type { Introspection } from "../domain/classify/migration.js";
 import type { CommandResult, Executor } from "../ports/executor.js";
 import { helperErrorSchema, introspectionSchema } from "./contract.js";
 import { explainHelperError, explainProcessFailure, type FailureContext } from "./failure.js";

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { logger } from "../logger.js";
 import type { CommandRequest, CommandResult, Execution, Executor } from "../ports/executor.js";
+import { logger } from "../telemetry/logger.js";
 import { BoundedBuffer } from "./bounded-buffer.js";
 
 export interface LocalProcessOptions {

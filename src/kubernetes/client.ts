@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, fetch } from "undici";
 import type { z } from "zod";
-import { type Logger, logger as rootLogger } from "../logger.js";
+import { type Logger, logger as rootLogger } from "../telemetry/logger.js";
 import type { Connection } from "./connection.js";
 import { KubernetesError } from "./errors.js";
 import { describeFailure } from "./failure.js";

@@ -1,11 +1,11 @@
 import type { KubernetesRolloutConfig } from "../config/kubernetes-schema.js";
 import type { RolloutRequest, RolloutStatus, RolloutWatcher } from "../ports/rollout-watcher.js";
-import { deploymentRolloutStatus } from "../rollout/kubernetes-status.js";
 import type { KubernetesClient } from "./client.js";
 import { pickContainer } from "./containers.js";
 import { deploymentPath, labelSelector, podsPath } from "./paths.js";
 import { releaseImage } from "./release-image.js";
 import { type Deployment, deploymentSchema, podListSchema } from "./resources.js";
+import { deploymentRolloutStatus } from "./rollout-status.js";
 
 /**
  * One poll of every listed Deployment: done when each one is rolled out the way `kubectl rollout status` decides

@@ -1,4 +1,4 @@
-import { isTerminal } from "../domain/run.js";
+import { isTerminal } from "../domain/run/run.js";
 import type { Notifier, RunChange } from "../ports/notifier.js";
 import { approvalWait, rolloutWait, runsFinished, runsStarted, stepDuration } from "./run-metrics.js";
 import { type StepEnding, stepEndings } from "./step-endings.js";

@@ -1,5 +1,5 @@
-import type { StepKind } from "../domain/plan.js";
-import type { RunEvent, StepState, StepStatus } from "../domain/run.js";
+import type { StepKind } from "../domain/plan/plan.js";
+import type { RunEvent, StepState, StepStatus } from "../domain/run/run.js";
 import type { RunChange } from "../ports/notifier.js";
 
 /** A step that was running (or waiting) before the change and is over after it. */

@@ -1,4 +1,4 @@
-import type { FinishedCommand } from "../domain/run-command.js";
+import type { FinishedCommand } from "../domain/run/command-outcome.js";
 
 /** A command to run where the service's Django project lives: a local process or a Kubernetes Job. */
 export interface CommandRequest {

@@ -1,4 +1,4 @@
-import type { Actor, Run, RunEvent } from "../domain/run.js";
+import type { Actor, Run, RunEvent } from "../domain/run/run.js";
 
 /** One applied change. `before` is null when the run was just created (`event` is then null too). */
 export interface RunChange {

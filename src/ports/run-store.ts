@@ -1,4 +1,4 @@
-import type { Actor, Run, RunStatus } from "../domain/run.js";
+import type { Actor, Run, RunStatus } from "../domain/run/run.js";
 
 /** One line of a run's audit trail: a change that was applied, or an action that was refused. */
 export interface AuditEntry {

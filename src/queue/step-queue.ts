@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Run } from "../domain/run.js";
+import type { Run } from "../domain/run/run.js";
 import {
   approvalTimeoutJobId,
   JOB_APPROVAL_TIMEOUT,

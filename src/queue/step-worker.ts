@@ -1,6 +1,6 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../telemetry/logger.js";
 import {
   JOB_APPROVAL_TIMEOUT,
   JOB_STEP,

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import { isTerminal, type Run } from "../domain/run.js";
-import { runIdOf } from "../domain/run-create.js";
+import { runIdOf } from "../domain/run/create.js";
+import { isTerminal, type Run } from "../domain/run/run.js";
 import type {
   AuditEntry,
   AuditInput,

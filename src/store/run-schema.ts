@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Plan } from "../domain/plan.js";
-import type { Run } from "../domain/run.js";
+import type { Plan } from "../domain/plan/plan.js";
+import type { Run } from "../domain/run/run.js";
 
 const iso = z.string().min(1);
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { CompositeNotifier } from "../../src/app/notifiers.js";
-import { SYSTEM_ACTOR } from "../../src/domain/run.js";
-import { logger } from "../../src/logger.js";
+import { SYSTEM_ACTOR } from "../../src/domain/run/run.js";
 import type { Notifier } from "../../src/ports/notifier.js";
-import { shopRun } from "../engine/plans.js";
-import { RecordingNotifier } from "../engine/recording-notifier.js";
+import { logger } from "../../src/telemetry/logger.js";
+import { shopRun } from "../../testkit/plans.js";
+import { RecordingNotifier } from "../../testkit/recording-notifier.js";
 
 /** A notifier whose backend is down (Slack unreachable). */
 class Unreachable implements Notifier {

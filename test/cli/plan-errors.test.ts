@@ -1,10 +1,10 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { corpusDir } from "../django/corpus.js";
-import { type FakePythons, fakePythons } from "../django/fake-python.js";
-import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { findDjangoPython } from "../support/python.js";
-import { repoRoot, runCli } from "./run-cli.js";
+import { corpusDir } from "../../testkit/corpus.js";
+import { type FakePythons, fakePythons } from "../../testkit/fake-python.js";
+import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
+import { findDjangoPython } from "../../testkit/python.js";
+import { repoRoot, runCli } from "../../testkit/run-cli.js";
 
 const python = findDjangoPython();
 let db: TestDatabase;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { renderPlanJson } from "../../src/cli/plan-json.js";
 import { renderPlanText } from "../../src/cli/plan-text.js";
-import { planRelease } from "../../src/domain/planner.js";
-import { addField, introspection, migration, op } from "../support/migrations.js";
+import { planRelease } from "../../src/domain/plan/planner.js";
+import { addField, introspection, migration, op } from "../../testkit/migrations.js";
 
 const options = { verbose: false, project: "examples/shop" };
 

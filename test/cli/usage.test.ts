@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, shopDir } from "./run-cli.js";
+import { runCli, shopDir } from "../../testkit/run-cli.js";
 
 describe("phasegate usage errors exit 2 and say what to do", () => {
   let emptyDir: string;

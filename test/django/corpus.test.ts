@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClassifiedOperation } from "../../src/domain/classification.js";
-import { classifyMigration } from "../../src/domain/classify.js";
-import type { Introspection, MigrationOperation, PendingMigration } from "../../src/domain/migration.js";
-import { planRelease } from "../../src/domain/planner.js";
-import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { findDjangoPython } from "../support/python.js";
-import { introspectCorpus, migrateBaseline } from "./corpus.js";
+import type { ClassifiedOperation } from "../../src/domain/classify/classification.js";
+import { classifyMigration } from "../../src/domain/classify/classify.js";
+import type {
+  Introspection,
+  MigrationOperation,
+  PendingMigration,
+} from "../../src/domain/classify/migration.js";
+import { planRelease } from "../../src/domain/plan/planner.js";
+import { introspectCorpus, migrateBaseline } from "../../testkit/corpus.js";
+import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
+import { findDjangoPython } from "../../testkit/python.js";
 
 const python = findDjangoPython();
 let db: TestDatabase;

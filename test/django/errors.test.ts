@@ -10,10 +10,10 @@ import {
 } from "../../src/django/introspect.js";
 import { LocalProcessExecutor } from "../../src/executors/local-process.js";
 import type { CommandRequest, Execution, Executor } from "../../src/ports/executor.js";
-import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { findDjangoPython } from "../support/python.js";
-import { corpusDir } from "./corpus.js";
-import { type FakePythons, fakePythons } from "./fake-python.js";
+import { corpusDir } from "../../testkit/corpus.js";
+import { type FakePythons, fakePythons } from "../../testkit/fake-python.js";
+import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
+import { findDjangoPython } from "../../testkit/python.js";
 import { writeConflictingProject, writeTinyProject } from "./tiny-project.js";
 
 const python = findDjangoPython();

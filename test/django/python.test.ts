@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolvePython } from "../../src/django/python.js";
-import { findDjangoPython } from "../support/python.js";
-import { type FakePythons, fakePythons } from "./fake-python.js";
+import { type FakePythons, fakePythons } from "../../testkit/fake-python.js";
+import { findDjangoPython } from "../../testkit/python.js";
 
 const python = findDjangoPython();
 let scratch: string;

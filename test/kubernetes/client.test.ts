@@ -6,7 +6,7 @@ import { kubernetesApiSchema } from "../../src/config/kubernetes-schema.js";
 import { createKubernetesClient } from "../../src/kubernetes/create-client.js";
 import { deploymentPath } from "../../src/kubernetes/paths.js";
 import { deploymentSchema } from "../../src/kubernetes/resources.js";
-import { type KubeSim, startKubeSim } from "../support/kube-sim/index.js";
+import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { adapters, image, namespace, release, seedShop } from "./setup.js";
 
 let sim: KubeSim;

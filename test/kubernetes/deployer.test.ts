@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type KubeSim, startKubeSim } from "../support/kube-sim/index.js";
+import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { adapters, image, namespace, release, seedShop } from "./setup.js";
 
 let sim: KubeSim;

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Run } from "../../src/domain/run.js";
+import type { Run } from "../../src/domain/run/run.js";
 import { APPROVER, deployments, type KubeEngine, REQUESTER, startKubeEngine } from "./engine-setup.js";
 import { loadRbac } from "./rbac-manifest.js";
 import { image } from "./setup.js";

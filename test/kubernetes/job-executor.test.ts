@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CommandRequest } from "../../src/ports/executor.js";
-import { type KubeSim, startKubeSim } from "../support/kube-sim/index.js";
-import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { findDjangoPython } from "../support/python.js";
+import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
+import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
+import { findDjangoPython } from "../../testkit/python.js";
 import { agePods, runJob } from "./scenario.js";
 import { adapters, image, namespace, shopDir } from "./setup.js";
 

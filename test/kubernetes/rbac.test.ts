@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { requestAttributes } from "../../src/kubernetes/request-attributes.js";
-import { ruleAllows } from "../support/kube-sim/faults.js";
-import { type KubeSim, type RbacRule, startKubeSim } from "../support/kube-sim/index.js";
+import { ruleAllows } from "../../testkit/kube-sim/faults.js";
+import { type KubeSim, type RbacRule, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { loadRbac } from "./rbac-manifest.js";
 import { agePods, runJob, watchRollout } from "./scenario.js";
 import { adapters, image, release, seedShop } from "./setup.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deploymentRolloutStatus } from "../../src/rollout/kubernetes-status.js";
+import { deploymentRolloutStatus } from "../../src/kubernetes/rollout-status.js";
 
 interface Shape {
   generation?: number;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deploymentRolloutStatus } from "../../src/rollout/kubernetes-status.js";
-import { type KubeSim, startKubeSim } from "../support/kube-sim/index.js";
+import { deploymentRolloutStatus } from "../../src/kubernetes/rollout-status.js";
+import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { adapters, image, namespace, release, seedShop } from "./setup.js";
 
 let sim: KubeSim;

@@ -1,7 +1,7 @@
 import { jobName } from "../../src/kubernetes/job-name.js";
 import type { CommandRequest, CommandResult, Executor } from "../../src/ports/executor.js";
 import type { RolloutRequest, RolloutStatus, RolloutWatcher } from "../../src/ports/rollout-watcher.js";
-import type { KubeSim } from "../support/kube-sim/index.js";
+import type { KubeSim } from "../../testkit/kube-sim/index.js";
 import { namespace } from "./setup.js";
 
 /** Polls the executor the way the engine does (same key each time) until the Job it started has finished. */

@@ -9,7 +9,7 @@ import {
   kubernetesExecutor,
   kubernetesRolloutWatcher,
 } from "../../src/kubernetes/adapters.js";
-import type { KubeSim } from "../support/kube-sim/index.js";
+import type { KubeSim } from "../../testkit/kube-sim/index.js";
 
 export const namespace = "shop";
 export const shopDir = path.resolve(import.meta.dirname, "../../examples/shop");

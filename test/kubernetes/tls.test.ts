@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeSim, startKubeSim } from "../support/kube-sim/index.js";
+import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { adapters, release, seedShop } from "./setup.js";
 
 let sim: KubeSim;

@@ -5,9 +5,9 @@ import { APPROVER } from "../../proof/phasegate.js";
 import { refusalScenario } from "../../proof/refusal.js";
 import { totalsByVersion } from "../../proof/report.js";
 import { openStage, type Stage, type TrafficOptions } from "../../proof/stage.js";
-import { logger } from "../../src/logger.js";
-import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { findDjangoPython } from "../support/python.js";
+import { logger } from "../../src/telemetry/logger.js";
+import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
+import { findDjangoPython } from "../../testkit/python.js";
 
 const python = findDjangoPython();
 /** A scenario starts and replaces several Django processes; on a busy machine that takes a while. */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.js";
-import { repoRoot } from "../cli/run-cli.js";
+import { repoRoot } from "../../testkit/run-cli.js";
 import { all, copies, execForm, globRegExp, readDockerfile, type Stage } from "./dockerfile.js";
 
 const stages = readDockerfile();

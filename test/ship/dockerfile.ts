@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "../cli/run-cli.js";
+import { repoRoot } from "../../testkit/run-cli.js";
 
 export interface Instruction {
   keyword: string;

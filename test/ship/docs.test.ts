@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
-import { repoRoot } from "../cli/run-cli.js";
+import { repoRoot } from "../../testkit/run-cli.js";
 import { envNamesReadByCode } from "./env-names.js";
 
 const roleSchema = z.object({

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { metricsEnvSchema } from "../../src/metrics/metrics-server.js";
-import { slackEnvSchema } from "../../src/slack/app.js";
-import { repoRoot } from "../cli/run-cli.js";
+import { slackEnvSchema } from "../../src/slack/inbound/app.js";
+import { repoRoot } from "../../testkit/run-cli.js";
 
 /**
  * Environment variables phasegate reads: its environment schemas and every process.env.NAME in src/ (VITEST only

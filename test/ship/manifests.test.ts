@@ -3,12 +3,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.js";
 import { type LoadedServices, loadServices, parseServices } from "../../src/config/load-services.js";
-import { logger } from "../../src/logger.js";
 import { serveMetricsFromEnv } from "../../src/metrics/metrics-server.js";
-import { slackEnvSchema } from "../../src/slack/app.js";
-import { healthRoutes } from "../../src/slack/health-routes.js";
-import { repoRoot } from "../cli/run-cli.js";
-import { connectRedis } from "../support/redis.js";
+import { slackEnvSchema } from "../../src/slack/inbound/app.js";
+import { healthRoutes } from "../../src/slack/inbound/health-routes.js";
+import { logger } from "../../src/telemetry/logger.js";
+import { connectRedis } from "../../testkit/redis.js";
+import { repoRoot } from "../../testkit/run-cli.js";
 import { all, runtimeStage } from "./dockerfile.js";
 import { envNamesReadByCode } from "./env-names.js";
 import {

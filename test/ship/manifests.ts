@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
-import { repoRoot } from "../cli/run-cli.js";
+import { repoRoot } from "../../testkit/run-cli.js";
 
 export const MANIFESTS = path.join(repoRoot, "manifests", "kubernetes");
 

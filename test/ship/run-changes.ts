@@ -1,8 +1,8 @@
-import type { Actor, Run, RunEvent } from "../../src/domain/run.js";
-import { SYSTEM_ACTOR } from "../../src/domain/run.js";
-import { applyRunEvent } from "../../src/domain/run-reducer.js";
+import { applyRunEvent } from "../../src/domain/run/reducer.js";
+import type { Actor, Run, RunEvent } from "../../src/domain/run/run.js";
+import { SYSTEM_ACTOR } from "../../src/domain/run/run.js";
 import type { RunChange } from "../../src/ports/notifier.js";
-import { shopRun } from "../engine/plans.js";
+import { shopRun } from "../../testkit/plans.js";
 
 const START = Date.parse("2026-01-01T00:00:00.000Z");
 

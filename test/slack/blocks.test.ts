@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ApprovalStep, Plan, PlanStep } from "../../src/domain/plan.js";
-import type { Run, RunEvent } from "../../src/domain/run.js";
-import { pendingStep } from "../../src/domain/run-create.js";
+import type { ApprovalStep, Plan, PlanStep } from "../../src/domain/plan/plan.js";
+import { pendingStep } from "../../src/domain/run/create.js";
+import type { Run, RunEvent } from "../../src/domain/run/run.js";
 import {
   APPROVE_ACTION,
   approvalMessage,
@@ -14,8 +14,8 @@ import type { SlackMessage } from "../../src/slack/blocks/kit.js";
 import { planPreview, refusalAnswer } from "../../src/slack/blocks/plan-preview.js";
 import { statusCard } from "../../src/slack/blocks/status-card.js";
 import { threadReplies } from "../../src/slack/blocks/thread-replies.js";
-import { replay, shopRun } from "../engine/plans.js";
-import { blockProblems } from "../support/slack-fake/index.js";
+import { blockProblems } from "../../src/slack-emulator/index.js";
+import { replay, shopRun } from "../../testkit/plans.js";
 
 const ALICE = "U0ALICE";
 const BOB = "U0BOB";

@@ -3,9 +3,9 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, runCli } from "../cli/run-cli.js";
-import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../support/redis.js";
-import { SlackFake } from "../support/slack-fake/index.js";
+import { SlackFake } from "../../src/slack-emulator/index.js";
+import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../../testkit/redis.js";
+import { repoRoot, runCli } from "../../testkit/run-cli.js";
 
 const services = path.join(repoRoot, "examples", "services.example.yaml");
 const NO_SLACK = { SLACK_BOT_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: undefined };

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Run } from "../../src/domain/run.js";
+import type { Run } from "../../src/domain/run/run.js";
 import { APPROVE_ACTION, REJECT_ACTION } from "../../src/slack/blocks/approval.js";
 import {
   blockActionsBody,
   nowSeconds,
   type StoredMessage,
   slackSignature,
-} from "../support/slack-fake/index.js";
+} from "../../src/slack-emulator/index.js";
 import {
   ALICE,
   BOB,
@@ -17,7 +17,7 @@ import {
   SHOP_CHANNEL,
   type SlackHarness,
   startSlackHarness,
-} from "./setup.js";
+} from "../../testkit/slack-setup.js";
 
 let h: SlackHarness;
 

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { repoRoot } from "../cli/run-cli.js";
+import { repoRoot } from "../../testkit/run-cli.js";
 
 describe("manifests/slack-app.yaml", () => {
   it("declares /migrate and the buttons on the bot's endpoint, with the scopes the bot's calls need", async () => {

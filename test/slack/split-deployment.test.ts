@@ -2,12 +2,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Run } from "../../src/domain/run.js";
+import type { Run } from "../../src/domain/run/run.js";
 import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
-import { repoRoot } from "../cli/run-cli.js";
-import { redisUrl } from "../support/redis.js";
-import type { StoredMessage } from "../support/slack-fake/index.js";
-import { ALICE, BOB, SHOP_CHANNEL, type SlackHarness, startSlackHarness } from "./setup.js";
+import type { StoredMessage } from "../../src/slack-emulator/index.js";
+import { redisUrl } from "../../testkit/redis.js";
+import { repoRoot } from "../../testkit/run-cli.js";
+import { ALICE, BOB, SHOP_CHANNEL, type SlackHarness, startSlackHarness } from "../../testkit/slack-setup.js";
 
 let h: SlackHarness;
 let worker: ChildProcess;

@@ -1,14 +1,14 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transition } from "../../src/app/transition.js";
-import { type Run, SYSTEM_ACTOR } from "../../src/domain/run.js";
-import { applyRunEvent } from "../../src/domain/run-reducer.js";
-import { logger } from "../../src/logger.js";
+import { applyRunEvent } from "../../src/domain/run/reducer.js";
+import { type Run, SYSTEM_ACTOR } from "../../src/domain/run/run.js";
 import type { AuditInput } from "../../src/ports/run-store.js";
 import { RedisRunStore } from "../../src/store/redis-run-store.js";
-import { shopRun } from "../engine/plans.js";
-import { RecordingNotifier } from "../engine/recording-notifier.js";
-import { connectRedis, deleteKeys, uniquePrefix } from "../support/redis.js";
+import { logger } from "../../src/telemetry/logger.js";
+import { shopRun } from "../../testkit/plans.js";
+import { RecordingNotifier } from "../../testkit/recording-notifier.js";
+import { connectRedis, deleteKeys, uniquePrefix } from "../../testkit/redis.js";
 
 const prefix = uniquePrefix("store");
 let redis: Redis;

@@ -1,4 +1,4 @@
-import type { Run } from "../../domain/run.js";
+import type { Run } from "../../domain/run/run.js";
 import type { Deployer } from "../../ports/deployer.js";
 import type { StepOutcome } from "./outcome.js";
 

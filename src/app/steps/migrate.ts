@@ -1,8 +1,8 @@
-import type { MigrateStep } from "../../domain/plan.js";
-import type { CommandOutcome, Run } from "../../domain/run.js";
-import { commandOutcome, describeFailure } from "../../domain/run-command.js";
+import type { MigrateStep } from "../../domain/plan/plan.js";
+import { commandOutcome, describeFailure } from "../../domain/run/command-outcome.js";
+import type { CommandOutcome, Run } from "../../domain/run/run.js";
 import type { Executor } from "../../ports/executor.js";
-import type { MigrateSettings } from "../service-adapters.js";
+import type { MigrateSettings } from "../../ports/service-adapters.js";
 import type { StepOutcome } from "./outcome.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { CommandOutcome } from "../../domain/run.js";
+import type { CommandOutcome } from "../../domain/run/run.js";
 
 /** What running (or polling) a step once came to. `later`: ask again after `delayMs`, holding nothing. */
 export type StepOutcome =

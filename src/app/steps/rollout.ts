@@ -1,6 +1,6 @@
-import type { Run } from "../../domain/run.js";
+import type { Run } from "../../domain/run/run.js";
 import type { RolloutWatcher } from "../../ports/rollout-watcher.js";
-import type { PollingSettings } from "../service-adapters.js";
+import type { PollingSettings } from "../../ports/service-adapters.js";
 import type { StepOutcome } from "./outcome.js";
 
 /**

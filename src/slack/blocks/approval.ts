@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { ApprovalStep } from "../../domain/plan.js";
-import { type GateDecision, isTerminal, type Run } from "../../domain/run.js";
+import type { ApprovalStep } from "../../domain/plan/plan.js";
+import { type GateDecision, isTerminal, type Run } from "../../domain/run/run.js";
 import {
   type Block,
   context,

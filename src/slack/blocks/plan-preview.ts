@@ -1,4 +1,4 @@
-import type { Plan, PlanStep, Refusal } from "../../domain/plan.js";
+import type { Plan, PlanStep, Refusal } from "../../domain/plan/plan.js";
 import { escapeText, fitBlocks, header, type SlackMessage, section, sections } from "./kit.js";
 
 function stepLines(step: PlanStep): string[] {

@@ -1,4 +1,4 @@
-import type { Run } from "../../domain/run.js";
+import type { Run } from "../../domain/run/run.js";
 import type { AuditEntry } from "../../ports/run-store.js";
 import { escapeText, fitBlocks, type SlackMessage, sections, slackDate, userMention } from "./kit.js";
 import { statusLine } from "./status-card.js";

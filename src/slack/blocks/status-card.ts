@@ -1,5 +1,5 @@
-import type { PlanStep } from "../../domain/plan.js";
-import type { Run, RunStatus, StepState } from "../../domain/run.js";
+import type { PlanStep } from "../../domain/plan/plan.js";
+import type { Run, RunStatus, StepState } from "../../domain/run/run.js";
 import {
   type Block,
   context,

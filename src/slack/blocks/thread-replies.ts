@@ -1,5 +1,5 @@
-import type { PlanStep } from "../../domain/plan.js";
-import { type CommandOutcome, isTerminal, type Run, type RunEvent } from "../../domain/run.js";
+import type { PlanStep } from "../../domain/plan/plan.js";
+import { type CommandOutcome, isTerminal, type Run, type RunEvent } from "../../domain/run/run.js";
 import type { RunChange } from "../../ports/notifier.js";
 import {
   durationBetween,

@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { LockGuardConfig } from "../config/lock-guard-schema.js";
+import { findPackageFile } from "./helper.js";
+
+const WRAPPER = path.join("src", "django", "migrate_guarded.py");
+
+let wrapperPath: string | undefined;
+let wrapperSource: string | undefined;
+
+/**
+ * What goes between the Python command and `manage.py migrate …` to run it under the lock guard: the wrapper's
+ * path, or its source (`-c`) when the command runs in the release's image, where phasegate's files are absent.
+ */
+export function guardArgv(inline: boolean): string[] {
+  wrapperPath ??= findPackageFile(WRAPPER);
+  if (!inline) return [wrapperPath];
+  wrapperSource ??= readFileSync(wrapperPath, "utf8");
+  return ["-c", wrapperSource];
+}
+
+/** The wrapper's settings, in the environment of the migrate process. */
+export function guardEnv(guard: LockGuardConfig): Record<string, string> {
+  return {
+    PHASEGATE_LOCK_TIMEOUT_MS: String(guard.lockTimeoutMs),
+    PHASEGATE_STATEMENT_TIMEOUT_MS: String(guard.statementTimeoutMs),
+  };
+}

@@ -1,0 +1,179 @@
+import { createdTables, type LockFacts, operationLockFacts } from "../locks/analyse.js";
+import type { ClassifiedOperation } from "./classification.js";
+import {
+  classifyAddField,
+  classifyAlterField,
+  classifyRemoveField,
+  classifyRenameField,
+} from "./field-operations.js";
+import { effectiveSql, type Judgement, judge, type Rule, type RuleContext, refuse } from "./judgement.js";
+import type { MigrationOperation, MigrationOverride, PendingMigration } from "./migration.js";
+import {
+  classifyAddConstraint,
+  classifyAddIndex,
+  classifyAddIndexConcurrently,
+  classifyAdditive,
+  classifyAlterTogether,
+  classifyCode,
+  classifyCreateModel,
+  classifyDeleteModel,
+  classifyRemoveConstraint,
+  classifyRemoveIndex,
+  classifyRenameTable,
+  classifyStateOnly,
+  classifyValidateConstraint,
+} from "./model-operations.js";
+import { unknownOperationRecipe } from "./recipes.js";
+import { sqliteRebuildNotes } from "./sqlite.js";
+
+const RULES: Record<string, Rule> = {
+  CreateModel: classifyCreateModel,
+  DeleteModel: classifyDeleteModel,
+  RenameModel: classifyRenameTable,
+  AlterModelTable: classifyRenameTable,
+  AddField: classifyAddField,
+  RemoveField: classifyRemoveField,
+  AlterField: classifyAlterField,
+  RenameField: classifyRenameField,
+  AddIndex: classifyAddIndex,
+  AddIndexConcurrently: classifyAddIndexConcurrently,
+  RemoveIndex: classifyRemoveIndex,
+  RemoveIndexConcurrently: classifyRemoveIndex,
+  RenameIndex: (op) =>
+    judge("expand", `Renames index ${op.oldName} to ${op.newName}; queries do not name indexes.`),
+  AddConstraint: classifyAddConstraint,
+  AddConstraintNotValid: classifyAddConstraint,
+  ValidateConstraint: classifyValidateConstraint,
+  RemoveConstraint: classifyRemoveConstraint,
+  AlterUniqueTogether: classifyAlterTogether,
+  AlterIndexTogether: classifyAlterTogether,
+  RunSQL: classifyCode,
+  RunPython: classifyCode,
+  AlterModelOptions: classifyStateOnly,
+  AlterModelManagers: classifyStateOnly,
+  CreateCollation: classifyAdditive,
+};
+
+const CODE_OPERATIONS = new Set(["RunSQL", "RunPython"]);
+
+function ruleFor(type: string): Rule {
+  const rule = RULES[type];
+  if (rule) return rule;
+  if (type.endsWith("Extension")) return classifyAdditive;
+  return (op) =>
+    refuse(
+      `phasegate has no rule for ${op.type}, so it cannot tell whether old code tolerates it.`,
+      unknownOperationRecipe(op.type),
+    );
+}
+
+function judgeOperation(operation: MigrationOperation, context: RuleContext): Judgement {
+  const isCode = CODE_OPERATIONS.has(operation.type);
+  if (!isCode && operation.sql !== null && effectiveSql(operation.sql).length === 0) {
+    return judge("neutral", `Emits no SQL on ${context.vendor}: only Django's model state changes.`);
+  }
+  const ruled = ruleFor(operation.type)(operation, context);
+  const judgement = { ...ruled, notes: [...ruled.notes, ...sqliteRebuildNotes(operation, context.vendor)] };
+  if (operation.sql !== null || isCode) return judgement;
+  const why = operation.sqlError ? ` (${operation.sqlError})` : "";
+  return {
+    ...judgement,
+    notes: [...judgement.notes, `The SQL could not be collected${why}; judged from the operation's facts.`],
+  };
+}
+
+function applyOverride(
+  judgement: Judgement,
+  override: MigrationOverride | null,
+): Judgement & { overridden: boolean } {
+  if (!override || judgement.verdict === "neutral") return { ...judgement, overridden: false };
+  const phase = override.phase === "any" ? "expand" : override.phase;
+  return {
+    verdict: phase,
+    reason: `The migration's override (${override.raw}) puts it in the ${phase} phase. Without it: ${judgement.verdict} — ${judgement.reason}`,
+    recipe: null,
+    notes: judgement.notes,
+    overridden: true,
+  };
+}
+
+/** Where an operation sits in its migration, for overrides and for users. */
+export interface OperationContext {
+  app: string;
+  migration: string;
+  vendor: string;
+  override: MigrationOverride | null;
+  /** Tables the migration creates: locking or scanning them holds nobody up. */
+  createdTables: ReadonlySet<string>;
+}
+
+/** An operation and its verdict; the planner needs both to describe what a gate allows. */
+export interface ClassifiedEntry {
+  operation: MigrationOperation;
+  result: ClassifiedOperation;
+}
+
+/** Classifies one operation; SeparateDatabaseAndState yields its database operations ("2.db.0"), or itself when state-only. */
+export function classifyOperationEntries(
+  operation: MigrationOperation,
+  context: OperationContext,
+  path = String(operation.index),
+): ClassifiedEntry[] {
+  if (operation.type === "SeparateDatabaseAndState" && (operation.databaseOperations?.length ?? 0) > 0) {
+    return (operation.databaseOperations ?? []).flatMap((inner) =>
+      classifyOperationEntries(inner, context, `${path}.db.${inner.index}`),
+    );
+  }
+  const judged =
+    operation.type === "SeparateDatabaseAndState"
+      ? judge("neutral", "SeparateDatabaseAndState without database operations changes only Django's state.")
+      : judgeOperation(operation, { vendor: context.vendor });
+  const decided = applyOverride(judged, context.override);
+  const lockFacts: LockFacts =
+    context.vendor === "postgresql"
+      ? operationLockFacts(operation.sql ?? [], operation.table, context.createdTables)
+      : { locks: [], notes: [] };
+  const hinted = CODE_OPERATIONS.has(operation.type) && operation.phaseHint !== null;
+  const result: ClassifiedOperation = {
+    app: context.app,
+    migration: context.migration,
+    path,
+    type: operation.type,
+    description: operation.description,
+    verdict: decided.verdict,
+    reason: decided.reason,
+    recipe: decided.verdict === "unsafe" ? decided.recipe : null,
+    notes: [...decided.notes, ...lockFacts.notes],
+    locks: lockFacts.locks,
+    overridden: decided.overridden || hinted,
+    sql: operation.sql ?? [],
+  };
+  return [{ operation, result }];
+}
+
+export function classifyOperation(
+  operation: MigrationOperation,
+  context: OperationContext,
+): ClassifiedOperation[] {
+  return classifyOperationEntries(operation, context).map((entry) => entry.result);
+}
+
+function allSql(operation: MigrationOperation): string[] {
+  return [...(operation.sql ?? []), ...(operation.databaseOperations ?? []).flatMap(allSql)];
+}
+
+export function classifyMigrationEntries(migration: PendingMigration, vendor: string): ClassifiedEntry[] {
+  const context = {
+    app: migration.app,
+    migration: migration.name,
+    vendor,
+    override: migration.override,
+    createdTables: createdTables(migration.operations.flatMap(allSql)),
+  };
+  return migration.operations.flatMap((operation) => classifyOperationEntries(operation, context));
+}
+
+/** Every operation of the migration with its verdict, nested database operations flattened in order. */
+export function classifyMigration(migration: PendingMigration, vendor: string): ClassifiedOperation[] {
+  return classifyMigrationEntries(migration, vendor).map((entry) => entry.result);
+}

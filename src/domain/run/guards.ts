@@ -1,0 +1,28 @@
+import type { PlanStep } from "../plan/plan.js";
+import type { Run } from "./run.js";
+
+/**
+ * Why the step cannot start yet, or null. A destructive (contract) migration needs every rollout and backfill before
+ * it to have succeeded and an approval recorded for every gate before it; one without any gate before it never runs.
+ */
+export function contractGuard(run: Run, step: PlanStep): string | null {
+  if (step.kind !== "migrate" || (step.phase !== "contract" && !step.destructive)) return null;
+  const before = run.plan.steps.slice(0, step.index);
+  if (!before.some((s) => s.kind === "wait-rollout"))
+    return `contract step ${step.index} has no rollout step before it`;
+  for (const waited of before.filter((s) => s.kind === "wait-rollout" || s.kind === "backfill")) {
+    const what = waited.kind === "backfill" ? "backfill" : "rollout";
+    if (run.steps[waited.index]?.status !== "succeeded")
+      return `contract step ${step.index} needs the ${what} (step ${waited.index}) to have succeeded`;
+  }
+  const gates = before.filter((s) => s.kind === "approval");
+  if (step.destructive && gates.length === 0)
+    return `destructive step ${step.index} has no approval gate before it`;
+  for (const gate of gates) {
+    const approved = run.gates.some(
+      (d) => d.stepIndex === gate.index && d.gate === gate.gate && d.decision === "approved",
+    );
+    if (!approved) return `contract step ${step.index} needs an approval of gate "${gate.gate}" first`;
+  }
+  return null;
+}

@@ -1,0 +1,249 @@
+import type { ApprovalStep, PlanStep } from "../plan/plan.js";
+import { pendingStep } from "./create.js";
+import { contractGuard } from "./guards.js";
+import {
+  isTerminal,
+  type Run,
+  type RunEvent,
+  type RunReducer,
+  type RunStatus,
+  type StepState,
+  type TransitionResult,
+} from "./run.js";
+
+type Result = TransitionResult;
+
+const refuse = (reason: string): Result => ({ ok: false, reason });
+
+function withStep(run: Run, index: number, change: Partial<StepState>): Run {
+  return { ...run, steps: run.steps.map((s) => (s.index === index ? { ...s, ...change } : s)) };
+}
+
+/** Steps after the current one that never ran are skipped when the run ends early. */
+function finish(run: Run, status: RunStatus, outcome: string | null): Run {
+  const steps = run.steps.map((s) =>
+    s.index > run.currentStep && s.status === "pending" ? { ...s, status: "skipped" as const } : s,
+  );
+  return { ...run, steps, status, outcome };
+}
+
+/** Moves past the current (succeeded) step: the next step waits (approval) or is pending, or the run is done. */
+function advance(run: Run, now: string): Run {
+  const next = run.currentStep + 1;
+  const step = run.plan.steps[next];
+  if (!step) return { ...run, currentStep: next, status: "succeeded" };
+  const moved = { ...run, currentStep: next };
+  if (step.kind === "approval") {
+    return {
+      ...withStep(moved, next, { status: "waiting", startedAt: now, attempts: 1 }),
+      status: "awaiting-approval",
+    };
+  }
+  return { ...moved, status: "running" };
+}
+
+function currentPlanStep(run: Run, step: number): { plan: PlanStep; state: StepState } | string {
+  if (step !== run.currentStep)
+    return `step ${step} is not the current step of ${run.id} (it is at step ${run.currentStep})`;
+  const plan = run.plan.steps[step];
+  const state = run.steps[step];
+  if (!plan || !state) return `${run.id} has no step ${step}`;
+  return { plan, state };
+}
+
+function stepStarted(run: Run, step: number, now: string): Result {
+  const found = currentPlanStep(run, step);
+  if (typeof found === "string") return refuse(found);
+  if (found.plan.kind === "approval")
+    return refuse(`step ${step} is an approval gate: an approver decides it`);
+  if (run.status === "cancelling") return refuse(`${run.id} is being cancelled`);
+  if (found.state.status !== "pending") return refuse(`step ${step} is already ${found.state.status}`);
+  const blocked = contractGuard(run, found.plan);
+  if (blocked) return refuse(blocked);
+  const started = withStep(run, step, {
+    status: "running",
+    attempts: found.state.attempts + 1,
+    startedAt: now,
+    finishedAt: null,
+    message: null,
+    commands: [],
+    polls: 0,
+  });
+  return {
+    ok: true,
+    run: { ...started, status: found.plan.kind === "wait-rollout" ? "waiting-rollout" : "running" },
+  };
+}
+
+function endStep(
+  run: Run,
+  step: number,
+  event: RunEvent & { type: "step-succeeded" | "step-failed" | "timed-out" },
+  now: string,
+): Result {
+  const found = currentPlanStep(run, step);
+  if (typeof found === "string") return refuse(found);
+  const timeout = event.type === "timed-out";
+  if (found.plan.kind === "approval" && !timeout)
+    return refuse(`step ${step} is an approval gate: an approver decides it`);
+  if (found.state.status !== "running" && found.state.status !== "waiting")
+    return refuse(`step ${step} is ${found.state.status}, not running`);
+  const message = "message" in event && event.message !== undefined ? event.message : found.state.message;
+  const commands = "commands" in event && event.commands ? event.commands : found.state.commands;
+  const succeeded = event.type === "step-succeeded";
+  if (run.status === "cancelling") {
+    const ended = withStep(run, step, {
+      status: succeeded ? "succeeded" : "cancelled",
+      finishedAt: now,
+      message,
+      commands,
+    });
+    return { ok: true, run: finish(ended, "cancelled", run.outcome) };
+  }
+  const ended = withStep(run, step, {
+    status: succeeded ? "succeeded" : "failed",
+    finishedAt: now,
+    message,
+    commands,
+  });
+  if (succeeded) return { ok: true, run: advance(ended, now) };
+  return {
+    ok: true,
+    run: finish(
+      ended,
+      "failed",
+      `step ${step} (${found.plan.title}) ${timeout ? "timed out" : "failed"}: ${message}`,
+    ),
+  };
+}
+
+function progress(run: Run, event: RunEvent & { type: "rollout-progress" | "step-progress" }): Result {
+  const { step, message } = event;
+  const found = currentPlanStep(run, step);
+  if (typeof found === "string") return refuse(found);
+  const rollout = event.type === "rollout-progress";
+  if (rollout && found.plan.kind !== "wait-rollout") return refuse(`step ${step} is not a rollout step`);
+  if (found.plan.kind === "approval")
+    return refuse(`step ${step} is an approval gate: an approver decides it`);
+  if (run.status === "cancelling") return refuse(`${run.id} is being cancelled`);
+  if (found.state.status !== "running" && found.state.status !== "waiting")
+    return refuse(`step ${step} is ${found.state.status}, not running`);
+  const polled = withStep(run, step, { status: "waiting", message, polls: found.state.polls + 1 });
+  return { ok: true, run: rollout ? { ...polled, status: "waiting-rollout" } : polled };
+}
+
+function openGate(run: Run, gate: string): ApprovalStep | string {
+  const step = run.plan.steps[run.currentStep];
+  if (run.status !== "awaiting-approval" || step?.kind !== "approval")
+    return `${run.id} is not waiting for an approval (it is ${run.status})`;
+  if (step.gate !== gate) return `${run.id} is waiting at gate "${step.gate}", not "${gate}"`;
+  return step;
+}
+
+function decide(
+  run: Run,
+  event: RunEvent & { type: "approval-granted" | "approval-rejected" },
+  now: string,
+): Result {
+  const gate = openGate(run, event.gate);
+  if (typeof gate === "string") return refuse(gate);
+  const approved = event.type === "approval-granted";
+  if (approved && run.fourEyes && event.by === run.requester)
+    return refuse(
+      `${event.by} started ${run.id} and cannot approve it too (four-eyes): ask another approver`,
+    );
+  const reason = event.type === "approval-rejected" ? (event.reason ?? null) : null;
+  const decided: Run = {
+    ...run,
+    gates: [
+      ...run.gates,
+      {
+        gate: gate.gate,
+        stepIndex: gate.index,
+        decision: approved ? "approved" : "rejected",
+        by: event.by,
+        at: now,
+        reason,
+      },
+    ],
+  };
+  const verb = approved ? "approved" : "rejected";
+  const ended = withStep(decided, gate.index, {
+    status: approved ? "succeeded" : "failed",
+    finishedAt: now,
+    message: `${verb} by ${event.by}`,
+  });
+  if (approved) return { ok: true, run: advance(ended, now) };
+  return {
+    ok: true,
+    run: finish(
+      ended,
+      "rejected",
+      `gate "${gate.gate}" rejected by ${event.by}${reason ? `: ${reason}` : ""}`,
+    ),
+  };
+}
+
+function cancel(run: Run, event: RunEvent & { type: "cancelled" }, now: string): Result {
+  if (run.status === "cancelling") return refuse(`${run.id} is already being cancelled`);
+  const outcome = `cancelled by ${event.by}${event.reason ? `: ${event.reason}` : ""}`;
+  const step = run.plan.steps[run.currentStep];
+  const state = run.steps[run.currentStep];
+  if (state?.status === "running" && (step?.kind === "migrate" || step?.kind === "deploy"))
+    return { ok: true, run: { ...run, status: "cancelling", outcome } };
+  const stopped =
+    state && (state.status === "running" || state.status === "waiting")
+      ? withStep(run, state.index, { status: "cancelled", finishedAt: now, message: outcome })
+      : state
+        ? withStep(run, state.index, { status: "skipped" })
+        : run;
+  return { ok: true, run: finish(stopped, "cancelled", outcome) };
+}
+
+function retry(run: Run, now: string): Result {
+  if (run.status !== "failed")
+    return refuse(`only a failed run can be retried; ${run.id} is ${run.status}: start a new run instead`);
+  const steps = run.steps.map((s) =>
+    s.index >= run.currentStep ? { ...pendingStep(s.index), attempts: s.attempts } : s,
+  );
+  const reset: Run = { ...run, steps, retries: run.retries + 1, outcome: null, status: "running" };
+  if (run.plan.steps[run.currentStep]?.kind !== "approval") return { ok: true, run: reset };
+  const attempts = (run.steps[run.currentStep]?.attempts ?? 0) + 1;
+  return {
+    ok: true,
+    run: {
+      ...withStep(reset, run.currentStep, { status: "waiting", startedAt: now, attempts }),
+      status: "awaiting-approval",
+    },
+  };
+}
+
+function reduce(run: Run, event: RunEvent, now: string): Result {
+  if (event.type === "notification-attached")
+    return { ok: true, run: { ...run, notification: event.notification } };
+  if (event.type === "retried") return retry(run, now);
+  if (isTerminal(run.status)) return refuse(`${run.id} is ${run.status}: nothing more happens to it`);
+  switch (event.type) {
+    case "step-started":
+      return stepStarted(run, event.step, now);
+    case "step-succeeded":
+    case "step-failed":
+    case "timed-out":
+      return endStep(run, event.step, event, now);
+    case "rollout-progress":
+    case "step-progress":
+      return progress(run, event);
+    case "approval-granted":
+    case "approval-rejected":
+      return decide(run, event, now);
+    case "cancelled":
+      return cancel(run, event, now);
+  }
+}
+
+/** The one place a run changes: the next run (revision + 1) or why the event is refused. */
+export const applyRunEvent: RunReducer = (run, event, now) => {
+  const result = reduce(run, event, now);
+  if (!result.ok) return result;
+  return { ok: true, run: { ...result.run, revision: run.revision + 1, updatedAt: now } };
+};

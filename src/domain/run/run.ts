@@ -1,0 +1,138 @@
+import type { Plan } from "../plan/plan.js";
+
+/**
+ * A run: one release of one service going through its plan, step by step.
+ * Every change goes through `applyRunEvent` (run-reducer.ts); the store saves it with compare-and-set on `revision`.
+ */
+
+export type StepStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped" | "cancelled";
+
+export type RunStatus =
+  | "running"
+  | "waiting-rollout"
+  | "awaiting-approval"
+  /** Cancel asked while a step's process runs; the worker stops it, then the run is cancelled. */
+  | "cancelling"
+  | "succeeded"
+  | "failed"
+  | "cancelled"
+  | "rejected";
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "cancelled", "rejected"];
+
+export function isTerminal(status: RunStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** What a command (migrate, deploy) answered, kept with its step. */
+export interface CommandOutcome {
+  argv: string[];
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  /** The last lines of its output. */
+  stdoutTail: string;
+  stderrTail: string;
+  durationMs: number;
+}
+
+export interface StepState {
+  index: number;
+  status: StepStatus;
+  /** How many times the step was started (a retry starts it again). */
+  attempts: number;
+  /** ISO times. */
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Last word about the step: rollout progress, deploy message, why it failed. */
+  message: string | null;
+  /** Commands the step ran, in order (one per migrate target). */
+  commands: CommandOutcome[];
+  /** Progress reports so far: rollout polls, migrate tries that hit the lock timeout, backfill batches. */
+  polls: number;
+}
+
+export interface GateDecision {
+  gate: string;
+  stepIndex: number;
+  decision: "approved" | "rejected";
+  by: string;
+  at: string;
+  reason: string | null;
+}
+
+/** Where the run's Slack card lives, so any replica can update it in place. */
+export interface NotificationRef {
+  channel: string;
+  ts: string;
+}
+
+/** Who made a change: a user (Slack user id) or phasegate itself (the worker, a timer). */
+export interface Actor {
+  kind: "user" | "system";
+  id: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { kind: "system", id: "phasegate" };
+
+export interface Run {
+  /** `<service>-<n>`, short enough to type in Slack. */
+  id: string;
+  service: string;
+  /** Release being rolled out (image tag, git sha…). */
+  version: string;
+  /** Slack user id (or CLI user) who started the run. */
+  requester: string;
+  createdAt: string;
+  updatedAt: string;
+  plan: Plan;
+  steps: StepState[];
+  /** Index of the step the run is at; equals steps.length once every step succeeded. */
+  currentStep: number;
+  gates: GateDecision[];
+  status: RunStatus;
+  /** The requester cannot approve their own run (captured from the service config at start). */
+  fourEyes: boolean;
+  /** Why the run failed, was cancelled or rejected. */
+  outcome: string | null;
+  /** Times the run was retried; part of step job ids so a retried step can be queued again. */
+  retries: number;
+  notification: NotificationRef | null;
+  /** Bumped by every saved change; the store refuses a save made from an older revision. */
+  revision: number;
+}
+
+export type RunEvent =
+  | { type: "step-started"; step: number }
+  | { type: "step-succeeded"; step: number; message?: string; commands?: CommandOutcome[] }
+  | { type: "step-failed"; step: number; message: string; commands?: CommandOutcome[] }
+  | { type: "rollout-progress"; step: number; message: string }
+  /**
+   * A running step reports progress (a migrate try that hit the lock timeout, a backfill batch) and goes on later;
+   * `announce: false` is recorded on the run but not posted in the Slack thread.
+   */
+  | { type: "step-progress"; step: number; message: string; announce?: boolean }
+  | { type: "approval-granted"; gate: string; by: string }
+  | { type: "approval-rejected"; gate: string; by: string; reason?: string }
+  | { type: "cancelled"; by: string; reason?: string }
+  /** A step's deadline passed: an approval left open too long, a rollout that never finished. */
+  | { type: "timed-out"; step: number; message: string }
+  | { type: "retried"; by: string }
+  | { type: "notification-attached"; notification: NotificationRef };
+
+export type RunEventType = RunEvent["type"];
+
+export type TransitionResult = { ok: true; run: Run } | { ok: false; reason: string };
+
+/** The pure state machine: `(run, event, now) => next run or the reason the event is refused`. */
+export type RunReducer = (run: Run, event: RunEvent, now: string) => TransitionResult;
+
+export interface NewRun {
+  id: string;
+  service: string;
+  version: string;
+  requester: string;
+  plan: Plan;
+  fourEyes: boolean;
+  now: string;
+}

@@ -1,0 +1,38 @@
+import type { BackfillConfig } from "../config/backfill-schema.js";
+import type { LockGuardConfig } from "../config/lock-guard-schema.js";
+import type { Deployer } from "./deployer.js";
+import type { Executor } from "./executor.js";
+import type { RolloutWatcher } from "./rollout-watcher.js";
+
+/** How to run `manage.py migrate` for a service. */
+export interface MigrateSettings {
+  python: string[];
+  /** Absolute directory of manage.py. */
+  projectDir: string;
+  managePy: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+}
+
+export interface PollingSettings {
+  intervalMs: number;
+  maxIntervalMs: number;
+  deadlineMs: number;
+}
+
+/** Everything a worker needs to run one service's steps, built from its ServiceConfig. */
+export interface ServiceAdapters {
+  executor: Executor;
+  /** The executor runs commands in the release's image (a Kubernetes Job), not next to phasegate. */
+  remoteExecutor: boolean;
+  deployer: Deployer;
+  rollout: RolloutWatcher;
+  polling: PollingSettings;
+  migrate: MigrateSettings;
+  lockGuard: LockGuardConfig;
+  /** The service's backfill command, null when it declares none. */
+  backfill: BackfillConfig | null;
+  approvalTimeoutMs: number;
+}
+
+export type AdapterFactory = (service: string) => Promise<ServiceAdapters>;

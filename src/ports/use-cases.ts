@@ -1,0 +1,65 @@
+import type { Plan, Refusal } from "../domain/plan/plan.js";
+import type { NotificationRef, Run } from "../domain/run/run.js";
+import type { AuditEntry, ListQuery } from "./run-store.js";
+
+export interface StartRunInput {
+  service: string;
+  version: string;
+  /** Slack user id (or CLI user name) of the person starting the run. */
+  requester: string;
+  /** Plan only: introspect and plan, store nothing, queue nothing. */
+  dryRun?: boolean;
+}
+
+export type StartRefusalCode =
+  | "unknown-service"
+  | "not-allowed"
+  | "active-run"
+  | "plan-refused"
+  | "introspection-failed"
+  /** The release has no pending migration: nothing to run. */
+  | "nothing-pending";
+
+export type StartRunResult =
+  | { ok: true; dryRun: false; run: Run }
+  | { ok: true; dryRun: true; plan: Plan }
+  | {
+      ok: false;
+      code: StartRefusalCode;
+      /** What went wrong and what to do, ready to show to the user. */
+      message: string;
+      /** plan-refused: every reason, with its recipe. */
+      refusals?: Refusal[];
+      /** active-run: the run holding the service. */
+      activeRunId?: string;
+    };
+
+export type ActionRefusalCode = "not-found" | "not-allowed" | "refused" | "active-run";
+
+export type ActionResult =
+  | { ok: true; run: Run }
+  | { ok: false; code: ActionRefusalCode; message: string; run?: Run };
+
+export interface GateInput {
+  runId: string;
+  /** Gate id ("contract"); the gate the run is waiting at when absent. */
+  gate?: string;
+  user: string;
+}
+
+/** What the Slack app, the CLI and the workers do with runs. Every change reaches the Notifier. */
+export interface UseCases {
+  startRun(input: StartRunInput): Promise<StartRunResult>;
+  approve(input: GateInput): Promise<ActionResult>;
+  reject(input: GateInput & { reason?: string }): Promise<ActionResult>;
+  /** Stops the run after (or by aborting) the current step; nothing after it runs. */
+  cancel(input: { runId: string; user: string; reason?: string }): Promise<ActionResult>;
+  /** Starts a failed run again from its failed step (takes the service lock again). */
+  retry(input: { runId: string; user: string }): Promise<ActionResult>;
+  /** Records where the run's Slack card lives. */
+  attachNotification(input: { runId: string; notification: NotificationRef }): Promise<ActionResult>;
+  status(runId: string): Promise<Run | null>;
+  list(query?: ListQuery): Promise<Run[]>;
+  /** Null when the run does not exist. */
+  audit(runId: string): Promise<AuditEntry[] | null>;
+}

@@ -1,0 +1,19 @@
+import { isTerminal } from "../../domain/run/run.js";
+import type { ActionResult } from "../../ports/use-cases.js";
+import { escapeText, slackDate, userMention } from "../blocks/kit.js";
+
+const NOTHING = "Your click changed nothing.";
+
+/** What the user who clicked Approve / Reject is told when the click changed nothing. */
+export function clickRefusal(result: Extract<ActionResult, { ok: false }>, gate: string): string {
+  const run = result.run;
+  if (!run) return `:no_entry: ${escapeText(result.message)}. ${NOTHING}`;
+  const decided = run.gates.filter((g) => g.gate === gate).at(-1);
+  const decision = decided
+    ? `Gate "${escapeText(gate)}" was ${decided.decision} by ${userMention(decided.by)} ${slackDate(decided.at)}. `
+    : "";
+  if (isTerminal(run.status))
+    return `:hourglass: Too late: ${run.id} is already ${run.status}. ${decision}${NOTHING}`;
+  if (decided) return `:information_source: Already decided. ${decision}${NOTHING}`;
+  return `:no_entry: ${escapeText(result.message)}. ${NOTHING}`;
+}

@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { serviceName } from "../../config/services-schema.js";
+
+const version = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+    "a version is a release tag: letters, digits, '.', '_' and '-', at most 128 characters",
+  );
+const runId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}-[0-9]{1,9}$/, "a run id is the service and a number, like shop-42");
+
+/** What `/migrate …` asks for, once parsed and validated. */
+export const migrateCommandSchema = z.discriminatedUnion("name", [
+  z.strictObject({ name: z.literal("help") }),
+  z.strictObject({ name: z.literal("plan"), service: serviceName, version }),
+  z.strictObject({ name: z.literal("start"), service: serviceName, version, dryRun: z.boolean() }),
+  z.strictObject({ name: z.literal("status"), runId: runId.optional() }),
+  z.strictObject({ name: z.literal("list"), service: serviceName.optional() }),
+  z.strictObject({ name: z.literal("cancel"), runId }),
+  z.strictObject({ name: z.literal("retry"), runId }),
+  z.strictObject({ name: z.literal("audit"), runId }),
+]);
+
+export type MigrateCommand = z.infer<typeof migrateCommandSchema>;
+export type SubcommandName = MigrateCommand["name"];
+
+interface Subcommand {
+  /** Positional arguments in order; a trailing "?" marks an optional one. */
+  params: string[];
+  flags: Record<string, string>;
+  usage: string;
+  summary: string;
+}
+
+export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
+  help: { params: [], flags: {}, usage: "/migrate help", summary: "this list" },
+  plan: {
+    params: ["service", "version"],
+    flags: {},
+    usage: "/migrate plan <service> <version>",
+    summary: "preview the phases of a release (only you see it)",
+  },
+  start: {
+    params: ["service", "version"],
+    flags: { "--dry-run": "dryRun" },
+    usage: "/migrate start <service> <version> [--dry-run]",
+    summary: "start the phased migration of a release",
+  },
+  status: {
+    params: ["runId?"],
+    flags: {},
+    usage: "/migrate status [run]",
+    summary: "a run's card, or the active runs",
+  },
+  list: { params: ["service?"], flags: {}, usage: "/migrate list [service]", summary: "the latest runs" },
+  cancel: {
+    params: ["runId"],
+    flags: {},
+    usage: "/migrate cancel <run>",
+    summary: "stop a run; nothing after the current step runs",
+  },
+  retry: {
+    params: ["runId"],
+    flags: {},
+    usage: "/migrate retry <run>",
+    summary: "start a failed run again from its failed step",
+  },
+  audit: {
+    params: ["runId"],
+    flags: {},
+    usage: "/migrate audit <run>",
+    summary: "who did what to a run, and when",
+  },
+};
+
+export type ParseResult = { ok: true; command: MigrateCommand } | { ok: false; message: string };
+
+const LABELS: Record<string, string> = { service: "<service>", version: "<version>", runId: "<run>" };
+
+function fail(name: SubcommandName, problem: string): ParseResult {
+  return { ok: false, message: `${problem}\nUsage: \`${SUBCOMMANDS[name].usage}\`` };
+}
+
+export function helpText(): string {
+  const lines = Object.values(SUBCOMMANDS).map((s) => `• \`${s.usage}\` — ${s.summary}`);
+  return `*phasegate* runs Django migrations as expand → deploy → approve → contract:\n${lines.join("\n")}`;
+}
+
+function isSubcommand(word: string): word is SubcommandName {
+  return Object.hasOwn(SUBCOMMANDS, word);
+}
+
+/** Parses the text after `/migrate`; on error, the problem and the subcommand's one-line usage. */
+export function parseMigrateCommand(text: string): ParseResult {
+  const [first, ...words] = text.trim().split(/\s+/).filter(Boolean);
+  if (first === undefined)
+    return {
+      ok: false,
+      message: `Tell me what to do, for example \`/migrate plan shop v42\`.\n${helpText()}`,
+    };
+  const name = first.toLowerCase();
+  if (!isSubcommand(name))
+    return { ok: false, message: `Unknown subcommand "${first}". \`/migrate help\` lists them.` };
+  const spec = SUBCOMMANDS[name];
+  const fields: Record<string, unknown> = { name };
+  for (const field of Object.values(spec.flags)) fields[field] = false;
+  const positional: string[] = [];
+  for (const word of words) {
+    if (!word.startsWith("--")) positional.push(word);
+    else if (spec.flags[word]) fields[spec.flags[word]] = true;
+    else return fail(name, `Unknown option "${word}".`);
+  }
+  spec.params.forEach((param, i) => {
+    const field = param.replace(/\?$/, "");
+    if (positional[i] !== undefined) fields[field] = positional[i];
+  });
+  const missing = spec.params.find((param, i) => !param.endsWith("?") && positional[i] === undefined);
+  if (missing) return fail(name, `Missing ${LABELS[missing]}.`);
+  const extra = positional[spec.params.length];
+  if (extra !== undefined) return fail(name, `Unexpected argument "${extra}".`);
+  const parsed = migrateCommandSchema.safeParse(fields);
+  if (parsed.success) return { ok: true, command: parsed.data };
+  const issue = parsed.error.issues[0];
+  const field = String(issue?.path[0] ?? "");
+  return fail(
+    name,
+    `"${String(fields[field])}" is not a valid ${LABELS[field] ?? field}: ${issue?.message}.`,
+  );
+}

@@ -1,0 +1,128 @@
+import type { App, BlockButtonAction, RespondFn } from "@slack/bolt";
+import type { LoadedServices } from "../../config/load-services.js";
+import type { UseCases } from "../../ports/use-cases.js";
+import type { Logger } from "../../telemetry/logger.js";
+import {
+  APPROVE_ACTION,
+  type GateButton,
+  gateButtonSchema,
+  REJECT_ACTION,
+  settledGateMessage,
+} from "../blocks/approval.js";
+import { AckGate } from "./ack-gate.js";
+import { clickRefusal } from "./click-answer.js";
+import { answerCommand } from "./command-answers.js";
+import { helpText, parseMigrateCommand } from "./command-parser.js";
+import { respondTo } from "./response-url.js";
+
+export interface HandlerDeps {
+  useCases: UseCases;
+  services: LoadedServices;
+  logger: Logger;
+  /** What the work after an ack waits for; by default only the requests already read. */
+  acks?: AckGate;
+}
+
+const OOPS =
+  ":warning: Something went wrong on phasegate's side while answering. Check `/migrate status` before trying again; the phasegate operators find the error in its log.";
+
+async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): Promise<void> {
+  await respond({
+    response_type: "ephemeral",
+    replace_original: false,
+    text,
+    ...(blocks ? { blocks } : {}),
+  } as Parameters<RespondFn>[0]);
+}
+
+function registerCommand(app: App, deps: HandlerDeps, acks: AckGate): void {
+  app.command("/migrate", async ({ command, ack }) => {
+    const parsed = parseMigrateCommand(command.text);
+    if (!parsed.ok) return ack({ response_type: "ephemeral", text: parsed.message });
+    if (parsed.command.name === "help") return ack({ response_type: "ephemeral", text: helpText() });
+    await ack();
+    await acks.settled();
+    const respond = respondTo(command.response_url);
+    try {
+      const answer = await answerCommand(deps, parsed.command, {
+        user: command.user_id,
+        channel: command.channel_id,
+      });
+      // Sending the answer costs as much as the ack; a burst that arrived meanwhile is acked first.
+      await acks.settled();
+      await ephemeral(respond, answer.text, answer.blocks);
+    } catch (error) {
+      deps.logger.error({ err: error, command: parsed.command, user: command.user_id }, "/migrate failed");
+      await ephemeral(respond, OOPS).catch(() => undefined);
+    }
+  });
+}
+
+/** The app's manifest declares only /migrate; another command routed here gets told so instead of a timeout. */
+function registerUnknownCommands(app: App): void {
+  app.command(/^\/(?!migrate$)/, async ({ command, ack }) => {
+    await ack({
+      response_type: "ephemeral",
+      text: `phasegate does not know ${command.command}; try \`/migrate help\`.`,
+    });
+  });
+}
+
+function buttonOf(action: BlockButtonAction["actions"][number]): GateButton | null {
+  try {
+    const parsed = gateButtonSchema.safeParse(JSON.parse(action.value ?? ""));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+async function decide(
+  deps: HandlerDeps,
+  body: BlockButtonAction,
+  respond: RespondFn,
+  approve: boolean,
+): Promise<void> {
+  const action = body.actions[0];
+  const button = action ? buttonOf(action) : null;
+  if (!button) {
+    await ephemeral(
+      respond,
+      ":no_entry: This button carries no run I can read; nothing was changed. Use `/migrate status`.",
+    );
+    return;
+  }
+  const input = { runId: button.runId, gate: button.gate, user: body.user.id };
+  const result = approve ? await deps.useCases.approve(input) : await deps.useCases.reject(input);
+  if (!result.ok) await ephemeral(respond, clickRefusal(result, button.gate));
+  // A gate decided or closed elsewhere (another click, the CLI, a timeout, a cancel) loses its buttons too.
+  const settled = result.run ? settledGateMessage(result.run, button.gate) : null;
+  if (settled) await respond({ replace_original: true, ...settled } as Parameters<RespondFn>[0]);
+}
+
+function registerButtons(app: App, deps: HandlerDeps, acks: AckGate): void {
+  for (const [actionId, approve] of [
+    [APPROVE_ACTION, true],
+    [REJECT_ACTION, false],
+  ] as const) {
+    app.action<BlockButtonAction>({ type: "block_actions", action_id: actionId }, async ({ ack, body }) => {
+      await ack();
+      await acks.settled();
+      const respond = respondTo(body.response_url);
+      try {
+        await decide(deps, body, respond, approve);
+      } catch (error) {
+        deps.logger.error({ err: error, user: body.user.id, actionId }, "approval click failed");
+        await ephemeral(respond, OOPS).catch(() => undefined);
+      }
+    });
+  }
+}
+
+/** `/migrate` and the Approve / Reject buttons: each acks at once, then does the work and answers. */
+export function registerHandlers(app: App, deps: HandlerDeps): void {
+  const acks = deps.acks ?? new AckGate();
+  registerCommand(app, deps, acks);
+  registerUnknownCommands(app);
+  registerButtons(app, deps, acks);
+}

@@ -1,0 +1,68 @@
+import { webApi } from "@slack/bolt";
+import { z } from "zod";
+import { ConfigApprovers } from "../../app/access.js";
+import type { LoadedServices } from "../../config/load-services.js";
+import { describeIssues } from "../../config/load-services.js";
+import type { Approvers } from "../../ports/approvers.js";
+import type { UseCases } from "../../ports/use-cases.js";
+import type { Logger } from "../../telemetry/logger.js";
+import { boltLogger } from "../bolt-logger.js";
+import { SlackNotifier } from "./notifier.js";
+import { SlackUsergroupDirectory } from "./usergroup-directory.js";
+
+/** What an engine needs from Slack in any process: the notifier for its changes and approvers who may be in groups. */
+export interface SlackOutbound {
+  notifier: SlackNotifier;
+  approvers: Approvers;
+  /** The engine's use cases, once created (the notifier records each new card through them). */
+  bind(useCases: UseCases): void;
+}
+
+export function createSlackOutbound(
+  client: webApi.WebClient,
+  services: LoadedServices,
+  logger: Logger,
+): SlackOutbound {
+  let bound: UseCases | null = null;
+  const notifier = new SlackNotifier({
+    client,
+    services,
+    logger,
+    attach: async (input) => {
+      if (!bound) throw new Error("the Slack notifier is not bound to the engine's use cases");
+      return bound.attachNotification(input);
+    },
+  });
+  return {
+    notifier,
+    approvers: new ConfigApprovers(services, new SlackUsergroupDirectory(client, logger)),
+    bind(useCases) {
+      bound = useCases;
+    },
+  };
+}
+
+const outboundEnvSchema = z.object({
+  SLACK_BOT_TOKEN: z.string().startsWith("xox", "must be the Bot User OAuth Token (xoxb-…) of the Slack app"),
+  SLACK_API_URL: z.url().optional(),
+});
+
+/**
+ * Slack for processes other than the bot (`phasegate worker`, `phasegate run …`): with SLACK_BOT_TOKEN set, the
+ * changes they make update the run's card and thread like the bot's own; without it, Slack hears nothing from them.
+ */
+export function slackOutboundFromEnv(
+  env: NodeJS.ProcessEnv,
+  services: LoadedServices,
+  logger: Logger,
+): SlackOutbound | null {
+  if (env.SLACK_BOT_TOKEN === undefined) return null;
+  const parsed = outboundEnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Slack settings: ${describeIssues(parsed.error.issues).join("; ")}`);
+  const { SLACK_BOT_TOKEN: token, SLACK_API_URL: slackApiUrl } = parsed.data;
+  const client = new webApi.WebClient(token, {
+    logger: boltLogger(logger),
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+  });
+  return createSlackOutbound(client, services, logger);
+}

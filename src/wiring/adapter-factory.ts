@@ -1,0 +1,102 @@
+import path from "node:path";
+import { getService, type LoadedServices } from "../config/load-services.js";
+import type { ServiceConfig } from "../config/services-schema.js";
+import { resolvePython } from "../django/python.js";
+import { LocalProcessExecutor } from "../executors/local-process.js";
+import { CommandDeployer } from "../hooks/command-deployer.js";
+import { CommandRolloutWatcher } from "../hooks/command-watcher.js";
+import { HttpRolloutWatcher } from "../hooks/http-watcher.js";
+import { kubernetesDeployer, kubernetesExecutor, kubernetesRolloutWatcher } from "../kubernetes/adapters.js";
+import type { Deployer } from "../ports/deployer.js";
+import type { Executor } from "../ports/executor.js";
+import type { RolloutWatcher } from "../ports/rollout-watcher.js";
+import type { AdapterFactory, MigrateSettings, ServiceAdapters } from "../ports/service-adapters.js";
+import type { Logger } from "../telemetry/logger.js";
+
+interface Context {
+  name: string;
+  loaded: LoadedServices;
+  /** Deploy and rollout commands run where phasegate runs, whatever executes the migrations. */
+  local: Executor;
+  logger: Logger;
+}
+
+function k8sContext(context: Context) {
+  return { service: context.name, baseDir: context.loaded.baseDir, log: context.logger };
+}
+
+function executorOf(config: ServiceConfig, context: Context): Executor {
+  const executor = config.executor;
+  return executor.kind === "local" ? context.local : kubernetesExecutor(executor, k8sContext(context));
+}
+
+function deployerOf(config: ServiceConfig, context: Context): Deployer {
+  const deployer = config.deployer;
+  return deployer.kind === "command"
+    ? new CommandDeployer(deployer, context.loaded.baseDir, context.local)
+    : kubernetesDeployer(deployer, k8sContext(context));
+}
+
+function rolloutOf(config: ServiceConfig, context: Context): RolloutWatcher {
+  const rollout = config.rollout;
+  switch (rollout.kind) {
+    case "command":
+      return new CommandRolloutWatcher(rollout, context.loaded.baseDir, context.local);
+    case "http":
+      return new HttpRolloutWatcher(rollout);
+    case "kubernetes":
+      return kubernetesRolloutWatcher(rollout, k8sContext(context));
+  }
+}
+
+async function migrateOf(config: ServiceConfig, context: Context): Promise<MigrateSettings> {
+  const { project } = config;
+  const projectDir = path.resolve(context.loaded.baseDir, project.path);
+  // A Job runs in the release image, where no Python can be detected from here: the image's `python` then.
+  const python =
+    config.executor.kind === "local"
+      ? await resolvePython(projectDir, project.python)
+      : (project.python ?? ["python"]);
+  return {
+    python,
+    projectDir,
+    managePy: project.managePy,
+    env: { ...project.env, ...(project.settings ? { DJANGO_SETTINGS_MODULE: project.settings } : {}) },
+    timeoutMs: config.timeouts.migrateSeconds * 1000,
+  };
+}
+
+async function build(config: ServiceConfig, context: Context): Promise<ServiceAdapters> {
+  const { rollout } = config;
+  return {
+    executor: executorOf(config, context),
+    remoteExecutor: config.executor.kind !== "local",
+    deployer: deployerOf(config, context),
+    rollout: rolloutOf(config, context),
+    polling: {
+      intervalMs: rollout.pollIntervalSeconds * 1000,
+      maxIntervalMs: rollout.maxPollIntervalSeconds * 1000,
+      deadlineMs: rollout.deadlineSeconds * 1000,
+    },
+    migrate: await migrateOf(config, context),
+    lockGuard: config.lockGuard,
+    backfill: config.backfill ?? null,
+    approvalTimeoutMs: config.timeouts.approvalSeconds * 1000,
+  };
+}
+
+/** Builds each service's adapters from the services file once, on first use. */
+export function createAdapterFactory(loaded: LoadedServices, logger: Logger): AdapterFactory {
+  const local = new LocalProcessExecutor();
+  const built = new Map<string, Promise<ServiceAdapters>>();
+  return (name) => {
+    let adapters = built.get(name);
+    if (!adapters) {
+      adapters = build(getService(loaded, name), { name, loaded, local, logger });
+      // A failure (no Python found) is not cached: the next use tries again.
+      adapters.catch(() => built.delete(name));
+      built.set(name, adapters);
+    }
+    return adapters;
+  };
+}

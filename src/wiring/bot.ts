@@ -1,0 +1,106 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
+import type { App } from "@slack/bolt";
+import type { Redis } from "ioredis";
+import type { LoadedServices } from "../config/load-services.js";
+import { watchStepQueue } from "../queue/queue-metrics.js";
+import { AckGate } from "../slack/inbound/ack-gate.js";
+import { createSlackApp, type SlackEnv } from "../slack/inbound/app.js";
+import { registerHandlers } from "../slack/inbound/handlers.js";
+import type { SlackNotifier } from "../slack/outbound/notifier.js";
+import { createSlackOutbound } from "../slack/outbound/outbound.js";
+import type { Logger } from "../telemetry/logger.js";
+import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
+import { createEngine, type Engine, type EngineOptions } from "./engine.js";
+import { type RunningWorker, startWorker } from "./start-worker.js";
+
+export interface BotOptions {
+  env: SlackEnv;
+  services: LoadedServices;
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  /** Also run a step worker in this process (`phasegate all`). */
+  withWorker: boolean;
+  /** Engine settings besides the ones the bot decides (tests shorten the cancel poll, the bench skips Django). */
+  engine?: Pick<EngineOptions, "cancelPollMs" | "executorPollMs" | "now" | "introspect">;
+}
+
+export interface RunningBot {
+  app: App;
+  engine: Engine;
+  notifier: SlackNotifier;
+  /** The HTTP port listened on (PORT=0 picks a free one); null in Socket Mode. */
+  port: number | null;
+  stop(): Promise<void>;
+}
+
+function portOf(server: unknown): number | null {
+  const address = (server as { address?: () => AddressInfo | string | null }).address?.();
+  return address && typeof address === "object" ? address.port : null;
+}
+
+/** How long a stopping bot waits for Slack to take the card updates and replies still queued. */
+const FLUSH_LIMIT_MS = 10_000;
+
+async function flushWithin(
+  notifier: { flush(): Promise<void> },
+  limitMs: number,
+  logger: Logger,
+): Promise<void> {
+  const flushed = await Promise.race([
+    notifier.flush().then(() => true),
+    delay(limitMs, false, { ref: false }),
+  ]);
+  if (!flushed)
+    logger.warn(
+      { limitMs },
+      "Slack did not take every queued card update and thread reply before shutdown: they are dropped, and the card shows the run again on its next change",
+    );
+}
+
+/**
+ * The Slack bot: Bolt app (commands, buttons, health routes), the Slack notifier and user group directory wired
+ * into the run engine, and optionally a step worker.
+ */
+export async function startBot(options: BotOptions): Promise<RunningBot> {
+  const { env, services, redis, prefix, logger } = options;
+  const app = createSlackApp(env, redis, logger);
+  const slack = createSlackOutbound(app.client, services, logger);
+  const ready = createEngine({
+    ...options.engine,
+    redis,
+    prefix,
+    services,
+    logger,
+    notifiers: [slack.notifier],
+    approvers: slack.approvers,
+  });
+  slack.bind(ready.useCases);
+  const acks = new AckGate();
+  registerHandlers(app, { useCases: ready.useCases, services, logger, acks });
+  const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
+  collectProcessMetrics();
+  const queueMetrics = watchStepQueue(redis, prefix);
+  const server = await app.start(env.PORT);
+  const port = env.SLACK_APP_TOKEN ? null : portOf(server);
+  if (port !== null) acks.watch(server as Server);
+  logger.info(
+    { port, socketMode: Boolean(env.SLACK_APP_TOKEN), worker: options.withWorker },
+    "slack bot started",
+  );
+  return {
+    app,
+    engine: ready,
+    notifier: slack.notifier,
+    port,
+    async stop() {
+      await app.stop();
+      await worker?.close();
+      await flushWithin(slack.notifier, FLUSH_LIMIT_MS, logger);
+      await queueMetrics.close();
+      await ready.close();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { Redis } from "ioredis";
+import { ConfigApprovers } from "../app/access.js";
+import { createUseCases } from "../app/create-use-cases.js";
+import { LogNotifier } from "../app/log-notifier.js";
+import { CompositeNotifier } from "../app/notifiers.js";
+import type { WorkerDeps } from "../app/process-step.js";
+import type { LoadedServices } from "../config/load-services.js";
+import { MetricsNotifier } from "../metrics/metrics-notifier.js";
+import type { Approvers } from "../ports/approvers.js";
+import type { Notifier } from "../ports/notifier.js";
+import type { RunStore } from "../ports/run-store.js";
+import type { AdapterFactory } from "../ports/service-adapters.js";
+import type { UseCases } from "../ports/use-cases.js";
+import { BullStepQueue, type StepQueue } from "../queue/step-queue.js";
+import { RedisRunStore } from "../store/redis-run-store.js";
+import { logger as defaultLogger, type Logger } from "../telemetry/logger.js";
+import { createAdapterFactory } from "./adapter-factory.js";
+import { djangoIntrospector, type ServiceIntrospector } from "./django-introspector.js";
+
+export interface EngineOptions {
+  /** A connection made with `maxRetriesPerRequest: null` (BullMQ needs it). */
+  redis: Redis;
+  /** Every key (runs, locks, audit, queue) lives under it. */
+  prefix: string;
+  services: LoadedServices;
+  /** Told about every change besides the log (Slack, metrics). */
+  notifiers?: Notifier[];
+  /** Default: the users and (without a directory) nothing else of each service's access.approvers. */
+  approvers?: Approvers;
+  introspect?: ServiceIntrospector;
+  adapters?: AdapterFactory;
+  logger?: Logger;
+  now?: () => Date;
+  /** How soon a remote executor is asked again about a running command (default 5 s). */
+  executorPollMs?: number;
+  /** How often a running step checks for a cancel made elsewhere (default 1 s). */
+  cancelPollMs?: number;
+}
+
+/** Everything the Slack app, the CLI and the workers share: one store, one queue, the use cases. */
+export interface Engine {
+  redis: Redis;
+  prefix: string;
+  store: RunStore;
+  queue: StepQueue;
+  useCases: UseCases;
+  workerDeps: WorkerDeps;
+  /** Closes the queue; the Redis connection belongs to the caller. */
+  close(): Promise<void>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const logger = options.logger ?? defaultLogger;
+  const now = options.now ?? (() => new Date());
+  const store = new RedisRunStore(options.redis, options.prefix);
+  const queue = new BullStepQueue(options.redis, options.prefix);
+  const notifier = new CompositeNotifier(
+    [new LogNotifier(logger), new MetricsNotifier(), ...(options.notifiers ?? [])],
+    logger,
+  );
+  const adapters = options.adapters ?? createAdapterFactory(options.services, logger);
+  const workerDeps: WorkerDeps = {
+    store,
+    notifier,
+    logger,
+    now,
+    queue,
+    adapters,
+    executorPollMs: options.executorPollMs ?? 5000,
+    cancelPollMs: options.cancelPollMs ?? 1000,
+  };
+  const useCases = createUseCases({
+    ...workerDeps,
+    services: options.services,
+    approvers: options.approvers ?? new ConfigApprovers(options.services),
+    introspect: options.introspect ?? djangoIntrospector(now),
+  });
+  return {
+    redis: options.redis,
+    prefix: options.prefix,
+    store,
+    queue,
+    useCases,
+    workerDeps,
+    close: () => queue.close(),
+  };
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Run } from "../../src/domain/run/run.js";
+import type { AuditEntry } from "../../src/ports/run-store.js";
+import { APPROVER, createHarness, type Harness, REQUESTER } from "../../testkit/engine-harness.js";
+import { redisUrl } from "../../testkit/redis.js";
+import { runCli } from "../../testkit/run-cli.js";
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await createHarness("cli", { shop: {} });
+  h.startWorkers(1);
+});
+
+afterAll(() => h.close());
+
+/** `phasegate run …` against the harness's Redis prefix and services file, configured through the environment. */
+const run = (args: string[], user = REQUESTER) =>
+  runCli(["run", ...args], {
+    PHASEGATE_SERVICES: h.file("services.yaml"),
+    REDIS_URL: redisUrl,
+    PHASEGATE_PREFIX: h.prefix,
+    PHASEGATE_USER: user,
+  });
+
+describe("phasegate run on a real Redis", () => {
+  it("starts a run, shows it, approves it at the gate, lists it and prints its audit", async () => {
+    const dry = await run(["start", "--service", "shop", "--version", "v2", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("Plan (nothing stored):");
+    expect(dry.stdout).toContain("5. contract");
+
+    const started = await run(["start", "--service", "shop", "--version", "v2", "--json"]);
+    expect(started.stderr).toBe("");
+    expect(started.code).toBe(0);
+    const runId = (JSON.parse(started.stdout) as Run).id;
+    expect(runId).toBe("shop-1");
+
+    const again = await run(["start", "--service", "shop", "--version", "v3"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("shop already has an active run, shop-1");
+
+    await h.waitFor(runId, (r) => r.status === "awaiting-approval", "to the gate");
+    const status = await run(["status", "--run", runId]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^shop-1 {2}shop v2 {2}awaiting-approval {2}requested by U_ALICE/);
+    expect(status.stdout).toMatch(/> 4\. +approval +waiting/);
+
+    const own = await run(["approve", "--run", runId]);
+    expect(own.code).toBe(1);
+    expect(own.stderr).toMatch(/cannot approve it too \(four-eyes\)/);
+
+    const approved = await run(["approve", "--run", runId], APPROVER);
+    expect(approved.code).toBe(0);
+    await h.waitFor(runId, (r) => r.status === "succeeded", "succeeded");
+    expect(h.columns("shop")).not.toContain("is_enabled");
+
+    const list = await run(["list"]);
+    expect(list.stdout.split("\n")[1]).toMatch(/^shop-1 +shop +v2 +succeeded +5\/5/);
+
+    const audit = await run(["audit", "--run", runId, "--json"]);
+    const entries = JSON.parse(audit.stdout) as AuditEntry[];
+    expect(
+      entries.filter((e) => e.action === "approval-granted").map((e) => [e.actor.id, e.outcome]),
+    ).toEqual([
+      [REQUESTER, "refused"],
+      [APPROVER, "applied"],
+    ]);
+    const text = await run(["audit", "--run", runId]);
+    expect(text.stdout).toMatch(/U_BOB +approval-granted +awaiting-approval -> running +applied/);
+  });
+
+  it("says what is wrong with bad arguments (exit 2) and unknown runs (exit 1)", async () => {
+    const usage = await run(["approve"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("run approve needs --run ID");
+    const action = await run(["frobnicate"]);
+    expect(action.code).toBe(2);
+    expect(action.stderr).toContain('unknown action "frobnicate"');
+    const missing = await run(["status", "--run", "shop-99"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no run shop-99: check the id with "phasegate run list"');
+    const unknown = await run(["start", "--service", "billing", "--version", "v2"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no service "billing" (known: shop)');
+    const noServices = await runCli(["run", "list"], { PHASEGATE_SERVICES: undefined });
+    expect(noServices.code).toBe(2);
+    expect(noServices.stderr).toContain("pass --services FILE or set PHASEGATE_SERVICES");
+  });
+});

@@ -1,0 +1,259 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatCheck } from "../../../src/cli/config-check.js";
+import { checkServicesFile } from "../../../src/config/check/check-services-file.js";
+import { repoRoot, runCli } from "../../../testkit/run-cli.js";
+
+const EXAMPLE = path.join(repoRoot, "examples", "services.example.yaml");
+
+interface Mistake {
+  name: string;
+  /** Turns the example file into the faulty one. */
+  edit: (text: string) => string;
+  path: string;
+  message: RegExp;
+  fix: RegExp | null;
+  /** Text whose first line in the faulty file (after `after`, when given) is where the problem is reported. */
+  at: string | null;
+  after?: string;
+}
+
+const MISTAKES: Mistake[] = [
+  {
+    name: "empty file",
+    edit: () => "",
+    path: "",
+    message: /^the file holds nothing \(null\), not a mapping$/,
+    fix: /^start it with "services:"/,
+    at: null,
+  },
+  {
+    name: "list instead of a mapping",
+    edit: (t) => t.replace("services:\n", "- services:\n"),
+    path: "",
+    message: /^the file holds a list, not a mapping$/,
+    fix: /^start it with "services:"/,
+    at: "- services:",
+  },
+  {
+    name: "misspelt key",
+    edit: (t) => t.replace("fourEyes: true", "fourEye: true"),
+    path: "services.shop.access.fourEye",
+    message: /^unknown key "fourEye"$/,
+    fix: /^did you mean "fourEyes"\?$/,
+    at: "fourEye: true",
+  },
+  {
+    name: "unknown key, listing the keys of the variant that kind selects",
+    edit: (t) => t.replace("      cwd: ../billing\n", "      cwd: ../billing\n      colour: blue\n"),
+    path: "services.billing.deployer.colour",
+    message: /^unknown key "colour"$/,
+    fix: /^remove it; the keys allowed here are kind, command, cwd, env, timeoutSeconds$/,
+    at: "colour: blue",
+  },
+  {
+    name: "wrong type",
+    edit: (t) => t.replace("fourEyes: true", "fourEyes: maybe"),
+    path: "services.shop.access.fourEyes",
+    message: /^expected a boolean, found the text "maybe"$/,
+    fix: /^write true or false/,
+    at: "fourEyes: maybe",
+  },
+  {
+    name: "missing required key",
+    edit: (t) => t.replace("      channel: C0123456789\n", ""),
+    path: "services.shop.slack.channel",
+    message: /^"channel" is missing$/,
+    fix: /^add channel: \(a string\) under slack;/,
+    at: "    slack:",
+  },
+  {
+    name: "missing required section",
+    edit: (t) => t.replace(/ {4}access:\n {6}approvers:\n {8}users: \[U0DDDDDDD, U0EEEEEEE\]\n/, ""),
+    path: "services.billing.access",
+    message: /^"access" is missing$/,
+    fix: /^add access: \(a mapping\) under billing;/,
+    at: "  billing:",
+  },
+  {
+    name: "unknown kind",
+    edit: (t) => t.replace("kind: http", "kind: grpc"),
+    path: "services.billing.rollout.kind",
+    message: /^the text "grpc" is not a known kind$/,
+    fix: /^use one of: "command", "http", "kubernetes"$/,
+    at: "kind: grpc",
+  },
+  {
+    name: "misspelt kind",
+    edit: (t) => t.replace("kind: http", "kind: htp"),
+    path: "services.billing.rollout.kind",
+    message: /^the text "htp" is not a known kind$/,
+    fix: /^did you mean "http"\? \(use one of: "command", "http", "kubernetes"\)$/,
+    at: "kind: htp",
+  },
+  {
+    name: "duration with a unit",
+    edit: (t) => t.replace("deadlineSeconds: 1800", "deadlineSeconds: 30m"),
+    path: "services.shop.rollout.deadlineSeconds",
+    message: /^expected a number, found the text "30m"$/,
+    fix: /whole number of seconds above 0, e.g. 1800/,
+    at: "deadlineSeconds: 30m",
+  },
+  {
+    name: "zero duration",
+    edit: (t) => t.replace("approvalSeconds: 14400", "approvalSeconds: 0"),
+    path: "services.shop.timeouts.approvalSeconds",
+    message: /^a duration is a whole number of seconds above 0/,
+    fix: null,
+    at: "approvalSeconds: 0",
+  },
+  {
+    name: "channel name instead of its id",
+    edit: (t) => t.replace("channel: C0BILLING01", 'channel: "#billing"'),
+    path: "services.billing.slack.channel",
+    message: /^use the channel id \(e\.g\. C0123456789/,
+    fix: null,
+    at: 'channel: "#billing"',
+  },
+  {
+    name: "channel name in a list",
+    edit: (t) => t.replace("allowedChannels: [C0987654321]", "allowedChannels: [C0987654321, deploys]"),
+    path: "services.shop.slack.allowedChannels.1",
+    message: /^use the channel id/,
+    fix: null,
+    at: "allowedChannels: [C0987654321, deploys]",
+  },
+  {
+    name: "bad service name",
+    edit: (t) => t.replace("  billing:", "  Billing:"),
+    path: "services.Billing",
+    message: /^"Billing" is not a valid name: service names are lower-case/,
+    fix: /^rename it$/,
+    at: "  Billing:",
+  },
+  {
+    name: "no approver",
+    edit: (t) => t.replace("users: [U0DDDDDDD, U0EEEEEEE]", "users: []"),
+    path: "services.billing.access.approvers",
+    message: /^name at least one approver/,
+    fix: null,
+    at: "approvers:",
+    after: "  billing:",
+  },
+  {
+    name: "invalid YAML",
+    edit: (t) => t.replace("deployments: [shop-web, shop-worker]\n", "deployments: [shop-web, shop-worker\n"),
+    path: "",
+    message: /^not valid YAML: /,
+    fix: /indentation, colons, brackets and quotes/,
+    at: "      container: app",
+    after: "deployments: [shop-web, shop-worker\n",
+  },
+  {
+    name: "tab indentation",
+    edit: (t) => t.replace("      fourEyes: true", "\tfourEyes: true"),
+    path: "",
+    message: /^not valid YAML: Tabs are not allowed/,
+    fix: /^indent with spaces, not tabs$/,
+    at: "\tfourEyes: true",
+  },
+  {
+    name: "duplicate key",
+    edit: (t) => t.replace("    timeouts:\n", "    timeouts: {}\n    timeouts:\n"),
+    path: "",
+    message: /^not valid YAML: Map keys must be unique/,
+    fix: /^keep one of the two keys/,
+    at: "    timeouts:\n",
+    after: "timeouts: {}",
+  },
+];
+
+function mistake(name: string): Mistake {
+  const found = MISTAKES.find((m) => m.name === name);
+  if (!found) throw new Error(`no mistake named ${name}`);
+  return found;
+}
+
+function lineOf(text: string, fragment: string, after = 0): number {
+  const offset = text.indexOf(fragment, after);
+  if (offset < 0) throw new Error(`"${fragment}" is not in the faulty file`);
+  return text.slice(0, offset).split("\n").length;
+}
+
+describe("phasegate config check", () => {
+  let dir: string;
+  let example: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "phasegate-config-check-"));
+    example = await readFile(EXAMPLE, "utf8");
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("accepts the documented example", async () => {
+    const result = await checkServicesFile(EXAMPLE);
+    expect(result).toEqual({ ok: true, services: ["shop", "billing", "reports"] });
+  });
+
+  it.each(MISTAKES)("reports a $name with its place and the fix", async (mistake) => {
+    const faulty = mistake.edit(example);
+    expect(faulty).not.toBe(example);
+    const file = path.join(dir, `${mistake.name.replaceAll(" ", "-")}.yaml`);
+    await writeFile(file, faulty);
+
+    const result = await checkServicesFile(file);
+    if (result.ok) throw new Error("the faulty file was accepted");
+    expect(result.problems).toHaveLength(1);
+    const [problem] = result.problems;
+    expect(problem?.path.map(String).join(".")).toBe(mistake.path);
+    expect(problem?.message).toMatch(mistake.message);
+    if (mistake.fix) expect(problem?.fix).toMatch(mistake.fix);
+    else expect(problem?.fix).toBeNull();
+    const after = mistake.after ? faulty.indexOf(mistake.after) : 0;
+    if (mistake.at === null) expect(problem?.location).toBeNull();
+    else expect(problem?.location?.line).toBe(lineOf(faulty, mistake.at, after));
+  });
+
+  it("reports a file that cannot be read", async () => {
+    const result = await checkServicesFile(path.join(dir, "nope.yaml"));
+    expect(result.ok).toBe(false);
+    expect(formatCheck("nope.yaml", result)).toMatch(
+      /^nope\.yaml: cannot read the file: ENOENT.*\n {2}fix: check the path.*\nnope\.yaml: 1 problem\n$/,
+    );
+  });
+
+  it("reports every problem of a file, each with file:line:column", async () => {
+    const faulty = mistake("misspelt key").edit(mistake("unknown kind").edit(example));
+    const file = path.join(dir, "two-mistakes.yaml");
+    await writeFile(file, faulty);
+    const result = await checkServicesFile(file);
+    const text = formatCheck("services.yaml", result);
+    expect(text).toContain(
+      `services.yaml:${lineOf(faulty, "fourEye:")}:7: services.shop.access.fourEye: unknown key "fourEye"\n  fix: did you mean "fourEyes"?\n`,
+    );
+    expect(text).toContain(`services.yaml:${lineOf(faulty, "kind: grpc")}:7: services.billing.rollout.kind:`);
+    expect(text).toMatch(/services\.yaml: 2 problems\n$/);
+  });
+
+  it("exits 0 for a valid file, 1 with problems, 2 for a usage error", async () => {
+    const ok = await runCli(["config", "check", EXAMPLE]);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.stdout).toMatch(/ok, 3 services \(shop, billing, reports\)\n$/);
+
+    const faultyFile = path.join(dir, "faulty.yaml");
+    await writeFile(faultyFile, example.replace("kind: http", "kind: grpc"));
+    const faulty = await runCli(["config", "check", faultyFile]);
+    expect(faulty.code).toBe(1);
+    expect(faulty.stdout).toContain('use one of: "command", "http", "kubernetes"');
+
+    const usage = await runCli(["config", "check"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("give exactly one services file");
+    expect(usage.stderr).toContain("phasegate config check --help");
+  });
+});

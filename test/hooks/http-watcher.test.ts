@@ -1,0 +1,64 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpRolloutSchema } from "../../src/config/services-schema.js";
+import { HttpRolloutWatcher } from "../../src/hooks/http-watcher.js";
+
+/** Version endpoints on loopback: /a and /b answer what `versions` holds, /text a plain body, /broken HTTP 500. */
+const versions: Record<string, string> = { a: "v1", b: "v1" };
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const name = (request.url ?? "/").slice(1);
+    if (name === "broken") {
+      response.statusCode = 500;
+      response.end("oops");
+    } else if (name === "text") response.end(`${versions.a}\n`);
+    else if (name === "html") response.end("<html>");
+    else response.end(JSON.stringify({ build: { version: versions[name] } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+function watcher(urls: string[], versionField = "build.version") {
+  return new HttpRolloutWatcher(httpRolloutSchema.parse({ kind: "http", urls, versionField }));
+}
+
+const request = { runId: "shop-1", service: "shop", version: "v2" };
+
+describe("HttpRolloutWatcher", () => {
+  it("is done only when every instance reports the release", async () => {
+    const both = watcher([`${base}/a`, `${base}/b`]);
+    versions.a = "v2";
+    versions.b = "v1";
+    expect(await both.check(request)).toEqual({
+      done: false,
+      failed: false,
+      message: `1 of 2 report v2; ${base}/b runs v1`,
+    });
+    versions.b = "v2";
+    expect(await both.check(request)).toEqual({ done: true, failed: false, message: "2 of 2 report v2" });
+  });
+
+  it("reads a plain-text body with versionField: body", async () => {
+    versions.a = "v2";
+    expect((await watcher([`${base}/text`], "body").check(request)).done).toBe(true);
+  });
+
+  it("treats unreachable, failing and unreadable instances as not yet, saying why", async () => {
+    const broken = await watcher([`${base}/broken`]).check(request);
+    expect(broken).toMatchObject({ done: false, failed: false });
+    expect(broken.message).toContain("answered HTTP 500");
+    const html = await watcher([`${base}/html`]).check(request);
+    expect(html.message).toContain("set versionField: body for a plain-text answer");
+    const missing = await watcher([`${base}/a`], "release.tag").check(request);
+    expect(missing.message).toContain('has no string or number at "release.tag"');
+    const closed = await watcher(["http://127.0.0.1:1/version"]).check(request);
+    expect(closed).toMatchObject({ done: false, failed: false });
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { helpText, parseMigrateCommand } from "../../../src/slack/inbound/command-parser.js";
+
+function problem(text: string): string {
+  const result = parseMigrateCommand(text);
+  if (result.ok) throw new Error(`"${text}" parsed: ${JSON.stringify(result.command)}`);
+  return result.message;
+}
+
+describe("parseMigrateCommand", () => {
+  it.each([
+    ["help", { name: "help" }],
+    ["plan shop v42", { name: "plan", service: "shop", version: "v42" }],
+    ["start shop v42", { name: "start", service: "shop", version: "v42", dryRun: false }],
+    [
+      "  START   shop 1.2.3_rc-1 --dry-run ",
+      { name: "start", service: "shop", version: "1.2.3_rc-1", dryRun: true },
+    ],
+    ["start shop --dry-run v42", { name: "start", service: "shop", version: "v42", dryRun: true }],
+    ["status", { name: "status" }],
+    ["status shop-12", { name: "status", runId: "shop-12" }],
+    ["list", { name: "list" }],
+    ["list billing", { name: "list", service: "billing" }],
+    ["cancel shop-3", { name: "cancel", runId: "shop-3" }],
+    ["retry shop-3", { name: "retry", runId: "shop-3" }],
+    ["audit my-svc-3", { name: "audit", runId: "my-svc-3" }],
+  ])("reads %j", (text, command) => {
+    expect(parseMigrateCommand(text)).toEqual({ ok: true, command });
+  });
+
+  it("answers empty text with what to type", () => {
+    expect(problem("   ")).toContain("Tell me what to do");
+    expect(problem("")).toContain("/migrate start <service> <version> [--dry-run]");
+  });
+
+  it("names an unknown subcommand and points to help", () => {
+    expect(problem("deploy shop v1")).toBe('Unknown subcommand "deploy". `/migrate help` lists them.');
+  });
+
+  it.each([
+    ["start", "Missing <service>.", "/migrate start <service> <version> [--dry-run]"],
+    ["start shop", "Missing <version>.", "/migrate start <service> <version> [--dry-run]"],
+    ["start shop v1 now", 'Unexpected argument "now".', "/migrate start <service> <version> [--dry-run]"],
+    ["start shop v1 --force", 'Unknown option "--force".', "/migrate start <service> <version> [--dry-run]"],
+    ["plan shop v1 --dry-run", 'Unknown option "--dry-run".', "/migrate plan <service> <version>"],
+    ["start Shop v1", '"Shop" is not a valid <service>', "/migrate start"],
+    ["start shop v1;rm", '"v1;rm" is not a valid <version>: a version is a release tag', "/migrate start"],
+    ["plan shop $(id)", '"$(id)" is not a valid <version>', "/migrate plan"],
+    ["start shop .hidden", '".hidden" is not a valid <version>', "/migrate start"],
+    [`start shop ${"a".repeat(129)}`, "is not a valid <version>", "/migrate start"],
+    [
+      "status shop",
+      '"shop" is not a valid <run>: a run id is the service and a number, like shop-42',
+      "/migrate status [run]",
+    ],
+    ["status shop-1 shop-2", 'Unexpected argument "shop-2".', "/migrate status [run]"],
+    ["cancel", "Missing <run>.", "/migrate cancel <run>"],
+    ["retry <@U123>", '"<@U123>" is not a valid <run>', "/migrate retry <run>"],
+    ["audit shop-1 extra", 'Unexpected argument "extra".', "/migrate audit <run>"],
+    ["list shop billing", 'Unexpected argument "billing".', "/migrate list [service]"],
+    ["help me", 'Unexpected argument "me".', "/migrate help"],
+  ])("refuses %j with the problem and the usage", (text, what, usage) => {
+    const message = problem(text);
+    expect(message).toContain(what);
+    expect(message).toContain(`Usage: \`${usage}`);
+  });
+
+  it("lists every subcommand in the help", () => {
+    for (const name of ["help", "plan", "start", "status", "list", "cancel", "retry", "audit"])
+      expect(helpText()).toContain(`/migrate ${name}`);
+  });
+});

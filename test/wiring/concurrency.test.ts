@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APPROVER, createHarness, type Harness, REQUESTER } from "../../testkit/engine-harness.js";
+
+let h: Harness;
+const PARALLEL = ["para-a", "para-b", "para-c"];
+
+beforeAll(async () => {
+  const parallel = Object.fromEntries(PARALLEL.map((s) => [s, { migrateSleepSeconds: 0 }]));
+  h = await createHarness("concurrency", { race: {}, double: {}, ...parallel });
+  // Two worker instances on one queue, as two replicas would be.
+  h.startWorkers(2);
+});
+
+afterAll(() => h.close());
+
+describe("concurrent callers and workers", () => {
+  it("100 concurrent approvals: exactly one transition, the others refused", async () => {
+    const run = await h.start("race");
+    await h.waitFor(run.id, (r) => r.status === "awaiting-approval", "to the gate");
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        h.engine.useCases.approve({ runId: run.id, user: i % 2 === 0 ? APPROVER : "U_CAROL" }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.code === "refused")).toHaveLength(99);
+    const done = await h.waitFor(run.id, (r) => r.status === "succeeded", "succeeded");
+    expect(done.gates).toHaveLength(1);
+    const approvals = (await h.engine.useCases.audit(run.id))?.filter((a) => a.action === "approval-granted");
+    expect(approvals?.filter((a) => a.outcome === "applied")).toHaveLength(1);
+    expect(approvals?.filter((a) => a.outcome === "refused")).toHaveLength(99);
+  });
+
+  it("a second start while a run is active is refused, naming the active run", async () => {
+    const starts = await Promise.all(
+      [1, 2].map(() =>
+        h.engine.useCases.startRun({ service: "double", version: "v2", requester: REQUESTER }),
+      ),
+    );
+    const winner = starts.find((s) => s.ok);
+    const loser = starts.find((s) => !s.ok);
+    if (!winner?.ok || winner.dryRun || !loser || loser.ok) throw new Error(JSON.stringify(starts));
+    expect(loser.code).toBe("active-run");
+    expect(loser.activeRunId).toBe(winner.run.id);
+    expect(loser.message).toBe(
+      `double already has an active run, ${winner.run.id}: wait for it to finish, or cancel it first`,
+    );
+    const later = await h.engine.useCases.startRun({
+      service: "double",
+      version: "v3",
+      requester: REQUESTER,
+    });
+    expect(later).toMatchObject({ ok: false, code: "active-run", activeRunId: winner.run.id });
+    expect(await h.engine.useCases.list({ service: "double" })).toHaveLength(1);
+  });
+
+  it("two workers on one queue run every step of every run exactly once", async () => {
+    const runs = await Promise.all(PARALLEL.map((service) => h.start(service)));
+    await Promise.all(
+      runs.map((r) => h.waitFor(r.id, (x) => x.status === "awaiting-approval", "to the gate")),
+    );
+    await Promise.all(runs.map((r) => h.engine.useCases.approve({ runId: r.id, user: APPROVER })));
+    for (const run of runs) {
+      await h.waitFor(run.id, (r) => r.status === "succeeded", "succeeded");
+      expect(await h.read(`${run.id}.deploy`)).toBe("start\ndone\n");
+      const started = (await h.engine.useCases.audit(run.id))
+        ?.filter((a) => a.action === "step-started" && a.outcome === "applied")
+        .map((a) => a.detail);
+      expect(started).toEqual(["step 0", "step 1", "step 2", "step 4"]);
+    }
+    const migrations = (await h.read("migrate.log")).split("\n").filter(Boolean).sort();
+    expect(migrations).toEqual(
+      [
+        ...PARALLEL.map(() => "catalog 0002_product_is_active"),
+        ...PARALLEL.map(() => "catalog 0003_remove_product_is_enabled"),
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,76 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { openSync } from "node:fs";
+import path from "node:path";
+import { redisUrl } from "../../testkit/redis.js";
+import { repoRoot } from "../../testkit/run-cli.js";
+
+/** Every process below `pid` (the worker's commands run in process groups of their own). */
+function descendants(pid: number): number[] {
+  const table = execFileSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const below: number[] = [];
+  const visit = (parent: number) => {
+    for (const [child, ppid] of table) {
+      if (ppid === parent) {
+        below.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(pid);
+  return below;
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** SIGKILL to the worker and everything it started, as when its machine or container dies. */
+  killHard(): void;
+  /** SIGTERM, as a deploy stopping the container does; resolves to the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `phasegate worker` as its own process (TypeScript through tsx), with quick stall recovery; its log goes to `logFile`. */
+export function spawnWorker(servicesFile: string, prefix: string, logFile: string): WorkerProcess {
+  const log = openSync(logFile, "a");
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(repoRoot, "src", "cli", "main.ts"),
+      "worker",
+      "--services",
+      servicesFile,
+      "--redis",
+      redisUrl,
+      "--prefix",
+      prefix,
+      "--lock-duration-ms",
+      "2000",
+      "--stalled-interval-ms",
+      "1000",
+    ],
+    { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", log, log] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    stop() {
+      child.kill("SIGTERM");
+      return exited;
+    },
+    killHard() {
+      const pid = child.pid;
+      if (pid === undefined) return;
+      for (const p of [pid, ...descendants(pid)]) {
+        try {
+          process.kill(p, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Redis } from "ioredis";
+import { stringify } from "yaml";
+import { loadServices } from "../src/config/load-services.js";
+import type { Run } from "../src/domain/run/run.js";
+import { createEngine, type Engine } from "../src/wiring/engine.js";
+import { type RunningWorker, startWorker } from "../src/wiring/start-worker.js";
+import { createTestDatabase, type TestDatabase } from "./postgres.js";
+import { findDjangoPython } from "./python.js";
+import { RecordingNotifier } from "./recording-notifier.js";
+import { connectRedis, deleteKeys, uniquePrefix } from "./redis.js";
+import { shopDir } from "./run-cli.js";
+
+/**
+ * Deploy script: appends "start" and (unless told to fail) "done" to <runId>.deploy, and saves the columns of
+ * catalog_product as the new code would see them when it starts.
+ */
+const DEPLOY_SH = `set -e
+echo start >> "$1.deploy"
+if [ -f "$1.deploy-fails" ]; then echo "registry said no to $2" >&2; exit 3; fi
+if [ -f "$1.deploy-sleep" ]; then sleep "$(cat "$1.deploy-sleep")"; fi
+psql "$DATABASE_URL" -tAc "select column_name from information_schema.columns where table_name = 'catalog_product' order by 1" > "$1.columns-at-deploy"
+echo done >> "$1.deploy"
+echo "deployed $2"
+`;
+
+/** Rollout script: "not yet" (exit 75) until its third poll, or forever when <runId>.rollout-stuck exists. */
+const ROLLOUT_SH = `n=$(( $(cat "$1.polls" 2>/dev/null || echo 0) + 1 ))
+echo "$n" > "$1.polls"
+if [ ! -f "$1.rollout-stuck" ] && [ "$n" -ge 3 ]; then echo "3 of 3 instances run $2"; exit 0; fi
+echo "$n of 3 instances run $2"
+exit 75
+`;
+
+/**
+ * Python wrapper: each `migrate` (also under a wrapper script) appends its target to migrate.log and sleeps first, so a test can cancel
+ * or kill it while it runs. argv: python, seconds, then what Python gets.
+ */
+const SLOW_PYTHON_SH = `py="$1"; pause="$2"; shift 2
+case " $* " in *" migrate "*)
+  echo "$*" | sed 's/.* migrate \\([^ ]*\\) \\([^ ]*\\).*/\\1 \\2/' >> "$PHASEGATE_TEST_DIR/migrate.log"
+  sleep "$pause";;
+esac
+exec "$py" "$@"
+`;
+
+export interface ServiceOptions {
+  deadlineSeconds?: number;
+  approvalSeconds?: number;
+  /** Every `manage.py migrate` first sleeps this long (and is logged in migrate.log). */
+  migrateSleepSeconds?: number;
+  /** More keys of the service's entry in the services file (`lockGuard`, `backfill`). */
+  config?: Record<string, unknown>;
+}
+
+export interface Harness {
+  dir: string;
+  prefix: string;
+  redis: Redis;
+  engine: Engine;
+  notifier: RecordingNotifier;
+  workers: RunningWorker[];
+  /** The database of each service. */
+  databases: Map<string, TestDatabase>;
+  /** A file of the scripts' working directory (markers, counters). */
+  file(name: string): string;
+  read(name: string): Promise<string>;
+  columns(service: string): string[];
+  waitFor(runId: string, until: (run: Run) => boolean, what: string): Promise<Run>;
+  /** Starts a run of the service as REQUESTER; throws when refused. */
+  start(service: string, version?: string): Promise<Run>;
+  /** Proves the service lock is free: a new run starts (it is cancelled at once). */
+  expectLockReleased(service: string): Promise<void>;
+  startWorkers(count: number): void;
+  close(): Promise<void>;
+}
+
+export const APPROVER = "U_BOB";
+export const REQUESTER = "U_ALICE";
+
+function serviceConfig(dir: string, db: TestDatabase, options: ServiceOptions) {
+  const python = findDjangoPython();
+  return {
+    project: {
+      path: shopDir,
+      python:
+        options.migrateSleepSeconds === undefined
+          ? [python]
+          : ["sh", path.join(dir, "slow-python.sh"), python, String(options.migrateSleepSeconds)],
+      env: { DATABASE_URL: db.url, PHASEGATE_TEST_DIR: dir },
+    },
+    executor: { kind: "local" },
+    deployer: {
+      kind: "command",
+      command: ["sh", "deploy.sh", "{runId}", "{version}"],
+      env: { DATABASE_URL: db.url },
+    },
+    rollout: {
+      kind: "command",
+      command: ["sh", "rollout.sh", "{runId}", "{version}"],
+      pollIntervalSeconds: 1,
+      maxPollIntervalSeconds: 2,
+      deadlineSeconds: options.deadlineSeconds ?? 120,
+    },
+    slack: { channel: "C_SHOP" },
+    access: { starters: [], approvers: { users: [APPROVER, "U_CAROL", REQUESTER] }, fourEyes: true },
+    timeouts: { migrateSeconds: 120, approvalSeconds: options.approvalSeconds ?? 3600 },
+    ...options.config,
+  };
+}
+
+/**
+ * A real engine for a test file: its own Redis prefix, a PostgreSQL database per service running examples/shop,
+ * a services file with command deploy and rollout scripts, and in-process workers with quick stall recovery.
+ */
+export async function createHarness(
+  name: string,
+  services: Record<string, ServiceOptions>,
+): Promise<Harness> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `phasegate-${name}-`));
+  const prefix = uniquePrefix(name);
+  const redis = connectRedis();
+  const databases = new Map<string, TestDatabase>();
+  const config: Record<string, unknown> = {};
+  for (const [service, options] of Object.entries(services)) {
+    const db = createTestDatabase(name.replaceAll("-", "_"));
+    databases.set(service, db);
+    config[service] = serviceConfig(dir, db, options);
+  }
+  await writeFile(path.join(dir, "deploy.sh"), DEPLOY_SH);
+  await writeFile(path.join(dir, "rollout.sh"), ROLLOUT_SH);
+  await writeFile(path.join(dir, "slow-python.sh"), SLOW_PYTHON_SH);
+  await writeFile(path.join(dir, "services.yaml"), stringify({ services: config }));
+  const notifier = new RecordingNotifier();
+  const engine = createEngine({
+    redis,
+    prefix,
+    services: await loadServices(path.join(dir, "services.yaml")),
+    notifiers: [notifier],
+    cancelPollMs: 200,
+  });
+  const workers: RunningWorker[] = [];
+  const harness: Harness = {
+    dir,
+    prefix,
+    redis,
+    engine,
+    notifier,
+    workers,
+    databases,
+    file: (file) => path.join(dir, file),
+    read: (file) => readFile(path.join(dir, file), "utf8").catch(() => ""),
+    columns(service) {
+      const db = databases.get(service);
+      if (!db) throw new Error(`no database for ${service}`);
+      return db
+        .query(
+          "select column_name from information_schema.columns where table_name = 'catalog_product' order by 1",
+        )
+        .split("\n")
+        .filter(Boolean);
+    },
+    async waitFor(runId, until, what) {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const run = await engine.store.get(runId);
+        if (run && until(run)) return run;
+        if (Date.now() > deadline)
+          throw new Error(`${runId} never got ${what}; it is ${run?.status} at step ${run?.currentStep}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async start(service, version = "v2") {
+      const started = await engine.useCases.startRun({ service, version, requester: REQUESTER });
+      if (!started.ok || started.dryRun)
+        throw new Error(`start of ${service} refused: ${JSON.stringify(started)}`);
+      return started.run;
+    },
+    async expectLockReleased(service) {
+      const run = await harness.start(service, "v3");
+      const cancelled = await engine.useCases.cancel({ runId: run.id, user: REQUESTER });
+      if (!cancelled.ok) throw new Error(`cancel of ${run.id} refused: ${cancelled.message}`);
+      await harness.waitFor(run.id, (r) => r.status === "cancelled", "cancelled");
+    },
+    startWorkers(count) {
+      for (let i = 0; i < count; i++)
+        workers.push(startWorker(engine, { concurrency: 5, lockDurationMs: 2000, stalledIntervalMs: 1000 }));
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await engine.close();
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+      for (const db of databases.values()) db.drop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,182 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Redis } from "ioredis";
+import { stringify } from "yaml";
+import { loadServices } from "../src/config/load-services.js";
+import type { Run } from "../src/domain/run/run.js";
+import {
+  blockActionsBody,
+  postSigned,
+  type SignedAnswer,
+  type SignOptions,
+  SlackFake,
+  slashCommandBody,
+} from "../src/slack-emulator/index.js";
+import { logger } from "../src/telemetry/logger.js";
+import { type RunningBot, startBot } from "../src/wiring/bot.js";
+import { createTestDatabase, type TestDatabase } from "./postgres.js";
+import { findDjangoPython } from "./python.js";
+import { connectRedis, deleteKeys, uniquePrefix } from "./redis.js";
+import { shopDir } from "./run-cli.js";
+
+export const ALICE = "U0ALICE"; // starter and approver
+export const BOB = "U0BOB"; // starter and approver
+export const CAROL = "U0CAROL"; // approver through the user group S0DBA only
+export const EVE = "U0EVE"; // neither starter nor approver
+export const SHOP_CHANNEL = "C0SHOP";
+export const OPS_CHANNEL = "C0OPS";
+export const OTHER_CHANNEL = "C0RANDOM";
+export const DBA_GROUP = "S0DBA";
+export const SECRET = "test-signing-secret";
+const TOKEN = "xoxb-test-token";
+
+/** Rollout: "1 of 2 instances run v2" on the first poll of a run, done on the next. */
+const ROLLOUT = [
+  "sh",
+  "-c",
+  'if [ -f "$0.polled" ]; then echo "2 of 2 instances run $1"; else touch "$0.polled"; echo "1 of 2 instances run $1"; exit 75; fi',
+  "{runId}",
+  "{version}",
+];
+
+/** A rollout that never finishes: the run waits for it until cancelled. */
+const STUCK_ROLLOUT = ["sh", "-c", 'echo "0 of 2 instances run $0"; exit 75', "{version}"];
+
+function service(db: TestDatabase, dir: string, env: Record<string, string> = {}, rollout = ROLLOUT) {
+  return {
+    project: { path: shopDir, python: [findDjangoPython()], env: { DATABASE_URL: db.url, ...env } },
+    executor: { kind: "local" },
+    deployer: { kind: "command", command: ["echo", "deployed {service} {version}"] },
+    rollout: {
+      kind: "command",
+      command: rollout,
+      cwd: dir,
+      pollIntervalSeconds: 1,
+      maxPollIntervalSeconds: 1,
+    },
+    slack: { channel: SHOP_CHANNEL, allowedChannels: [OPS_CHANNEL] },
+    access: {
+      starters: [ALICE, BOB, CAROL],
+      approvers: { users: [ALICE, BOB], usergroups: [DBA_GROUP] },
+      fourEyes: true,
+    },
+  };
+}
+
+/** What the user sees for one request: the ack's own message, or the answer posted to the response_url. */
+export interface Answer {
+  status: number;
+  text: string;
+  /** Text and blocks, for searching. */
+  all: string;
+}
+
+export interface SlackHarness {
+  fake: SlackFake;
+  servicesFile: string;
+  prefix: string;
+  bot: RunningBot;
+  url: string;
+  redis: Redis;
+  /** Sends a signed `/migrate <text>` and returns what the user sees. */
+  migrate(text: string, user?: string, channel?: string): Promise<Answer>;
+  /** Sends a signed click on Approve or Reject of the run's gate and returns what the clicker sees. */
+  click(actionId: string, value: string, user: string, messageTs?: string): Promise<Answer>;
+  /** Posts a raw body to Slack's endpoint, signed unless told otherwise. */
+  send(body: string, options?: SignOptions): Promise<SignedAnswer>;
+  run(runId: string): Promise<Run>;
+  close(): Promise<void>;
+}
+
+/**
+ * The production bot (Bolt app, Slack notifier, engine, optionally a worker) on a loopback port, talking to the
+ * Slack Web API fake. Each service runs examples/shop on a PostgreSQL database of its own: `shop` rolls out,
+ * `inventory` is the refused variant, `stuck` never finishes its rollout.
+ */
+export async function startSlackHarness(
+  name: string,
+  options: { withWorker: boolean },
+): Promise<SlackHarness> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `phasegate-${name}-`));
+  const databases = [createTestDatabase(name), createTestDatabase(name), createTestDatabase(name)];
+  const [shopDb, inventoryDb, stuckDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
+  await writeFile(
+    path.join(dir, "services.yaml"),
+    stringify({
+      services: {
+        shop: service(shopDb, dir),
+        inventory: service(inventoryDb, dir, { SHOP_WITH_INVENTORY: "1" }),
+        stuck: service(stuckDb, dir, {}, STUCK_ROLLOUT),
+      },
+    }),
+  );
+  const fake = await new SlackFake({
+    token: TOKEN,
+    channels: [SHOP_CHANNEL, OPS_CHANNEL, OTHER_CHANNEL],
+  }).start();
+  fake.setUsergroup(DBA_GROUP, [CAROL]);
+  const redis = connectRedis();
+  const prefix = uniquePrefix(name);
+  const bot = await startBot({
+    env: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: 0 },
+    services: await loadServices(path.join(dir, "services.yaml")),
+    redis,
+    prefix,
+    logger,
+    withWorker: options.withWorker,
+    engine: { cancelPollMs: 200 },
+  });
+  const url = `http://127.0.0.1:${bot.port}/slack/events`;
+  let requests = 0;
+
+  async function answerOf(ack: SignedAnswer, key: string): Promise<Answer> {
+    if (ack.status !== 200 || ack.json?.text) {
+      const text = String(ack.json?.text ?? ack.text);
+      return { status: ack.status, text, all: text };
+    }
+    const posted = await fake.waitFor(() => fake.responses.find((r) => r.key === key));
+    return { status: ack.status, text: String(posted.body.text), all: JSON.stringify(posted.body) };
+  }
+
+  const harness: SlackHarness = {
+    fake,
+    servicesFile: path.join(dir, "services.yaml"),
+    prefix,
+    bot,
+    url,
+    redis,
+    send: (body, signOptions) => postSigned(url, SECRET, body, signOptions),
+    async migrate(text, user = ALICE, channel = SHOP_CHANNEL) {
+      const key = `command-${++requests}`;
+      const body = slashCommandBody({ text, user, channel, responseUrl: fake.responseUrl(key) });
+      return answerOf(await harness.send(body), key);
+    },
+    async click(actionId, value, user, messageTs = "1.000001") {
+      const key = `click-${++requests}`;
+      const body = blockActionsBody({
+        user,
+        channel: SHOP_CHANNEL,
+        messageTs,
+        actionId,
+        value,
+        responseUrl: fake.responseUrl(key),
+      });
+      return answerOf(await harness.send(body), key);
+    },
+    async run(runId) {
+      const run = await bot.engine.useCases.status(runId);
+      if (!run) throw new Error(`no run ${runId}`);
+      return run;
+    },
+    async close() {
+      await bot.stop();
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+      await fake.stop();
+      for (const db of databases) db.drop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
