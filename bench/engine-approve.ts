@@ -4,7 +4,7 @@ import { logger } from "../src/telemetry/logger.js";
 import { createEngine } from "../src/wiring/engine.js";
 import { startWorker } from "../src/wiring/start-worker.js";
 import { APPROVER, benchSetup, percentile, storeRunAt } from "./engine-setup.js";
-import type { Figure } from "./index.js";
+import type { Figure } from "./figure.js";
 
 const RUNS = 220;
 const WARMUP = 20;

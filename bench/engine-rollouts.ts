@@ -7,7 +7,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createEngine } from "../src/wiring/engine.js";
 import { benchSetup, percentile, root, storeRunAt } from "./engine-setup.js";
-import type { Figure } from "./index.js";
+import type { Figure } from "./figure.js";
 
 const RUNS = 1000;
 const INTERVAL_S = 5;

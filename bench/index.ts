@@ -1,16 +1,5 @@
 import os from "node:os";
-
-/** One measured figure, printed as "name: value unit (goal …)". */
-export interface Figure {
-  name: string;
-  value: number;
-  unit: "ms" | "s" | "%" | "MB";
-  /** Upper bound the figure should stay under, in the same unit. */
-  goal?: number;
-  detail?: string;
-}
-
-export type Benchmark = () => Promise<Figure[]>;
+import type { Benchmark, Figure } from "./figure.js";
 
 /** Every benchmark; `npm run bench -- plan` runs only that one. Add a benchmark with one line here. */
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {

@@ -8,9 +8,9 @@ import { introspectionHelperPath } from "../src/django/helper.js";
 import { planRelease } from "../src/domain/plan/planner.js";
 import { createTestDatabase } from "../testkit/postgres.js";
 import { findDjangoPython } from "../testkit/python.js";
+import type { Figure } from "./figure.js";
 import { generateDjangoProject } from "./generate-django-project.js";
 import { generateIntrospection } from "./generate-introspection.js";
-import type { Figure } from "./index.js";
 import { buildCli } from "./plan-cli.js";
 
 const run = promisify(execFile);

@@ -10,7 +10,7 @@ import { nowSeconds, SlackFake, slackSignature, slashCommandBody } from "../src/
 import { RedisRunStore } from "../src/store/redis-run-store.js";
 import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../testkit/redis.js";
 import { shopDir } from "../testkit/run-cli.js";
-import type { Figure } from "./index.js";
+import type { Figure } from "./figure.js";
 
 const CONCURRENCY = 200;
 const SECRET = "bench-secret";

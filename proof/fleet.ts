@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Logger } from "../src/telemetry/logger.js";
+import type { Logger } from "../src/ports/logger.js";
 import { Replica, type ReplicaSpec } from "./replica.js";
 import type { ReplicaCounters } from "./replica-counters.js";
 

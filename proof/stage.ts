@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import type { Logger } from "../src/telemetry/logger.js";
+import type { Logger } from "../src/ports/logger.js";
 import { type ControlServer, startControlServer } from "./control-server.js";
 import type { ShopDatabase } from "./django.js";
 import { Fleet } from "./fleet.js";

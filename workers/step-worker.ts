@@ -1,6 +1,7 @@
 /**
- * The step worker as its own entry point (a container's command): `phasegate worker` configured from the
- * environment (PHASEGATE_SERVICES, REDIS_URL, PHASEGATE_PREFIX) and the given flags.
+ * The step worker process: what the worker Deployment runs (`node dist/workers/step-worker.js`), configured from
+ * the environment (PHASEGATE_SERVICES, REDIS_URL, PHASEGATE_PREFIX, METRICS_PORT) and the given flags.
+ * `phasegate worker` is the same process started from the CLI.
  */
 import { dispatch } from "../src/cli/dispatch.js";
 

@@ -1,5 +1,5 @@
 import { isTerminal, SYSTEM_ACTOR } from "../domain/run/run.js";
-import type { StepJob } from "../queue/jobs.js";
+import type { StepJob } from "../ports/step-queue.js";
 import type { WorkerDeps } from "./process-step.js";
 import { transition } from "./transition.js";
 

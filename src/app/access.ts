@@ -1,10 +1,6 @@
 import type { LoadedServices } from "../config/load-services.js";
 import type { Approvers } from "../ports/approvers.js";
-
-/** Resolves a Slack user group to its members (the Slack app provides it; without Slack, groups grant nothing). */
-export interface UsergroupDirectory {
-  members(usergroup: string): Promise<string[]>;
-}
+import type { UsergroupDirectory } from "../ports/usergroup-directory.js";
 
 /** Approvers from the services file: the listed users and the members of the listed user groups. */
 export class ConfigApprovers implements Approvers {

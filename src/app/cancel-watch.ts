@@ -1,6 +1,6 @@
 import { isTerminal } from "../domain/run/run.js";
+import type { Logger } from "../ports/logger.js";
 import type { RunStore } from "../ports/run-store.js";
-import type { Logger } from "../telemetry/logger.js";
 
 export interface CancelWatch {
   signal: AbortSignal;

@@ -1,5 +1,5 @@
 import type { UseCases } from "../ports/use-cases.js";
-import { approve, attachNotification, cancel, type RunActionDeps, reject, retry } from "./run-actions.js";
+import { approve, cancel, type RunActionDeps, reject, retry } from "./run-actions.js";
 import { type StartRunDeps, startRun } from "./start-run.js";
 
 export type UseCaseDeps = StartRunDeps & RunActionDeps;
@@ -12,7 +12,6 @@ export function createUseCases(deps: UseCaseDeps): UseCases {
     reject: (input) => reject(deps, input),
     cancel: (input) => cancel(deps, input),
     retry: (input) => retry(deps, input),
-    attachNotification: (input) => attachNotification(deps, input),
     status: (runId) => deps.store.get(runId),
     list: (query) => deps.store.list(query),
     audit: async (runId) => ((await deps.store.get(runId)) ? deps.store.audit(runId) : null),

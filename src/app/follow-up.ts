@@ -1,6 +1,6 @@
 import type { Run } from "../domain/run/run.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
-import type { StepQueue } from "../queue/step-queue.js";
+import type { StepQueue } from "../ports/step-queue.js";
 
 export interface FollowUpDeps {
   queue: StepQueue;

@@ -1,5 +1,5 @@
+import type { Logger } from "../ports/logger.js";
 import type { Notifier, RunChange } from "../ports/notifier.js";
-import type { Logger } from "../telemetry/logger.js";
 
 /** Writes every run change to the structured log; the notifier of the CLI and of a worker without Slack. */
 export class LogNotifier implements Notifier {

@@ -1,5 +1,5 @@
+import type { Logger } from "../ports/logger.js";
 import type { Notifier, RunChange } from "../ports/notifier.js";
-import type { Logger } from "../telemetry/logger.js";
 
 /** Tells every notifier (log, Slack, metrics) about each change; one failing never keeps the others from hearing. */
 export class CompositeNotifier implements Notifier {

@@ -1,8 +1,7 @@
 import type { PlanStep } from "../domain/plan/plan.js";
 import { isTerminal, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run/run.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
-import type { JobControl, StepJob } from "../queue/jobs.js";
-import type { StepQueue } from "../queue/step-queue.js";
+import type { JobControl, StepJob, StepQueue } from "../ports/step-queue.js";
 import { watchForCancel } from "./cancel-watch.js";
 import { followUp } from "./follow-up.js";
 import { runBackfillBatch } from "./steps/backfill.js";
@@ -148,16 +147,4 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
   const ended = await transition(deps, run.id, eventOf(job.step, outcome), SYSTEM_ACTOR, run);
   if (ended.ok) await followUp(deps, ended.run);
   else deps.logger.warn({ job, outcome: outcome.kind, reason: ended.message }, "step result not recorded");
-}
-
-/** An approval gate left open too long fails the run; a no-op when the run moved on meanwhile. */
-export async function processApprovalTimeout(deps: WorkerDeps, job: StepJob): Promise<void> {
-  const run = await deps.store.get(job.runId);
-  if (run?.status !== "awaiting-approval" || run.currentStep !== job.step || run.retries !== job.retries) {
-    deps.logger.debug({ job }, "approval expiry for a run that moved on: nothing to do");
-    return;
-  }
-  const { approvalTimeoutMs } = await deps.adapters(run.service);
-  const message = `no approval within ${Math.round(approvalTimeoutMs / 1000)} s; the contract phase did not run`;
-  await transition(deps, run.id, { type: "timed-out", step: job.step, message }, SYSTEM_ACTOR);
 }

@@ -1,5 +1,5 @@
 import type { LoadedServices } from "../config/load-services.js";
-import { type Actor, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run/run.js";
+import type { Actor, Run, RunEvent } from "../domain/run/run.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { ActionResult, GateInput } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
@@ -111,19 +111,5 @@ export function retry(deps: RunActionDeps, input: { runId: string; user: string 
     operator,
     () => ({ type: "retried", by: input.user }),
     "retry",
-  );
-}
-
-export function attachNotification(
-  deps: RunActionDeps,
-  input: { runId: string; notification: Run["notification"] & object },
-): Promise<ActionResult> {
-  return act(
-    deps,
-    input.runId,
-    SYSTEM_ACTOR,
-    null,
-    () => ({ type: "notification-attached", notification: input.notification }),
-    "attach",
   );
 }

@@ -1,8 +1,8 @@
 import { applyRunEvent } from "../domain/run/reducer.js";
 import type { Actor, Run, RunEvent } from "../domain/run/run.js";
+import type { Logger } from "../ports/logger.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { AuditInput, RunStore } from "../ports/run-store.js";
-import type { Logger } from "../telemetry/logger.js";
 
 export interface TransitionDeps {
   store: RunStore;

@@ -6,7 +6,7 @@ import { slackEnvSchema } from "../slack/inbound/app.js";
 import { logger } from "../telemetry/logger.js";
 import { startBot } from "../wiring/bot.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
-import type { Command } from "./commands.js";
+import type { Command } from "./command.js";
 import { CliError } from "./errors.js";
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectionFields, connectionOf } from "./run-connection.js";
 

@@ -1,5 +1,4 @@
-/** A subcommand: takes its own arguments, writes its output, resolves to the process exit code. */
-export type Command = (argv: string[]) => Promise<number>;
+import type { Command } from "./command.js";
 
 export interface CommandEntry {
   /** One line for `phasegate --help`. */

@@ -1,4 +1,5 @@
 import { logger } from "../telemetry/logger.js";
+import { StartupError } from "../wiring/startup-error.js";
 import { COMMANDS, type CommandEntry } from "./commands.js";
 import { CliError, UsageError } from "./errors.js";
 
@@ -38,7 +39,7 @@ export async function dispatch(argv: string[]): Promise<number> {
       );
       return error.exitCode;
     }
-    if (error instanceof CliError) {
+    if (error instanceof CliError || error instanceof StartupError) {
       process.stderr.write(`phasegate ${found.name}: ${error.message}\n`);
       return error.exitCode;
     }

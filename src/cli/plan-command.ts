@@ -80,10 +80,11 @@ export async function planCommand(argv: string[]): Promise<number> {
   const projectDir = path.resolve(options.project);
   await assertDjangoProject(projectDir);
   try {
-    const python = await resolvePython(projectDir, options.python);
+    const executor = new LocalProcessExecutor();
+    const python = await resolvePython(executor, projectDir, options.python);
     logger.debug({ projectDir, python }, "introspecting the Django project");
     const introspection = await introspect({
-      executor: new LocalProcessExecutor(),
+      executor,
       projectDir,
       python,
       settings: options.settings,

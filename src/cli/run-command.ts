@@ -1,15 +1,10 @@
 import os from "node:os";
 import { z } from "zod";
 import type { ActionResult, StartRunResult, UseCases } from "../ports/use-cases.js";
+import { openEngine } from "../wiring/open-engine.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { UsageError } from "./errors.js";
-import {
-  CONNECTION_OPTIONS,
-  CONNECTION_USAGE,
-  connectionFields,
-  connectionOf,
-  openEngine,
-} from "./run-connection.js";
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectionFields, connectionOf } from "./run-connection.js";
 import { renderAudit, renderPlanSteps, renderRun, renderRunList } from "./run-render.js";
 
 const USAGE = `Usage: phasegate run <action> [options]

@@ -2,15 +2,10 @@ import { once } from "node:events";
 import { z } from "zod";
 import { serveMetricsFromEnv } from "../metrics/metrics-server.js";
 import { logger } from "../telemetry/logger.js";
+import { openEngine } from "../wiring/open-engine.js";
 import { startWorker } from "../wiring/start-worker.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
-import {
-  CONNECTION_OPTIONS,
-  CONNECTION_USAGE,
-  connectionFields,
-  connectionOf,
-  openEngine,
-} from "./run-connection.js";
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectionFields, connectionOf } from "./run-connection.js";
 
 const USAGE = `Usage: phasegate worker [--services FILE] [--redis URL] [--prefix P] [--concurrency N]
                         [--lock-duration-ms MS] [--stalled-interval-ms MS]

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { LocalProcessExecutor } from "../executors/local-process.js";
+import type { Executor } from "../ports/executor.js";
 import { lastLines } from "./failure.js";
 import { IntrospectionError } from "./introspect.js";
 
@@ -18,7 +18,7 @@ function candidates(projectDir: string): string[] {
 }
 
 /** Null when the Python can import Django, otherwise why not. */
-async function probe(executor: LocalProcessExecutor, python: string): Promise<string | null> {
+async function probe(executor: Executor, python: string): Promise<string | null> {
   const execution = await executor.execute({
     key: "probe-python",
     argv: [python, "-c", "import django"],
@@ -32,12 +32,15 @@ async function probe(executor: LocalProcessExecutor, python: string): Promise<st
 }
 
 /**
- * The Python command to introspect the project with: the explicit one, else the first candidate that can
+ * The Python command to introspect the project with (probed through a local executor): the explicit one, else the first candidate that can
  * import Django (on Debian a pyenv python3 first on the PATH may lack it while /usr/bin/python3 has it).
  */
-export async function resolvePython(projectDir: string, explicit?: string[]): Promise<string[]> {
+export async function resolvePython(
+  executor: Executor,
+  projectDir: string,
+  explicit?: string[],
+): Promise<string[]> {
   if (explicit && explicit.length > 0) return explicit;
-  const executor = new LocalProcessExecutor();
   const list = candidates(projectDir);
   // All probes start at once; the first candidate in order that imports Django wins.
   const probes = list.map((candidate) => probe(executor, candidate));

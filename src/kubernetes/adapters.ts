@@ -3,7 +3,7 @@ import type {
   KubernetesExecutorConfig,
   KubernetesRolloutConfig,
 } from "../config/kubernetes-schema.js";
-import type { Logger } from "../telemetry/logger.js";
+import type { Logger } from "../ports/logger.js";
 import { createKubernetesClient } from "./create-client.js";
 import { KubernetesDeployer } from "./deployer.js";
 import { KubernetesJobExecutor } from "./job-executor.js";

@@ -1,22 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, fetch } from "undici";
 import type { z } from "zod";
-import { type Logger, logger as rootLogger } from "../telemetry/logger.js";
-import type { Connection } from "./connection.js";
+import type { Logger } from "../ports/logger.js";
+import { logger as rootLogger } from "../telemetry/logger.js";
+import type { Connection } from "./connection-types.js";
 import { KubernetesError } from "./errors.js";
 import { describeFailure } from "./failure.js";
+import type { KubernetesRequest } from "./request.js";
 import { requestAttributes } from "./request-attributes.js";
 import { untrustedCertificate } from "./tls-failure.js";
-
-export interface KubernetesRequest {
-  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
-  /** API path, e.g. /apis/apps/v1/namespaces/shop/deployments/web */
-  path: string;
-  query?: Record<string, string>;
-  body?: unknown;
-  /** Defaults to application/json when there is a body. */
-  contentType?: string;
-}
 
 export interface ClientOptions {
   /** Time limit of one attempt. */

@@ -1,19 +1,9 @@
 import path from "node:path";
 import type { KubernetesApiConfig } from "../config/kubernetes-schema.js";
+import type { Connection } from "./connection-types.js";
 import { KubernetesError } from "./errors.js";
 import { readText, tokenFromFile } from "./files.js";
 import { kubeconfigConnection } from "./kubeconfig.js";
-
-/** Where the API server is and how to authenticate to it. */
-export interface Connection {
-  /** Base URL without a trailing slash. */
-  server: string;
-  /** The bearer token, read when needed (service-account tokens rotate). */
-  token: () => Promise<string | undefined>;
-  tls: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
-  /** For logs and error messages: "in-cluster", "kubeconfig /path (context x)", "https://…". */
-  source: string;
-}
 
 export interface ConnectionContext {
   /** Directory relative paths in the config are resolved from (the services file's directory). */

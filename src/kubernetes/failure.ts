@@ -1,5 +1,5 @@
-import type { KubernetesRequest } from "./client.js";
 import { KubernetesError, type KubernetesErrorKind } from "./errors.js";
+import type { KubernetesRequest } from "./request.js";
 import { describeRule, requestAttributes } from "./request-attributes.js";
 import { statusSchema } from "./resources.js";
 

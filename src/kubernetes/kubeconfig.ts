@@ -1,7 +1,7 @@
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import type { Connection } from "./connection.js";
+import type { Connection } from "./connection-types.js";
 import { KubernetesError } from "./errors.js";
 import { readText, tokenFromFile } from "./files.js";
 

@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { register } from "prom-client";
 import { z } from "zod";
-import type { Logger } from "../telemetry/logger.js";
+import type { Logger } from "../ports/logger.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
 
 /** The environment the metrics server reads. */

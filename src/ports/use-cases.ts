@@ -1,5 +1,5 @@
 import type { Plan, Refusal } from "../domain/plan/plan.js";
-import type { NotificationRef, Run } from "../domain/run/run.js";
+import type { Run } from "../domain/run/run.js";
 import type { AuditEntry, ListQuery } from "./run-store.js";
 
 export interface StartRunInput {
@@ -56,8 +56,6 @@ export interface UseCases {
   cancel(input: { runId: string; user: string; reason?: string }): Promise<ActionResult>;
   /** Starts a failed run again from its failed step (takes the service lock again). */
   retry(input: { runId: string; user: string }): Promise<ActionResult>;
-  /** Records where the run's Slack card lives. */
-  attachNotification(input: { runId: string; notification: NotificationRef }): Promise<ActionResult>;
   status(runId: string): Promise<Run | null>;
   list(query?: ListQuery): Promise<Run[]>;
   /** Null when the run does not exist. */

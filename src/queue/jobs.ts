@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { StepJob } from "../ports/step-queue.js";
 
 export const STEP_QUEUE = "phasegate-steps";
 
@@ -7,18 +8,11 @@ export const JOB_STEP = "step";
 export const JOB_APPROVAL_TIMEOUT = "approval-timeout";
 
 /** Payload of both job kinds: which run, which step, and which retry of the run queued it. */
-export const stepJobSchema = z.strictObject({
+export const stepJobSchema: z.ZodType<StepJob> = z.strictObject({
   runId: z.string().min(1),
   step: z.number().int().min(0),
   retries: z.number().int().min(0),
 });
-
-export type StepJob = z.infer<typeof stepJobSchema>;
-
-/** Puts the job back to sleep for `delayMs` without holding a worker slot; never returns. */
-export interface JobControl {
-  later(delayMs: number): Promise<never>;
-}
 
 /**
  * Deterministic: adding a job whose id exists is a no-op, so a step cannot be queued twice. The run's retry count

@@ -1,23 +1,8 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Run } from "../domain/run/run.js";
-import {
-  approvalTimeoutJobId,
-  JOB_APPROVAL_TIMEOUT,
-  JOB_STEP,
-  STEP_QUEUE,
-  type StepJob,
-  stepJobId,
-} from "./jobs.js";
-
-/** What the use cases queue: the run's current step, and the expiry of an open approval gate. */
-export interface StepQueue {
-  /** Queues the run's current step (a no-op when that job exists already). */
-  enqueueStep(run: Run): Promise<void>;
-  /** In `delayMs`, fails the gate the run waits at, unless the run has moved on by then. */
-  scheduleApprovalTimeout(run: Run, delayMs: number): Promise<void>;
-  close(): Promise<void>;
-}
+import type { StepJob, StepQueue } from "../ports/step-queue.js";
+import { approvalTimeoutJobId, JOB_APPROVAL_TIMEOUT, JOB_STEP, STEP_QUEUE, stepJobId } from "./jobs.js";
 
 /** BullMQ keys live under the store's prefix, so one prefix holds (and a test deletes) everything. */
 export function bullPrefix(prefix: string): string {

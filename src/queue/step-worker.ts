@@ -1,14 +1,8 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Logger } from "../telemetry/logger.js";
-import {
-  JOB_APPROVAL_TIMEOUT,
-  JOB_STEP,
-  type JobControl,
-  STEP_QUEUE,
-  type StepJob,
-  stepJobSchema,
-} from "./jobs.js";
+import type { Logger } from "../ports/logger.js";
+import type { JobControl, StepJob } from "../ports/step-queue.js";
+import { JOB_APPROVAL_TIMEOUT, JOB_STEP, STEP_QUEUE, stepJobSchema } from "./jobs.js";
 import { bullPrefix } from "./step-queue.js";
 
 /** What the worker does with each job kind; the run engine (src/app) provides them. */

@@ -1,5 +1,5 @@
 import { type Logger as BoltLogger, LogLevel } from "@slack/bolt";
-import type { Logger } from "../telemetry/logger.js";
+import type { Logger } from "../ports/logger.js";
 
 /** Bolt's own messages go to our pino logger, under `component: "bolt"`. */
 export function boltLogger(logger: Logger): BoltLogger {

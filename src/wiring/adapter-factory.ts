@@ -1,6 +1,7 @@
 import path from "node:path";
 import { getService, type LoadedServices } from "../config/load-services.js";
 import type { ServiceConfig } from "../config/services-schema.js";
+import { guardArgv, guardEnv } from "../django/migrate-wrapper.js";
 import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
 import { CommandDeployer } from "../hooks/command-deployer.js";
@@ -9,9 +10,9 @@ import { HttpRolloutWatcher } from "../hooks/http-watcher.js";
 import { kubernetesDeployer, kubernetesExecutor, kubernetesRolloutWatcher } from "../kubernetes/adapters.js";
 import type { Deployer } from "../ports/deployer.js";
 import type { Executor } from "../ports/executor.js";
+import type { Logger } from "../ports/logger.js";
 import type { RolloutWatcher } from "../ports/rollout-watcher.js";
 import type { AdapterFactory, MigrateSettings, ServiceAdapters } from "../ports/service-adapters.js";
-import type { Logger } from "../telemetry/logger.js";
 
 interface Context {
   name: string;
@@ -55,7 +56,7 @@ async function migrateOf(config: ServiceConfig, context: Context): Promise<Migra
   // A Job runs in the release image, where no Python can be detected from here: the image's `python` then.
   const python =
     config.executor.kind === "local"
-      ? await resolvePython(projectDir, project.python)
+      ? await resolvePython(context.local, projectDir, project.python)
       : (project.python ?? ["python"]);
   return {
     python,
@@ -80,6 +81,10 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
     },
     migrate: await migrateOf(config, context),
     lockGuard: config.lockGuard,
+    lockGuardWrapper: {
+      argv: guardArgv(config.executor.kind !== "local"),
+      env: guardEnv(config.lockGuard),
+    },
     backfill: config.backfill ?? null,
     approvalTimeoutMs: config.timeouts.approvalSeconds * 1000,
   };

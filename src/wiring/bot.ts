@@ -4,14 +4,15 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { App } from "@slack/bolt";
 import type { Redis } from "ioredis";
 import type { LoadedServices } from "../config/load-services.js";
+import type { Logger } from "../ports/logger.js";
 import { watchStepQueue } from "../queue/queue-metrics.js";
 import { AckGate } from "../slack/inbound/ack-gate.js";
 import { createSlackApp, type SlackEnv } from "../slack/inbound/app.js";
 import { registerHandlers } from "../slack/inbound/handlers.js";
 import type { SlackNotifier } from "../slack/outbound/notifier.js";
 import { createSlackOutbound } from "../slack/outbound/outbound.js";
-import type { Logger } from "../telemetry/logger.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
+import { storeCardRefs } from "./card-refs.js";
 import { createEngine, type Engine, type EngineOptions } from "./engine.js";
 import { type RunningWorker, startWorker } from "./start-worker.js";
 
@@ -67,7 +68,7 @@ async function flushWithin(
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { env, services, redis, prefix, logger } = options;
   const app = createSlackApp(env, redis, logger);
-  const slack = createSlackOutbound(app.client, services, logger);
+  const slack = createSlackOutbound(app.client, services, logger, storeCardRefs(redis, prefix));
   const ready = createEngine({
     ...options.engine,
     redis,
@@ -75,9 +76,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     services,
     logger,
     notifiers: [slack.notifier],
-    approvers: slack.approvers,
+    usergroups: slack.usergroups,
   });
-  slack.bind(ready.useCases);
   const acks = new AckGate();
   registerHandlers(app, { useCases: ready.useCases, services, logger, acks });
   const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;

@@ -1,15 +1,5 @@
 import { introspect } from "../django/introspect.js";
-import type { Introspection } from "../domain/classify/migration.js";
-import type { ServiceAdapters } from "../ports/service-adapters.js";
-
-export interface IntrospectRequest {
-  service: string;
-  version: string;
-  adapters: ServiceAdapters;
-}
-
-/** Reads a service's pending migrations (and their SQL) with Django itself. */
-export type ServiceIntrospector = (request: IntrospectRequest) => Promise<Introspection>;
+import type { ServiceIntrospector } from "../ports/service-introspector.js";
 
 /** Runs the introspection helper through the service's executor, like its migrations. */
 export function djangoIntrospector(now: () => Date): ServiceIntrospector {

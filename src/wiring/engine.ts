@@ -6,16 +6,19 @@ import { CompositeNotifier } from "../app/notifiers.js";
 import type { WorkerDeps } from "../app/process-step.js";
 import type { LoadedServices } from "../config/load-services.js";
 import { MetricsNotifier } from "../metrics/metrics-notifier.js";
-import type { Approvers } from "../ports/approvers.js";
+import type { Logger } from "../ports/logger.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { RunStore } from "../ports/run-store.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
+import type { ServiceIntrospector } from "../ports/service-introspector.js";
+import type { StepQueue } from "../ports/step-queue.js";
 import type { UseCases } from "../ports/use-cases.js";
-import { BullStepQueue, type StepQueue } from "../queue/step-queue.js";
+import type { UsergroupDirectory } from "../ports/usergroup-directory.js";
+import { BullStepQueue } from "../queue/step-queue.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
-import { logger as defaultLogger, type Logger } from "../telemetry/logger.js";
+import { logger as defaultLogger } from "../telemetry/logger.js";
 import { createAdapterFactory } from "./adapter-factory.js";
-import { djangoIntrospector, type ServiceIntrospector } from "./django-introspector.js";
+import { djangoIntrospector } from "./django-introspector.js";
 
 export interface EngineOptions {
   /** A connection made with `maxRetriesPerRequest: null` (BullMQ needs it). */
@@ -25,8 +28,8 @@ export interface EngineOptions {
   services: LoadedServices;
   /** Told about every change besides the log (Slack, metrics). */
   notifiers?: Notifier[];
-  /** Default: the users and (without a directory) nothing else of each service's access.approvers. */
-  approvers?: Approvers;
+  /** Resolves access.approvers.usergroups (Slack's); without it only the listed users may approve. */
+  usergroups?: UsergroupDirectory;
   introspect?: ServiceIntrospector;
   adapters?: AdapterFactory;
   logger?: Logger;
@@ -72,7 +75,7 @@ export function createEngine(options: EngineOptions): Engine {
   const useCases = createUseCases({
     ...workerDeps,
     services: options.services,
-    approvers: options.approvers ?? new ConfigApprovers(options.services),
+    approvers: new ConfigApprovers(options.services, options.usergroups ?? null),
     introspect: options.introspect ?? djangoIntrospector(now),
   });
   return {

@@ -1,6 +1,7 @@
 import type { Worker } from "bullmq";
 import { processAbandonedStep } from "../app/abandoned-step.js";
-import { processApprovalTimeout, processStepJob } from "../app/process-step.js";
+import { processStepJob } from "../app/process-step.js";
+import { processApprovalTimeout } from "../app/steps/approval.js";
 import { createStepWorker } from "../queue/step-worker.js";
 import type { Engine } from "./engine.js";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigApprovers, mayStart, type UsergroupDirectory } from "../../src/app/access.js";
+import { ConfigApprovers, mayStart } from "../../src/app/access.js";
 import { parseServices } from "../../src/config/load-services.js";
+import type { UsergroupDirectory } from "../../src/ports/usergroup-directory.js";
 
 const services = parseServices(
   `services:

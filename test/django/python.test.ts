@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolvePython } from "../../src/django/python.js";
+import { LocalProcessExecutor } from "../../src/executors/local-process.js";
 import { type FakePythons, fakePythons } from "../../testkit/fake-python.js";
 import { findDjangoPython } from "../../testkit/python.js";
 
@@ -29,24 +30,30 @@ async function projectWith(venvs: Record<string, string>): Promise<string> {
   return project;
 }
 
+const local = new LocalProcessExecutor();
+
 describe("resolvePython", () => {
   it("takes an explicit command as it is", async () => {
-    expect(await resolvePython(scratch, ["poetry", "run", "python"])).toEqual(["poetry", "run", "python"]);
+    expect(await resolvePython(local, scratch, ["poetry", "run", "python"])).toEqual([
+      "poetry",
+      "run",
+      "python",
+    ]);
   });
 
   it("prefers the project's .venv when it can import Django", async () => {
     const project = await projectWith({ ".venv": python });
-    expect(await resolvePython(project)).toEqual([path.join(project, ".venv", "bin", "python")]);
+    expect(await resolvePython(local, project)).toEqual([path.join(project, ".venv", "bin", "python")]);
   });
 
   it("skips a virtualenv without Django and takes the next candidate", async () => {
     const noDjango = await fakes.printing("no-django", "", 1);
     const project = await projectWith({ ".venv": noDjango, venv: python });
-    expect(await resolvePython(project)).toEqual([path.join(project, "venv", "bin", "python")]);
+    expect(await resolvePython(local, project)).toEqual([path.join(project, "venv", "bin", "python")]);
   });
 
   it("without a virtualenv, finds a Python on this machine that imports Django", async () => {
-    const [found] = await resolvePython(await projectWith({}));
+    const [found] = await resolvePython(local, await projectWith({}));
     expect(["python3", "/usr/bin/python3"]).toContain(found);
   });
 });

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.js";
@@ -101,13 +101,18 @@ describe("Kubernetes manifests", () => {
       ]);
   });
 
-  it("run the image the kustomization sets, with commands the CLI has", () => {
-    const names = Object.keys(COMMANDS);
+  it("run the image the kustomization sets: the bot a command the CLI has, the worker the worker process", () => {
     for (const deployment of deployments) {
       const container = deployment.spec.template.spec.containers[0];
       expect(kustomization.images.map((i) => i.name)).toContain(container?.image);
-      expect(names).toContain(container?.args[0]);
     }
+    expect(Object.keys(COMMANDS)).toContain(botContainer?.args[0]);
+    const workerCommand = worker.spec.template.spec.containers[0]?.command ?? [];
+    expect(workerCommand.slice(0, 3)).toEqual(["/usr/bin/tini", "--", "node"]);
+    // The image holds dist/ (tsc's outDir with rootDir "."): the compiled entry point's source must exist.
+    const entry = path.relative("/app/dist", workerCommand[3] ?? "").replace(/\.js$/, ".ts");
+    expect(existsSync(path.join(repoRoot, entry)), entry).toBe(true);
+    expect(entry).toBe(path.join("workers", "step-worker.ts"));
   });
 
   it("serve the bot on the port the code listens on by default, where the Service and Prometheus look", () => {

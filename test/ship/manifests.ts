@@ -23,7 +23,8 @@ const probe = z.object({ httpGet: z.object({ path: z.string(), port: z.union([z.
 const container = z.object({
   name: z.string(),
   image: z.string(),
-  args: z.array(z.string()),
+  command: z.array(z.string()).default([]),
+  args: z.array(z.string()).default([]),
   ports: z.array(z.object({ name: z.string(), containerPort: z.number() })).default([]),
   env: z.array(envVar).default([]),
   readinessProbe: probe.optional(),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { processApprovalTimeout } from "../../src/app/process-step.js";
+import { processApprovalTimeout } from "../../src/app/steps/approval.js";
 import { APPROVER, createHarness, type Harness, REQUESTER } from "../../testkit/engine-harness.js";
 
 let h: Harness;

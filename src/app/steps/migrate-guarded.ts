@@ -1,10 +1,9 @@
 import type { LockGuardConfig } from "../../config/lock-guard-schema.js";
-import { guardArgv, guardEnv } from "../../django/migrate-wrapper.js";
 import { isLockTimeout, lockRetryDelayMs } from "../../domain/locks/retry.js";
 import type { MigrateStep } from "../../domain/plan/plan.js";
 import type { Run } from "../../domain/run/run.js";
 import type { Executor } from "../../ports/executor.js";
-import type { MigrateSettings } from "../../ports/service-adapters.js";
+import type { MigrateSettings, ServiceAdapters } from "../../ports/service-adapters.js";
 import { runMigrateStep } from "./migrate.js";
 import type { StepOutcome } from "./outcome.js";
 
@@ -12,18 +11,17 @@ export interface GuardedMigrate {
   executor: Executor;
   migrate: MigrateSettings;
   lockGuard: LockGuardConfig;
-  /** The command runs in the release's image (the wrapper goes inline). */
-  remoteExecutor: boolean;
+  lockGuardWrapper: ServiceAdapters["lockGuardWrapper"];
   executorPollMs: number;
   /** In [0, 1), for the jitter of the retry delay. */
   random: () => number;
 }
 
-function guarded(settings: MigrateSettings, guard: LockGuardConfig, inline: boolean): MigrateSettings {
+function guarded(settings: MigrateSettings, wrapper: GuardedMigrate["lockGuardWrapper"]): MigrateSettings {
   return {
     ...settings,
-    python: [...settings.python, ...guardArgv(inline)],
-    env: { ...settings.env, ...guardEnv(guard) },
+    python: [...settings.python, ...wrapper.argv],
+    env: { ...settings.env, ...wrapper.env },
   };
 }
 
@@ -39,7 +37,7 @@ export async function runGuardedMigrateStep(
   signal: AbortSignal,
 ): Promise<StepOutcome> {
   const { lockGuard: guard } = deps;
-  const settings = guard.enabled ? guarded(deps.migrate, guard, deps.remoteExecutor) : deps.migrate;
+  const settings = guard.enabled ? guarded(deps.migrate, deps.lockGuardWrapper) : deps.migrate;
   const outcome = await runMigrateStep(run, step, deps.executor, settings, deps.executorPollMs, signal);
   const last = outcome.kind === "failed" ? outcome.commands?.at(-1) : undefined;
   if (!guard.enabled || outcome.kind !== "failed" || !last || !isLockTimeout(last)) return outcome;

@@ -1,7 +1,7 @@
 import { App } from "@slack/bolt";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { Logger } from "../../telemetry/logger.js";
+import type { Logger } from "../../ports/logger.js";
 import { boltLogger } from "../bolt-logger.js";
 import { healthRoutes } from "./health-routes.js";
 

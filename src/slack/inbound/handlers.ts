@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction, RespondFn } from "@slack/bolt";
 import type { LoadedServices } from "../../config/load-services.js";
+import type { Logger } from "../../ports/logger.js";
 import type { UseCases } from "../../ports/use-cases.js";
-import type { Logger } from "../../telemetry/logger.js";
 import {
   APPROVE_ACTION,
   type GateButton,

@@ -1,7 +1,7 @@
 import type { CustomRoute } from "@slack/bolt";
 import type { Redis } from "ioredis";
 import { register } from "prom-client";
-import type { Logger } from "../../telemetry/logger.js";
+import type { Logger } from "../../ports/logger.js";
 
 /** A Redis that is down queues commands instead of failing them: readiness gives up after this long. */
 const PING_TIMEOUT_MS = 2000;

@@ -1,8 +1,9 @@
 import type { webApi } from "@slack/bolt";
 import type { LoadedServices } from "../../config/load-services.js";
 import { isTerminal, type NotificationRef, type Run } from "../../domain/run/run.js";
+import type { CardRefs } from "../../ports/card-refs.js";
+import type { Logger } from "../../ports/logger.js";
 import type { Notifier, RunChange } from "../../ports/notifier.js";
-import type { Logger } from "../../telemetry/logger.js";
 import { approverMentions } from "../access.js";
 import { approvalMessage } from "../blocks/approval.js";
 import type { SlackMessage } from "../blocks/kit.js";
@@ -14,8 +15,8 @@ import { Coalescer } from "./coalescer.js";
 export interface SlackNotifierOptions {
   client: webApi.WebClient;
   services: LoadedServices;
-  /** Records where a run's card lives (the attachNotification use case), so every replica can update it. */
-  attach(input: { runId: string; notification: NotificationRef }): Promise<unknown>;
+  /** Records where a run's card lives, so every replica can update it. */
+  cards: CardRefs;
   logger: Logger;
   /** At most one card update per run per interval (default 1 s). */
   updateIntervalMs?: number;
@@ -119,7 +120,7 @@ export class SlackNotifier implements Notifier {
     if (!ts) return null;
     const ref = { channel, ts };
     this.cards.set(run.id, ref);
-    await this.options.attach({ runId: run.id, notification: ref });
+    await this.options.cards.attachCard(run.id, ref);
     return ref;
   }
 

@@ -1,44 +1,28 @@
 import { webApi } from "@slack/bolt";
 import { z } from "zod";
-import { ConfigApprovers } from "../../app/access.js";
 import type { LoadedServices } from "../../config/load-services.js";
 import { describeIssues } from "../../config/load-services.js";
-import type { Approvers } from "../../ports/approvers.js";
-import type { UseCases } from "../../ports/use-cases.js";
-import type { Logger } from "../../telemetry/logger.js";
+import type { CardRefs } from "../../ports/card-refs.js";
+import type { Logger } from "../../ports/logger.js";
 import { boltLogger } from "../bolt-logger.js";
 import { SlackNotifier } from "./notifier.js";
 import { SlackUsergroupDirectory } from "./usergroup-directory.js";
 
-/** What an engine needs from Slack in any process: the notifier for its changes and approvers who may be in groups. */
+/** What an engine needs from Slack in any process: the notifier for its changes and the members of user groups. */
 export interface SlackOutbound {
   notifier: SlackNotifier;
-  approvers: Approvers;
-  /** The engine's use cases, once created (the notifier records each new card through them). */
-  bind(useCases: UseCases): void;
+  usergroups: SlackUsergroupDirectory;
 }
 
 export function createSlackOutbound(
   client: webApi.WebClient,
   services: LoadedServices,
   logger: Logger,
+  cards: CardRefs,
 ): SlackOutbound {
-  let bound: UseCases | null = null;
-  const notifier = new SlackNotifier({
-    client,
-    services,
-    logger,
-    attach: async (input) => {
-      if (!bound) throw new Error("the Slack notifier is not bound to the engine's use cases");
-      return bound.attachNotification(input);
-    },
-  });
   return {
-    notifier,
-    approvers: new ConfigApprovers(services, new SlackUsergroupDirectory(client, logger)),
-    bind(useCases) {
-      bound = useCases;
-    },
+    notifier: new SlackNotifier({ client, services, logger, cards }),
+    usergroups: new SlackUsergroupDirectory(client, logger),
   };
 }
 
@@ -55,6 +39,7 @@ export function slackOutboundFromEnv(
   env: NodeJS.ProcessEnv,
   services: LoadedServices,
   logger: Logger,
+  cards: CardRefs,
 ): SlackOutbound | null {
   if (env.SLACK_BOT_TOKEN === undefined) return null;
   const parsed = outboundEnvSchema.safeParse(env);
@@ -64,5 +49,5 @@ export function slackOutboundFromEnv(
     logger: boltLogger(logger),
     ...(slackApiUrl ? { slackApiUrl } : {}),
   });
-  return createSlackOutbound(client, services, logger);
+  return createSlackOutbound(client, services, logger, cards);
 }

@@ -1,7 +1,7 @@
 import type { webApi } from "@slack/bolt";
 import { z } from "zod";
-import type { UsergroupDirectory } from "../../app/access.js";
-import type { Logger } from "../../telemetry/logger.js";
+import type { Logger } from "../../ports/logger.js";
+import type { UsergroupDirectory } from "../../ports/usergroup-directory.js";
 import { recordSlackApiError } from "../slack-metrics.js";
 
 const membersAnswer = z.object({ users: z.array(z.string()) });

@@ -2,7 +2,7 @@ import { webApi } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadedServices } from "../../../src/config/load-services.js";
 import { serviceSchema } from "../../../src/config/services-schema.js";
-import { type Run, type RunEvent, SYSTEM_ACTOR } from "../../../src/domain/run/run.js";
+import { type NotificationRef, type Run, type RunEvent, SYSTEM_ACTOR } from "../../../src/domain/run/run.js";
 import type { RunChange } from "../../../src/ports/notifier.js";
 import { Coalescer } from "../../../src/slack/outbound/coalescer.js";
 import { SlackNotifier } from "../../../src/slack/outbound/notifier.js";
@@ -26,13 +26,18 @@ function services(channel: string): LoadedServices {
   return { file: "services.yaml", baseDir: ".", services: { shop } };
 }
 
-function notifierFor(channel: string, attached: Array<{ runId: string }> = []) {
+function notifierFor(
+  channel: string,
+  attached: Array<{ runId: string; notification: NotificationRef }> = [],
+) {
   return new SlackNotifier({
     client,
     services: services(channel),
     logger,
-    attach: async (input) => {
-      attached.push(input);
+    cards: {
+      attachCard: async (runId, notification) => {
+        attached.push({ runId, notification });
+      },
     },
   });
 }
@@ -66,7 +71,7 @@ afterAll(async () => {
 
 describe("SlackNotifier", () => {
   it("posts one card, records where it is, coalesces its updates and always sends the last state", async () => {
-    const attached: Array<{ runId: string }> = [];
+    const attached: Array<{ runId: string; notification: NotificationRef }> = [];
     const notifier = notifierFor("C0SHOP", attached);
     const run = shopRun({ id: "shop-11", requester: "U0ALICE" });
     for (const change of changes(run, toGate)) await notifier.notify(change);

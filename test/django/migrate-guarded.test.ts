@@ -1,14 +1,14 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCK_GUARD_DEFAULTS } from "../../../src/config/lock-guard-schema.js";
-import { guardArgv, guardEnv } from "../../../src/django/migrate-wrapper.js";
-import { isLockTimeout } from "../../../src/domain/locks/retry.js";
-import { commandOutcome } from "../../../src/domain/run/command-outcome.js";
-import { LocalProcessExecutor } from "../../../src/executors/local-process.js";
-import type { CommandResult } from "../../../src/ports/executor.js";
-import { createTestDatabase, pg, type TestDatabase } from "../../../testkit/postgres.js";
-import { findDjangoPython } from "../../../testkit/python.js";
-import { repoRoot } from "../../../testkit/run-cli.js";
+import { LOCK_GUARD_DEFAULTS } from "../../src/config/lock-guard-schema.js";
+import { guardArgv, guardEnv } from "../../src/django/migrate-wrapper.js";
+import { isLockTimeout } from "../../src/domain/locks/retry.js";
+import { commandOutcome } from "../../src/domain/run/command-outcome.js";
+import { LocalProcessExecutor } from "../../src/executors/local-process.js";
+import type { CommandResult } from "../../src/ports/executor.js";
+import { createTestDatabase, pg, type TestDatabase } from "../../testkit/postgres.js";
+import { findDjangoPython } from "../../testkit/python.js";
+import { repoRoot } from "../../testkit/run-cli.js";
 
 const ledgerDir = path.join(repoRoot, "test", "fixtures", "ledger");
 const python = findDjangoPython();

@@ -1,0 +1,11 @@
+/** How to reach one cluster's API server, resolved from in-cluster files, a kubeconfig or a URL and token. */
+/** Where the API server is and how to authenticate to it. */
+export interface Connection {
+  /** Base URL without a trailing slash. */
+  server: string;
+  /** The bearer token, read when needed (service-account tokens rotate). */
+  token: () => Promise<string | undefined>;
+  tls: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
+  /** For logs and error messages: "in-cluster", "kubeconfig /path (context x)", "https://…". */
+  source: string;
+}
