@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prepares a fresh Debian machine for phasegate: Django from Debian, PostgreSQL and Redis running, npm packages.
+# Prepares a fresh Debian machine for phasegate: Django from Debian (3.2 system-wide, 4.2 and 5.2 under .cache/django),
+# PostgreSQL and Redis running, npm packages.
 # Safe to run again: it installs and starts only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
+
+scripts/bootstrap-django.sh
 
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   echo "bootstrap: starting Redis on 127.0.0.1:6379"
