@@ -24,6 +24,9 @@ const fieldFactsSchema: z.ZodType<FieldFacts> = z.object({
   hasDefault: z.boolean(),
   hasDbDefault: z.boolean(),
   dbDefault: nullableString,
+  dbDefaultIsNull: z.boolean(),
+  generated: z.object({ expression: z.string(), stored: z.boolean() }).nullable(),
+  dbComment: nullableString,
   unique: z.boolean(),
   dbIndex: z.boolean(),
   primaryKey: z.boolean(),
@@ -79,6 +82,7 @@ export const introspectionSchema: z.ZodType<Introspection> = z.object({
       dependencies: z.array(migrationKeySchema),
       replaces: z.array(migrationKeySchema),
       atomic: z.boolean(),
+      transactional: z.boolean(),
       initial: z.boolean(),
       override: overrideSchema.nullable(),
       operations: z.array(operationSchema),
@@ -89,9 +93,14 @@ export const introspectionSchema: z.ZodType<Introspection> = z.object({
 /** What the helper prints instead when it cannot introspect, with a non-zero exit status. */
 export const helperErrorSchema = z.object({
   error: z.object({
-    kind: z.enum(["usage", "django-missing", "settings", "database", "graph", "target", "internal"]),
+    kind: z.enum(["usage", "django-missing", "settings", "startup", "database", "graph", "target", "internal"]),
     message: z.string(),
     detail: z.string().nullable().default(null),
+    /** Where the Python error happened (the project's file, from the traceback), when the helper knows it. */
+    location: z
+      .object({ file: z.string(), line: z.number().int().nullable() })
+      .nullable()
+      .default(null),
   }),
 });
 

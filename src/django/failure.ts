@@ -29,6 +29,8 @@ export function explainHelperError(error: HelperError, context: FailureContext):
       return `${python} cannot import Django (${error.message}): ${PYTHON_ADVICE}`;
     case "settings":
       return `the Django settings ${settings} failed to load: ${error.message}. Fix the settings module, or pass --settings (project.settings in the services file) with the right one`;
+    case "startup":
+      return `Django failed to start: ${error.message}. The settings loaded; fix that file (an app, its models or its ready() hook), or run it with the Django version the project is written for`;
     case "database":
       return `Django cannot reach the database: ${error.message}. Check DATABASE_URL (or DATABASES in the settings) and that the database server is up and accepts this connection`;
     case "graph":

@@ -21,11 +21,12 @@ REAL_STDOUT = sys.stdout
 
 
 class Failure(Exception):
-    def __init__(self, kind, message, detail=None):
+    def __init__(self, kind, message, detail=None, location=None):
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.detail = detail
+        self.location = location
 
 
 def one_line(error):
@@ -75,15 +76,40 @@ def setup_django(settings):
         import django
     except ImportError as error:
         raise Failure("django-missing", "%s; Python is %s" % (one_line(error), sys.executable))
+    from django.conf import settings as loaded
+
     try:
-        django.setup()
+        loaded.INSTALLED_APPS  # imports the settings module, nothing else
     except Exception as error:
         raise Failure(
             "settings",
             "%s (%s)" % (one_line(error), os.environ["DJANGO_SETTINGS_MODULE"]),
             traceback.format_exc(),
         )
+    try:
+        django.setup()
+    except Exception as error:
+        # The settings loaded: what failed is an app, its models or its ready() hook.
+        filename, line = project_frame(error)
+        raise Failure(
+            "startup",
+            "%s in %s:%s" % (one_line(error), filename, line),
+            traceback.format_exc(),
+            {"file": filename, "line": line},
+        )
     return django
+
+
+def project_frame(error):
+    """File and line of the innermost traceback frame in the project, else of the innermost frame at all."""
+    frames = traceback.extract_tb(error.__traceback__)
+    project = os.getcwd() + os.sep
+    inside = [f for f in frames if os.path.abspath(f.filename).startswith(project)]
+    frame = (inside or frames)[-1]
+    # A SyntaxError in a module has no frame of that module: the error itself knows the place.
+    if isinstance(error, SyntaxError) and error.filename:
+        return error.filename, error.lineno
+    return frame.filename, frame.lineno
 
 
 def default_connection():
@@ -114,14 +140,21 @@ def field_facts(field, connection):
     db_default = getattr(field, "db_default", NOT_PROVIDED)
     related = field.remote_field.model if field.remote_field else None
     max_length = field.max_length if isinstance(field.max_length, int) else None
+    generated = None
+    if getattr(field, "generated", False):
+        generated = {"expression": str(field.expression), "stored": bool(field.db_persist)}
     return {
         "column": None if field.many_to_many else field.column,
-        "internalType": field.get_internal_type(),
+        "internalType": "GeneratedField" if generated else field.get_internal_type(),
         "dbType": db_type,
         "null": bool(field.null),
         "hasDefault": field.has_default(),
         "hasDbDefault": db_default is not NOT_PROVIDED,
         "dbDefault": None if db_default is NOT_PROVIDED else repr(db_default),
+        # db_default=None is a database default of NULL (5.2 keeps None, 5.0 and 5.1 wrap it in Value(None)).
+        "dbDefaultIsNull": db_default is None or getattr(db_default, "value", NOT_PROVIDED) is None,
+        "generated": generated,
+        "dbComment": getattr(field, "db_comment", None),
         "unique": bool(field.unique),
         "dbIndex": bool(field.db_index),
         "primaryKey": bool(field.primary_key),
@@ -346,6 +379,7 @@ def pending_plan(connection, targets):
             "graph",
             "a migration file cannot be loaded: %s (%s, line %s)" % (one_line(error), frame.filename, frame.lineno),
             traceback.format_exc(),
+            {"file": frame.filename, "line": frame.lineno},
         )
     conflicts = executor.loader.detect_conflicts()
     if conflicts:
@@ -379,6 +413,12 @@ def introspect(settings, targets):
             os.remove(created)
 
 
+def runs_in_transaction(connection, migration):
+    """Whether Django applies the migration in one transaction here: atomic, on a database that can roll back DDL,
+    with a schema editor that keeps it (django-pg-zero-downtime-migrations' editor never does)."""
+    return bool(connection.schema_editor(atomic=migration.atomic).atomic_migration)
+
+
 def introspect_connected(django, connection, targets):
     executor, plan = pending_plan(connection, targets)
     state = executor._create_project_state(with_applied_migrations=True)
@@ -391,6 +431,7 @@ def introspect_connected(django, connection, targets):
                 "dependencies": keys(migration.dependencies),
                 "replaces": keys(migration.replaces),
                 "atomic": bool(migration.atomic),
+                "transactional": runs_in_transaction(connection, migration),
                 "initial": bool(migration.initial),
                 "override": override_of(migration),
                 "operations": walk(migration.operations, migration.app_label, state, connection),
@@ -411,7 +452,14 @@ def main(argv):
         settings, targets = parse_args(argv)
         document, status = introspect(settings, targets), 0
     except Failure as failure:
-        document = {"error": {"kind": failure.kind, "message": failure.message, "detail": failure.detail}}
+        document = {
+            "error": {
+                "kind": failure.kind,
+                "message": failure.message,
+                "detail": failure.detail,
+                "location": failure.location,
+            }
+        }
         status = 1
     except Exception as error:
         document = {"error": {"kind": "internal", "message": one_line(error), "detail": traceback.format_exc()}}

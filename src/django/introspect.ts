@@ -1,15 +1,24 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Introspection } from "../domain/classify/migration.js";
 import type { CommandResult, Executor } from "../ports/executor.js";
-import { helperErrorSchema, introspectionSchema } from "./contract.js";
+import { type HelperError, helperErrorSchema, introspectionSchema } from "./contract.js";
 import { explainHelperError, explainProcessFailure, type FailureContext } from "./failure.js";
 import { helperArgv } from "./helper.js";
 
+/** What kind of failure, and where in the project's files it happened when Python said so. */
+export interface IntrospectionFailure {
+  kind: HelperError["kind"] | "process" | "output";
+  location: { file: string; line: number | null } | null;
+}
+
 /** Django could not be introspected; the message says what to fix. */
 export class IntrospectionError extends Error {
-  constructor(message: string) {
+  readonly failure: IntrospectionFailure;
+
+  constructor(message: string, failure: IntrospectionFailure = { kind: "process", location: null }) {
     super(message);
     this.name = "IntrospectionError";
+    this.failure = failure;
   }
 }
 
@@ -54,12 +63,16 @@ function zodPath(path: readonly PropertyKey[]): string {
 export function readHelperResult(result: CommandResult, context: FailureContext): Introspection {
   const body = parseJson(result.stdout);
   const error = helperErrorSchema.safeParse(body);
-  if (error.success) throw new IntrospectionError(explainHelperError(error.data.error, context));
+  if (error.success) {
+    const { kind, location } = error.data.error;
+    throw new IntrospectionError(explainHelperError(error.data.error, context), { kind, location });
+  }
   if (body === undefined || result.exitCode !== 0) {
     if (result.exitCode === 0) {
       const start = result.stdout.trim().slice(0, 80);
       throw new IntrospectionError(
         `the introspection helper printed something that is not JSON (${start ? `starts with "${start}"` : "nothing"}): make sure "${context.python.join(" ")}" runs Python itself, not a wrapper that prints on stdout`,
+        { kind: "output", location: null },
       );
     }
     throw new IntrospectionError(explainProcessFailure(result, context));
@@ -70,6 +83,7 @@ export function readHelperResult(result: CommandResult, context: FailureContext)
     const where = issue ? `at ${zodPath(issue.path) || "the top level"}: ${issue.message}` : "";
     throw new IntrospectionError(
       `the introspection helper's answer does not match what phasegate expects ${where}. Use the helper shipped with this phasegate version`,
+      { kind: "output", location: null },
     );
   }
   return parsed.data;

@@ -52,5 +52,6 @@ export async function resolvePython(
   }
   throw new IntrospectionError(
     `no Python that can import Django; tried:\n${tried.join("\n")}\nPass --python (or set project.python in the services file), or install Django in the project's .venv`,
+    { kind: "django-missing", location: null },
   );
 }

@@ -7,7 +7,7 @@
 export interface FieldFacts {
   /** Database column, null for fields without one (ManyToManyField). */
   column: string | null;
-  /** `field.get_internal_type()`: "BooleanField", "CharField", "ForeignKey", … */
+  /** `field.get_internal_type()`: "BooleanField", "CharField", "ForeignKey", …; "GeneratedField" for generated columns. */
   internalType: string;
   /** Column type on the target database (`field.db_parameters()["type"]`), e.g. "varchar(100)"; null without a column. */
   dbType: string | null;
@@ -18,6 +18,12 @@ export interface FieldFacts {
   hasDbDefault: boolean;
   /** `repr()` of the database default, null when there is none. */
   dbDefault: string | null;
+  /** The database default is NULL (`db_default=None`): it fills nothing a NOT NULL column accepts. */
+  dbDefaultIsNull: boolean;
+  /** A GeneratedField (Django ≥ 5.0): its expression, and whether the values are stored (`db_persist=True`). */
+  generated: { expression: string; stored: boolean } | null;
+  /** `db_comment=` (Django ≥ 4.2), null without one. */
+  dbComment: string | null;
   unique: boolean;
   dbIndex: boolean;
   primaryKey: boolean;
@@ -87,6 +93,11 @@ export interface PendingMigration extends MigrationKey {
   /** Squashed migrations list what they replace. */
   replaces: MigrationKey[];
   atomic: boolean;
+  /**
+   * Django applies it in one transaction on this database (atomic, DDL can be rolled back, and the schema editor
+   * keeps it): old code never sees the state between its operations.
+   */
+  transactional: boolean;
   initial: boolean;
   override: MigrationOverride | null;
   operations: MigrationOperation[];
