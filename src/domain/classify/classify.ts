@@ -7,7 +7,8 @@ import {
   classifyRenameField,
 } from "./field-operations.js";
 import { effectiveSql, type Judgement, judge, type Rule, type RuleContext, refuse } from "./judgement.js";
-import type { MigrationOperation, MigrationOverride, PendingMigration } from "./migration.js";
+import type { FieldFacts, MigrationOperation, MigrationOverride, PendingMigration } from "./migration.js";
+import { columnAtEnd, columnsAtEnd } from "./migration-end.js";
 import {
   classifyAddConstraint,
   classifyAddIndex,
@@ -17,14 +18,19 @@ import {
   classifyCode,
   classifyCreateModel,
   classifyDeleteModel,
+  classifyOrderWithRespectTo,
+  classifyRemoveCollation,
   classifyRemoveConstraint,
   classifyRemoveIndex,
+  classifyRenameIndex,
   classifyRenameTable,
   classifyStateOnly,
+  classifyTableComment,
   classifyValidateConstraint,
 } from "./model-operations.js";
-import { unknownOperationRecipe } from "./recipes.js";
+import { unknownOperationRecipe, unsupportedRecipe } from "./recipes.js";
 import { sqliteRebuildNotes } from "./sqlite.js";
+import { classifyAddDefaultValue, classifyIgnoreMigration } from "./third-party-operations.js";
 
 const RULES: Record<string, Rule> = {
   CreateModel: classifyCreateModel,
@@ -39,8 +45,7 @@ const RULES: Record<string, Rule> = {
   AddIndexConcurrently: classifyAddIndexConcurrently,
   RemoveIndex: classifyRemoveIndex,
   RemoveIndexConcurrently: classifyRemoveIndex,
-  RenameIndex: (op) =>
-    judge("expand", `Renames index ${op.oldName} to ${op.newName}; queries do not name indexes.`),
+  RenameIndex: classifyRenameIndex,
   AddConstraint: classifyAddConstraint,
   AddConstraintNotValid: classifyAddConstraint,
   ValidateConstraint: classifyValidateConstraint,
@@ -51,10 +56,18 @@ const RULES: Record<string, Rule> = {
   RunPython: classifyCode,
   AlterModelOptions: classifyStateOnly,
   AlterModelManagers: classifyStateOnly,
+  AlterConstraint: classifyStateOnly,
+  AlterModelTableComment: classifyTableComment,
+  AlterOrderWithRespectTo: classifyOrderWithRespectTo,
   CreateCollation: classifyAdditive,
+  RemoveCollation: classifyRemoveCollation,
+  AddDefaultValue: classifyAddDefaultValue,
+  IgnoreMigration: classifyIgnoreMigration,
 };
 
 const CODE_OPERATIONS = new Set(["RunSQL", "RunPython"]);
+/** Operations that never reduce to SQL: a missing SQL is no news about them. */
+const WITHOUT_SQL = new Set([...CODE_OPERATIONS, "IgnoreMigration"]);
 
 function ruleFor(type: string): Rule {
   const rule = RULES[type];
@@ -68,13 +81,20 @@ function ruleFor(type: string): Rule {
 }
 
 function judgeOperation(operation: MigrationOperation, context: RuleContext): Judgement {
-  const isCode = CODE_OPERATIONS.has(operation.type);
-  if (!isCode && operation.sql !== null && effectiveSql(operation.sql).length === 0) {
+  const withoutSql = WITHOUT_SQL.has(operation.type);
+  if (!withoutSql && operation.sql !== null && effectiveSql(operation.sql).length === 0) {
     return judge("neutral", `Emits no SQL on ${context.vendor}: only Django's model state changes.`);
+  }
+  // Django itself refuses it on this database (e.g. a virtual GeneratedField on PostgreSQL before 18).
+  if (operation.sqlError?.startsWith("NotSupportedError")) {
+    return refuse(
+      `Django cannot apply ${operation.type} on ${context.vendor}: ${operation.sqlError}.`,
+      unsupportedRecipe(operation.type, context.vendor),
+    );
   }
   const ruled = ruleFor(operation.type)(operation, context);
   const judgement = { ...ruled, notes: [...ruled.notes, ...sqliteRebuildNotes(operation, context.vendor)] };
-  if (operation.sql !== null || isCode) return judgement;
+  if (operation.sql !== null || withoutSql) return judgement;
   const why = operation.sqlError ? ` (${operation.sqlError})` : "";
   return {
     ...judgement,
@@ -105,6 +125,8 @@ export interface OperationContext {
   override: MigrationOverride | null;
   /** Tables the migration creates: locking or scanning them holds nobody up. */
   createdTables: ReadonlySet<string>;
+  /** Columns as the migration leaves them, when it runs in one transaction (migration-end.ts). */
+  columnsAtEnd?: ReadonlyMap<string, FieldFacts | null>;
 }
 
 /** An operation and its verdict; the planner needs both to describe what a gate allows. */
@@ -127,7 +149,13 @@ export function classifyOperationEntries(
   const judged =
     operation.type === "SeparateDatabaseAndState"
       ? judge("neutral", "SeparateDatabaseAndState without database operations changes only Django's state.")
-      : judgeOperation(operation, { vendor: context.vendor });
+      : judgeOperation(operation, {
+          vendor: context.vendor,
+          // Nested database operations of SeparateDatabaseAndState are judged on their own facts.
+          columnAtEnd: path.includes(".")
+            ? undefined
+            : columnAtEnd(context.columnsAtEnd ?? new Map(), operation),
+        });
   const decided = applyOverride(judged, context.override);
   const lockFacts: LockFacts =
     context.vendor === "postgresql"
@@ -169,6 +197,7 @@ export function classifyMigrationEntries(migration: PendingMigration, vendor: st
     vendor,
     override: migration.override,
     createdTables: createdTables(migration.operations.flatMap(allSql)),
+    columnsAtEnd: columnsAtEnd(migration),
   };
   return migration.operations.flatMap((operation) => classifyOperationEntries(operation, context));
 }

@@ -1,16 +1,25 @@
+import { hasFillingDbDefault, toleratesOmission } from "./field-defaults.js";
 import { columnLabel, type Judgement, judge, mostSevere, type RuleContext, refuse } from "./judgement.js";
 import type { FieldFacts, MigrationOperation } from "./migration.js";
 import {
   addNotNullFieldRecipe,
   changeTypeRecipe,
+  regenerateRecipe,
   removeNotNullFieldRecipe,
   renameFieldRecipe,
 } from "./recipes.js";
 import type { Verdict } from "./verdict.js";
 
-export function classifyAddField(operation: MigrationOperation): Judgement {
-  const facts = operation.fieldFacts;
+/** " (judged as the migration leaves the column: …)" when a later operation of a transactional migration changes it. */
+function atEndNote(operation: MigrationOperation, context: RuleContext): string {
+  const end = context.columnAtEnd;
+  if (!end || JSON.stringify(end) === JSON.stringify(operation.fieldFacts)) return "";
+  return ` Judged with the column as the whole migration leaves it: it runs in one transaction on ${context.vendor}, so old code never sees it in between.`;
+}
+
+export function classifyAddField(operation: MigrationOperation, context: RuleContext): Judgement {
   const column = columnLabel(operation);
+  const facts = context.columnAtEnd ?? operation.fieldFacts;
   if (!facts)
     return refuse(
       `Adds ${column} but its field facts are missing.`,
@@ -22,15 +31,33 @@ export function classifyAddField(operation: MigrationOperation): Judgement {
       `Creates the join table of many-to-many field "${operation.field}"; old code ignores it.`,
     );
   }
-  if (facts.null) return judge("expand", `Adds nullable column ${column}; old code's INSERTs leave it NULL.`);
+  const atEnd = atEndNote(operation, context);
+  if (facts.generated) {
+    const kind = facts.generated.stored ? "stored" : "virtual";
+    return judge(
+      "expand",
+      `Adds ${kind} generated column ${column} (${facts.generated.expression}): the database computes it, old code neither writes nor reads it.${atEnd}`,
+    );
+  }
+  if (facts.null)
+    return judge("expand", `Adds nullable column ${column}; old code's INSERTs leave it NULL.${atEnd}`);
+  if (hasFillingDbDefault(facts)) {
+    return judge(
+      "expand",
+      `Adds column ${column} with a database default that fills old code's INSERTs.${atEnd}`,
+    );
+  }
   if (facts.hasDbDefault) {
-    return judge("expand", `Adds column ${column} with a database default that fills old code's INSERTs.`);
+    return refuse(
+      `Adds NOT NULL column ${column} with db_default=None: the database default is NULL (DEFAULT NULL NOT NULL), so old code's INSERTs that leave it out fail.${atEnd}`,
+      addNotNullFieldRecipe(String(operation.field)),
+    );
   }
   const pythonDefault = facts.hasDefault
     ? " Its default= only fills the existing rows: Django removes it from the column right after (before 5.0 there is no database default at all)."
     : "";
   return refuse(
-    `Adds NOT NULL column ${column} without a database default: old code's INSERTs do not name it and fail.${pythonDefault}`,
+    `Adds NOT NULL column ${column} without a database default: old code's INSERTs do not name it and fail.${pythonDefault}${atEnd}`,
     addNotNullFieldRecipe(String(operation.field)),
   );
 }
@@ -44,15 +71,20 @@ export function classifyRemoveField(operation: MigrationOperation): Judgement {
       `Drops the join table of many-to-many field "${operation.field}"; only new code tolerates it.`,
     );
   }
-  if (facts && (facts.null || facts.hasDbDefault)) {
-    const why = facts.null ? "it is nullable" : "its database default fills it";
+  if (facts && toleratesOmission(facts)) {
+    const why = facts.generated
+      ? "it is generated, so no INSERT names it"
+      : facts.null
+        ? "it is nullable"
+        : "its database default fills it";
     return judge(
       "contract",
       `Drops column ${column}; old code still reads it, so it waits for the rollout (${why}, so new code's INSERTs work until then).`,
     );
   }
+  const nullDefault = facts?.hasDbDefault ? " (its db_default=None is a default of NULL)" : "";
   return refuse(
-    `Drops NOT NULL column ${column} without a database default: between the deploy and the drop, new code's INSERTs do not name it and fail.`,
+    `Drops NOT NULL column ${column} without a database default${nullDefault}: between the deploy and the drop, new code's INSERTs do not name it and fail.`,
     removeNotNullFieldRecipe(String(operation.field)),
   );
 }
@@ -127,6 +159,23 @@ function typeChanges(
   ];
 }
 
+function generatedChanges(before: FieldFacts, after: FieldFacts, field: string): Change[] {
+  if (JSON.stringify(before.generated) === JSON.stringify(after.generated)) return [];
+  return [
+    {
+      verdict: "unsafe",
+      text: "changes a generated column, which Django cannot alter in place (it must be removed and added again)",
+      recipe: regenerateRecipe(field),
+    },
+  ];
+}
+
+function commentChanges(before: FieldFacts, after: FieldFacts): Change[] {
+  if (before.dbComment === after.dbComment) return [];
+  const text = after.dbComment === null ? "drops the column comment" : "changes the column comment";
+  return [{ verdict: "expand", text: `${text}; old code does not read comments` }];
+}
+
 function constraintChanges(before: FieldFacts, after: FieldFacts): Change[] {
   const changes: Change[] = [];
   if (before.null && !after.null) {
@@ -137,9 +186,9 @@ function constraintChanges(before: FieldFacts, after: FieldFacts): Change[] {
   }
   if (!before.null && after.null)
     changes.push({ verdict: "expand", text: "drops NOT NULL; old code still writes values" });
-  if (!before.hasDbDefault && after.hasDbDefault)
-    changes.push({ verdict: "expand", text: "adds a database default" });
-  if (before.hasDbDefault && !after.hasDbDefault) {
+  const [beforeDefault, afterDefault] = [hasFillingDbDefault(before), hasFillingDbDefault(after)];
+  if (!beforeDefault && afterDefault) changes.push({ verdict: "expand", text: "adds a database default" });
+  if (beforeDefault && !afterDefault) {
     changes.push({ verdict: "contract", text: "drops the database default old code's INSERTs may rely on" });
   }
   if (!before.unique && after.unique) changes.push({ verdict: "expand", text: "adds a unique constraint" });
@@ -152,7 +201,7 @@ function constraintChanges(before: FieldFacts, after: FieldFacts): Change[] {
 
 export function classifyAlterField(operation: MigrationOperation, context: RuleContext): Judgement {
   const before = operation.previousFieldFacts;
-  const after = operation.fieldFacts;
+  const after = context.columnAtEnd ?? operation.fieldFacts;
   const column = columnLabel(operation);
   if (!before || !after) {
     return refuse(
@@ -163,7 +212,12 @@ export function classifyAlterField(operation: MigrationOperation, context: RuleC
   if (before.column === null && after.column === null) {
     return judge("neutral", `Many-to-many field "${operation.field}" has no column to alter.`);
   }
-  const changes = [...typeChanges(before, after, operation, context), ...constraintChanges(before, after)];
+  const changes = [
+    ...generatedChanges(before, after, String(operation.field)),
+    ...typeChanges(before, after, operation, context),
+    ...constraintChanges(before, after),
+    ...commentChanges(before, after),
+  ];
   if (changes.length === 0) {
     return judge(
       "expand",
@@ -171,7 +225,7 @@ export function classifyAlterField(operation: MigrationOperation, context: RuleC
     );
   }
   const verdict = mostSevere(changes.map((c) => c.verdict));
-  const reason = `Alters ${column}: ${changes.map((c) => c.text).join("; ")}.`;
+  const reason = `Alters ${column}: ${changes.map((c) => c.text).join("; ")}.${atEndNote(operation, context)}`;
   const recipe = changes.find((c) => c.recipe)?.recipe ?? null;
   return {
     verdict,

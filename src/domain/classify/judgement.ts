@@ -1,4 +1,4 @@
-import type { MigrationOperation } from "./migration.js";
+import type { FieldFacts, MigrationOperation } from "./migration.js";
 import type { Verdict } from "./verdict.js";
 
 /** What the rules conclude about one operation, before overrides. */
@@ -11,6 +11,11 @@ export interface Judgement {
 
 export interface RuleContext {
   vendor: string;
+  /**
+   * The operation's column as its migration leaves it, when the migration runs in one transaction (see
+   * migration-end.ts): null when a later operation removes it, undefined when not known.
+   */
+  columnAtEnd?: FieldFacts | null;
 }
 
 export type Rule = (operation: MigrationOperation, context: RuleContext) => Judgement;

@@ -1,6 +1,6 @@
 import { type Judgement, judge, refuse } from "./judgement.js";
 import type { MigrationOperation } from "./migration.js";
-import { annotateCodeRecipe, renameTableRecipe } from "./recipes.js";
+import { annotateCodeRecipe, orderColumnRecipe, renameTableRecipe } from "./recipes.js";
 
 export function classifyCreateModel(operation: MigrationOperation): Judgement {
   return judge("expand", `Creates table ${operation.table}; old code does not use it.`);
@@ -108,4 +108,33 @@ export function classifyStateOnly(operation: MigrationOperation): Judgement {
 
 export function classifyAdditive(operation: MigrationOperation): Judgement {
   return judge("expand", `${operation.type} only adds to the database; old code is unaffected.`);
+}
+
+export function classifyRemoveCollation(operation: MigrationOperation): Judgement {
+  return judge(
+    "contract",
+    `${operation.description}: columns or queries of old code may still use the collation, so it waits for the rollout.`,
+  );
+}
+
+export function classifyTableComment(operation: MigrationOperation): Judgement {
+  return judge("expand", `Changes the comment of table ${operation.table}; old code does not read comments.`);
+}
+
+export function classifyRenameIndex(operation: MigrationOperation): Judgement {
+  return judge(
+    "expand",
+    `Renames index ${operation.oldName} to ${operation.newName} on ${operation.table}; queries do not name indexes.`,
+  );
+}
+
+/** order_with_respect_to adds (or drops) Django's own NOT NULL "_order" column, which old (or new) code never writes. */
+export function classifyOrderWithRespectTo(operation: MigrationOperation): Judgement {
+  const sql = (operation.sql ?? []).join(" ");
+  const adds = /\bADD COLUMN\b/i.test(sql);
+  const who = adds ? "old code's INSERTs do not name it" : "new code's INSERTs no longer name it";
+  return refuse(
+    `${adds ? "Adds" : "Drops"} the NOT NULL "_order" column of ${operation.table} without a database default: ${who} and fail.`,
+    orderColumnRecipe(operation.table ?? "the table", adds),
+  );
 }

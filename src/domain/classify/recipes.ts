@@ -47,11 +47,37 @@ export function changeTypeRecipe(field: string): string[] {
   ];
 }
 
+export function regenerateRecipe(field: string): string[] {
+  return [
+    `Release 1 (expand): add the new generated field under another name (e.g. "${field}_v2"); the code reads it.`,
+    `Release 2 (contract): RemoveField "${field}"; to keep the attribute name, point it at the new column with db_column (no SQL).`,
+  ];
+}
+
+export function orderColumnRecipe(table: string, adding: boolean): string[] {
+  if (adding) {
+    return [
+      `Release 1 (expand): RunSQL 'ALTER TABLE ${table} ADD COLUMN "_order" integer NOT NULL DEFAULT 0' with ${annotate}, and AlterOrderWithRespectTo as its state operation (SeparateDatabaseAndState); the default stays.`,
+      `Release 2 (expand): once every instance runs the new code, RunSQL 'ALTER TABLE ${table} ALTER COLUMN "_order" DROP DEFAULT' if you want it gone.`,
+    ];
+  }
+  return [
+    `Release 1 (expand): RunSQL 'ALTER TABLE ${table} ALTER COLUMN "_order" SET DEFAULT 0' with ${annotate}.`,
+    `Release 2 (contract): the AlterOrderWithRespectTo that drops "_order".`,
+  ];
+}
+
 export function annotateCodeRecipe(type: string): string[] {
   return [
     `If old code tolerates it (backfill, new objects): ${type}(..., ${annotate}).`,
     `If only the new code does (it drops or rewrites what old code uses): ${type}(..., hints={"phase": "contract"}).`,
     `Or annotate the whole migration: class Migration: phase = "expand" (or "contract").`,
+  ];
+}
+
+export function unsupportedRecipe(type: string, vendor: string): string[] {
+  return [
+    `Change the ${type} so that Django supports it on ${vendor} (manage.py sqlmigrate shows the same error), or leave it out of this release.`,
   ];
 }
 

@@ -1,5 +1,5 @@
 import { lockFlags } from "./flags.js";
-import { IDENTIFIER, identifierName, splitStatements } from "./sql.js";
+import { IDENTIFIER, IDENTIFIER_PART, identifierName, splitStatements } from "./sql.js";
 
 /** PostgreSQL's table lock modes that schema changes take, weakest first. */
 export const LOCK_MODES = [
@@ -41,6 +41,11 @@ const WRITE = new RegExp(String.raw`^(?:UPDATE (?:ONLY )?|INSERT INTO |DELETE FR
 const TRIGGER = new RegExp(String.raw`^CREATE (?:OR REPLACE )?(?:CONSTRAINT )?TRIGGER .*? ON ${NAME}`, "is");
 const LOCK_TABLE = new RegExp(String.raw`^LOCK (?:TABLE )?(?:ONLY )?${NAMES}(?: IN ([A-Z ]+?) MODE)?`, "is");
 const REFERENCES = new RegExp(String.raw`\bREFERENCES ${NAME}`, "gis");
+const COMMENT = new RegExp(
+  String.raw`^COMMENT ON (?:TABLE ${NAME}|COLUMN (${IDENTIFIER_PART})\s*\.\s*${IDENTIFIER_PART}\s+IS)`,
+  "is",
+);
+const INDEX_DDL = /^(?:ALTER INDEX (?:IF EXISTS )?\S+ RENAME\b|REINDEX INDEX (CONCURRENTLY )?)/i;
 
 function referencedTables(statement: string): TableLock[] {
   return [...statement.matchAll(REFERENCES)].map((m) => ({
@@ -99,6 +104,15 @@ export function statementLocks(statement: string, indexTable: string | null): Ta
   const index = statement.match(CREATE_INDEX);
   if (index) {
     return [{ table: identifierName(index[2] ?? ""), mode: index[1] ? "SHARE UPDATE EXCLUSIVE" : "SHARE" }];
+  }
+  const comment = statement.match(COMMENT);
+  if (comment)
+    return [{ table: identifierName(comment[1] ?? comment[2] ?? ""), mode: "SHARE UPDATE EXCLUSIVE" }];
+  const indexDdl = statement.match(INDEX_DDL);
+  if (indexDdl) {
+    // ALTER INDEX … RENAME and REINDEX … CONCURRENTLY let reads and writes go on; a plain REINDEX blocks writes.
+    const mode = /^REINDEX/i.test(statement) && !indexDdl[1] ? "SHARE" : "SHARE UPDATE EXCLUSIVE";
+    return indexTable ? [{ table: indexTable, mode }] : [];
   }
   const dropIndex = statement.match(DROP_INDEX);
   if (dropIndex) {

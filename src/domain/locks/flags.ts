@@ -1,6 +1,7 @@
 import { IDENTIFIER, identifierName } from "./sql.js";
 
-type Flag = (statement: string, created: ReadonlySet<string>) => string | null;
+/** A warning about one statement; `earlier` are the statements of the same operation before it. */
+type Flag = (statement: string, created: ReadonlySet<string>, earlier: readonly string[]) => string | null;
 
 const ALTER_TABLE = new RegExp(String.raw`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?(${IDENTIFIER})`, "i");
 const CREATE_INDEX = new RegExp(
@@ -31,11 +32,19 @@ const indexWithoutConcurrently: Flag = (statement, created) => {
   return `Builds index ${name}on existing table ${table} without CONCURRENTLY: its SHARE lock blocks writes until the index is built. Use AddIndexConcurrently (django.contrib.postgres.operations) in a migration with atomic = False.`;
 };
 
-const notNullInOneStep: Flag = (statement, created) => {
+/** A CHECK (column IS NOT NULL) added and validated before: PostgreSQL 12+ sets NOT NULL without a scan. */
+function validatedNotNullCheck(column: string, earlier: readonly string[]): boolean {
+  const check = new RegExp(String.raw`CHECK \(\s*"?${column}"?\s+IS NOT NULL\s*\)`, "i");
+  return earlier.some((s) => check.test(s)) && earlier.some((s) => /\bVALIDATE CONSTRAINT\b/i.test(s));
+}
+
+const notNullInOneStep: Flag = (statement, created, earlier) => {
   const table = existingAlteredTable(statement, created);
   const match = statement.match(SET_NOT_NULL);
   if (!table || !match) return null;
   const column = identifierName(match[1] ?? "");
+  // django-pg-zero-downtime-migrations' schema editor writes exactly that sequence.
+  if (validatedNotNullCheck(column, earlier)) return null;
   return `Sets NOT NULL on ${table}.${column} in one step: the whole table is scanned under an ACCESS EXCLUSIVE lock. Instead, in separate migrations: ADD CONSTRAINT ${column}_not_null CHECK (${column} IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT ${column}_not_null; SET NOT NULL (PostgreSQL 12+ skips the scan thanks to the valid CHECK); DROP CONSTRAINT ${column}_not_null.`;
 };
 
@@ -60,17 +69,29 @@ const volatileDefault: Flag = (statement, created) => {
   return `Adds a column on existing table ${table} with the volatile default ${match[1]}(): PostgreSQL rewrites the whole table under an ACCESS EXCLUSIVE lock. Add the column without a default (or with a constant one), set the default afterwards, and backfill existing rows in batches.`;
 };
 
+const STORED_GENERATED = /\bADD (?:COLUMN )?(?:IF NOT EXISTS )?(\S+) .*\bGENERATED ALWAYS AS\b.*\bSTORED\b/i;
+
+const storedGeneratedColumn: Flag = (statement, created) => {
+  const table = existingAlteredTable(statement, created);
+  const match = statement.match(STORED_GENERATED);
+  if (!table || !match) return null;
+  return `Adds stored generated column ${identifierName(match[1] ?? "")} on existing table ${table}: PostgreSQL computes it for every row, rewriting the whole table under an ACCESS EXCLUSIVE lock that blocks reads and writes until it is done. On a large table, add a nullable column filled by a trigger and a batched backfill instead, or accept the downtime.`;
+};
+
 const FLAGS: Flag[] = [
   indexWithoutConcurrently,
   notNullInOneStep,
   constraintWithoutNotValid,
   uniqueIndexUnderExclusiveLock,
   volatileDefault,
+  storedGeneratedColumn,
 ];
 
 /** Warnings for statements that hold a strong lock on an existing table for longer than a moment. */
 export function lockFlags(statements: readonly string[], created: ReadonlySet<string>): string[] {
-  return statements.flatMap((statement) =>
-    FLAGS.map((flag) => flag(statement, created)).filter((note): note is string => note !== null),
+  return statements.flatMap((statement, i) =>
+    FLAGS.map((flag) => flag(statement, created, statements.slice(0, i))).filter(
+      (note): note is string => note !== null,
+    ),
   );
 }

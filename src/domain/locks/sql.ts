@@ -1,6 +1,6 @@
 /** Just enough SQL reading for lock analysis: statements, identifiers, comments. */
 
-const IDENTIFIER_PART = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+export const IDENTIFIER_PART = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
 /** A possibly schema-qualified, possibly quoted name: `"catalog_product"`, `public.catalog_product`. */
 export const IDENTIFIER = String.raw`${IDENTIFIER_PART}(?:\s*\.\s*${IDENTIFIER_PART})?`;
 

@@ -348,8 +348,8 @@ describe("SeparateDatabaseAndState", () => {
 
 describe("unknown operations", () => {
   it("are refused unless they emit no SQL", () => {
-    expect(classifyOne(op("AlterOrderWithRespectTo")).verdict).toBe("unsafe");
-    expect(classifyOne(op("AlterOrderWithRespectTo", { sql: [] })).verdict).toBe("neutral");
+    expect(classifyOne(op("SetFillFactor")).verdict).toBe("unsafe");
+    expect(classifyOne(op("SetFillFactor", { sql: [] })).verdict).toBe("neutral");
     expect(classifyOne(op("CreateExtension")).verdict).toBe("expand");
   });
 });
