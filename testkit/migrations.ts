@@ -50,6 +50,7 @@ export function op(type: string, overrides: Partial<MigrationOperation> = {}): M
     phaseHint: null,
     sql: [`-- ${type}`, `ALTER TABLE "catalog_product" /* ${type} */;`],
     sqlError: null,
+    fieldErrors: [],
     databaseOperations: null,
     stateOperations: null,
     ...overrides,

@@ -57,6 +57,7 @@ const operationSchema: z.ZodType<MigrationOperation> = z.lazy(() =>
     phaseHint: phase.nullable(),
     sql: z.array(z.string()).nullable(),
     sqlError: nullableString,
+    fieldErrors: z.array(z.string()),
     databaseOperations: z.array(operationSchema).nullable(),
     stateOperations: z.array(operationSchema).nullable(),
   }),

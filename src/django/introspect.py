@@ -164,6 +164,23 @@ def field_facts(field, connection):
     }
 
 
+def field_errors(field, operation, connection):
+    """What Django's own system checks say against the field on this database, e.g. fields.E221 for a virtual
+    GeneratedField on PostgreSQL: sqlmigrate writes the SQL anyway, and the database rejects it."""
+    if field is None or type(operation).__name__ not in ("AddField", "AlterField"):
+        return []
+    def serious(databases):
+        messages = field.check(databases=databases)
+        return ["%s: %s%s" % (m.id, m.msg, " (%s)" % m.hint if m.hint else "") for m in messages if m.is_serious()]
+
+    try:
+        # Only what the database adds: a clash between reverse accessors, say, is the models' business.
+        without_database = serious([])
+        return [error for error in serious([connection.alias]) if error not in without_database]
+    except Exception:  # a check that cannot run on a historical model says nothing about the database
+        return []
+
+
 def model_name_of(operation):
     from django.db.migrations.operations.models import ModelOperation
 
@@ -282,6 +299,7 @@ def describe(operation, index, app_label, before, after, connection, sql, sql_er
         "phaseHint": hints.get("phase") if is_code else None,
         "sql": sql,
         "sqlError": sql_error,
+        "fieldErrors": field_errors(after_field, operation, connection),
         "databaseOperations": nested[0] if nested else None,
         "stateOperations": nested[1] if nested else None,
     }

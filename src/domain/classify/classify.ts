@@ -86,9 +86,13 @@ function judgeOperation(operation: MigrationOperation, context: RuleContext): Ju
     return judge("neutral", `Emits no SQL on ${context.vendor}: only Django's model state changes.`);
   }
   // Django itself refuses it on this database (e.g. a virtual GeneratedField on PostgreSQL before 18).
-  if (operation.sqlError?.startsWith("NotSupportedError")) {
+  const rejected = [
+    ...operation.fieldErrors,
+    ...(operation.sqlError?.startsWith("NotSupportedError") ? [operation.sqlError] : []),
+  ];
+  if (rejected.length > 0) {
     return refuse(
-      `Django cannot apply ${operation.type} on ${context.vendor}: ${operation.sqlError}.`,
+      `Django rejects ${operation.type} on ${context.vendor}, so applying it fails: ${rejected.join("; ")}.`,
       unsupportedRecipe(operation.type, context.vendor),
     );
   }

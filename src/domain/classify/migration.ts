@@ -70,6 +70,8 @@ export interface MigrationOperation {
   sql: string[] | null;
   /** Why the SQL could not be collected. */
   sqlError: string | null;
+  /** AddField / AlterField: errors of Django's system checks on the field for this database ("fields.E221: …"). */
+  fieldErrors: string[];
   /** SeparateDatabaseAndState: the operations that touch the database, and those that only change Django's state. */
   databaseOperations: MigrationOperation[] | null;
   stateOperations: MigrationOperation[] | null;
