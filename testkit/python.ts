@@ -1,20 +1,74 @@
 import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { describe, it } from "vitest";
 
-const candidates = [process.env.PHASEGATE_PYTHON, "python3", "/usr/bin/python3", "python"].filter(
-  (c): c is string => Boolean(c),
-);
+/** The Django versions phasegate is tested on: Debian's 3.2 (system), 4.2 LTS and 5.2 LTS (scripts/bootstrap-django.sh). */
+export const DJANGO_VERSIONS = ["3.2", "4.2", "5.2"] as const;
+export type DjangoVersion = (typeof DJANGO_VERSIONS)[number];
 
-/** The first Python on this machine that can import Django (on Debian, the system one; a pyenv shim may shadow it). */
-export function findDjangoPython(): string {
-  for (const candidate of candidates) {
-    try {
-      execFileSync(candidate, ["-c", "import django"], { stdio: "ignore" });
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(
-    "no Python that can import Django: run scripts/bootstrap.sh (installs python3-django) or set PHASEGATE_PYTHON",
+const repoRoot = path.resolve(import.meta.dirname, "..");
+
+function candidates(version: DjangoVersion): string[] {
+  if (version !== "3.2") return [path.join(repoRoot, ".cache", "django", version, "python")];
+  return [process.env.PHASEGATE_PYTHON, "python3", "/usr/bin/python3", "python"].filter((c): c is string =>
+    Boolean(c),
   );
+}
+
+function djangoVersionOf(python: string): string | null {
+  try {
+    return execFileSync(python, ["-c", "import django; print(django.get_version())"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  } catch {
+    return null;
+  }
+}
+
+const found = new Map<DjangoVersion, string | null>();
+
+/** The Python that runs this Django version, null when the machine has none. */
+export function djangoPython(version: DjangoVersion): string | null {
+  if (!found.has(version)) {
+    const python = candidates(version).find((c) => djangoVersionOf(c)?.startsWith(`${version}.`)) ?? null;
+    found.set(version, python);
+  }
+  return found.get(version) ?? null;
+}
+
+function missing(version: DjangoVersion): string {
+  return version === "3.2"
+    ? "no Python that can import Django 3.2: run scripts/bootstrap.sh (installs python3-django) or set PHASEGATE_PYTHON"
+    : `no Django ${version} in .cache/django/${version}: run scripts/bootstrap.sh (or scripts/bootstrap-django.sh)`;
+}
+
+/** The Python with Debian's Django 3.2 (on Debian, the system one; a pyenv shim may shadow it). */
+export function findDjangoPython(): string {
+  const python = djangoPython("3.2");
+  if (!python) throw new Error(missing("3.2"));
+  return python;
+}
+
+/**
+ * One describe block per Django version. A version the machine lacks fails the run under CI (CI=true) and is
+ * skipped elsewhere, so a laptop without `scripts/bootstrap.sh` still runs the rest.
+ */
+export function describeEachDjango(
+  title: string,
+  body: (python: string, version: DjangoVersion) => void,
+  versions: readonly DjangoVersion[] = DJANGO_VERSIONS,
+): void {
+  for (const version of versions) {
+    const name = `${title} (Django ${version})`;
+    const python = djangoPython(version);
+    if (python) describe(name, () => body(python, version));
+    else if (process.env.CI) {
+      describe(name, () => {
+        it(`has Django ${version}`, () => {
+          throw new Error(missing(version));
+        });
+      });
+    } else describe.skip(name, () => it(missing(version), () => {}));
+  }
 }

@@ -251,6 +251,10 @@ def describe_names(operation, kind, before_model, after_model):
         return old, new
     if kind in ("RenameField", "RenameIndex"):
         return getattr(operation, "old_name", None), getattr(operation, "new_name", None)
+    if kind == "AlterOrderWithRespectTo":
+        # The relation the "_order" column follows before and after: None on one side adds or drops the column.
+        old = before_model._meta.order_with_respect_to if before_model else None
+        return (old.name if old else None), operation.order_with_respect_to
     return None, None
 
 

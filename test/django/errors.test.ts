@@ -78,7 +78,7 @@ describe("introspect() turns every failure into an IntrospectionError that says 
   it("settings that refuse to load (ImproperlyConfigured), using manage.py's DJANGO_SETTINGS_MODULE", async () => {
     const message = await failure({ env: { DATABASE_URL: "" } });
     expect(message).toContain(
-      "ImproperlyConfigured: set DATABASE_URL=postgres://user@host:port/name for the corpus (corpus.settings)",
+      "ImproperlyConfigured: set DATABASE_URL=postgres://user@host:port/name (or sqlite:///path) for the corpus (corpus.settings)",
     );
   });
 

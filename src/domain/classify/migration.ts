@@ -52,7 +52,10 @@ export interface MigrationOperation {
   fieldFacts: FieldFacts | null;
   /** AlterField: the field before the operation. */
   previousFieldFacts: FieldFacts | null;
-  /** RenameField and RenameIndex: the old and new names; RenameModel and AlterModelTable: the old and new table. */
+  /**
+   * RenameField and RenameIndex: the old and new names; RenameModel and AlterModelTable: the old and new table;
+   * AlterOrderWithRespectTo: the relation "_order" follows before and after (null: no "_order" column).
+   */
   oldName: string | null;
   newName: string | null;
   /** Index or constraint name for AddIndex/RemoveIndex/AddConstraint/RemoveConstraint. */

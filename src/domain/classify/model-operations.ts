@@ -130,8 +130,10 @@ export function classifyRenameIndex(operation: MigrationOperation): Judgement {
 
 /** order_with_respect_to adds (or drops) Django's own NOT NULL "_order" column, which old (or new) code never writes. */
 export function classifyOrderWithRespectTo(operation: MigrationOperation): Judgement {
-  const sql = (operation.sql ?? []).join(" ");
-  const adds = /\bADD COLUMN\b/i.test(sql);
+  if ((operation.oldName === null) === (operation.newName === null)) {
+    return judge("neutral", `Keeps the "_order" column of ${operation.table}; only Django's state changes.`);
+  }
+  const adds = operation.oldName === null;
   const who = adds ? "old code's INSERTs do not name it" : "new code's INSERTs no longer name it";
   return refuse(
     `${adds ? "Adds" : "Drops"} the NOT NULL "_order" column of ${operation.table} without a database default: ${who} and fail.`,

@@ -1,0 +1,6 @@
+import { describeEachDjango } from "../../testkit/python.js";
+import { corpusSuite } from "./corpus-suite.js";
+
+describeEachDjango("the corpus on PostgreSQL", (python, version) =>
+  corpusSuite(python, version, "postgresql"),
+);

@@ -1,0 +1,4 @@
+import { describeEachDjango } from "../../testkit/python.js";
+import { corpusSuite } from "./corpus-suite.js";
+
+describeEachDjango("the corpus on SQLite", (python, version) => corpusSuite(python, version, "sqlite"));
