@@ -94,14 +94,20 @@ export const introspectionSchema: z.ZodType<Introspection> = z.object({
 /** What the helper prints instead when it cannot introspect, with a non-zero exit status. */
 export const helperErrorSchema = z.object({
   error: z.object({
-    kind: z.enum(["usage", "django-missing", "settings", "startup", "database", "graph", "target", "internal"]),
+    kind: z.enum([
+      "usage",
+      "django-missing",
+      "settings",
+      "startup",
+      "database",
+      "graph",
+      "target",
+      "internal",
+    ]),
     message: z.string(),
     detail: z.string().nullable().default(null),
     /** Where the Python error happened (the project's file, from the traceback), when the helper knows it. */
-    location: z
-      .object({ file: z.string(), line: z.number().int().nullable() })
-      .nullable()
-      .default(null),
+    location: z.object({ file: z.string(), line: z.number().int().nullable() }).nullable().default(null),
   }),
 });
 
