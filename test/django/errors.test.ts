@@ -135,6 +135,7 @@ describe("introspect() turns every failure into an IntrospectionError that says 
           dependencies: [],
           replaces: [],
           atomic: true,
+          transactional: true,
           initial: true,
           override: { phase: "later", source: "phasegate", raw: 'phase = "later"' },
           operations: [],
