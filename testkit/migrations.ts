@@ -51,6 +51,7 @@ export function op(type: string, overrides: Partial<MigrationOperation> = {}): M
     sql: [`-- ${type}`, `ALTER TABLE "catalog_product" /* ${type} */;`],
     sqlError: null,
     fieldErrors: [],
+    line: null,
     databaseOperations: null,
     stateOperations: null,
     ...overrides,
@@ -97,6 +98,7 @@ export function migration(
     transactional: true,
     initial: false,
     override: null,
+    file: null,
     operations: operations.map((o, index) => ({ ...o, index })),
     ...overrides,
   };

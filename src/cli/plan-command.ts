@@ -3,15 +3,22 @@ import path from "node:path";
 import { z } from "zod";
 import { IntrospectionError, introspect } from "../django/introspect.js";
 import { resolvePython } from "../django/python.js";
+import type { Introspection } from "../domain/classify/migration.js";
+import type { PlanResult } from "../domain/plan/plan.js";
 import { planRelease } from "../domain/plan/planner.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
 import { logger } from "../telemetry/logger.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./errors.js";
+import { planFindings } from "./plan-findings.js";
+import { renderGithubAnnotations, renderGithubError } from "./plan-github.js";
 import { renderPlanJson } from "./plan-json.js";
+import { renderErrorJson } from "./plan-json-error.js";
+import { repositoryPath } from "./plan-locations.js";
+import { renderSarif } from "./plan-sarif.js";
 import { renderPlanText } from "./plan-text.js";
 
-const USAGE = `Usage: phasegate plan --project DIR [--settings MODULE] [--python CMD] [--target app:migration ...] [--json] [--verbose]
+const USAGE = `Usage: phasegate plan --project DIR [--settings MODULE] [--python CMD] [--target app:migration ...] [--format FORMAT] [--json] [--verbose]
 
 Shows how the pending migrations of the Django project in DIR would roll out (expand, deploy, wait for the
 rollout, approval, contract), or why they cannot. Reads the project's database (DATABASE_URL or its settings).
@@ -20,17 +27,23 @@ rollout, approval, contract), or why they cannot. Reads the project's database (
   --settings MODULE    DJANGO_SETTINGS_MODULE (default: the project's own)
   --python CMD         Python that can import Django, e.g. "/usr/bin/python3" (default: detected)
   --target app:name    plan only up to this migration, like manage.py migrate app name (repeatable)
-  --json               print the plan as JSON
+  --format FORMAT      text (default); json; github (workflow annotations on the migration file and line of
+                       every refused or lock-flagged operation, then the text); sarif (SARIF 2.1.0)
+  --json               the same as --format json; an error is {"error": {...}} on stdout too
   --verbose            print the SQL of every operation
 
 Exit status: 0 plan ok, 1 refused (the reasons and recipes are printed), 2 usage, configuration or Django error.
 `;
+
+const FORMATS = ["text", "json", "github", "sarif"] as const;
+type Format = (typeof FORMATS)[number];
 
 const OPTIONS: OptionSpecs = {
   project: { type: "string" },
   settings: { type: "string" },
   python: { type: "string" },
   target: { type: "string", multiple: true },
+  format: { type: "string" },
   json: { type: "boolean" },
   verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -55,9 +68,19 @@ const planOptionsSchema = z.object({
     .transform((command) => command.split(/\s+/))
     .optional(),
   target: z.array(targetSchema).default([]),
+  format: z.enum(FORMATS, { error: `--format takes ${FORMATS.join(", ")}` }).optional(),
   json: z.boolean().default(false),
   verbose: z.boolean().default(false),
 });
+
+/** The format asked for, read before the options are validated: errors in them are reported in it too. */
+function requestedFormat(argv: string[]): Format {
+  if (argv.includes("--json")) return "json";
+  const at = argv.indexOf("--format");
+  const value =
+    at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith("--format="))?.slice("--format=".length);
+  return FORMATS.find((f) => f === value) ?? "text";
+}
 
 async function assertDjangoProject(projectDir: string): Promise<void> {
   const managePy = path.join(projectDir, "manage.py");
@@ -69,14 +92,18 @@ async function assertDjangoProject(projectDir: string): Promise<void> {
   }
 }
 
-export async function planCommand(argv: string[]): Promise<number> {
+async function runPlan(argv: string[]): Promise<number> {
   const options = parseOptions(argv, OPTIONS, planOptionsSchema);
   if (options.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   if (!options.project)
-    throw new CliError(`--project DIR is required (the directory that holds manage.py)\n\n${USAGE}`);
+    throw new CliError(`--project DIR is required (the directory that holds manage.py)\n\n${USAGE}`, 2, {
+      kind: "usage",
+      location: null,
+    });
+  const format: Format = options.json ? "json" : (options.format ?? "text");
   const projectDir = path.resolve(options.project);
   await assertDjangoProject(projectDir);
   try {
@@ -92,14 +119,44 @@ export async function planCommand(argv: string[]): Promise<number> {
       key: "plan",
     });
     const result = planRelease(introspection);
-    process.stdout.write(
-      options.json
-        ? renderPlanJson(result, introspection)
-        : renderPlanText(result, introspection, { verbose: options.verbose, project: options.project }),
-    );
+    const render = { verbose: options.verbose, project: options.project };
+    process.stdout.write(renderPlan(format, result, introspection, projectDir, render));
     return result.ok ? 0 : 1;
   } catch (error) {
-    if (error instanceof IntrospectionError) throw new CliError(error.message);
+    if (error instanceof IntrospectionError) throw new CliError(error.message, 2, error.failure);
+    throw error;
+  }
+}
+
+function renderPlan(
+  format: Format,
+  result: PlanResult,
+  introspection: Introspection,
+  projectDir: string,
+  options: { verbose: boolean; project: string },
+): string {
+  if (format === "json") return renderPlanJson(result, introspection);
+  if (format === "sarif") return renderSarif(planFindings(result, introspection, projectDir));
+  const text = renderPlanText(result, introspection, options);
+  if (format === "text") return text;
+  return `${renderGithubAnnotations(planFindings(result, introspection, projectDir))}${text}`;
+}
+
+/** Exit-2 errors also go to stdout in the machine formats (the dispatcher prints the message on stderr). */
+function reportError(format: Format, error: CliError, argv: string[]): void {
+  const at = argv.indexOf("--project");
+  const projectDir = path.resolve(at >= 0 ? (argv[at + 1] ?? ".") : ".");
+  const file = error.failure.location ? repositoryPath(projectDir, error.failure.location.file) : null;
+  if (format === "json") process.stdout.write(renderErrorJson(error, file));
+  if (format === "github") process.stdout.write(renderGithubError(error.message, error.failure, file));
+}
+
+export async function planCommand(argv: string[]): Promise<number> {
+  const format = requestedFormat(argv);
+  try {
+    return await runPlan(argv);
+  } catch (error) {
+    if (error instanceof CliError) reportError(format, error, argv);
     throw error;
   }
 }

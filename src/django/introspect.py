@@ -11,6 +11,7 @@ the SQL is built against the live schema (an operation that looks up constraints
 creates reports `sqlError` instead), RunPython is never called, and an operation of the project's own that uses the
 connection directly instead of the schema editor would run its SQL.
 """
+import ast
 import json
 import os
 import re
@@ -435,10 +436,47 @@ def introspect(settings, targets):
             os.remove(created)
 
 
+def migration_file(migration):
+    """The migration's file, relative to the project directory when it is inside it."""
+    module = sys.modules.get(type(migration).__module__)
+    path = getattr(module, "__file__", None)
+    if not path:
+        return None
+    relative = os.path.relpath(os.path.abspath(path))
+    return path if relative.startswith("..") else relative
+
+
+def operation_lines(path):
+    """Line of each element of `operations = [...]` in a migration file; empty when it is not a plain list."""
+    try:
+        with open(path) as source:
+            tree = ast.parse(source.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List):
+            if any(isinstance(t, ast.Name) and t.id == "operations" for t in node.targets):
+                return [element.lineno for element in node.value.elts]
+    return []
+
+
 def runs_in_transaction(connection, migration):
     """Whether Django applies the migration in one transaction here: atomic, on a database that can roll back DDL,
     with a schema editor that keeps it (django-pg-zero-downtime-migrations' editor never does)."""
     return bool(connection.schema_editor(atomic=migration.atomic).atomic_migration)
+
+
+def set_line(described, line):
+    for operation in described:
+        operation["line"] = line
+        set_line((operation["databaseOperations"] or []) + (operation["stateOperations"] or []), line)
+
+
+def with_lines(described, lines):
+    """Each operation's line in its file; nested operations of SeparateDatabaseAndState get their parent's."""
+    for operation in described:
+        set_line([operation], lines[operation["index"]] if operation["index"] < len(lines) else None)
+    return described
 
 
 def introspect_connected(django, connection, targets):
@@ -446,6 +484,8 @@ def introspect_connected(django, connection, targets):
     state = executor._create_project_state(with_applied_migrations=True)
     pending = []
     for migration in plan:
+        path = migration_file(migration)
+        lines = operation_lines(path) if path else []
         pending.append(
             {
                 "app": migration.app_label,
@@ -456,7 +496,8 @@ def introspect_connected(django, connection, targets):
                 "transactional": runs_in_transaction(connection, migration),
                 "initial": bool(migration.initial),
                 "override": override_of(migration),
-                "operations": walk(migration.operations, migration.app_label, state, connection),
+                "file": path,
+                "operations": with_lines(walk(migration.operations, migration.app_label, state, connection), lines),
             }
         )
     return {

@@ -138,6 +138,7 @@ describe("introspect() turns every failure into an IntrospectionError that says 
           transactional: true,
           initial: true,
           override: { phase: "later", source: "phasegate", raw: 'phase = "later"' },
+          file: null,
           operations: [],
         },
       ],

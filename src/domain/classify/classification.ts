@@ -16,6 +16,8 @@ export interface ClassifiedOperation {
   recipe: string[] | null;
   /** Extra facts that do not change the verdict (locks taken, index not built concurrently, …). */
   notes: string[];
+  /** The notes that warn of a long strong lock on an existing table (locks-flags.ts), for CI annotations. */
+  lockWarnings: string[];
   /** PostgreSQL: the strongest lock its SQL takes on each table; empty on other databases. */
   locks: TableLock[];
   /** True when a migration-level override or a phase hint decided the verdict. */

@@ -176,6 +176,7 @@ export function classifyOperationEntries(
     reason: decided.reason,
     recipe: decided.verdict === "unsafe" ? decided.recipe : null,
     notes: [...decided.notes, ...lockFacts.notes],
+    lockWarnings: lockFacts.notes,
     locks: lockFacts.locks,
     overridden: decided.overridden || hinted,
     sql: operation.sql ?? [],

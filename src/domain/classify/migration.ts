@@ -75,6 +75,8 @@ export interface MigrationOperation {
   sqlError: string | null;
   /** AddField / AlterField: errors of Django's system checks on the field for this database ("fields.E221: …"). */
   fieldErrors: string[];
+  /** Line of the operation in its migration file (nested operations: their parent's); null when not a plain list. */
+  line: number | null;
   /** SeparateDatabaseAndState: the operations that touch the database, and those that only change Django's state. */
   databaseOperations: MigrationOperation[] | null;
   stateOperations: MigrationOperation[] | null;
@@ -105,6 +107,8 @@ export interface PendingMigration extends MigrationKey {
   transactional: boolean;
   initial: boolean;
   override: MigrationOverride | null;
+  /** The migration's file, relative to the project directory when inside it; null when Python does not say. */
+  file: string | null;
   operations: MigrationOperation[];
 }
 
