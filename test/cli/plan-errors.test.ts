@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusDir } from "../../testkit/corpus.js";
@@ -5,6 +7,7 @@ import { type FakePythons, fakePythons } from "../../testkit/fake-python.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { findDjangoPython } from "../../testkit/python.js";
 import { repoRoot, runCli } from "../../testkit/run-cli.js";
+import { writeTinyProject } from "../django/tiny-project.js";
 
 const python = findDjangoPython();
 let db: TestDatabase;
@@ -61,5 +64,59 @@ describe("phasegate plan when Django cannot be introspected", () => {
     expect(noProject.stderr).toContain("no manage.py in");
     const badTarget = await failingPlan(["--target", "fieldops"]);
     expect(badTarget).toContain("--target takes app:migration");
+  });
+});
+
+interface ErrorJson {
+  error: { kind: string; message: string; file: string | null; line: number | null };
+}
+
+/** `phasegate plan --json` that exits 2: the message on stderr, and the same as {"error": {...}} on stdout. */
+async function failingJsonPlan(args: string[], project = corpusDir): Promise<ErrorJson["error"]> {
+  const run = await runCli(["plan", "--project", project, "--json", ...args], { DATABASE_URL: db.url });
+  expect(run.code).toBe(2);
+  const body = JSON.parse(run.stdout) as ErrorJson;
+  expect(Object.keys(body.error)).toEqual(["kind", "message", "file", "line"]);
+  expect(run.stderr).toContain(body.error.message);
+  return body.error;
+}
+
+describe("phasegate plan --json when it exits 2", () => {
+  it("a settings module that fails to import", async () => {
+    const error = await failingJsonPlan(["--python", python, "--settings", "corpus.broken_settings"]);
+    expect(error).toMatchObject({ kind: "settings", file: null, line: null });
+    expect(error.message).toContain("the Django settings corpus.broken_settings failed to load");
+  });
+
+  it("a malformed option, before anything runs", async () => {
+    const error = await failingJsonPlan(["--target", "fieldops"]);
+    expect(error).toMatchObject({
+      kind: "usage",
+      message: expect.stringContaining("--target takes app:migration"),
+    });
+  });
+
+  it("a directory without manage.py", async () => {
+    const error = await failingJsonPlan([], path.join(repoRoot, "src"));
+    expect(error.message).toContain("no manage.py in");
+  });
+
+  it("a migration file that cannot be loaded: its file, relative to where phasegate runs, and line", async () => {
+    const project = await mkdtemp(path.join(os.tmpdir(), "phasegate-plan-json-"));
+    try {
+      await writeTinyProject(project, {
+        "0002_typo":
+          "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    x = 1 / 0\n",
+      });
+      const error = await failingJsonPlan(["--python", python], project);
+      expect(error).toMatchObject({
+        kind: "graph",
+        file: path.relative(repoRoot, path.join(project, "notes", "migrations", "0002_typo.py")),
+        line: 4,
+      });
+      expect(error.message).toContain("ZeroDivisionError");
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
   });
 });

@@ -13,8 +13,8 @@ import type { CommandRequest, Execution, Executor } from "../../src/ports/execut
 import { corpusDir } from "../../testkit/corpus.js";
 import { type FakePythons, fakePythons } from "../../testkit/fake-python.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
-import { findDjangoPython } from "../../testkit/python.js";
-import { writeConflictingProject, writeTinyProject } from "./tiny-project.js";
+import { describeEachDjango, findDjangoPython } from "../../testkit/python.js";
+import { DB_DEFAULT_MODELS, writeConflictingProject, writeTinyProject } from "./tiny-project.js";
 
 const python = findDjangoPython();
 const shopDir = path.resolve(import.meta.dirname, "..", "..", "examples", "shop");
@@ -207,3 +207,29 @@ describe("a remote executor that answers running", () => {
     expect(result.pending).toHaveLength(3);
   });
 });
+
+describeEachDjango(
+  "a models.py that Django cannot import",
+  (olderPython, version) => {
+    it("names the exception and the project's file and line, not the settings", async () => {
+      const project = path.join(scratch, `db-default-${version}`);
+      await writeTinyProject(project, {}, DB_DEFAULT_MODELS);
+      const error = await introspect(request({ python: [olderPython], projectDir: project, env: {} })).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(IntrospectionError);
+      const models = path.join(project, "notes", "models.py");
+      expect((error as IntrospectionError).message).toMatch(
+        /^Django failed to start: TypeError: .*unexpected keyword argument 'db_default'/,
+      );
+      expect((error as IntrospectionError).message).toContain(` in ${models}:5`);
+      expect((error as IntrospectionError).message).not.toContain("failed to load");
+      expect((error as IntrospectionError).failure).toEqual({
+        kind: "startup",
+        location: { file: models, line: 5 },
+      });
+    });
+  },
+  ["3.2", "4.2"],
+);
