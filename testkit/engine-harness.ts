@@ -53,6 +53,8 @@ export interface ServiceOptions {
   migrateSleepSeconds?: number;
   /** More keys of the service's entry in the services file (`lockGuard`, `backfill`). */
   config?: Record<string, unknown>;
+  /** The Python that runs the project (another Django version); Debian's Django 3.2 when absent. */
+  python?: string;
 }
 
 export interface Harness {
@@ -81,7 +83,7 @@ export const APPROVER = "U_BOB";
 export const REQUESTER = "U_ALICE";
 
 function serviceConfig(dir: string, db: TestDatabase, options: ServiceOptions) {
-  const python = findDjangoPython();
+  const python = options.python ?? findDjangoPython();
   return {
     project: {
       path: shopDir,

@@ -1,17 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { processApprovalTimeout } from "../../src/app/steps/approval.js";
 import { APPROVER, createHarness, type Harness, REQUESTER } from "../../testkit/engine-harness.js";
+import { describeEachDjango } from "../../testkit/python.js";
 
-let h: Harness;
+describeEachDjango("a full run of examples/shop on PostgreSQL", (python, version) => {
+  let h: Harness;
 
-beforeAll(async () => {
-  h = await createHarness("full-run", { shop: {} });
-  h.startWorkers(1);
-});
+  beforeAll(async () => {
+    h = await createHarness(`full-run-${version.replace(".", "")}`, { shop: { python } });
+    h.startWorkers(1);
+  });
 
-afterAll(() => h.close());
+  afterAll(() => h.close());
 
-describe("a full run of examples/shop on PostgreSQL", () => {
   it("expands, deploys, waits for the rollout, stops at the gate, and contracts only after approval", async () => {
     const { useCases } = h.engine;
     const started = await useCases.startRun({ service: "shop", version: "v2", requester: REQUESTER });
