@@ -3,10 +3,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CorpusDatabase, corpusDir, createCorpusDatabase, migrateBaseline } from "../django/corpus.js";
+import {
+  type CorpusDatabase,
+  corpusDir,
+  createCorpusDatabase,
+  migrateBaseline,
+} from "../../testkit/corpus.js";
+import { findDjangoPython } from "../../testkit/python.js";
+import { repoRoot, runCli, shopDir } from "../../testkit/run-cli.js";
 import { DB_DEFAULT_MODELS, writeTinyProject } from "../django/tiny-project.js";
-import { findDjangoPython } from "../support/python.js";
-import { repoRoot, runCli, shopDir } from "./run-cli.js";
 
 const python = findDjangoPython();
 

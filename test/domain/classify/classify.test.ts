@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classifyMigration } from "../../../src/domain/classify/classify.js";
 import type { MigrationOperation } from "../../../src/domain/classify/migration.js";
-import { addField, alterField, migration, op, removeField } from "../../../testkit/migrations.js";
+import { addField, alterField, field, migration, op, removeField } from "../../../testkit/migrations.js";
 
 function classifyOne(operation: MigrationOperation, vendor = "postgresql") {
   const [result] = classifyMigration(migration("catalog.0002_change", [operation]), vendor);
@@ -383,5 +383,184 @@ describe("migration overrides", () => {
     const [result] = classifyMigration(m, "postgresql");
     expect(result?.verdict).toBe("expand");
     expect(result?.reason).toContain("Safe.always");
+  });
+});
+
+describe("Django 5.x field features", () => {
+  it("db_default=None on a NOT NULL column is no default: adding it is unsafe, removing it too", () => {
+    const nullDefault = { hasDbDefault: true, dbDefault: "None", dbDefaultIsNull: true };
+    const added = classifyOne(addField("weight", nullDefault));
+    expect(added.verdict).toBe("unsafe");
+    expect(added.reason).toContain(
+      "with db_default=None: the database default is NULL (DEFAULT NULL NOT NULL)",
+    );
+    const removed = classifyOne(removeField("weight", nullDefault));
+    expect(removed.verdict).toBe("unsafe");
+    expect(removed.reason).toContain("(its db_default=None is a default of NULL)");
+    expect(classifyOne(alterField("weight", {}, nullDefault)).reason).not.toContain(
+      "adds a database default",
+    );
+  });
+
+  it("a generated column is expand to add and contract to drop; the stored one's table rewrite is noted", () => {
+    const generated = {
+      generated: { expression: "F(price) * Value(2)", stored: true },
+      internalType: "GeneratedField",
+    };
+    const sql = [
+      'ALTER TABLE "catalog_product" ADD COLUMN "double_price" integer GENERATED ALWAYS AS (("price" * 2)) STORED;',
+    ];
+    const added = classifyOne(addField("double_price", generated, { sql }));
+    expect(added.verdict).toBe("expand");
+    expect(added.recipe).toBeNull();
+    expect(added.reason).toContain("Adds stored generated column catalog_product.double_price");
+    expect(added.lockWarnings).toEqual([
+      expect.stringContaining(
+        "Adds stored generated column double_price on existing table catalog_product: PostgreSQL computes it for every row, rewriting the whole table under an ACCESS EXCLUSIVE lock",
+      ),
+    ]);
+    expect(classifyOne(removeField("double_price", generated)).verdict).toBe("contract");
+  });
+
+  it("changing a generated column is unsafe: Django cannot alter it in place", () => {
+    const before = { generated: { expression: "F(price) * Value(2)", stored: true } };
+    const after = { generated: { expression: "F(price) * Value(3)", stored: true } };
+    const result = classifyOne(alterField("double_price", before, after));
+    expect(result.verdict).toBe("unsafe");
+    expect(result.recipe?.[0]).toContain('"double_price_v2"');
+  });
+
+  it("a comment is expand, with COMMENT ON's SHARE UPDATE EXCLUSIVE lock", () => {
+    const result = classifyOne({
+      ...alterField("name", {}, { dbComment: "what users see" }),
+      sql: [`COMMENT ON COLUMN "catalog_product"."name" IS 'what users see';`],
+    });
+    expect(result).toMatchObject({ verdict: "expand", lockWarnings: [] });
+    expect(result.reason).toContain("changes the column comment");
+    expect(result.locks).toEqual([{ table: "catalog_product", mode: "SHARE UPDATE EXCLUSIVE" }]);
+    const table = classifyOne(
+      op("AlterModelTableComment", { sql: [`COMMENT ON TABLE "catalog_product" IS 'things';`] }),
+    );
+    expect(table.verdict).toBe("expand");
+    expect(table.locks).toEqual([{ table: "catalog_product", mode: "SHARE UPDATE EXCLUSIVE" }]);
+  });
+
+  it("what Django's checks reject on this database (fields.E221) is unsafe: applying it would fail", () => {
+    const result = classifyOne(
+      addField(
+        "half",
+        { generated: { expression: "x", stored: false } },
+        {
+          fieldErrors: ["fields.E221: PostgreSQL does not support non-persisted GeneratedFields."],
+        },
+      ),
+    );
+    expect(result.verdict).toBe("unsafe");
+    expect(result.reason).toContain(
+      "Django rejects AddField on postgresql, so applying it fails: fields.E221",
+    );
+  });
+
+  it("RenameIndex takes SHARE UPDATE EXCLUSIVE; AlterConstraint is state only", () => {
+    const renamed = classifyOne(
+      op("RenameIndex", {
+        oldName: "a_idx",
+        newName: "b_idx",
+        sql: ['ALTER INDEX "a_idx" RENAME TO "b_idx";'],
+      }),
+    );
+    expect(renamed.verdict).toBe("expand");
+    expect(renamed.locks).toEqual([{ table: "catalog_product", mode: "SHARE UPDATE EXCLUSIVE" }]);
+    expect(classifyOne(op("AlterConstraint", { sql: [] })).verdict).toBe("neutral");
+  });
+});
+
+describe("a migration that runs in one transaction is judged as it leaves each column", () => {
+  const notNull = addField("rank", { hasDefault: true });
+  const withDefault = alterField("rank", { hasDefault: true }, { hasDbDefault: true, dbDefault: "Value(0)" });
+
+  it("a NOT NULL column and its database default in the same migration: expand, and the reason says why", () => {
+    const [added, altered] = classifyMigration(
+      migration("catalog.0003_rank", [notNull, withDefault]),
+      "postgresql",
+    );
+    expect(added?.verdict).toBe("expand");
+    expect(added?.reason).toContain(
+      "Judged with the column as the whole migration leaves it: it runs in one transaction on postgresql",
+    );
+    expect(altered?.verdict).toBe("expand");
+  });
+
+  it("the same operations outside a transaction (atomic = False, or MySQL) are judged one by one", () => {
+    const m = migration("catalog.0003_rank", [notNull, withDefault], { atomic: false, transactional: false });
+    expect(classifyMigration(m, "postgresql")[0]?.verdict).toBe("unsafe");
+  });
+
+  it("a nullable column made NOT NULL later in the same migration is judged NOT NULL", () => {
+    const nullable = addField("rank", { null: true });
+    const required = alterField("rank", { null: true }, { null: false });
+    const [added] = classifyMigration(migration("catalog.0003_rank", [nullable, required]), "postgresql");
+    expect(added?.verdict).toBe("unsafe");
+  });
+
+  it("django-add-default-value's AddDefaultValue counts as the column's database default", () => {
+    const setDefault = op("AddDefaultValue", {
+      field: "rank",
+      fieldFacts: field({ column: "rank", hasDefault: true }),
+      sql: ['ALTER TABLE "catalog_product" ALTER COLUMN "rank" SET DEFAULT 0;'],
+    });
+    const [added, defaulted] = classifyMigration(
+      migration("catalog.0003_rank", [notNull, setDefault]),
+      "postgresql",
+    );
+    expect(added?.verdict).toBe("expand");
+    expect(defaulted?.verdict).toBe("expand");
+    expect(defaulted?.reason).toContain("(django-add-default-value)");
+  });
+});
+
+describe("operations of well-known packages and the rest of Django 5.2's", () => {
+  it("IgnoreMigration (django-migration-linter) is neutral without a note about missing SQL", () => {
+    const result = classifyOne(op("IgnoreMigration", { sql: null, sqlError: "runs Python code" }));
+    expect(result).toMatchObject({ verdict: "neutral", notes: [] });
+  });
+
+  it("AlterOrderWithRespectTo: adding or dropping the NOT NULL _order column is unsafe, changing its relation neutral", () => {
+    const adds = classifyOne(op("AlterOrderWithRespectTo", { oldName: null, newName: "book" }));
+    expect(adds.verdict).toBe("unsafe");
+    expect(adds.reason).toContain('Adds the NOT NULL "_order" column');
+    const drops = classifyOne(op("AlterOrderWithRespectTo", { oldName: "book", newName: null }));
+    expect(drops.reason).toContain("new code's INSERTs no longer name it");
+    expect(classifyOne(op("AlterOrderWithRespectTo", { oldName: "book", newName: "volume" })).verdict).toBe(
+      "neutral",
+    );
+  });
+
+  it("RemoveCollation is contract", () => {
+    expect(classifyOne(op("RemoveCollation", { sql: ['DROP COLLATION "ci";'] })).verdict).toBe("contract");
+  });
+});
+
+describe("lock warnings and django-pg-zero-downtime-migrations' SQL", () => {
+  it("SET NOT NULL after a validated CHECK (column IS NOT NULL) is not a scan", () => {
+    const sql = [
+      'ALTER TABLE "catalog_product" ADD CONSTRAINT "nn" CHECK ("sku" IS NOT NULL) NOT VALID;',
+      'ALTER TABLE "catalog_product" VALIDATE CONSTRAINT "nn";',
+      'ALTER TABLE "catalog_product" ALTER COLUMN "sku" SET NOT NULL;',
+      'ALTER TABLE "catalog_product" DROP CONSTRAINT "nn";',
+    ];
+    const result = classifyOne({ ...alterField("sku", { null: true }, { null: false }), sql });
+    expect(result.lockWarnings).toEqual([]);
+    const alone = classifyOne({ ...alterField("sku", { null: true }, { null: false }), sql: [sql[2] ?? ""] });
+    expect(alone.lockWarnings.join(" ")).toContain("in one step");
+  });
+
+  it("REINDEX INDEX CONCURRENTLY lets writes go on; a plain REINDEX blocks them", () => {
+    expect(classifyOne(op("AddIndex", { sql: ['REINDEX INDEX CONCURRENTLY "a_idx";'] })).locks).toEqual([
+      { table: "catalog_product", mode: "SHARE UPDATE EXCLUSIVE" },
+    ]);
+    expect(classifyOne(op("AddIndex", { sql: ['REINDEX INDEX "a_idx";'] })).locks).toEqual([
+      { table: "catalog_product", mode: "SHARE" },
+    ]);
   });
 });
