@@ -7,9 +7,11 @@ const run = promisify(execFile);
 /**
  * Compiles the CLI the way `npm run build` does (what `npx phasegate` runs), into a directory of the bench's own
  * so the shared dist/ is left alone; it finds package.json, and the helper in src/django, by walking up as dist/ does.
+ * The directory is inside the checkout (.cache/, ignored by git): under node_modules, which a worktree may share
+ * with another checkout, the walk up would find that checkout's package.json and helper.
  */
 export async function buildCli(root: string): Promise<{ argv: string[]; how: string }> {
-  const outDir = path.join(root, "node_modules", ".cache", "phasegate-bench-cli");
+  const outDir = path.join(root, ".cache", "bench-cli");
   await run(
     path.join(root, "node_modules", ".bin", "tsc"),
     ["-p", "tsconfig.build.json", "--outDir", outDir],

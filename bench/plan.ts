@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { introspectionHelperPath } from "../src/django/helper.js";
 import { planRelease } from "../src/domain/plan/planner.js";
 import { createTestDatabase } from "../testkit/postgres.js";
-import { findDjangoPython } from "../testkit/python.js";
+import { type DjangoVersion, djangoPython } from "../testkit/python.js";
 import type { Figure } from "./figure.js";
 import { generateDjangoProject } from "./generate-django-project.js";
 import { generateIntrospection } from "./generate-introspection.js";
@@ -70,24 +70,36 @@ async function timed(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promi
 
 type Cli = Awaited<ReturnType<typeof buildCli>>;
 
-async function endToEnd(vendor: "postgresql" | "sqlite", cli: Cli): Promise<Figure> {
+async function endToEnd(vendor: "postgresql" | "sqlite", cli: Cli, django: DjangoVersion): Promise<Figure> {
+  const python = djangoPython(django);
+  if (!python) throw new Error(`no Django ${django} on this machine: run scripts/bootstrap.sh`);
   const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-bench-"));
   const db = vendor === "postgresql" ? createTestDatabase("bench") : null;
   try {
     await generateDjangoProject(dir, 10, 100);
     const env = { ...process.env, LOG_LEVEL: "silent", ...(db ? { BENCH_PG_NAME: db.name } : {}) };
-    const plan = await timed([...cli.argv, "plan", "--project", dir, "--json"], root, env);
+    const plan = await timed(
+      [...cli.argv, "plan", "--project", dir, "--python", python, "--json"],
+      root,
+      env,
+    );
     const body = JSON.parse(plan.stdout) as {
       ok: boolean;
       vendor: string;
+      django: string;
       plan: { migrations: unknown[] } | null;
+      refusals: { message: string }[];
     };
-    if (!body.ok || body.plan?.migrations.length !== 1000 || body.vendor !== vendor)
-      throw new Error(`the generated project should plan 1,000 migrations on ${vendor}`);
-    const helper = await timed([findDjangoPython(), introspectionHelperPath()], dir, env);
+    if (!body.ok || body.plan?.migrations.length !== 1000 || body.vendor !== vendor) {
+      const why = body.refusals?.[0]?.message ?? JSON.stringify(body).slice(0, 300);
+      throw new Error(`the generated project should plan 1,000 migrations on ${vendor}: ${why}`);
+    }
+    if (!body.django.startsWith(`${django}.`))
+      throw new Error(`planned with Django ${body.django}, not ${django}`);
+    const helper = await timed([python, introspectionHelperPath()], dir, env);
     const [load = 0] = os.loadavg();
     return {
-      name: `phasegate plan on a Django project with 1,000 pending migrations (${vendor})`,
+      name: `phasegate plan on a Django project with 1,000 pending migrations (${vendor}, Django ${body.django})`,
       value: plan.seconds,
       unit: "s",
       goal: vendor === "postgresql" ? 3 : undefined,
@@ -101,5 +113,10 @@ async function endToEnd(vendor: "postgresql" | "sqlite", cli: Cli): Promise<Figu
 
 export async function planBenchmark(): Promise<Figure[]> {
   const cli = await buildCli(root);
-  return [classifyAndPlan(), await endToEnd("postgresql", cli), await endToEnd("sqlite", cli)];
+  return [
+    classifyAndPlan(),
+    await endToEnd("postgresql", cli, "3.2"),
+    await endToEnd("sqlite", cli, "3.2"),
+    await endToEnd("postgresql", cli, "5.2"),
+  ];
 }

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { describe, it } from "vitest";
 
 /** The Django versions phasegate is tested on: Debian's 3.2 (system), 4.2 LTS and 5.2 LTS (scripts/bootstrap-django.sh). */
 export const DJANGO_VERSIONS = ["3.2", "4.2", "5.2"] as const;
@@ -37,7 +36,8 @@ export function djangoPython(version: DjangoVersion): string | null {
   return found.get(version) ?? null;
 }
 
-function missing(version: DjangoVersion): string {
+/** What to do when a Django version is missing. */
+export function missing(version: DjangoVersion): string {
   return version === "3.2"
     ? "no Python that can import Django 3.2: run scripts/bootstrap.sh (installs python3-django) or set PHASEGATE_PYTHON"
     : `no Django ${version} in .cache/django/${version}: run scripts/bootstrap.sh (or scripts/bootstrap-django.sh)`;
@@ -48,27 +48,4 @@ export function findDjangoPython(): string {
   const python = djangoPython("3.2");
   if (!python) throw new Error(missing("3.2"));
   return python;
-}
-
-/**
- * One describe block per Django version. A version the machine lacks fails the run under CI (CI=true) and is
- * skipped elsewhere, so a laptop without `scripts/bootstrap.sh` still runs the rest.
- */
-export function describeEachDjango(
-  title: string,
-  body: (python: string, version: DjangoVersion) => void,
-  versions: readonly DjangoVersion[] = DJANGO_VERSIONS,
-): void {
-  for (const version of versions) {
-    const name = `${title} (Django ${version})`;
-    const python = djangoPython(version);
-    if (python) describe(name, () => body(python, version));
-    else if (process.env.CI) {
-      describe(name, () => {
-        it(`has Django ${version}`, () => {
-          throw new Error(missing(version));
-        });
-      });
-    } else describe.skip(name, () => it(missing(version), () => {}));
-  }
 }

@@ -1,4 +1,4 @@
-import { describeEachDjango } from "../../testkit/python.js";
+import { describeEachDjango } from "../../testkit/django-matrix.js";
 import { corpusSuite } from "./corpus-suite.js";
 
 describeEachDjango("the corpus on PostgreSQL", (python, version) =>

@@ -11,9 +11,10 @@ import {
 import { LocalProcessExecutor } from "../../src/executors/local-process.js";
 import type { CommandRequest, Execution, Executor } from "../../src/ports/executor.js";
 import { corpusDir } from "../../testkit/corpus.js";
+import { describeEachDjango } from "../../testkit/django-matrix.js";
 import { type FakePythons, fakePythons } from "../../testkit/fake-python.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
-import { describeEachDjango, findDjangoPython } from "../../testkit/python.js";
+import { findDjangoPython } from "../../testkit/python.js";
 import { DB_DEFAULT_MODELS, writeConflictingProject, writeTinyProject } from "./tiny-project.js";
 
 const python = findDjangoPython();

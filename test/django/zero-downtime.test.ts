@@ -7,7 +7,7 @@ import {
   introspectCorpus,
   migrateBaseline,
 } from "../../testkit/corpus.js";
-import { describeEachDjango } from "../../testkit/python.js";
+import { describeEachDjango } from "../../testkit/django-matrix.js";
 
 const TARGET = [{ app: "thirdparty", migration: "0004_index_and_check" }];
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { processApprovalTimeout } from "../../src/app/steps/approval.js";
+import { describeEachDjango } from "../../testkit/django-matrix.js";
 import { APPROVER, createHarness, type Harness, REQUESTER } from "../../testkit/engine-harness.js";
-import { describeEachDjango } from "../../testkit/python.js";
 
 describeEachDjango("a full run of examples/shop on PostgreSQL", (python, version) => {
   let h: Harness;
