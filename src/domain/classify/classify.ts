@@ -69,6 +69,11 @@ const CODE_OPERATIONS = new Set(["RunSQL", "RunPython"]);
 /** Operations that never reduce to SQL: a missing SQL is no news about them. */
 const WITHOUT_SQL = new Set([...CODE_OPERATIONS, "IgnoreMigration"]);
 
+/** Whether phasegate judges this operation class itself (SeparateDatabaseAndState: by its database operations). */
+export function hasRule(type: string): boolean {
+  return type in RULES || type.endsWith("Extension") || type === "SeparateDatabaseAndState";
+}
+
 function ruleFor(type: string): Rule {
   const rule = RULES[type];
   if (rule) return rule;
