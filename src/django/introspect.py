@@ -90,6 +90,13 @@ def setup_django(settings):
     try:
         django.setup()
     except Exception as error:
+        missing = getattr(error, "name", None) if isinstance(error, ImportError) else None
+        if missing and any(str(app).split(".")[0] == missing for app in loaded.INSTALLED_APPS):
+            raise Failure(
+                "settings",
+                "%s: INSTALLED_APPS names it (%s)" % (one_line(error), os.environ["DJANGO_SETTINGS_MODULE"]),
+                traceback.format_exc(),
+            )
         # The settings loaded: what failed is an app, its models or its ready() hook.
         filename, line = project_frame(error)
         raise Failure(
@@ -106,7 +113,9 @@ def project_frame(error):
     frames = traceback.extract_tb(error.__traceback__)
     project = os.getcwd() + os.sep
     inside = [f for f in frames if os.path.abspath(f.filename).startswith(project)]
-    frame = (inside or frames)[-1]
+    # Python's import machinery is never the place to fix.
+    outside = [f for f in frames if not f.filename.startswith("<frozen") and "importlib" not in f.filename]
+    frame = (inside or outside or frames)[-1]
     # A SyntaxError in a module has no frame of that module: the error itself knows the place.
     if isinstance(error, SyntaxError) and error.filename:
         return error.filename, error.lineno

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,6 +93,20 @@ describe("introspect() turns every failure into an IntrospectionError that says 
     const message = await failure({ targets: [{ app: "schemaops", migration: "9999_nope" }] });
     expect(message).toContain("app 'schemaops' has no migration '9999_nope'");
     expect(message).toContain("Pass --target app:migration with a migration that exists");
+  });
+
+  it("an app in INSTALLED_APPS that does not exist: blames the settings, not Python's import machinery", async () => {
+    const project = path.join(scratch, "missing-app");
+    await writeTinyProject(project, {});
+    const settings = path.join(project, "site_settings", "settings.py");
+    await writeFile(
+      settings,
+      (await readFile(settings, "utf8")).replace('["notes"]', '["notes", "nowhere_app"]'),
+    );
+    const message = await failure({ projectDir: project, env: {} });
+    expect(message).toContain(
+      "the Django settings the project's DJANGO_SETTINGS_MODULE (from manage.py) failed to load: ModuleNotFoundError: No module named 'nowhere_app': INSTALLED_APPS names it (site_settings.settings)",
+    );
   });
 
   it("conflicting migrations (two leaf nodes in one app)", async () => {
