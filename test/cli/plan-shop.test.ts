@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeEachDjango } from "../../testkit/django-matrix.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { findDjangoPython } from "../../testkit/python.js";
 import { runCli, shopDir } from "../../testkit/run-cli.js";
@@ -207,6 +208,43 @@ describe("phasegate plan on examples/shop with SQLite", () => {
     expect(body.refusals.map((r) => `${r.migration.app}.${r.migration.name} ${r.code}`)).toEqual([
       "inventory.0002_rename_qty_add_warehouse unsafe-operation",
       "inventory.0002_rename_qty_add_warehouse unsafe-operation",
+    ]);
+  });
+});
+
+describeEachDjango("phasegate plan on examples/shop, PostgreSQL and SQLite", (djangoPython, version) => {
+  let db: TestDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    db = createTestDatabase("pgshop");
+    dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-shop-matrix-"));
+  });
+  afterAll(async () => {
+    db.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ["postgresql", () => ({ DATABASE_URL: db.url })],
+    ["sqlite", () => ({ SQLITE_PATH: path.join(dir, "shop.sqlite3"), DATABASE_URL: undefined })],
+  ])("plans expand, deploy, wait, approval, contract on %s", async (vendor, env) => {
+    const run = await runCli(["plan", "--project", shopDir, "--python", djangoPython, "--json"], env());
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const body = JSON.parse(run.stdout) as PlanJson;
+    expect([body.vendor, body.django.slice(0, 3)]).toEqual([vendor, version]);
+    expect(body.plan?.steps.map((s) => s.kind)).toEqual([
+      "migrate",
+      "deploy",
+      "wait-rollout",
+      "approval",
+      "migrate",
+    ]);
+    expect(body.operations.map((o) => [o.type, o.verdict])).toEqual([
+      ["CreateModel", "expand"],
+      ["AddField", "expand"],
+      ["AlterField", "expand"],
+      ["RemoveField", "contract"],
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { expect, it } from "vitest";
-import { hasRule } from "../../src/domain/classify.js";
-import { describeEachDjango } from "../support/django-matrix.js";
+import { hasRule } from "../../src/domain/classify/classify.js";
+import { describeEachDjango } from "../../testkit/django-matrix.js";
 
 /** Every operation class Django ships: django.db.migrations.operations and django.contrib.postgres.operations. */
 const LIST_OPERATIONS = `
