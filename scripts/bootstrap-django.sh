@@ -30,9 +30,10 @@ for version in 4.2 5.2; do wrapper_works "$version" || missing+=("$version"); do
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# trixie's Release file is signed with the 13/trixie keys; bookworm's debian-archive-keyring has them since
-# 2023.3+deb12u1. An older keyring gets the current one from the system's own (bookworm) sources.
-if ! gpg --show-keys --with-colons "$keyring" 2>/dev/null | grep -q '(13/trixie)'; then
+# trixie's Release file is signed with the 13/trixie keys. bookworm's debian-archive-keyring ships them (with
+# /usr/share/keyrings/debian-archive-trixie-*.gpg next to the merged keyring) in its later updates; an older
+# keyring gets the current one from the system's own (bookworm) sources. No gpg needed for the check.
+if [ ! -f /usr/share/keyrings/debian-archive-trixie-automatic.gpg ]; then
   echo "bootstrap: $keyring lacks the trixie keys; upgrading debian-archive-keyring"
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debian-archive-keyring
