@@ -156,7 +156,12 @@ export async function planCommand(argv: string[]): Promise<number> {
   try {
     return await runPlan(argv);
   } catch (error) {
-    if (error instanceof CliError) reportError(format, error, argv);
+    // Anything else is a phasegate bug; the dispatcher says so on stderr, and it exits 2 all the same.
+    const reported =
+      error instanceof CliError
+        ? error
+        : new CliError(`unexpected error: ${(error as Error).message}`, 2, { kind: "internal", location: null });
+    reportError(format, reported, argv);
     throw error;
   }
 }
