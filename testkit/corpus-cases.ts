@@ -331,6 +331,13 @@ export const CASES: CorpusCase[] = [
     DJANGO_52,
   ],
   [
+    "modernops.0016_rename_unnamed_index 0",
+    "RenameIndex",
+    "expand",
+    "Renames index <unnamed on (code, price)> to gadget_code_price_idx on modernops_gadget",
+    DJANGO_52,
+  ],
+  [
     "modernops.0015_unique_nulls_not_distinct 0",
     "AddConstraint",
     "expand",

@@ -259,6 +259,9 @@ def describe_names(operation, kind, before_model, after_model):
         old = before_model._meta.db_table if before_model else None
         new = after_model._meta.db_table if after_model else None
         return old, new
+    if kind == "RenameIndex" and not operation.old_name and getattr(operation, "old_fields", None):
+        # The index index_together made, whose name Django generated (RenameIndex(old_fields=...), 4.1+).
+        return "<unnamed on (%s)>" % ", ".join(operation.old_fields), operation.new_name
     if kind in ("RenameField", "RenameIndex"):
         return getattr(operation, "old_name", None), getattr(operation, "new_name", None)
     if kind == "AlterOrderWithRespectTo":
