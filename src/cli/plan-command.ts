@@ -3,20 +3,12 @@ import path from "node:path";
 import { z } from "zod";
 import { IntrospectionError, introspect } from "../django/introspect.js";
 import { resolvePython } from "../django/python.js";
-import type { Introspection } from "../domain/classify/migration.js";
-import type { PlanResult } from "../domain/plan/plan.js";
 import { planRelease } from "../domain/plan/planner.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
 import { logger } from "../telemetry/logger.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./errors.js";
-import { planFindings } from "./plan-findings.js";
-import { renderGithubAnnotations, renderGithubError } from "./plan-github.js";
-import { renderPlanJson } from "./plan-json.js";
-import { renderErrorJson } from "./plan-json-error.js";
-import { repositoryPath } from "./plan-locations.js";
-import { renderSarif } from "./plan-sarif.js";
-import { renderPlanText } from "./plan-text.js";
+import { FORMATS, type Format, renderPlan, reportError, requestedFormat } from "./plan-output.js";
 
 const USAGE = `Usage: phasegate plan --project DIR [--settings MODULE] [--python CMD] [--target app:migration ...] [--format FORMAT] [--json] [--verbose]
 
@@ -34,9 +26,6 @@ rollout, approval, contract), or why they cannot. Reads the project's database (
 
 Exit status: 0 plan ok, 1 refused (the reasons and recipes are printed), 2 usage, configuration or Django error.
 `;
-
-const FORMATS = ["text", "json", "github", "sarif"] as const;
-type Format = (typeof FORMATS)[number];
 
 const OPTIONS: OptionSpecs = {
   project: { type: "string" },
@@ -72,15 +61,6 @@ const planOptionsSchema = z.object({
   json: z.boolean().default(false),
   verbose: z.boolean().default(false),
 });
-
-/** The format asked for, read before the options are validated: errors in them are reported in it too. */
-function requestedFormat(argv: string[]): Format {
-  if (argv.includes("--json")) return "json";
-  const at = argv.indexOf("--format");
-  const value =
-    at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith("--format="))?.slice("--format=".length);
-  return FORMATS.find((f) => f === value) ?? "text";
-}
 
 async function assertDjangoProject(projectDir: string): Promise<void> {
   const managePy = path.join(projectDir, "manage.py");
@@ -128,29 +108,6 @@ async function runPlan(argv: string[]): Promise<number> {
   }
 }
 
-function renderPlan(
-  format: Format,
-  result: PlanResult,
-  introspection: Introspection,
-  projectDir: string,
-  options: { verbose: boolean; project: string },
-): string {
-  if (format === "json") return renderPlanJson(result, introspection);
-  if (format === "sarif") return renderSarif(planFindings(result, introspection, projectDir));
-  const text = renderPlanText(result, introspection, options);
-  if (format === "text") return text;
-  return `${renderGithubAnnotations(planFindings(result, introspection, projectDir))}${text}`;
-}
-
-/** Exit-2 errors also go to stdout in the machine formats (the dispatcher prints the message on stderr). */
-function reportError(format: Format, error: CliError, argv: string[]): void {
-  const at = argv.indexOf("--project");
-  const projectDir = path.resolve(at >= 0 ? (argv[at + 1] ?? ".") : ".");
-  const file = error.failure.location ? repositoryPath(projectDir, error.failure.location.file) : null;
-  if (format === "json") process.stdout.write(renderErrorJson(error, file));
-  if (format === "github") process.stdout.write(renderGithubError(error.message, error.failure, file));
-}
-
 export async function planCommand(argv: string[]): Promise<number> {
   const format = requestedFormat(argv);
   try {
@@ -160,7 +117,10 @@ export async function planCommand(argv: string[]): Promise<number> {
     const reported =
       error instanceof CliError
         ? error
-        : new CliError(`unexpected error: ${(error as Error).message}`, 2, { kind: "internal", location: null });
+        : new CliError(`unexpected error: ${(error as Error).message}`, 2, {
+            kind: "internal",
+            location: null,
+          });
     reportError(format, reported, argv);
     throw error;
   }

@@ -10,7 +10,7 @@ import {
 } from "./recipes.js";
 import type { Verdict } from "./verdict.js";
 
-/** " (judged as the migration leaves the column: …)" when a later operation of a transactional migration changes it. */
+/** A sentence for the reason when a later operation of the same transactional migration changes the column. */
 function atEndNote(operation: MigrationOperation, context: RuleContext): string {
   const end = context.columnAtEnd;
   if (!end || JSON.stringify(end) === JSON.stringify(operation.fieldFacts)) return "";

@@ -1,0 +1,48 @@
+import path from "node:path";
+import type { Introspection } from "../domain/classify/migration.js";
+import type { PlanResult } from "../domain/plan/plan.js";
+import type { CliError } from "./errors.js";
+import { planFindings } from "./plan-findings.js";
+import { renderGithubAnnotations, renderGithubError } from "./plan-github.js";
+import { renderPlanJson } from "./plan-json.js";
+import { renderErrorJson } from "./plan-json-error.js";
+import { repositoryPath } from "./plan-locations.js";
+import { renderSarif } from "./plan-sarif.js";
+import { renderPlanText } from "./plan-text.js";
+
+/** What `phasegate plan --format` writes on stdout. */
+export const FORMATS = ["text", "json", "github", "sarif"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** The format asked for, read before the options are validated: errors in them are reported in it too. */
+export function requestedFormat(argv: string[]): Format {
+  if (argv.includes("--json")) return "json";
+  const at = argv.indexOf("--format");
+  const value =
+    at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith("--format="))?.slice("--format=".length);
+  return FORMATS.find((f) => f === value) ?? "text";
+}
+
+/** The plan (or refusal) in the format asked for. */
+export function renderPlan(
+  format: Format,
+  result: PlanResult,
+  introspection: Introspection,
+  projectDir: string,
+  options: { verbose: boolean; project: string },
+): string {
+  if (format === "json") return renderPlanJson(result, introspection);
+  if (format === "sarif") return renderSarif(planFindings(result, introspection, projectDir));
+  const text = renderPlanText(result, introspection, options);
+  if (format === "text") return text;
+  return `${renderGithubAnnotations(planFindings(result, introspection, projectDir))}${text}`;
+}
+
+/** Exit-2 errors also go to stdout in the machine formats (the dispatcher prints the message on stderr). */
+export function reportError(format: Format, error: CliError, argv: string[]): void {
+  const at = argv.indexOf("--project");
+  const projectDir = path.resolve(at >= 0 ? (argv[at + 1] ?? ".") : ".");
+  const file = error.failure.location ? repositoryPath(projectDir, error.failure.location.file) : null;
+  if (format === "json") process.stdout.write(renderErrorJson(error, file));
+  if (format === "github") process.stdout.write(renderGithubError(error.message, error.failure, file));
+}
