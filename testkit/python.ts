@@ -7,8 +7,13 @@ export type DjangoVersion = (typeof DJANGO_VERSIONS)[number];
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
 
+/** Where scripts/bootstrap-django.sh unpacks 4.2 and 5.2; PHASEGATE_DJANGO_CACHE points elsewhere (tests of the matrix). */
+function djangoCache(): string {
+  return process.env.PHASEGATE_DJANGO_CACHE || path.join(repoRoot, ".cache", "django");
+}
+
 function candidates(version: DjangoVersion): string[] {
-  if (version !== "3.2") return [path.join(repoRoot, ".cache", "django", version, "python")];
+  if (version !== "3.2") return [path.join(djangoCache(), version, "python")];
   return [process.env.PHASEGATE_PYTHON, "python3", "/usr/bin/python3", "python"].filter((c): c is string =>
     Boolean(c),
   );
