@@ -238,6 +238,43 @@ export function corpusSuite(python: string, version: DjangoVersion, vendor: Corp
       });
     }
 
+    if (version === "5.2") {
+      it("reads Django 5.2's field options: db_default=None, generated columns, comments, its own checks", () => {
+        const nullDefault = operation("modernops.0003_db_default_none");
+        expect(nullDefault.fieldFacts).toMatchObject({
+          hasDbDefault: true,
+          dbDefaultIsNull: true,
+          null: false,
+        });
+        if (vendor === "postgresql") expect(nullDefault.sql?.join(" ")).toContain("DEFAULT NULL NOT NULL");
+        expect(operation("modernops.0004_generated_stored").fieldFacts).toMatchObject({
+          internalType: "GeneratedField",
+          generated: { expression: "F(price) * Value(2)", stored: true },
+          null: false,
+          hasDefault: false,
+        });
+        const stored = classified.get("modernops.0004_generated_stored 0");
+        if (vendor === "postgresql") {
+          expect(stored?.lockWarnings.join(" ")).toContain(
+            "rewriting the whole table under an ACCESS EXCLUSIVE lock",
+          );
+        } else {
+          expect(stored?.notes.join(" ")).toContain("SQLite rebuilds table modernops_gadget");
+        }
+        const virtual = operation("modernops.0005_generated_virtual");
+        expect(virtual.fieldFacts?.generated).toEqual({ expression: "F(price) / Value(2)", stored: false });
+        expect(virtual.fieldErrors).toEqual(
+          vendor === "postgresql"
+            ? [
+                "fields.E221: PostgreSQL does not support non-persisted GeneratedFields. (Set db_persist=True on the field.)",
+              ]
+            : [],
+        );
+        expect(operation("modernops.0006_db_comment").fieldFacts?.dbComment).toBe("what users see");
+        expect(operation("modernops.0006_db_comment").previousFieldFacts?.dbComment).toBeNull();
+      });
+    }
+
     it("leaves the database as it was: nothing applied, no table created", () => {
       expect(db.appliedCount()).toBe(version === "5.2" ? 6 : 5);
       expect(db.hasTable("schemaops_review")).toBe(false);
