@@ -7,7 +7,7 @@ import { renderGithubAnnotations, renderGithubError } from "./plan-github.js";
 import { renderPlanJson } from "./plan-json.js";
 import { renderErrorJson } from "./plan-json-error.js";
 import { repositoryPath } from "./plan-locations.js";
-import { renderSarif } from "./plan-sarif.js";
+import { renderSarif, renderSarifError } from "./plan-sarif.js";
 import { renderPlanText } from "./plan-text.js";
 
 /** What `phasegate plan --format` writes on stdout. */
@@ -45,4 +45,7 @@ export function reportError(format: Format, error: CliError, argv: string[]): vo
   const file = error.failure.location ? repositoryPath(projectDir, error.failure.location.file) : null;
   if (format === "json") process.stdout.write(renderErrorJson(error, file));
   if (format === "github") process.stdout.write(renderGithubError(error.message, error.failure, file));
+  if (format === "sarif") {
+    process.stdout.write(renderSarifError(error.message, file, error.failure.location?.line ?? null));
+  }
 }

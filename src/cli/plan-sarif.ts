@@ -9,9 +9,17 @@ const RULES: Record<Finding["rule"], string> = {
   lock: "A statement holds a strong lock on an existing table for longer than a moment.",
 };
 
+const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+function driver() {
+  return {
+    name: "phasegate",
+    rules: Object.entries(RULES).map(([id, text]) => ({ id, shortDescription: { text } })),
+  };
+}
+
 /** `phasegate plan --format sarif`: SARIF 2.1.0, one result per finding, for GitHub code scanning and others. */
 export function renderSarif(findings: Finding[]): string {
-  const rules = Object.entries(RULES).map(([id, text]) => ({ id, shortDescription: { text } }));
   const results = findings.map((finding) => ({
     ruleId: finding.rule,
     ruleIndex: Object.keys(RULES).indexOf(finding.rule),
@@ -28,10 +36,30 @@ export function renderSarif(findings: Finding[]): string {
         ]
       : [],
   }));
+  const sarif = { $schema: SCHEMA, version: "2.1.0", runs: [{ tool: { driver: driver() }, results }] };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+/** A run that could not plan (exit 2): no results, and why in a tool execution notification. */
+export function renderSarifError(message: string, file: string | null, line: number | null): string {
+  const location = file
+    ? [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: file },
+            ...(line ? { region: { startLine: line } } : {}),
+          },
+        },
+      ]
+    : [];
+  const invocation = {
+    executionSuccessful: false,
+    toolExecutionNotifications: [{ level: "error", message: { text: message }, locations: location }],
+  };
   const sarif = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    $schema: SCHEMA,
     version: "2.1.0",
-    runs: [{ tool: { driver: { name: "phasegate", rules } }, results }],
+    runs: [{ tool: { driver: driver() }, invocations: [invocation], results: [] }],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }

@@ -135,4 +135,40 @@ describe("phasegate plan --format sarif on the corpus (PostgreSQL)", () => {
     const unsafe = results.filter((r) => r.ruleId === "unsafe-operation");
     expect(unsafe.length).toBeGreaterThan(10);
   });
+
+  it("a run that cannot plan is SARIF too: no results, the error as a tool execution notification", async () => {
+    const run = await runCli(
+      [
+        "plan",
+        "--project",
+        corpusDir,
+        "--python",
+        python,
+        "--format",
+        "sarif",
+        "--settings",
+        "corpus.broken_settings",
+      ],
+      { DATABASE_URL: db.url },
+    );
+    expect(run.code).toBe(2);
+    const sarif = JSON.parse(run.stdout) as {
+      version: string;
+      runs: {
+        results: unknown[];
+        invocations: {
+          executionSuccessful: boolean;
+          toolExecutionNotifications: { level: string; message: { text: string } }[];
+        }[];
+      }[];
+    };
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0]?.results).toEqual([]);
+    const [invocation] = sarif.runs[0]?.invocations ?? [];
+    expect(invocation?.executionSuccessful).toBe(false);
+    expect(invocation?.toolExecutionNotifications[0]?.level).toBe("error");
+    expect(invocation?.toolExecutionNotifications[0]?.message.text).toContain(
+      "the Django settings corpus.broken_settings failed to load",
+    );
+  });
 });
