@@ -1,4 +1,3 @@
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import type { App } from "@slack/bolt";
@@ -7,7 +6,8 @@ import type { LoadedServices } from "../config/load-services.js";
 import type { Logger } from "../ports/logger.js";
 import { watchStepQueue } from "../queue/queue-metrics.js";
 import { AckGate } from "../slack/inbound/ack-gate.js";
-import { createSlackApp, type SlackEnv } from "../slack/inbound/app.js";
+import { createSlackApp, SERVER_TIMEOUTS, type SlackEnv } from "../slack/inbound/app.js";
+import { healthRoutes } from "../slack/inbound/health-routes.js";
 import { registerHandlers } from "../slack/inbound/handlers.js";
 import type { SlackNotifier } from "../slack/outbound/notifier.js";
 import { createSlackOutbound } from "../slack/outbound/outbound.js";
@@ -67,7 +67,8 @@ async function flushWithin(
  */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { env, services, redis, prefix, logger } = options;
-  const app = createSlackApp(env, redis, logger);
+  const acks = new AckGate();
+  const app = createSlackApp(env, healthRoutes(redis, logger), logger, acks);
   const slack = createSlackOutbound(app.client, services, logger, storeCardRefs(redis, prefix));
   const ready = createEngine({
     ...options.engine,
@@ -78,14 +79,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     notifiers: [slack.notifier],
     usergroups: slack.usergroups,
   });
-  const acks = new AckGate();
   registerHandlers(app, { useCases: ready.useCases, services, logger, acks });
   const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
   collectProcessMetrics();
   const queueMetrics = watchStepQueue(redis, prefix);
-  const server = await app.start(env.PORT);
+  const server = await app.start(env.PORT, SERVER_TIMEOUTS);
   const port = env.SLACK_APP_TOKEN ? null : portOf(server);
-  if (port !== null) acks.watch(server as Server);
   logger.info(
     { port, socketMode: Boolean(env.SLACK_APP_TOKEN), worker: options.withWorker },
     "slack bot started",

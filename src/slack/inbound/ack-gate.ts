@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import type { ServerResponse } from "node:http";
 
 /** The work after an ack waits at most this long for other requests' acks (it is never dropped). */
 const MAX_WAIT_MS = 2000;
@@ -6,19 +6,20 @@ const MAX_WAIT_MS = 2000;
 /**
  * Knows how many requests the bot has received but not answered yet, so that the work after an ack can wait until
  * every ack already owed has gone out: under a burst, the acks go first (Slack gives up after 3 s), the answers
- * follow. Without a server (Socket Mode, tests) only the requests already read are let through first.
+ * follow. Without tracked requests (Socket Mode) only the requests already read are let through first.
  */
 export class AckGate {
   private pending = 0;
   private waiting: Array<() => void> = [];
 
-  /** Counts the server's requests from their headers until their response is sent or the client went away. */
-  watch(server: Server): void {
+  /**
+   * Counts a request whose body has been read and authenticated until its response is sent or the client went
+   * away. A client still sending its body is not counted: a stalled one must not hold up the others.
+   */
+  track(response: ServerResponse): void {
+    this.pending += 1;
     // A response emits "close" once, whether it was sent or the client went away.
-    server.prependListener("request", (_request, response) => {
-      this.pending += 1;
-      response.on("close", this.answered);
-    });
+    response.on("close", this.answered);
   }
 
   private readonly answered = () => {

@@ -1,9 +1,10 @@
-import { App } from "@slack/bolt";
-import type { Redis } from "ioredis";
+import { App, HTTPReceiver } from "@slack/bolt";
 import { z } from "zod";
 import type { Logger } from "../../ports/logger.js";
 import { boltLogger } from "../bolt-logger.js";
+import type { AckGate } from "./ack-gate.js";
 import { healthRoutes } from "./health-routes.js";
+import { guardRequests } from "./request-guard.js";
 
 /** The Slack side of the environment, validated: HTTP (signed requests) by default, Socket Mode with an app token. */
 export const slackEnvSchema = z
@@ -27,22 +28,55 @@ export const slackEnvSchema = z
 
 export type SlackEnv = z.infer<typeof slackEnvSchema>;
 
+/** Server timeouts: a client has 5 s to send its headers and 10 s for the whole request. */
+export const SERVER_TIMEOUTS = { headersTimeout: 5000, requestTimeout: 10_000, keepAliveTimeout: 5000 };
+
+const ENDPOINT = "/slack/events";
+
+/** Bolt's HTTP receiver behind our request guard (body limit, signature, replay, payload shape). */
+function guardedReceiver(
+  env: SlackEnv & { SLACK_SIGNING_SECRET: string },
+  routes: ReturnType<typeof healthRoutes>,
+  logger: Logger,
+  acks: AckGate,
+): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    endpoints: [ENDPOINT],
+    customRoutes: routes,
+    logger: boltLogger(logger),
+  });
+  receiver.requestListener = guardRequests(receiver.requestListener, {
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    endpoint: ENDPOINT,
+    logger,
+    onAccepted: (response) => acks.track(response),
+  });
+  return receiver;
+}
+
 /** A Bolt app over our logger with /healthz, /readyz and /metrics next to Slack's endpoint, on PORT. */
-export function createSlackApp(env: SlackEnv, redis: Redis, logger: Logger): App {
+export function createSlackApp(
+  env: SlackEnv,
+  routes: ReturnType<typeof healthRoutes>,
+  logger: Logger,
+  acks: AckGate,
+): App {
   const common = {
     token: env.SLACK_BOT_TOKEN,
     logger: boltLogger(logger),
     clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {},
-    customRoutes: healthRoutes(redis, logger),
     // No handler keeps conversation state; Bolt's default store would build and throw away an Error per request.
     convoStore: false as const,
   };
-  if (env.SLACK_APP_TOKEN)
+  if (env.SLACK_APP_TOKEN || !env.SLACK_SIGNING_SECRET)
     return new App({
       ...common,
+      customRoutes: routes,
       appToken: env.SLACK_APP_TOKEN,
       socketMode: true,
       installerOptions: { port: env.PORT },
     });
-  return new App({ ...common, signingSecret: env.SLACK_SIGNING_SECRET });
+  const receiver = guardedReceiver({ ...env, SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET }, routes, logger, acks);
+  return new App({ ...common, receiver });
 }

@@ -1,0 +1,51 @@
+import { parse } from "node:querystring";
+import { z } from "zod";
+
+/** What a slash command must carry for us to answer it. */
+const commandSchema = z.object({
+  command: z.string().min(1),
+  text: z.string(),
+  user_id: z.string().min(1),
+  channel_id: z.string().min(1),
+  response_url: z.url(),
+});
+
+/** What a button click must carry: who clicked, where, which button, where to answer. */
+const blockActionsSchema = z.object({
+  type: z.literal("block_actions"),
+  user: z.object({ id: z.string().min(1) }),
+  response_url: z.url(),
+  container: z.object({ channel_id: z.string().min(1), message_ts: z.string().min(1) }),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
+});
+
+/** Other interactions (views, shortcuts) are Bolt's to ignore; only their type is required. */
+const otherInteractionSchema = z.object({ type: z.string().min(1) });
+
+/** Null when the body is a request we can handle (or ignore); else why it is malformed. */
+export function malformedPayload(body: string, contentType: string | undefined): string | null {
+  if (!(contentType ?? "").startsWith("application/x-www-form-urlencoded"))
+    return "expected application/x-www-form-urlencoded";
+  const form = parse(body);
+  if (form.ssl_check === "1") return null;
+  if (typeof form.payload === "string") {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(form.payload);
+    } catch {
+      return "payload is not JSON";
+    }
+    const type = otherInteractionSchema.safeParse(payload);
+    if (!type.success) return "payload has no type";
+    const schema = type.data.type === "block_actions" ? blockActionsSchema : otherInteractionSchema;
+    const parsed = schema.safeParse(payload);
+    return parsed.success ? null : `${type.data.type}: ${firstIssue(parsed.error)}`;
+  }
+  const parsed = commandSchema.safeParse(form);
+  return parsed.success ? null : `slash command: ${firstIssue(parsed.error)}`;
+}
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join(".") || "(body)"}: ${issue.message}` : "invalid";
+}
