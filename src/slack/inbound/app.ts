@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Logger } from "../../ports/logger.js";
 import { boltLogger } from "../bolt-logger.js";
 import type { AckGate } from "./ack-gate.js";
-import { healthRoutes } from "./health-routes.js";
+import type { healthRoutes } from "./health-routes.js";
 import { guardRequests } from "./request-guard.js";
 
 /** The Slack side of the environment, validated: HTTP (signed requests) by default, Socket Mode with an app token. */
@@ -77,6 +77,11 @@ export function createSlackApp(
       socketMode: true,
       installerOptions: { port: env.PORT },
     });
-  const receiver = guardedReceiver({ ...env, SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET }, routes, logger, acks);
+  const receiver = guardedReceiver(
+    { ...env, SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET },
+    routes,
+    logger,
+    acks,
+  );
   return new App({ ...common, receiver });
 }
