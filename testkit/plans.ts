@@ -53,6 +53,7 @@ export function shopRun(overrides: Partial<Run> = {}): Run {
       requester: "U_ALICE",
       plan: shopPlan(),
       fourEyes: true,
+      gateTokens: { contract: "token-of-shop-1-contract" },
       now: "2026-01-01T00:00:00.000Z",
     }),
     ...overrides,

@@ -4,6 +4,7 @@ import type { Approvers } from "../ports/approvers.js";
 import type { ActionResult, GateInput } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
 import { type FollowUpDeps, followUp } from "./follow-up.js";
+import { buttonMismatch } from "./gate-buttons.js";
 import { type TransitionDeps, transition } from "./transition.js";
 
 export interface RunActionDeps extends TransitionDeps, FollowUpDeps {
@@ -21,6 +22,27 @@ const operator: Permission = async (deps, run, user) =>
 
 const userActor = (id: string): Actor => ({ kind: "user", id });
 
+/** Why the run refuses the action before any permission is looked at (a click from the wrong button). */
+type Mismatch = (run: Run) => string | null;
+
+async function refuseInAudit(
+  deps: RunActionDeps,
+  run: Run,
+  actor: Actor,
+  action: string,
+  message: string,
+): Promise<void> {
+  await deps.store.appendAudit(run.id, {
+    at: deps.now().toISOString(),
+    actor,
+    action,
+    from: run.status,
+    to: null,
+    outcome: "refused",
+    detail: message,
+  });
+}
+
 /**
  * Authorises the user, applies the event with compare-and-set, and queues what comes next. A refused action is
  * written to the run's audit trail and changes nothing.
@@ -32,21 +54,19 @@ async function act(
   allowed: Permission | null,
   event: (run: Run) => RunEvent,
   what: string,
+  mismatch: Mismatch = () => null,
 ): Promise<ActionResult> {
   const run = await deps.store.get(runId);
   if (!run) return { ok: false, code: "not-found", message: `no run ${runId}: check the id with "list"` };
   const ev = event(run);
+  const wrong = mismatch(run);
+  if (wrong) {
+    await refuseInAudit(deps, run, actor, ev.type, wrong);
+    return { ok: false, code: "wrong-button", message: wrong, run };
+  }
   if (allowed && !(await allowed(deps, run, actor.id))) {
     const message = `${actor.id} may not ${what} ${run.id}: ask someone listed in the access of ${run.service}`;
-    await deps.store.appendAudit(run.id, {
-      at: deps.now().toISOString(),
-      actor,
-      action: ev.type,
-      from: run.status,
-      to: null,
-      outcome: "refused",
-      detail: message,
-    });
+    await refuseInAudit(deps, run, actor, ev.type, message);
     return { ok: false, code: "not-allowed", message, run };
   }
   const result = await transition(deps, runId, ev, actor);
@@ -62,6 +82,12 @@ function gateOf(run: Run, gate: string | undefined): string {
   return step?.kind === "approval" ? step.gate : "(none)";
 }
 
+/** A click must come with the gate's token from the gate's approval message; the CLI names the gate itself. */
+function clickMismatch(input: GateInput): Mismatch {
+  const button = input.button;
+  return button ? (run) => buttonMismatch(run, gateOf(run, input.gate), button) : () => null;
+}
+
 export function approve(deps: RunActionDeps, input: GateInput): Promise<ActionResult> {
   return act(
     deps,
@@ -70,6 +96,7 @@ export function approve(deps: RunActionDeps, input: GateInput): Promise<ActionRe
     approver,
     (run) => ({ type: "approval-granted", gate: gateOf(run, input.gate), by: input.user }),
     "approve",
+    clickMismatch(input),
   );
 }
 
@@ -86,6 +113,7 @@ export function reject(deps: RunActionDeps, input: GateInput & { reason?: string
       reason: input.reason,
     }),
     "reject",
+    clickMismatch(input),
   );
 }
 

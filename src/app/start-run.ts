@@ -6,6 +6,7 @@ import type { ServiceIntrospector } from "../ports/service-introspector.js";
 import type { StartRunInput, StartRunResult } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
 import { type FollowUpDeps, followUp } from "./follow-up.js";
+import { newGateTokens } from "./gate-buttons.js";
 import { announce, type TransitionDeps } from "./transition.js";
 
 export interface StartRunDeps extends TransitionDeps, FollowUpDeps {
@@ -92,6 +93,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     requester: input.requester,
     plan: planned.plan,
     fourEyes: config.access.fourEyes,
+    gateTokens: newGateTokens(planned.plan),
     now,
   });
   const actor = { kind: "user", id: input.requester } as const;

@@ -34,17 +34,32 @@ export type StartRunResult =
       activeRunId?: string;
     };
 
-export type ActionRefusalCode = "not-found" | "not-allowed" | "refused" | "active-run";
+export type ActionRefusalCode =
+  | "not-found"
+  | "not-allowed"
+  | "refused"
+  | "active-run"
+  /** A click whose button was not posted for this run's gate, or not from the gate's message. */
+  | "wrong-button";
 
 export type ActionResult =
   | { ok: true; run: Run }
   | { ok: false; code: ActionRefusalCode; message: string; run?: Run };
+
+/** Where a click came from: the token its button carried, the channel and message it was clicked in. */
+export interface ButtonOrigin {
+  token: string;
+  channel: string;
+  messageTs: string;
+}
 
 export interface GateInput {
   runId: string;
   /** Gate id ("contract"); the gate the run is waiting at when absent. */
   gate?: string;
   user: string;
+  /** A Slack click: it counts only with the gate's token, from the gate's approval message. */
+  button?: ButtonOrigin;
 }
 
 /** What the Slack app, the CLI and the workers do with runs. Every change reaches the Notifier. */

@@ -35,6 +35,8 @@ const planSchema = z.custom<Plan>(
   "plan must have steps",
 );
 
+const notificationRefSchema = z.object({ channel: z.string(), ts: z.string() });
+
 /** A run as stored in Redis; a stored run that does not match is reported, never used half-read. */
 export const runSchema = z.object({
   id: z.string().min(1),
@@ -69,7 +71,10 @@ export const runSchema = z.object({
   fourEyes: z.boolean(),
   outcome: z.string().nullable(),
   retries: z.number().int().min(0),
-  notification: z.object({ channel: z.string(), ts: z.string() }).nullable(),
+  notification: notificationRefSchema.nullable(),
+  // Runs stored before gate tokens existed have none: their buttons are refused, `/migrate status` still works.
+  gateTokens: z.record(z.string(), z.string()).default({}),
+  gateMessages: z.record(z.string(), notificationRefSchema).default({}),
   revision: z.number().int().min(1),
 }) satisfies z.ZodType<Run>;
 

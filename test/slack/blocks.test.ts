@@ -218,6 +218,7 @@ describe("approval message", () => {
     expect(gateButtonSchema.parse(JSON.parse(approve?.value ?? ""))).toEqual({
       runId: "shop-1",
       gate: "contract",
+      token: "token-of-shop-1-contract",
     });
   });
 

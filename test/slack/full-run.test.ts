@@ -184,17 +184,13 @@ describe("a whole run of examples/shop driven from Slack", () => {
     expect(replies.some((t) => t.includes(`<@${ALICE}> cancelled the run`))).toBe(true);
     expect(replies.some((t) => t.includes(`<@${BOB}> stuck-1 cancelled`))).toBe(true);
 
-    // A click on the cancelled run's gate and a retry: both refused, nothing changes.
-    const late = await h.click(APPROVE_ACTION, JSON.stringify({ runId: "stuck-1", gate: "contract" }), CAROL);
-    expect(late.text).toContain("Too late: stuck-1 is already cancelled.");
-    // …and the stale gate message loses its buttons.
-    const closed = await h.fake.waitFor(() =>
-      h.fake.responses.find(
-        (r) => r.body.replace_original === true && JSON.stringify(r.body).includes("stuck-1"),
-      ),
-    );
-    expect(JSON.stringify(closed.body)).toContain("Closed without a decision: stuck-1 cancelled");
-    expect(JSON.stringify(closed.body)).not.toContain(APPROVE_ACTION);
+    // A forged click on the cancelled run's gate (its approval was never posted) and a retry: both refused.
+    const forged = JSON.stringify({ runId: "stuck-1", gate: "contract", token: "guessed" });
+    const late = await h.click(APPROVE_ACTION, forged, CAROL);
+    expect(late.text).toContain("this button was not posted for stuck-1");
+    const rewritten = (r: { body: Record<string, unknown> }) =>
+      r.body.replace_original === true && JSON.stringify(r.body).includes("stuck-1");
+    expect(h.fake.responses.some(rewritten)).toBe(false);
     const retried = await h.migrate("retry stuck-1", BOB, SHOP_CHANNEL);
     expect(retried.text).toContain("only a failed run can be retried");
     expect((await h.run("stuck-1")).revision).toBe(cancelled.revision);

@@ -31,6 +31,8 @@ export function createRun(input: NewRun): Run {
     outcome: null,
     retries: 0,
     notification: null,
+    gateTokens: input.gateTokens,
+    gateMessages: {},
     revision: 1,
   };
 }

@@ -221,6 +221,8 @@ function retry(run: Run, now: string): Result {
 function reduce(run: Run, event: RunEvent, now: string): Result {
   if (event.type === "notification-attached")
     return { ok: true, run: { ...run, notification: event.notification } };
+  if (event.type === "gate-message-attached")
+    return { ok: true, run: { ...run, gateMessages: { ...run.gateMessages, [event.gate]: event.message } } };
   if (event.type === "retried") return retry(run, now);
   if (isTerminal(run.status)) return refuse(`${run.id} is ${run.status}: nothing more happens to it`);
   switch (event.type) {

@@ -98,6 +98,13 @@ export interface Run {
   /** Times the run was retried; part of step job ids so a retried step can be queued again. */
   retries: number;
   notification: NotificationRef | null;
+  /**
+   * An unguessable token per approval gate, made when the run is created: a gate's buttons carry it, so a button
+   * of another run (an older one of the same id, after Redis lost its data) never decides this run's gate.
+   */
+  gateTokens: Record<string, string>;
+  /** Where each gate's approval message was posted: a click counts only from that message. */
+  gateMessages: Record<string, NotificationRef>;
   /** Bumped by every saved change; the store refuses a save made from an older revision. */
   revision: number;
 }
@@ -118,7 +125,8 @@ export type RunEvent =
   /** A step's deadline passed: an approval left open too long, a rollout that never finished. */
   | { type: "timed-out"; step: number; message: string }
   | { type: "retried"; by: string }
-  | { type: "notification-attached"; notification: NotificationRef };
+  | { type: "notification-attached"; notification: NotificationRef }
+  | { type: "gate-message-attached"; gate: string; message: NotificationRef };
 
 export type RunEventType = RunEvent["type"];
 
@@ -134,5 +142,7 @@ export interface NewRun {
   requester: string;
   plan: Plan;
   fourEyes: boolean;
+  /** Gate id → its buttons' token (random, made outside the domain). */
+  gateTokens: Record<string, string>;
   now: string;
 }

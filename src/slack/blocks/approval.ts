@@ -18,10 +18,11 @@ import {
 export const APPROVE_ACTION = "phasegate.approve";
 export const REJECT_ACTION = "phasegate.reject";
 
-/** What an Approve / Reject button carries back to us. */
+/** What an Approve / Reject button carries back to us: the run, its gate and the gate's token. */
 export const gateButtonSchema = z.strictObject({
   runId: z.string().min(1).max(100),
   gate: z.string().min(1).max(100),
+  token: z.string().min(1).max(100),
 });
 
 export type GateButton = z.infer<typeof gateButtonSchema>;
@@ -48,7 +49,8 @@ function confirmText(step: ApprovalStep): string {
 
 /** The gate: what the destructive phase drops or locks, Approve (confirmed in a dialog) and Reject, approvers mentioned. */
 export function approvalMessage(run: Run, step: ApprovalStep, approverMentions: string): SlackMessage {
-  const value = JSON.stringify({ runId: run.id, gate: step.gate } satisfies GateButton);
+  const token = run.gateTokens[step.gate] ?? "";
+  const value = JSON.stringify({ runId: run.id, gate: step.gate, token } satisfies GateButton);
   const fourEyes = run.fourEyes
     ? ` ${userMention(run.requester)} started the run and cannot approve it (four-eyes).`
     : "";

@@ -85,6 +85,7 @@ function eventReply(change: RunChange, event: RunEvent): SlackMessage | null {
         `:repeat: ${userMention(event.by)} retried the run from ${stepName(after, after.currentStep)}`,
       );
     case "notification-attached":
+    case "gate-message-attached":
       return null;
   }
 }

@@ -7,6 +7,7 @@ const NOTHING = "Your click changed nothing.";
 /** What the user who clicked Approve / Reject is told when the click changed nothing. */
 export function clickRefusal(result: Extract<ActionResult, { ok: false }>, gate: string): string {
   const run = result.run;
+  if (result.code === "wrong-button") return `:no_entry: Refused: ${escapeText(result.message)}. ${NOTHING}`;
   if (!run) return `:no_entry: ${escapeText(result.message)}. ${NOTHING}`;
   const decided = run.gates.filter((g) => g.gate === gate).at(-1);
   const decision = decided

@@ -92,9 +92,16 @@ async function decide(
     );
     return;
   }
-  const input = { runId: button.runId, gate: button.gate, user: body.user.id };
+  const origin = {
+    token: button.token,
+    channel: body.container?.channel_id ?? body.channel?.id ?? "",
+    messageTs: body.container?.message_ts ?? body.message?.ts ?? "",
+  };
+  const input = { runId: button.runId, gate: button.gate, user: body.user.id, button: origin };
   const result = approve ? await deps.useCases.approve(input) : await deps.useCases.reject(input);
   if (!result.ok) await ephemeral(respond, clickRefusal(result, button.gate));
+  // The message clicked is not this run's gate: it must not be rewritten with this run's state.
+  if (!result.ok && result.code === "wrong-button") return;
   // A gate decided or closed elsewhere (another click, the CLI, a timeout, a cancel) loses its buttons too.
   const settled = result.run ? settledGateMessage(result.run, button.gate) : null;
   if (settled) await respond({ replace_original: true, ...settled } as Parameters<RespondFn>[0]);

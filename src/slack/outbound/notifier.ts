@@ -95,11 +95,18 @@ export class SlackNotifier implements Notifier {
     }
     const gate = openedGate(change);
     const config = this.options.services.services[after.service];
-    if (gate && config)
-      await this.post(after.id, ref.channel, approvalMessage(after, gate, approverMentions(config)), {
-        thread_ts: ref.ts,
-        reply_broadcast: true,
-      });
+    if (gate && config) {
+      const ts = await this.post(
+        after.id,
+        ref.channel,
+        approvalMessage(after, gate, approverMentions(config)),
+        {
+          thread_ts: ref.ts,
+          reply_broadcast: true,
+        },
+      );
+      if (ts) await this.options.cards.attachGateMessage(after.id, gate.gate, { channel: ref.channel, ts });
+    }
     if (isTerminal(after.status)) {
       this.cards.delete(after.id);
       this.lastProgress.delete(after.id);

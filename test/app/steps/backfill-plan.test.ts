@@ -28,6 +28,7 @@ function newRun(id: string): Run {
     requester: "U_ALICE",
     plan: planned(),
     fourEyes: true,
+    gateTokens: {},
     now: "2026-01-01T00:00:00.000Z",
   });
 }

@@ -38,6 +38,7 @@ function notifierFor(
       attachCard: async (runId, notification) => {
         attached.push({ runId, notification });
       },
+      attachGateMessage: async () => undefined,
     },
   });
 }

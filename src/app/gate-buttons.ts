@@ -1,0 +1,33 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { Plan } from "../domain/plan/plan.js";
+import type { Run } from "../domain/run/run.js";
+import type { ButtonOrigin } from "../ports/use-cases.js";
+
+/** One random token per approval gate of the plan (128 bits, URL-safe). */
+export function newGateTokens(plan: Plan): Record<string, string> {
+  return Object.fromEntries(
+    plan.steps.flatMap((step) =>
+      step.kind === "approval" ? [[step.gate, randomBytes(16).toString("base64url")]] : [],
+    ),
+  );
+}
+
+function sameToken(expected: string | undefined, given: string): boolean {
+  if (expected === undefined) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Why a click does not count for this run's gate, or null when it does: the button must carry the gate's token
+ * and come from the message the gate's approval was posted as (its channel and ts).
+ */
+export function buttonMismatch(run: Run, gate: string, button: ButtonOrigin): string | null {
+  if (!sameToken(run.gateTokens[gate], button.token))
+    return `this button was not posted for ${run.id} (an older run of the same id, or another run): use the buttons of ${run.id}'s own approval message`;
+  const posted = run.gateMessages[gate];
+  if (!posted || posted.channel !== button.channel || posted.ts !== button.messageTs)
+    return `this click did not come from the approval message of ${run.id} (${posted ? `<#${posted.channel}>` : "not posted yet"})`;
+  return null;
+}
