@@ -9,69 +9,92 @@ import type {
   RunStore,
   SaveResult,
 } from "../ports/run-store.js";
+import { StoreUnavailableError } from "../ports/store-unavailable.js";
 import { decodeAudit, encodeAudit } from "./audit-codec.js";
+import { unreachable, withDeadline } from "./deadline.js";
 import { type StoreKeys, storeKeys } from "./keys.js";
 import { decodeRun } from "./run-schema.js";
 import { CREATE_RUN, SAVE_RUN } from "./scripts.js";
 
 type ScriptReply = [string, string?];
 
-/** RunStore on Redis: a hash per run (JSON + revision), a lock per service, a stream per run for the audit. */
+const CREATE_RUN_BY = withDeadline(CREATE_RUN);
+const SAVE_RUN_BY = withDeadline(SAVE_RUN);
+
+export interface RedisRunStoreOptions {
+  /**
+   * A write not carried out by Redis within this long after it was sent is never carried out (checked on Redis's
+   * clock): what answers a user in Slack sets it, so nothing they were told failed happens once Redis is back.
+   */
+  writeBudgetMs?: number;
+}
+
+/**
+ * RunStore on Redis: a hash per run (JSON + revision), a lock per service, a stream per run for the audit. A call
+ * that cannot reach Redis throws StoreUnavailableError.
+ */
 export class RedisRunStore implements RunStore {
   private readonly keys: StoreKeys;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    private readonly options: RedisRunStoreOptions = {},
   ) {
     this.keys = storeKeys(prefix);
   }
 
+  private deadline(): number {
+    return this.options.writeBudgetMs === undefined ? 0 : Date.now() + this.options.writeBudgetMs;
+  }
+
+  private async script(script: string, keys: string[], args: Array<string | number>): Promise<ScriptReply> {
+    const reply = (await this.redis
+      .eval(script, keys.length, ...keys, this.deadline(), ...args)
+      .catch(rethrow)) as ScriptReply;
+    if (reply[0] === "expired")
+      throw new StoreUnavailableError(
+        `the write reached Redis after ${this.options.writeBudgetMs} ms and was not carried out`,
+      );
+    return reply;
+  }
+
   async nextRunId(service: string): Promise<string> {
-    return runIdOf(service, await this.redis.incr(this.keys.sequence(service)));
+    return runIdOf(service, await this.redis.incr(this.keys.sequence(service)).catch(rethrow));
   }
 
   async create(run: Run, audit: AuditInput): Promise<CreateResult> {
     const k = this.keys;
-    const [outcome, holder] = (await this.redis.eval(
-      CREATE_RUN,
-      5,
-      k.run(run.id),
-      k.lock(run.service),
-      k.audit(run.id),
-      k.serviceRuns(run.service),
-      k.allRuns(),
-      run.id,
-      JSON.stringify(run),
-      Date.parse(run.createdAt),
-      ...encodeAudit(audit),
-    )) as ScriptReply;
+    const [outcome, holder] = await this.script(
+      CREATE_RUN_BY,
+      [k.run(run.id), k.lock(run.service), k.audit(run.id), k.serviceRuns(run.service), k.allRuns()],
+      [run.id, JSON.stringify(run), Date.parse(run.createdAt), ...encodeAudit(audit)],
+    );
     if (outcome === "locked") return { ok: false, activeRunId: holder ?? "unknown" };
     if (outcome === "exists") throw new Error(`run ${run.id} already exists; its id counter was reset?`);
     return { ok: true };
   }
 
   async get(runId: string): Promise<Run | null> {
-    const json = await this.redis.hget(this.keys.run(runId), "json");
+    const json = await this.redis.hget(this.keys.run(runId), "json").catch(rethrow);
     return json === null ? null : decodeRun(runId, json);
   }
 
   async save(next: Run, expectedRevision: number, audit: AuditInput): Promise<SaveResult> {
     if (next.revision !== expectedRevision + 1)
       throw new Error(`run ${next.id}: saving revision ${next.revision} over ${expectedRevision}`);
-    const [outcome, holder] = (await this.redis.eval(
-      SAVE_RUN,
-      3,
-      this.keys.run(next.id),
-      this.keys.lock(next.service),
-      this.keys.audit(next.id),
-      next.id,
-      String(expectedRevision),
-      JSON.stringify(next),
-      String(next.revision),
-      isTerminal(next.status) ? "release" : "hold",
-      ...encodeAudit(audit),
-    )) as ScriptReply;
+    const [outcome, holder] = await this.script(
+      SAVE_RUN_BY,
+      [this.keys.run(next.id), this.keys.lock(next.service), this.keys.audit(next.id)],
+      [
+        next.id,
+        String(expectedRevision),
+        JSON.stringify(next),
+        String(next.revision),
+        isTerminal(next.status) ? "release" : "hold",
+        ...encodeAudit(audit),
+      ],
+    );
     if (outcome === "ok") return { ok: true };
     if (outcome === "locked") return { ok: false, conflict: "locked", activeRunId: holder ?? "unknown" };
     if (outcome === "missing") throw new Error(`run ${next.id} does not exist`);
@@ -79,28 +102,32 @@ export class RedisRunStore implements RunStore {
   }
 
   async appendAudit(runId: string, audit: AuditInput): Promise<void> {
-    await this.redis.xadd(this.keys.audit(runId), "*", ...encodeAudit(audit));
+    await this.redis.xadd(this.keys.audit(runId), "*", ...encodeAudit(audit)).catch(rethrow);
   }
 
   async audit(runId: string): Promise<AuditEntry[]> {
-    const entries = await this.redis.xrange(this.keys.audit(runId), "-", "+");
+    const entries = await this.redis.xrange(this.keys.audit(runId), "-", "+").catch(rethrow);
     return entries.map(([id, fields]) => decodeAudit(id, fields));
   }
 
   async activeRunId(service: string): Promise<string | null> {
-    return this.redis.get(this.keys.lock(service));
+    return this.redis.get(this.keys.lock(service)).catch(rethrow);
   }
 
   async list(query: ListQuery = {}): Promise<Run[]> {
     const index = query.service ? this.keys.serviceRuns(query.service) : this.keys.allRuns();
-    const ids = await this.redis.zrevrange(index, 0, (query.limit ?? 20) - 1);
+    const ids = await this.redis.zrevrange(index, 0, (query.limit ?? 20) - 1).catch(rethrow);
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hget(this.keys.run(id), "json");
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = (await pipeline.exec().catch(rethrow)) ?? [];
     return ids.flatMap((id, i) => {
       const json = replies[i]?.[1];
       return typeof json === "string" ? [decodeRun(id, json)] : [];
     });
   }
+}
+
+function rethrow(error: unknown): never {
+  throw unreachable(error);
 }

@@ -11,10 +11,13 @@ import { registerHandlers } from "../slack/inbound/handlers.js";
 import { healthRoutes } from "../slack/inbound/health-routes.js";
 import type { SlackNotifier } from "../slack/outbound/notifier.js";
 import { createSlackOutbound } from "../slack/outbound/outbound.js";
+import { StateMarker } from "../store/state-marker.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
 import { storeCardRefs } from "./card-refs.js";
 import { createEngine, type Engine, type EngineOptions } from "./engine.js";
+import { REQUEST_WRITE_BUDGET_MS, requestConnection } from "./request-redis.js";
 import { type RunningWorker, startWorker } from "./start-worker.js";
+import { watchState } from "./state-watch.js";
 
 export interface BotOptions {
   env: SlackEnv;
@@ -24,6 +27,8 @@ export interface BotOptions {
   logger: Logger;
   /** Also run a step worker in this process (`phasegate all`). */
   withWorker: boolean;
+  /** How often the state marker is checked (default 2 s). */
+  stateCheckMs?: number;
   /** Engine settings besides the ones the bot decides (tests shorten the cancel poll, the bench skips Django). */
   engine?: Pick<EngineOptions, "cancelPollMs" | "executorPollMs" | "now" | "introspect">;
 }
@@ -70,19 +75,32 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const acks = new AckGate();
   const app = createSlackApp(env, healthRoutes(redis, logger), logger, acks);
   const slack = createSlackOutbound(app.client, services, logger, storeCardRefs(redis, prefix));
-  const ready = createEngine({
+  const engineOptions = {
     ...options.engine,
-    redis,
     prefix,
     services,
     logger,
     notifiers: [slack.notifier],
     usergroups: slack.usergroups,
+  };
+  const ready = createEngine({ ...engineOptions, redis });
+  const requestRedis = await requestConnection(redis, logger);
+  const answering = createEngine({
+    ...engineOptions,
+    redis: requestRedis,
+    writeBudgetMs: REQUEST_WRITE_BUDGET_MS,
   });
-  registerHandlers(app, { useCases: ready.useCases, services, logger, acks });
+  registerHandlers(app, { useCases: answering.useCases, services, logger, acks });
   const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
   collectProcessMetrics();
   const queueMetrics = watchStepQueue(redis, prefix);
+  const stateWatch = watchState({
+    marker: new StateMarker(redis, prefix),
+    store: ready.store,
+    logger,
+    onLost: (runs) => slack.notifier.announceLostState(runs),
+    intervalMs: options.stateCheckMs,
+  });
   const server = await app.start(env.PORT, SERVER_TIMEOUTS);
   const port = env.SLACK_APP_TOKEN ? null : portOf(server);
   logger.info(
@@ -95,11 +113,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     notifier: slack.notifier,
     port,
     async stop() {
+      stateWatch.close();
       await app.stop();
       await worker?.close();
       await flushWithin(slack.notifier, FLUSH_LIMIT_MS, logger);
       await queueMetrics.close();
+      await answering.close();
       await ready.close();
+      requestRedis.disconnect();
     },
   };
 }

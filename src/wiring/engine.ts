@@ -38,6 +38,8 @@ export interface EngineOptions {
   executorPollMs?: number;
   /** How often a running step checks for a cancel made elsewhere (default 1 s). */
   cancelPollMs?: number;
+  /** Store writes not carried out within this long are never carried out (the engine answering Slack sets it). */
+  writeBudgetMs?: number;
 }
 
 /** Everything the Slack app, the CLI and the workers share: one store, one queue, the use cases. */
@@ -55,7 +57,7 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const logger = options.logger ?? defaultLogger;
   const now = options.now ?? (() => new Date());
-  const store = new RedisRunStore(options.redis, options.prefix);
+  const store = new RedisRunStore(options.redis, options.prefix, { writeBudgetMs: options.writeBudgetMs });
   const queue = new BullStepQueue(options.redis, options.prefix);
   const notifier = new CompositeNotifier(
     [new LogNotifier(logger), new MetricsNotifier(), ...(options.notifiers ?? [])],

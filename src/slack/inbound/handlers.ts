@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction, RespondFn } from "@slack/bolt";
 import type { LoadedServices } from "../../config/load-services.js";
 import type { Logger } from "../../ports/logger.js";
+import { StoreUnavailableError } from "../../ports/store-unavailable.js";
 import type { UseCases } from "../../ports/use-cases.js";
 import {
   APPROVE_ACTION,
@@ -21,6 +22,14 @@ export interface HandlerDeps {
   logger: Logger;
   /** What the work after an ack waits for; by default only the requests already read. */
   acks?: AckGate;
+}
+
+const REDIS_DOWN =
+  ":warning: phasegate cannot reach Redis, where it keeps its runs, so nothing was done and nothing will be done later. Try again once it is back (`/migrate status` shows where the runs stand; the operators see it on /readyz).";
+
+/** What the user is told when answering failed: Redis unreachable, or our own error. */
+function failureAnswer(error: unknown): string {
+  return error instanceof StoreUnavailableError ? REDIS_DOWN : OOPS;
 }
 
 const OOPS =
@@ -53,7 +62,7 @@ function registerCommand(app: App, deps: HandlerDeps, acks: AckGate): void {
       await ephemeral(respond, answer.text, answer.blocks);
     } catch (error) {
       deps.logger.error({ err: error, command: parsed.command, user: command.user_id }, "/migrate failed");
-      await ephemeral(respond, OOPS).catch(() => undefined);
+      await ephemeral(respond, failureAnswer(error)).catch(() => undefined);
     }
   });
 }
@@ -120,7 +129,7 @@ function registerButtons(app: App, deps: HandlerDeps, acks: AckGate): void {
         await decide(deps, body, respond, approve);
       } catch (error) {
         deps.logger.error({ err: error, user: body.user.id, actionId }, "approval click failed");
-        await ephemeral(respond, OOPS).catch(() => undefined);
+        await ephemeral(respond, failureAnswer(error)).catch(() => undefined);
       }
     });
   }

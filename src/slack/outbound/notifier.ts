@@ -7,6 +7,7 @@ import type { Notifier, RunChange } from "../../ports/notifier.js";
 import { approverMentions } from "../access.js";
 import { approvalMessage } from "../blocks/approval.js";
 import type { SlackMessage } from "../blocks/kit.js";
+import { lostRunReply, lostStateMessage } from "../blocks/lost-state.js";
 import { statusCard } from "../blocks/status-card.js";
 import { threadReplies } from "../blocks/thread-replies.js";
 import { recordSlackApiError } from "../slack-metrics.js";
@@ -110,6 +111,28 @@ export class SlackNotifier implements Notifier {
     if (isTerminal(after.status)) {
       this.cards.delete(after.id);
       this.lastProgress.delete(after.id);
+    }
+  }
+
+  /**
+   * Redis lost phasegate's state: every service's channel is told which of its runs were in flight and what they
+   * had applied, and each lost run's thread says it is lost (its card would otherwise wait forever).
+   */
+  async announceLostState(runs: Run[]): Promise<void> {
+    for (const [service, config] of Object.entries(this.options.services.services))
+      await this.post(
+        "lost-state",
+        config.slack.channel,
+        lostStateMessage(
+          service,
+          runs.filter((run) => run.service === service),
+        ),
+        {},
+      );
+    for (const run of runs) {
+      const ref = run.notification ?? this.cards.get(run.id);
+      if (ref) await this.post(run.id, ref.channel, lostRunReply(run), { thread_ts: ref.ts });
+      this.cards.delete(run.id);
     }
   }
 

@@ -1,0 +1,34 @@
+import { once } from "node:events";
+import { setTimeout as delay } from "node:timers/promises";
+import type { Redis } from "ioredis";
+import type { Logger } from "../ports/logger.js";
+
+/** A Redis call made while answering Slack fails after this long instead of waiting for Redis to come back. */
+export const REQUEST_COMMAND_TIMEOUT_MS = 1500;
+/** A write made while answering Slack is never carried out by a Redis that takes it later than this. */
+export const REQUEST_WRITE_BUDGET_MS = 2000;
+
+/**
+ * The connection the Slack requests use: no offline queue (a command sent while Redis is down fails at once) and a
+ * command timeout, so every command and click is answered within Slack's 3 s, saying when Redis is unreachable.
+ * The engine's own connection (workers, notifier) keeps waiting for Redis instead.
+ */
+export async function requestConnection(redis: Redis, logger: Logger): Promise<Redis> {
+  const connection = redis.duplicate({
+    enableOfflineQueue: false,
+    commandTimeout: REQUEST_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+  });
+  let down = false;
+  connection.on("error", (error: Error) => {
+    if (!down)
+      logger.warn({ err: error }, "Redis unreachable: Slack requests are answered so until it is back");
+    down = true;
+  });
+  connection.on("ready", () => {
+    down = false;
+  });
+  // Requests arriving right after the start find the connection ready; a Redis that is down delays nothing.
+  await Promise.race([once(connection, "ready"), delay(2000, undefined, { ref: false })]);
+  return connection;
+}
