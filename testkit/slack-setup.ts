@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import { stringify } from "yaml";
 import { loadServices } from "../src/config/load-services.js";
 import type { Run } from "../src/domain/run/run.js";
@@ -82,7 +82,7 @@ export interface SlackHarness {
   /** Sends a signed `/migrate <text>` and returns what the user sees. */
   migrate(text: string, user?: string, channel?: string): Promise<Answer>;
   /** Sends a signed click on Approve or Reject of the run's gate and returns what the clicker sees. */
-  click(actionId: string, value: string, user: string, messageTs?: string): Promise<Answer>;
+  click(actionId: string, value: string, user: string, messageTs?: string, channel?: string): Promise<Answer>;
   /** Posts a raw body to Slack's endpoint, signed unless told otherwise. */
   send(body: string, options?: SignOptions): Promise<SignedAnswer>;
   run(runId: string): Promise<Run>;
@@ -94,10 +94,15 @@ export interface SlackHarness {
  * Slack Web API fake. Each service runs examples/shop on a PostgreSQL database of its own: `shop` rolls out,
  * `inventory` is the refused variant, `stuck` never finishes its rollout.
  */
-export async function startSlackHarness(
-  name: string,
-  options: { withWorker: boolean },
-): Promise<SlackHarness> {
+export interface SlackHarnessOptions {
+  withWorker: boolean;
+  /** Another Redis than the shared one (a test's own redis-server). */
+  redisUrl?: string;
+  /** How often the bot checks its state marker (default 2 s). */
+  stateCheckMs?: number;
+}
+
+export async function startSlackHarness(name: string, options: SlackHarnessOptions): Promise<SlackHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `phasegate-${name}-`));
   const databases = [createTestDatabase(name), createTestDatabase(name), createTestDatabase(name)];
   const [shopDb, inventoryDb, stuckDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
@@ -116,7 +121,9 @@ export async function startSlackHarness(
     channels: [SHOP_CHANNEL, OPS_CHANNEL, OTHER_CHANNEL],
   }).start();
   fake.setUsergroup(DBA_GROUP, [CAROL]);
-  const redis = connectRedis();
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, { maxRetriesPerRequest: null })
+    : connectRedis();
   const prefix = uniquePrefix(name);
   const bot = await startBot({
     env: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: 0 },
@@ -126,6 +133,7 @@ export async function startSlackHarness(
     logger,
     withWorker: options.withWorker,
     engine: { cancelPollMs: 200 },
+    stateCheckMs: options.stateCheckMs,
   });
   const url = `http://127.0.0.1:${bot.port}/slack/events`;
   let requests = 0;
@@ -152,11 +160,11 @@ export async function startSlackHarness(
       const body = slashCommandBody({ text, user, channel, responseUrl: fake.responseUrl(key) });
       return answerOf(await harness.send(body), key);
     },
-    async click(actionId, value, user, messageTs = "1.000001") {
+    async click(actionId, value, user, messageTs = "1.000001", channel = SHOP_CHANNEL) {
       const key = `click-${++requests}`;
       const body = blockActionsBody({
         user,
-        channel: SHOP_CHANNEL,
+        channel,
         messageTs,
         actionId,
         value,

@@ -49,6 +49,8 @@ export class SlackNotifier implements Notifier {
   private readonly cards = new Map<string, NotificationRef>();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly lastProgress = new Map<string, number>();
+  /** The newest state of each run in flight this process was told about, for when Redis loses them. */
+  private readonly inFlight = new Map<string, Run>();
   private readonly updates: Coalescer<CardUpdate>;
   private readonly now: () => number;
 
@@ -64,6 +66,7 @@ export class SlackNotifier implements Notifier {
 
   async notify(change: RunChange): Promise<void> {
     const runId = change.after.id;
+    this.remember(change.after);
     const next = (this.chains.get(runId) ?? Promise.resolve())
       .then(() => this.deliver(change))
       .catch((error: unknown) =>
@@ -114,11 +117,22 @@ export class SlackNotifier implements Notifier {
     }
   }
 
+  private remember(run: Run): void {
+    const known = this.inFlight.get(run.id);
+    if (known && known.revision >= run.revision) return;
+    if (isTerminal(run.status)) this.inFlight.delete(run.id);
+    else this.inFlight.set(run.id, run);
+  }
+
   /**
-   * Redis lost phasegate's state: every service's channel is told which of its runs were in flight and what they
-   * had applied, and each lost run's thread says it is lost (its card would otherwise wait forever).
+   * Redis lost phasegate's state: every service's channel is told which of its runs were in flight (as last read
+   * from Redis, or as this process last changed them, whichever is newer) and what they had applied, and each lost
+   * run's thread says it is lost (its card would otherwise wait forever).
    */
-  async announceLostState(runs: Run[]): Promise<void> {
+  async announceLostState(lastRead: Run[]): Promise<void> {
+    for (const run of lastRead) this.remember(run);
+    const runs = [...this.inFlight.values()];
+    this.inFlight.clear();
     for (const [service, config] of Object.entries(this.options.services.services))
       await this.post(
         "lost-state",

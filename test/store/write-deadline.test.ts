@@ -1,0 +1,66 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StoreUnavailableError } from "../../src/ports/store-unavailable.js";
+import { RedisRunStore } from "../../src/store/redis-run-store.js";
+import { shopRun } from "../../testkit/plans.js";
+import { RedisServer } from "../../testkit/redis-server.js";
+
+const created = {
+  at: "2026-01-01T00:00:00.000Z",
+  actor: { kind: "user", id: "U_ALICE" },
+  action: "created",
+  from: null,
+  to: "running",
+  outcome: "applied",
+  detail: null,
+} as const;
+
+let server: RedisServer;
+let requests: Redis;
+let reader: Redis;
+
+beforeAll(async () => {
+  server = await RedisServer.start();
+  // Like the bot's request connection: no offline queue, a command timeout.
+  requests = new Redis(server.url, {
+    enableOfflineQueue: false,
+    commandTimeout: 300,
+    maxRetriesPerRequest: 0,
+  });
+  reader = new Redis(server.url);
+  await reader.ping();
+  await requests.ping();
+});
+
+afterAll(async () => {
+  server.resume();
+  requests.disconnect();
+  reader.disconnect();
+  await server.stop();
+});
+
+describe("store writes with a deadline", () => {
+  it("a write sent to a paused Redis fails as unreachable and is not carried out once Redis resumes", async () => {
+    const store = new RedisRunStore(requests, "deadline:", { writeBudgetMs: 500 });
+    server.pause();
+    const attempt = store.create(shopRun({ id: "shop-7" }), created);
+    await expect(attempt).rejects.toBeInstanceOf(StoreUnavailableError);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    server.resume();
+    expect(await reader.ping()).toBe("PONG");
+    expect(await new RedisRunStore(reader, "deadline:").get("shop-7")).toBeNull();
+    expect(await reader.get("deadline:lock:shop")).toBeNull();
+  });
+
+  it("a write within its deadline is carried out", async () => {
+    const store = new RedisRunStore(requests, "deadline:", { writeBudgetMs: 500 });
+    expect(await store.create(shopRun({ id: "shop-8" }), created)).toEqual({ ok: true });
+    expect((await new RedisRunStore(reader, "deadline:").get("shop-8"))?.id).toBe("shop-8");
+  });
+
+  it("a Redis that is down fails at once as unreachable", async () => {
+    const store = new RedisRunStore(requests, "deadline:", { writeBudgetMs: 500 });
+    await server.kill();
+    await expect(store.get("shop-8")).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
