@@ -1,5 +1,5 @@
 import type { Logger } from "../ports/logger.js";
-import type { Notifier, RunChange } from "../ports/notifier.js";
+import type { CardStatus, Notifier, RunChange } from "../ports/notifier.js";
 
 /** Tells every notifier (log, Slack, metrics) about each change; one failing never keeps the others from hearing. */
 export class CompositeNotifier implements Notifier {
@@ -7,6 +7,14 @@ export class CompositeNotifier implements Notifier {
     private readonly notifiers: readonly Notifier[],
     private readonly logger: Logger,
   ) {}
+
+  /** Posted when every notifier showing cards has posted it (none: posted). */
+  async cardPosted(runId: string, waitMs: number): Promise<CardStatus> {
+    const statuses = await Promise.all(
+      this.notifiers.flatMap((notifier) => (notifier.cardPosted ? [notifier.cardPosted(runId, waitMs)] : [])),
+    );
+    return statuses.find((status) => !status.posted) ?? { posted: true };
+  }
 
   async notify(change: RunChange): Promise<void> {
     await Promise.all(

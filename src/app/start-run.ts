@@ -16,6 +16,9 @@ export interface StartRunDeps extends TransitionDeps, FollowUpDeps {
 
 type Refusal = Extract<StartRunResult, { ok: false }>;
 
+/** How long starting a run waits for its card before answering that Slack has not taken it. */
+const CARD_WAIT_MS = 2000;
+
 async function readRelease(
   deps: StartRunDeps,
   input: StartRunInput,
@@ -109,6 +112,12 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   if (!created.ok) return activeRunRefusal(input.service, created.activeRunId);
   deps.logger.info({ runId: run.id, version: input.version, requester: input.requester }, "run created");
   await announce(deps, { before: null, after: run, event: null, actor });
+  // The run is seen before it acts: its first step is queued once its card is out (the notifier queues it then).
+  const card = (await deps.notifier.cardPosted?.(run.id, CARD_WAIT_MS)) ?? { posted: true };
+  if (!card.posted) {
+    deps.logger.warn({ runId: run.id, reason: card.reason }, "run waits for its card before its first step");
+    return { ok: true, dryRun: false, run, cardProblem: card.reason };
+  }
   await followUp(deps, run);
   return { ok: true, dryRun: false, run };
 }

@@ -14,4 +14,11 @@ export interface RunChange {
  */
 export interface Notifier {
   notify(change: RunChange): Promise<void>;
+  /**
+   * For a notifier that shows each run as a card (Slack): resolves once the new run's card is posted, or with why
+   * it is not (yet) after at most `waitMs`. A run starts its first step only once its card is out.
+   */
+  cardPosted?(runId: string, waitMs: number): Promise<CardStatus>;
 }
+
+export type CardStatus = { posted: true } | { posted: false; reason: string };

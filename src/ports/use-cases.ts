@@ -21,7 +21,13 @@ export type StartRefusalCode =
   | "nothing-pending";
 
 export type StartRunResult =
-  | { ok: true; dryRun: false; run: Run }
+  | {
+      ok: true;
+      dryRun: false;
+      run: Run;
+      /** Why the run's card is not posted yet (Slack refused it): the run waits for it before its first step. */
+      cardProblem?: string;
+    }
   | { ok: true; dryRun: true; plan: Plan }
   | {
       ok: false;

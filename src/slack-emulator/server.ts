@@ -22,6 +22,16 @@ export interface StoredMessage {
   versions: Json[];
 }
 
+/** What the next call of a method gets instead of its answer. */
+interface Fault {
+  error: string;
+  retryAfter?: number;
+  /** Answer with this HTTP status (a 500 from Slack's side). */
+  status?: number;
+  /** Never answer. */
+  hang?: boolean;
+}
+
 /** A POST to a response_url the fake handed out. */
 export interface ResponseUrlPost {
   key: string;
@@ -70,7 +80,9 @@ export class SlackFake {
   readonly responses: ResponseUrlPost[] = [];
   private readonly messages: StoredMessage[] = [];
   private readonly usergroups = new Map<string, string[]>();
-  private readonly faults = new Map<string, Array<{ error: string; retryAfter?: number }>>();
+  private readonly faults = new Map<string, Fault[]>();
+  /** Requests a hang fault never answered; ended when the fake stops. */
+  private readonly hung = new Set<ServerResponse>();
   private server: Server | null = null;
   private clock = 1_800_000_000;
   private counter = 0;
@@ -99,6 +111,8 @@ export class SlackFake {
   }
 
   async stop(): Promise<void> {
+    for (const res of this.hung) res.destroy();
+    this.hung.clear();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -144,7 +158,17 @@ export class SlackFake {
     }
   }
 
-  private queueFault(method: string, fault: { error: string; retryAfter?: number }, times: number): void {
+  /** The next `times` calls of `method` answer HTTP `status` (Slack having a bad moment). */
+  httpErrorNext(method: string, status: number, times = 1): void {
+    this.queueFault(method, { error: `http_${status}`, status }, times);
+  }
+
+  /** The next `times` calls of `method` are never answered (a hung connection). */
+  hangNext(method: string, times = 1): void {
+    this.queueFault(method, { error: "hung", hang: true }, times);
+  }
+
+  private queueFault(method: string, fault: Fault, times: number): void {
     const queued = this.faults.get(method) ?? [];
     for (let i = 0; i < times; i++) queued.push(fault);
     this.faults.set(method, queued);
@@ -178,6 +202,14 @@ export class SlackFake {
         ? { ok: false, error: "invalid_auth" }
         : this.answer(method, args);
     this.calls.push({ method, args, answer });
+    if (fault?.hang) {
+      this.hung.add(res);
+      return;
+    }
+    if (fault?.status !== undefined) {
+      send(res, fault.status, answer);
+      return;
+    }
     if (fault?.retryAfter !== undefined) {
       send(res, 429, answer, { "retry-after": String(fault.retryAfter) });
       return;

@@ -15,6 +15,7 @@ import { StateMarker } from "../store/state-marker.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
 import { storeCardRefs } from "./card-refs.js";
 import { createEngine, type Engine, type EngineOptions } from "./engine.js";
+import { queueFirstStep } from "./first-step.js";
 import { REQUEST_WRITE_BUDGET_MS, requestConnection } from "./request-redis.js";
 import { type RunningWorker, startWorker } from "./start-worker.js";
 import { watchState } from "./state-watch.js";
@@ -74,7 +75,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { env, services, redis, prefix, logger } = options;
   const acks = new AckGate();
   const app = createSlackApp(env, healthRoutes(redis, logger), logger, acks);
-  const slack = createSlackOutbound(app.client, services, logger, storeCardRefs(redis, prefix));
+  const slack = createSlackOutbound(
+    app.client,
+    services,
+    logger,
+    storeCardRefs(redis, prefix),
+    queueFirstStep(() => ready.queue, logger),
+  );
   const engineOptions = {
     ...options.engine,
     prefix,
@@ -99,6 +106,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     store: ready.store,
     logger,
     onLost: (runs) => slack.notifier.announceLostState(runs),
+    onActive: (runs) => slack.notifier.repair(runs),
     intervalMs: options.stateCheckMs,
   });
   const server = await app.start(env.PORT, SERVER_TIMEOUTS);

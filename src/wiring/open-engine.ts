@@ -4,6 +4,7 @@ import { slackOutboundFromEnv } from "../slack/outbound/outbound.js";
 import { logger } from "../telemetry/logger.js";
 import { storeCardRefs } from "./card-refs.js";
 import { createEngine, type Engine } from "./engine.js";
+import { queueFirstStep } from "./first-step.js";
 import { StartupError } from "./startup-error.js";
 
 /** Where an engine's settings come from: the services file, Redis and the prefix of every key. */
@@ -41,8 +42,14 @@ export async function openEngine(connection: Connection, mode: "worker" | "comma
       `cannot reach Redis at ${connection.redis}: ${(error as Error).message}; start it or pass --redis URL`,
     );
   }
-  const slack = slackOutboundFromEnv(process.env, services, logger, storeCardRefs(redis, connection.prefix));
-  const engine = createEngine({
+  const slack = slackOutboundFromEnv(
+    process.env,
+    services,
+    logger,
+    storeCardRefs(redis, connection.prefix),
+    queueFirstStep(() => engine.queue, logger),
+  );
+  const engine: Engine = createEngine({
     redis,
     prefix: connection.prefix,
     services,

@@ -15,6 +15,8 @@ export interface StateWatchOptions {
   logger: Logger;
   /** Told once per loss, with the runs that were in flight as last seen. */
   onLost(runs: Run[]): Promise<void>;
+  /** Told the runs in flight on every check (the Slack notifier posts what they miss). */
+  onActive?(runs: Run[]): void;
   intervalMs?: number;
 }
 
@@ -43,7 +45,9 @@ export function watchState(options: StateWatchOptions): { close(): void } {
     }
     const active = (await store.list({ limit: 200 })).filter((run) => !isTerminal(run.status));
     // Redis may have been emptied between the two reads: keep the runs seen before.
-    if (await marker.intact()) inFlight = active;
+    if (!(await marker.intact())) return;
+    inFlight = active;
+    options.onActive?.(active);
   }
 
   const loop = () => {

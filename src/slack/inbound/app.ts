@@ -2,6 +2,7 @@ import { App, HTTPReceiver } from "@slack/bolt";
 import { z } from "zod";
 import type { Logger } from "../../ports/logger.js";
 import { boltLogger } from "../bolt-logger.js";
+import { slackClientOptions } from "../outbound/slack-failure.js";
 import type { AckGate } from "./ack-gate.js";
 import type { healthRoutes } from "./health-routes.js";
 import { guardRequests } from "./request-guard.js";
@@ -65,7 +66,10 @@ export function createSlackApp(
   const common = {
     token: env.SLACK_BOT_TOKEN,
     logger: boltLogger(logger),
-    clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {},
+    clientOptions: {
+      ...slackClientOptions,
+      ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    },
     // No handler keeps conversation state; Bolt's default store would build and throw away an Error per request.
     convoStore: false as const,
   };

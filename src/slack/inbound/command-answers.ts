@@ -76,6 +76,10 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
   });
   if (!result.ok) return refusalAnswer(result.message, result.refusals);
   if (result.dryRun) return planPreview(c.service, c.version, result.plan);
+  if (result.cardProblem)
+    return text(
+      `:warning: Created *${result.run.id}* (${c.service} ${c.version}), but Slack did not take its card in <#${config.slack.channel}>: ${escapeText(result.cardProblem)}. The run does not start its first step until the card is posted; phasegate keeps trying. \`/migrate cancel ${result.run.id}\` drops it.`,
+    );
   return text(
     `:rocket: Started *${result.run.id}* (${c.service} ${c.version}). Follow it in <#${config.slack.channel}>; \`/migrate cancel ${result.run.id}\` stops it.`,
   );

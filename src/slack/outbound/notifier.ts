@@ -1,9 +1,11 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { webApi } from "@slack/bolt";
 import type { LoadedServices } from "../../config/load-services.js";
+import type { ApprovalStep } from "../../domain/plan/plan.js";
 import { isTerminal, type NotificationRef, type Run } from "../../domain/run/run.js";
 import type { CardRefs } from "../../ports/card-refs.js";
 import type { Logger } from "../../ports/logger.js";
-import type { Notifier, RunChange } from "../../ports/notifier.js";
+import type { CardStatus, Notifier, RunChange } from "../../ports/notifier.js";
 import { approverMentions } from "../access.js";
 import { approvalMessage } from "../blocks/approval.js";
 import type { SlackMessage } from "../blocks/kit.js";
@@ -11,7 +13,9 @@ import { lostRunReply, lostStateMessage } from "../blocks/lost-state.js";
 import { statusCard } from "../blocks/status-card.js";
 import { threadReplies } from "../blocks/thread-replies.js";
 import { recordSlackApiError } from "../slack-metrics.js";
+import { CardWaiters } from "./card-waiters.js";
 import { Coalescer } from "./coalescer.js";
+import { describeSlackFailure, retryDelayMs } from "./slack-failure.js";
 
 export interface SlackNotifierOptions {
   client: webApi.WebClient;
@@ -23,21 +27,35 @@ export interface SlackNotifierOptions {
   updateIntervalMs?: number;
   /** At most one rollout progress reply per run per interval (default 30 s). */
   progressIntervalMs?: number;
+  /** Told when a run's card is out (the first step of a new run waits for it). */
+  onCardPosted?: (run: Run) => void;
   now?: () => number;
 }
+
+/** Tries of one message before it is left to the next repair (card, gate) or dropped and logged (thread reply). */
+const POST_ATTEMPTS = 3;
+/** The longest wait between two repairs of a run's missing card or gate message. */
+const MAX_REPAIR_BACKOFF_MS = 60_000;
+
+type Posted = { ts: string } | { error: unknown };
 
 interface CardUpdate {
   ref: NotificationRef;
   run: Run;
 }
 
+/** The approval step the run waits at, if it does. */
+function openGateOf(run: Run): ApprovalStep | null {
+  const step = run.plan.steps[run.currentStep];
+  return run.status === "awaiting-approval" && step?.kind === "approval" ? step : null;
+}
+
 /** The step a change just opened an approval gate at, if it did. */
-function openedGate(change: RunChange) {
+function openedGate(change: RunChange): ApprovalStep | null {
   const { before, after } = change;
-  const step = after.plan.steps[after.currentStep];
-  if (after.status !== "awaiting-approval" || step?.kind !== "approval") return null;
+  const step = openGateOf(after);
   const already = before?.status === "awaiting-approval" && before.currentStep === after.currentStep;
-  return already ? null : step;
+  return step && !already ? step : null;
 }
 
 /**
@@ -52,6 +70,10 @@ export class SlackNotifier implements Notifier {
   /** The newest state of each run in flight this process was told about, for when Redis loses them. */
   private readonly inFlight = new Map<string, Run>();
   private readonly updates: Coalescer<CardUpdate>;
+  private readonly waiters = new CardWaiters();
+  /** Runs whose card or gate message is being posted, and when a missing one may be tried again. */
+  private readonly posting = new Set<string>();
+  private readonly repairs = new Map<string, { attempts: number; nextAt: number }>();
   private readonly now: () => number;
 
   constructor(private readonly options: SlackNotifierOptions) {
@@ -67,15 +89,39 @@ export class SlackNotifier implements Notifier {
   async notify(change: RunChange): Promise<void> {
     const runId = change.after.id;
     this.remember(change.after);
-    const next = (this.chains.get(runId) ?? Promise.resolve())
-      .then(() => this.deliver(change))
-      .catch((error: unknown) =>
-        this.options.logger.error({ err: error, runId }, "slack notification failed"),
-      );
+    if (change.before === null) this.waiters.expect(runId);
+    this.enqueue(runId, () => this.deliver(change));
+  }
+
+  /** Work on a run's messages happens in order per run. */
+  private enqueue(runId: string, work: () => Promise<unknown>): void {
+    const next = (this.chains.get(runId) ?? Promise.resolve()).then(work).then(
+      () => undefined,
+      (error: unknown) => this.options.logger.error({ err: error, runId }, "slack notification failed"),
+    );
     this.chains.set(runId, next);
     void next.then(() => {
       if (this.chains.get(runId) === next) this.chains.delete(runId);
     });
+  }
+
+  cardPosted(runId: string, waitMs: number): Promise<CardStatus> {
+    return this.waiters.wait(runId, waitMs);
+  }
+
+  /**
+   * The durable part of delivery: the runs in flight as stored say which card or gate message is missing (a post
+   * that failed, a process that stopped before posting); each is posted again, backing off per run.
+   */
+  repair(runs: Run[]): void {
+    for (const run of runs) {
+      if (isTerminal(run.status) || this.posting.has(run.id) || !this.repairDue(run.id)) continue;
+      const gate = openGateOf(run);
+      if (run.notification === null && !this.cards.has(run.id))
+        this.enqueue(run.id, () => this.ensureCard(run));
+      else if (gate && run.notification && !run.gateMessages[gate.gate])
+        this.enqueue(run.id, () => this.postGate(run, run.notification as NotificationRef));
+    }
   }
 
   /** Resolves once everything told so far has reached Slack (or failed and been logged). */
@@ -87,7 +133,9 @@ export class SlackNotifier implements Notifier {
   private async deliver(change: RunChange): Promise<void> {
     const { after } = change;
     const ref =
-      change.before === null ? await this.postCard(after) : (after.notification ?? this.cards.get(after.id));
+      change.before === null
+        ? await this.ensureCard(after)
+        : (after.notification ?? this.cards.get(after.id));
     if (!ref) {
       this.options.logger.warn({ runId: after.id }, "run has no Slack card yet: change not shown in Slack");
       return;
@@ -97,20 +145,7 @@ export class SlackNotifier implements Notifier {
       if (change.event?.type === "rollout-progress" && !this.progressDue(after.id)) continue;
       await this.post(after.id, ref.channel, reply, { thread_ts: ref.ts });
     }
-    const gate = openedGate(change);
-    const config = this.options.services.services[after.service];
-    if (gate && config) {
-      const ts = await this.post(
-        after.id,
-        ref.channel,
-        approvalMessage(after, gate, approverMentions(config)),
-        {
-          thread_ts: ref.ts,
-          reply_broadcast: true,
-        },
-      );
-      if (ts) await this.options.cards.attachGateMessage(after.id, gate.gate, { channel: ref.channel, ts });
-    }
+    if (openedGate(change)) await this.postGate(after, ref);
     if (isTerminal(after.status)) {
       this.cards.delete(after.id);
       this.lastProgress.delete(after.id);
@@ -157,15 +192,61 @@ export class SlackNotifier implements Notifier {
     return true;
   }
 
-  private async postCard(run: Run): Promise<NotificationRef | null> {
+  private repairDue(runId: string): boolean {
+    const repair = this.repairs.get(runId);
+    return !repair || this.now() >= repair.nextAt;
+  }
+
+  private postponeRepair(runId: string): void {
+    const attempts = (this.repairs.get(runId)?.attempts ?? 0) + 1;
+    const wait = Math.min(1000 * 2 ** attempts, MAX_REPAIR_BACKOFF_MS);
+    this.repairs.set(runId, { attempts, nextAt: this.now() + wait });
+  }
+
+  /** Posts the run's card unless it is out; whoever waits for it is told how the attempt went. */
+  private async ensureCard(run: Run): Promise<NotificationRef | null> {
+    const known = run.notification ?? this.cards.get(run.id);
+    if (known) return known;
     const channel = this.options.services.services[run.service]?.slack.channel;
     if (!channel) return null;
-    const ts = await this.post(run.id, channel, statusCard(run), {});
-    if (!ts) return null;
-    const ref = { channel, ts };
-    this.cards.set(run.id, ref);
-    await this.options.cards.attachCard(run.id, ref);
-    return ref;
+    this.posting.add(run.id);
+    try {
+      const posted = await this.post(run.id, channel, statusCard(run), {});
+      if ("error" in posted) {
+        this.postponeRepair(run.id);
+        this.waiters.settle(run.id, { posted: false, reason: describeSlackFailure(posted.error) });
+        return null;
+      }
+      const ref = { channel, ts: posted.ts };
+      this.cards.set(run.id, ref);
+      this.repairs.delete(run.id);
+      await this.options.cards.attachCard(run.id, ref);
+      this.waiters.settle(run.id, { posted: true });
+      this.options.onCardPosted?.(run);
+      return ref;
+    } finally {
+      this.posting.delete(run.id);
+    }
+  }
+
+  /** The gate's approval message, broadcast from the card's thread; where it lives is recorded with the run. */
+  private async postGate(run: Run, ref: NotificationRef): Promise<void> {
+    const gate = openGateOf(run);
+    const config = this.options.services.services[run.service];
+    if (!gate || !config) return;
+    this.posting.add(run.id);
+    try {
+      const message = approvalMessage(run, gate, approverMentions(config));
+      const posted = await this.post(run.id, ref.channel, message, {
+        thread_ts: ref.ts,
+        reply_broadcast: true,
+      });
+      if ("error" in posted) return this.postponeRepair(run.id);
+      this.repairs.delete(run.id);
+      await this.options.cards.attachGateMessage(run.id, gate.gate, { channel: ref.channel, ts: posted.ts });
+    } finally {
+      this.posting.delete(run.id);
+    }
   }
 
   private async updateCard(runId: string, { ref, run }: CardUpdate): Promise<void> {
@@ -177,24 +258,37 @@ export class SlackNotifier implements Notifier {
     }
   }
 
+  /** Posts with a few tries, backing off (Slack's Retry-After when rate limited); the last error when all failed. */
   private async post(
     runId: string,
     channel: string,
     message: SlackMessage,
     extra: { thread_ts?: string; reply_broadcast?: boolean },
-  ): Promise<string | null> {
-    try {
-      // The argument type is a union over thread options that a spread object cannot satisfy statically.
-      const args = { channel, ...message, ...extra } as webApi.ChatPostMessageArguments;
-      const answer = await this.options.client.chat.postMessage(args);
-      return answer.ts ?? null;
-    } catch (error) {
-      recordSlackApiError("chat.postMessage", error);
-      this.options.logger.error(
-        { err: error, runId, channel },
-        "could not post to Slack: check slack.channel of the service and invite the bot to the channel",
-      );
-      return null;
+  ): Promise<Posted> {
+    // The argument type is a union over thread options that a spread object cannot satisfy statically.
+    const args = { channel, ...message, ...extra } as webApi.ChatPostMessageArguments;
+    let failure: unknown = new Error("not tried");
+    for (let attempt = 0; attempt < POST_ATTEMPTS; attempt++) {
+      try {
+        const answer = await this.options.client.chat.postMessage(args);
+        if (answer.ts) return { ts: answer.ts };
+        failure = new Error("Slack answered without a message ts");
+      } catch (error) {
+        failure = error;
+        recordSlackApiError("chat.postMessage", error);
+        this.options.logger.warn(
+          { err: error, runId, channel, attempt: attempt + 1, problem: describeSlackFailure(error) },
+          "could not post to Slack",
+        );
+      }
+      const wait = retryDelayMs(failure, attempt);
+      if (wait === null || attempt === POST_ATTEMPTS - 1) break;
+      await delay(wait);
     }
+    this.options.logger.error(
+      { err: failure, runId, channel, problem: describeSlackFailure(failure) },
+      "gave up posting to Slack for now",
+    );
+    return { error: failure };
   }
 }

@@ -2,10 +2,12 @@ import { webApi } from "@slack/bolt";
 import { z } from "zod";
 import type { LoadedServices } from "../../config/load-services.js";
 import { describeIssues } from "../../config/load-services.js";
+import type { Run } from "../../domain/run/run.js";
 import type { CardRefs } from "../../ports/card-refs.js";
 import type { Logger } from "../../ports/logger.js";
 import { boltLogger } from "../bolt-logger.js";
 import { SlackNotifier } from "./notifier.js";
+import { slackClientOptions } from "./slack-failure.js";
 import { SlackUsergroupDirectory } from "./usergroup-directory.js";
 
 /** What an engine needs from Slack in any process: the notifier for its changes and the members of user groups. */
@@ -19,9 +21,10 @@ export function createSlackOutbound(
   services: LoadedServices,
   logger: Logger,
   cards: CardRefs,
+  onCardPosted?: (run: Run) => void,
 ): SlackOutbound {
   return {
-    notifier: new SlackNotifier({ client, services, logger, cards }),
+    notifier: new SlackNotifier({ client, services, logger, cards, onCardPosted }),
     usergroups: new SlackUsergroupDirectory(client, logger),
   };
 }
@@ -40,6 +43,7 @@ export function slackOutboundFromEnv(
   services: LoadedServices,
   logger: Logger,
   cards: CardRefs,
+  onCardPosted?: (run: Run) => void,
 ): SlackOutbound | null {
   if (env.SLACK_BOT_TOKEN === undefined) return null;
   const parsed = outboundEnvSchema.safeParse(env);
@@ -47,7 +51,8 @@ export function slackOutboundFromEnv(
   const { SLACK_BOT_TOKEN: token, SLACK_API_URL: slackApiUrl } = parsed.data;
   const client = new webApi.WebClient(token, {
     logger: boltLogger(logger),
+    ...slackClientOptions,
     ...(slackApiUrl ? { slackApiUrl } : {}),
   });
-  return createSlackOutbound(client, services, logger, cards);
+  return createSlackOutbound(client, services, logger, cards, onCardPosted);
 }
