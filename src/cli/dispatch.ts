@@ -1,6 +1,8 @@
+import { ConfigError } from "../config/load-services.js";
 import { logger } from "../telemetry/logger.js";
 import { StartupError } from "../wiring/startup-error.js";
 import { COMMANDS, type CommandEntry } from "./commands.js";
+import { describeConfigError } from "./config-error.js";
 import { CliError, UsageError } from "./errors.js";
 
 export function overview(): string {
@@ -38,6 +40,10 @@ export async function dispatch(argv: string[]): Promise<number> {
         `phasegate ${found.name}: ${error.message}\nRun phasegate ${found.name} --help for usage.\n`,
       );
       return error.exitCode;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`phasegate ${found.name}: ${await describeConfigError(error)}`);
+      return 2;
     }
     if (error instanceof CliError || error instanceof StartupError) {
       process.stderr.write(`phasegate ${found.name}: ${error.message}\n`);

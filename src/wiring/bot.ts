@@ -9,8 +9,9 @@ import { AckGate } from "../slack/inbound/ack-gate.js";
 import { createSlackApp, SERVER_TIMEOUTS, type SlackEnv } from "../slack/inbound/app.js";
 import { registerHandlers } from "../slack/inbound/handlers.js";
 import { healthRoutes } from "../slack/inbound/health-routes.js";
+import { checkToken } from "../slack/outbound/check-token.js";
 import type { SlackNotifier } from "../slack/outbound/notifier.js";
-import { createSlackOutbound } from "../slack/outbound/outbound.js";
+import { createSlackOutbound, slackClient } from "../slack/outbound/outbound.js";
 import { StateMarker } from "../store/state-marker.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
 import { storeCardRefs } from "./card-refs.js";
@@ -75,8 +76,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { env, services, redis, prefix, logger } = options;
   const acks = new AckGate();
   const app = createSlackApp(env, healthRoutes(redis, logger), logger, acks);
+  const client = slackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
+  void checkToken(client, logger);
   const slack = createSlackOutbound(
-    app.client,
+    client,
     services,
     logger,
     storeCardRefs(redis, prefix),

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { ConfigError, loadServices } from "../config/load-services.js";
+import { loadServices } from "../config/load-services.js";
 import { slackOutboundFromEnv } from "../slack/outbound/outbound.js";
 import { logger } from "../telemetry/logger.js";
 import { storeCardRefs } from "./card-refs.js";
@@ -26,9 +26,8 @@ export interface OpenEngine {
 export async function openEngine(connection: Connection, mode: "worker" | "command"): Promise<OpenEngine> {
   if (!connection.services)
     throw new StartupError("no services file: pass --services FILE or set PHASEGATE_SERVICES");
-  const services = await loadServices(connection.services).catch((error: unknown) => {
-    throw error instanceof ConfigError ? new StartupError(error.message) : error;
-  });
+  // A ConfigError reaches the CLI, which prints it like `config check` (file:line:column, path, fix).
+  const services = await loadServices(connection.services);
   const redis = new Redis(connection.redis, {
     maxRetriesPerRequest: mode === "worker" ? null : 1,
     lazyConnect: true,

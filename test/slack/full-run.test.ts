@@ -66,7 +66,10 @@ describe("a whole run of examples/shop driven from Slack", () => {
     expect(text(gate)).toContain(`<@${ALICE}> <@${BOB}> <!subteam^${DBA_GROUP}>`);
     expect(text(gate)).toContain("drop column catalog_product.is_enabled");
     expect(gate.versions[0]).toMatchObject({ reply_broadcast: "true" });
-    const atGate = await waitForRun("shop-1", (r) => r.status === "awaiting-approval");
+    const atGate = await waitForRun(
+      "shop-1",
+      (r) => r.status === "awaiting-approval" && r.gateMessages.contract?.ts === gate.ts,
+    );
     const actions = gate.blocks?.find((b) => b.type === "actions") as { elements: Array<{ value: string }> };
     const value = actions.elements[0]?.value ?? "";
 

@@ -2,7 +2,6 @@ import { App, HTTPReceiver } from "@slack/bolt";
 import { z } from "zod";
 import type { Logger } from "../../ports/logger.js";
 import { boltLogger } from "../bolt-logger.js";
-import { slackClientOptions } from "../outbound/slack-failure.js";
 import type { AckGate } from "./ack-gate.js";
 import type { healthRoutes } from "./health-routes.js";
 import { guardRequests } from "./request-guard.js";
@@ -63,13 +62,13 @@ export function createSlackApp(
   logger: Logger,
   acks: AckGate,
 ): App {
+  const botToken = env.SLACK_BOT_TOKEN;
   const common = {
-    token: env.SLACK_BOT_TOKEN,
+    // Not `token`: Bolt would call auth.test at once and keep its failure (Slack down, a revoked token) for every
+    // request, crashing on the unhandled rejection. The handlers need no bot id; the token is checked at start.
+    authorize: async () => ({ botToken }),
+    ignoreSelf: false,
     logger: boltLogger(logger),
-    clientOptions: {
-      ...slackClientOptions,
-      ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-    },
     // No handler keeps conversation state; Bolt's default store would build and throw away an Error per request.
     convoStore: false as const,
   };

@@ -1,6 +1,6 @@
 import type { LoadedServices } from "../../config/load-services.js";
 import type { ServiceConfig } from "../../config/services-schema.js";
-import { isTerminal } from "../../domain/run/run.js";
+import { isTerminal, type Run } from "../../domain/run/run.js";
 import type { ActionResult, UseCases } from "../../ports/use-cases.js";
 import { channelAllowed } from "../access.js";
 import { escapeText, type SlackMessage, sections } from "../blocks/kit.js";
@@ -40,7 +40,34 @@ function serviceFor(deps: CommandDeps, service: string, caller: Caller): Service
   return text(`:no_entry: \`/migrate\` for ${service} works in ${where}, not here. Nothing was changed.`);
 }
 
-const isAnswer = (value: ServiceConfig | SlackMessage): value is SlackMessage => "blocks" in value;
+const isAnswer = (value: object): value is SlackMessage => "blocks" in value;
+
+/** Reads are scoped like writes: a run is shown only in its service's channels. */
+async function readRun(
+  deps: CommandDeps,
+  caller: Caller,
+  runId: string,
+  answer: (run: Run) => SlackMessage | Promise<SlackMessage>,
+): Promise<SlackMessage> {
+  const run = await deps.useCases.status(runId);
+  if (!run) return notFound(runId);
+  const config = serviceFor(deps, run.service, caller);
+  return isAnswer(config) ? config : answer(run);
+}
+
+/** The newest runs of the services this channel may see, or why it sees none. */
+async function runsHere(deps: CommandDeps, caller: Caller, limit: number): Promise<Run[] | SlackMessage> {
+  const here = Object.entries(deps.services.services).filter(([, config]) =>
+    channelAllowed(config, caller.channel),
+  );
+  if (here.length === 0)
+    return text(":no_entry: No service is run from this channel: ask in a service's own channel.");
+  const lists = await Promise.all(here.map(([service]) => deps.useCases.list({ service, limit })));
+  return lists
+    .flat()
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, limit);
+}
 
 function notFound(runId: string): SlackMessage {
   return refused(`No run ${runId}. \`/migrate list\` shows the latest runs.`);
@@ -99,19 +126,22 @@ export async function answerCommand(
       return start(deps, caller, command);
     case "status": {
       if (!command.runId) {
-        const active = (await deps.useCases.list({ limit: 100 })).filter((r) => !isTerminal(r.status));
+        const runs = await runsHere(deps, caller, 100);
+        if (isAnswer(runs)) return runs;
+        const active = runs.filter((r) => !isTerminal(r.status));
         return runList(`Active runs (${active.length})`, active);
       }
-      const run = await deps.useCases.status(command.runId);
-      return run ? statusCard(run) : notFound(command.runId);
+      return readRun(deps, caller, command.runId, statusCard);
     }
     case "list": {
-      if (command.service && !deps.services.services[command.service]) {
-        const known = Object.keys(deps.services.services).join(", ");
-        return refused(`No service named "${command.service}" (known: ${known}).`);
+      if (command.service) {
+        const config = serviceFor(deps, command.service, caller);
+        if (isAnswer(config)) return config;
+        const runs = await deps.useCases.list({ service: command.service, limit: 20 });
+        return runList(`Latest runs of ${command.service}`, runs);
       }
-      const runs = await deps.useCases.list({ service: command.service, limit: 20 });
-      return runList(`Latest runs${command.service ? ` of ${command.service}` : ""}`, runs);
+      const runs = await runsHere(deps, caller, 20);
+      return isAnswer(runs) ? runs : runList("Latest runs", runs);
     }
     case "cancel":
       return runAction(
@@ -130,8 +160,11 @@ export async function answerCommand(
         `${command.runId} starts again from its failed step.`,
       );
     case "audit": {
-      const entries = await deps.useCases.audit(command.runId);
-      return entries ? auditAnswer(command.runId, entries) : notFound(command.runId);
+      const runId = command.runId;
+      return readRun(deps, caller, runId, async () => {
+        const entries = await deps.useCases.audit(runId);
+        return entries ? auditAnswer(runId, entries) : notFound(runId);
+      });
     }
   }
 }

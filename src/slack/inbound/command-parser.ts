@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { serviceName } from "../../config/services-schema.js";
+import { escapeText, truncate } from "../blocks/kit.js";
 
 const version = z
   .string()
@@ -79,6 +80,14 @@ export type ParseResult = { ok: true; command: MigrateCommand } | { ok: false; m
 
 const LABELS: Record<string, string> = { service: "<service>", version: "<version>", runId: "<run>" };
 
+/** How much of what the user typed an error message repeats. */
+const ECHO_CHARS = 40;
+
+/** The user's own words in an answer: short, and escaped so they cannot mention or link anything. */
+export function echo(word: string): string {
+  return `"${escapeText(truncate(word, ECHO_CHARS))}"`;
+}
+
 function fail(name: SubcommandName, problem: string): ParseResult {
   return { ok: false, message: `${problem}\nUsage: \`${SUBCOMMANDS[name].usage}\`` };
 }
@@ -102,7 +111,7 @@ export function parseMigrateCommand(text: string): ParseResult {
     };
   const name = first.toLowerCase();
   if (!isSubcommand(name))
-    return { ok: false, message: `Unknown subcommand "${first}". \`/migrate help\` lists them.` };
+    return { ok: false, message: `Unknown subcommand ${echo(first)}. \`/migrate help\` lists them.` };
   const spec = SUBCOMMANDS[name];
   const fields: Record<string, unknown> = { name };
   for (const field of Object.values(spec.flags)) fields[field] = false;
@@ -110,7 +119,7 @@ export function parseMigrateCommand(text: string): ParseResult {
   for (const word of words) {
     if (!word.startsWith("--")) positional.push(word);
     else if (spec.flags[word]) fields[spec.flags[word]] = true;
-    else return fail(name, `Unknown option "${word}".`);
+    else return fail(name, `Unknown option ${echo(word)}.`);
   }
   spec.params.forEach((param, i) => {
     const field = param.replace(/\?$/, "");
@@ -119,13 +128,13 @@ export function parseMigrateCommand(text: string): ParseResult {
   const missing = spec.params.find((param, i) => !param.endsWith("?") && positional[i] === undefined);
   if (missing) return fail(name, `Missing ${LABELS[missing]}.`);
   const extra = positional[spec.params.length];
-  if (extra !== undefined) return fail(name, `Unexpected argument "${extra}".`);
+  if (extra !== undefined) return fail(name, `Unexpected argument ${echo(extra)}.`);
   const parsed = migrateCommandSchema.safeParse(fields);
   if (parsed.success) return { ok: true, command: parsed.data };
   const issue = parsed.error.issues[0];
   const field = String(issue?.path[0] ?? "");
   return fail(
     name,
-    `"${String(fields[field])}" is not a valid ${LABELS[field] ?? field}: ${issue?.message}.`,
+    `${echo(String(fields[field]))} is not a valid ${LABELS[field] ?? field}: ${issue?.message}.`,
   );
 }

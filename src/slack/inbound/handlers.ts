@@ -13,7 +13,7 @@ import {
 import { AckGate } from "./ack-gate.js";
 import { clickRefusal } from "./click-answer.js";
 import { answerCommand } from "./command-answers.js";
-import { helpText, parseMigrateCommand } from "./command-parser.js";
+import { echo, helpText, parseMigrateCommand } from "./command-parser.js";
 import { respondTo } from "./response-url.js";
 
 export interface HandlerDeps {
@@ -72,7 +72,7 @@ function registerUnknownCommands(app: App): void {
   app.command(/^\/(?!migrate$)/, async ({ command, ack }) => {
     await ack({
       response_type: "ephemeral",
-      text: `phasegate does not know ${command.command}; try \`/migrate help\`.`,
+      text: `phasegate does not know ${echo(command.command)}; try \`/migrate help\`.`,
     });
   });
 }

@@ -74,6 +74,7 @@ export class SlackNotifier implements Notifier {
   /** Runs whose card or gate message is being posted, and when a missing one may be tried again. */
   private readonly posting = new Set<string>();
   private readonly repairs = new Map<string, { attempts: number; nextAt: number }>();
+  private readonly gatesPosted = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly options: SlackNotifierOptions) {
@@ -117,11 +118,20 @@ export class SlackNotifier implements Notifier {
     for (const run of runs) {
       if (isTerminal(run.status) || this.posting.has(run.id) || !this.repairDue(run.id)) continue;
       const gate = openGateOf(run);
-      if (run.notification === null && !this.cards.has(run.id))
-        this.enqueue(run.id, () => this.ensureCard(run));
-      else if (gate && run.notification && !run.gateMessages[gate.gate])
-        this.enqueue(run.id, () => this.postGate(run, run.notification as NotificationRef));
+      if (run.notification === null) this.enqueue(run.id, () => this.ensureCard(run));
+      else if (gate && !run.gateMessages[gate.gate])
+        this.enqueue(run.id, () => this.repairGate(run, run.notification as NotificationRef));
     }
+  }
+
+  /** Which gate opening (run, gate, attempt) an approval message was posted for by this process. */
+  private gateKey(run: Run): string {
+    return `${run.id}:${run.currentStep}:${run.steps[run.currentStep]?.attempts ?? 0}:${run.retries}`;
+  }
+
+  /** Checked when its turn comes: the run as listed may be older than what this process just posted. */
+  private async repairGate(run: Run, ref: NotificationRef): Promise<void> {
+    if (!this.gatesPosted.has(this.gateKey(run))) await this.postGate(run, ref);
   }
 
   /** Resolves once everything told so far has reached Slack (or failed and been logged). */
@@ -149,6 +159,8 @@ export class SlackNotifier implements Notifier {
     if (isTerminal(after.status)) {
       this.cards.delete(after.id);
       this.lastProgress.delete(after.id);
+      this.repairs.delete(after.id);
+      for (const key of this.gatesPosted) if (key.startsWith(`${after.id}:`)) this.gatesPosted.delete(key);
     }
   }
 
@@ -243,6 +255,7 @@ export class SlackNotifier implements Notifier {
       });
       if ("error" in posted) return this.postponeRepair(run.id);
       this.repairs.delete(run.id);
+      this.gatesPosted.add(this.gateKey(run));
       await this.options.cards.attachGateMessage(run.id, gate.gate, { channel: ref.channel, ts: posted.ts });
     } finally {
       this.posting.delete(run.id);
@@ -250,16 +263,13 @@ export class SlackNotifier implements Notifier {
   }
 
   private async updateCard(runId: string, { ref, run }: CardUpdate): Promise<void> {
-    try {
+    await this.withRetries("chat.update", runId, ref.channel, async () => {
       await this.options.client.chat.update({ channel: ref.channel, ts: ref.ts, ...statusCard(run) });
-    } catch (error) {
-      recordSlackApiError("chat.update", error);
-      this.options.logger.error({ err: error, runId, ref }, "could not update the run's Slack card");
-    }
+      return ref.ts;
+    });
   }
 
-  /** Posts with a few tries, backing off (Slack's Retry-After when rate limited); the last error when all failed. */
-  private async post(
+  private post(
     runId: string,
     channel: string,
     message: SlackMessage,
@@ -267,18 +277,30 @@ export class SlackNotifier implements Notifier {
   ): Promise<Posted> {
     // The argument type is a union over thread options that a spread object cannot satisfy statically.
     const args = { channel, ...message, ...extra } as webApi.ChatPostMessageArguments;
-    let failure: unknown = new Error("not tried");
-    for (let attempt = 0; attempt < POST_ATTEMPTS; attempt++) {
+    return this.withRetries("chat.postMessage", runId, channel, async () => {
+      const answer = await this.options.client.chat.postMessage(args);
+      if (!answer.ts) throw new Error("Slack answered without a message ts");
+      return answer.ts;
+    });
+  }
+
+  /** A few tries, backing off (Slack's Retry-After when rate limited); the last error when all failed. */
+  private async withRetries(
+    method: string,
+    runId: string,
+    channel: string,
+    call: () => Promise<string>,
+  ): Promise<Posted> {
+    let failure: unknown;
+    for (let attempt = 0; ; attempt++) {
       try {
-        const answer = await this.options.client.chat.postMessage(args);
-        if (answer.ts) return { ts: answer.ts };
-        failure = new Error("Slack answered without a message ts");
+        return { ts: await call() };
       } catch (error) {
         failure = error;
-        recordSlackApiError("chat.postMessage", error);
+        recordSlackApiError(method, error);
         this.options.logger.warn(
-          { err: error, runId, channel, attempt: attempt + 1, problem: describeSlackFailure(error) },
-          "could not post to Slack",
+          { err: error, runId, channel, method, attempt: attempt + 1, problem: describeSlackFailure(error) },
+          "Slack call failed",
         );
       }
       const wait = retryDelayMs(failure, attempt);
@@ -286,8 +308,8 @@ export class SlackNotifier implements Notifier {
       await delay(wait);
     }
     this.options.logger.error(
-      { err: failure, runId, channel, problem: describeSlackFailure(failure) },
-      "gave up posting to Slack for now",
+      { err: failure, runId, channel, method, problem: describeSlackFailure(failure) },
+      "gave up on a Slack call for now",
     );
     return { error: failure };
   }

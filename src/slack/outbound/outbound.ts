@@ -49,10 +49,18 @@ export function slackOutboundFromEnv(
   const parsed = outboundEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`Slack settings: ${describeIssues(parsed.error.issues).join("; ")}`);
   const { SLACK_BOT_TOKEN: token, SLACK_API_URL: slackApiUrl } = parsed.data;
-  const client = new webApi.WebClient(token, {
+  return createSlackOutbound(slackClient(token, slackApiUrl, logger), services, logger, cards, onCardPosted);
+}
+
+/** The Web API client of every process: a timeout on each call, our own retries (no half-hour retry loops). */
+export function slackClient(
+  token: string,
+  slackApiUrl: string | undefined,
+  logger: Logger,
+): webApi.WebClient {
+  return new webApi.WebClient(token, {
     logger: boltLogger(logger),
     ...slackClientOptions,
     ...(slackApiUrl ? { slackApiUrl } : {}),
   });
-  return createSlackOutbound(client, services, logger, cards, onCardPosted);
 }

@@ -30,12 +30,26 @@ export function describeSlackFailure(error: unknown): string {
   return `${HINTS[code] ?? "Slack refused the message"} (${code})`;
 }
 
-/** Errors no retry can fix: the message itself is wrong. */
-const PERMANENT = new Set(["invalid_blocks", "invalid_arguments", "msg_too_long", "no_text"]);
+/**
+ * Failures worth trying again at once: Slack or the network having a bad moment. Others (invalid_auth, a channel
+ * the bot is not in, invalid blocks) wait for a person to fix something: the bot's repair tries again later.
+ */
+const TRANSIENT = new Set([
+  "rate_limited",
+  "timeout",
+  "http",
+  "request",
+  "unknown",
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+  "ratelimited",
+]);
 
 /** How long to wait before trying again (Slack's Retry-After when it gave one), or null when it is pointless. */
 export function retryDelayMs(error: unknown, attempt: number): number | null {
-  if (PERMANENT.has(slackErrorCode(error))) return null;
+  if (!TRANSIENT.has(slackErrorCode(error))) return null;
   const parsed = slackErrorSchema.safeParse(error);
   const retryAfter = parsed.success ? parsed.data.retryAfter : undefined;
   if (retryAfter !== undefined) return Math.min(retryAfter * 1000, 30_000);

@@ -129,7 +129,7 @@ describe("/migrate answers", () => {
       command: "/deploy",
     });
     const answer = await h.send(body);
-    expect(answer.json?.text).toContain("phasegate does not know /deploy");
+    expect(answer.json?.text).toContain('phasegate does not know "/deploy"');
   });
 
   it("previews the plan of examples/shop: phases, verdicts, the approval summary", async () => {
@@ -164,5 +164,17 @@ describe("/migrate answers", () => {
     expect((await h.migrate("cancel shop-99")).text).toContain("No run shop-99.");
     expect((await h.migrate("status")).text).toContain("Active runs (0)");
     expect((await h.migrate("list nosuch")).text).toContain('No service named "nosuch"');
+  });
+
+  it("answers reads only where writes are taken: status, list and audit stay in the service's channels", async () => {
+    for (const text of ["status", "list", "list shop", "status shop-99", "audit shop-99"]) {
+      const answer = await h.migrate(text, ALICE, OTHER_CHANNEL);
+      expect(answer.text).not.toMatch(/Active runs|Latest runs/);
+    }
+    expect((await h.migrate("list", ALICE, OTHER_CHANNEL)).text).toContain(
+      "No service is run from this channel",
+    );
+    expect((await h.migrate("list shop", ALICE, OTHER_CHANNEL)).text).toContain("works in <#C0SHOP>");
+    expect((await h.migrate("list", ALICE, OPS_CHANNEL)).text).toContain("Latest runs");
   });
 });
