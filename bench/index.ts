@@ -5,6 +5,7 @@ import type { Benchmark, Figure } from "./figure.js";
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   plan: async () => (await import("./plan.js")).planBenchmark,
   slack: async () => (await import("./slack.js")).slackBenchmark,
+  oversized: async () => (await import("./oversized.js")).oversizedBenchmark,
   "engine-approve": async () => (await import("./engine-approve.js")).engineApproveBenchmark,
   "engine-rollouts": async () => (await import("./engine-rollouts.js")).engineRolloutsBenchmark,
 };

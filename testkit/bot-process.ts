@@ -36,31 +36,35 @@ export interface BotProcessOptions {
   signingSecret: string;
   command?: "bot" | "all";
   logLevel?: string;
+  /** How to run the CLI (the compiled one, say); the TypeScript sources through tsx by default. */
+  cli?: string[];
 }
 
 /** A real `phasegate bot` (or `all`) process (the TypeScript sources through tsx), ready once /healthz answers. */
 export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
   const port = await freePort();
-  const child = spawn(
+  const [program, ...args] = options.cli ?? [
     process.execPath,
-    ["--import", "tsx", path.join(repoRoot, "src", "cli", "main.ts"), options.command ?? "bot"],
-    {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        SLACK_APP_TOKEN: undefined,
-        LOG_LEVEL: options.logLevel ?? "warn",
-        PORT: String(port),
-        SLACK_BOT_TOKEN: options.token,
-        SLACK_SIGNING_SECRET: options.signingSecret,
-        SLACK_API_URL: options.slackApiUrl,
-        PHASEGATE_SERVICES: options.servicesFile,
-        PHASEGATE_PREFIX: options.prefix,
-        REDIS_URL: options.redisUrl,
-      },
+    "--import",
+    "tsx",
+    path.join(repoRoot, "src", "cli", "main.ts"),
+  ];
+  const child = spawn(program as string, [...args, options.command ?? "bot"], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      SLACK_APP_TOKEN: undefined,
+      LOG_LEVEL: options.logLevel ?? "warn",
+      PORT: String(port),
+      SLACK_BOT_TOKEN: options.token,
+      SLACK_SIGNING_SECRET: options.signingSecret,
+      SLACK_API_URL: options.slackApiUrl,
+      PHASEGATE_SERVICES: options.servicesFile,
+      PHASEGATE_PREFIX: options.prefix,
+      REDIS_URL: options.redisUrl,
     },
-  );
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
