@@ -88,6 +88,8 @@ describe("Redis faults as the Slack user sees them", () => {
     await h.fake.waitFor(() =>
       h.fake.replies(SHOP_CHANNEL, cardTs).find((m) => (m.text ?? "").includes("shop-1 was lost")),
     );
+    const metrics = await (await fetch(h.url.replace("/slack/events", "/metrics"))).text();
+    expect(metrics).toMatch(/^phasegate_redis_state_lost_total [1-9]/m);
 
     // A new run takes the same id (the counter went with the data); the old message's button is refused.
     expect((await h.migrate("start shop v3", ALICE)).text).toContain("Started *shop-1*");

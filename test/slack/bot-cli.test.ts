@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SlackFake } from "../../src/slack-emulator/index.js";
@@ -96,6 +98,26 @@ describe("phasegate bot and all", () => {
     expect(noSecret.stderr).toContain(
       "set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)",
     );
+  });
+
+  it("print a services file that does not load like `config check`: place, path and fix, no stack trace", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-botcli-"));
+    const file = path.join(dir, "services.yaml");
+    await writeFile(file, "services:\n  shop:\n    project:\n      path: 3\n");
+    try {
+      const run = await runCli(["bot", "--services", file], {
+        ...NO_SLACK,
+        SLACK_BOT_TOKEN: "xoxb-1",
+        SLACK_SIGNING_SECRET: "s",
+      });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`${file}:4:7: services.shop.project.path: expected a string`);
+      expect(run.stderr).toContain("  fix: ");
+      expect(run.stderr).not.toContain("unexpected error");
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("`all` serves /healthz and /readyz on PORT and stops cleanly on SIGTERM", async () => {
