@@ -14,7 +14,7 @@ import type { SlackNotifier } from "../slack/outbound/notifier.js";
 import { createSlackOutbound, slackClient } from "../slack/outbound/outbound.js";
 import { StateMarker } from "../store/state-marker.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
-import { storeCardRefs } from "./card-refs.js";
+import { outboundStores } from "./card-refs.js";
 import { createEngine, type Engine, type EngineOptions } from "./engine.js";
 import { queueFirstStep } from "./first-step.js";
 import { REQUEST_WRITE_BUDGET_MS, requestConnection } from "./request-redis.js";
@@ -82,8 +82,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     client,
     services,
     logger,
-    storeCardRefs(redis, prefix),
-    queueFirstStep(() => ready.queue, logger),
+    outboundStores(
+      redis,
+      prefix,
+      queueFirstStep(() => ready.queue, logger),
+    ),
   );
   const engineOptions = {
     ...options.engine,

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { loadServices } from "../config/load-services.js";
 import { slackOutboundFromEnv } from "../slack/outbound/outbound.js";
 import { logger } from "../telemetry/logger.js";
-import { storeCardRefs } from "./card-refs.js";
+import { outboundStores } from "./card-refs.js";
 import { createEngine, type Engine } from "./engine.js";
 import { queueFirstStep } from "./first-step.js";
 import { StartupError } from "./startup-error.js";
@@ -45,8 +45,11 @@ export async function openEngine(connection: Connection, mode: "worker" | "comma
     process.env,
     services,
     logger,
-    storeCardRefs(redis, connection.prefix),
-    queueFirstStep(() => engine.queue, logger),
+    outboundStores(
+      redis,
+      connection.prefix,
+      queueFirstStep(() => engine.queue, logger),
+    ),
   );
   const engine: Engine = createEngine({
     redis,

@@ -5,6 +5,7 @@ import type { ApprovalStep } from "../../domain/plan/plan.js";
 import { isTerminal, type NotificationRef, type Run } from "../../domain/run/run.js";
 import type { CardRefs } from "../../ports/card-refs.js";
 import type { Logger } from "../../ports/logger.js";
+import type { NotificationOutbox } from "../../ports/notification-outbox.js";
 import type { CardStatus, Notifier, RunChange } from "../../ports/notifier.js";
 import { approverMentions } from "../access.js";
 import { approvalMessage } from "../blocks/approval.js";
@@ -15,6 +16,7 @@ import { threadReplies } from "../blocks/thread-replies.js";
 import { recordSlackApiError } from "../slack-metrics.js";
 import { CardWaiters } from "./card-waiters.js";
 import { Coalescer } from "./coalescer.js";
+import { DurableReplies, type Posted } from "./durable-replies.js";
 import { describeSlackFailure, retryDelayMs } from "./slack-failure.js";
 
 export interface SlackNotifierOptions {
@@ -27,6 +29,10 @@ export interface SlackNotifierOptions {
   updateIntervalMs?: number;
   /** At most one rollout progress reply per run per interval (default 30 s). */
   progressIntervalMs?: number;
+  /** Keeps thread replies until Slack took them (Redis), so a failure or a restart loses none. */
+  outbox?: NotificationOutbox;
+  /** A reply still in the outbox this long after it was added is posted again (default 60 s). */
+  outboxRetryAfterMs?: number;
   /** Told when a run's card is out (the first step of a new run waits for it). */
   onCardPosted?: (run: Run) => void;
   now?: () => number;
@@ -36,8 +42,6 @@ export interface SlackNotifierOptions {
 const POST_ATTEMPTS = 3;
 /** The longest wait between two repairs of a run's missing card or gate message. */
 const MAX_REPAIR_BACKOFF_MS = 60_000;
-
-type Posted = { ts: string } | { error: unknown };
 
 interface CardUpdate {
   ref: NotificationRef;
@@ -75,6 +79,7 @@ export class SlackNotifier implements Notifier {
   private readonly posting = new Set<string>();
   private readonly repairs = new Map<string, { attempts: number; nextAt: number }>();
   private readonly gatesPosted = new Set<string>();
+  private readonly replies: DurableReplies;
   private readonly now: () => number;
 
   constructor(private readonly options: SlackNotifierOptions) {
@@ -83,6 +88,14 @@ export class SlackNotifier implements Notifier {
       intervalMs: options.updateIntervalMs ?? 1000,
       newer: (candidate, current) => candidate.run.revision >= current.run.revision,
       send: (runId, update) => this.updateCard(runId, update),
+      now: this.now,
+    });
+    this.replies = new DurableReplies({
+      outbox: options.outbox,
+      post: (runId, channel, message, extra) => this.post(runId, channel, message, extra),
+      enqueue: (runId, work) => this.enqueue(runId, work),
+      logger: options.logger,
+      retryAfterMs: options.outboxRetryAfterMs ?? 60_000,
       now: this.now,
     });
   }
@@ -115,6 +128,9 @@ export class SlackNotifier implements Notifier {
    * that failed, a process that stopped before posting); each is posted again, backing off per run.
    */
   repair(runs: Run[]): void {
+    this.replies
+      .drain()
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, "could not read the reply outbox"));
     for (const run of runs) {
       if (isTerminal(run.status) || this.posting.has(run.id) || !this.repairDue(run.id)) continue;
       const gate = openGateOf(run);
@@ -153,7 +169,7 @@ export class SlackNotifier implements Notifier {
     if (change.before !== null) this.updates.push(after.id, { ref, run: after });
     for (const reply of threadReplies(change)) {
       if (change.event?.type === "rollout-progress" && !this.progressDue(after.id)) continue;
-      await this.post(after.id, ref.channel, reply, { thread_ts: ref.ts });
+      await this.replies.send(after.id, ref.channel, reply, ref.ts);
     }
     if (openedGate(change)) await this.postGate(after, ref);
     if (isTerminal(after.status)) {

@@ -5,6 +5,7 @@ import { describeIssues } from "../../config/load-services.js";
 import type { Run } from "../../domain/run/run.js";
 import type { CardRefs } from "../../ports/card-refs.js";
 import type { Logger } from "../../ports/logger.js";
+import type { NotificationOutbox } from "../../ports/notification-outbox.js";
 import { boltLogger } from "../bolt-logger.js";
 import { SlackNotifier } from "./notifier.js";
 import { slackClientOptions } from "./slack-failure.js";
@@ -16,15 +17,21 @@ export interface SlackOutbound {
   usergroups: SlackUsergroupDirectory;
 }
 
+/** Where the notifier keeps what it must not lose, and whom it tells when a card is out. */
+export interface OutboundStores {
+  cards: CardRefs;
+  outbox?: NotificationOutbox;
+  onCardPosted?: (run: Run) => void;
+}
+
 export function createSlackOutbound(
   client: webApi.WebClient,
   services: LoadedServices,
   logger: Logger,
-  cards: CardRefs,
-  onCardPosted?: (run: Run) => void,
+  stores: OutboundStores,
 ): SlackOutbound {
   return {
-    notifier: new SlackNotifier({ client, services, logger, cards, onCardPosted }),
+    notifier: new SlackNotifier({ client, services, logger, ...stores }),
     usergroups: new SlackUsergroupDirectory(client, logger),
   };
 }
@@ -42,14 +49,13 @@ export function slackOutboundFromEnv(
   env: NodeJS.ProcessEnv,
   services: LoadedServices,
   logger: Logger,
-  cards: CardRefs,
-  onCardPosted?: (run: Run) => void,
+  stores: OutboundStores,
 ): SlackOutbound | null {
   if (env.SLACK_BOT_TOKEN === undefined) return null;
   const parsed = outboundEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`Slack settings: ${describeIssues(parsed.error.issues).join("; ")}`);
   const { SLACK_BOT_TOKEN: token, SLACK_API_URL: slackApiUrl } = parsed.data;
-  return createSlackOutbound(slackClient(token, slackApiUrl, logger), services, logger, cards, onCardPosted);
+  return createSlackOutbound(slackClient(token, slackApiUrl, logger), services, logger, stores);
 }
 
 /** The Web API client of every process: a timeout on each call, our own retries (no half-hour retry loops). */
