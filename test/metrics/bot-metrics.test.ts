@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SlackHarness, startSlackHarness } from "../../testkit/slack-setup.js";
+import { SHOP_CHANNEL, type SlackHarness, startSlackHarness } from "../../testkit/slack-setup.js";
 
 let h: SlackHarness;
 
@@ -29,8 +29,15 @@ describe("the bot's /metrics", () => {
 
     const after = await scrape();
     expect(after).toContain('phasegate_runs_started_total{service="shop",start="new"} 1');
-    // No worker runs in this process: the run's first step waits in the queue.
-    expect(after).toContain('phasegate_queue_jobs{state="waiting"} 1');
+    // The refused card holds the first step back; the bot posts the card again, then the step is queued (no
+    // worker runs in this process, so it waits there).
+    expect(after).toContain('phasegate_queue_jobs{state="waiting"} 0');
+    await h.fake.waitFor(() => h.fake.history(SHOP_CHANNEL).some((m) => !m.thread_ts));
+    const deadline = Date.now() + 20_000;
+    while (!(await scrape()).includes('phasegate_queue_jobs{state="waiting"} 1')) {
+      if (Date.now() > deadline) throw new Error("the first step was never queued after the card was posted");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     expect(after).toContain(
       'phasegate_slack_api_errors_total{method="chat.postMessage",error="channel_not_found"} 1',
     );
