@@ -54,6 +54,10 @@ export function op(type: string, overrides: Partial<MigrationOperation> = {}): M
     line: null,
     databaseOperations: null,
     stateOperations: null,
+    source: null,
+    imports: [],
+    fieldDefinition: null,
+    preserveDefault: null,
     ...overrides,
   };
 }
@@ -98,6 +102,7 @@ export function migration(
     transactional: true,
     initial: false,
     override: null,
+    followUp: [],
     file: null,
     operations: operations.map((o, index) => ({ ...o, index })),
     ...overrides,

@@ -13,6 +13,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "Show how the pending migrations would roll out, or why they cannot",
     load: async () => (await import("./plan-command.js")).planCommand,
   },
+  split: {
+    summary: "Rewrite refused migrations into the safe sequence of their recipes (a diff, or --write)",
+    load: async () => (await import("./split-command.js")).splitCommand,
+  },
   "config check": {
     summary: "Validate a services file: every problem, where it is and how to fix it",
     load: async () => (await import("./config-check.js")).configCheckCommand,

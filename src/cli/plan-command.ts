@@ -1,14 +1,10 @@
-import { stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { IntrospectionError, introspect } from "../django/introspect.js";
-import { resolvePython } from "../django/python.js";
 import { planRelease } from "../domain/plan/planner.js";
-import { LocalProcessExecutor } from "../executors/local-process.js";
-import { logger } from "../telemetry/logger.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./errors.js";
 import { FORMATS, type Format, renderPlan, reportError, requestedFormat } from "./plan-output.js";
+import { introspectProject, projectOptionsShape } from "./project-options.js";
 
 const USAGE = `Usage: phasegate plan --project DIR [--settings MODULE] [--python CMD] [--target app:migration ...] [--format FORMAT] [--json] [--verbose]
 
@@ -47,30 +43,12 @@ const targetSchema = z
   });
 
 const planOptionsSchema = z.object({
-  help: z.boolean().default(false),
-  project: z.string().min(1, "--project needs a directory").optional(),
-  settings: z.string().min(1, "--settings needs a module name, e.g. shop.settings").optional(),
-  python: z
-    .string()
-    .trim()
-    .min(1, "--python needs a command, e.g. /usr/bin/python3")
-    .transform((command) => command.split(/\s+/))
-    .optional(),
+  ...projectOptionsShape,
   target: z.array(targetSchema).default([]),
   format: z.enum(FORMATS, { error: `--format takes ${FORMATS.join(", ")}` }).optional(),
   json: z.boolean().default(false),
   verbose: z.boolean().default(false),
 });
-
-async function assertDjangoProject(projectDir: string): Promise<void> {
-  const managePy = path.join(projectDir, "manage.py");
-  const found = await stat(managePy).catch(() => null);
-  if (!found?.isFile()) {
-    throw new CliError(
-      `no manage.py in ${projectDir}: pass --project with the directory of your Django project`,
-    );
-  }
-}
 
 async function runPlan(argv: string[]): Promise<number> {
   const options = parseOptions(argv, OPTIONS, planOptionsSchema);
@@ -85,27 +63,17 @@ async function runPlan(argv: string[]): Promise<number> {
     });
   const format: Format = options.json ? "json" : (options.format ?? "text");
   const projectDir = path.resolve(options.project);
-  await assertDjangoProject(projectDir);
-  try {
-    const executor = new LocalProcessExecutor();
-    const python = await resolvePython(executor, projectDir, options.python);
-    logger.debug({ projectDir, python }, "introspecting the Django project");
-    const introspection = await introspect({
-      executor,
-      projectDir,
-      python,
-      settings: options.settings,
-      targets: options.target,
-      key: "plan",
-    });
-    const result = planRelease(introspection);
-    const render = { verbose: options.verbose, project: options.project };
-    process.stdout.write(renderPlan(format, result, introspection, projectDir, render));
-    return result.ok ? 0 : 1;
-  } catch (error) {
-    if (error instanceof IntrospectionError) throw new CliError(error.message, 2, error.failure);
-    throw error;
-  }
+  const introspection = await introspectProject({
+    projectDir,
+    settings: options.settings,
+    python: options.python,
+    targets: options.target,
+    key: "plan",
+  });
+  const result = planRelease(introspection);
+  const render = { verbose: options.verbose, project: options.project };
+  process.stdout.write(renderPlan(format, result, introspection, projectDir, render));
+  return result.ok ? 0 : 1;
 }
 
 export async function planCommand(argv: string[]): Promise<number> {

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import type { FieldFacts, Introspection, MigrationOperation } from "../domain/classify/migration.js";
+import type {
+  FieldDefinition,
+  FieldFacts,
+  Introspection,
+  MigrationOperation,
+} from "../domain/classify/migration.js";
 
 /**
  * The JSON the introspection helper (introspect.py) prints, validated field by field against the domain types
@@ -35,6 +40,13 @@ const fieldFactsSchema: z.ZodType<FieldFacts> = z.object({
   manyToMany: z.boolean(),
 });
 
+const fieldDefinitionSchema: z.ZodType<FieldDefinition> = z.object({
+  path: z.string(),
+  args: z.array(z.string()),
+  kwargs: z.array(z.tuple([z.string(), z.string()])),
+  imports: z.array(z.string()),
+});
+
 const fieldSets = z.array(z.array(z.string())).nullable();
 
 const operationSchema: z.ZodType<MigrationOperation> = z.lazy(() =>
@@ -61,6 +73,11 @@ const operationSchema: z.ZodType<MigrationOperation> = z.lazy(() =>
     line: z.number().int().positive().nullable(),
     databaseOperations: z.array(operationSchema).nullable(),
     stateOperations: z.array(operationSchema).nullable(),
+    // Added for `phasegate split`; a helper without them still validates.
+    source: nullableString.default(null),
+    imports: z.array(z.string()).default([]),
+    fieldDefinition: fieldDefinitionSchema.nullable().default(null),
+    preserveDefault: z.boolean().nullable().default(null),
   }),
 );
 
@@ -89,6 +106,7 @@ export const introspectionSchema: z.ZodType<Introspection> = z.object({
       override: overrideSchema.nullable(),
       file: nullableString,
       operations: z.array(operationSchema),
+      followUp: z.array(z.string().regex(/^\w+$/, "must be migration names of the same app")).default([]),
     }),
   ),
 });

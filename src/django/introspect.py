@@ -191,6 +191,56 @@ def field_errors(field, operation, connection):
         return []
 
 
+def valid_imports(imports):
+    """False when an import names a module Python cannot import by name (a migration module: 0002_code)."""
+    for line in imports:
+        module = line.split()[1]
+        if not all(part.isidentifier() for part in module.split(".")):
+            return False
+    return True
+
+
+def operation_source(operation):
+    """The operation as Django's MigrationWriter writes it, with its imports; None when it cannot be written
+    back (a RunPython function defined in its migration module, a value Django cannot serialize)."""
+    from django.db.migrations.writer import OperationWriter
+
+    try:
+        source, imports = OperationWriter(operation, indentation=0).serialize()
+    except Exception:
+        return None
+    if not valid_imports(imports):
+        return None
+    return {"source": source.rstrip().rstrip(","), "imports": sorted(imports)}
+
+
+def field_definition(field):
+    """`field.deconstruct()` with every argument serialized by Django (the source makemigrations would write)."""
+    if field is None:
+        return None
+    from django.db.migrations.serializer import DeconstructableSerializer
+    from django.db.migrations.writer import MigrationWriter
+
+    try:
+        _, path, args, kwargs = field.deconstruct()
+        name, imports = DeconstructableSerializer._serialize_path(path)
+        imports = set(imports)
+        rendered_args, rendered_kwargs = [], []
+        for value in args:
+            text, needed = MigrationWriter.serialize(value)
+            rendered_args.append(text)
+            imports.update(needed)
+        for key in sorted(kwargs):
+            text, needed = MigrationWriter.serialize(kwargs[key])
+            rendered_kwargs.append([key, text])
+            imports.update(needed)
+    except Exception:
+        return None
+    if not valid_imports(imports):
+        return None
+    return {"path": name, "args": rendered_args, "kwargs": rendered_kwargs, "imports": sorted(imports)}
+
+
 def model_name_of(operation):
     from django.db.migrations.operations.models import ModelOperation
 
@@ -296,6 +346,8 @@ def describe(operation, index, app_label, before, after, connection, sql, sql_er
         together_after = together_sets(operation.option_value)
 
     hints = getattr(operation, "hints", None) or {}
+    written = operation_source(operation)
+    own_field = getattr(operation, "field", None) if hasattr(operation, "model_name") else None
     is_code = kind in ("RunSQL", "RunPython")
     return {
         "index": index,
@@ -319,6 +371,10 @@ def describe(operation, index, app_label, before, after, connection, sql, sql_er
         "fieldErrors": field_errors(after_field, operation, connection),
         "databaseOperations": nested[0] if nested else None,
         "stateOperations": nested[1] if nested else None,
+        "source": written["source"] if written else None,
+        "imports": written["imports"] if written else [],
+        "fieldDefinition": field_definition(own_field or before_field or after_field),
+        "preserveDefault": getattr(operation, "preserve_default", None) if own_field is not None else None,
     }
 
 
@@ -374,6 +430,13 @@ def override_of(migration):
         call = "()" if hasattr(safe, "when") else ""
         return {"phase": mapped, "source": "safemigrate", "raw": "Safe.%s%s" % (name, call)}
     return None
+
+
+def follow_up_of(migration):
+    names = getattr(migration, "phasegate_follow_up", None) or []
+    if isinstance(names, str):
+        names = [names]
+    return [str(name) for name in names]
 
 
 def keys(pairs):
@@ -510,6 +573,7 @@ def introspect_connected(django, connection, targets):
                 "override": override_of(migration),
                 "file": path,
                 "operations": with_lines(walk(migration.operations, migration.app_label, state, connection), lines),
+                "followUp": follow_up_of(migration),
             }
         )
     return {

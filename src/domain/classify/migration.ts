@@ -33,6 +33,17 @@ export interface FieldFacts {
   manyToMany: boolean;
 }
 
+/** A field's `deconstruct()`, each argument serialized by Django's MigrationWriter (exact Python source). */
+export interface FieldDefinition {
+  /** "models.IntegerField", or a dotted path for a field of the project's own. */
+  path: string;
+  args: string[];
+  /** [name, Python source] in name order. */
+  kwargs: [string, string][];
+  /** Import lines the sources need, e.g. "from django.db import models". */
+  imports: string[];
+}
+
 export type PhaseOverride = "expand" | "contract";
 
 export interface MigrationOperation {
@@ -80,6 +91,14 @@ export interface MigrationOperation {
   /** SeparateDatabaseAndState: the operations that touch the database, and those that only change Django's state. */
   databaseOperations: MigrationOperation[] | null;
   stateOperations: MigrationOperation[] | null;
+  /** The operation as Django's MigrationWriter writes it; null when it cannot be written back (a RunPython
+   * function of its migration module). Absent from helpers older than `phasegate split`. */
+  source: string | null;
+  imports: string[];
+  /** The operation's own field (AddField, AlterField: with a one-off default), else the field in the state. */
+  fieldDefinition: FieldDefinition | null;
+  /** AddField/AlterField `preserve_default`; null for other operations. */
+  preserveDefault: boolean | null;
 }
 
 export interface MigrationKey {
@@ -110,6 +129,8 @@ export interface PendingMigration extends MigrationKey {
   /** The migration's file, relative to the project directory when inside it; null when Python does not say. */
   file: string | null;
   operations: MigrationOperation[];
+  /** `phasegate_follow_up = [...]`: migrations of the same app a later release still owes (written by `phasegate split`). */
+  followUp: string[];
 }
 
 /** Everything the planner needs to know about one Django project and its database. */

@@ -1,0 +1,209 @@
+import type { FieldDefinition, MigrationOperation } from "../classify/migration.js";
+import { MIGRATIONS_IMPORT, type OperationPlan, type Recipe, type SplitContext } from "./operation-plan.js";
+import { call, fieldSource, kwarg, list, pyString } from "./python-source.js";
+
+const BATCH = 1000;
+
+function backfillFunction(name: string, app: string, operation: MigrationOperation, value: string): string {
+  const field = String(operation.field);
+  const label = `${app}.${operation.model}.${field}`;
+  return `def ${name}(apps, schema_editor):
+    """Fills ${label} on the rows that have none, ${BATCH} rows per statement (each commits on its own)."""
+    model = apps.get_model(${pyString(app)}, ${pyString(String(operation.model))})
+    value = ${value}
+    if callable(value):
+        value = value()
+    while True:
+        batch = list(model._base_manager.filter(${field}__isnull=True).values_list("pk", flat=True)[:${BATCH}])
+        if not batch:
+            return
+        if value is None:
+            raise RuntimeError(${pyString(`${label} has rows without a value and the field has no default: set value in ${name}`)})
+        model._base_manager.filter(pk__in=batch).update(${field}=value)`;
+}
+
+function runSql(sql: string, reverse: string, phase: string): string {
+  return call("migrations.RunSQL", [
+    ["sql", pyString(sql)],
+    ["reverse_sql", pyString(reverse)],
+    ["hints", `{"phase": ${pyString(phase)}}`],
+  ]);
+}
+
+function alterField(operation: MigrationOperation, field: string): string {
+  return call("migrations.AlterField", [
+    ["model_name", pyString(String(operation.model))],
+    ["name", pyString(String(operation.field))],
+    ["field", field],
+  ]);
+}
+
+/** Literal values PostgreSQL can hold as a column default (a callable such as timezone.now cannot be one). */
+function isLiteral(source: string): boolean {
+  return /^(-?\d|["']|True$|False$)/.test(source);
+}
+
+function withDbDefault(
+  operation: MigrationOperation,
+  definition: FieldDefinition,
+  value: string,
+): OperationPlan {
+  const field = fieldSource(definition, { db_default: value });
+  const name = String(operation.field);
+  return {
+    now: [
+      {
+        phase: "expand",
+        source: call("migrations.AddField", [
+          ["model_name", pyString(String(operation.model))],
+          ["name", pyString(name)],
+          ["field", field],
+        ]),
+        imports: [MIGRATIONS_IMPORT, ...definition.imports],
+      },
+    ],
+    later: [],
+    modelEdits: [
+      {
+        model: String(operation.model),
+        release: 1,
+        action: "set",
+        attribute: name,
+        from: null,
+        definition: field,
+        meta: null,
+      },
+    ],
+    releases: [
+      `Release 1 (expand): add "${name}" with db_default=${value}; the database fills old code's INSERTs.`,
+    ],
+    checklist: [],
+  };
+}
+
+function overReleases(
+  operation: MigrationOperation,
+  definition: FieldDefinition,
+  context: SplitContext,
+): OperationPlan {
+  const name = String(operation.field);
+  const model = String(operation.model);
+  const table = String(operation.table);
+  const column = operation.fieldFacts?.column ?? name;
+  const defaultValue = kwarg(definition, "default");
+  const keepDefault = operation.preserveDefault !== false;
+  const finalField = fieldSource(definition, keepDefault ? {} : { default: null });
+  const nullable = fieldSource(definition, { null: "True", ...(keepDefault ? {} : { default: null }) });
+  const functionName = `backfill_${model}_${name}`;
+  const constraint = `${table}_${column}_not_null`.slice(0, 63);
+  const quoted = `"${table}"`;
+  const postgres = context.vendor === "postgresql";
+  const imports = [MIGRATIONS_IMPORT, ...definition.imports];
+  const checks = postgres
+    ? [
+        runSql(
+          `ALTER TABLE ${quoted} ADD CONSTRAINT "${constraint}" CHECK ("${column}" IS NOT NULL) NOT VALID`,
+          `ALTER TABLE ${quoted} DROP CONSTRAINT "${constraint}"`,
+          "expand",
+        ),
+        runSql(`ALTER TABLE ${quoted} VALIDATE CONSTRAINT "${constraint}"`, "", "expand"),
+      ]
+    : [];
+  const tighten = postgres
+    ? call("migrations.SeparateDatabaseAndState", [
+        [
+          "database_operations",
+          list([
+            runSql(
+              `ALTER TABLE ${quoted} ALTER COLUMN "${column}" SET NOT NULL`,
+              `ALTER TABLE ${quoted} ALTER COLUMN "${column}" DROP NOT NULL`,
+              "contract",
+            ),
+            runSql(
+              `ALTER TABLE ${quoted} DROP CONSTRAINT "${constraint}"`,
+              `ALTER TABLE ${quoted} ADD CONSTRAINT "${constraint}" CHECK ("${column}" IS NOT NULL) NOT VALID`,
+              "contract",
+            ),
+          ]),
+        ],
+        ["state_operations", list([alterField(operation, finalField)])],
+      ])
+    : alterField(operation, finalField);
+  const edit = (release: number, definitionText: string) => ({
+    model,
+    release,
+    action: "set" as const,
+    attribute: name,
+    from: null,
+    definition: definitionText,
+    meta: null,
+  });
+  return {
+    now: [
+      {
+        phase: "expand",
+        source: call("migrations.AddField", [
+          ["model_name", pyString(model)],
+          ["name", pyString(name)],
+          ["field", nullable],
+        ]),
+        imports,
+      },
+    ],
+    later: [
+      {
+        release: 2,
+        phase: "expand",
+        slug: `${model}_${name}_backfill`,
+        summary: `Backfills ${table}.${column} in batches${postgres ? " and proves it with a CHECK constraint validated without blocking writes" : ""}.`,
+        atomic: false,
+        operations: [
+          call("migrations.RunPython", [
+            ["code", functionName],
+            ["reverse_code", "migrations.RunPython.noop"],
+            ["hints", '{"phase": "expand"}'],
+          ]),
+          ...checks,
+        ],
+        functions: [backfillFunction(functionName, context.app, operation, defaultValue ?? "None")],
+        imports,
+      },
+      {
+        release: 2,
+        phase: "contract",
+        slug: `${model}_${name}_not_null`,
+        summary: postgres
+          ? `Sets ${table}.${column} NOT NULL; the validated CHECK constraint spares PostgreSQL the scan under its ACCESS EXCLUSIVE lock.`
+          : `Sets ${table}.${column} NOT NULL.`,
+        atomic: true,
+        operations: [tighten],
+        functions: [],
+        imports,
+      },
+    ],
+    modelEdits: [edit(1, nullable), edit(2, finalField)],
+    releases: [
+      `Release 1 (expand): add "${name}" with null=True; the new code writes it on every new row.`,
+      `Release 2 (expand): backfill the rows old code left NULL in batches${postgres ? ", add CHECK (… IS NOT NULL) NOT VALID and VALIDATE it (writes go on)" : ""}; (contract): SET NOT NULL.`,
+    ],
+    checklist: [
+      defaultValue && keepDefault
+        ? `Release 1's code writes ${model}.${name} on every new row (its default=${defaultValue} does, unless your code creates rows with raw SQL or bulk paths that bypass it).`
+        : `Release 1's code must set ${model}.${name} on every new row: the field has no default to do it.`,
+      defaultValue
+        ? `The backfill writes ${defaultValue} into existing rows; change value in the backfill function if old rows need another one.`
+        : `Set value in the backfill function: the field has no default, so the backfill does not know what to write into existing rows.`,
+    ],
+  };
+}
+
+/** AddField NOT NULL without a database default: db_default on Django 5+, else nullable → backfill → NOT NULL. */
+export const splitAddNotNull: Recipe = (operation, context) => {
+  const definition = operation.fieldDefinition;
+  if (!definition) return "the helper could not read the field's definition (deconstruct)";
+  const value = kwarg(definition, "default");
+  if (context.djangoMajor >= 5 && value !== null && isLiteral(value)) {
+    return withDbDefault(operation, definition, value);
+  }
+  return overReleases(operation, definition, context);
+};

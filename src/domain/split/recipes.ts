@@ -1,0 +1,27 @@
+import type { ClassifiedEntry } from "../classify/classify.js";
+import { splitAddNotNull } from "./add-not-null.js";
+import type { Recipe } from "./operation-plan.js";
+import { splitRemoveNotNull } from "./remove-not-null.js";
+import { splitRenameField } from "./rename-field.js";
+
+/** The recipe phasegate can write for a refused operation, or why it cannot write one. */
+export function recipeFor({ operation, result }: ClassifiedEntry): Recipe | string {
+  if (result.path.includes(".")) {
+    return "it is inside SeparateDatabaseAndState: phasegate does not rewrite hand-made database/state splits";
+  }
+  switch (operation.type) {
+    case "AddField":
+      return splitAddNotNull;
+    case "RemoveField":
+      return splitRemoveNotNull;
+    case "RenameField":
+      return splitRenameField;
+    case "RunSQL":
+    case "RunPython":
+      return 'phasegate cannot tell what its code does: annotate it with hints={"phase": ...} instead';
+    case "AlterField":
+      return "a column type, column name or relation change needs a new field, dual writes in your code and a backfill: follow the recipe by hand (phasegate cannot write application code)";
+    default:
+      return `phasegate has no rule for ${operation.type}: read its SQL and annotate the migration`;
+  }
+}
