@@ -106,7 +106,16 @@ export const introspectionSchema: z.ZodType<Introspection> = z.object({
       override: overrideSchema.nullable(),
       file: nullableString,
       operations: z.array(operationSchema),
-      followUp: z.array(z.string().regex(/^\w+$/, "must be migration names of the same app")).default([]),
+      followUp: z
+        .array(
+          z.object({
+            name: z
+              .string()
+              .regex(/^\w+$/, "must name a migration of the same app, e.g. 0004_item_stock_not_null"),
+            phase: phase.nullable(),
+          }),
+        )
+        .default([]),
     }),
   ),
 });

@@ -433,10 +433,13 @@ def override_of(migration):
 
 
 def follow_up_of(migration):
-    names = getattr(migration, "phasegate_follow_up", None) or []
-    if isinstance(names, str):
-        names = [names]
-    return [str(name) for name in names]
+    """`phasegate_follow_up`: the migrations later releases owe, {"0004_x": "contract"} or ["0004_x"]."""
+    owed = getattr(migration, "phasegate_follow_up", None) or []
+    if isinstance(owed, str):
+        owed = [owed]
+    if isinstance(owed, dict):
+        return [{"name": str(name), "phase": str(phase)} for name, phase in owed.items()]
+    return [{"name": str(name), "phase": None} for name in owed]
 
 
 def keys(pairs):

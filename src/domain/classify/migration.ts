@@ -114,6 +114,12 @@ export interface MigrationOverride {
   raw: string;
 }
 
+/** A migration of the same app that a later release owes, and the phase it runs in when known. */
+export interface OwedMigration {
+  name: string;
+  phase: PhaseOverride | null;
+}
+
 export interface PendingMigration extends MigrationKey {
   dependencies: MigrationKey[];
   /** Squashed migrations list what they replace. */
@@ -130,7 +136,7 @@ export interface PendingMigration extends MigrationKey {
   file: string | null;
   operations: MigrationOperation[];
   /** `phasegate_follow_up = [...]`: migrations of the same app a later release still owes (written by `phasegate split`). */
-  followUp: string[];
+  followUp: OwedMigration[];
 }
 
 /** Everything the planner needs to know about one Django project and its database. */

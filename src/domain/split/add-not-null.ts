@@ -93,7 +93,9 @@ function overReleases(
   const defaultValue = kwarg(definition, "default");
   const keepDefault = operation.preserveDefault !== false;
   const finalField = fieldSource(definition, keepDefault ? {} : { default: null });
-  const nullable = fieldSource(definition, { null: "True", ...(keepDefault ? {} : { default: null }) });
+  // A one-off default (preserve_default=False) stays on the release-1 field so release-1 code writes it: the CHECK
+  // of release 2 would otherwise refuse its INSERTs. The final field drops it, as the original migration asked.
+  const nullable = fieldSource(definition, { null: "True" });
   const functionName = `backfill_${model}_${name}`;
   const constraint = `${table}_${column}_not_null`.slice(0, 63);
   const quoted = `"${table}"`;
@@ -187,9 +189,14 @@ function overReleases(
       `Release 2 (expand): backfill the rows old code left NULL in batches${postgres ? ", add CHECK (… IS NOT NULL) NOT VALID and VALIDATE it (writes go on)" : ""}; (contract): SET NOT NULL.`,
     ],
     checklist: [
-      defaultValue && keepDefault
+      defaultValue
         ? `Release 1's code writes ${model}.${name} on every new row (its default=${defaultValue} does, unless your code creates rows with raw SQL or bulk paths that bypass it).`
         : `Release 1's code must set ${model}.${name} on every new row: the field has no default to do it.`,
+      ...(defaultValue && !keepDefault
+        ? [
+            `Release 2 drops default=${defaultValue} (preserve_default=False): from then on your code sets ${model}.${name} itself.`,
+          ]
+        : []),
       defaultValue
         ? `The backfill writes ${defaultValue} into existing rows; change value in the backfill function if old rows need another one.`
         : `Set value in the backfill function: the field has no default, so the backfill does not know what to write into existing rows.`,

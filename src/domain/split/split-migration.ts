@@ -15,8 +15,8 @@ export interface Half {
   phase: SplitPhase;
   operations: string[];
   imports: string[];
-  /** Models the half's operations touch ("item"), to point later migrations at the right half. */
-  models: Set<string>;
+  /** Fields the half's operations touch ("item.stock"), to point later migrations at the right half. */
+  fields: Set<string>;
 }
 
 export interface MigrationSplit {
@@ -43,7 +43,7 @@ function byOperation(entries: ClassifiedEntry[]): ClassifiedEntry[][] {
 }
 
 /** "item.stock", or "item.*" for an operation on the whole model. */
-function fieldKey(operation: MigrationOperation): string {
+export function fieldKey(operation: MigrationOperation): string {
   return `${operation.model}.${operation.field ?? operation.oldName ?? "*"}`;
 }
 
@@ -123,7 +123,7 @@ export function splitMigration(
         phase,
         operations: mine.flatMap((p) => p.sources.map((s) => s.source)),
         imports: [MIGRATIONS_IMPORT, ...mine.flatMap((p) => p.sources.flatMap((s) => s.imports))],
-        models: new Set(mine.map((p) => String(p.operation.model))),
+        fields: new Set(mine.map((p) => fieldKey(p.operation))),
       };
     })
     .filter((half) => half.operations.length > 0);

@@ -8,7 +8,7 @@ import { assignPhases, type PhasedMigration } from "../plan/phases.js";
 import type { Refusal } from "../plan/plan.js";
 import { findRefusals } from "../plan/refusals.js";
 import type { LaterPart } from "./operation-plan.js";
-import { type Half, type MigrationSplit, splitMigration } from "./split-migration.js";
+import { fieldKey, type Half, type MigrationSplit, splitMigration } from "./split-migration.js";
 import type { MigrationSpec, Retarget, SplitPlan, Unsplittable } from "./split-plan.js";
 
 /** Folder, inside the app's migrations folder, of the migrations later releases owe (Django does not load it). */
@@ -32,8 +32,14 @@ function keyOf(m: MigrationKey): MigrationKey {
   return { app: m.app, name: m.name };
 }
 
+/**
+ * The expand half keeps the name (migrations that depend on it still resolve); the contract half's name must not
+ * start with it, or `manage.py migrate app <name>` (which matches by prefix) finds two.
+ */
 function halfName(migration: PendingMigration, halves: Half[], index: number): string {
-  return index === 0 || halves.length === 1 ? migration.name : `${migration.name}_contract`;
+  if (index === 0 || halves.length === 1) return migration.name;
+  const found = migration.name.match(/^(\d+)_(.*)$/);
+  return found ? `${found[1]}_contract_${found[2]}` : `contract_${migration.name}`;
 }
 
 interface AppState {
@@ -85,7 +91,10 @@ function laterSpec(part: LaterPart, app: string, state: AppState, folder: string
   return spec;
 }
 
-/** Later migrations that depended on a split migration: expand-only ones that touch none of the contract half's models keep the expand half. */
+/**
+ * Later migrations that depended on a split migration: contract ones, and those that touch a field the contract
+ * half changes, now depend on the contract half; the others keep the expand half (so they can stay expand).
+ */
 function retargets(
   phased: PhasedMigration[],
   split: Map<string, { halves: Half[]; names: MigrationKey[] }>,
@@ -96,7 +105,7 @@ function retargets(
       const halves = split.get(migrationLabel(dependency));
       if (!halves || halves.names.length < 2) continue;
       const contract = halves.halves[1] as Half;
-      const touches = later.migration.operations.some((op) => contract.models.has(String(op.model)));
+      const touches = later.migration.operations.some((op) => contract.fields.has(fieldKey(op)));
       if (later.ownPhase !== "contract" && !touches) continue;
       found.push({
         migration: keyOf(later.migration),
@@ -179,8 +188,10 @@ export function planSplit(introspection: Introspection): SplitPlan {
     if (state && state.leaf.name === migration.name) state.leaf = keyOf(owner);
     for (const part of split.later) later.push({ app: migration.app, part, folder, owner });
   }
-  // Later releases depend on each app's last migration of this release; numbered after every existing one.
-  for (const { app, part, folder, owner } of later) {
+  // Later releases depend on each app's last migration of this release; numbered after every existing one; in
+  // each release the expand migrations first, or an expand one would depend on a contract one.
+  const order = (l: (typeof later)[number]) => l.part.release * 2 + (l.part.phase === "contract" ? 1 : 0);
+  for (const { app, part, folder, owner } of [...later].sort((a, b) => order(a) - order(b))) {
     const state = states.get(app) as AppState;
     const spec = laterSpec(part, app, state, folder);
     owner.followUp.push({ name: spec.name, phase: spec.phase });
