@@ -282,5 +282,21 @@ describe("plan preview", () => {
     ]);
     expectValid(refusal);
     expect(allText(refusal)).toContain("• add the new column");
+    expect(allText(refusal)).not.toContain("phasegate split");
+  });
+
+  it("a refusal phasegate split can fix shows the command for the service's project", () => {
+    const unsafe = {
+      code: "unsafe-operation" as const,
+      migration: { app: "inventory", name: "0002" },
+      operation: "0",
+      message: "RenameField qty",
+      recipe: ["add the new column"],
+    };
+    const refusal = refusalAnswer("1 problem", [unsafe], "services/shop");
+    expectValid(refusal);
+    expect(allText(refusal)).toContain("`phasegate split --project services/shop` shows the diff");
+    const order = refusalAnswer("1 problem", [{ ...unsafe, code: "contract-before-expand" as const }], "x");
+    expect(allText(order)).not.toContain("phasegate split");
   });
 });

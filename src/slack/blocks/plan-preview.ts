@@ -34,8 +34,20 @@ export function planPreview(service: string, version: string, plan: Plan): Slack
   };
 }
 
-/** A start or plan that cannot go ahead: what is wrong and, for unsafe operations, the recipe to split them. */
-export function refusalAnswer(message: string, refusals: Refusal[] = []): SlackMessage {
+/** What tells the developer that `phasegate split` writes the fix, when a refusal is one it can split. */
+function splitHint(refusals: Refusal[], projectPath: string | undefined): string[] {
+  const splittable = refusals.some((r) => r.code === "unsafe-operation" || r.code === "mixed-migration");
+  if (!splittable || !projectPath) return [];
+  return [
+    `:hammer_and_wrench: \`phasegate split\` can write these recipes as migrations: \`phasegate split --project ${escapeText(projectPath)}\` shows the diff, \`--write\` writes it.`,
+  ];
+}
+
+/**
+ * A start or plan that cannot go ahead: what is wrong and, for unsafe operations, the recipe to split them, with
+ * the `phasegate split` command for the service's project.
+ */
+export function refusalAnswer(message: string, refusals: Refusal[] = [], projectPath?: string): SlackMessage {
   const lines = refusals.flatMap((r, i) => [
     `*${i + 1}. ${escapeText(r.message)}*`,
     ...r.recipe.map((step) => `      • ${escapeText(step)}`),
@@ -43,7 +55,11 @@ export function refusalAnswer(message: string, refusals: Refusal[] = []): SlackM
   return {
     text: message,
     blocks: fitBlocks(
-      [section(`:no_entry: ${escapeText(message)}`), ...sections(lines)],
+      [
+        section(`:no_entry: ${escapeText(message)}`),
+        ...sections(splitHint(refusals, projectPath)),
+        ...sections(lines),
+      ],
       "`phasegate plan` shows everything",
     ),
   };

@@ -101,7 +101,7 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
     requester: caller.user,
     dryRun,
   });
-  if (!result.ok) return refusalAnswer(result.message, result.refusals);
+  if (!result.ok) return refusalAnswer(result.message, result.refusals, config.project.path);
   if (result.dryRun) return planPreview(c.service, c.version, result.plan);
   if (result.cardProblem)
     return text(
