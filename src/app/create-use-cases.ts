@@ -1,4 +1,5 @@
 import type { UseCases } from "../ports/use-cases.js";
+import { dropFollowUp } from "./follow-ups.js";
 import { approve, cancel, type RunActionDeps, reject, retry } from "./run-actions.js";
 import { type StartRunDeps, startRun } from "./start-run.js";
 
@@ -15,5 +16,7 @@ export function createUseCases(deps: UseCaseDeps): UseCases {
     status: (runId) => deps.store.get(runId),
     list: (query) => deps.store.list(query),
     audit: async (runId) => ((await deps.store.get(runId)) ? deps.store.audit(runId) : null),
+    owed: async (service) => (deps.services.services[service] ? deps.followUps.owed(service) : null),
+    dropFollowUp: (input) => dropFollowUp(deps, input),
   };
 }

@@ -1,17 +1,21 @@
 import type { LoadedServices } from "../config/load-services.js";
 import type { Introspection } from "../domain/classify/migration.js";
+import { followUpReport } from "../domain/plan/follow-ups.js";
 import { planRelease } from "../domain/plan/planner.js";
 import { createRun } from "../domain/run/create.js";
+import type { FollowUpStore } from "../ports/follow-up-store.js";
 import type { ServiceIntrospector } from "../ports/service-introspector.js";
 import type { StartRunInput, StartRunResult } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
 import { type FollowUpDeps, followUp } from "./follow-up.js";
 import { newGateTokens } from "./gate-buttons.js";
+import { recordFollowUps, runFollowUps } from "./follow-ups.js";
 import { announce, type TransitionDeps } from "./transition.js";
 
 export interface StartRunDeps extends TransitionDeps, FollowUpDeps {
   services: LoadedServices;
   introspect: ServiceIntrospector;
+  followUps: FollowUpStore;
 }
 
 type Refusal = Extract<StartRunResult, { ok: false }>;
@@ -73,14 +77,16 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   const release = await readRelease(deps, input);
   if (!release.ok) return release;
   const planned = planRelease(release.introspection, { backfill: config.backfill });
+  const followUps = followUpReport(await deps.followUps.owed(input.service), release.introspection);
   if (!planned.ok)
     return {
       ok: false,
       code: "plan-refused",
       refusals: planned.refusals,
+      followUps,
       message: `the pending migrations of ${input.service} cannot roll out safely (${planned.refusals.length} problem${planned.refusals.length === 1 ? "" : "s"}); nothing was changed`,
     };
-  if (input.dryRun) return { ok: true, dryRun: true, plan: planned.plan };
+  if (input.dryRun) return { ok: true, dryRun: true, plan: planned.plan, followUps };
   if (planned.plan.steps.length === 0)
     return {
       ok: false,
@@ -98,6 +104,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     fourEyes: config.access.fourEyes,
     gateTokens: newGateTokens(planned.plan),
     now,
+    followUps: runFollowUps(input.service, followUps),
   });
   const actor = { kind: "user", id: input.requester } as const;
   const created = await deps.store.create(run, {
@@ -111,13 +118,14 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   });
   if (!created.ok) return activeRunRefusal(input.service, created.activeRunId);
   deps.logger.info({ runId: run.id, version: input.version, requester: input.requester }, "run created");
+  await recordFollowUps(deps.followUps, run, followUps);
   await announce(deps, { before: null, after: run, event: null, actor });
   // The run is seen before it acts: its first step is queued once its card is out (the notifier queues it then).
   const card = (await deps.notifier.cardPosted?.(run.id, CARD_WAIT_MS)) ?? { posted: true };
   if (!card.posted) {
     deps.logger.warn({ runId: run.id, reason: card.reason }, "run waits for its card before its first step");
-    return { ok: true, dryRun: false, run, cardProblem: card.reason };
+    return { ok: true, dryRun: false, run, cardProblem: card.reason, followUps };
   }
   await followUp(deps, run);
-  return { ok: true, dryRun: false, run };
+  return { ok: true, dryRun: false, run, followUps };
 }

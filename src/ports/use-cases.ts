@@ -1,3 +1,4 @@
+import type { FollowUpReport, OwedFollowUp } from "../domain/plan/follow-ups.js";
 import type { Plan, Refusal } from "../domain/plan/plan.js";
 import type { Run } from "../domain/run/run.js";
 import type { AuditEntry, ListQuery } from "./run-store.js";
@@ -27,8 +28,9 @@ export type StartRunResult =
       run: Run;
       /** Why the run's card is not posted yet (Slack refused it): the run waits for it before its first step. */
       cardProblem?: string;
+      followUps: FollowUpReport;
     }
-  | { ok: true; dryRun: true; plan: Plan }
+  | { ok: true; dryRun: true; plan: Plan; followUps: FollowUpReport }
   | {
       ok: false;
       code: StartRefusalCode;
@@ -38,7 +40,21 @@ export type StartRunResult =
       refusals?: Refusal[];
       /** active-run: the run holding the service. */
       activeRunId?: string;
+      /** plan-refused: what is owed from earlier releases, and whether this one has it. */
+      followUps?: FollowUpReport;
     };
+
+export interface DropFollowUpInput {
+  service: string;
+  /** "app.migration" */
+  migration: { app: string; name: string };
+  user: string;
+  reason: string;
+}
+
+export type DropFollowUpResult =
+  | { ok: true; dropped: OwedFollowUp }
+  | { ok: false; code: "not-found" | "not-allowed"; message: string };
 
 export type ActionRefusalCode =
   | "not-found"
@@ -81,4 +97,8 @@ export interface UseCases {
   list(query?: ListQuery): Promise<Run[]>;
   /** Null when the run does not exist. */
   audit(runId: string): Promise<AuditEntry[] | null>;
+  /** What the service's next releases still owe; null for an unknown service. */
+  owed(service: string): Promise<OwedFollowUp[] | null>;
+  /** An approver forgets a follow-up, with a reason recorded in the audit of the run that owed it. */
+  dropFollowUp(input: DropFollowUpInput): Promise<DropFollowUpResult>;
 }

@@ -7,6 +7,8 @@ export function storeKeys(prefix: string) {
     sequence: (service: string) => `${prefix}seq:${service}`,
     serviceRuns: (service: string) => `${prefix}runs:${service}`,
     allRuns: () => `${prefix}runs`,
+    /** Hash of the follow-ups a service's next releases owe. */
+    owed: (service: string) => `${prefix}owed:${service}`,
   };
 }
 

@@ -75,6 +75,9 @@ export const runSchema = z.object({
   // Runs stored before gate tokens existed have none: their buttons are refused, `/migrate status` still works.
   gateTokens: z.record(z.string(), z.string()).default({}),
   gateMessages: z.record(z.string(), notificationRefSchema).default({}),
+  followUps: z
+    .object({ settles: z.array(z.string()), missing: z.array(z.string()), owes: z.array(z.string()) })
+    .optional(),
   revision: z.number().int().min(1),
 }) satisfies z.ZodType<Run>;
 

@@ -15,6 +15,7 @@ import type { StepQueue } from "../ports/step-queue.js";
 import type { UseCases } from "../ports/use-cases.js";
 import type { UsergroupDirectory } from "../ports/usergroup-directory.js";
 import { BullStepQueue } from "../queue/step-queue.js";
+import { RedisFollowUps } from "../store/redis-follow-ups.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
 import { logger as defaultLogger } from "../telemetry/logger.js";
 import { createAdapterFactory } from "./adapter-factory.js";
@@ -79,6 +80,7 @@ export function createEngine(options: EngineOptions): Engine {
     services: options.services,
     approvers: new ConfigApprovers(options.services, options.usergroups ?? null),
     introspect: options.introspect ?? djangoIntrospector(now),
+    followUps: new RedisFollowUps(options.redis, options.prefix),
   });
   return {
     redis: options.redis,

@@ -33,6 +33,7 @@ export function createRun(input: NewRun): Run {
     notification: null,
     gateTokens: input.gateTokens,
     gateMessages: {},
+    ...(input.followUps ? { followUps: input.followUps } : {}),
     revision: 1,
   };
 }

@@ -105,6 +105,8 @@ export interface Run {
   gateTokens: Record<string, string>;
   /** Where each gate's approval message was posted: a click counts only from that message. */
   gateMessages: Record<string, NotificationRef>;
+  /** Follow-ups of multi-release recipes: what the run settles, what it leaves owed and what it owes next. */
+  followUps?: RunFollowUps;
   /** Bumped by every saved change; the store refuses a save made from an older revision. */
   revision: number;
 }
@@ -135,6 +137,13 @@ export type TransitionResult = { ok: true; run: Run } | { ok: false; reason: str
 /** The pure state machine: `(run, event, now) => next run or the reason the event is refused`. */
 export type RunReducer = (run: Run, event: RunEvent, now: string) => TransitionResult;
 
+/** Lines like "inventory.0004_stock_warehouse_not_null (contract), owed from shop v41". */
+export interface RunFollowUps {
+  settles: string[];
+  missing: string[];
+  owes: string[];
+}
+
 export interface NewRun {
   id: string;
   service: string;
@@ -145,4 +154,5 @@ export interface NewRun {
   /** Gate id → its buttons' token (random, made outside the domain). */
   gateTokens: Record<string, string>;
   now: string;
+  followUps?: RunFollowUps;
 }

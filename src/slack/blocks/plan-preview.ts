@@ -1,4 +1,6 @@
+import type { FollowUpReport } from "../../domain/plan/follow-ups.js";
 import type { Plan, PlanStep, Refusal } from "../../domain/plan/plan.js";
+import { followUpLines } from "./follow-ups.js";
 import { escapeText, fitBlocks, header, type SlackMessage, section, sections } from "./kit.js";
 
 function stepLines(step: PlanStep): string[] {
@@ -10,7 +12,13 @@ function stepLines(step: PlanStep): string[] {
 }
 
 /** `/migrate plan`: the phases of the release, then every operation with its verdict. */
-export function planPreview(service: string, version: string, plan: Plan): SlackMessage {
+export function planPreview(
+  service: string,
+  version: string,
+  plan: Plan,
+  followUps?: FollowUpReport,
+): SlackMessage {
+  const owed = followUps ? followUpLines(service, followUps) : [];
   const gate = plan.destructive
     ? "destructive: an approver must allow the contract phase"
     : "nothing destructive";
@@ -25,6 +33,7 @@ export function planPreview(service: string, version: string, plan: Plan): Slack
     header(`Plan for ${service} ${version}`),
     section(`${plan.steps.length} steps, ${gate}. Start it with \`/migrate start ${service} ${version}\`.`),
     ...sections(plan.steps.flatMap(stepLines)),
+    ...(owed.length > 0 ? [section("*Follow-ups*"), ...sections(owed)] : []),
     section("*Operations*"),
     ...sections(operations),
   ];

@@ -1,5 +1,6 @@
 import type { PlanStep } from "../../domain/plan/plan.js";
 import type { Run, RunStatus, StepState } from "../../domain/run/run.js";
+import { runFollowUpLines } from "./follow-ups.js";
 import {
   type Block,
   context,
@@ -9,6 +10,7 @@ import {
   header,
   type SlackMessage,
   section,
+  sections,
   slackDate,
   truncate,
   userMention,
@@ -86,6 +88,8 @@ export function statusCard(run: Run): SlackMessage {
     { type: "divider" },
     ...run.plan.steps.map((step) => stepBlock(run, step)),
   ];
+  const followUps = runFollowUpLines(run.followUps);
+  if (followUps.length > 0) blocks.push(...sections(["*Follow-ups*", ...followUps]));
   if (run.outcome) blocks.push(section(`*Outcome:* ${escapeText(truncate(run.outcome, 1000))}`));
   blocks.push(
     context(`\`/migrate status ${run.id}\` · \`/migrate audit ${run.id}\` · revision ${run.revision}`),

@@ -3,6 +3,7 @@ import type { ServiceConfig } from "../../config/services-schema.js";
 import { isTerminal, type Run } from "../../domain/run/run.js";
 import type { ActionResult, UseCases } from "../../ports/use-cases.js";
 import { channelAllowed } from "../access.js";
+import { followUpLines, owedAnswer } from "../blocks/follow-ups.js";
 import { escapeText, type SlackMessage, sections } from "../blocks/kit.js";
 import { planPreview, refusalAnswer } from "../blocks/plan-preview.js";
 import { auditAnswer, runList } from "../blocks/run-answers.js";
@@ -102,13 +103,22 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
     dryRun,
   });
   if (!result.ok) return refusalAnswer(result.message, result.refusals, config.project.path);
-  if (result.dryRun) return planPreview(c.service, c.version, result.plan);
-  if (result.cardProblem)
-    return text(
-      `:warning: Created *${result.run.id}* (${c.service} ${c.version}), but Slack did not take its card in <#${config.slack.channel}>: ${escapeText(result.cardProblem)}. The run does not start its first step until the card is posted; phasegate keeps trying. \`/migrate cancel ${result.run.id}\` drops it.`,
-    );
+  if (result.dryRun) return planPreview(c.service, c.version, result.plan, result.followUps);
+  const owed = followUpLines(c.service, result.followUps);
+  const started = result.cardProblem
+    ? `:warning: Created *${result.run.id}* (${c.service} ${c.version}), but Slack did not take its card in <#${config.slack.channel}>: ${escapeText(result.cardProblem)}. The run does not start its first step until the card is posted; phasegate keeps trying. \`/migrate cancel ${result.run.id}\` drops it.`
+    : `:rocket: Started *${result.run.id}* (${c.service} ${c.version}). Follow it in <#${config.slack.channel}>; \`/migrate cancel ${result.run.id}\` stops it.`;
+  return { text: started, blocks: sections([started, ...owed]) };
+}
+
+async function dropOwed(deps: CommandDeps, caller: Caller, c: MigrateCommand & { name: "drop-owed" }) {
+  const config = serviceFor(deps, c.service, caller);
+  if (isAnswer(config)) return config;
+  const result = await deps.useCases.dropFollowUp({ ...c, user: caller.user });
+  if (!result.ok) return refused(result.message);
+  const { dropped } = result;
   return text(
-    `:rocket: Started *${result.run.id}* (${c.service} ${c.version}). Follow it in <#${config.slack.channel}>; \`/migrate cancel ${result.run.id}\` stops it.`,
+    `:wastebasket: ${c.migration.app}.${c.migration.name} is no longer owed by ${c.service} (declared in ${dropped.runId}); the reason is in \`/migrate audit ${dropped.runId}\`.`,
   );
 }
 
@@ -166,5 +176,12 @@ export async function answerCommand(
         return entries ? auditAnswer(runId, entries) : notFound(runId);
       });
     }
+    case "owed": {
+      const config = serviceFor(deps, command.service, caller);
+      if (isAnswer(config)) return config;
+      return owedAnswer(command.service, (await deps.useCases.owed(command.service)) ?? []);
+    }
+    case "drop-owed":
+      return dropOwed(deps, caller, command);
   }
 }

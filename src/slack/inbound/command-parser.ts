@@ -8,6 +8,14 @@ const version = z
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
     "a version is a release tag: letters, digits, '.', '_' and '-', at most 128 characters",
   );
+const migration = z
+  .string()
+  .regex(/^\w+\.\w+$/, "a migration is app.name, like inventory.0004_stock_warehouse_not_null")
+  .transform((label) => {
+    const [app = "", name = ""] = label.split(".");
+    return { app, name };
+  });
+const reason = z.string().trim().min(3, "say why, in a few words").max(500, "at most 500 characters");
 const runId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}-[0-9]{1,9}$/, "a run id is the service and a number, like shop-42");
@@ -22,13 +30,15 @@ export const migrateCommandSchema = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("cancel"), runId }),
   z.strictObject({ name: z.literal("retry"), runId }),
   z.strictObject({ name: z.literal("audit"), runId }),
+  z.strictObject({ name: z.literal("owed"), service: serviceName }),
+  z.strictObject({ name: z.literal("drop-owed"), service: serviceName, migration, reason }),
 ]);
 
 export type MigrateCommand = z.infer<typeof migrateCommandSchema>;
 export type SubcommandName = MigrateCommand["name"];
 
 interface Subcommand {
-  /** Positional arguments in order; a trailing "?" marks an optional one. */
+  /** Positional arguments in order; a trailing "?" marks an optional one, "..." one that takes the rest of the words. */
   params: string[];
   flags: Record<string, string>;
   usage: string;
@@ -74,11 +84,30 @@ export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
     usage: "/migrate audit <run>",
     summary: "who did what to a run, and when",
   },
+  owed: {
+    params: ["service"],
+    flags: {},
+    usage: "/migrate owed <service>",
+    summary: "the migrations earlier releases left for the next ones (phasegate split's follow-ups)",
+  },
+  "drop-owed": {
+    params: ["service", "migration", "reason..."],
+    flags: {},
+    usage: "/migrate drop-owed <service> <app.migration> <reason>",
+    summary: "an approver forgets a follow-up, with a reason (audited)",
+  },
 };
 
 export type ParseResult = { ok: true; command: MigrateCommand } | { ok: false; message: string };
 
-const LABELS: Record<string, string> = { service: "<service>", version: "<version>", runId: "<run>" };
+const LABELS: Record<string, string> = {
+  service: "<service>",
+  version: "<version>",
+  runId: "<run>",
+  migration: "<app.migration>",
+  "reason...": "<reason>",
+  reason: "<reason>",
+};
 
 /** How much of what the user typed an error message repeats. */
 const ECHO_CHARS = 40;
@@ -122,12 +151,14 @@ export function parseMigrateCommand(text: string): ParseResult {
     else return fail(name, `Unknown option ${echo(word)}.`);
   }
   spec.params.forEach((param, i) => {
-    const field = param.replace(/\?$/, "");
-    if (positional[i] !== undefined) fields[field] = positional[i];
+    const field = param.replace(/(\?|\.\.\.)$/, "");
+    const value = param.endsWith("...") ? positional.slice(i).join(" ") || undefined : positional[i];
+    if (value !== undefined) fields[field] = value;
   });
   const missing = spec.params.find((param, i) => !param.endsWith("?") && positional[i] === undefined);
   if (missing) return fail(name, `Missing ${LABELS[missing]}.`);
-  const extra = positional[spec.params.length];
+  const takesRest = spec.params.at(-1)?.endsWith("...");
+  const extra = takesRest ? undefined : positional[spec.params.length];
   if (extra !== undefined) return fail(name, `Unexpected argument ${echo(extra)}.`);
   const parsed = migrateCommandSchema.safeParse(fields);
   if (parsed.success) return { ok: true, command: parsed.data };

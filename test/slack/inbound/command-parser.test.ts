@@ -24,8 +24,25 @@ describe("parseMigrateCommand", () => {
     ["cancel shop-3", { name: "cancel", runId: "shop-3" }],
     ["retry shop-3", { name: "retry", runId: "shop-3" }],
     ["audit my-svc-3", { name: "audit", runId: "my-svc-3" }],
+    ["owed shop", { name: "owed", service: "shop" }],
+    [
+      "drop-owed shop inventory.0004_x  the column   stays nullable",
+      {
+        name: "drop-owed",
+        service: "shop",
+        migration: { app: "inventory", name: "0004_x" },
+        reason: "the column stays nullable",
+      },
+    ],
   ])("reads %j", (text, command) => {
     expect(parseMigrateCommand(text)).toEqual({ ok: true, command });
+  });
+
+  it("drop-owed needs an app.migration and a reason", () => {
+    expect(problem("drop-owed shop 0004_x because")).toContain('"0004_x" is not a valid <app.migration>');
+    expect(problem("drop-owed shop inventory.0004_x")).toBe(
+      "Missing <reason>.\nUsage: `/migrate drop-owed <service> <app.migration> <reason>`",
+    );
   });
 
   it("answers empty text with what to type", () => {
