@@ -50,7 +50,7 @@ export function renderMigration(spec: MigrationSpec): string {
     ...(spec.atomic
       ? []
       : [
-          "    # Each statement commits on its own: batches, and a CHECK validated without blocking writes.",
+          "    # Each statement commits on its own: no batch or validation holds a lock for long.",
           "    atomic = False",
         ]),
     "",
