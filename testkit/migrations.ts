@@ -58,6 +58,7 @@ export function op(type: string, overrides: Partial<MigrationOperation> = {}): M
     imports: [],
     fieldDefinition: null,
     preserveDefault: null,
+    modelNames: null,
     ...overrides,
   };
 }

@@ -31,6 +31,11 @@ def required_values(model, serial):
     for field in model._meta.concrete_fields:
         if field.primary_key or field.null or field.has_default():
             continue
+        if field.many_to_one:
+            related = field.related_model._base_manager
+            target = related.order_by("pk").first() or related.create(**required_values(related.model, serial))
+            values[field.attname] = target.pk
+            continue
         value = VALUES.get(field.get_internal_type(), "x")
         values[field.attname] = "%s%d_%d" % (value, os.getpid() % 100000, serial) if isinstance(value, str) else value
     return values

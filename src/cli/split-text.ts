@@ -4,6 +4,9 @@ import type { ModelEdit, SplitPlan } from "../domain/split/split-plan.js";
 function editLine(edit: ModelEdit): string {
   const where = `${edit.file}, model ${edit.model}`;
   if (edit.action === "remove") return `${where}: delete the attribute ${edit.attribute}`;
+  if (edit.action === "meta") return `${where}: class Meta: ${edit.attribute} = ${edit.definition}`;
+  if (edit.action === "rename-model")
+    return `${edit.file}: class ${edit.from} becomes class ${edit.attribute}`;
   if (edit.action === "rename")
     return `${where}: ${edit.from} becomes ${edit.attribute} = ${edit.definition}`;
   return `${where}: ${edit.attribute} = ${edit.definition}`;

@@ -78,6 +78,7 @@ const operationSchema: z.ZodType<MigrationOperation> = z.lazy(() =>
     imports: z.array(z.string()).default([]),
     fieldDefinition: fieldDefinitionSchema.nullable().default(null),
     preserveDefault: z.boolean().nullable().default(null),
+    modelNames: z.tuple([z.string(), z.string()]).nullable().default(null),
   }),
 );
 

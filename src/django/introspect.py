@@ -375,6 +375,7 @@ def describe(operation, index, app_label, before, after, connection, sql, sql_er
         "imports": written["imports"] if written else [],
         "fieldDefinition": field_definition(own_field or before_field or after_field),
         "preserveDefault": getattr(operation, "preserve_default", None) if own_field is not None else None,
+        "modelNames": [operation.old_name, operation.new_name] if kind == "RenameModel" else None,
     }
 
 

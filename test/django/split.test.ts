@@ -18,7 +18,7 @@ import { repoRoot, runCli } from "../../testkit/run-cli.js";
 
 const python = findDjangoPython();
 const fixture = path.join(repoRoot, "test", "fixtures", "split");
-const APPS = ["notnull", "dropcol", "renamed", "mixed"];
+const APPS = ["notnull", "dropcol", "renamed", "mixed", "tables"];
 const ormCode = path.join(repoRoot, "testkit", "orm_code.py");
 
 let project: string;
@@ -139,6 +139,7 @@ describe("phasegate split on Django and PostgreSQL", () => {
       "1 expand mixed/migrations/0002_order_note_remove_legacy.py",
       "1 expand notnull/migrations/0002_item_stock_sku.py",
       "1 expand renamed/migrations/0002_rename_customer_mail.py",
+      "1 expand tables/migrations/0002_rename_tables.py",
       "2 contract dropcol/migrations/phasegate_next/0003_remove_invoice_legacy_total.py",
       "2 contract notnull/migrations/phasegate_next/0005_item_stock_not_null.py",
       "2 contract notnull/migrations/phasegate_next/0006_item_sku_not_null.py",
@@ -168,10 +169,16 @@ describe("phasegate split on Django and PostgreSQL", () => {
     await shipRelease(2);
   });
 
-  it("ends with the schema the original migrations give (the renamed column keeps its name, by design)", () => {
+  it("ends with the schema the original migrations give (renamed columns and tables keep their names, by design)", () => {
     const prefixes = APPS.map((app) => `${app}_`);
+    const table = (from: string, to: string) => (line: string) =>
+      line.replace(new RegExp(`(^|constraint |REFERENCES |ON public\\.)${from}(?=[ .(])`, "g"), `$1${to}`);
+    const renames = [table("tables_author", "tables_writer"), table("tables_review", "tables_critique")];
     const renamedBack = readSchema(db, prefixes).map((line) =>
-      line.replace("renamed_customer.mail ", "renamed_customer.email ").replace("(mail", "(email"),
+      renames.reduce(
+        (text, rename) => rename(text),
+        line.replace("renamed_customer.mail ", "renamed_customer.email ").replace("(mail", "(email"),
+      ),
     );
     renamedBack.sort();
     expect(renamedBack).toEqual(readSchema(original, prefixes));

@@ -99,6 +99,8 @@ export interface MigrationOperation {
   fieldDefinition: FieldDefinition | null;
   /** AddField/AlterField `preserve_default`; null for other operations. */
   preserveDefault: boolean | null;
+  /** RenameModel: the old and the new class name ("Review", "Critique"); null for other operations. */
+  modelNames: [string, string] | null;
 }
 
 export interface MigrationKey {

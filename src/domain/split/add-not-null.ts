@@ -71,7 +71,6 @@ function withDbDefault(
         attribute: name,
         from: null,
         definition: field,
-        meta: null,
       },
     ],
     releases: [
@@ -138,7 +137,6 @@ function overReleases(
     attribute: name,
     from: null,
     definition: definitionText,
-    meta: null,
   });
   return {
     now: [

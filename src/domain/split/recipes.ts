@@ -3,6 +3,7 @@ import { splitAddNotNull } from "./add-not-null.js";
 import type { Recipe } from "./operation-plan.js";
 import { splitRemoveNotNull } from "./remove-not-null.js";
 import { splitRenameField } from "./rename-field.js";
+import { splitRenameTable } from "./rename-table.js";
 
 /** The recipe phasegate can write for a refused operation, or why it cannot write one. */
 export function recipeFor({ operation, result }: ClassifiedEntry): Recipe | string {
@@ -16,6 +17,9 @@ export function recipeFor({ operation, result }: ClassifiedEntry): Recipe | stri
       return splitRemoveNotNull;
     case "RenameField":
       return splitRenameField;
+    case "RenameModel":
+    case "AlterModelTable":
+      return splitRenameTable;
     case "RunSQL":
     case "RunPython":
       return 'phasegate cannot tell what its code does: annotate it with hints={"phase": ...} instead';

@@ -30,8 +30,8 @@ export const splitRemoveNotNull: Recipe = (operation) => {
       },
     ],
     modelEdits: [
-      { model, release: 1, action: "set", attribute: name, from: null, definition: nullable, meta: null },
-      { model, release: 2, action: "remove", attribute: name, from: null, definition: null, meta: null },
+      { model, release: 1, action: "set", attribute: name, from: null, definition: nullable },
+      { model, release: 2, action: "remove", attribute: name, from: null, definition: null },
     ],
     releases: [
       `Release 1 (expand): AlterField "${name}" to null=True (DROP NOT NULL); the new code stops using it.`,

@@ -41,7 +41,6 @@ export const splitRenameField: Recipe = (operation) => {
         attribute: newName,
         from: oldName,
         definition: kept,
-        meta: null,
       },
     ],
     releases: [

@@ -42,13 +42,14 @@ export interface ModelEdit {
   /** Lower-cased model name, as in migrations. */
   model: string;
   release: number;
-  /** "set": the attribute's definition becomes `definition`; "remove": delete the attribute; "rename": `from` becomes `attribute`. */
-  action: "set" | "remove" | "rename";
+  /**
+   * "set": the attribute's definition becomes `definition`; "remove": delete the attribute; "rename": `from` becomes
+   * `attribute`; "meta": the Meta option `attribute` becomes `definition`; "rename-model": class `from` becomes `attribute`.
+   */
+  action: "set" | "remove" | "rename" | "meta" | "rename-model";
   attribute: string;
   from: string | null;
   definition: string | null;
-  /** Class-level Meta change instead of a field ("db_table"), with its Python value. */
-  meta: [string, string] | null;
 }
 
 /** One refused operation and what phasegate did about it. */

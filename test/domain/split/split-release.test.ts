@@ -145,6 +145,33 @@ describe("planSplit: what phasegate split writes", () => {
     expect(plan.modelEdits[0]).toMatchObject({ action: "rename", from: "qty", attribute: "quantity" });
   });
 
+  it("RenameModel and AlterModelTable keep the table with Meta.db_table: no SQL, the class renamed", () => {
+    const table = op("AlterModelTable", {
+      model: "author",
+      oldName: "catalog_author",
+      newName: "catalog_writer",
+    });
+    const rename = op("RenameModel", {
+      model: "review",
+      oldName: "catalog_review",
+      newName: "catalog_critique",
+      modelNames: ["Review", "Critique"],
+    });
+    const plan = planSplit(release([table, rename]));
+    expect(plan.migrations.map((m) => m.operations.map((o) => o.split("\n").join(" ")))).toEqual([
+      [
+        'migrations.AlterModelTable(     name="author",     table="catalog_author", )',
+        'migrations.AlterModelTable(     name="review",     table="catalog_review", )',
+        'migrations.RenameModel(     old_name="Review",     new_name="Critique", )',
+      ],
+    ]);
+    expect(plan.modelEdits.map((e) => [e.model, e.action, e.attribute, e.from, e.definition])).toEqual([
+      ["author", "meta", "db_table", null, '"catalog_author"'],
+      ["review", "rename-model", "Critique", "Review", null],
+      ["critique", "meta", "db_table", null, '"catalog_review"'],
+    ]);
+  });
+
   it("splits a mixed migration and points each later migration at the half it needs", () => {
     const add = withSource(addField("note", { null: true }));
     const drop = withSource(removeField("legacy", { null: true }));
