@@ -57,6 +57,7 @@ export function op(type: string, overrides: Partial<MigrationOperation> = {}): M
     source: null,
     imports: [],
     fieldDefinition: null,
+    previousFieldDefinition: null,
     preserveDefault: null,
     modelNames: null,
     ...overrides,

@@ -1,7 +1,10 @@
 """Runs the ORM code of a release against the database: one INSERT and one SELECT per model, with the models as
 they are at the given migrations (Django's historical models stand in for the release's models.py).
 
-    python orm_code.py app:migration [app:migration ...]    (project directory as the working directory)
+    python orm_code.py app:migration[:all] ...    (project directory as the working directory)
+
+By default the code writes the fields it must (NOT NULL without a default); with ":all" it writes every field it
+knows, as code that writes two fields at once during a column type change does.
 
 Prints {"errors": ["app.model at migration: error", ...]} on stdout.
 """
@@ -26,10 +29,10 @@ VALUES = {
 }
 
 
-def required_values(model, serial):
+def required_values(model, serial, every_field=False):
     values = {}
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.null or field.has_default():
+        if field.primary_key or (not every_field and (field.null or field.has_default())):
             continue
         if field.many_to_one:
             related = field.related_model._base_manager
@@ -52,11 +55,11 @@ def main(targets):
     loader = MigrationLoader(connection)
     errors = []
     for serial, target in enumerate(targets):
-        app, name = target.split(":")
+        app, name, *mode = target.split(":")
         apps = loader.project_state((app, name)).apps
         for model in apps.get_app_config(app).get_models():
             try:
-                model._base_manager.create(**required_values(model, serial))
+                model._base_manager.create(**required_values(model, serial, mode == ["all"]))
                 list(model._base_manager.all())
             except Exception as error:
                 errors.append("%s at %s: %s" % (model._meta.label_lower, name, " ".join(str(error).split())))

@@ -77,6 +77,7 @@ const operationSchema: z.ZodType<MigrationOperation> = z.lazy(() =>
     source: nullableString.default(null),
     imports: z.array(z.string()).default([]),
     fieldDefinition: fieldDefinitionSchema.nullable().default(null),
+    previousFieldDefinition: fieldDefinitionSchema.nullable().default(null),
     preserveDefault: z.boolean().nullable().default(null),
     modelNames: z.tuple([z.string(), z.string()]).nullable().default(null),
   }),

@@ -374,6 +374,7 @@ def describe(operation, index, app_label, before, after, connection, sql, sql_er
         "source": written["source"] if written else None,
         "imports": written["imports"] if written else [],
         "fieldDefinition": field_definition(own_field or before_field or after_field),
+        "previousFieldDefinition": field_definition(before_field) if kind == "AlterField" else None,
         "preserveDefault": getattr(operation, "preserve_default", None) if own_field is not None else None,
         "modelNames": [operation.old_name, operation.new_name] if kind == "RenameModel" else None,
     }

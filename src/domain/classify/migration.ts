@@ -97,6 +97,8 @@ export interface MigrationOperation {
   imports: string[];
   /** The operation's own field (AddField, AlterField: with a one-off default), else the field in the state. */
   fieldDefinition: FieldDefinition | null;
+  /** AlterField: the field before the operation. */
+  previousFieldDefinition: FieldDefinition | null;
   /** AddField/AlterField `preserve_default`; null for other operations. */
   preserveDefault: boolean | null;
   /** RenameModel: the old and the new class name ("Review", "Critique"); null for other operations. */

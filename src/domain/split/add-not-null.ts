@@ -1,6 +1,7 @@
 import type { FieldDefinition, MigrationOperation } from "../classify/migration.js";
 import { MIGRATIONS_IMPORT, type OperationPlan, type Recipe, type SplitContext } from "./operation-plan.js";
-import { call, fieldSource, kwarg, list, pyString } from "./python-source.js";
+import { fieldOperation, notNullCheck, runPython, setNotNull } from "./operations.js";
+import { fieldSource, kwarg, pyString } from "./python-source.js";
 
 const BATCH = 1000;
 
@@ -22,22 +23,6 @@ function backfillFunction(name: string, app: string, operation: MigrationOperati
         model._base_manager.filter(pk__in=batch).update(${field}=value)`;
 }
 
-function runSql(sql: string, reverse: string, phase: string): string {
-  return call("migrations.RunSQL", [
-    ["sql", pyString(sql)],
-    ["reverse_sql", pyString(reverse)],
-    ["hints", `{"phase": ${pyString(phase)}}`],
-  ]);
-}
-
-function alterField(operation: MigrationOperation, field: string): string {
-  return call("migrations.AlterField", [
-    ["model_name", pyString(String(operation.model))],
-    ["name", pyString(String(operation.field))],
-    ["field", field],
-  ]);
-}
-
 /** Literal values PostgreSQL can hold as a column default (a callable such as timezone.now cannot be one). */
 function isLiteral(source: string): boolean {
   return /^(-?\d|["']|True$|False$)/.test(source);
@@ -54,11 +39,7 @@ function withDbDefault(
     now: [
       {
         phase: "expand",
-        source: call("migrations.AddField", [
-          ["model_name", pyString(String(operation.model))],
-          ["name", pyString(name)],
-          ["field", field],
-        ]),
+        source: fieldOperation("AddField", String(operation.model), name, field),
         imports: [MIGRATIONS_IMPORT, ...definition.imports],
       },
     ],
@@ -96,40 +77,10 @@ function overReleases(
   // of release 2 would otherwise refuse its INSERTs. The final field drops it, as the original migration asked.
   const nullable = fieldSource(definition, { null: "True" });
   const functionName = `backfill_${model}_${name}`;
-  const constraint = `${table}_${column}_not_null`.slice(0, 63);
-  const quoted = `"${table}"`;
   const postgres = context.vendor === "postgresql";
   const imports = [MIGRATIONS_IMPORT, ...definition.imports];
-  const checks = postgres
-    ? [
-        runSql(
-          `ALTER TABLE ${quoted} ADD CONSTRAINT "${constraint}" CHECK ("${column}" IS NOT NULL) NOT VALID`,
-          `ALTER TABLE ${quoted} DROP CONSTRAINT "${constraint}"`,
-          "expand",
-        ),
-        runSql(`ALTER TABLE ${quoted} VALIDATE CONSTRAINT "${constraint}"`, "", "expand"),
-      ]
-    : [];
-  const tighten = postgres
-    ? call("migrations.SeparateDatabaseAndState", [
-        [
-          "database_operations",
-          list([
-            runSql(
-              `ALTER TABLE ${quoted} ALTER COLUMN "${column}" SET NOT NULL`,
-              `ALTER TABLE ${quoted} ALTER COLUMN "${column}" DROP NOT NULL`,
-              "contract",
-            ),
-            runSql(
-              `ALTER TABLE ${quoted} DROP CONSTRAINT "${constraint}"`,
-              `ALTER TABLE ${quoted} ADD CONSTRAINT "${constraint}" CHECK ("${column}" IS NOT NULL) NOT VALID`,
-              "contract",
-            ),
-          ]),
-        ],
-        ["state_operations", list([alterField(operation, finalField)])],
-      ])
-    : alterField(operation, finalField);
+  const checks = postgres ? notNullCheck(table, column) : [];
+  const tighten = setNotNull(table, column, fieldOperation("AlterField", model, name, finalField), postgres);
   const edit = (release: number, definitionText: string) => ({
     model,
     release,
@@ -142,11 +93,7 @@ function overReleases(
     now: [
       {
         phase: "expand",
-        source: call("migrations.AddField", [
-          ["model_name", pyString(model)],
-          ["name", pyString(name)],
-          ["field", nullable],
-        ]),
+        source: fieldOperation("AddField", model, name, nullable),
         imports,
       },
     ],
@@ -157,14 +104,7 @@ function overReleases(
         slug: `${model}_${name}_backfill`,
         summary: `Backfills ${table}.${column} in batches${postgres ? " and proves it with a CHECK constraint validated without blocking writes" : ""}.`,
         atomic: false,
-        operations: [
-          call("migrations.RunPython", [
-            ["code", functionName],
-            ["reverse_code", "migrations.RunPython.noop"],
-            ["hints", '{"phase": "expand"}'],
-          ]),
-          ...checks,
-        ],
+        operations: [runPython(functionName, "expand"), ...checks],
         functions: [backfillFunction(functionName, context.app, operation, defaultValue ?? "None")],
         imports,
       },

@@ -12,6 +12,8 @@ export interface LaterPart {
   operations: string[];
   functions: string[];
   imports: string[];
+  /** Which refused operation of its migration it comes from (parts of one recipe chain their follow-ups). */
+  group?: number;
 }
 
 /** How one refused operation is carried out: what replaces it now, what later releases owe. */

@@ -1,5 +1,6 @@
 import type { ClassifiedEntry } from "../classify/classify.js";
 import { splitAddNotNull } from "./add-not-null.js";
+import { splitChangeType } from "./change-type.js";
 import type { Recipe } from "./operation-plan.js";
 import { splitRemoveNotNull } from "./remove-not-null.js";
 import { splitRenameField } from "./rename-field.js";
@@ -24,7 +25,7 @@ export function recipeFor({ operation, result }: ClassifiedEntry): Recipe | stri
     case "RunPython":
       return 'phasegate cannot tell what its code does: annotate it with hints={"phase": ...} instead';
     case "AlterField":
-      return "a column type, column name or relation change needs a new field, dual writes in your code and a backfill: follow the recipe by hand (phasegate cannot write application code)";
+      return splitChangeType;
     default:
       return `phasegate has no rule for ${operation.type}: read its SQL and annotate the migration`;
   }

@@ -129,7 +129,7 @@ export function splitMigration(
     .filter((half) => half.operations.length > 0);
   return {
     halves,
-    later: plans.flatMap(({ plan }) => plan.later),
+    later: plans.flatMap(({ plan }, group) => plan.later.map((part) => ({ ...part, group }))),
     modelEdits: plans.flatMap(({ plan }) =>
       plan.modelEdits.map((edit) => ({ ...edit, app: key.app, file: context.modelsFile })),
     ),

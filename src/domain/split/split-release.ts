@@ -191,10 +191,19 @@ export function planSplit(introspection: Introspection): SplitPlan {
   // Later releases depend on each app's last migration of this release; numbered after every existing one; in
   // each release the expand migrations first, or an expand one would depend on a contract one.
   const order = (l: (typeof later)[number]) => l.part.release * 2 + (l.part.phase === "contract" ? 1 : 0);
+  const firstOfRelease = new Map<string, MigrationSpec>();
   for (const { app, part, folder, owner } of [...later].sort((a, b) => order(a) - order(b))) {
     const state = states.get(app) as AppState;
     const spec = laterSpec(part, app, state, folder);
-    owner.followUp.push({ name: spec.name, phase: spec.phase });
+    const owed = { name: spec.name, phase: spec.phase };
+    owner.followUp.push(owed);
+    // A release in the middle of a recipe owes the releases after it too.
+    const recipe = `${owner.name}#${part.group ?? 0}`;
+    for (const [key, earlier] of firstOfRelease) {
+      if (key.startsWith(`${recipe}@`) && earlier.release < spec.release) earlier.followUp.push(owed);
+    }
+    if (!firstOfRelease.has(`${recipe}@${spec.release}`))
+      firstOfRelease.set(`${recipe}@${spec.release}`, spec);
     plan.migrations.push(spec);
   }
   plan.retargets = retargets(phased, done);

@@ -198,12 +198,38 @@ describe("planSplit: what phasegate split writes", () => {
     expect(planSplit(release([add, drop], [laterExpand])).retargets).toEqual([]);
   });
 
-  it("lists what it cannot split, with why, and leaves that migration alone", () => {
-    const code = op("RunPython", { sql: null, model: null, source: null });
+  it("a column type change: new field now, backfill next release, switch and remove the one after", () => {
     const typeChange = op("AlterField", {
       field: "price",
       previousFieldFacts: field({ column: "price", dbType: "integer" }),
       fieldFacts: field({ column: "price", dbType: "varchar(20)" }),
+      previousFieldDefinition: definition([]),
+      fieldDefinition: { path: "models.CharField", args: [], kwargs: [["max_length", "20"]], imports: [] },
+    });
+    const plan = planSplit(release([typeChange]));
+    expect(plan.migrations.map((m) => [m.release, m.phase, m.name, m.followUp.map((f) => f.name)])).toEqual([
+      [1, "expand", "0002_product_stock", ["0003_product_price_new_backfill", "0004_product_price_switch"]],
+      [2, "expand", "0003_product_price_new_backfill", ["0004_product_price_switch"]],
+      [3, "contract", "0004_product_price_switch", []],
+    ]);
+    expect(plan.migrations[0]?.operations[0]).toContain("field=models.CharField(max_length=20, null=True)");
+    expect(plan.migrations[1]?.functions[0]).toContain(
+      'update(price_new=Cast("price", output_field=models.CharField(max_length=20)))',
+    );
+    expect(plan.migrations[2]?.operations.map((o) => o.split("(")[0])).toEqual([
+      "migrations.RemoveField",
+      "migrations.SeparateDatabaseAndState",
+      "migrations.RenameField",
+    ]);
+    expect(plan.splits[0]?.checklist[0]).toContain("writes product.price_new");
+  });
+
+  it("lists what it cannot split, with why, and leaves that migration alone", () => {
+    const code = op("RunPython", { sql: null, model: null, source: null });
+    const typeChange = op("AlterField", {
+      field: "price",
+      previousFieldFacts: field({ column: "price", relatedModel: "catalog.a" }),
+      fieldFacts: field({ column: "price", relatedModel: "catalog.b" }),
     });
     const plan = planSplit(release([addStock(), code, typeChange]));
     expect(plan.migrations).toEqual([]);
@@ -212,6 +238,7 @@ describe("planSplit: what phasegate split writes", () => {
       ["2", "AlterField"],
     ]);
     expect(plan.unsplittable[0]?.why).toContain('hints={"phase": ...}');
+    expect(plan.unsplittable[1]?.why).toContain("changes the column name or the related model");
     const reordered = planSplit(
       release([
         withSource(removeField("legacy", { null: true })),
