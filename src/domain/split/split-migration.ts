@@ -76,7 +76,8 @@ function kept(phase: SplitPhase, operation: MigrationOperation): Placed | string
 
 /**
  * How one refused migration is rewritten: its operations go to an expand half and a contract half (in that order),
- * each refused one replaced by its recipe's release-1 operations; later releases get the rest. A string says why not.
+ * each refused one replaced by its recipe's release-1 operations; later releases get the rest. Or every reason it
+ * cannot be split (the migration is then left as it is).
  */
 export function splitMigration(
   phased: PhasedMigration,
@@ -141,7 +142,7 @@ export function splitMigration(
         releases: plan.releases,
         checklist: plan.checklist,
       })),
-      ...(halves.length > 1 && plans.length === 0
+      ...(halves.length > 1
         ? [
             {
               migration: key,
