@@ -35,7 +35,18 @@ const backfill = migration("inventory.0003_stock_warehouse_backfill", [addField(
 const unrelated = migration("inventory.0003_unrelated", [addField("note", { null: true })], {
   dependencies: dependsOn("inventory.0002_stock_warehouse"),
 });
+const refusedWithOwed = migration(
+  "inventory.0004_stock_warehouse_not_null",
+  [addField("bad", { null: false })],
+  {
+    dependencies: dependsOn("inventory.0003_stock_warehouse_backfill"),
+  },
+);
 const releases: Record<string, Introspection> = {
+  v44: {
+    ...introspection([backfill, refusedWithOwed]),
+    applied: dependsOn("inventory.0002_stock_warehouse"),
+  },
   v41: introspection([first]),
   v42: { ...introspection([backfill]), applied: dependsOn("inventory.0002_stock_warehouse") },
   v43: { ...introspection([unrelated]), applied: dependsOn("inventory.0002_stock_warehouse") },
@@ -88,10 +99,14 @@ describe("follow-ups across releases", () => {
     expect(owed).toContain("owed from shop v41: inventory.0004_stock_warehouse_not_null (contract)");
   });
 
-  it("/migrate plan of a release without them warns; with one of them, says it settles it", async () => {
+  it("/migrate plan of a release without them warns; with one, says it settles it; refused, it still says", async () => {
     expect(await answer("plan shop v43")).toContain(
       "owed from shop v41: inventory.0004_stock_warehouse_not_null (contract) — *not in this release*",
     );
+    const refused = await answer("plan shop v44");
+    expect(refused).toContain("cannot roll out safely");
+    expect(refused).toContain("`phasegate split --project shop` shows the diff");
+    expect(refused).toContain("inventory.0004_stock_warehouse_not_null (contract) — this release settles it");
     const v42 = await answer("plan shop v42");
     expect(v42).toContain("inventory.0003_stock_warehouse_backfill (expand) — this release settles it");
     expect(v42).toContain("inventory.0004_stock_warehouse_not_null (contract) — *not in this release*");

@@ -54,9 +54,14 @@ function splitHint(refusals: Refusal[], projectPath: string | undefined): string
 
 /**
  * A start or plan that cannot go ahead: what is wrong and, for unsafe operations, the recipe to split them, with
- * the `phasegate split` command for the service's project.
+ * the `phasegate split` command for the service's project, and the follow-ups owed from earlier releases.
  */
-export function refusalAnswer(message: string, refusals: Refusal[] = [], projectPath?: string): SlackMessage {
+export function refusalAnswer(
+  message: string,
+  refusals: Refusal[] = [],
+  projectPath?: string,
+  followUps: string[] = [],
+): SlackMessage {
   const lines = refusals.flatMap((r, i) => [
     `*${i + 1}. ${escapeText(r.message)}*`,
     ...r.recipe.map((step) => `      • ${escapeText(step)}`),
@@ -68,6 +73,7 @@ export function refusalAnswer(message: string, refusals: Refusal[] = [], project
         section(`:no_entry: ${escapeText(message)}`),
         ...sections(splitHint(refusals, projectPath)),
         ...sections(lines),
+        ...sections(followUps),
       ],
       "`phasegate plan` shows everything",
     ),

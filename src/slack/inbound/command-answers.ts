@@ -102,7 +102,10 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
     requester: caller.user,
     dryRun,
   });
-  if (!result.ok) return refusalAnswer(result.message, result.refusals, config.project.path);
+  if (!result.ok) {
+    const owed = result.followUps ? followUpLines(c.service, result.followUps) : [];
+    return refusalAnswer(result.message, result.refusals, config.project.path, owed);
+  }
   if (result.dryRun) return planPreview(c.service, c.version, result.plan, result.followUps);
   const owed = followUpLines(c.service, result.followUps);
   const started = result.cardProblem
