@@ -2,6 +2,7 @@ import type { ClassifiedOperation } from "../domain/classify/classification.js";
 import type { Introspection } from "../domain/classify/migration.js";
 import { lockImpact } from "../domain/locks/analyse.js";
 import type { Plan, PlanResult, PlanStep, Refusal } from "../domain/plan/plan.js";
+import { splitMayFix } from "../domain/split/may-fix.js";
 import { formatTable } from "./table.js";
 
 export interface RenderOptions {
@@ -25,10 +26,15 @@ function planSection(plan: Plan): string[] {
   return [`Plan (${plan.steps.length} steps, ${gate}):`, ...plan.steps.flatMap(stepLines)];
 }
 
-function refusalSection(refusals: Refusal[]): string[] {
+function refusalSection(refusals: Refusal[], project: string): string[] {
   const lines = [
     `Refused: ${refusals.length} problem${refusals.length === 1 ? "" : "s"}, nothing can be applied:`,
   ];
+  if (splitMayFix(refusals)) {
+    lines.push(
+      `  phasegate split --project ${project} writes these recipes as migrations (a diff; --write writes them).`,
+    );
+  }
   refusals.forEach((refusal, i) => {
     lines.push(`  ${i + 1}. [${refusal.code}] ${refusal.message}`);
     if (refusal.recipe.length > 0)
@@ -83,6 +89,6 @@ export function renderPlanText(
   const header = `phasegate plan: ${options.project} (Django ${introspection.djangoVersion}, ${introspection.vendor}, ${count} pending migration${count === 1 ? "" : "s"})`;
   const phases = new Map(result.ok ? result.plan.migrations.map((m) => [`${m.app}.${m.name}`, m.phase]) : []);
   const operations = result.ok ? result.plan.operations : result.operations;
-  const first = result.ok ? planSection(result.plan) : refusalSection(result.refusals);
+  const first = result.ok ? planSection(result.plan) : refusalSection(result.refusals, options.project);
   return `${[header, "", ...first, "", ...operationsSection(operations, phases, options.verbose)].join("\n")}\n`;
 }

@@ -18,6 +18,9 @@ describe("plan output", () => {
     expect(text).toMatch(/PHASE\s+MIGRATION\s+OP\s+OPERATION\s+VERDICT/);
     expect(text).toMatch(/-\s+inventory\.0002_x\s+0\s+AddField on product\s+unsafe/);
     expect(text).toContain('       - Release 1 (expand): add "warehouse" with null=True');
+    expect(text).toContain(
+      `  phasegate split --project ${options.project} writes these recipes as migrations (a diff; --write writes them).`,
+    );
   });
 
   it("marks overridden operations and shows SQL only when verbose", () => {

@@ -1,5 +1,6 @@
 import type { FollowUpReport } from "../../domain/plan/follow-ups.js";
 import type { Plan, PlanStep, Refusal } from "../../domain/plan/plan.js";
+import { splitMayFix } from "../../domain/split/may-fix.js";
 import { followUpLines } from "./follow-ups.js";
 import { escapeText, fitBlocks, header, type SlackMessage, section, sections } from "./kit.js";
 
@@ -45,8 +46,7 @@ export function planPreview(
 
 /** What tells the developer that `phasegate split` writes the fix, when a refusal is one it can split. */
 function splitHint(refusals: Refusal[], projectPath: string | undefined): string[] {
-  const splittable = refusals.some((r) => r.code === "unsafe-operation" || r.code === "mixed-migration");
-  if (!splittable || !projectPath) return [];
+  if (!splitMayFix(refusals) || !projectPath) return [];
   return [
     `:hammer_and_wrench: \`phasegate split\` can write these recipes as migrations: \`phasegate split --project ${escapeText(projectPath)}\` shows the diff, \`--write\` writes it.`,
   ];
