@@ -6,7 +6,8 @@ they are at the given migrations (Django's historical models stand in for the re
 By default the code writes the fields it must (NOT NULL without a default); with ":all" it writes every field it
 knows, as code that writes two fields at once during a column type change does.
 
-Prints {"errors": ["app.model at migration: error", ...]} on stdout.
+With ORM_UNTIL=<file> it goes on, round after round, until that file exists (traffic while migrations run).
+Prints {"rounds": n, "errors": ["app.model at migration: error", ...]} on stdout.
 """
 import datetime
 import decimal
@@ -53,18 +54,25 @@ def main(targets):
     from django.db.migrations.loader import MigrationLoader
 
     loader = MigrationLoader(connection)
-    errors = []
-    for serial, target in enumerate(targets):
+    codes = []
+    for target in targets:
         app, name, *mode = target.split(":")
-        apps = loader.project_state((app, name)).apps
-        for model in apps.get_app_config(app).get_models():
+        models = loader.project_state((app, name)).apps.get_app_config(app).get_models()
+        codes.extend((name, model, mode == ["all"]) for model in models)
+    until = os.environ.get("ORM_UNTIL")
+    errors, rounds = [], 0
+    while True:
+        for name, model, every_field in codes:
             try:
-                model._base_manager.create(**required_values(model, serial, mode == ["all"]))
-                list(model._base_manager.all())
+                model._base_manager.create(**required_values(model, rounds, every_field))
+                list(model._base_manager.order_by("-pk")[:20])
             except Exception as error:
                 errors.append("%s at %s: %s" % (model._meta.label_lower, name, " ".join(str(error).split())))
                 connection.close()
-    print(json.dumps({"errors": errors}))
+        rounds += 1
+        if not until or os.path.exists(until):
+            break
+    print(json.dumps({"rounds": rounds, "errors": errors[:20]}))
 
 
 if __name__ == "__main__":

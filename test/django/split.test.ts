@@ -1,5 +1,6 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,15 +42,46 @@ function migrateBaselines(database: TestDatabase): void {
   for (const app of APPS) manage(database, ["migrate", app, "0001_initial", "--no-input"]);
 }
 
-/** The ORM code of the releases whose last migrations these are, each model written and read once. */
-function runCode(leaves: Map<string, string>): string[] {
+interface Traffic {
+  /** Lets the code finish its round; what it met. */
+  stop(): Promise<{ rounds: number; errors: string[] }>;
+}
+
+/**
+ * The ORM code of the release whose last migrations these are, writing and reading every model round after round
+ * until stopped (one round when `once`).
+ */
+function traffic(leaves: Map<string, string>, once = false): Traffic {
   const targets = [...leaves].map(([app, name]) => `${app}:${name}${DUAL_WRITES.has(app) ? ":all" : ""}`);
-  const out = execFileSync(python, [ormCode, ...targets], {
+  const until = path.join(project, `stop-${randomUUID()}`);
+  if (once) writeFileSync(until, "");
+  const child = spawn(python, [ormCode, ...targets], {
     cwd: project,
-    env: { ...process.env, DATABASE_URL: db.url, DJANGO_SETTINGS_MODULE: "splitproject.settings" },
-    encoding: "utf8",
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      DJANGO_SETTINGS_MODULE: "splitproject.settings",
+      ORM_UNTIL: until,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
   });
-  return JSON.parse(out).errors;
+  let out = "";
+  child.stdout.on("data", (chunk) => {
+    out += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  return {
+    async stop() {
+      writeFileSync(until, "");
+      await exited;
+      rmSync(until, { force: true });
+      return JSON.parse(out);
+    },
+  };
+}
+
+async function runCode(leaves: Map<string, string>): Promise<string[]> {
+  return (await traffic(leaves, true).stop()).errors;
 }
 
 function appliedLeaves(): Map<string, string> {
@@ -100,13 +132,22 @@ async function shipRelease(release: number): Promise<void> {
     expect(op.reason, op.migration).not.toContain("Without it: contract");
   }
   const before = appliedLeaves();
-  migrateSteps(planned, "expand");
   const after = new Map(before);
   for (const m of planned.plan?.migrations ?? []) after.set(m.app, m.name);
-  expect(runCode(before), "old code after expand").toEqual([]);
-  expect(runCode(after), "new code after expand").toEqual([]);
+  // The old code serves while the expand migrations run (the new code is not deployed yet).
+  const oldCode = traffic(before);
+  migrateSteps(planned, "expand");
+  const duringExpand = await oldCode.stop();
+  expect(duringExpand.errors, "old code during expand").toEqual([]);
+  expect(await runCode(before), "old code after expand").toEqual([]);
+  expect(await runCode(after), "new code after expand").toEqual([]);
+  // After the rollout only the new code serves, while the contract migrations run.
+  const newCode = traffic(after);
   migrateSteps(planned, "contract");
-  expect(runCode(after), "new code after contract").toEqual([]);
+  const duringContract = await newCode.stop();
+  expect(duringContract.errors, "new code during contract").toEqual([]);
+  expect(duringExpand.rounds + duringContract.rounds).toBeGreaterThan(1);
+  expect(await runCode(after), "new code after contract").toEqual([]);
   expect(manage(db, ["showmigrations", "--plan"])).not.toContain("[ ]");
 }
 
