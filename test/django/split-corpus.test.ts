@@ -86,8 +86,8 @@ describe("phasegate split over the classifier corpus", () => {
       "schemaops.0019_custom_operation",
     ]);
     // codeops.0002_code also mixes phases; it stays as it was, since its unannotated code cannot be split.
-    expect(after.filter((r) => r.code === "mixed-migration").map((r) => migrationLabel(r.migration))).toEqual([
-      "codeops.0002_code",
-    ]);
+    expect(after.filter((r) => r.code === "mixed-migration").map((r) => migrationLabel(r.migration))).toEqual(
+      ["codeops.0002_code"],
+    );
   });
 });

@@ -17,8 +17,9 @@ function importLines(imports: string[]): string[] {
 }
 
 function releaseComment(spec: MigrationSpec): string {
-  if (spec.release === 1) return `# Release 1 (this release), ${spec.phase} phase.`;
-  return `# Release ${spec.release}, ${spec.phase} phase: move this file into migrations/ in the release after the one\n# that ships its dependency, not before (Django does not load it from here).`;
+  const recipe = `# Release ${spec.release} of the split of ${spec.origin.app}.${spec.origin.name}, ${spec.phase} phase`;
+  if (spec.release === 1) return `${recipe}: ships in this release.`;
+  return `${recipe}: move this file into\n# migrations/ in the release after the one that ships its dependency, not before (Django does not load it from here).`;
 }
 
 /** The Python source of a generated migration, the way makemigrations lays one out. */

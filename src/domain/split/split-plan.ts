@@ -22,6 +22,8 @@ export interface MigrationSpec extends MigrationKey {
   file: string;
   /** What it is for, one line (the module docstring). */
   summary: string;
+  /** The refused migration whose recipe it carries out. */
+  origin: MigrationKey;
   dependencies: MigrationKey[];
   /** False when its statements must commit one by one (batched backfill, NOT VALID then VALIDATE). */
   atomic: boolean;

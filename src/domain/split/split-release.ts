@@ -61,6 +61,7 @@ function releaseOneSpecs(phased: PhasedMigration, split: MigrationSplit, folder:
       split.halves.length > 1
         ? `The ${half.phase} half of ${migration.name}, split by phasegate.`
         : `${migration.name}, rewritten by phasegate for the first release of its recipe.`,
+    origin: keyOf(migration),
     dependencies: index === 0 ? migration.dependencies : [{ app: migration.app, name: migration.name }],
     atomic: migration.atomic,
     operations: half.operations,
@@ -70,7 +71,8 @@ function releaseOneSpecs(phased: PhasedMigration, split: MigrationSplit, folder:
   }));
 }
 
-function laterSpec(part: LaterPart, app: string, state: AppState, folder: string): MigrationSpec {
+function laterSpec(part: LaterPart, origin: MigrationKey, state: AppState, folder: string): MigrationSpec {
+  const { app } = origin;
   state.number += 1;
   const name = `${String(state.number).padStart(4, "0")}_${part.slug}`;
   const spec: MigrationSpec = {
@@ -80,6 +82,7 @@ function laterSpec(part: LaterPart, app: string, state: AppState, folder: string
     phase: part.phase,
     file: join(folder, NEXT_FOLDER, `${name}.py`),
     summary: part.summary,
+    origin,
     dependencies: [state.leaf],
     atomic: part.atomic,
     operations: part.operations,
@@ -194,7 +197,7 @@ export function planSplit(introspection: Introspection): SplitPlan {
   const firstOfRelease = new Map<string, MigrationSpec>();
   for (const { app, part, folder, owner } of [...later].sort((a, b) => order(a) - order(b))) {
     const state = states.get(app) as AppState;
-    const spec = laterSpec(part, app, state, folder);
+    const spec = laterSpec(part, owner.origin, state, folder);
     const owed = { name: spec.name, phase: spec.phase };
     owner.followUp.push(owed);
     // A release in the middle of a recipe owes the releases after it too.

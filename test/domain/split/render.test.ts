@@ -30,6 +30,7 @@ describe("rendering what phasegate split writes", () => {
       phase: "expand",
       file: "shop/migrations/phasegate_next/0003_x.py",
       summary: "Backfills.",
+      origin: { app: "shop", name: "0002_y" },
       dependencies: [{ app: "shop", name: "0002_y" }],
       atomic: false,
       operations: ["migrations.RunPython(\n    code=fill,\n)"],
@@ -42,7 +43,9 @@ describe("rendering what phasegate split writes", () => {
       followUp: [{ name: "0004_z", phase: "contract" }],
     });
     expect(source).toContain("import django.utils.timezone\nfrom django.db import migrations, models\n");
-    expect(source).toContain("# Release 2, expand phase: move this file into migrations/");
+    expect(source).toContain(
+      "# Release 2 of the split of shop.0002_y, expand phase: move this file into\n# migrations/ in the release after",
+    );
     expect(source).toContain('    phase = "expand"\n');
     expect(source).toContain('    phasegate_follow_up = {"0004_z": "contract"}\n');
     expect(source).toContain("    atomic = False\n");
