@@ -99,10 +99,14 @@ describe("follow-ups across releases", () => {
     expect(owed).toContain("owed from shop v41: inventory.0004_stock_warehouse_not_null (contract)");
   });
 
-  it("/migrate plan of a release without them warns; with one, says it settles it; refused, it still says", async () => {
+  it("/migrate plan and start of a release without them warn; with one, say it settles it; refused, still say", async () => {
     expect(await answer("plan shop v43")).toContain(
       "owed from shop v41: inventory.0004_stock_warehouse_not_null (contract) — *not in this release*",
     );
+    const started = await answer("start shop v43");
+    expect(started).toContain("Started *shop-2*");
+    expect(started).toContain("inventory.0004_stock_warehouse_not_null (contract) — *not in this release*");
+    await finish("shop-2");
     const refused = await answer("plan shop v44");
     expect(refused).toContain("cannot roll out safely");
     expect(refused).toContain("`phasegate split --project shop` shows the diff");
