@@ -35,7 +35,7 @@ beforeAll(async () => {
   project = mkdtempSync(path.join(tmpdir(), "phasegate-split-corpus-"));
   cpSync(corpusDir, project, { recursive: true, filter: (src) => !src.includes("__pycache__") });
   db = createTestDatabase("split_corpus");
-  migrateBaseline(python, db);
+  migrateBaseline(python, "3.2", db);
   before = await refusals();
   const result = await runCli(["split", "--project", project, "--python", python, "--json", "--write"], {
     DATABASE_URL: db.url,
@@ -69,7 +69,10 @@ describe("phasegate split over the classifier corpus", () => {
     expect(listed.get("codeops.0002_code 0")).toContain('annotate it with hints={"phase": ...}');
     expect(listed.get("codeops.0002_code 2")).toContain('annotate it with hints={"phase": ...}');
     expect(listed.get("codeops.0003_separate 0.db.1")).toContain("inside SeparateDatabaseAndState");
-    expect(listed.get("schemaops.0019_custom_operation 0")).toContain("no rule for SetFillFactor");
+    expect(listed.get("schemaops.0019_custom_operation 0")).toContain("no recipe for SetFillFactor");
+    expect(listed.get("schemaops.0020_order_with_respect_to 0")).toContain(
+      "no recipe for AlterOrderWithRespectTo",
+    );
     const covered = new Set([...split.splits.map(where), ...listed.keys()]);
     const unsafe = before.filter((r) => r.code === "unsafe-operation").map(where);
     expect(unsafe.filter((label) => !covered.has(label))).toEqual([]);
@@ -84,6 +87,7 @@ describe("phasegate split over the classifier corpus", () => {
       "codeops.0002_code",
       "codeops.0003_separate",
       "schemaops.0019_custom_operation",
+      "schemaops.0020_order_with_respect_to",
     ]);
     // codeops.0002_code also mixes phases; it stays as it was, since its unannotated code cannot be split.
     expect(after.filter((r) => r.code === "mixed-migration").map((r) => migrationLabel(r.migration))).toEqual(

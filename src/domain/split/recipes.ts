@@ -27,6 +27,6 @@ export function recipeFor({ operation, result }: ClassifiedEntry): Recipe | stri
     case "AlterField":
       return splitChangeType;
     default:
-      return `phasegate has no rule for ${operation.type}: read its SQL and annotate the migration`;
+      return `phasegate split has no recipe for ${operation.type}: follow what phasegate plan says to do`;
   }
 }
