@@ -8,8 +8,8 @@ import type { ServiceIntrospector } from "../ports/service-introspector.js";
 import type { StartRunInput, StartRunResult } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
 import { type FollowUpDeps, followUp } from "./follow-up.js";
-import { newGateTokens } from "./gate-buttons.js";
 import { recordFollowUps, runFollowUps } from "./follow-ups.js";
+import { newGateTokens } from "./gate-buttons.js";
 import { announce, type TransitionDeps } from "./transition.js";
 
 export interface StartRunDeps extends TransitionDeps, FollowUpDeps {
