@@ -30,6 +30,8 @@ interface Fault {
   status?: number;
   /** Never answer. */
   hang?: boolean;
+  /** Only calls whose arguments match get this fault; any call when absent. */
+  match?: (args: Json) => boolean;
 }
 
 /** A POST to a response_url the fake handed out. */
@@ -168,6 +170,17 @@ export class SlackFake {
     this.queueFault(method, { error: "hung", hang: true }, times);
   }
 
+  /** The next call of `method` whose arguments match is never answered; other calls go through. */
+  hangNextMatching(method: string, match: (args: Json) => boolean): void {
+    this.queueFault(method, { error: "hung", hang: true, match }, 1);
+  }
+
+  private takeFault(method: string, args: Json): Fault | undefined {
+    const queued = this.faults.get(method) ?? [];
+    const index = queued.findIndex((f) => !f.match || f.match(args));
+    return index < 0 ? undefined : queued.splice(index, 1)[0];
+  }
+
   private queueFault(method: string, fault: Fault, times: number): void {
     const queued = this.faults.get(method) ?? [];
     for (let i = 0; i < times; i++) queued.push(fault);
@@ -195,7 +208,7 @@ export class SlackFake {
     }
     const method = url.pathname.slice("/api/".length);
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "") || (args.token as string) || "";
-    const fault = this.faults.get(method)?.shift();
+    const fault = this.takeFault(method, args);
     const answer = fault
       ? { ok: false, error: fault.error }
       : this.options.token !== undefined && token !== this.options.token
