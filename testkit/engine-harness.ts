@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Redis } from "ioredis";
 import { stringify } from "yaml";
 import { loadServices } from "../src/config/load-services.js";
 import type { Run } from "../src/domain/run/run.js";
+import type { RedisClient } from "../src/redis/connect.js";
 import { createEngine, type Engine } from "../src/wiring/engine.js";
 import { type RunningWorker, startWorker } from "../src/wiring/start-worker.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
@@ -60,7 +60,7 @@ export interface ServiceOptions {
 export interface Harness {
   dir: string;
   prefix: string;
-  redis: Redis;
+  redis: RedisClient;
   engine: Engine;
   notifier: RecordingNotifier;
   workers: RunningWorker[];

@@ -1,23 +1,34 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import { createRedisClient, type RedisClient } from "../src/redis/connect.js";
+import { type RedisTopology, redisTopologyFromEnv } from "../src/redis/redis-env.js";
 
 export const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-/** A key prefix of its own for one test, so test files can run in parallel on one Redis. */
+/**
+ * A key prefix of its own for one test, so test files can run in parallel on one Redis. Hash-tagged, so the same
+ * prefix works on a Redis Cluster (every key of the test in one slot).
+ */
 export function uniquePrefix(name = "t"): string {
-  return `pgtest:${name}:${randomUUID().slice(0, 8)}:`;
+  return `pgtest:{${name}:${randomUUID().slice(0, 8)}}:`;
 }
 
-export function connectRedis(): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null });
+/** The machine's Redis (REDIS_URL, else 127.0.0.1:6379), or the given topology, through phasegate's own factory. */
+export function connectRedis(
+  topology: RedisTopology = redisTopologyFromEnv({ REDIS_URL: redisUrl }),
+): RedisClient {
+  return createRedisClient(topology, "serve");
 }
 
-/** Deletes every key under the prefix (BullMQ keys included when the queue uses the same prefix). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== "0");
+/** Deletes every key under the prefix (BullMQ keys included when the queue uses the same prefix). SCAN is per node. */
+export async function deleteKeys(redis: RedisClient, prefix: string): Promise<void> {
+  const nodes = "nodes" in redis && redis.isCluster ? redis.nodes("master") : [redis];
+  for (const node of nodes) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await node.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      // One DEL per key: under a prefix without a hash tag the keys of a Cluster node span several slots.
+      if (keys.length > 0) await Promise.all(keys.map((key) => redis.del(key)));
+    } while (cursor !== "0");
+  }
 }

@@ -1,10 +1,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Redis } from "ioredis";
 import { stringify } from "yaml";
 import { loadServices } from "../src/config/load-services.js";
 import type { Run } from "../src/domain/run/run.js";
+import type { RedisClient } from "../src/redis/connect.js";
+import { redisTopologyFromEnv } from "../src/redis/redis-env.js";
 import {
   blockActionsBody,
   postSigned,
@@ -78,7 +79,7 @@ export interface SlackHarness {
   prefix: string;
   bot: RunningBot;
   url: string;
-  redis: Redis;
+  redis: RedisClient;
   /** Sends a signed `/migrate <text>` and returns what the user sees. */
   migrate(text: string, user?: string, channel?: string): Promise<Answer>;
   /** Sends a signed click on Approve or Reject of the run's gate and returns what the clicker sees. */
@@ -122,7 +123,7 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
   }).start();
   fake.setUsergroup(DBA_GROUP, [CAROL]);
   const redis = options.redisUrl
-    ? new Redis(options.redisUrl, { maxRetriesPerRequest: null })
+    ? connectRedis(redisTopologyFromEnv({ REDIS_URL: options.redisUrl }))
     : connectRedis();
   const prefix = uniquePrefix(name);
   const bot = await startBot({

@@ -1,10 +1,10 @@
 import { once } from "node:events";
-import { Redis } from "ioredis";
 import { z } from "zod";
 import { describeIssues, loadServices } from "../config/load-services.js";
 import { slackEnvSchema } from "../slack/inbound/app.js";
 import { logger } from "../telemetry/logger.js";
 import { startBot } from "../wiring/bot.js";
+import { connectRedis } from "../wiring/open-engine.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import type { Command } from "./command.js";
 import { CliError } from "./errors.js";
@@ -51,7 +51,7 @@ function serveCommand(name: string, what: string, withWorker: boolean): Command 
       throw new CliError("no services file: pass --services FILE or set PHASEGATE_SERVICES");
     const services = await loadServices(connection.services);
     // Like a worker, the bot keeps retrying a lost Redis connection; /readyz tells while it is gone.
-    const redis = new Redis(connection.redis, { maxRetriesPerRequest: null });
+    const redis = await connectRedis(connection, "serve");
     const bot = await startBot({ env, services, redis, prefix: connection.prefix, logger, withWorker });
     const signal = await Promise.race([once(process, "SIGTERM"), once(process, "SIGINT")]);
     logger.info({ signal }, `stopping phasegate ${name}`);

@@ -1,6 +1,6 @@
 import { type JobType, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { Gauge, register } from "prom-client";
+import type { RedisClient } from "../redis/connect.js";
 import { logger } from "../telemetry/logger.js";
 import { STEP_QUEUE } from "./jobs.js";
 import { bullPrefix } from "./step-queue.js";
@@ -56,7 +56,7 @@ export function registerQueueMetrics(queue: JobCountSource): Gauge<"state"> {
 }
 
 /** The step queue's gauge for the process serving /metrics, on a queue handle of its own: close it on stop. */
-export function watchStepQueue(redis: Redis, prefix: string): { close(): Promise<void> } {
+export function watchStepQueue(redis: RedisClient, prefix: string): { close(): Promise<void> } {
   const queue = new Queue(STEP_QUEUE, { connection: redis, prefix: bullPrefix(prefix) });
   registerQueueMetrics(queue);
   return { close: () => queue.close() };

@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Run } from "../domain/run/run.js";
 import type { StepJob, StepQueue } from "../ports/step-queue.js";
+import type { RedisClient } from "../redis/connect.js";
 import { approvalTimeoutJobId, JOB_APPROVAL_TIMEOUT, JOB_STEP, STEP_QUEUE, stepJobId } from "./jobs.js";
 
 /** BullMQ keys live under the store's prefix, so one prefix holds (and a test deletes) everything. */
@@ -19,7 +19,7 @@ const KEEP = { removeOnComplete: { age: 7 * 86_400, count: 10_000 }, removeOnFai
 export class BullStepQueue implements StepQueue {
   private readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     this.queue = new Queue(STEP_QUEUE, { connection, prefix: bullPrefix(prefix) });
   }
 

@@ -1,7 +1,7 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "../ports/logger.js";
 import type { JobControl, StepJob } from "../ports/step-queue.js";
+import type { RedisClient } from "../redis/connect.js";
 import { JOB_APPROVAL_TIMEOUT, JOB_STEP, STEP_QUEUE, stepJobSchema } from "./jobs.js";
 import { bullPrefix } from "./step-queue.js";
 
@@ -14,7 +14,7 @@ export interface StepHandlers {
 }
 
 export interface StepWorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   logger: Logger;
   /** Jobs run at once by this worker; a job waiting for a rollout holds no slot. */

@@ -1,12 +1,12 @@
-import type { Redis } from "ioredis";
 import type { NotificationOutbox, OutboxItem } from "../ports/notification-outbox.js";
+import type { RedisClient } from "../redis/connect.js";
 
 /** The outbox as one Redis stream under the prefix: XADD to keep a message, XDEL once it is posted. */
 export class RedisNotificationOutbox implements NotificationOutbox {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.key = `${prefix}outbox`;

@@ -1,8 +1,8 @@
-import type { Redis } from "ioredis";
 import { z } from "zod";
 import { type MigrationKey, migrationLabel } from "../domain/classify/migration.js";
 import type { OwedFollowUp } from "../domain/plan/follow-ups.js";
 import type { FollowUpStore } from "../ports/follow-up-store.js";
+import type { RedisClient } from "../redis/connect.js";
 import { storeKeys } from "./keys.js";
 
 const key = z.object({ app: z.string(), name: z.string() });
@@ -19,7 +19,7 @@ export class RedisFollowUps implements FollowUpStore {
   private readonly keyOf: (service: string) => string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keyOf = storeKeys(prefix).owed;

@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import { runIdOf } from "../domain/run/create.js";
 import { isTerminal, type Run } from "../domain/run/run.js";
 import type {
@@ -10,6 +9,7 @@ import type {
   SaveResult,
 } from "../ports/run-store.js";
 import { StoreUnavailableError } from "../ports/store-unavailable.js";
+import type { RedisClient } from "../redis/connect.js";
 import { decodeAudit, encodeAudit } from "./audit-codec.js";
 import { unreachable, withDeadline } from "./deadline.js";
 import { type StoreKeys, storeKeys } from "./keys.js";
@@ -37,7 +37,7 @@ export class RedisRunStore implements RunStore {
   private readonly keys: StoreKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly options: RedisRunStoreOptions = {},
   ) {

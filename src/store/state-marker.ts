@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connect.js";
 import { unreachable } from "./deadline.js";
 
 /**
@@ -12,7 +12,7 @@ export class StateMarker {
   private id: string | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.key = `${prefix}state-marker`;

@@ -1,10 +1,10 @@
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import type { App } from "@slack/bolt";
-import type { Redis } from "ioredis";
 import type { LoadedServices } from "../config/load-services.js";
 import type { Logger } from "../ports/logger.js";
 import { watchStepQueue } from "../queue/queue-metrics.js";
+import type { RedisClient } from "../redis/connect.js";
 import { AckGate } from "../slack/inbound/ack-gate.js";
 import { createSlackApp, SERVER_TIMEOUTS, type SlackEnv } from "../slack/inbound/app.js";
 import { registerHandlers } from "../slack/inbound/handlers.js";
@@ -24,7 +24,7 @@ import { watchState } from "./state-watch.js";
 export interface BotOptions {
   env: SlackEnv;
   services: LoadedServices;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   /** Also run a step worker in this process (`phasegate all`). */

@@ -1,14 +1,14 @@
-import type { Redis } from "ioredis";
 import type { Run } from "../domain/run/run.js";
 import type { CardRefs } from "../ports/card-refs.js";
 import type { NotificationOutbox } from "../ports/notification-outbox.js";
+import type { RedisClient } from "../redis/connect.js";
 import { StoreCardRefs } from "../store/card-refs.js";
 import { RedisNotificationOutbox } from "../store/notification-outbox.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
 
 /** Where the Slack notifier keeps its card references (with the runs) and the replies it must not lose. */
 export function outboundStores(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   onCardPosted: (run: Run) => void,
 ): { cards: CardRefs; outbox: NotificationOutbox; onCardPosted: (run: Run) => void } {
@@ -20,6 +20,6 @@ export function outboundStores(
 }
 
 /** Where the Slack notifier records each run's card: with the run, in the engine's store. */
-export function storeCardRefs(redis: Redis, prefix: string): CardRefs {
+export function storeCardRefs(redis: RedisClient, prefix: string): CardRefs {
   return new StoreCardRefs(new RedisRunStore(redis, prefix));
 }

@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import { ConfigApprovers } from "../app/access.js";
 import { createUseCases } from "../app/create-use-cases.js";
 import { LogNotifier } from "../app/log-notifier.js";
@@ -15,6 +14,7 @@ import type { StepQueue } from "../ports/step-queue.js";
 import type { UseCases } from "../ports/use-cases.js";
 import type { UsergroupDirectory } from "../ports/usergroup-directory.js";
 import { BullStepQueue } from "../queue/step-queue.js";
+import type { RedisClient } from "../redis/connect.js";
 import { RedisFollowUps } from "../store/redis-follow-ups.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
 import { logger as defaultLogger } from "../telemetry/logger.js";
@@ -23,7 +23,7 @@ import { djangoIntrospector } from "./django-introspector.js";
 
 export interface EngineOptions {
   /** A connection made with `maxRetriesPerRequest: null` (BullMQ needs it). */
-  redis: Redis;
+  redis: RedisClient;
   /** Every key (runs, locks, audit, queue) lives under it. */
   prefix: string;
   services: LoadedServices;
@@ -45,7 +45,7 @@ export interface EngineOptions {
 
 /** Everything the Slack app, the CLI and the workers share: one store, one queue, the use cases. */
 export interface Engine {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   store: RunStore;
   queue: StepQueue;

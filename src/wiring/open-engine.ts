@@ -1,5 +1,6 @@
-import { Redis } from "ioredis";
 import { loadServices } from "../config/load-services.js";
+import { openRedis, type RedisClient, type RedisMode } from "../redis/connect.js";
+import { describeTopology, RedisConfigError, type RedisTopology } from "../redis/redis-env.js";
 import { slackOutboundFromEnv } from "../slack/outbound/outbound.js";
 import { logger } from "../telemetry/logger.js";
 import { outboundStores } from "./card-refs.js";
@@ -10,8 +11,21 @@ import { StartupError } from "./startup-error.js";
 /** Where an engine's settings come from: the services file, Redis and the prefix of every key. */
 export interface Connection {
   services: string | undefined;
-  redis: string;
+  redis: RedisTopology;
   prefix: string;
+}
+
+/**
+ * Checks the prefix against the topology and connects (a command waits for Redis, a serving process does not);
+ * a setting that cannot work is a StartupError naming the fix.
+ */
+export async function connectRedis(connection: Connection, mode: RedisMode): Promise<RedisClient> {
+  const redis = await openRedis(connection.redis, connection.prefix, mode).catch((error: unknown) => {
+    throw error instanceof RedisConfigError ? new StartupError(error.message) : error;
+  });
+  if (mode === "serve")
+    logger.info({ redis: describeTopology(connection.redis), prefix: connection.prefix }, "redis");
+  return redis;
 }
 
 export interface OpenEngine {
@@ -28,19 +42,7 @@ export async function openEngine(connection: Connection, mode: "worker" | "comma
     throw new StartupError("no services file: pass --services FILE or set PHASEGATE_SERVICES");
   // A ConfigError reaches the CLI, which prints it like `config check` (file:line:column, path, fix).
   const services = await loadServices(connection.services);
-  const redis = new Redis(connection.redis, {
-    maxRetriesPerRequest: mode === "worker" ? null : 1,
-    lazyConnect: true,
-    ...(mode === "command" ? { retryStrategy: () => null } : {}),
-  });
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    throw new StartupError(
-      `cannot reach Redis at ${connection.redis}: ${(error as Error).message}; start it or pass --redis URL`,
-    );
-  }
+  const redis = await connectRedis(connection, mode === "worker" ? "serve" : "command");
   const slack = slackOutboundFromEnv(
     process.env,
     services,

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
-import type { Redis } from "ioredis";
 import type { Logger } from "../ports/logger.js";
+import { duplicateWith, type RedisClient } from "../redis/connect.js";
 
 /** A Redis call made while answering Slack fails after this long instead of waiting for Redis to come back. */
 export const REQUEST_COMMAND_TIMEOUT_MS = 1500;
@@ -13,8 +13,8 @@ export const REQUEST_WRITE_BUDGET_MS = 2000;
  * command timeout, so every command and click is answered within Slack's 3 s, saying when Redis is unreachable.
  * The engine's own connection (workers, notifier) keeps waiting for Redis instead.
  */
-export async function requestConnection(redis: Redis, logger: Logger): Promise<Redis> {
-  const connection = redis.duplicate({
+export async function requestConnection(redis: RedisClient, logger: Logger): Promise<RedisClient> {
+  const connection = duplicateWith(redis, {
     enableOfflineQueue: false,
     commandTimeout: REQUEST_COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: 0,

@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Redis } from "ioredis";
 import { stringify } from "yaml";
 import { loadServices } from "../../src/config/load-services.js";
 import type { Run } from "../../src/domain/run/run.js";
+import type { RedisClient } from "../../src/redis/connect.js";
 import { createEngine, type Engine } from "../../src/wiring/engine.js";
 import { type RunningWorker, startWorker } from "../../src/wiring/start-worker.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
@@ -57,7 +57,7 @@ export async function startKubeEngine(services: string[]): Promise<KubeEngine> {
   const sim = await startKubeSim();
   const dir = await mkdtemp(path.join(tmpdir(), "kube-engine-"));
   const prefix = uniquePrefix("kube-full-run");
-  const redis: Redis = connectRedis();
+  const redis: RedisClient = connectRedis();
   const databases = new Map<string, TestDatabase>();
   const config: Record<string, unknown> = {};
   for (const service of services) {

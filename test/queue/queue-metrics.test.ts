@@ -1,15 +1,15 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { register } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STEP_QUEUE } from "../../src/queue/jobs.js";
 import { registerQueueMetrics, watchStepQueue } from "../../src/queue/queue-metrics.js";
 import { bullPrefix } from "../../src/queue/step-queue.js";
+import type { RedisClient } from "../../src/redis/connect.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../testkit/redis.js";
 
 describe("queue metrics", () => {
   const prefix = uniquePrefix("queue-metrics");
-  let redis: Redis;
+  let redis: RedisClient;
   let queue: Queue;
   let watched: { close(): Promise<void> };
 

@@ -1,9 +1,9 @@
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transition } from "../../src/app/transition.js";
 import { applyRunEvent } from "../../src/domain/run/reducer.js";
 import { type Run, SYSTEM_ACTOR } from "../../src/domain/run/run.js";
 import type { AuditInput } from "../../src/ports/run-store.js";
+import type { RedisClient } from "../../src/redis/connect.js";
 import { RedisRunStore } from "../../src/store/redis-run-store.js";
 import { logger } from "../../src/telemetry/logger.js";
 import { shopRun } from "../../testkit/plans.js";
@@ -11,7 +11,7 @@ import { RecordingNotifier } from "../../testkit/recording-notifier.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../testkit/redis.js";
 
 const prefix = uniquePrefix("store");
-let redis: Redis;
+let redis: RedisClient;
 let store: RedisRunStore;
 const notifier = new RecordingNotifier();
 const deps = () => ({ store, notifier, logger, now: () => new Date("2026-01-01T02:00:00Z") });

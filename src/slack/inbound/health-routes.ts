@@ -1,12 +1,12 @@
 import type { CustomRoute } from "@slack/bolt";
-import type { Redis } from "ioredis";
 import { register } from "prom-client";
 import type { Logger } from "../../ports/logger.js";
+import type { RedisClient } from "../../redis/connect.js";
 
 /** A Redis that is down queues commands instead of failing them: readiness gives up after this long. */
 const PING_TIMEOUT_MS = 2000;
 
-function pingWithin(redis: Redis, ms: number): Promise<string> {
+function pingWithin(redis: RedisClient, ms: number): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer to PING within ${ms} ms`)), ms);
@@ -15,7 +15,7 @@ function pingWithin(redis: Redis, ms: number): Promise<string> {
 }
 
 /** Liveness, readiness (Redis answers PING) and Prometheus metrics, on the Slack app's own HTTP server. */
-export function healthRoutes(redis: Redis, logger: Logger): CustomRoute[] {
+export function healthRoutes(redis: RedisClient, logger: Logger): CustomRoute[] {
   return [
     {
       path: "/healthz",
@@ -31,8 +31,10 @@ export function healthRoutes(redis: Redis, logger: Logger): CustomRoute[] {
         pingWithin(redis, PING_TIMEOUT_MS).then(
           () => res.writeHead(200, { "content-type": "text/plain" }).end("ready\n"),
           (error: Error) => {
-            logger.warn({ err: error }, "not ready: Redis does not answer");
-            res.writeHead(503, { "content-type": "text/plain" }).end(`not ready: Redis: ${error.message}\n`);
+            logger.warn({ err: error }, "not ready: RedisClient does not answer");
+            res
+              .writeHead(503, { "content-type": "text/plain" })
+              .end(`not ready: RedisClient: ${error.message}\n`);
           },
         );
       },

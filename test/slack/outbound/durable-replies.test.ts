@@ -1,8 +1,8 @@
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadedServices } from "../../../src/config/load-services.js";
 import { serviceSchema } from "../../../src/config/services-schema.js";
 import { SYSTEM_ACTOR } from "../../../src/domain/run/run.js";
+import type { RedisClient } from "../../../src/redis/connect.js";
 import { SlackNotifier } from "../../../src/slack/outbound/notifier.js";
 import { slackClient } from "../../../src/slack/outbound/outbound.js";
 import { SlackFake } from "../../../src/slack-emulator/index.js";
@@ -14,7 +14,7 @@ import { connectRedis, deleteKeys, uniquePrefix } from "../../../testkit/redis.j
 const TOKEN = "xoxb-durable";
 const prefix = uniquePrefix("outbox");
 let fake: SlackFake;
-let redis: Redis;
+let redis: RedisClient;
 
 const services: LoadedServices = {
   file: "services.yaml",

@@ -1,0 +1,92 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { RedisTopology } from "../../src/redis/redis-env.js";
+import { type RedisProcess, startRedisProcess, untilRedis } from "./redis-process.js";
+
+export const SENTINEL_NAME = "pgmaster";
+
+/** One primary, one replica and three sentinels of this test file, on loopback, under a temp dir. */
+export interface TestSentinels {
+  data: RedisProcess[];
+  sentinels: RedisProcess[];
+  topology: RedisTopology;
+  /** REDIS_SENTINELS and REDIS_SENTINEL_NAME for a phasegate process. */
+  env: Record<string, string>;
+  /** The data node the sentinels name as primary now. */
+  primary(): Promise<RedisProcess>;
+  /** Resolves once every live sentinel names `port` as the primary and it has a replica in sync (when expected). */
+  settledOn(port: number, withReplica: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+const sentinelConfig = (primaryPort: number) => () =>
+  [
+    `sentinel monitor ${SENTINEL_NAME} 127.0.0.1 ${primaryPort} 2`,
+    `sentinel down-after-milliseconds ${SENTINEL_NAME} 1000`,
+    `sentinel failover-timeout ${SENTINEL_NAME} 4000`,
+    `sentinel parallel-syncs ${SENTINEL_NAME} 1`,
+    "",
+  ].join("\n");
+
+export async function startRedisSentinels(): Promise<TestSentinels> {
+  const dir = await mkdtemp(path.join(tmpdir(), "phasegate-redis-sentinel-"));
+  const first = await startRedisProcess(dir, "primary", () => []);
+  const second = await startRedisProcess(dir, "replica", () => [
+    "--replicaof",
+    "127.0.0.1",
+    String(first.port),
+  ]);
+  const data = [first, second];
+  const sentinels = await Promise.all(
+    [0, 1, 2].map((i) => startRedisProcess(dir, `sentinel${i}`, () => [], sentinelConfig(first.port))),
+  );
+  const primaryPort = async () => {
+    for (const sentinel of sentinels.filter((s) => s.alive())) {
+      const reply = await sentinel.cli("sentinel", "get-master-addr-by-name", SENTINEL_NAME).catch(() => "");
+      const port = Number(reply.split("\n")[1]);
+      if (port) return port;
+    }
+    throw new Error("no sentinel names a primary");
+  };
+  const group: TestSentinels = {
+    data,
+    sentinels,
+    topology: {
+      kind: "sentinel",
+      sentinels: sentinels.map((s) => ({ host: "127.0.0.1", port: s.port })),
+      name: SENTINEL_NAME,
+      auth: {},
+    },
+    env: {
+      REDIS_SENTINELS: sentinels.map((s) => `127.0.0.1:${s.port}`).join(","),
+      REDIS_SENTINEL_NAME: SENTINEL_NAME,
+    },
+    async primary() {
+      const port = await primaryPort();
+      const node = data.find((d) => d.port === port);
+      if (!node) throw new Error(`the sentinels name an unknown primary on ${port}`);
+      return node;
+    },
+    async settledOn(port, withReplica) {
+      await untilRedis(`every sentinel on primary ${port}`, async () => {
+        for (const sentinel of sentinels.filter((s) => s.alive())) {
+          const reply = await sentinel.cli("sentinel", "get-master-addr-by-name", SENTINEL_NAME);
+          if (Number(reply.split("\n")[1]) !== port) return false;
+          const replicas = Number(
+            /num-slaves\n(\d+)/.exec(await sentinel.cli("sentinel", "master", SENTINEL_NAME))?.[1],
+          );
+          if (withReplica && replicas < 1) return false;
+        }
+        const info = await group.data.find((d) => d.port === port)?.cli("info", "replication");
+        return Boolean(info?.includes("role:master")) && (!withReplica || /state=online/.test(info ?? ""));
+      });
+    },
+    async close() {
+      await Promise.all([...sentinels, ...data].map((n) => n.kill()));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  await group.settledOn(first.port, true);
+  return group;
+}
