@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import { loadServices } from "../src/config/load-services.js";
 import type { Run } from "../src/domain/run/run.js";
 import type { RedisClient } from "../src/redis/connect.js";
+import type { RedisTopology } from "../src/redis/redis-env.js";
 import { createEngine, type Engine } from "../src/wiring/engine.js";
 import { type RunningWorker, startWorker } from "../src/wiring/start-worker.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
@@ -57,9 +58,18 @@ export interface ServiceOptions {
   python?: string;
 }
 
+/** Which Redis a harness runs on: a topology for in-process clients, its environment for worker processes. */
+export interface HarnessRedis {
+  topology: RedisTopology;
+  /** Empty for the machine's Redis (worker processes get --redis). */
+  env: Record<string, string>;
+}
+
 export interface Harness {
   dir: string;
   prefix: string;
+  /** The Redis settings of worker processes started for this harness (spawnWorker's redisEnv). */
+  redisEnv: Record<string, string> | undefined;
   redis: RedisClient;
   engine: Engine;
   notifier: RecordingNotifier;
@@ -120,10 +130,11 @@ function serviceConfig(dir: string, db: TestDatabase, options: ServiceOptions) {
 export async function createHarness(
   name: string,
   services: Record<string, ServiceOptions>,
+  on?: HarnessRedis,
 ): Promise<Harness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `phasegate-${name}-`));
   const prefix = uniquePrefix(name);
-  const redis = connectRedis();
+  const redis = connectRedis(on?.topology);
   const databases = new Map<string, TestDatabase>();
   const config: Record<string, unknown> = {};
   for (const [service, options] of Object.entries(services)) {
@@ -147,6 +158,7 @@ export async function createHarness(
   const harness: Harness = {
     dir,
     prefix,
+    redisEnv: on?.env,
     redis,
     engine,
     notifier,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPROVER, createHarness, type Harness, REQUESTER } from "../../testkit/engine-harness.js";
+import { approveAHundredTimesAtOnce } from "./scenarios.js";
 
 let h: Harness;
 const PARALLEL = ["para-a", "para-b", "para-c"];
@@ -14,22 +15,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe("concurrent callers and workers", () => {
-  it("100 concurrent approvals: exactly one transition, the others refused", async () => {
-    const run = await h.start("race");
-    await h.waitFor(run.id, (r) => r.status === "awaiting-approval", "to the gate");
-    const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) =>
-        h.engine.useCases.approve({ runId: run.id, user: i % 2 === 0 ? APPROVER : "U_CAROL" }),
-      ),
-    );
-    expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok && r.code === "refused")).toHaveLength(99);
-    const done = await h.waitFor(run.id, (r) => r.status === "succeeded", "succeeded");
-    expect(done.gates).toHaveLength(1);
-    const approvals = (await h.engine.useCases.audit(run.id))?.filter((a) => a.action === "approval-granted");
-    expect(approvals?.filter((a) => a.outcome === "applied")).toHaveLength(1);
-    expect(approvals?.filter((a) => a.outcome === "refused")).toHaveLength(99);
-  });
+  it("100 concurrent approvals: exactly one transition, the others refused", () =>
+    approveAHundredTimesAtOnce(h, "race"));
 
   it("a second start while a run is active is refused, naming the active run", async () => {
     const starts = await Promise.all(

@@ -31,8 +31,29 @@ export interface WorkerProcess {
   stop(): Promise<number | null>;
 }
 
+export interface SpawnOptions {
+  /** The Redis settings of the worker's environment (REDIS_CLUSTER_NODES, …); default: --redis of the machine's. */
+  redisEnv?: Record<string, string>;
+  /** Default 2000 (a killed worker's step is taken over quickly). */
+  lockDurationMs?: number;
+}
+
+const REDIS_VARIABLES = ["REDIS_URL", "REDIS_SENTINELS", "REDIS_SENTINEL_NAME", "REDIS_CLUSTER_NODES"];
+
+function envWith(redisEnv: Record<string, string> | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "info" };
+  if (!redisEnv) return env;
+  for (const name of REDIS_VARIABLES) delete env[name];
+  return { ...env, ...redisEnv };
+}
+
 /** `phasegate worker` as its own process (TypeScript through tsx), with quick stall recovery; its log goes to `logFile`. */
-export function spawnWorker(servicesFile: string, prefix: string, logFile: string): WorkerProcess {
+export function spawnWorker(
+  servicesFile: string,
+  prefix: string,
+  logFile: string,
+  options: SpawnOptions = {},
+): WorkerProcess {
   const log = openSync(logFile, "a");
   const child = spawn(
     process.execPath,
@@ -43,16 +64,15 @@ export function spawnWorker(servicesFile: string, prefix: string, logFile: strin
       "worker",
       "--services",
       servicesFile,
-      "--redis",
-      redisUrl,
+      ...(options.redisEnv ? [] : ["--redis", redisUrl]),
       "--prefix",
       prefix,
       "--lock-duration-ms",
-      "2000",
+      String(options.lockDurationMs ?? 2000),
       "--stalled-interval-ms",
       "1000",
     ],
-    { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", log, log] },
+    { cwd: repoRoot, env: envWith(options.redisEnv), stdio: ["ignore", log, log] },
   );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
