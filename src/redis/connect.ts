@@ -95,16 +95,30 @@ export async function openRedis(
   if (problem) throw new RedisConfigError(problem);
   const client = createRedisClient(topology, mode);
   if (mode === "serve") return client;
+  // ioredis rejects with "Connection is closed"; the reason (refused, TLS) comes as an error event.
+  let cause: Error | undefined;
+  const remember = (error: Error) => {
+    cause = error;
+  };
+  client.on("error", remember);
   try {
     await client.connect();
     await client.ping();
+    return client;
   } catch (error) {
     client.disconnect();
     throw new RedisConfigError(
-      `cannot reach ${describeTopology(topology)}: ${(error as Error).message}; start it, or fix REDIS_URL / REDIS_SENTINELS / REDIS_CLUSTER_NODES (or pass --redis URL)`,
+      `cannot reach ${describeTopology(topology)}: ${(cause ?? (error as Error)).message}; ${fixOf(cause ?? (error as Error))}`,
     );
+  } finally {
+    client.off("error", remember);
   }
-  return client;
+}
+
+function fixOf(error: Error): string {
+  if (/certificate|self.signed|unable to verify/i.test(error.message))
+    return "set REDIS_CA_FILE to the PEM file of the CA that signed the Redis server's certificate";
+  return "start it, or fix REDIS_URL / REDIS_SENTINELS / REDIS_CLUSTER_NODES (or pass --redis URL)";
 }
 
 /** Command options a second connection may change (the Slack requests' fail-fast connection). */

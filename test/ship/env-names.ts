@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { metricsEnvSchema } from "../../src/metrics/metrics-server.js";
+import { redisEnvSchema } from "../../src/redis/redis-env.js";
 import { slackEnvSchema } from "../../src/slack/inbound/app.js";
 import { repoRoot } from "../../testkit/run-cli.js";
 
@@ -9,7 +10,9 @@ import { repoRoot } from "../../testkit/run-cli.js";
  * tells the logger it runs under the tests; Kubernetes sets KUBERNETES_SERVICE_* in every pod).
  */
 export function envNamesReadByCode(): Set<string> {
-  const names = new Set([...Object.keys(slackEnvSchema.shape), ...Object.keys(metricsEnvSchema.shape)]);
+  const names = new Set(
+    [slackEnvSchema, metricsEnvSchema, redisEnvSchema].flatMap((schema) => Object.keys(schema.shape)),
+  );
   const src = path.join(repoRoot, "src");
   for (const file of readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")))
     for (const match of readFileSync(path.join(src, file), "utf8").matchAll(
