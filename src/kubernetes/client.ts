@@ -29,7 +29,8 @@ const maxRetryDelayMs = 10_000;
  * typed objects are not validated at runtime. Here every answer goes through a zod schema of exactly the fields we
  * read, retries and error messages are ours (a 403 names the RBAC rule to add), and the same code talks to a real
  * cluster and to the loopback simulator the tests use. Credentials cover what a bot needs: the in-cluster service
- * account, a kubeconfig with a token or client certificate, or an explicit URL with a token file; no exec plugins.
+ * account, a kubeconfig with a token, a client certificate or an exec credential plugin, or an explicit URL with a token
+ * file.
  */
 export class KubernetesClient {
   private session: Promise<Session> | undefined;
@@ -92,6 +93,7 @@ export class KubernetesClient {
     const { connection, dispatcher } = await this.open();
     const url = `${connection.server}${request.path}${request.query ? `?${new URLSearchParams(request.query)}` : ""}`;
     let lastProblem = "";
+    let renewed = false;
     for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
       if (attempt > 1) {
         const delay = Math.min(maxRetryDelayMs, this.options.retryDelayMs * 2 ** (attempt - 2));
@@ -114,6 +116,17 @@ export class KubernetesClient {
         });
         const body = await response.text();
         if (response.ok) return body;
+        // A plugin's token the API no longer takes (expired early, revoked): one more try with a fresh one.
+        if (response.status === 401 && connection.renewToken && !renewed) {
+          renewed = true;
+          connection.renewToken();
+          this.log.info(
+            { path: request.path },
+            "the API refused the token (401): asking the credential plugin again",
+          );
+          attempt--;
+          continue;
+        }
         if (response.status < 500 && response.status !== 429) {
           throw describeFailure(request, response.status, body);
         }

@@ -5,6 +5,8 @@ export interface Connection {
   server: string;
   /** The bearer token, read when needed (service-account tokens rotate). */
   token: () => Promise<string | undefined>;
+  /** Forgets a cached token, so the next request gets a new one (an exec plugin's, after a 401). */
+  renewToken?: () => void;
   tls: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
   /** For logs and error messages: "in-cluster", "kubeconfig /path (context x)", "https://…". */
   source: string;

@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Connection } from "./connection-types.js";
 import { KubernetesError } from "./errors.js";
+import { type ExecConfig, ExecTokenSource, execConfigSchema } from "./exec-credential.js";
 import { readText, tokenFromFile } from "./files.js";
 
 const kubeconfigSchema = z.looseObject({
@@ -16,6 +17,7 @@ const kubeconfigSchema = z.looseObject({
           "certificate-authority-data": z.string().optional(),
           "certificate-authority": z.string().optional(),
           "insecure-skip-tls-verify": z.boolean().optional(),
+          extensions: z.array(z.looseObject({ name: z.string(), extension: z.unknown() })).optional(),
         }),
       }),
     )
@@ -31,7 +33,7 @@ const kubeconfigSchema = z.looseObject({
           "client-key-data": z.string().optional(),
           "client-certificate": z.string().optional(),
           "client-key": z.string().optional(),
-          exec: z.unknown().optional(),
+          exec: execConfigSchema.optional(),
           "auth-provider": z.unknown().optional(),
         }),
       }),
@@ -57,7 +59,10 @@ function pick<T extends { name: string }>(items: T[], name: string, what: string
   return item;
 }
 
-/** Server, CA and credentials of one context of a kubeconfig file (token or client certificate; no exec plugins). */
+/**
+ * Server, CA and credentials of one context of a kubeconfig file: a token, a client certificate, or an exec
+ * credential plugin (EKS, GKE, AKS); no auth-provider (removed from kubectl).
+ */
 export async function kubeconfigConnection(
   file: string,
   contextName: string | undefined,
@@ -71,20 +76,26 @@ export async function kubeconfigConnection(
   const { context } = pick(config.contexts, name, "context", file);
   const { cluster } = pick(config.clusters, context.cluster, "cluster", file);
   const { user } = pick(config.users, context.user, "user", file);
-  if (user.exec || user["auth-provider"]) {
+  if (user["auth-provider"]) {
     throw new KubernetesError(
       "configuration",
-      `${file}: user "${context.user}" authenticates with an exec or auth-provider plugin, which phasegate does not run; ` +
-        "use a service-account token (kubectl create token …) in a kubeconfig user, or api.url with api.tokenFile",
+      `${file}: user "${context.user}" authenticates with an auth-provider plugin, which kubectl itself dropped; ` +
+        "switch it to the exec plugin of your cloud (gke-gcloud-auth-plugin, kubelogin, aws eks get-token)",
     );
   }
   const relative = (p: string) => path.resolve(path.dirname(file), p);
   const fileOrData = async (data: string | undefined, ref: string | undefined, what: string) =>
     data ? fromBase64(data) : ref ? readText(relative(ref), what) : undefined;
   const tokenFile = user.tokenFile;
+  const plugin = user.exec && execTokens(user.exec, cluster, `user "${context.user}" of ${file}`, file);
   return {
     server: cluster.server.replace(/\/+$/, ""),
-    token: tokenFile ? tokenFromFile(relative(tokenFile)) : async () => user.token,
+    token: plugin
+      ? () => plugin.token()
+      : tokenFile
+        ? tokenFromFile(relative(tokenFile))
+        : async () => user.token,
+    ...(plugin ? { renewToken: () => plugin.invalidate() } : {}),
     tls: {
       ca: await fileOrData(cluster["certificate-authority-data"], cluster["certificate-authority"], "CA"),
       cert: await fileOrData(
@@ -97,6 +108,24 @@ export async function kubeconfigConnection(
     },
     source: `kubeconfig ${file} (context ${name})`,
   };
+}
+
+type KubeCluster = Kubeconfig["clusters"][number]["cluster"];
+
+function execTokens(exec: ExecConfig, cluster: KubeCluster, origin: string, file: string): ExecTokenSource {
+  const config = cluster.extensions?.find((e) => e.name === "client.authentication.k8s.io/exec")?.extension;
+  return new ExecTokenSource(exec, {
+    origin,
+    cwd: path.dirname(file),
+    cluster: {
+      server: cluster.server,
+      ...(cluster["certificate-authority-data"]
+        ? { "certificate-authority-data": cluster["certificate-authority-data"] }
+        : {}),
+      ...(cluster["insecure-skip-tls-verify"] ? { "insecure-skip-tls-verify": true } : {}),
+      ...(config === undefined ? {} : { config }),
+    },
+  });
 }
 
 function parseKubeconfig(text: string, file: string): Kubeconfig {

@@ -116,22 +116,29 @@ describe("Kubernetes API client", () => {
     expect((await watcher.check(release("v41"))).done).toBe(true);
   });
 
-  it("refuses a kubeconfig user that needs an exec plugin, saying what to use instead", async () => {
+  it("refuses an auth-provider user and an exec section without apiVersion, saying what to use instead", async () => {
     const kubeconfig = path.join(scratch, "config");
-    await writeFile(
-      kubeconfig,
-      [
-        "current-context: eks",
-        `clusters: [{name: eks, cluster: {server: "${sim.url}"}}]`,
-        "users: [{name: aws, user: {exec: {command: aws}}}]",
-        "contexts: [{name: eks, context: {cluster: eks, user: aws}}]",
-      ].join("\n"),
-    );
-    const { watcher } = adapters(sim, { deployments: ["web"], api: { kubeconfig } });
+    const withUser = (user: string) =>
+      writeFile(
+        kubeconfig,
+        [
+          "current-context: eks",
+          `clusters: [{name: eks, cluster: {server: "${sim.url}"}}]`,
+          `users: [{name: aws, user: ${user}}]`,
+          "contexts: [{name: eks, context: {cluster: eks, user: aws}}]",
+        ].join("\n"),
+      );
+    const check = () =>
+      adapters(sim, { deployments: ["web"], api: { kubeconfig } }).watcher.check(release("v41"));
 
-    await expect(watcher.check(release("v41"))).rejects.toThrow(
-      'user "aws" authenticates with an exec or auth-provider plugin, which phasegate does not run; ' +
-        "use a service-account token (kubectl create token …) in a kubeconfig user, or api.url with api.tokenFile",
+    await withUser("{auth-provider: {name: gcp}}");
+    await expect(check()).rejects.toThrow(
+      'user "aws" authenticates with an auth-provider plugin, which kubectl itself dropped; ' +
+        "switch it to the exec plugin of your cloud (gke-gcloud-auth-plugin, kubelogin, aws eks get-token)",
+    );
+    await withUser("{exec: {command: aws}}");
+    await expect(check()).rejects.toThrow(
+      "users.0.user.exec.apiVersion: apiVersion must be one of client.authentication.k8s.io/v1, client.authentication.k8s.io/v1beta1",
     );
   });
 

@@ -9,6 +9,7 @@ import { Faults } from "./faults.js";
 import { Jobs } from "./jobs.js";
 import { routes } from "./routes.js";
 import { type LoggedRequest, listen } from "./server.js";
+import { Tokens } from "./tokens.js";
 
 export type { RbacRule, RequestMatch } from "./faults.js";
 export type { LoggedRequest } from "./server.js";
@@ -22,6 +23,8 @@ export interface KubeSim {
   url: string;
   /** A file holding the bearer token the simulator accepts (for `api.tokenFile`). */
   tokenFile: string;
+  /** Short-lived tokens (for exec credential plugins): issued, accepted until they expire, then 401. */
+  tokens: Tokens;
   /** With `tls`: the CA, and a client certificate the simulator accepts instead of the token. */
   certificates: Certificates | undefined;
   deployments: Deployments;
@@ -52,6 +55,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const faults = new Faults();
   const requests: LoggedRequest[] = [];
   const token = randomBytes(16).toString("hex");
+  const tokens = new Tokens();
   const dir = await mkdtemp(path.join(tmpdir(), "kube-sim-"));
   const tokenFile = path.join(dir, "token");
   await writeFile(tokenFile, `${token}\n`);
@@ -60,6 +64,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     routes: routes(cluster, deployments, jobs),
     faults,
     token,
+    tokens,
     user: options.user ?? "system:serviceaccount:shop:phasegate",
     log: requests,
     tls: certificates && { cert: certificates.serverCert, key: certificates.serverKey, ca: certificates.ca },
@@ -67,6 +72,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   return {
     url,
     tokenFile,
+    tokens,
     certificates,
     deployments,
     jobs,

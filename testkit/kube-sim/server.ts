@@ -7,6 +7,7 @@ import type { TLSSocket } from "node:tls";
 import type { Attributes, Faults } from "./faults.js";
 import type { Route } from "./routes.js";
 import { ApiError, badRequest } from "./status.js";
+import type { Tokens } from "./tokens.js";
 
 export interface LoggedRequest extends Attributes {
   path: string;
@@ -19,6 +20,8 @@ export interface ServerOptions {
   routes: Route[];
   faults: Faults;
   token: string;
+  /** Issued short-lived tokens, accepted besides `token` until they expire. */
+  tokens: Tokens;
   /** The identity named in 403 messages. */
   user: string;
   log: LoggedRequest[];
@@ -87,8 +90,11 @@ async function handle(options: ServerOptions, request: IncomingMessage, response
   const fault = options.faults.take(attributes);
   if (fault.delayMs) await sleep(fault.delayMs);
   const certified = (request.socket as TLSSocket).authorized === true;
-  if (!certified && request.headers.authorization !== `Bearer ${options.token}`) {
-    return answer(401, new ApiError(401, "Unauthorized", "Unauthorized").toStatus());
+  const bearer = request.headers.authorization?.replace(/^Bearer /, "") ?? "";
+  const issued = options.tokens.check(bearer);
+  if (!certified && bearer !== options.token && issued !== "valid") {
+    const why = issued === "expired" ? "Unauthorized: the token has expired" : "Unauthorized";
+    return answer(401, new ApiError(401, "Unauthorized", why).toStatus());
   }
   if (fault.status) {
     return answer(
