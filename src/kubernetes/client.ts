@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { Agent, fetch } from "undici";
+import { type Dispatcher, fetch } from "undici";
 import type { z } from "zod";
+import { type ProxySettings, proxyFor } from "../net/proxy-env.js";
+import { dispatcherFor } from "../net/undici-dispatcher.js";
 import type { Logger } from "../ports/logger.js";
 import { logger as rootLogger } from "../telemetry/logger.js";
 import type { Connection } from "./connection-types.js";
@@ -17,6 +19,8 @@ export interface ClientOptions {
   attempts: number;
   /** Delay before the second attempt; doubles for each further one, capped at 10 s. */
   retryDelayMs: number;
+  /** HTTPS_PROXY and NO_PROXY of the environment. */
+  proxy: ProxySettings;
 }
 
 const maxRetryDelayMs = 10_000;
@@ -80,7 +84,7 @@ export class KubernetesClient {
     if (!this.session) {
       this.session = this.connect().then((connection) => ({
         connection,
-        dispatcher: new Agent({ connect: connection.tls }),
+        dispatcher: dispatcherFor(connection.server, this.options.proxy, { tls: connection.tls }),
       }));
       this.session.catch(() => {
         this.session = undefined;
@@ -143,10 +147,12 @@ export class KubernetesClient {
       }
     }
     const { verb, resource } = requestAttributes(request.method, request.path);
+    const via = proxyFor(connection.server, this.options.proxy);
     throw new KubernetesError(
       "unavailable",
       `the Kubernetes API at ${connection.server} (${connection.source}) failed to ${verb} ${resource} ` +
-        `${this.options.attempts} times (last: ${lastProblem}); check that the API server is reachable, then retry`,
+        `${this.options.attempts} times${via ? ` through the proxy ${via} (HTTPS_PROXY)` : ""} (last: ${lastProblem}); ` +
+        `check that the API server is reachable${via ? ", that the proxy lets phasegate through, or name the server in NO_PROXY" : ""}, then retry`,
     );
   }
 
@@ -160,7 +166,7 @@ export class KubernetesClient {
 
 interface Session {
   connection: Connection;
-  dispatcher: Agent;
+  dispatcher: Dispatcher;
 }
 
 async function headers(

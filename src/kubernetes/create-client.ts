@@ -1,5 +1,6 @@
 import type { KubernetesApiConfig } from "../config/kubernetes-schema.js";
 import { kubernetesApiSchema } from "../config/kubernetes-schema.js";
+import { proxySettingsFromEnv } from "../net/proxy-env.js";
 import type { Logger } from "../ports/logger.js";
 import { KubernetesClient } from "./client.js";
 import { type ConnectionContext, resolveConnection } from "./connection.js";
@@ -17,6 +18,7 @@ export function createKubernetesClient(
       timeoutMs: settings.requestTimeoutSeconds * 1000,
       attempts: settings.attempts,
       retryDelayMs: settings.retryDelayMs,
+      proxy: proxySettingsFromEnv(context.env),
     },
     log,
   );

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { metricsEnvSchema } from "../../src/metrics/metrics-server.js";
+import { proxyEnvSchema } from "../../src/net/proxy-env.js";
 import { redisEnvSchema } from "../../src/redis/redis-env.js";
 import { slackEnvSchema } from "../../src/slack/inbound/app.js";
 import { repoRoot } from "../../testkit/run-cli.js";
@@ -11,7 +12,9 @@ import { repoRoot } from "../../testkit/run-cli.js";
  */
 export function envNamesReadByCode(): Set<string> {
   const names = new Set(
-    [slackEnvSchema, metricsEnvSchema, redisEnvSchema].flatMap((schema) => Object.keys(schema.shape)),
+    [slackEnvSchema, metricsEnvSchema, redisEnvSchema, proxyEnvSchema].flatMap((schema) =>
+      Object.keys(schema.shape),
+    ),
   );
   const src = path.join(repoRoot, "src");
   for (const file of readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")))

@@ -1,7 +1,9 @@
 import { App, HTTPReceiver } from "@slack/bolt";
 import { z } from "zod";
+import { type ProxySettings, proxySettingsFromEnv } from "../../net/proxy-env.js";
 import type { Logger } from "../../ports/logger.js";
 import { boltLogger } from "../bolt-logger.js";
+import { slackAgent } from "../proxy-agent.js";
 import type { AckGate } from "./ack-gate.js";
 import type { healthRoutes } from "./health-routes.js";
 import { guardRequests } from "./request-guard.js";
@@ -61,9 +63,12 @@ export function createSlackApp(
   routes: ReturnType<typeof healthRoutes>,
   logger: Logger,
   acks: AckGate,
+  proxy: ProxySettings = proxySettingsFromEnv(process.env),
 ): App {
   const botToken = env.SLACK_BOT_TOKEN;
+  const agent = slackAgent(env.SLACK_API_URL, proxy);
   const common = {
+    ...(agent ? { agent } : {}),
     // Not `token`: Bolt would call auth.test at once and keep its failure (Slack down, a revoked token) for every
     // request, crashing on the unhandled rejection. The handlers need no bot id; the token is checked at start.
     authorize: async () => ({ botToken }),

@@ -3,10 +3,12 @@ import { z } from "zod";
 import type { LoadedServices } from "../../config/load-services.js";
 import { describeIssues } from "../../config/load-services.js";
 import type { Run } from "../../domain/run/run.js";
+import { type ProxySettings, proxySettingsFromEnv } from "../../net/proxy-env.js";
 import type { CardRefs } from "../../ports/card-refs.js";
 import type { Logger } from "../../ports/logger.js";
 import type { NotificationOutbox } from "../../ports/notification-outbox.js";
 import { boltLogger } from "../bolt-logger.js";
+import { slackAgent } from "../proxy-agent.js";
 import { SlackNotifier } from "./notifier.js";
 import { slackClientOptions } from "./slack-failure.js";
 import { SlackUsergroupDirectory } from "./usergroup-directory.js";
@@ -63,9 +65,12 @@ export function slackClient(
   token: string,
   slackApiUrl: string | undefined,
   logger: Logger,
+  proxy: ProxySettings = proxySettingsFromEnv(process.env),
 ): webApi.WebClient {
+  const agent = slackAgent(slackApiUrl, proxy);
   return new webApi.WebClient(token, {
     logger: boltLogger(logger),
+    ...(agent ? { agent } : {}),
     ...slackClientOptions,
     ...(slackApiUrl ? { slackApiUrl } : {}),
   });
