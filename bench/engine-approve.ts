@@ -3,7 +3,14 @@ import type { Notifier, RunChange } from "../src/ports/notifier.js";
 import { logger } from "../src/telemetry/logger.js";
 import { createEngine } from "../src/wiring/engine.js";
 import { startWorker } from "../src/wiring/start-worker.js";
-import { APPROVER, benchSetup, percentile, storeRunAt } from "./engine-setup.js";
+import {
+  APPROVER,
+  type BenchRedis,
+  benchSetup,
+  machineRedis,
+  percentile,
+  storeRunAt,
+} from "./engine-setup.js";
 import type { Figure } from "./figure.js";
 
 const RUNS = 220;
@@ -24,8 +31,8 @@ class StepStartWatch implements Notifier {
 }
 
 /** From an approve call to the worker starting the next step, one run after another, with a worker in-process. */
-export async function engineApproveBenchmark(): Promise<Figure[]> {
-  const setup = await benchSetup(RUNS, () => ({ kind: "command", command: ["true"] }));
+export async function engineApproveBenchmark(on: BenchRedis = machineRedis): Promise<Figure[]> {
+  const setup = await benchSetup(RUNS, () => ({ kind: "command", command: ["true"] }), on);
   const watch = new StepStartWatch();
   const engine = createEngine({
     redis: setup.redis,
@@ -48,11 +55,16 @@ export async function engineApproveBenchmark(): Promise<Figure[]> {
     }
     const measured = latencies.slice(WARMUP);
     const [load = 0] = os.loadavg();
-    const detail = `${measured.length} runs, one at a time, worker in the same process, Redis on loopback, load average ${load.toFixed(1)} on ${os.cpus().length} cores`;
+    const detail = `${measured.length} runs, one at a time, worker in the same process, Redis${on.label} on loopback, load average ${load.toFixed(1)} on ${os.cpus().length} cores`;
     return [
-      { name: "approve -> next step started, p50", value: percentile(measured, 50), unit: "ms", detail },
       {
-        name: "approve -> next step started, p99",
+        name: `approve -> next step started${on.label}, p50`,
+        value: percentile(measured, 50),
+        unit: "ms",
+        detail,
+      },
+      {
+        name: `approve -> next step started${on.label}, p99`,
         value: percentile(measured, 99),
         unit: "ms",
         goal: 150,

@@ -6,7 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createEngine } from "../src/wiring/engine.js";
-import { benchSetup, percentile, root, storeRunAt } from "./engine-setup.js";
+import { workerEnv } from "../testkit/worker-env.js";
+import { type BenchRedis, benchSetup, machineRedis, percentile, root, storeRunAt } from "./engine-setup.js";
 import type { Figure } from "./figure.js";
 
 const RUNS = 1000;
@@ -49,20 +50,24 @@ function memoryMb(pid: number, field: "VmRSS" | "VmHWM"): number {
 }
 
 /** One `phasegate worker` process holding 1,000 runs that wait for their rollout, polled every 5 s over HTTP. */
-export async function engineRolloutsBenchmark(): Promise<Figure[]> {
+export async function engineRolloutsBenchmark(on: BenchRedis = machineRedis): Promise<Figure[]> {
   const endpoints = await versionEndpoints();
-  const setup = await benchSetup(RUNS, (service) => ({
-    kind: "http",
-    urls: [endpoints.url(service)],
-    pollIntervalSeconds: INTERVAL_S,
-    maxPollIntervalSeconds: INTERVAL_S,
-  }));
+  const setup = await benchSetup(
+    RUNS,
+    (service) => ({
+      kind: "http",
+      urls: [endpoints.url(service)],
+      pollIntervalSeconds: INTERVAL_S,
+      maxPollIntervalSeconds: INTERVAL_S,
+    }),
+    on,
+  );
   const engine = createEngine({ redis: setup.redis, prefix: setup.prefix, services: setup.services });
   const worker = spawn(
     process.execPath,
     ["--import", "tsx", path.join(root, "src", "cli", "main.ts"), "worker", "--services", setup.servicesFile],
     {
-      env: { ...process.env, PHASEGATE_PREFIX: setup.prefix, LOG_LEVEL: "info" },
+      env: { ...workerEnv(on.topology ? on.env : undefined), PHASEGATE_PREFIX: setup.prefix },
       stdio: "ignore",
     },
   );
@@ -88,24 +93,29 @@ export async function engineRolloutsBenchmark(): Promise<Figure[]> {
       }
     }
     const [load = 0] = os.loadavg();
-    const detail = `${RUNS} runs, polls every ${INTERVAL_S} s (${lateness.length} measured over ${WINDOW_MS / 1000} s), worker process via tsx, log level info, load average ${load.toFixed(1)} on ${os.cpus().length} cores`;
+    const detail = `${RUNS} runs, polls every ${INTERVAL_S} s (${lateness.length} measured over ${WINDOW_MS / 1000} s), worker process via tsx, Redis${on.label} on loopback, log level info, load average ${load.toFixed(1)} on ${os.cpus().length} cores`;
     return [
       {
-        name: "1,000 runs in wait-rollout: worker CPU",
+        name: `1,000 runs in wait-rollout${on.label}: worker CPU`,
         value: cpu * 100,
         unit: "%",
         goal: 100,
         detail: "of one core",
       },
       {
-        name: "1,000 runs in wait-rollout: worker RSS",
+        name: `1,000 runs in wait-rollout${on.label}: worker RSS`,
         value: rss,
         unit: "MB",
         detail: `peak ${peak.toFixed(0)} MB`,
       },
-      { name: "poll lateness vs the interval, p50", value: percentile(lateness, 50), unit: "ms", detail },
       {
-        name: "poll lateness vs the interval, p99",
+        name: `poll lateness vs the interval${on.label}, p50`,
+        value: percentile(lateness, 50),
+        unit: "ms",
+        detail,
+      },
+      {
+        name: `poll lateness vs the interval${on.label}, p99`,
         value: percentile(lateness, 99),
         unit: "ms",
         goal: 1000,

@@ -1,23 +1,35 @@
-import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import { stringify } from "yaml";
 import { type LoadedServices, loadServices } from "../src/config/load-services.js";
 import { applyRunEvent } from "../src/domain/run/reducer.js";
 import { type Run, type RunEvent, SYSTEM_ACTOR } from "../src/domain/run/run.js";
 import type { RunStore } from "../src/ports/run-store.js";
+import type { RedisClient } from "../src/redis/connect.js";
+import type { RedisTopology } from "../src/redis/redis-env.js";
 import { shopRun } from "../testkit/plans.js";
+import { connectRedis, deleteKeys, uniquePrefix } from "../testkit/redis.js";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const APPROVER = "U_BENCH_APPROVER";
 
+/** The Redis a benchmark runs on: the machine's (REDIS_URL) or a topology it started, named in the figures. */
+export interface BenchRedis {
+  /** "" for the machine's Redis, " (Cluster)" for a cluster: appended to each figure's name. */
+  label: string;
+  topology?: RedisTopology;
+  /** The Redis settings of a worker process (REDIS_CLUSTER_NODES, …); empty for the machine's Redis. */
+  env: Record<string, string>;
+}
+
+export const machineRedis: BenchRedis = { label: "", env: {} };
+
 export interface BenchSetup {
   dir: string;
   prefix: string;
-  redis: Redis;
+  redis: RedisClient;
   servicesFile: string;
   services: LoadedServices;
   close(): Promise<void>;
@@ -30,10 +42,11 @@ export interface BenchSetup {
 export async function benchSetup(
   count: number,
   rollout: (service: string) => Record<string, unknown>,
+  on: BenchRedis = machineRedis,
 ): Promise<BenchSetup> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-bench-engine-"));
-  const prefix = `pgbench:${randomUUID().slice(0, 8)}:`;
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const prefix = uniquePrefix("pgbench");
+  const redis = connectRedis(on.topology);
   const services: Record<string, unknown> = {};
   for (let i = 0; i < count; i++) {
     const name = `bench-${i}`;
@@ -54,12 +67,7 @@ export async function benchSetup(
     servicesFile,
     services: await loadServices(servicesFile),
     async close() {
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== "0");
+      await deleteKeys(redis, prefix);
       redis.disconnect();
       await rm(dir, { recursive: true, force: true });
     },

@@ -7,7 +7,13 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   slack: async () => (await import("./slack.js")).slackBenchmark,
   oversized: async () => (await import("./oversized.js")).oversizedBenchmark,
   "engine-approve": async () => (await import("./engine-approve.js")).engineApproveBenchmark,
+  "engine-approve-cluster": async () =>
+    (await import("./on-cluster.js")).onCluster((await import("./engine-approve.js")).engineApproveBenchmark),
   "engine-rollouts": async () => (await import("./engine-rollouts.js")).engineRolloutsBenchmark,
+  "engine-rollouts-cluster": async () =>
+    (await import("./on-cluster.js")).onCluster(
+      (await import("./engine-rollouts.js")).engineRolloutsBenchmark,
+    ),
 };
 
 function formatFigure(figure: Figure): string {

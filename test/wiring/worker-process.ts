@@ -3,6 +3,7 @@ import { openSync } from "node:fs";
 import path from "node:path";
 import { redisUrl } from "../../testkit/redis.js";
 import { repoRoot } from "../../testkit/run-cli.js";
+import { workerEnv } from "../../testkit/worker-env.js";
 
 /** Every process below `pid` (the worker's commands run in process groups of their own). */
 function descendants(pid: number): number[] {
@@ -38,15 +39,6 @@ export interface SpawnOptions {
   lockDurationMs?: number;
 }
 
-const REDIS_VARIABLES = ["REDIS_URL", "REDIS_SENTINELS", "REDIS_SENTINEL_NAME", "REDIS_CLUSTER_NODES"];
-
-function envWith(redisEnv: Record<string, string> | undefined): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "info" };
-  if (!redisEnv) return env;
-  for (const name of REDIS_VARIABLES) delete env[name];
-  return { ...env, ...redisEnv };
-}
-
 /** `phasegate worker` as its own process (TypeScript through tsx), with quick stall recovery; its log goes to `logFile`. */
 export function spawnWorker(
   servicesFile: string,
@@ -72,7 +64,7 @@ export function spawnWorker(
       "--stalled-interval-ms",
       "1000",
     ],
-    { cwd: repoRoot, env: envWith(options.redisEnv), stdio: ["ignore", log, log] },
+    { cwd: repoRoot, env: workerEnv(options.redisEnv), stdio: ["ignore", log, log] },
   );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
