@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian machine for phasegate: Django from Debian (3.2 system-wide, 4.2 and 5.2 under .cache/django),
 # PostgreSQL and Redis running, npm packages.
+# The tests start their own Redis Cluster, Sentinel group and TLS Redis from the same redis-server binary.
 # Safe to run again: it installs and starts only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,9 @@ missing=()
 /usr/bin/python3 -c "import django" 2>/dev/null || missing+=(python3-django)
 /usr/bin/python3 -c "import psycopg2" 2>/dev/null || missing+=(python3-psycopg2)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# redis-cli builds the test Redis Clusters (--cluster create); openssl makes the test certificates.
+command -v redis-cli >/dev/null || missing+=(redis-tools)
+command -v openssl >/dev/null || missing+=(openssl)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}"
