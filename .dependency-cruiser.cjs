@@ -53,14 +53,29 @@ module.exports = {
       from: { path: "^src/telemetry/" },
       to: { path: "^src/", pathNot: ["^src/telemetry/", "^src/domain/", "^src/ports/"] },
     },
+    {
+      name: "net-is-a-leaf",
+      comment:
+        "src/net holds the connections several adapters share (the Redis connection factory, HTTP proxy settings and agents), so it uses none of them.",
+      severity: "error",
+      from: { path: "^src/net/" },
+      to: { path: "^src/", pathNot: ["^src/net/", "^src/domain/", "^src/ports/", "^src/telemetry/"] },
+    },
     ...ADAPTERS.map((adapter) => ({
       name: `adapter-${adapter}-stands-alone`,
-      comment: `src/${adapter} is an adapter: it imports the domain, ports, config and telemetry, never the use cases, the wiring or another adapter.`,
+      comment: `src/${adapter} is an adapter: it imports the domain, ports, config, telemetry and net, never the use cases, the wiring or another adapter.`,
       severity: "error",
       from: { path: `^src/${adapter}/` },
       to: {
         path: "^src/",
-        pathNot: [`^src/${adapter}/`, "^src/domain/", "^src/ports/", "^src/config/", "^src/telemetry/"],
+        pathNot: [
+          `^src/${adapter}/`,
+          "^src/domain/",
+          "^src/ports/",
+          "^src/config/",
+          "^src/telemetry/",
+          "^src/net/",
+        ],
       },
     })),
     {

@@ -6,9 +6,9 @@ import { stringify } from "yaml";
 import { type LoadedServices, loadServices } from "../src/config/load-services.js";
 import { applyRunEvent } from "../src/domain/run/reducer.js";
 import { type Run, type RunEvent, SYSTEM_ACTOR } from "../src/domain/run/run.js";
+import type { RedisClient } from "../src/net/redis/connect.js";
+import type { RedisTopology } from "../src/net/redis/redis-env.js";
 import type { RunStore } from "../src/ports/run-store.js";
-import type { RedisClient } from "../src/redis/connect.js";
-import type { RedisTopology } from "../src/redis/redis-env.js";
 import { shopRun } from "../testkit/plans.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../testkit/redis.js";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createRedisClient, type RedisClient } from "../src/redis/connect.js";
-import { type RedisTopology, redisTopologyFromEnv } from "../src/redis/redis-env.js";
+import { createRedisClient, type RedisClient } from "../src/net/redis/connect.js";
+import { type RedisTopology, redisTopologyFromEnv } from "../src/net/redis/redis-env.js";
 
 export const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 

@@ -4,8 +4,8 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { loadServices } from "../src/config/load-services.js";
 import type { Run } from "../src/domain/run/run.js";
-import type { RedisClient } from "../src/redis/connect.js";
-import { redisTopologyFromEnv } from "../src/redis/redis-env.js";
+import type { RedisClient } from "../src/net/redis/connect.js";
+import { redisTopologyFromEnv } from "../src/net/redis/redis-env.js";
 import {
   blockActionsBody,
   postSigned,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RedisConfigError, redisTopologyFromEnv } from "../redis/redis-env.js";
+import { RedisConfigError, redisTopologyFromEnv } from "../net/redis/redis-env.js";
 import type { Connection } from "../wiring/open-engine.js";
 import type { OptionSpecs } from "./args.js";
 import { CliError } from "./errors.js";

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Dispatcher, fetch } from "undici";
 import type { z } from "zod";
-import { type ProxySettings, proxyFor } from "../net/proxy-env.js";
-import { dispatcherFor } from "../net/undici-dispatcher.js";
+import { type ProxySettings, proxyFor } from "../net/proxy/proxy-env.js";
+import { dispatcherFor } from "../net/proxy/undici-dispatcher.js";
 import type { Logger } from "../ports/logger.js";
 import { logger as rootLogger } from "../telemetry/logger.js";
 import type { Connection } from "./connection-types.js";

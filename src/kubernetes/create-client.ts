@@ -1,6 +1,6 @@
 import type { KubernetesApiConfig } from "../config/kubernetes-schema.js";
 import { kubernetesApiSchema } from "../config/kubernetes-schema.js";
-import { proxySettingsFromEnv } from "../net/proxy-env.js";
+import { proxySettingsFromEnv } from "../net/proxy/proxy-env.js";
 import type { Logger } from "../ports/logger.js";
 import { KubernetesClient } from "./client.js";
 import { type ConnectionContext, resolveConnection } from "./connection.js";

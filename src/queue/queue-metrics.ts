@@ -1,6 +1,6 @@
 import { type JobType, Queue } from "bullmq";
 import { Gauge, register } from "prom-client";
-import type { RedisClient } from "../redis/connect.js";
+import type { RedisClient } from "../net/redis/connect.js";
 import { logger } from "../telemetry/logger.js";
 import { STEP_QUEUE } from "./jobs.js";
 import { bullPrefix } from "./step-queue.js";

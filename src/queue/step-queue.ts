@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import type { Run } from "../domain/run/run.js";
+import type { RedisClient } from "../net/redis/connect.js";
 import type { StepJob, StepQueue } from "../ports/step-queue.js";
-import type { RedisClient } from "../redis/connect.js";
 import { approvalTimeoutJobId, JOB_APPROVAL_TIMEOUT, JOB_STEP, STEP_QUEUE, stepJobId } from "./jobs.js";
 
 /** BullMQ keys live under the store's prefix, so one prefix holds (and a test deletes) everything. */

@@ -1,7 +1,7 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+import type { RedisClient } from "../net/redis/connect.js";
 import type { Logger } from "../ports/logger.js";
 import type { JobControl, StepJob } from "../ports/step-queue.js";
-import type { RedisClient } from "../redis/connect.js";
 import { JOB_APPROVAL_TIMEOUT, JOB_STEP, STEP_QUEUE, stepJobSchema } from "./jobs.js";
 import { bullPrefix } from "./step-queue.js";
 

@@ -1,6 +1,6 @@
 import type { AgentOptions } from "node:https";
-import { ConnectTunnelAgent } from "../net/connect-tunnel-agent.js";
-import { type ProxySettings, proxyFor } from "../net/proxy-env.js";
+import { ConnectTunnelAgent } from "../net/proxy/connect-tunnel-agent.js";
+import { type ProxySettings, proxyFor } from "../net/proxy/proxy-env.js";
 
 const SLACK_API = "https://slack.com/api/";
 

@@ -1,5 +1,5 @@
+import type { RedisClient } from "../net/redis/connect.js";
 import type { NotificationOutbox, OutboxItem } from "../ports/notification-outbox.js";
-import type { RedisClient } from "../redis/connect.js";
 
 /** The outbox as one Redis stream under the prefix: XADD to keep a message, XDEL once it is posted. */
 export class RedisNotificationOutbox implements NotificationOutbox {

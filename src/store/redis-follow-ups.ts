@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { type MigrationKey, migrationLabel } from "../domain/classify/migration.js";
 import type { OwedFollowUp } from "../domain/plan/follow-ups.js";
+import type { RedisClient } from "../net/redis/connect.js";
 import type { FollowUpStore } from "../ports/follow-up-store.js";
-import type { RedisClient } from "../redis/connect.js";
 import { storeKeys } from "./keys.js";
 
 const key = z.object({ app: z.string(), name: z.string() });

@@ -1,5 +1,6 @@
 import { runIdOf } from "../domain/run/create.js";
 import { isTerminal, type Run } from "../domain/run/run.js";
+import type { RedisClient } from "../net/redis/connect.js";
 import type {
   AuditEntry,
   AuditInput,
@@ -9,7 +10,6 @@ import type {
   SaveResult,
 } from "../ports/run-store.js";
 import { StoreUnavailableError } from "../ports/store-unavailable.js";
-import type { RedisClient } from "../redis/connect.js";
 import { decodeAudit, encodeAudit } from "./audit-codec.js";
 import { unreachable, withDeadline } from "./deadline.js";
 import { type StoreKeys, storeKeys } from "./keys.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { RedisClient } from "../redis/connect.js";
+import type { RedisClient } from "../net/redis/connect.js";
 import { unreachable } from "./deadline.js";
 
 /**

@@ -1,7 +1,7 @@
 import type { Run } from "../domain/run/run.js";
+import type { RedisClient } from "../net/redis/connect.js";
 import type { CardRefs } from "../ports/card-refs.js";
 import type { NotificationOutbox } from "../ports/notification-outbox.js";
-import type { RedisClient } from "../redis/connect.js";
 import { StoreCardRefs } from "../store/card-refs.js";
 import { RedisNotificationOutbox } from "../store/notification-outbox.js";
 import { RedisRunStore } from "../store/redis-run-store.js";

@@ -1,6 +1,6 @@
 import { loadServices } from "../config/load-services.js";
-import { openRedis, type RedisClient, type RedisMode } from "../redis/connect.js";
-import { describeTopology, RedisConfigError, type RedisTopology } from "../redis/redis-env.js";
+import { openRedis, type RedisClient, type RedisMode } from "../net/redis/connect.js";
+import { describeTopology, RedisConfigError, type RedisTopology } from "../net/redis/redis-env.js";
 import { slackOutboundFromEnv } from "../slack/outbound/outbound.js";
 import { logger } from "../telemetry/logger.js";
 import { outboundStores } from "./card-refs.js";

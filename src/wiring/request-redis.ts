@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
+import { duplicateWith, type RedisClient } from "../net/redis/connect.js";
 import type { Logger } from "../ports/logger.js";
-import { duplicateWith, type RedisClient } from "../redis/connect.js";
 
 /** A Redis call made while answering Slack fails after this long instead of waiting for Redis to come back. */
 export const REQUEST_COMMAND_TIMEOUT_MS = 1500;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { loadServices } from "../../src/config/load-services.js";
 import type { Run } from "../../src/domain/run/run.js";
-import type { RedisClient } from "../../src/redis/connect.js";
+import type { RedisClient } from "../../src/net/redis/connect.js";
 import { createEngine, type Engine } from "../../src/wiring/engine.js";
 import { type RunningWorker, startWorker } from "../../src/wiring/start-worker.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";

@@ -1,10 +1,10 @@
 import { Queue } from "bullmq";
 import { register } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RedisClient } from "../../src/net/redis/connect.js";
 import { STEP_QUEUE } from "../../src/queue/jobs.js";
 import { registerQueueMetrics, watchStepQueue } from "../../src/queue/queue-metrics.js";
 import { bullPrefix } from "../../src/queue/step-queue.js";
-import type { RedisClient } from "../../src/redis/connect.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../testkit/redis.js";
 
 describe("queue metrics", () => {

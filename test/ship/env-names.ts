@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { metricsEnvSchema } from "../../src/metrics/metrics-server.js";
-import { proxyEnvSchema } from "../../src/net/proxy-env.js";
-import { redisEnvSchema } from "../../src/redis/redis-env.js";
+import { proxyEnvSchema } from "../../src/net/proxy/proxy-env.js";
+import { redisEnvSchema } from "../../src/net/redis/redis-env.js";
 import { slackEnvSchema } from "../../src/slack/inbound/app.js";
 import { repoRoot } from "../../testkit/run-cli.js";
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { RedisTopology } from "../../src/redis/redis-env.js";
+import type { RedisTopology } from "../../src/net/redis/redis-env.js";
 import { freePort } from "./free-port.js";
 import { type RedisProcess, startRedisProcess, untilRedis } from "./redis-process.js";
 

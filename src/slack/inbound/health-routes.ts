@@ -1,7 +1,7 @@
 import type { CustomRoute } from "@slack/bolt";
 import { register } from "prom-client";
+import type { RedisClient } from "../../net/redis/connect.js";
 import type { Logger } from "../../ports/logger.js";
-import type { RedisClient } from "../../redis/connect.js";
 
 /** A Redis that is down queues commands instead of failing them: readiness gives up after this long. */
 const PING_TIMEOUT_MS = 2000;

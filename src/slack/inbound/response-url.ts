@@ -1,7 +1,7 @@
 import type { RespondFn } from "@slack/bolt";
 import { type Dispatcher, request } from "undici";
-import { proxySettingsFromEnv } from "../../net/proxy-env.js";
-import { dispatcherFor } from "../../net/undici-dispatcher.js";
+import { proxySettingsFromEnv } from "../../net/proxy/proxy-env.js";
+import { dispatcherFor } from "../../net/proxy/undici-dispatcher.js";
 
 /**
  * Slack's response URLs of a burst all share one host: a few kept-alive connections carry every answer, instead of

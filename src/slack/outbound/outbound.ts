@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { LoadedServices } from "../../config/load-services.js";
 import { describeIssues } from "../../config/load-services.js";
 import type { Run } from "../../domain/run/run.js";
-import { type ProxySettings, proxySettingsFromEnv } from "../../net/proxy-env.js";
+import { type ProxySettings, proxySettingsFromEnv } from "../../net/proxy/proxy-env.js";
 import type { CardRefs } from "../../ports/card-refs.js";
 import type { Logger } from "../../ports/logger.js";
 import type { NotificationOutbox } from "../../ports/notification-outbox.js";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadedServices } from "../../../src/config/load-services.js";
 import { serviceSchema } from "../../../src/config/services-schema.js";
 import { SYSTEM_ACTOR } from "../../../src/domain/run/run.js";
-import type { RedisClient } from "../../../src/redis/connect.js";
+import type { RedisClient } from "../../../src/net/redis/connect.js";
 import { SlackNotifier } from "../../../src/slack/outbound/notifier.js";
 import { slackClient } from "../../../src/slack/outbound/outbound.js";
 import { SlackFake } from "../../../src/slack-emulator/index.js";

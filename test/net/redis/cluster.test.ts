@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import { startRedisCluster, type TestCluster } from "../../testkit/redis-topologies/cluster.js";
-import { untilRedis } from "../../testkit/redis-topologies/redis-process.js";
+import { startRedisCluster, type TestCluster } from "../../../testkit/redis-topologies/cluster.js";
+import { untilRedis } from "../../../testkit/redis-topologies/redis-process.js";
 import { describeOnTopology } from "./topology-suite.js";
 
 /** The primary and replica of the slot every key of the harness lives in (its prefix is hash-tagged). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APPROVER, createHarness, type Harness, type HarnessRedis } from "../../testkit/engine-harness.js";
-import { approveAHundredTimesAtOnce, expectRanOnce, migrateLogLength } from "../wiring/scenarios.js";
-import { spawnWorker, type WorkerProcess } from "../wiring/worker-process.js";
+import { APPROVER, createHarness, type Harness, type HarnessRedis } from "../../../testkit/engine-harness.js";
+import { approveAHundredTimesAtOnce, expectRanOnce, migrateLogLength } from "../../wiring/scenarios.js";
+import { spawnWorker, type WorkerProcess } from "../../wiring/worker-process.js";
 
 export interface StartedTopology extends HarnessRedis {
   close(): Promise<void>;

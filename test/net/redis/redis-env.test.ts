@@ -1,8 +1,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { prefixHashTag, prefixProblem } from "../../src/redis/hash-tag.js";
-import { describeTopology, redisTopologyFromEnv } from "../../src/redis/redis-env.js";
-import { repoRoot, runCli } from "../../testkit/run-cli.js";
+import { prefixHashTag, prefixProblem } from "../../../src/net/redis/hash-tag.js";
+import { describeTopology, redisTopologyFromEnv } from "../../../src/net/redis/redis-env.js";
+import { repoRoot, runCli } from "../../../testkit/run-cli.js";
 
 describe("the Redis settings of the environment", () => {
   it("defaults to the local Redis; a --redis flag stands for REDIS_URL", () => {

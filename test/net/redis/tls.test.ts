@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openRedis, type RedisClient } from "../../src/redis/connect.js";
-import { redisTopologyFromEnv } from "../../src/redis/redis-env.js";
-import { RedisRunStore } from "../../src/store/redis-run-store.js";
-import { shopRun } from "../../testkit/plans.js";
-import { deleteKeys, uniquePrefix } from "../../testkit/redis.js";
-import { startTlsRedis, type TestTlsRedis } from "../../testkit/redis-topologies/tls.js";
+import { openRedis, type RedisClient } from "../../../src/net/redis/connect.js";
+import { redisTopologyFromEnv } from "../../../src/net/redis/redis-env.js";
+import { RedisRunStore } from "../../../src/store/redis-run-store.js";
+import { shopRun } from "../../../testkit/plans.js";
+import { deleteKeys, uniquePrefix } from "../../../testkit/redis.js";
+import { startTlsRedis, type TestTlsRedis } from "../../../testkit/redis-topologies/tls.js";
 
 let server: TestTlsRedis;
 let redis: RedisClient | undefined;

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { SENTINEL_NAME, startRedisSentinels } from "../../testkit/redis-topologies/sentinel.js";
+import { SENTINEL_NAME, startRedisSentinels } from "../../../testkit/redis-topologies/sentinel.js";
 import { describeOnTopology } from "./topology-suite.js";
 
 describeOnTopology("Redis Sentinel (1 primary, 1 replica, 3 sentinels)", startRedisSentinels, [
