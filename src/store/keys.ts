@@ -1,7 +1,7 @@
 /**
  * Every Redis key of the run store, under one configurable prefix (e.g. "phasegate:"). On a Redis Cluster the
  * prefix carries a hash tag ("{phasegate}:"), so all of them share one slot: CREATE_RUN and SAVE_RUN touch several
- * keys at once, and the list pipeline reads many (see src/redis/hash-tag.ts).
+ * keys at once, and the list pipeline reads many (see src/net/redis/hash-tag.ts).
  */
 export function storeKeys(prefix: string) {
   return {
