@@ -11,7 +11,7 @@ export interface TestCluster {
   topology: RedisTopology;
   /** REDIS_CLUSTER_NODES for a phasegate process. */
   env: Record<string, string>;
-  /** The primary serving the slot of `key`, and its replica. */
+  /** The primary serving the slot of `key`, and its replica once it is in sync. */
   holderOf(key: string): Promise<{ primary: RedisProcess; replica: RedisProcess }>;
   /** Resolves once every live node sees the cluster as ok with three primaries. */
   settled(): Promise<void>;
@@ -84,16 +84,26 @@ export async function startRedisCluster(): Promise<TestCluster> {
     topology: { kind: "cluster", nodes: nodes.map((n) => ({ host: "127.0.0.1", port: n.port })), auth: {} },
     env: { REDIS_CLUSTER_NODES: nodes.map((n) => `127.0.0.1:${n.port}`).join(",") },
     async holderOf(key) {
-      const [anyLive] = live();
-      if (!anyLive) throw new Error("every test cluster node is dead");
-      const slot = Number(await anyLive.cli("cluster", "keyslot", key));
-      const table = parseNodes(await anyLive.cli("cluster", "nodes"));
-      const primary = table.find(
-        (n) => n.flags.includes("master") && !n.flags.includes("fail") && servesSlot(n.slots, slot),
-      );
-      const replica = table.find((n) => n.primaryId === primary?.id && !n.flags.includes("fail"));
-      if (!primary || !replica) throw new Error(`no primary with a replica for slot ${slot}`);
-      return { primary: byPort(primary.port), replica: byPort(replica.port) };
+      let found: { primary: RedisProcess; replica: RedisProcess } | undefined;
+      // Right after the cluster is made (or a failover), a replica may still be attaching or syncing.
+      await untilRedis(`a primary with a replica in sync for ${key}`, async () => {
+        const [anyLive] = live();
+        if (!anyLive) throw new Error("every test cluster node is dead");
+        const slot = Number(await anyLive.cli("cluster", "keyslot", key));
+        const table = parseNodes(await anyLive.cli("cluster", "nodes"));
+        const primary = table.find(
+          (n) => n.flags.includes("master") && !n.flags.includes("fail") && servesSlot(n.slots, slot),
+        );
+        const replica = table.find((n) => n.primaryId === primary?.id && !n.flags.includes("fail"));
+        if (!primary || !replica) return false;
+        const synced = (await byPort(replica.port).cli("info", "replication")).includes(
+          "master_link_status:up",
+        );
+        if (synced) found = { primary: byPort(primary.port), replica: byPort(replica.port) };
+        return synced;
+      });
+      if (!found) throw new Error(`no primary with a replica for ${key}`);
+      return found;
     },
     async settled() {
       await untilRedis("the cluster ok on every live node", async () => {

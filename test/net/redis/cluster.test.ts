@@ -1,3 +1,4 @@
+import { Cluster } from "ioredis";
 import { expect } from "vitest";
 import { startRedisCluster, type TestCluster } from "../../../testkit/redis-topologies/cluster.js";
 import { untilRedis } from "../../../testkit/redis-topologies/redis-process.js";
@@ -6,24 +7,54 @@ import { describeOnTopology } from "./topology-suite.js";
 /** The primary and replica of the slot every key of the harness lives in (its prefix is hash-tagged). */
 const holderOfRuns = (cluster: TestCluster, prefix: string) => cluster.holderOf(`${prefix}run:x`);
 
-describeOnTopology("a Redis Cluster (3 primaries, 3 replicas)", startRedisCluster, [
-  {
-    name: "CLUSTER FAILOVER on the replica of the primary holding the run",
-    async trigger(cluster, h) {
-      const { primary, replica } = await holderOfRuns(cluster, h.prefix);
-      expect(await replica.cli("cluster", "failover")).toBe("OK");
-      await untilRedis("the replica promoted", async () => (await replica.cli("role")).startsWith("master"));
-      await cluster.settled();
-      expect((await holderOfRuns(cluster, h.prefix)).primary.port).not.toBe(primary.port);
+describeOnTopology(
+  "a Redis Cluster (3 primaries, 3 replicas)",
+  startRedisCluster,
+  [
+    {
+      name: "CLUSTER FAILOVER on the replica of the primary holding the run",
+      async trigger(cluster, h) {
+        const { primary, replica } = await holderOfRuns(cluster, h.prefix);
+        expect(await replica.cli("cluster", "failover")).toBe("OK");
+        await untilRedis("the replica promoted", async () =>
+          (await replica.cli("role")).startsWith("master"),
+        );
+        await cluster.settled();
+        expect((await holderOfRuns(cluster, h.prefix)).primary.port).not.toBe(primary.port);
+      },
     },
-  },
-  {
-    name: "SIGKILL of the primary holding the run",
-    async trigger(cluster, h) {
-      const { primary, replica } = await holderOfRuns(cluster, h.prefix);
-      await primary.kill();
-      await untilRedis("the replica elected", async () => (await replica.cli("role")).startsWith("master"));
-      await cluster.settled();
+    {
+      name: "SIGKILL of the primary holding the run",
+      async trigger(cluster, h) {
+        const { primary, replica } = await holderOfRuns(cluster, h.prefix);
+        await primary.kill();
+        await untilRedis("the replica elected", async () => (await replica.cli("role")).startsWith("master"));
+        await cluster.settled();
+      },
     },
-  },
-]);
+  ],
+  [
+    {
+      name: "every key of the runs and of the queue sits on one primary (the prefix's hash tag)",
+      async check(_, h) {
+        if (!(h.redis instanceof Cluster)) throw new Error("the harness is not on the Cluster");
+        const holders: string[][] = [];
+        for (const node of h.redis.nodes("master")) {
+          const keys: string[] = [];
+          let cursor = "0";
+          do {
+            const [next, found] = await node.scan(cursor, "MATCH", `${h.prefix}*`, "COUNT", 500);
+            keys.push(...found);
+            cursor = next;
+          } while (cursor !== "0");
+          if (keys.length > 0) holders.push(keys);
+        }
+        expect(holders).toHaveLength(1);
+        const keys = holders[0] ?? [];
+        expect(keys).toContain(`${h.prefix}runs`);
+        expect(keys.some((key) => key.startsWith(`${h.prefix}audit:`))).toBe(true);
+        expect(keys.some((key) => key.startsWith(`${h.prefix}bull:phasegate-steps:`))).toBe(true);
+      },
+    },
+  ],
+);

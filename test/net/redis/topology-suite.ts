@@ -13,6 +13,12 @@ export interface Failover<T extends StartedTopology> {
   trigger(topology: T, h: Harness): Promise<void>;
 }
 
+/** A check of what the runs left in Redis, after them. */
+export interface AfterRuns<T extends StartedTopology> {
+  name: string;
+  check(topology: T, h: Harness): Promise<void>;
+}
+
 /** Longer than any failover of the test topologies: a worker keeps its step through one, nobody takes it over. */
 const LOCK_DURATION_MS = 10_000;
 
@@ -32,6 +38,7 @@ export function describeOnTopology<T extends StartedTopology>(
   name: string,
   start: () => Promise<T>,
   failovers: Failover<T>[],
+  afterRuns: AfterRuns<T>[] = [],
 ): void {
   describe(`phasegate on ${name}`, () => {
     let topology: T;
@@ -91,5 +98,7 @@ export function describeOnTopology<T extends StartedTopology>(
         expect(h.columns(service)).not.toContain("is_enabled");
       });
     });
+
+    for (const after of afterRuns) it(after.name, () => after.check(topology, h));
   });
 }
