@@ -70,7 +70,8 @@ export function createRedisClient(topology: RedisTopology, mode: RedisMode): Red
   return new Cluster(topology.nodes, {
     redisOptions: { ...redisOptions, ...credentials },
     lazyConnect,
-    // Managed clusters announce node addresses their TLS certificates do not name; keep the names given.
+    // ioredis resolves node names to addresses first, which the TLS certificate check then fails on (managed
+    // clusters such as ElastiCache certify names): connect by name.
     ...(auth.tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
     // A failover (a replica elected after its primary died) takes the cluster's node timeout and an election:
     // a serving process retries through it instead of failing the step it runs.
