@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -5,7 +6,10 @@ import type { RedisTopology } from "../../src/net/redis/redis-env.js";
 import { freePort } from "./free-port.js";
 import { type RedisProcess, startRedisProcess, untilRedis } from "./redis-process.js";
 
-/** A Redis Cluster of this test file: three primaries with a replica each, on loopback, under a temp dir. */
+/**
+ * A Redis Cluster of this test file: three primaries with a replica each, on loopback, under a temp dir, with a
+ * password (requirepass and masterauth), as managed clusters have.
+ */
 export interface TestCluster {
   nodes: RedisProcess[];
   topology: RedisTopology;
@@ -54,13 +58,17 @@ const servesSlot = (ranges: string[], slot: number) =>
  */
 export async function startRedisCluster(): Promise<TestCluster> {
   const dir = await mkdtemp(path.join(tmpdir(), "phasegate-redis-cluster-"));
+  const password = randomBytes(12).toString("hex");
   const nodes = await Promise.all(
     Array.from({ length: 6 }, (_, i) =>
-      startRedisProcess(dir, `node${i}`, async () => [
-        ...["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"],
-        ...["--cluster-port", String(await freePort())],
-        ...["--cluster-node-timeout", "1000", "--cluster-replica-validity-factor", "0"],
-      ]),
+      startRedisProcess(dir, `node${i}`, {
+        password,
+        args: async () => [
+          ...["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--masterauth", password],
+          ...["--cluster-port", String(await freePort())],
+          ...["--cluster-node-timeout", "1000", "--cluster-replica-validity-factor", "0"],
+        ],
+      }),
     ),
   );
   const byPort = (port: number) => {
@@ -81,8 +89,12 @@ export async function startRedisCluster(): Promise<TestCluster> {
   const live = () => nodes.filter((n) => n.alive());
   const cluster: TestCluster = {
     nodes,
-    topology: { kind: "cluster", nodes: nodes.map((n) => ({ host: "127.0.0.1", port: n.port })), auth: {} },
-    env: { REDIS_CLUSTER_NODES: nodes.map((n) => `127.0.0.1:${n.port}`).join(",") },
+    topology: {
+      kind: "cluster",
+      nodes: nodes.map((n) => ({ host: "127.0.0.1", port: n.port })),
+      auth: { password },
+    },
+    env: { REDIS_CLUSTER_NODES: nodes.map((n) => `127.0.0.1:${n.port}`).join(","), REDIS_PASSWORD: password },
     async holderOf(key) {
       let found: { primary: RedisProcess; replica: RedisProcess } | undefined;
       // Right after the cluster is made (or a failover), a replica may still be attaching or syncing.

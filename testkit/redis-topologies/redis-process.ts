@@ -25,8 +25,9 @@ process.once("exit", () => {
   for (const child of started) child.kill("SIGKILL");
 });
 
-export async function cli(port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], {
+async function cli(port: number, password: string | undefined, args: string[]): Promise<string> {
+  const auth = password ? ["-a", password, "--no-auth-warning"] : [];
+  const { stdout } = await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...auth, ...args], {
     encoding: "utf8",
   });
   return stdout.trim();
@@ -43,15 +44,23 @@ async function until(what: string, check: () => Promise<boolean>, limitMs = 20_0
 
 export { until as untilRedis };
 
+export interface RedisProcessOptions {
+  /** Arguments besides port, bind address, data dir and no persistence. */
+  args?: (port: number) => Promise<string[]> | string[];
+  /** A sentinel: its config file (written into its dir; Sentinel rewrites it). */
+  sentinelConfig?: (port: number) => string;
+  /** The server's requirepass, which `cli` then sends. */
+  password?: string;
+}
+
 /**
- * Starts `redis-server` on a free port of loopback with `args` (and, for a sentinel, the config file `config`
- * written into its dir); resolves once it answers PING. A port taken meanwhile by someone else is retried.
+ * Starts `redis-server` on a free port of loopback; resolves once it answers PING. A port taken meanwhile by
+ * someone else is retried.
  */
 export async function startRedisProcess(
   dir: string,
   name: string,
-  args: (port: number) => Promise<string[]> | string[],
-  sentinelConfig?: (port: number) => string,
+  { args = () => [], sentinelConfig, password }: RedisProcessOptions = {},
 ): Promise<RedisProcess> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
@@ -70,6 +79,7 @@ export async function startRedisProcess(
         ...configArgs,
         ...["--port", String(port), "--bind", "127.0.0.1", "--dir", nodeDir],
         ...["--save", "", "--appendonly", "no", "--protected-mode", "no"],
+        ...(password ? ["--requirepass", password] : []),
         ...(await args(port)),
       ],
       { stdio: ["ignore", log, log] },
@@ -80,14 +90,17 @@ export async function startRedisProcess(
       exited = true;
       started.delete(child);
     });
-    const up = await until(`${name} on ${port}`, async () => exited || (await cli(port, "ping")) === "PONG")
+    const up = await until(
+      `${name} on ${port}`,
+      async () => exited || (await cli(port, password, ["ping"])) === "PONG",
+    )
       .then(() => !exited)
       .catch(() => false);
     if (up)
       return {
         port,
         dir: nodeDir,
-        cli: (...command) => cli(port, ...command),
+        cli: (...command) => cli(port, password, command),
         alive: () => !exited,
         async kill() {
           if (exited) return;

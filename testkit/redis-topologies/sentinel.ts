@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,7 +7,7 @@ import { type RedisProcess, startRedisProcess, untilRedis } from "./redis-proces
 
 export const SENTINEL_NAME = "pgmaster";
 
-/** One primary, one replica and three sentinels of this test file, on loopback, under a temp dir. */
+/** One primary, one replica and three sentinels of this test file, on loopback, under a temp dir, with passwords. */
 export interface TestSentinels {
   data: RedisProcess[];
   sentinels: RedisProcess[];
@@ -20,9 +21,10 @@ export interface TestSentinels {
   close(): Promise<void>;
 }
 
-const sentinelConfig = (primaryPort: number) => () =>
+const sentinelConfig = (primaryPort: number, dataPassword: string) => () =>
   [
     `sentinel monitor ${SENTINEL_NAME} 127.0.0.1 ${primaryPort} 2`,
+    `sentinel auth-pass ${SENTINEL_NAME} ${dataPassword}`,
     `sentinel down-after-milliseconds ${SENTINEL_NAME} 1000`,
     `sentinel failover-timeout ${SENTINEL_NAME} 4000`,
     `sentinel parallel-syncs ${SENTINEL_NAME} 1`,
@@ -31,15 +33,20 @@ const sentinelConfig = (primaryPort: number) => () =>
 
 export async function startRedisSentinels(): Promise<TestSentinels> {
   const dir = await mkdtemp(path.join(tmpdir(), "phasegate-redis-sentinel-"));
-  const first = await startRedisProcess(dir, "primary", () => []);
-  const second = await startRedisProcess(dir, "replica", () => [
-    "--replicaof",
-    "127.0.0.1",
-    String(first.port),
-  ]);
+  // The data nodes and the sentinels each have a password of their own, as managed Sentinel setups do.
+  const [password, sentinelPassword] = [randomBytes(12).toString("hex"), randomBytes(12).toString("hex")];
+  const dataNode = (name: string, args: string[]) =>
+    startRedisProcess(dir, name, { password, args: () => ["--masterauth", password, ...args] });
+  const first = await dataNode("primary", []);
+  const second = await dataNode("replica", ["--replicaof", "127.0.0.1", String(first.port)]);
   const data = [first, second];
   const sentinels = await Promise.all(
-    [0, 1, 2].map((i) => startRedisProcess(dir, `sentinel${i}`, () => [], sentinelConfig(first.port))),
+    [0, 1, 2].map((i) =>
+      startRedisProcess(dir, `sentinel${i}`, {
+        password: sentinelPassword,
+        sentinelConfig: sentinelConfig(first.port, password),
+      }),
+    ),
   );
   const primaryPort = async () => {
     for (const sentinel of sentinels.filter((s) => s.alive())) {
@@ -56,11 +63,14 @@ export async function startRedisSentinels(): Promise<TestSentinels> {
       kind: "sentinel",
       sentinels: sentinels.map((s) => ({ host: "127.0.0.1", port: s.port })),
       name: SENTINEL_NAME,
-      auth: {},
+      sentinelPassword,
+      auth: { password },
     },
     env: {
       REDIS_SENTINELS: sentinels.map((s) => `127.0.0.1:${s.port}`).join(","),
       REDIS_SENTINEL_NAME: SENTINEL_NAME,
+      REDIS_PASSWORD: password,
+      REDIS_SENTINEL_PASSWORD: sentinelPassword,
     },
     async primary() {
       const port = await primaryPort();

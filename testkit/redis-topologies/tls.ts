@@ -18,11 +18,13 @@ export async function startTlsRedis(): Promise<TestTlsRedis> {
   const certificates = makeCertificates(dir);
   const tlsPort = await freePort();
   // The plain port only serves the readiness check of startRedisProcess; phasegate uses the TLS one.
-  const server = await startRedisProcess(dir, "tls", () => [
-    ...["--tls-port", String(tlsPort), "--tls-auth-clients", "no"],
-    ...["--tls-cert-file", path.join(dir, "server.crt"), "--tls-key-file", path.join(dir, "server.key")],
-    ...["--tls-ca-cert-file", certificates.caFile],
-  ]);
+  const server = await startRedisProcess(dir, "tls", {
+    args: () => [
+      ...["--tls-port", String(tlsPort), "--tls-auth-clients", "no"],
+      ...["--tls-cert-file", path.join(dir, "server.crt"), "--tls-key-file", path.join(dir, "server.key")],
+      ...["--tls-ca-cert-file", certificates.caFile],
+    ],
+  });
   return {
     url: `rediss://127.0.0.1:${tlsPort}`,
     certificates,
