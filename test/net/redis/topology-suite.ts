@@ -65,9 +65,13 @@ export function describeOnTopology<T extends StartedTopology>(
     }, 120_000);
 
     afterAll(async () => {
-      await Promise.all(workers.map((w) => w.stop()));
-      await h?.close();
-      await topology?.close();
+      // The topology's processes go away even when a failed test leaves the harness unable to close.
+      try {
+        await Promise.all(workers.map((w) => w.stop()));
+        await h?.close();
+      } finally {
+        await topology?.close();
+      }
     });
 
     it("two worker processes run a full run of examples/shop, each step once, the audit complete", async () => {
