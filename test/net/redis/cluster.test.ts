@@ -1,5 +1,7 @@
+import { once } from "node:events";
 import { Cluster } from "ioredis";
 import { expect } from "vitest";
+import { duplicateWith } from "../../../src/net/redis/connect.js";
 import { startRedisCluster, type TestCluster } from "../../../testkit/redis-topologies/cluster.js";
 import { untilRedis } from "../../../testkit/redis-topologies/redis-process.js";
 import { describeOnTopology } from "./topology-suite.js";
@@ -54,6 +56,23 @@ describeOnTopology(
         expect(keys).toContain(`${h.prefix}runs`);
         expect(keys.some((key) => key.startsWith(`${h.prefix}audit:`))).toBe(true);
         expect(keys.some((key) => key.startsWith(`${h.prefix}bull:phasegate-steps:`))).toBe(true);
+      },
+    },
+    {
+      name: "the Slack requests' fail-fast connection (a duplicate without offline queue) reads the runs",
+      async check(_, h) {
+        const requests = duplicateWith(h.redis, {
+          enableOfflineQueue: false,
+          commandTimeout: 1500,
+          maxRetriesPerRequest: 0,
+        });
+        try {
+          await once(requests, "ready");
+          expect(requests).toBeInstanceOf(Cluster);
+          expect(await requests.zcard(`${h.prefix}runs`)).toBeGreaterThan(0);
+        } finally {
+          requests.disconnect();
+        }
       },
     },
   ],
