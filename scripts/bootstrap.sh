@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian machine for phasegate: Django from Debian (3.2 system-wide, 4.2 and 5.2 under .cache/django),
-# PostgreSQL and Redis running, npm packages.
+# PostgreSQL and Redis running, Chromium for the browser tests, npm packages.
 # The tests start their own Redis Cluster, Sentinel group and TLS Redis from the same redis-server binary.
 # Safe to run again: it installs and starts only what is missing.
 set -euo pipefail
@@ -16,6 +16,8 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+# The browser tests of the sandbox page drive Debian's Chromium (playwright-core downloads no browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}"
   sudo_if_needed apt-get update -qq
