@@ -12,6 +12,7 @@ import {
   type SignedAnswer,
   type SignOptions,
   SlackFake,
+  SlackWorkspace,
   slashCommandBody,
 } from "../src/slack-emulator/index.js";
 import { logger } from "../src/telemetry/logger.js";
@@ -31,6 +32,7 @@ export const OTHER_CHANNEL = "C0RANDOM";
 export const DBA_GROUP = "S0DBA";
 export const SECRET = "test-signing-secret";
 const TOKEN = "xoxb-test-token";
+const APP_TOKEN = "xapp-test-token";
 
 /** Rollout: "1 of 2 instances run v2" on the first poll of a run, done on the next. */
 const ROLLOUT = [
@@ -75,6 +77,8 @@ export interface Answer {
 
 export interface SlackHarness {
   fake: SlackFake;
+  /** The users' side of Slack: commands typed and buttons clicked reach the bot over the harness's transport. */
+  workspace: SlackWorkspace;
   servicesFile: string;
   prefix: string;
   bot: RunningBot;
@@ -101,9 +105,11 @@ export interface SlackHarnessOptions {
   redisUrl?: string;
   /** How often the bot checks its state marker (default 2 s). */
   stateCheckMs?: number;
+  transport?: "http" | "socket-mode";
 }
 
 export async function startSlackHarness(name: string, options: SlackHarnessOptions): Promise<SlackHarness> {
+  const socketMode = options.transport === "socket-mode";
   const dir = await mkdtemp(path.join(os.tmpdir(), `phasegate-${name}-`));
   const databases = [createTestDatabase(name), createTestDatabase(name), createTestDatabase(name)];
   const [shopDb, inventoryDb, stuckDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
@@ -120,6 +126,7 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
   const fake = await new SlackFake({
     token: TOKEN,
     channels: [SHOP_CHANNEL, OPS_CHANNEL, OTHER_CHANNEL],
+    appToken: APP_TOKEN,
   }).start();
   fake.setUsergroup(DBA_GROUP, [CAROL]);
   const redis = options.redisUrl
@@ -127,7 +134,12 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
     : connectRedis();
   const prefix = uniquePrefix(name);
   const bot = await startBot({
-    env: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: 0 },
+    env: {
+      SLACK_BOT_TOKEN: TOKEN,
+      ...(socketMode ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: SECRET }),
+      SLACK_API_URL: fake.apiUrl,
+      PORT: 0,
+    },
     services: await loadServices(path.join(dir, "services.yaml")),
     redis,
     prefix,
@@ -150,6 +162,10 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
 
   const harness: SlackHarness = {
     fake,
+    workspace: new SlackWorkspace(
+      fake,
+      socketMode ? { kind: "socket-mode" } : { kind: "http", url, secret: SECRET },
+    ),
     servicesFile: path.join(dir, "services.yaml"),
     prefix,
     bot,

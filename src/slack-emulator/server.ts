@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { blockProblems } from "./block-limits.js";
+import { blocksTextLength, MAX_BLOCKS_TEXT } from "./message-size.js";
+import { SocketModeEndpoint } from "./socket-mode.js";
 
 type Json = Record<string, unknown>;
 
@@ -20,6 +22,10 @@ export interface StoredMessage {
   blocks?: Json[];
   /** Each version of the message, first post first. */
   versions: Json[];
+  /** Wall-clock time of the first post, epoch milliseconds (the ts runs on the fake's own clock). */
+  postedAt?: number;
+  /** A thread reply also shown in the channel (`reply_broadcast`). */
+  broadcast?: boolean;
 }
 
 /** What the next call of a method gets instead of its answer. */
@@ -34,6 +40,30 @@ interface Fault {
   match?: (args: Json) => boolean;
 }
 
+/** A message only one user sees (chat.postEphemeral, an ack's text, a response_url answer). */
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: Json[];
+  postedAt: number;
+}
+
+/** Who a response_url answers, as Slack knows from the request it handed the URL out with. */
+export interface ResponseContext {
+  channel: string;
+  user: string;
+  /** The message holding the clicked element: `replace_original` / `delete_original` act on it. */
+  messageTs?: string;
+}
+
+/** What changed in a channel: a message posted, edited or deleted, or an ephemeral shown to one user. */
+export type ChannelChange =
+  | { kind: "posted" | "updated" | "deleted"; message: StoredMessage }
+  | { kind: "ephemeral"; ephemeral: EphemeralMessage };
+
 /** A POST to a response_url the fake handed out. */
 export interface ResponseUrlPost {
   key: string;
@@ -45,6 +75,8 @@ export interface SlackFakeOptions {
   token?: string;
   /** Channels that exist; any channel exists when absent. */
   channels?: string[];
+  /** The app-level token (xapp-…) `apps.connections.open` accepts; Socket Mode is off without it. */
+  appToken?: string;
 }
 
 /** Web API form bodies carry nested arguments (blocks, attachments) as JSON strings. */
@@ -81,6 +113,11 @@ export class SlackFake {
   readonly calls: SlackCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
   private readonly messages: StoredMessage[] = [];
+  private readonly ephemeralMessages: EphemeralMessage[] = [];
+  private readonly listeners = new Set<(change: ChannelChange) => void>();
+  private readonly responseContexts = new Map<string, ResponseContext>();
+  /** Socket Mode connections of the app (`apps.connections.open`, then a WebSocket on the same port). */
+  readonly socketMode = new SocketModeEndpoint("A0PHASEGATE");
   private readonly usergroups = new Map<string, string[]>();
   private readonly faults = new Map<string, Fault[]>();
   /** Requests a hang fault never answered; ended when the fake stops. */
@@ -97,15 +134,39 @@ export class SlackFake {
     return `${this.baseUrl}/api/`;
   }
 
-  /** A response_url whose POSTs land in `responses` under `key`. */
-  responseUrl(key: string): string {
+  /**
+   * A response_url whose POSTs land in `responses` under `key`. With a context, Slack's answer also takes effect:
+   * an ephemeral message to the user, a new message in the channel, or the clicked message replaced or deleted.
+   */
+  responseUrl(key: string, context?: ResponseContext): string {
+    if (context) this.responseContexts.set(key, context);
     return `${this.baseUrl}/respond/${encodeURIComponent(key)}`;
+  }
+
+  /** Calls `listener` on every change to any channel; returns the function that stops it. */
+  onChange(listener: (change: ChannelChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Messages only `user` sees in `channel`, oldest first. */
+  ephemerals(channel: string, user: string): EphemeralMessage[] {
+    return this.ephemeralMessages.filter((m) => m.channel === channel && m.user === user);
+  }
+
+  /** Shows a message to one user only, as Slack does with an ack's text or chat.postEphemeral. */
+  addEphemeral(message: Omit<EphemeralMessage, "ts" | "postedAt">): EphemeralMessage {
+    const ephemeral = { ...message, ts: this.nextTs(), postedAt: Date.now() };
+    this.ephemeralMessages.push(ephemeral);
+    this.emit({ kind: "ephemeral", ephemeral });
+    return ephemeral;
   }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: Error) => send(res, 500, { ok: false, error: error.message }));
     });
+    this.server.on("upgrade", (req, socket, head) => this.socketMode.upgrade(req, socket, head));
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     const { port } = this.server.address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${port}`;
@@ -115,6 +176,7 @@ export class SlackFake {
   async stop(): Promise<void> {
     for (const res of this.hung) res.destroy();
     this.hung.clear();
+    this.socketMode.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -198,8 +260,11 @@ export class SlackFake {
     const json = (req.headers["content-type"] ?? "").includes("application/json");
     const args = json ? (JSON.parse(body || "{}") as Json) : decodeForm(body);
     if (url.pathname.startsWith("/respond/")) {
-      this.responses.push({ key: decodeURIComponent(url.pathname.slice("/respond/".length)), body: args });
-      send(res, 200, { ok: true });
+      const key = decodeURIComponent(url.pathname.slice("/respond/".length));
+      this.responses.push({ key, body: args });
+      const context = this.responseContexts.get(key);
+      const answer = context ? this.respond(context, args) : { ok: true };
+      send(res, answer.ok ? 200 : 400, answer);
       return;
     }
     if (!url.pathname.startsWith("/api/")) {
@@ -211,9 +276,11 @@ export class SlackFake {
     const fault = this.takeFault(method, args);
     const answer = fault
       ? { ok: false, error: fault.error }
-      : this.options.token !== undefined && token !== this.options.token
-        ? { ok: false, error: "invalid_auth" }
-        : this.answer(method, args);
+      : method === "apps.connections.open"
+        ? this.connectionsOpen(token)
+        : this.options.token !== undefined && token !== this.options.token
+          ? { ok: false, error: "invalid_auth" }
+          : this.answer(method, args);
     this.calls.push({ method, args, answer });
     if (fault?.hang) {
       this.hung.add(res);
@@ -228,6 +295,66 @@ export class SlackFake {
       return;
     }
     send(res, 200, answer);
+  }
+
+  private emit(change: ChannelChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
+  private connectionsOpen(token: string): Json {
+    if (!token.startsWith("xapp-")) return { ok: false, error: "not_allowed_token_type" };
+    if (this.options.appToken === undefined || token !== this.options.appToken)
+      return { ok: false, error: "invalid_auth" };
+    return { ok: true, url: this.socketMode.open(this.baseUrl) };
+  }
+
+  /** Slack's refusal of a message's blocks, or null when it takes them. */
+  private refusal(args: Json): Json | null {
+    const problems = blockProblems(args);
+    if (problems.length > 0)
+      return { ok: false, error: "invalid_blocks", response_metadata: { messages: problems } };
+    if (blocksTextLength(args.blocks) > MAX_BLOCKS_TEXT) return { ok: false, error: "msg_blocks_too_long" };
+    return null;
+  }
+
+  /** What Slack does with a POST to a response_url it handed out with a context. */
+  private respond(context: ResponseContext, args: Json): Json {
+    const refused = this.refusal(args);
+    if (refused) return refused;
+    const original = context.messageTs ? this.message(context.channel, context.messageTs) : undefined;
+    const ephemeral = this.ephemeralMessages.find(
+      (m) => m.ts === context.messageTs && m.channel === context.channel,
+    );
+    if (args.delete_original === true || args.delete_original === "true") {
+      if (original) {
+        this.messages.splice(this.messages.indexOf(original), 1);
+        this.emit({ kind: "deleted", message: original });
+      }
+      return { ok: true };
+    }
+    if (args.replace_original === true || args.replace_original === "true") {
+      if (ephemeral) {
+        Object.assign(ephemeral, { text: args.text, blocks: args.blocks });
+        this.emit({ kind: "ephemeral", ephemeral });
+        return { ok: true };
+      }
+      if (original) {
+        original.text = args.text as string | undefined;
+        original.blocks = args.blocks as Json[] | undefined;
+        original.versions.push(args);
+        this.emit({ kind: "updated", message: original });
+        return { ok: true };
+      }
+    }
+    if (args.response_type === "in_channel")
+      return this.post("chat.postMessage", { ...args, channel: context.channel });
+    this.addEphemeral({
+      channel: context.channel,
+      user: context.user,
+      ...(typeof args.text === "string" ? { text: args.text } : {}),
+      ...(Array.isArray(args.blocks) ? { blocks: args.blocks as Json[] } : {}),
+    });
+    return { ok: true };
   }
 
   private channelMissing(channel: unknown): boolean {
@@ -266,12 +393,20 @@ export class SlackFake {
   private post(method: string, args: Json): Json {
     if (this.channelMissing(args.channel)) return { ok: false, error: "channel_not_found" };
     if (args.text === undefined && args.blocks === undefined) return { ok: false, error: "no_text" };
-    const problems = blockProblems(args);
-    if (problems.length > 0)
-      return { ok: false, error: "invalid_blocks", response_metadata: { messages: problems } };
-    const ts = this.nextTs();
+    const refused = this.refusal(args);
+    if (refused) return refused;
     const channel = args.channel as string;
-    if (method === "chat.postEphemeral") return { ok: true, message_ts: ts };
+    if (method === "chat.postEphemeral") {
+      const ephemeral = this.addEphemeral({
+        channel,
+        user: String(args.user),
+        ...(typeof args.thread_ts === "string" ? { thread_ts: args.thread_ts } : {}),
+        text: args.text as string | undefined,
+        blocks: args.blocks as Json[] | undefined,
+      });
+      return { ok: true, message_ts: ephemeral.ts };
+    }
+    const ts = this.nextTs();
     const message: StoredMessage = {
       channel,
       ts,
@@ -279,8 +414,11 @@ export class SlackFake {
       text: args.text as string | undefined,
       blocks: args.blocks as Json[] | undefined,
       versions: [args],
+      postedAt: Date.now(),
+      ...(args.reply_broadcast === true || args.reply_broadcast === "true" ? { broadcast: true } : {}),
     };
     this.messages.push(message);
+    this.emit({ kind: "posted", message });
     return { ok: true, channel, ts, message: { type: "message", text: message.text, ts } };
   }
 
@@ -288,12 +426,12 @@ export class SlackFake {
     if (this.channelMissing(args.channel)) return { ok: false, error: "channel_not_found" };
     const message = this.message(args.channel as string, String(args.ts));
     if (!message) return { ok: false, error: "message_not_found" };
-    const problems = blockProblems(args);
-    if (problems.length > 0)
-      return { ok: false, error: "invalid_blocks", response_metadata: { messages: problems } };
+    const refused = this.refusal(args);
+    if (refused) return refused;
     if (args.text !== undefined) message.text = args.text as string;
     if (args.blocks !== undefined) message.blocks = args.blocks as Json[];
     message.versions.push(args);
+    this.emit({ kind: "updated", message });
     return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
   }
 }

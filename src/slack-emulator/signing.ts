@@ -45,6 +45,12 @@ export interface ButtonClick {
   value: string;
   responseUrl: string;
   blockId?: string;
+  /** The button's label (the action id when absent). */
+  text?: string;
+  /** The message as the user saw it (text and blocks), sent along as Slack does. */
+  message?: { text?: string; blocks?: unknown[] };
+  /** The click was on an ephemeral message. */
+  ephemeral?: boolean;
 }
 
 /** The form body (`payload=` JSON) Slack POSTs when a user clicks a button in a message. */
@@ -63,14 +69,14 @@ export function blockActionsBody(click: ButtonClick): string {
       type: "message",
       message_ts: click.messageTs,
       channel_id: click.channel,
-      is_ephemeral: false,
+      is_ephemeral: click.ephemeral ?? false,
     },
     trigger_id: `trigger-${click.user}`,
     team: { id: "T0FAKE", domain: "fake" },
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: click.channel, name: "deploys" },
-    message: { type: "message", ts: click.messageTs, text: "", user: "U0BOT" },
+    message: { type: "message", ts: click.messageTs, text: "", user: "U0BOT", ...click.message },
     state: { values: {} },
     response_url: click.responseUrl,
     actions: [
@@ -78,7 +84,7 @@ export function blockActionsBody(click: ButtonClick): string {
         type: "button",
         action_id: click.actionId,
         block_id: click.blockId ?? "gate",
-        text: { type: "plain_text", text: click.actionId },
+        text: { type: "plain_text", text: click.text ?? click.actionId },
         value: click.value,
         action_ts: `${nowSeconds()}.000100`,
       },
@@ -92,6 +98,8 @@ export interface SignOptions {
   timestamp?: number;
   /** Send this signature instead of the right one. */
   signature?: string;
+  /** Give up after this long (AbortSignal's TimeoutError), as Slack does after 3 s. */
+  timeoutMs?: number;
 }
 
 export interface SignedAnswer {
@@ -117,6 +125,7 @@ export async function postSigned(
       "x-slack-signature": options.signature ?? slackSignature(secret, timestamp, body),
     },
     body,
+    ...(options.timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(options.timeoutMs) }),
   });
   const text = await response.text();
   let json: Record<string, unknown> | null = null;

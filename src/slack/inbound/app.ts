@@ -84,7 +84,11 @@ export function createSlackApp(
       customRoutes: routes,
       appToken: env.SLACK_APP_TOKEN,
       socketMode: true,
-      installerOptions: { port: env.PORT },
+      // The Socket Mode client has a Web API client of its own (for apps.connections.open): same base URL.
+      installerOptions: {
+        port: env.PORT,
+        clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {},
+      },
     });
   const receiver = guardedReceiver(
     { ...env, SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET },
