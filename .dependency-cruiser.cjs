@@ -5,6 +5,7 @@
 const ADAPTERS = [
   "django",
   "executors",
+  "fleet",
   "hooks",
   "kubernetes",
   "metrics",

@@ -1,4 +1,4 @@
-import { migrate } from "./django.js";
+import { migrate } from "../src/fleet/shop-database.js";
 import type { ScenarioResult } from "./scenario-result.js";
 import type { Stage } from "./stage.js";
 import { changeUnderTraffic } from "./under-traffic.js";

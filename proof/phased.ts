@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { migrate } from "./django.js";
+import { checkOut, STORY } from "../src/fleet/release-checkout.js";
+import { migrate } from "../src/fleet/shop-database.js";
 import { type DrivenRun, driveRun } from "./drive-run.js";
 import { startPhasegate } from "./phasegate.js";
-import { checkOut, STORY } from "./release-checkout.js";
 import { runTimings } from "./run-timings.js";
 import type { ScenarioResult } from "./scenario-result.js";
-import type { Stage } from "./stage.js";
+import { type Stage, shopDir } from "./stage.js";
 
 export interface PhasedResult extends ScenarioResult {
   runs: DrivenRun[];
@@ -24,7 +24,7 @@ export async function phasedScenario(stage: Stage, approvalDelayMs: number): Pro
     await sleep(options.settleMs);
     const runs: DrivenRun[] = [];
     for (const release of STORY) {
-      await checkOut(phasegate.checkoutDir, release);
+      await checkOut(shopDir, phasegate.checkoutDir, release);
       runs.push(
         await driveRun(phasegate.operator, phasegate.bot.engine.useCases, release.version, approvalDelayMs),
       );

@@ -6,10 +6,10 @@ import { introspect } from "../src/django/introspect.js";
 import type { ClassifiedOperation } from "../src/domain/classify/classification.js";
 import { planRelease } from "../src/domain/plan/planner.js";
 import { LocalProcessExecutor } from "../src/executors/local-process.js";
-import { migrate } from "./django.js";
-import { checkOut, type Release } from "./release-checkout.js";
+import { checkOut, type Release } from "../src/fleet/release-checkout.js";
+import { migrate } from "../src/fleet/shop-database.js";
 import type { ScenarioResult } from "./scenario-result.js";
-import type { Stage } from "./stage.js";
+import { type Stage, shopDir } from "./stage.js";
 import { changeUnderTraffic } from "./under-traffic.js";
 
 const FORCED: Release = {
@@ -55,7 +55,7 @@ export async function refusalScenario(stage: Stage): Promise<RefusalResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-proof-forced-"));
   try {
     const db = { ...stage.db, projectDir: dir };
-    await checkOut(dir, FORCED);
+    await checkOut(shopDir, dir, FORCED);
     await migrate(db, ["catalog", "0001"]);
     await fleet.start("v1");
     const judgement = await judgeForced(stage, dir);

@@ -1,5 +1,5 @@
 import { formatTable } from "../src/cli/table.js";
-import type { ReplicaCounters } from "./replica-counters.js";
+import type { ReplicaCounters } from "../src/fleet/replica-counters.js";
 import type { ScenarioResult } from "./scenario-result.js";
 
 export interface VersionTotals {

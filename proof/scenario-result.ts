@@ -1,4 +1,4 @@
-import type { ReplicaCounters } from "./replica-counters.js";
+import type { ReplicaCounters } from "../src/fleet/replica-counters.js";
 
 /** What one scenario measured: every replica's counters and where the time went. */
 export interface ScenarioResult {

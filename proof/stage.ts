@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
+import { type ControlServer, startControlServer } from "../src/fleet/control-server.js";
+import { Fleet } from "../src/fleet/fleet.js";
+import { freePorts } from "../src/fleet/free-ports.js";
+import type { ShopDatabase } from "../src/fleet/shop-database.js";
 import type { Logger } from "../src/ports/logger.js";
-import { type ControlServer, startControlServer } from "./control-server.js";
-import type { ShopDatabase } from "./django.js";
-import { Fleet } from "./fleet.js";
-import { freePorts } from "./ports.js";
 
 /** examples/shop in this checkout: the replicas always run its code, whatever copy the migrations come from. */
 export const shopDir = fileURLToPath(new URL("../examples/shop", import.meta.url));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { ReplicaCounters } from "../../proof/replica-counters.js";
-import { parseCounters } from "../../proof/replica-counters.js";
 import { renderReport, totalsByVersion } from "../../proof/report.js";
 import type { ScenarioResult } from "../../proof/scenario-result.js";
 import { brokenClaims } from "../../proof/verdict.js";
+import type { ReplicaCounters } from "../../src/fleet/replica-counters.js";
+import { parseCounters } from "../../src/fleet/replica-counters.js";
 
 function replica(version: string, ok: number, errors: ReplicaCounters["errors"] = []): ReplicaCounters {
   const failed = errors.reduce((sum, e) => sum + e.count, 0);

@@ -1,6 +1,5 @@
 import { cp, rm } from "node:fs/promises";
 import path from "node:path";
-import { shopDir } from "./stage.js";
 
 /** A release of the shop as a deploy pipeline checks it out: the tree at that release, with its migrations. */
 export interface Release {
@@ -17,8 +16,8 @@ export const STORY: Release[] = [
   { version: "v3", withoutMigrations: [] },
 ];
 
-/** Replaces `dir` with examples/shop as of `release` (caches and SQLite files left out). */
-export async function checkOut(dir: string, release: Release): Promise<void> {
+/** Replaces `dir` with the shop at `shopDir` as of `release` (caches and SQLite files left out). */
+export async function checkOut(shopDir: string, dir: string, release: Release): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await cp(shopDir, dir, {
     recursive: true,

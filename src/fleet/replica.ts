@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseCounters, type ReplicaCounters } from "./replica-counters.js";
+import { parseCounters, type ReplicaCounters, replicaCountersSchema } from "./replica-counters.js";
 
 export interface ReplicaSpec {
   python: string;
@@ -88,6 +88,19 @@ export class Replica {
     }
     this.kill();
     throw new Error(`${this.name} did not answer on /version within ${READY_TIMEOUT_MS / 1000} s`);
+  }
+
+  /** Its counters so far (GET /counters), or null when it does not answer. */
+  async liveCounters(): Promise<ReplicaCounters | null> {
+    try {
+      const response = await fetch(`http://127.0.0.1:${this.spec.port}/counters`, {
+        signal: AbortSignal.timeout(2_000),
+      });
+      const parsed = replicaCountersSchema.safeParse(await response.json());
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Asks the replica to finish its round and exit (SIGTERM), then reads its counters. */

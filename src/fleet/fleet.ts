@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Logger } from "../src/ports/logger.js";
+import type { Logger } from "../ports/logger.js";
 import { Replica, type ReplicaSpec } from "./replica.js";
 import type { ReplicaCounters } from "./replica-counters.js";
 
@@ -19,6 +19,14 @@ export interface RolloutSpan {
   /** When the last old replica was stopped and its successor spawned: no rollout can be done before. */
   lastReplacedAt: number | null;
   finishedAt: number | null;
+}
+
+/** One slot as it is now: the replica serving it (null while it is being replaced) and that replica's counters. */
+export interface SlotState {
+  slot: number;
+  port: number;
+  version: string | null;
+  counters: ReplicaCounters | null;
 }
 
 /**
@@ -96,6 +104,19 @@ export class Fleet {
   /** Resolves when the rollouts requested so far are done (rejects when a new replica did not come up). */
   rolledOut(): Promise<void> {
     return this.rolling;
+  }
+
+  /** Every slot's replica and its live counters, and the final counters of every replica already stopped. */
+  async snapshot(): Promise<{ slots: SlotState[]; stopped: readonly ReplicaCounters[] }> {
+    const slots = await Promise.all(
+      this.live.map(async (replica, slot) => ({
+        slot,
+        port: this.options.ports[slot] ?? 0,
+        version: replica?.spec.version ?? null,
+        counters: replica ? await replica.liveCounters() : null,
+      })),
+    );
+    return { slots, stopped: [...this.stopped] };
   }
 
   /** Waits for the rollout in progress, stops every replica and returns the counters of every replica that ran. */
