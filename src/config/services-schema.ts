@@ -11,7 +11,7 @@ import { durationSeconds, pollingSchema } from "./polling-schema.js";
 /** Where the Django project lives and how to run its Python. */
 export const projectSchema = z
   .strictObject({
-    /** Directory holding manage.py, relative to the services file. */
+    /** Directory holding manage.py, relative to the services file; `{version}` in it names each release's checkout. */
     path: z.string().min(1),
     /** Python command (argv) that can import Django; detected when absent. */
     python: z.array(z.string().min(1)).min(1).optional(),

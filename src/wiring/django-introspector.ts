@@ -1,3 +1,4 @@
+import { releaseProjectDir } from "../config/release-dir.js";
 import { introspect } from "../django/introspect.js";
 import type { ServiceIntrospector } from "../ports/service-introspector.js";
 
@@ -6,7 +7,7 @@ export function djangoIntrospector(now: () => Date): ServiceIntrospector {
   return ({ service, version, adapters }) =>
     introspect({
       executor: adapters.executor,
-      projectDir: adapters.migrate.projectDir,
+      projectDir: releaseProjectDir(adapters.migrate.projectDir, version),
       python: adapters.migrate.python,
       env: adapters.migrate.env,
       targets: [],

@@ -1,4 +1,5 @@
 import type { BackfillConfig } from "../../config/backfill-schema.js";
+import { releaseProjectDir } from "../../config/release-dir.js";
 import type { BackfillStep } from "../../domain/plan/plan.js";
 import { commandOutcome, describeFailure } from "../../domain/run/command-outcome.js";
 import type { Run } from "../../domain/run/run.js";
@@ -43,7 +44,7 @@ export async function runBackfillBatch(
     {
       key: `${run.id}-s${step.index}-a${state?.attempts ?? 0}-b${batch}`,
       argv,
-      cwd: deps.migrate.projectDir,
+      cwd: releaseProjectDir(deps.migrate.projectDir, run.version),
       env: deps.migrate.env,
       timeoutMs: config.timeoutSeconds * 1000,
       version: run.version,

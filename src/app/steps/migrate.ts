@@ -1,3 +1,4 @@
+import { releaseProjectDir } from "../../config/release-dir.js";
 import type { MigrateStep } from "../../domain/plan/plan.js";
 import { commandOutcome, describeFailure } from "../../domain/run/command-outcome.js";
 import type { CommandOutcome, Run } from "../../domain/run/run.js";
@@ -37,7 +38,7 @@ export async function runMigrateStep(
         // Same key when polled again, so a remote executor reports the execution it already started.
         key: `${run.id}-s${step.index}-a${attempt}-t${t}${tryKey}`,
         argv,
-        cwd: settings.projectDir,
+        cwd: releaseProjectDir(settings.projectDir, run.version),
         env: settings.env,
         timeoutMs: settings.timeoutMs,
         version: run.version,
