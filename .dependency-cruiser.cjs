@@ -80,6 +80,21 @@ module.exports = {
       },
     })),
     {
+      name: "sandbox-is-an-entry-point",
+      comment:
+        "src/sandbox composes everything (like src/wiring) for `phasegate sandbox`: only the CLI starts it.",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/sandbox/", "^src/cli/"] },
+      to: { path: "^src/sandbox/" },
+    },
+    {
+      name: "sandbox-page-is-browser-code",
+      comment: "src/sandbox/page runs in the browser: it imports only itself (no Node module, no package).",
+      severity: "error",
+      from: { path: "^src/sandbox/page/" },
+      to: { pathNot: ["^src/sandbox/page/"] },
+    },
+    {
       name: "product-code-does-not-import-tests",
       severity: "error",
       from: { path: "^(src|workers)/" },

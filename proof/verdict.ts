@@ -1,4 +1,4 @@
-import { totalsByVersion } from "./report.js";
+import { totalsByVersion } from "../src/fleet/counter-totals.js";
 import type { ScenarioResult } from "./scenario-result.js";
 
 /** What the proof claims; each broken claim is one line. Empty: the proof holds. */

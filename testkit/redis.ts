@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { createRedisClient, type RedisClient } from "../src/net/redis/connect.js";
 import { type RedisTopology, redisTopologyFromEnv } from "../src/net/redis/redis-env.js";
 
+export { deleteKeys } from "../src/store/delete-prefix.js";
+
 export const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /**
@@ -17,18 +19,4 @@ export function connectRedis(
   topology: RedisTopology = redisTopologyFromEnv({ REDIS_URL: redisUrl }),
 ): RedisClient {
   return createRedisClient(topology, "serve");
-}
-
-/** Deletes every key under the prefix (BullMQ keys included when the queue uses the same prefix). SCAN is per node. */
-export async function deleteKeys(redis: RedisClient, prefix: string): Promise<void> {
-  const nodes = "nodes" in redis && redis.isCluster ? redis.nodes("master") : [redis];
-  for (const node of nodes) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await node.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      cursor = next;
-      // One DEL per key: under a prefix without a hash tag the keys of a Cluster node span several slots.
-      if (keys.length > 0) await Promise.all(keys.map((key) => redis.del(key)));
-    } while (cursor !== "0");
-  }
 }

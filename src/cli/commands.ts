@@ -33,6 +33,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "Run the Slack app (HTTP or Socket Mode)",
     load: async () => (await import("./bot-command.js")).botCommand,
   },
+  sandbox: {
+    summary: "The whole Slack flow in a browser page, no Slack workspace needed (until Ctrl-C)",
+    load: async () => (await import("./sandbox-command.js")).sandboxCommand,
+  },
   all: {
     summary: "Run the Slack app and a step worker in one process",
     load: async () => (await import("./bot-command.js")).allCommand,

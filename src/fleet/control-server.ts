@@ -25,7 +25,7 @@ function answer(response: ServerResponse, status: number, message: string): void
 }
 
 /** The harness's deploy endpoint: `POST /deploy {"version":"v2"}` starts a rolling deploy and answers 202 at once. */
-export async function startControlServer(fleet: Fleet): Promise<ControlServer> {
+export async function startControlServer(fleet: Pick<Fleet, "requestRollout">): Promise<ControlServer> {
   const server = createServer(async (request, response) => {
     if (request.method !== "POST" || request.url !== "/deploy")
       return answer(response, 404, "POST /deploy only");

@@ -31,6 +31,11 @@ export interface BotOptions {
   withWorker: boolean;
   /** How often the state marker is checked (default 2 s). */
   stateCheckMs?: number;
+  /**
+   * Listen on this address only (all interfaces by default). In Socket Mode the health routes are then left out:
+   * Bolt's Socket Mode receiver cannot bind them to one address.
+   */
+  host?: string;
   /** Engine settings besides the ones the bot decides (tests shorten the cancel poll, the bench skips Django). */
   engine?: Pick<EngineOptions, "cancelPollMs" | "executorPollMs" | "now" | "introspect">;
 }
@@ -75,7 +80,9 @@ async function flushWithin(
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { env, services, redis, prefix, logger } = options;
   const acks = new AckGate();
-  const app = createSlackApp(env, healthRoutes(redis, logger), logger, acks);
+  // In Socket Mode Bolt serves the health routes on every interface: left out when told to listen on one address.
+  const routes = env.SLACK_APP_TOKEN && options.host ? [] : healthRoutes(redis, logger);
+  const app = createSlackApp(env, routes, logger, acks);
   const client = slackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   void checkToken(client, logger);
   const slack = createSlackOutbound(
@@ -115,7 +122,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     onActive: (runs) => slack.notifier.repair(runs),
     intervalMs: options.stateCheckMs,
   });
-  const server = await app.start(env.PORT, SERVER_TIMEOUTS);
+  const server = await app.start(
+    options.host ? { port: env.PORT, host: options.host } : env.PORT,
+    SERVER_TIMEOUTS,
+  );
   const port = env.SLACK_APP_TOKEN ? null : portOf(server);
   logger.info(
     { port, socketMode: Boolean(env.SLACK_APP_TOKEN), worker: options.withWorker },

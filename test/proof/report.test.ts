@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { renderReport, totalsByVersion } from "../../proof/report.js";
+import { renderReport } from "../../proof/report.js";
 import type { ScenarioResult } from "../../proof/scenario-result.js";
 import { brokenClaims } from "../../proof/verdict.js";
+import { totalsByVersion } from "../../src/fleet/counter-totals.js";
 import type { ReplicaCounters } from "../../src/fleet/replica-counters.js";
 import { parseCounters } from "../../src/fleet/replica-counters.js";
 

@@ -1,0 +1,91 @@
+import { once } from "node:events";
+import { z } from "zod";
+import { findPackageFile } from "../django/helper.js";
+import { resolvePython } from "../django/python.js";
+import { LocalProcessExecutor } from "../executors/local-process.js";
+import { startSandbox } from "../sandbox/sandbox.js";
+import { SandboxError } from "../sandbox/sandbox-error.js";
+import { logger } from "../telemetry/logger.js";
+import { type OptionSpecs, parseOptions } from "./args.js";
+import type { Command } from "./command.js";
+import { CliError } from "./errors.js";
+
+const USAGE = `Usage: phasegate sandbox [--port N] [--host ADDR] [--services FILE] [--socket-mode] [--replicas N]
+
+The whole Slack flow in a browser, with no Slack workspace: a page that behaves like a Slack channel, a local Slack
+(the Web API, response URLs, Socket Mode), the real bot (Bolt, signed requests) and its step worker. Without
+--services it plays the built-in story: examples/shop on a PostgreSQL database of its own, with a fleet of real shop
+replicas that the deploy hook rolls one at a time. Type /migrate in the page; it runs until Ctrl-C.
+
+Options:
+  --port N          port of the page (default 3100; 0 picks a free one)
+  --host ADDR       address to listen on (default 127.0.0.1)
+  --services FILE   your own services file instead of the story
+  --socket-mode     Slack reaches the bot over Socket Mode instead of signed HTTP requests
+  --replicas N      replicas in the story's fleet (default 3)
+
+Environment: REDIS_URL (default redis://127.0.0.1:6379), DATABASE_URL (the PostgreSQL server the story creates its
+database on; default postgres://postgres@127.0.0.1:5432/postgres), PHASEGATE_PYTHON, LOG_LEVEL (default warn).
+`;
+
+const OPTIONS: OptionSpecs = {
+  port: { type: "string" },
+  host: { type: "string" },
+  services: { type: "string" },
+  "socket-mode": { type: "boolean" },
+  replicas: { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
+const schema = z.object({
+  port: z.coerce.number().int().min(0).max(65535, "a port is at most 65535").default(3100),
+  host: z.string().min(1).default("127.0.0.1"),
+  services: z.string().min(1).optional(),
+  "socket-mode": z.boolean().default(false),
+  replicas: z.coerce.number().int().min(1).max(6, "at most 6 replicas").default(3),
+  help: z.boolean().default(false),
+});
+
+const envSchema = z.object({
+  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  DATABASE_URL: z
+    .url("DATABASE_URL must be a URL such as postgres://postgres@127.0.0.1:5432/postgres")
+    .default("postgres://postgres@127.0.0.1:5432/postgres"),
+});
+
+export const sandboxCommand: Command = async (argv) => {
+  const options = parseOptions(argv, OPTIONS, schema);
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const env = envSchema.safeParse(process.env);
+  if (!env.success) throw new CliError(env.error.issues.map((i) => i.message).join("; "));
+  if (process.env.LOG_LEVEL === undefined) logger.level = "warn";
+  try {
+    const sandbox = await startSandbox({
+      host: options.host,
+      port: options.port,
+      socketMode: options["socket-mode"],
+      servicesFile: options.services ?? null,
+      redisUrl: env.data.REDIS_URL,
+      databaseUrl: env.data.DATABASE_URL,
+      python: async () =>
+        (await resolvePython(new LocalProcessExecutor(), findPackageFile("examples/shop")))[0] ?? "python3",
+      replicas: options.replicas,
+      pauseMs: 20,
+      slotPauseMs: 2000,
+      logger,
+    });
+    process.stdout.write(
+      `phasegate sandbox: open ${sandbox.url} (Slack over ${options["socket-mode"] ? "Socket Mode" : "signed HTTP"}; Ctrl-C stops it)\n`,
+    );
+    await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
+    process.stdout.write("phasegate sandbox: stopping\n");
+    await sandbox.stop();
+    return 0;
+  } catch (error) {
+    if (error instanceof SandboxError) throw new CliError(error.message, error.exitCode);
+    throw error;
+  }
+};

@@ -1,0 +1,83 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../ports/logger.js";
+import { handleApi, type PageContext } from "./page-api.js";
+import { PageAssets } from "./page-assets.js";
+import { SandboxError } from "./sandbox-error.js";
+
+/** Same origin only, no inline script: a message that slipped through escaping still could not run. */
+const SECURITY_HEADERS = {
+  "content-security-policy":
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+};
+
+/**
+ * The sandbox's web server: the page and its API. It listens first (so a port in use is told before anything
+ * starts), answers 503 until the rest of the sandbox is up, then serves the page against it.
+ */
+export class PageServer {
+  private readonly server: Server;
+  private readonly assets = new PageAssets();
+  private context: PageContext | null = null;
+
+  constructor(logger: Logger) {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: Error) => {
+        logger.error({ err: error }, "sandbox page request failed");
+        if (!response.headersSent) response.writeHead(500).end();
+      });
+    });
+  }
+
+  async listen(host: string, port: number): Promise<string> {
+    this.server.listen(port, host);
+    try {
+      await Promise.race([
+        once(this.server, "listening"),
+        once(this.server, "error").then(([error]) => Promise.reject(error)),
+      ]);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EADDRINUSE")
+        throw new SandboxError(
+          `port ${port} on ${host} is in use: pass --port with another one (0 picks a free one)`,
+        );
+      if (code === "EADDRNOTAVAIL")
+        throw new SandboxError(`${host} is not an address of this machine: pass --host 127.0.0.1`);
+      throw error;
+    }
+    const { address, port: bound } = this.server.address() as AddressInfo;
+    return `http://${address.includes(":") ? `[${address}]` : address}:${bound}/`;
+  }
+
+  attach(context: PageContext): void {
+    this.context = context;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    const url = new URL(request.url ?? "/", "http://sandbox");
+    if (url.pathname.startsWith("/api/")) {
+      if (!this.context) {
+        response
+          .writeHead(503, { "content-type": "application/json" })
+          .end('{"error":"the sandbox is starting"}');
+        return;
+      }
+      return handleApi(this.context, request, response, url);
+    }
+    const asset = request.method === "GET" ? await this.assets.get(url.pathname) : null;
+    if (!asset) {
+      response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+      return;
+    }
+    response.writeHead(200, { "content-type": asset.type, "cache-control": "no-cache" }).end(asset.body);
+  }
+}

@@ -1,0 +1,253 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type ControlServer, startControlServer } from "../fleet/control-server.js";
+import { requestsOf } from "../fleet/counter-totals.js";
+import { Fleet } from "../fleet/fleet.js";
+import { freePorts } from "../fleet/free-ports.js";
+import { checkOut, type Release } from "../fleet/release-checkout.js";
+import type { ReplicaCounters } from "../fleet/replica-counters.js";
+import { migrate } from "../fleet/shop-database.js";
+import type { Logger } from "../ports/logger.js";
+import { STORY_PEOPLE } from "./people.js";
+import { createDatabase, dropDatabase } from "./postgres.js";
+import { SandboxError } from "./sandbox-error.js";
+
+export const STORY_SERVICE = "shop";
+export const STORY_CHANNEL = "C0SHOP";
+
+/** Each release of the shop as its pipeline checks it out: v1 ships 0001, v2 adds 0002 (expand), v3 adds 0003. */
+const RELEASES: Release[] = [
+  {
+    version: "v1",
+    withoutMigrations: [
+      "catalog/migrations/0002_product_is_active.py",
+      "catalog/migrations/0003_remove_product_is_enabled.py",
+    ],
+  },
+  { version: "v2", withoutMigrations: ["catalog/migrations/0003_remove_product_is_enabled.py"] },
+  { version: "v3", withoutMigrations: [] },
+];
+
+/** How long the naive path lets the old code run before and after it changes the schema. */
+const NAIVE_SETTLE_MS = 2000;
+
+export interface StoryOptions {
+  python: string;
+  /** The PostgreSQL server (DATABASE_URL) the story creates its database on. */
+  serverUrl: string;
+  shopDir: string;
+  replicas: number;
+  pauseMs: number;
+  slotPauseMs: number;
+  logger: Logger;
+}
+
+/** Requests and errors the fleet served in one chapter of the story (the phased path, or the naive one). */
+export interface ChapterTotals {
+  label: "phased" | "naive";
+  requests: number;
+  errors: number;
+  firstError: string | null;
+  live: boolean;
+}
+
+/** What the page's side panel shows. */
+export interface FleetPanel {
+  activity: string | null;
+  slots: Array<{ slot: number; version: string | null; requests: number; errors: number }>;
+  chapters: ChapterTotals[];
+}
+
+function totalsOf(label: ChapterTotals["label"], counters: ReplicaCounters[], live: boolean): ChapterTotals {
+  const sums = counters.map(requestsOf);
+  const first = counters.flatMap((c) => c.errors).sort((a, b) => a.firstAt - b.firstAt)[0];
+  return {
+    label,
+    requests: sums.reduce((sum, s) => sum + s.requests, 0),
+    errors: sums.reduce((sum, s) => sum + s.errors, 0),
+    firstError: first?.text ?? null,
+    live,
+  };
+}
+
+/**
+ * The built-in story: examples/shop on a PostgreSQL database of its own, each release checked out in its own
+ * directory, a fleet of real replicas serving ORM traffic, rolled one slot at a time by the deploy hook. It starts at
+ * v1 on 0001; a reset goes back there; the naive path migrates everything, then deploys, on the same fleet.
+ */
+export class Story {
+  private fleet: Fleet;
+  private label: ChapterTotals["label"] = "phased";
+  private readonly finished: ChapterTotals[] = [];
+  private activity: string | null = null;
+  private busy = false;
+  private control: ControlServer | null = null;
+
+  private constructor(
+    private readonly options: StoryOptions,
+    private readonly dir: string,
+    private readonly database: { name: string; url: string },
+    private readonly ports: number[],
+  ) {
+    this.fleet = this.newFleet();
+  }
+
+  static async open(options: StoryOptions): Promise<Story> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-sandbox-"));
+    const name = `phasegate_sandbox_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+    const url = await createDatabase(options.serverUrl, name);
+    const story = new Story(options, dir, { name, url }, await freePorts(options.replicas));
+    try {
+      for (const release of RELEASES)
+        await checkOut(options.shopDir, story.releaseDir(release.version), release);
+      story.control = await startControlServer({ requestRollout: (v) => story.fleet.requestRollout(v) });
+      await story.begin();
+    } catch (error) {
+      await story.close();
+      throw error;
+    }
+    return story;
+  }
+
+  /** What the story is doing right now (a reset, the naive path), null when it waits for the page. */
+  get busyWith(): string | null {
+    return this.busy ? this.activity : null;
+  }
+
+  /** The database's URL (the replicas', the migrations'). */
+  get databaseUrl(): string {
+    return this.database.url;
+  }
+
+  /** The shop's entry in the services file, as a team would write it for this fleet. */
+  service(): Record<string, unknown> {
+    const { python, shopDir } = this.options;
+    return {
+      project: {
+        path: path.join(this.dir, "releases", "{version}"),
+        python: [python],
+        env: { DATABASE_URL: this.database.url },
+      },
+      executor: { kind: "local" },
+      deployer: {
+        kind: "command",
+        command: [python, "-m", "traffic.request_deploy", this.control?.url ?? "", "{version}"],
+        cwd: shopDir,
+      },
+      rollout: {
+        kind: "http",
+        urls: this.fleet.versionUrls(),
+        pollIntervalSeconds: 1,
+        maxPollIntervalSeconds: 1,
+        deadlineSeconds: 600,
+      },
+      slack: { channel: STORY_CHANNEL },
+      access: {
+        starters: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id],
+        approvers: { users: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id] },
+        fourEyes: true,
+      },
+    };
+  }
+
+  async panel(): Promise<FleetPanel> {
+    const { slots, stopped } = await this.fleet.snapshot();
+    const live = slots.flatMap((s) => (s.counters ? [s.counters] : []));
+    return {
+      activity: this.activity,
+      slots: slots.map((s) => ({
+        slot: s.slot,
+        version: s.version,
+        ...(s.counters ? requestsOf(s.counters) : { requests: 0, errors: 0 }),
+      })),
+      chapters: [...this.finished, totalsOf(this.label, [...stopped, ...live], true)],
+    };
+  }
+
+  /** Back to the start: v1 everywhere, the database at 0001, a new chapter of the phased path. */
+  async reset(): Promise<void> {
+    await this.exclusive("resetting the story", () => this.restart("phased"));
+    this.activity = null;
+  }
+
+  /** The naive path on the same fleet: from the start, every migration first, then the rolling deploy to v3. */
+  async naive(): Promise<void> {
+    await this.exclusive("naive path: back to v1 on 0001", async () => {
+      await this.restart("naive");
+      await sleep(NAIVE_SETTLE_MS);
+      this.activity = "naive path: migrating 0002 and 0003 first, under the running v1 replicas";
+      await migrate(this.db("v3"), ["catalog"]);
+      this.activity = "naive path: rolling the replicas v1 → v3";
+      this.fleet.requestRollout("v3");
+      await this.fleet.rolledOut();
+      await sleep(NAIVE_SETTLE_MS);
+    });
+    this.activity = "naive path done: the old code failed while the schema ran ahead of it";
+  }
+
+  async close(): Promise<void> {
+    this.fleet.kill();
+    await this.control?.close();
+    await dropDatabase(this.options.serverUrl, this.database.name).catch((error: Error) =>
+      this.options.logger.warn(
+        { err: error, database: this.database.name },
+        "could not drop the story's database",
+      ),
+    );
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private releaseDir(version: string): string {
+    return path.join(this.dir, "releases", version);
+  }
+
+  private db(version: string) {
+    return {
+      python: this.options.python,
+      projectDir: this.releaseDir(version),
+      databaseUrl: this.database.url,
+    };
+  }
+
+  private newFleet(): Fleet {
+    const { python, shopDir, pauseMs, slotPauseMs, logger } = this.options;
+    return new Fleet({
+      replica: { python, shopDir, databaseUrl: this.database.url, pauseMs },
+      ports: this.ports,
+      slotPauseMs,
+      logger,
+    });
+  }
+
+  private async begin(): Promise<void> {
+    await migrate(this.db("v1"), ["catalog", "0001"]);
+    await this.fleet.start("v1");
+  }
+
+  private async restart(label: ChapterTotals["label"]): Promise<void> {
+    const counters = await this.fleet.stop();
+    this.finished.push(totalsOf(this.label, counters, false));
+    this.label = label;
+    this.fleet = this.newFleet();
+    await dropDatabase(this.options.serverUrl, this.database.name);
+    await createDatabase(this.options.serverUrl, this.database.name);
+    await this.begin();
+  }
+
+  private async exclusive(activity: string, work: () => Promise<void>): Promise<void> {
+    if (this.busy) throw new SandboxError(`the story is busy (${this.activity}); try again when it is done`);
+    this.busy = true;
+    this.activity = activity;
+    try {
+      await work();
+    } catch (error) {
+      this.activity = `${activity} failed: ${(error as Error).message}`;
+      throw error;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
