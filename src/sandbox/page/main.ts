@@ -1,0 +1,238 @@
+/// <reference lib="dom" />
+// The page's only DOM code: state from the server's event stream, drawn with the pure renderers beside it.
+import { renderText } from "./blocks.js";
+import { channelHtml, threadHtml } from "./channel-view.js";
+import { type FleetView, fleetHtml } from "./fleet-panel.js";
+import { commandHints, matchingHints } from "./hints.js";
+import { escapeHtml } from "./html.js";
+import type { RenderContext } from "./render-context.js";
+import type { ViewMessage } from "./view-message.js";
+
+interface Session {
+  people: Array<{ id: string; name: string; role: string }>;
+  channels: Record<string, string>;
+  groups: Record<string, string>;
+  services: string[];
+  story: boolean;
+  transport: string;
+}
+
+const state = {
+  user: "",
+  channel: "",
+  thread: null as string | null,
+  messages: new Map<string, ViewMessage>(),
+  hints: [] as string[],
+  context: { users: {}, channels: {}, groups: {} } as RenderContext,
+  source: null as EventSource | null,
+  pendingClick: null as HTMLElement | null,
+};
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+async function post(path: string, body: unknown): Promise<{ ok: boolean; data: Record<string, unknown> }> {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { ok: response.ok, data: (await response.json()) as Record<string, unknown> };
+}
+
+function notice(text: string): void {
+  const element = $("notice");
+  element.textContent = text;
+  element.hidden = text === "";
+}
+
+let drawing = false;
+function draw(): void {
+  if (drawing) return;
+  drawing = true;
+  requestAnimationFrame(() => {
+    drawing = false;
+    const all = [...state.messages.values()];
+    const list = $("messages");
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    list.innerHTML = channelHtml(all, state.channel, state.context);
+    if (atBottom) list.scrollTop = list.scrollHeight;
+    const pane = $("thread");
+    pane.hidden = state.thread === null;
+    if (state.thread)
+      $("thread-messages").innerHTML = threadHtml(all, state.channel, state.thread, state.context);
+    document.body.dataset.messages = String(all.length);
+  });
+}
+
+function put(message: ViewMessage): void {
+  state.messages.set(`${message.channel}:${message.ts}`, message);
+  draw();
+}
+
+function connect(): void {
+  state.source?.close();
+  const source = new EventSource(`/api/events?user=${encodeURIComponent(state.user)}`);
+  state.source = source;
+  source.addEventListener("snapshot", (event) => {
+    const data = JSON.parse((event as MessageEvent).data) as {
+      messages: ViewMessage[];
+      fleet: FleetView | null;
+    };
+    state.messages.clear();
+    for (const message of data.messages) state.messages.set(`${message.channel}:${message.ts}`, message);
+    if (data.fleet) $("fleet-body").innerHTML = fleetHtml(data.fleet);
+    draw();
+    requestAnimationFrame(() => {
+      document.body.dataset.ready = "true";
+    });
+  });
+  source.addEventListener("message", (event) => put(JSON.parse((event as MessageEvent).data) as ViewMessage));
+  source.addEventListener("deleted", (event) => {
+    const { channel, ts } = JSON.parse((event as MessageEvent).data) as { channel: string; ts: string };
+    state.messages.delete(`${channel}:${ts}`);
+    draw();
+  });
+  source.addEventListener("fleet", (event) => {
+    $("fleet-body").innerHTML = fleetHtml(JSON.parse((event as MessageEvent).data) as FleetView);
+  });
+}
+
+async function click(button: HTMLElement): Promise<void> {
+  const { messageTs, blockIndex, actionId } = button.dataset;
+  const answer = await post("/api/click", {
+    user: state.user,
+    channel: state.channel,
+    messageTs,
+    blockIndex: Number(blockIndex),
+    actionId,
+  });
+  if (!answer.ok) notice(String(answer.data.error));
+}
+
+function confirmFirst(button: HTMLElement): void {
+  const confirm = JSON.parse(button.dataset.confirm ?? "{}") as Record<string, unknown>;
+  $("confirm-title").innerHTML = renderText(confirm.title, state.context);
+  $("confirm-text").innerHTML = renderText(confirm.text, state.context);
+  const yes = $("confirm-yes");
+  yes.innerHTML = renderText(confirm.confirm ?? { type: "plain_text", text: "Yes" }, state.context);
+  yes.className = `block-button ${confirm.style === "danger" ? "danger" : "primary"}`;
+  $("confirm-no").innerHTML = renderText(
+    confirm.deny ?? { type: "plain_text", text: "Cancel" },
+    state.context,
+  );
+  state.pendingClick = button;
+  $<HTMLDialogElement>("confirm").showModal();
+}
+
+function onDocumentClick(event: MouseEvent): void {
+  const target = event.target as HTMLElement;
+  const button = target.closest<HTMLElement>(".block-button[data-action-id]");
+  if (button && !button.closest("dialog")) {
+    if (button.dataset.confirm) confirmFirst(button);
+    else void click(button);
+    return;
+  }
+  const replies = target.closest<HTMLElement>(".replies");
+  if (replies) {
+    state.thread = replies.dataset.thread ?? null;
+    draw();
+  }
+}
+
+function wireComposer(): void {
+  const input = $<HTMLInputElement>("composer-input");
+  const hints = $("hints");
+  const showHints = () => {
+    hints.innerHTML = matchingHints(state.hints, input.value)
+      .map(
+        (h) =>
+          `<li><button type="button" class="hint" data-hint="${escapeHtml(h)}">${escapeHtml(h)}</button></li>`,
+      )
+      .join("");
+  };
+  input.addEventListener("input", showHints);
+  input.addEventListener("focus", showHints);
+  hints.addEventListener("click", (event) => {
+    const hint = (event.target as HTMLElement).closest<HTMLElement>(".hint");
+    if (!hint) return;
+    input.value = hint.dataset.hint ?? "";
+    input.focus();
+    showHints();
+  });
+  $("composer").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    notice("");
+    const answer = await post("/api/command", { user: state.user, channel: state.channel, text });
+    if (!answer.ok) return notice(String(answer.data.error));
+    input.value = "";
+    hints.innerHTML = "";
+  });
+}
+
+function wireStory(session: Session): void {
+  $("fleet").hidden = !session.story;
+  for (const [id, path] of [
+    ["story-reset", "/api/story/reset"],
+    ["story-naive", "/api/story/naive"],
+  ] as const)
+    $(id).addEventListener("click", async () => {
+      const answer = await post(path, {});
+      notice(answer.ok ? "" : String(answer.data.error));
+    });
+}
+
+function wireConfirm(): void {
+  const dialog = $<HTMLDialogElement>("confirm");
+  $("confirm-yes").addEventListener("click", () => {
+    dialog.close();
+    if (state.pendingClick) void click(state.pendingClick);
+    state.pendingClick = null;
+  });
+  $("confirm-no").addEventListener("click", () => {
+    dialog.close();
+    state.pendingClick = null;
+  });
+}
+
+async function boot(): Promise<void> {
+  const session = (await (await fetch("/api/session")).json()) as Session;
+  state.context = {
+    users: Object.fromEntries(session.people.map((p) => [p.id, p.name])),
+    channels: session.channels,
+    groups: session.groups,
+  };
+  state.hints = commandHints(session.services, session.story);
+  state.user = session.people[0]?.id ?? "";
+  state.channel = Object.keys(session.channels)[0] ?? "";
+  const users = $<HTMLSelectElement>("user");
+  users.innerHTML = session.people
+    .map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)} — ${escapeHtml(p.role)}</option>`)
+    .join("");
+  users.addEventListener("change", () => {
+    state.user = users.value;
+    connect();
+  });
+  const channels = $<HTMLSelectElement>("channel");
+  channels.innerHTML = Object.entries(session.channels)
+    .map(([id, name]) => `<option value="${escapeHtml(id)}">#${escapeHtml(name)}</option>`)
+    .join("");
+  channels.addEventListener("change", () => {
+    state.channel = channels.value;
+    state.thread = null;
+    draw();
+  });
+  $("transport").textContent = session.transport === "socket-mode" ? "Socket Mode" : "signed HTTP";
+  $("thread-close").addEventListener("click", () => {
+    state.thread = null;
+    draw();
+  });
+  document.addEventListener("click", onDocumentClick);
+  wireComposer();
+  wireStory(session);
+  wireConfirm();
+  connect();
+}
+
+void boot();
