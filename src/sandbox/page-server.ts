@@ -73,6 +73,10 @@ export class PageServer {
       }
       return handleApi(this.context, request, response, url);
     }
+    if (url.pathname === "/favicon.ico") {
+      response.writeHead(204).end();
+      return;
+    }
     const asset = request.method === "GET" ? await this.assets.get(url.pathname) : null;
     if (!asset) {
       response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");

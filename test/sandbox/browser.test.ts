@@ -1,0 +1,192 @@
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningSandbox, startSandbox } from "../../src/sandbox/sandbox.js";
+import { logger } from "../../src/telemetry/logger.js";
+import { type Browser, launchBrowser } from "../../testkit/browser.js";
+import { pg } from "../../testkit/postgres.js";
+import { findDjangoPython } from "../../testkit/python.js";
+import { redisUrl } from "../../testkit/redis.js";
+import { repoRoot } from "../../testkit/run-cli.js";
+
+/** Two Django runs with rolling deploys of real replicas on a shared 2-core machine. */
+const STORY_TIMEOUT_MS = 300_000;
+
+let sandbox: RunningSandbox;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({
+    host: "127.0.0.1",
+    port: 0,
+    socketMode: false,
+    servicesFile: null,
+    redisUrl,
+    databaseUrl: `postgres://${pg.user}@${pg.host}:${pg.port}/postgres`,
+    python: async () => findDjangoPython(),
+    replicas: 2,
+    pauseMs: 5,
+    slotPauseMs: 300,
+    logger,
+  });
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+const card = (title: string) =>
+  page.locator(".message", { has: page.locator(".block.header", { hasText: title }) });
+const lastEphemeral = () => page.locator(".message.ephemeral").last();
+
+async function type(text: string): Promise<void> {
+  await page.fill("#composer-input", text);
+  await page.press("#composer-input", "Enter");
+}
+
+/** The card's status line as each version of it was drawn, read without reloading until it says `until`. */
+async function watchCard(title: string, until: string): Promise<string[]> {
+  const seen: string[] = [];
+  const deadline = Date.now() + STORY_TIMEOUT_MS;
+  for (;;) {
+    const status =
+      (await card(title)
+        .locator(".section-text b")
+        .first()
+        .textContent()
+        .catch(() => null)) ?? "";
+    if (status && seen.at(-1) !== status) seen.push(status);
+    if (status.includes(until)) return seen;
+    if (Date.now() > deadline) throw new Error(`${title} stayed ${seen.at(-1)} (saw ${seen.join(" → ")})`);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function approveAs(user: string): Promise<void> {
+  await page.selectOption("#user", user);
+  await page.waitForSelector("body[data-ready=true]");
+  const gate = page.locator(".message", { hasText: "Approval needed" }).last();
+  await gate.locator("button.block-button.primary", { hasText: "Approve" }).click();
+  await page.waitForSelector("dialog#confirm[open]");
+  expect(await page.textContent("#confirm-title")).toContain("Approve shop-2?");
+  expect(await page.textContent("#confirm-text")).toContain("This cannot be undone");
+  await page.click("#confirm-yes");
+}
+
+describe("the sandbox page, in a real browser", () => {
+  it(
+    "plays the whole story: plan, v2, v3, four-eyes, approval, done, with 0 errors in the fleet",
+    async () => {
+      const started = Date.now();
+      await page.goto(sandbox.url);
+      await page.waitForSelector("body[data-ready=true]");
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+
+      // A malformed command: the bot's usage answer, only for its author.
+      await type("/migrate strat shop v2");
+      await expect.poll(() => lastEphemeral().textContent()).toContain("/migrate help");
+      expect(await lastEphemeral().textContent()).toContain("Only visible to you");
+
+      // The plan preview.
+      await type("/migrate plan shop v3");
+      await page.waitForSelector(".message.ephemeral .block.header:has-text('Plan for shop v3')", {
+        timeout: 120_000,
+      });
+      expect(await lastEphemeral().textContent()).toContain("catalog.0003_remove_product_is_enabled");
+
+      // Release v2: the card moves through its steps in place, live.
+      await type("/migrate start shop v2");
+      const v2 = await watchCard("shop v2 · shop-1", "Succeeded");
+      expect(v2.length).toBeGreaterThan(1);
+      expect(v2.at(-1)).toContain("✅ Succeeded");
+
+      // Release v3: up to the gate; the requester's Approve is refused privately (four-eyes).
+      await type("/migrate start shop v3");
+      await watchCard("shop v3 · shop-2", "Awaiting approval");
+      const gate = page.locator(".message", { hasText: "Approval needed" }).last();
+      await gate.waitFor();
+      expect(await gate.textContent()).toContain("drop column catalog_product.is_enabled");
+      if (process.env.UPDATE_SCREENSHOT === "1")
+        await page.screenshot({ path: path.join(repoRoot, "docs", "sandbox.png") });
+      await approveAs("U0ALICE");
+      await expect.poll(() => lastEphemeral().textContent(), { timeout: 30_000 }).toContain("four-eyes");
+      expect(await card("shop v3 · shop-2").textContent()).toContain("Awaiting approval");
+
+      // Another approver: Approve, confirmed in the dialog; the gate loses its buttons, the card ends done.
+      await approveAs("U0BOB");
+      await expect
+        .poll(() => page.locator(".message", { hasText: "Approved by" }).count(), { timeout: 30_000 })
+        .toBeGreaterThan(0);
+      expect(await page.locator(".message.ephemeral").count()).toBe(0);
+      const v3 = await watchCard("shop v3 · shop-2", "Succeeded");
+      expect(v3.at(-1)).toContain("✅ Succeeded");
+      expect(await page.evaluate(() => "notReloaded" in window)).toBe(true);
+
+      // The thread: one reply per step, in the thread pane.
+      await card("shop v3 · shop-2").locator(".replies").click();
+      await expect.poll(() => page.locator("#thread-messages").textContent()).toContain("Step 1/4");
+      expect(await page.locator("#thread-messages").textContent()).toContain("fully migrated");
+
+      // The fleet served the whole phased story without an error.
+      const phased = page.locator(".chapter[data-chapter=phased]");
+      expect(await phased.getAttribute("data-errors")).toBe("0");
+      expect(
+        Number((await phased.textContent())?.match(/([\d,]+) requests/)?.[1]?.replaceAll(",", "")),
+      ).toBeGreaterThan(100);
+
+      // Closing the page loses nothing: a new page shows the channel's history.
+      await page.close();
+      page = await browser.context.newPage();
+      await page.goto(sandbox.url);
+      await page.waitForSelector("body[data-ready=true]");
+      expect(await card("shop v3 · shop-2").textContent()).toContain("Succeeded");
+      expect(await card("shop v2 · shop-1").textContent()).toContain("Succeeded");
+    },
+    STORY_TIMEOUT_MS,
+  );
+
+  it(
+    "runs the naive path on the same fleet: its errors show next to the phased run's zero",
+    async () => {
+      await page.click("#story-naive");
+      await expect
+        .poll(
+          async () => Number(await page.locator(".chapter[data-chapter=naive]").getAttribute("data-errors")),
+          {
+            timeout: 120_000,
+            interval: 500,
+          },
+        )
+        .toBeGreaterThan(0);
+      expect(await page.locator(".chapter[data-chapter=phased]").getAttribute("data-errors")).toBe("0");
+      expect(await page.locator(".chapter[data-chapter=naive]").textContent()).toMatch(/first: \w+Error/);
+    },
+    STORY_TIMEOUT_MS,
+  );
+
+  it("shows what it cannot draw as JSON, never dropping it", async () => {
+    await sandbox.bot.app.client.chat.postMessage({
+      channel: "C0SHOP",
+      text: "a menu",
+      blocks: [
+        {
+          type: "section",
+          text: { type: "mrkdwn", text: "*Pick one*" },
+          accessory: {
+            type: "overflow",
+            action_id: "menu",
+            options: [{ text: { type: "plain_text", text: "First" }, value: "1" }],
+          },
+        },
+      ],
+    });
+    const unrendered = page.locator(".message", { hasText: "Pick one" }).locator(".unrendered");
+    await unrendered.waitFor();
+    expect(await unrendered.textContent()).toContain('"type": "overflow"');
+  });
+});
