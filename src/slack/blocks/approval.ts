@@ -11,6 +11,7 @@ import {
   section,
   sections,
   slackDate,
+  textSize,
   truncate,
   userMention,
 } from "./kit.js";
@@ -30,15 +31,20 @@ export type GateButton = z.infer<typeof gateButtonSchema>;
 /** Slack's limit on a confirm dialog's text. */
 const CONFIRM_CHARS = 300;
 
-/** The summary leaves room for `reserved` blocks of the message around it (the buttons must never be cut). */
-function summaryBlocks(run: Run, step: ApprovalStep, reserved: number): Block[] {
+/** The summary leaves room for the blocks of the message around it (the buttons must never be cut). */
+function summaryBlocks(run: Run, step: ApprovalStep, around: Block[]): Block[] {
   const intro = `*${run.service} ${run.version}* (${run.id}), step ${step.index + 1}: *${escapeText(step.title)}*. Approving runs exactly this:`;
   const lines =
     step.summary.length > 0
       ? step.summary.map((line) => `• ${escapeText(line)}`)
       : ["• (nothing destructive listed)"];
   const see = `\`/migrate plan ${run.service} ${run.version}\``;
-  return fitBlocks([section(intro), ...sections(lines)], see, SLACK_LIMITS.blocks - reserved);
+  return fitBlocks(
+    [section(intro), ...sections(lines)],
+    see,
+    SLACK_LIMITS.blocks - around.length,
+    SLACK_LIMITS.blocksText - textSize(around),
+  );
 }
 
 function confirmText(step: ApprovalStep): string {
@@ -54,9 +60,8 @@ export function approvalMessage(run: Run, step: ApprovalStep, approverMentions: 
   const fourEyes = run.fourEyes
     ? ` ${userMention(run.requester)} started the run and cannot approve it (four-eyes).`
     : "";
-  const blocks: Block[] = [
-    section(`:raised_hand: *Approval needed* ${approverMentions}`),
-    ...summaryBlocks(run, step, 3),
+  const head = section(`:raised_hand: *Approval needed* ${approverMentions}`);
+  const tail: Block[] = [
     context(`Only listed approvers can decide.${fourEyes}`),
     {
       type: "actions",
@@ -86,6 +91,7 @@ export function approvalMessage(run: Run, step: ApprovalStep, approverMentions: 
       ],
     },
   ];
+  const blocks = [head, ...summaryBlocks(run, step, [head, ...tail]), ...tail];
   return {
     text: `Approval needed ${approverMentions}: ${run.service} ${run.version} (${run.id}), ${step.summary.length} destructive change(s)`,
     blocks,
@@ -99,7 +105,7 @@ export function decidedMessage(run: Run, step: ApprovalStep, decision: GateDecis
   const line = `${verb} by ${userMention(decision.by)} ${slackDate(decision.at)}${reason}`;
   return {
     text: `${run.id}: gate "${step.gate}" ${decision.decision} by ${decision.by}`,
-    blocks: [...summaryBlocks(run, step, 1), section(line)],
+    blocks: [...summaryBlocks(run, step, [section(line)]), section(line)],
   };
 }
 
@@ -114,11 +120,9 @@ export function settledGateMessage(run: Run, gate: string): SlackMessage | null 
   if (decision) return decidedMessage(run, step, decision);
   if (!isTerminal(run.status)) return null;
   const why = run.outcome ? `: ${escapeText(truncate(run.outcome, 500))}` : "";
+  const closed = section(`:no_entry_sign: Closed without a decision: ${run.id} ${run.status}${why}`);
   return {
     text: `${run.id}: gate "${gate}" closed without a decision (${run.status})`,
-    blocks: [
-      ...summaryBlocks(run, step, 1),
-      section(`:no_entry_sign: Closed without a decision: ${run.id} ${run.status}${why}`),
-    ],
+    blocks: [...summaryBlocks(run, step, [closed]), closed],
   };
 }

@@ -8,8 +8,18 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
-/** Slack's limits (https://api.slack.com/reference/block-kit/blocks) the builders stay within. */
-export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, contextText: 2000 } as const;
+/**
+ * Slack's limits (https://api.slack.com/reference/block-kit/blocks) the builders stay within; besides each block's
+ * own, Slack refuses a message whose blocks hold more than about 12,000 characters of text in all
+ * (`msg_blocks_too_long`).
+ */
+export const SLACK_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  headerText: 150,
+  contextText: 2000,
+  blocksText: 12_000,
+} as const;
 
 /** Slack reads `&`, `<` and `>` as markup: text from elsewhere (logs, messages) is escaped. */
 export function escapeText(text: string): string {
@@ -60,10 +70,38 @@ export function sections(lines: string[]): Block[] {
   return blocks;
 }
 
-/** At most `max` blocks: the tail beyond is replaced by a note saying how much was left out and where to see it. */
-export function fitBlocks(blocks: Block[], seeAlso: string, max: number = SLACK_LIMITS.blocks): Block[] {
-  if (blocks.length <= max) return blocks;
-  const kept = blocks.slice(0, max - 1);
+/** Characters of text the blocks carry (every `text` string, buttons and dialogs included), as Slack counts them. */
+export function textSize(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + textSize(item), 0);
+  if (typeof value !== "object" || value === null) return 0;
+  return Object.entries(value).reduce(
+    (sum, [key, item]) => sum + (key === "text" && typeof item === "string" ? item.length : textSize(item)),
+    0,
+  );
+}
+
+/** Room kept for the note that says what was left out. */
+const NOTE_ROOM = 300;
+
+/**
+ * At most `max` blocks holding at most `maxText` characters of text: the tail beyond is replaced by a note saying
+ * how much was left out and where to see it.
+ */
+export function fitBlocks(
+  blocks: Block[],
+  seeAlso: string,
+  max: number = SLACK_LIMITS.blocks,
+  maxText: number = SLACK_LIMITS.blocksText,
+): Block[] {
+  if (blocks.length <= max && textSize(blocks) <= maxText) return blocks;
+  const kept: Block[] = [];
+  let used = 0;
+  for (const block of blocks) {
+    const size = textSize(block);
+    if (kept.length === max - 1 || used + size > maxText - NOTE_ROOM) break;
+    kept.push(block);
+    used += size;
+  }
   return [...kept, context(`…${blocks.length - kept.length} more blocks not shown: ${seeAlso}`)];
 }
 
