@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { z } from "zod";
+import { ConfigError } from "../config/load-services.js";
 import { findPackageFile } from "../django/helper.js";
 import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
@@ -86,6 +87,7 @@ export const sandboxCommand: Command = async (argv) => {
     return 0;
   } catch (error) {
     if (error instanceof SandboxError) throw new CliError(error.message, error.exitCode);
+    if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
   }
 };
