@@ -23,7 +23,9 @@ describe("the README's commands exist", () => {
 
   it("every phasegate command it names answers --help", async () => {
     const commands = mentions(/`(?:npx )?phasegate ((?:config )?[a-z]+)/g);
-    expect(commands).toEqual(expect.arrayContaining(["plan", "config check", "bot", "worker", "all", "run"]));
+    expect(commands).toEqual(
+      expect.arrayContaining(["plan", "config check", "bot", "worker", "all", "run", "sandbox"]),
+    );
     for (const command of commands) {
       const run = await runCli([...command.split(" "), "--help"]);
       expect({ command, code: run.code, stderr: run.stderr }).toEqual({ command, code: 0, stderr: "" });
@@ -31,10 +33,10 @@ describe("the README's commands exist", () => {
     }
   });
 
-  it("the quick start bootstraps the machine, then plans the example project and runs npm test", () => {
+  it("the quick start bootstraps the machine, then starts the sandbox and runs npm test", () => {
     const quickStart = readme.split("## Quick start")[1]?.split("```sh\n")[1]?.split("```")[0];
     expect(quickStart?.trim().split("\n")).toEqual([
-      "bash scripts/bootstrap.sh && npx phasegate plan --project examples/shop",
+      "bash scripts/bootstrap.sh && npx phasegate sandbox",
       "npm test",
     ]);
     expect(readFileSync(path.join(repoRoot, ".ci", "run"), "utf8")).toMatch(

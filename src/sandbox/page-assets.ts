@@ -14,23 +14,23 @@ const STATIC: Record<string, { file: string; type: string }> = {
   "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
 };
 
-/** The page's modules: tsc's output next to this file when built, else the TypeScript sources transpiled once. */
-async function pageModule(name: string): Promise<string | null> {
+/** The page's ES modules by file name (`main.js`); null for a module it does not have. */
+export type PageModules = (name: string) => Promise<string | null>;
+
+/**
+ * tsc's output next to this file (dist/src/sandbox/page/). Run from the TypeScript sources (tsx), there is none:
+ * the tests and the bench pass a loader that compiles the sources instead (testkit/page-modules.ts).
+ */
+export const builtPageModules: PageModules = async (name) => {
   const built = fileURLToPath(new URL(`./page/${name}`, import.meta.url));
-  if (existsSync(built)) return readFile(built, "utf8");
-  const source = built.replace(/\.js$/, ".ts");
-  if (!existsSync(source)) return null;
-  // Running from the sources (tsx, the tests): the TypeScript compiler, a development dependency, strips the types.
-  const ts = (await import("typescript")).default;
-  const output = ts.transpileModule(await readFile(source, "utf8"), {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: false },
-  });
-  return output.outputText;
-}
+  return existsSync(built) ? readFile(built, "utf8") : null;
+};
 
 /** Serves the page: its HTML and CSS (shipped as files), and its ES modules under /page/. */
 export class PageAssets {
   private readonly cache = new Map<string, Asset | null>();
+
+  constructor(private readonly modules: PageModules = builtPageModules) {}
 
   async get(pathname: string): Promise<Asset | null> {
     if (!this.cache.has(pathname)) this.cache.set(pathname, await this.load(pathname));
@@ -46,7 +46,7 @@ export class PageAssets {
       };
     const name = pathname.startsWith("/page/") ? pathname.slice("/page/".length) : "";
     if (!MODULE_NAME.test(name)) return null;
-    const body = await pageModule(name);
+    const body = await this.modules(name);
     return body === null ? null : { type: "text/javascript; charset=utf-8", body };
   }
 }

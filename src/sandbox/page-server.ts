@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../ports/logger.js";
 import { handleApi, type PageContext } from "./page-api.js";
-import { PageAssets } from "./page-assets.js";
+import { PageAssets, type PageModules } from "./page-assets.js";
 import { SandboxError } from "./sandbox-error.js";
 
 /** Same origin only, no inline script: a message that slipped through escaping still could not run. */
@@ -19,10 +19,11 @@ const SECURITY_HEADERS = {
  */
 export class PageServer {
   private readonly server: Server;
-  private readonly assets = new PageAssets();
+  private readonly assets: PageAssets;
   private context: PageContext | null = null;
 
-  constructor(logger: Logger) {
+  constructor(logger: Logger, modules?: PageModules) {
+    this.assets = new PageAssets(modules);
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: Error) => {
         logger.error({ err: error }, "sandbox page request failed");

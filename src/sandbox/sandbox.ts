@@ -11,6 +11,7 @@ import type { Logger } from "../ports/logger.js";
 import { SlackFake, SlackWorkspace } from "../slack-emulator/index.js";
 import { deleteKeys } from "../store/delete-prefix.js";
 import { type BotOptions, type RunningBot, startBot } from "../wiring/bot.js";
+import type { PageModules } from "./page-assets.js";
 import { PageFeed } from "./page-feed.js";
 import { PageServer } from "./page-server.js";
 import { type Directory, directoryOf, STORY_PEOPLE } from "./people.js";
@@ -36,6 +37,8 @@ export interface SandboxOptions {
   pauseMs: number;
   slotPauseMs: number;
   logger: Logger;
+  /** Where the page's modules come from: the built ones by default (tests running the sources compile them). */
+  pageModules?: PageModules;
   /** Engine settings (the bench replaces Django's introspection). */
   engine?: BotOptions["engine"];
 }
@@ -80,7 +83,7 @@ async function startAll(undo: Array<() => Promise<void>>, start: () => Promise<R
  */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const { logger } = options;
-  const page = new PageServer(logger);
+  const page = new PageServer(logger, options.pageModules);
   const url = await page.listen(options.host, options.port);
   const undo: Array<() => Promise<void>> = [() => page.close()];
   return startAll(undo, async () => {

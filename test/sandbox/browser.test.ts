@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/sandbox.js";
 import { logger } from "../../src/telemetry/logger.js";
 import { type Browser, launchBrowser } from "../../testkit/browser.js";
+import { sourcePageModules } from "../../testkit/page-modules.js";
 import { pg } from "../../testkit/postgres.js";
 import { findDjangoPython } from "../../testkit/python.js";
 import { redisUrl } from "../../testkit/redis.js";
@@ -29,6 +30,7 @@ beforeAll(async () => {
     pauseMs: 5,
     slotPauseMs: 300,
     logger,
+    pageModules: sourcePageModules,
   });
   browser = await launchBrowser();
   page = await browser.context.newPage();
