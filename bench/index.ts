@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   plan: async () => (await import("./plan.js")).planBenchmark,
   slack: async () => (await import("./slack.js")).slackBenchmark,
   oversized: async () => (await import("./oversized.js")).oversizedBenchmark,
+  "sandbox-page": async () => (await import("./sandbox-page.js")).sandboxPageBenchmark,
   "engine-approve": async () => (await import("./engine-approve.js")).engineApproveBenchmark,
   "engine-approve-cluster": async () =>
     (await import("./on-cluster.js")).onCluster((await import("./engine-approve.js")).engineApproveBenchmark),
