@@ -49,7 +49,7 @@ export class PageFeed {
       ...this.fake.history(channel).map(fromStored),
       ...this.fake.ephemerals(channel, user).map(fromEphemeral),
     ]);
-    write(response, "snapshot", { messages, fleet: this.fleet ? await this.fleet() : null });
+    write(response, "snapshot", { messages, fleet: await this.panel() });
     const listener = { user, response };
     this.listeners.add(listener);
     response.on("close", () => this.listeners.delete(listener));
@@ -65,12 +65,17 @@ export class PageFeed {
 
   /** Sends the fleet panel now (after a reset or the naive path started). */
   async sendFleet(): Promise<void> {
-    if (!this.fleet || this.listeners.size === 0) return;
+    if (this.listeners.size === 0) return;
+    const panel = await this.panel();
+    if (panel) for (const { response } of this.listeners) write(response, "fleet", panel);
+  }
+
+  private async panel(): Promise<FleetPanel | null> {
     try {
-      const panel = await this.fleet();
-      for (const { response } of this.listeners) write(response, "fleet", panel);
+      return this.fleet ? await this.fleet() : null;
     } catch (error) {
       this.logger.warn({ err: error }, "could not read the fleet's counters");
+      return null;
     }
   }
 

@@ -167,6 +167,21 @@ describe("the sandbox page, in a real browser", () => {
         .toBeGreaterThan(0);
       expect(await page.locator(".chapter[data-chapter=phased]").getAttribute("data-errors")).toBe("0");
       expect(await page.locator(".chapter[data-chapter=naive]").textContent()).toMatch(/first: \w+Error/);
+
+      // Reset: back to v1 on 0001, a new phased chapter, the earlier ones kept.
+      await expect
+        .poll(() => page.locator(".activity").textContent(), { timeout: 120_000 })
+        .toContain("naive path done");
+      await page.click("#story-reset");
+      await expect
+        .poll(() => page.locator(".chapter[data-live=true]").getAttribute("data-chapter"), {
+          timeout: 120_000,
+        })
+        .toBe("phased");
+      expect(await page.locator(".chapter").count()).toBe(3);
+      await expect
+        .poll(() => page.locator(".slots .version").allTextContents(), { timeout: 60_000 })
+        .toEqual(["v1", "v1"]);
     },
     STORY_TIMEOUT_MS,
   );

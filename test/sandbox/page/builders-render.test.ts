@@ -9,6 +9,7 @@ import { planPreview, refusalAnswer } from "../../../src/slack/blocks/plan-previ
 import { auditAnswer, runList } from "../../../src/slack/blocks/run-answers.js";
 import { statusCard } from "../../../src/slack/blocks/status-card.js";
 import { threadReplies } from "../../../src/slack/blocks/thread-replies.js";
+import { clickRefusal } from "../../../src/slack/inbound/click-answer.js";
 import { helpText } from "../../../src/slack/inbound/command-parser.js";
 import { replay, shopPlan, shopRun } from "../../../testkit/plans.js";
 
@@ -79,6 +80,20 @@ function everyMessage(): Array<[string, SlackMessage]> {
     ["empty list", runList("Latest runs", [])],
     ["audit", auditAnswer("shop-1", audit)],
     ["help", { text: helpText(), blocks: [] }],
+    [
+      "too late",
+      { text: clickRefusal({ ok: false, code: "refused", message: "x", run: done }, "contract"), blocks: [] },
+    ],
+    [
+      "not an approver",
+      {
+        text: clickRefusal(
+          { ok: false, code: "not-allowed", message: "U0EVE may not approve shop-1", run: atGate },
+          "contract",
+        ),
+        blocks: [],
+      },
+    ],
   ];
 }
 
