@@ -16,8 +16,10 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
-# The browser tests of the sandbox page drive Debian's Chromium (playwright-core downloads no browser).
+# The browser tests of the sandbox page drive Debian's Chromium (playwright-core downloads no browser); the emoji
+# font draws the page's emoji in its screenshots.
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing+=(fonts-noto-color-emoji)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}"
   sudo_if_needed apt-get update -qq
