@@ -71,6 +71,8 @@ function put(message: ViewMessage): void {
 
 function connect(): void {
   state.source?.close();
+  // Until the new user's snapshot is drawn, the page is not ready (tests and the bench wait for it).
+  document.body.dataset.ready = "false";
   const source = new EventSource(`/api/events?user=${encodeURIComponent(state.user)}`);
   state.source = source;
   source.addEventListener("snapshot", (event) => {
