@@ -1,6 +1,14 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
 import { webApi } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChannelChange, MAX_BLOCKS_TEXT, SlackFake } from "../../src/slack-emulator/index.js";
+import { WebSocket } from "ws";
+import {
+  type ChannelChange,
+  MAX_BLOCKS_TEXT,
+  SlackFake,
+  SlackWorkspace,
+} from "../../src/slack-emulator/index.js";
 
 let fake: SlackFake;
 let client: webApi.WebClient;
@@ -77,5 +85,65 @@ describe("the emulator's channel view", () => {
       .then(() => "opened")
       .catch((e: { data?: { error?: string } }) => e.data?.error);
     expect(refused).toBe("not_allowed_token_type");
+  });
+});
+
+describe("the users' side: what Slack shows when the app does not answer", () => {
+  it("delivers a command as a Socket Mode envelope, shows the ack's text, and operation_timeout without an ack", async () => {
+    const appClient = new webApi.WebClient("xapp-fake", {
+      slackApiUrl: fake.apiUrl,
+      retryConfig: { retries: 0 },
+    });
+    const socket = new WebSocket(String((await appClient.apps.connections.open()).url));
+    const [hello] = (await once(socket, "message")) as [Buffer];
+    expect(JSON.parse(String(hello))).toMatchObject({ type: "hello" });
+    let ack = true;
+    socket.on("message", (data) => {
+      const envelope = JSON.parse(String(data)) as {
+        envelope_id: string;
+        type: string;
+        payload: { text: string };
+      };
+      expect(envelope).toMatchObject({ type: "slash_commands", payload: { command: "/migrate" } });
+      if (ack)
+        socket.send(
+          JSON.stringify({
+            envelope_id: envelope.envelope_id,
+            payload: { text: `you said ${envelope.payload.text}` },
+          }),
+        );
+    });
+    const workspace = new SlackWorkspace(fake, { kind: "socket-mode" });
+    expect(await workspace.command("U7", "C1", "status")).toMatchObject({
+      acked: true,
+      ackText: "you said status",
+    });
+    expect(fake.ephemerals("C1", "U7").at(-1)?.text).toBe("you said status");
+    ack = false;
+    expect(await workspace.command("U7", "C1", "list")).toMatchObject({
+      acked: false,
+      error: "operation_timeout",
+    });
+    expect(fake.ephemerals("C1", "U7").at(-1)?.text).toBe(
+      '/migrate failed with the error "operation_timeout"',
+    );
+    socket.close();
+  });
+
+  it("shows dispatch_failed when the app refuses the request (a wrong signing secret: 401)", async () => {
+    const app = createServer((_request, response) => response.writeHead(401).end()).listen(0, "127.0.0.1");
+    await once(app, "listening");
+    const { port } = app.address() as { port: number };
+    const workspace = new SlackWorkspace(fake, {
+      kind: "http",
+      url: `http://127.0.0.1:${port}/`,
+      secret: "s",
+    });
+    expect(await workspace.command("U8", "C1", "help")).toMatchObject({
+      acked: false,
+      error: "dispatch_failed",
+    });
+    expect(fake.ephemerals("C1", "U8").at(-1)?.text).toContain("dispatch_failed");
+    app.close();
   });
 });
