@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 // The page's only DOM code: state from the server's event stream, drawn with the pure renderers beside it.
-import { renderText } from "./blocks.js";
+import { notice, post } from "./api.js";
 import { channelHtml, threadHtml } from "./channel-view.js";
+import { wireComposer } from "./composer.js";
+import { askConfirm } from "./confirm-dialog.js";
 import { type FleetView, fleetHtml } from "./fleet-panel.js";
-import { commandHints, matchingHints } from "./hints.js";
+import { commandHints } from "./hints.js";
 import { escapeHtml } from "./html.js";
 import type { RenderContext } from "./render-context.js";
 import type { ViewMessage } from "./view-message.js";
@@ -22,28 +24,11 @@ const state = {
   channel: "",
   thread: null as string | null,
   messages: new Map<string, ViewMessage>(),
-  hints: [] as string[],
   context: { users: {}, channels: {}, groups: {} } as RenderContext,
   source: null as EventSource | null,
-  pendingClick: null as HTMLElement | null,
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-async function post(path: string, body: unknown): Promise<{ ok: boolean; data: Record<string, unknown> }> {
-  const response = await fetch(path, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { ok: response.ok, data: (await response.json()) as Record<string, unknown> };
-}
-
-function notice(text: string): void {
-  const element = $("notice");
-  element.textContent = text;
-  element.hidden = text === "";
-}
 
 let drawing = false;
 function draw(): void {
@@ -113,27 +98,18 @@ async function click(button: HTMLElement): Promise<void> {
   if (!answer.ok) notice(String(answer.data.error));
 }
 
-function confirmFirst(button: HTMLElement): void {
-  const confirm = JSON.parse(button.dataset.confirm ?? "{}") as Record<string, unknown>;
-  $("confirm-title").innerHTML = renderText(confirm.title, state.context);
-  $("confirm-text").innerHTML = renderText(confirm.text, state.context);
-  const yes = $("confirm-yes");
-  yes.innerHTML = renderText(confirm.confirm ?? { type: "plain_text", text: "Yes" }, state.context);
-  yes.className = `block-button ${confirm.style === "danger" ? "danger" : "primary"}`;
-  $("confirm-no").innerHTML = renderText(
-    confirm.deny ?? { type: "plain_text", text: "Cancel" },
-    state.context,
-  );
-  state.pendingClick = button;
-  $<HTMLDialogElement>("confirm").showModal();
-}
-
 function onDocumentClick(event: MouseEvent): void {
   const target = event.target as HTMLElement;
   const button = target.closest<HTMLElement>(".block-button[data-action-id]");
-  if (button && !button.closest("dialog")) {
-    if (button.dataset.confirm) confirmFirst(button);
-    else void click(button);
+  if (button) {
+    const confirm = button.dataset.confirm
+      ? (JSON.parse(button.dataset.confirm) as Record<string, unknown>)
+      : null;
+    if (!confirm) void click(button);
+    else
+      void askConfirm(confirm, state.context).then(async (confirmed) => {
+        if (confirmed) await click(button);
+      });
     return;
   }
   const replies = target.closest<HTMLElement>(".replies");
@@ -141,38 +117,6 @@ function onDocumentClick(event: MouseEvent): void {
     state.thread = replies.dataset.thread ?? null;
     draw();
   }
-}
-
-function wireComposer(): void {
-  const input = $<HTMLInputElement>("composer-input");
-  const hints = $("hints");
-  const showHints = () => {
-    hints.innerHTML = matchingHints(state.hints, input.value)
-      .map(
-        (h) =>
-          `<li><button type="button" class="hint" data-hint="${escapeHtml(h)}">${escapeHtml(h)}</button></li>`,
-      )
-      .join("");
-  };
-  input.addEventListener("input", showHints);
-  input.addEventListener("focus", showHints);
-  hints.addEventListener("click", (event) => {
-    const hint = (event.target as HTMLElement).closest<HTMLElement>(".hint");
-    if (!hint) return;
-    input.value = hint.dataset.hint ?? "";
-    input.focus();
-    showHints();
-  });
-  $("composer").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const text = input.value.trim();
-    if (!text) return;
-    notice("");
-    const answer = await post("/api/command", { user: state.user, channel: state.channel, text });
-    if (!answer.ok) return notice(String(answer.data.error));
-    input.value = "";
-    hints.innerHTML = "";
-  });
 }
 
 function wireStory(session: Session): void {
@@ -187,19 +131,6 @@ function wireStory(session: Session): void {
     });
 }
 
-function wireConfirm(): void {
-  const dialog = $<HTMLDialogElement>("confirm");
-  $("confirm-yes").addEventListener("click", () => {
-    dialog.close();
-    if (state.pendingClick) void click(state.pendingClick);
-    state.pendingClick = null;
-  });
-  $("confirm-no").addEventListener("click", () => {
-    dialog.close();
-    state.pendingClick = null;
-  });
-}
-
 async function boot(): Promise<void> {
   const session = (await (await fetch("/api/session")).json()) as Session;
   state.context = {
@@ -207,7 +138,6 @@ async function boot(): Promise<void> {
     channels: session.channels,
     groups: session.groups,
   };
-  state.hints = commandHints(session.services, session.story);
   state.user = session.people[0]?.id ?? "";
   state.channel = Object.keys(session.channels)[0] ?? "";
   const users = $<HTMLSelectElement>("user");
@@ -233,9 +163,13 @@ async function boot(): Promise<void> {
     draw();
   });
   document.addEventListener("click", onDocumentClick);
-  wireComposer();
+  wireComposer(commandHints(session.services, session.story), async (text) => {
+    notice("");
+    const answer = await post("/api/command", { user: state.user, channel: state.channel, text });
+    if (!answer.ok) notice(String(answer.data.error));
+    return answer.ok;
+  });
   wireStory(session);
-  wireConfirm();
   connect();
 }
 
