@@ -82,6 +82,8 @@ export const sandboxCommand: Command = async (argv) => {
       `phasegate sandbox: open ${sandbox.url} (Slack over ${options["socket-mode"] ? "Socket Mode" : "signed HTTP"}; Ctrl-C stops it)\n`,
     );
     await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
+    // A terminal closed with the sandbox must not keep it from cleaning up (a write would fail with EPIPE).
+    process.stdout.on("error", () => undefined);
     process.stdout.write("phasegate sandbox: stopping\n");
     await sandbox.stop();
     return 0;
