@@ -77,6 +77,8 @@ export function createSlackApp(
     logger: boltLogger(logger),
     // No handler keeps conversation state; Bolt's default store would build and throw away an Error per request.
     convoStore: false as const,
+    // The app's own client (`app.client`) talks to the same Slack as the notifier's.
+    clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {},
   };
   if (env.SLACK_APP_TOKEN || !env.SLACK_SIGNING_SECRET)
     return new App({
@@ -85,10 +87,7 @@ export function createSlackApp(
       appToken: env.SLACK_APP_TOKEN,
       socketMode: true,
       // The Socket Mode client has a Web API client of its own (for apps.connections.open): same base URL.
-      installerOptions: {
-        port: env.PORT,
-        clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {},
-      },
+      installerOptions: { port: env.PORT, clientOptions: common.clientOptions },
     });
   const receiver = guardedReceiver(
     { ...env, SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET },
