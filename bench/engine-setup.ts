@@ -9,7 +9,6 @@ import { type Run, type RunEvent, SYSTEM_ACTOR } from "../src/domain/run/run.js"
 import type { RedisClient } from "../src/net/redis/connect.js";
 import type { RedisTopology } from "../src/net/redis/redis-env.js";
 import type { RunStore } from "../src/ports/run-store.js";
-import { deleteKeys } from "../src/store/delete-prefix.js";
 import { shopRun } from "../testkit/plans.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../testkit/redis.js";
 

@@ -1,9 +1,10 @@
-import { Redis } from "ioredis";
+import { createRedisClient } from "../net/redis/connect.js";
+import { redisTopologyFromEnv } from "../net/redis/redis-env.js";
 import { SandboxError } from "./sandbox-error.js";
 
 /** Throws what to do when Redis does not answer at `url`. */
 export async function checkRedis(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = createRedisClient(redisTopologyFromEnv({ REDIS_URL: url }), "command");
   try {
     await redis.connect();
     await redis.ping();

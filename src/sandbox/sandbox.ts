@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Redis } from "ioredis";
 import { stringify } from "yaml";
 import { type LoadedServices, loadServices } from "../config/load-services.js";
 import { findPackageFile } from "../django/helper.js";
 import { isTerminal } from "../domain/run/run.js";
+import { createRedisClient } from "../net/redis/connect.js";
+import { redisTopologyFromEnv } from "../net/redis/redis-env.js";
 import type { Logger } from "../ports/logger.js";
 import { SlackFake, SlackWorkspace } from "../slack-emulator/index.js";
 import { deleteKeys } from "../store/delete-prefix.js";
@@ -113,7 +114,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     undo.push(() => fake.stop());
     for (const [group, members] of Object.entries(directory.groups)) fake.setUsergroup(group, members);
     const secret = randomUUID();
-    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    const redis = createRedisClient(redisTopologyFromEnv({ REDIS_URL: options.redisUrl }), "serve");
     const prefix = `phasegate:sandbox:${randomUUID().slice(0, 8)}:`;
     undo.push(async () => {
       await deleteKeys(redis, prefix);
