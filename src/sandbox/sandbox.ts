@@ -53,7 +53,8 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
-const TOKEN = "xoxb-sandbox";
+/** The bot token of the sandbox's own Slack (the emulator accepts no other). */
+export const SANDBOX_BOT_TOKEN = "xoxb-sandbox";
 const APP_TOKEN = "xapp-sandbox";
 
 /** The story's services file, written where the bot loads it from. */
@@ -107,7 +108,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const services = story ? await storyServices(story, dir) : await loadServices(options.servicesFile ?? "");
     const directory = story ? storyDirectory() : directoryOf(services);
     const fake = await new SlackFake({
-      token: TOKEN,
+      token: SANDBOX_BOT_TOKEN,
       appToken: APP_TOKEN,
       channels: Object.keys(directory.channels),
     }).start();
@@ -122,7 +123,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     });
     const bot = await startBot({
       env: {
-        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_BOT_TOKEN: SANDBOX_BOT_TOKEN,
         ...(options.socketMode ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: secret }),
         SLACK_API_URL: fake.apiUrl,
         PORT: 0,

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningSandbox, startSandbox } from "../../src/sandbox/sandbox.js";
+import { type RunningSandbox, SANDBOX_BOT_TOKEN, startSandbox } from "../../src/sandbox/sandbox.js";
 import { logger } from "../../src/telemetry/logger.js";
 import { type Browser, launchBrowser } from "../../testkit/browser.js";
 import { sourcePageModules } from "../../testkit/page-modules.js";
@@ -188,6 +188,7 @@ describe("the sandbox page, in a real browser", () => {
 
   it("shows what it cannot draw as JSON, never dropping it", async () => {
     await sandbox.bot.app.client.chat.postMessage({
+      token: SANDBOX_BOT_TOKEN,
       channel: "C0SHOP",
       text: "a menu",
       blocks: [
