@@ -1,4 +1,4 @@
-export { blockProblems, LIMITS } from "./block-limits.js";
+export { blockProblems, blocksTextSize, LIMITS, messageError } from "./block-limits.js";
 export { blocksTextLength, MAX_BLOCKS_TEXT } from "./message-size.js";
 export * from "./server.js";
 export * from "./signing.js";

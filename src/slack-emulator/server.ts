@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { blockProblems } from "./block-limits.js";
-import { blocksTextLength, MAX_BLOCKS_TEXT } from "./message-size.js";
+import { messageError } from "./block-limits.js";
 import { SocketModeEndpoint } from "./socket-mode.js";
 
 type Json = Record<string, unknown>;
@@ -64,11 +63,15 @@ export type ChannelChange =
   | { kind: "posted" | "updated" | "deleted"; message: StoredMessage }
   | { kind: "ephemeral"; ephemeral: EphemeralMessage };
 
-/** A POST to a response_url the fake handed out. */
+/** A POST to a response_url the fake handed out; `error` when the fake refused it as Slack would. */
 export interface ResponseUrlPost {
   key: string;
   body: Json;
+  error?: string;
 }
+
+/** Slack takes at most five answers through one response_url. */
+const RESPONSE_URL_USES = 5;
 
 export interface SlackFakeOptions {
   /** The bot token the fake accepts (others get `invalid_auth`). */
@@ -194,6 +197,11 @@ export class SlackFake {
     this.queueFault(method, { error }, times);
   }
 
+  /** The next call of `method` whose arguments match answers `{ ok: false, error }`; other calls go through. */
+  failNextMatching(method: string, error: string, match: (args: Json) => boolean): void {
+    this.queueFault(method, { error, match }, 1);
+  }
+
   callsOf(method: string): SlackCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -261,9 +269,16 @@ export class SlackFake {
     const args = json ? (JSON.parse(body || "{}") as Json) : decodeForm(body);
     if (url.pathname.startsWith("/respond/")) {
       const key = decodeURIComponent(url.pathname.slice("/respond/".length));
-      this.responses.push({ key, body: args });
+      // Slack takes a few answers per URL, each held to the limits of a message.
+      const used = this.responses.filter((r) => r.key === key && !r.error).length;
       const context = this.responseContexts.get(key);
-      const answer = context ? this.respond(context, args) : { ok: true };
+      const answer =
+        used >= RESPONSE_URL_USES
+          ? { ok: false, error: "used_url" }
+          : context
+            ? this.respond(context, args)
+            : (this.refusal(args) ?? { ok: true });
+      this.responses.push({ key, body: args, ...(answer.ok ? {} : { error: String(answer.error) }) });
       send(res, answer.ok ? 200 : 400, answer);
       return;
     }
@@ -310,11 +325,10 @@ export class SlackFake {
 
   /** Slack's refusal of a message's blocks, or null when it takes them. */
   private refusal(args: Json): Json | null {
-    const problems = blockProblems(args);
-    if (problems.length > 0)
-      return { ok: false, error: "invalid_blocks", response_metadata: { messages: problems } };
-    if (blocksTextLength(args.blocks) > MAX_BLOCKS_TEXT) return { ok: false, error: "msg_blocks_too_long" };
-    return null;
+    const problem = messageError(args);
+    return problem
+      ? { ok: false, error: problem.error, response_metadata: { messages: problem.messages } }
+      : null;
   }
 
   /** What Slack does with a POST to a response_url it handed out with a context. */
