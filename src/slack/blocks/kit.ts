@@ -1,4 +1,5 @@
 import type { types } from "@slack/bolt";
+import { headOf, tailOf } from "./graphemes.js";
 
 export type Block = types.KnownBlock;
 
@@ -26,9 +27,9 @@ export function escapeText(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
-/** At most `max` characters, ending in "…" when cut. */
+/** At most `max` characters, ending in "…" when cut (at a grapheme boundary). */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${headOf(text, max - 1)}…`;
 }
 
 /** The end of a log in a code block, cut from the front so the last lines (where errors are) stay. */
@@ -36,7 +37,7 @@ export function logTail(log: string, max: number): string {
   const fence = "```";
   const room = max - 2 * fence.length - 2;
   const body = escapeText(log.trimEnd()).replaceAll(fence, "'''");
-  const cut = body.length <= room ? body : `…${body.slice(body.length - room + 1)}`;
+  const cut = body.length <= room ? body : `…${tailOf(body, room - 1)}`;
   return `${fence}\n${cut}${fence}`;
 }
 
@@ -103,6 +104,23 @@ export function fitBlocks(
     used += size;
   }
   return [...kept, context(`…${blocks.length - kept.length} more blocks not shown: ${seeAlso}`)];
+}
+
+/**
+ * As many lines as fit in `budget` characters (a newline between two counts), then `more(n)` for the `n` left out.
+ * The note is within the budget too.
+ */
+export function fitLines(lines: string[], budget: number, more: (left: number) => string): string[] {
+  const total = lines.reduce((sum, line) => sum + line.length + 1, 0);
+  if (total <= budget) return lines;
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (size + line.length + 1 + more(lines.length - kept.length).length + 1 > budget) break;
+    kept.push(line);
+    size += line.length + 1;
+  }
+  return [...kept, more(lines.length - kept.length)];
 }
 
 /** "850 ms", "12.3 s", "4 min 05 s", "1 h 02 min". */
