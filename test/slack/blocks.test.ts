@@ -108,6 +108,11 @@ describe("status card", () => {
     // The card stops where its text would pass Slack's 12,000 characters (about 28 such steps), not at 50 blocks.
     expect(card.blocks.length).toBeLessThan(50);
     expect(allText(card)).toContain("more blocks not shown");
+    const short = statusCard(
+      shopRun({ plan: { ...plan, steps: steps.map((st) => ({ ...st, title: "Deploy" })) } }),
+    );
+    expectValid(short);
+    expect(short.blocks).toHaveLength(50);
   });
 });
 

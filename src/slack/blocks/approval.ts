@@ -6,6 +6,7 @@ import {
   context,
   escapeText,
   fitBlocks,
+  fitLines,
   SLACK_LIMITS,
   type SlackMessage,
   section,
@@ -31,19 +32,30 @@ export type GateButton = z.infer<typeof gateButtonSchema>;
 /** Slack's limit on a confirm dialog's text. */
 const CONFIRM_CHARS = 300;
 
-/** The summary leaves room for the blocks of the message around it (the buttons must never be cut). */
+/** Where the whole list of a run's gate stays available when the message cannot hold it. */
+export function fullListCommand(run: Run): string {
+  return `\`/migrate plan ${run.id}\``;
+}
+
+/** Characters kept free of the total for what Slack may count that we do not (it does not document its count). */
+const MARGIN = 500;
+
+/**
+ * The summary leaves room for the blocks of the message around it (the buttons must never be cut): beyond Slack's
+ * limits, the operations that do not fit are counted and the command that lists them all is named.
+ */
 function summaryBlocks(run: Run, step: ApprovalStep, around: Block[]): Block[] {
   const intro = `*${run.service} ${run.version}* (${run.id}), step ${step.index + 1}: *${escapeText(step.title)}*. Approving runs exactly this:`;
-  const lines =
+  const all =
     step.summary.length > 0
       ? step.summary.map((line) => `• ${escapeText(line)}`)
       : ["• (nothing destructive listed)"];
-  const see = `\`/migrate plan ${run.service} ${run.version}\``;
+  const budget = SLACK_LIMITS.blocksText - MARGIN - textSize(around) - intro.length;
+  const lines = fitLines(all, budget, (left) => `…and ${left} more operations: ${fullListCommand(run)}`);
   return fitBlocks(
     [section(intro), ...sections(lines)],
-    see,
+    fullListCommand(run),
     SLACK_LIMITS.blocks - around.length,
-    SLACK_LIMITS.blocksText - textSize(around),
   );
 }
 
@@ -53,45 +65,47 @@ function confirmText(step: ApprovalStep): string {
   return truncate(`This cannot be undone: ${first}${more}.`, CONFIRM_CHARS);
 }
 
-/** The gate: what the destructive phase drops or locks, Approve (confirmed in a dialog) and Reject, approvers mentioned. */
-export function approvalMessage(run: Run, step: ApprovalStep, approverMentions: string): SlackMessage {
+/** Approve (confirmed in a dialog) and Reject. */
+export function gateActions(run: Run, step: ApprovalStep): Block {
   const token = run.gateTokens[step.gate] ?? "";
   const value = JSON.stringify({ runId: run.id, gate: step.gate, token } satisfies GateButton);
+  return {
+    type: "actions",
+    block_id: "gate",
+    elements: [
+      {
+        type: "button",
+        action_id: APPROVE_ACTION,
+        style: "primary",
+        text: { type: "plain_text", text: "Approve" },
+        value,
+        confirm: {
+          title: { type: "plain_text", text: `Approve ${truncate(run.id, 80)}?` },
+          text: { type: "plain_text", text: confirmText(step) },
+          confirm: { type: "plain_text", text: "Approve" },
+          deny: { type: "plain_text", text: "Cancel" },
+          style: "danger",
+        },
+      },
+      {
+        type: "button",
+        action_id: REJECT_ACTION,
+        style: "danger",
+        text: { type: "plain_text", text: "Reject" },
+        value,
+      },
+    ],
+  };
+}
+
+/** The gate: what the destructive phase drops or locks, Approve (confirmed in a dialog) and Reject, approvers mentioned. */
+export function approvalMessage(run: Run, step: ApprovalStep, approverMentions: string): SlackMessage {
   const fourEyes = run.fourEyes
     ? ` ${userMention(run.requester)} started the run and cannot approve it (four-eyes).`
     : "";
   const head = section(`:raised_hand: *Approval needed* ${approverMentions}`);
-  const tail: Block[] = [
-    context(`Only listed approvers can decide.${fourEyes}`),
-    {
-      type: "actions",
-      block_id: "gate",
-      elements: [
-        {
-          type: "button",
-          action_id: APPROVE_ACTION,
-          style: "primary",
-          text: { type: "plain_text", text: "Approve" },
-          value,
-          confirm: {
-            title: { type: "plain_text", text: `Approve ${truncate(run.id, 80)}?` },
-            text: { type: "plain_text", text: confirmText(step) },
-            confirm: { type: "plain_text", text: "Approve" },
-            deny: { type: "plain_text", text: "Cancel" },
-            style: "danger",
-          },
-        },
-        {
-          type: "button",
-          action_id: REJECT_ACTION,
-          style: "danger",
-          text: { type: "plain_text", text: "Reject" },
-          value,
-        },
-      ],
-    },
-  ];
-  const blocks = [head, ...summaryBlocks(run, step, [head, ...tail]), ...tail];
+  const tail = [context(`Only listed approvers can decide.${fourEyes}`), gateActions(run, step)];
+  const blocks: Block[] = [head, ...summaryBlocks(run, step, [head, ...tail]), ...tail];
   return {
     text: `Approval needed ${approverMentions}: ${run.service} ${run.version} (${run.id}), ${step.summary.length} destructive change(s)`,
     blocks,
@@ -102,10 +116,10 @@ export function approvalMessage(run: Run, step: ApprovalStep, approverMentions: 
 export function decidedMessage(run: Run, step: ApprovalStep, decision: GateDecision): SlackMessage {
   const verb = decision.decision === "approved" ? ":white_check_mark: Approved" : ":no_entry: Rejected";
   const reason = decision.reason ? `: ${escapeText(decision.reason)}` : "";
-  const line = `${verb} by ${userMention(decision.by)} ${slackDate(decision.at)}${reason}`;
+  const line = section(`${verb} by ${userMention(decision.by)} ${slackDate(decision.at)}${reason}`);
   return {
     text: `${run.id}: gate "${step.gate}" ${decision.decision} by ${decision.by}`,
-    blocks: [...summaryBlocks(run, step, [section(line)]), section(line)],
+    blocks: [...summaryBlocks(run, step, [line]), line],
   };
 }
 
@@ -120,9 +134,9 @@ export function settledGateMessage(run: Run, gate: string): SlackMessage | null 
   if (decision) return decidedMessage(run, step, decision);
   if (!isTerminal(run.status)) return null;
   const why = run.outcome ? `: ${escapeText(truncate(run.outcome, 500))}` : "";
-  const closed = section(`:no_entry_sign: Closed without a decision: ${run.id} ${run.status}${why}`);
+  const line = section(`:no_entry_sign: Closed without a decision: ${run.id} ${run.status}${why}`);
   return {
     text: `${run.id}: gate "${gate}" closed without a decision (${run.status})`,
-    blocks: [...summaryBlocks(run, step, [closed]), closed],
+    blocks: [...summaryBlocks(run, step, [line]), line],
   };
 }

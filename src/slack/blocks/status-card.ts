@@ -66,10 +66,19 @@ export function stepStateText(run: Run, step: PlanStep, state: StepState): strin
   }
 }
 
+/** A gate's operations are too many for a card: it counts them and names the command that lists them. */
+function gateSummary(run: Run, step: PlanStep): string {
+  if (step.kind !== "approval") return "";
+  const count = step.summary.length;
+  return `\n${count} destructive operation${count === 1 ? "" : "s"}: \`/migrate plan ${run.id}\``;
+}
+
 function stepBlock(run: Run, step: PlanStep): Block {
   const state = run.steps[step.index];
   const text = state ? stepStateText(run, step, state) : ":white_circle: pending";
-  return section(`*${step.index + 1}. ${escapeText(step.title)}* _(${step.phase})_\n${text}`);
+  return section(
+    `*${step.index + 1}. ${escapeText(step.title)}* _(${step.phase})_\n${text}${gateSummary(run, step)}`,
+  );
 }
 
 export function statusLine(run: Run): string {

@@ -7,6 +7,7 @@ import { followUpLines, owedAnswer } from "../blocks/follow-ups.js";
 import { escapeText, type SlackMessage, sections } from "../blocks/kit.js";
 import { planPreview, refusalAnswer } from "../blocks/plan-preview.js";
 import { auditAnswer, runList } from "../blocks/run-answers.js";
+import { runPlanAnswer } from "../blocks/run-plan.js";
 import { statusCard } from "../blocks/status-card.js";
 import { helpText, type MigrateCommand } from "./command-parser.js";
 
@@ -44,12 +45,12 @@ function serviceFor(deps: CommandDeps, service: string, caller: Caller): Service
 const isAnswer = (value: object): value is SlackMessage => "blocks" in value;
 
 /** Reads are scoped like writes: a run is shown only in its service's channels. */
-async function readRun(
+async function readRun<T extends SlackMessage | SlackMessage[]>(
   deps: CommandDeps,
   caller: Caller,
   runId: string,
-  answer: (run: Run) => SlackMessage | Promise<SlackMessage>,
-): Promise<SlackMessage> {
+  answer: (run: Run) => T | Promise<T>,
+): Promise<SlackMessage | T> {
   const run = await deps.useCases.status(runId);
   if (!run) return notFound(runId);
   const config = serviceFor(deps, run.service, caller);
@@ -125,18 +126,20 @@ async function dropOwed(deps: CommandDeps, caller: Caller, c: MigrateCommand & {
   );
 }
 
-/** What the caller sees for a parsed `/migrate` command. */
+/** What the caller sees for a parsed `/migrate` command: one message, or several for a list too long for one. */
 export async function answerCommand(
   deps: CommandDeps,
   command: MigrateCommand,
   caller: Caller,
-): Promise<SlackMessage> {
+): Promise<SlackMessage | SlackMessage[]> {
   switch (command.name) {
     case "help":
       return text(helpText());
     case "plan":
     case "start":
       return start(deps, caller, command);
+    case "plan-run":
+      return readRun(deps, caller, command.runId, runPlanAnswer);
     case "status": {
       if (!command.runId) {
         const runs = await runsHere(deps, caller, 100);

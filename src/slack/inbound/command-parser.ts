@@ -24,6 +24,8 @@ const runId = z
 export const migrateCommandSchema = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("help") }),
   z.strictObject({ name: z.literal("plan"), service: serviceName, version }),
+  /** `/migrate plan <run>`: the plan a run was started with, every operation of it. */
+  z.strictObject({ name: z.literal("plan-run"), runId }),
   z.strictObject({ name: z.literal("start"), service: serviceName, version, dryRun: z.boolean() }),
   z.strictObject({ name: z.literal("status"), runId: runId.optional() }),
   z.strictObject({ name: z.literal("list"), service: serviceName.optional() }),
@@ -35,7 +37,8 @@ export const migrateCommandSchema = z.discriminatedUnion("name", [
 ]);
 
 export type MigrateCommand = z.infer<typeof migrateCommandSchema>;
-export type SubcommandName = MigrateCommand["name"];
+/** What the user types; `plan-run` is `plan` with one argument. */
+export type SubcommandName = Exclude<MigrateCommand["name"], "plan-run">;
 
 interface Subcommand {
   /** Positional arguments in order; a trailing "?" marks an optional one, "..." one that takes the rest of the words. */
@@ -48,10 +51,10 @@ interface Subcommand {
 export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
   help: { params: [], flags: {}, usage: "/migrate help", summary: "this list" },
   plan: {
-    params: ["service", "version"],
+    params: ["service", "version?"],
     flags: {},
-    usage: "/migrate plan <service> <version>",
-    summary: "preview the phases of a release (only you see it)",
+    usage: "/migrate plan <service> <version> | /migrate plan <run>",
+    summary: "preview the phases of a release, or every operation of a run's plan (only you see it)",
   },
   start: {
     params: ["service", "version"],
@@ -155,6 +158,10 @@ export function parseMigrateCommand(text: string): ParseResult {
     const value = param.endsWith("...") ? positional.slice(i).join(" ") || undefined : positional[i];
     if (value !== undefined) fields[field] = value;
   });
+  if (name === "plan" && positional.length === 1) {
+    delete fields.service;
+    Object.assign(fields, { name: "plan-run", runId: positional[0] });
+  }
   const missing = spec.params.find((param, i) => !param.endsWith("?") && positional[i] === undefined);
   if (missing) return fail(name, `Missing ${LABELS[missing]}.`);
   const takesRest = spec.params.at(-1)?.endsWith("...");

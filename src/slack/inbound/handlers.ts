@@ -59,7 +59,7 @@ function registerCommand(app: App, deps: HandlerDeps, acks: AckGate): void {
       });
       // Sending the answer costs as much as the ack; a burst that arrived meanwhile is acked first.
       await acks.settled();
-      await ephemeral(respond, answer.text, answer.blocks);
+      for (const message of [answer].flat()) await ephemeral(respond, message.text, message.blocks);
     } catch (error) {
       deps.logger.error({ err: error, command: parsed.command, user: command.user_id }, "/migrate failed");
       await ephemeral(respond, failureAnswer(error)).catch(() => undefined);

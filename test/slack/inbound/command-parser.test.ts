@@ -11,6 +11,7 @@ describe("parseMigrateCommand", () => {
   it.each([
     ["help", { name: "help" }],
     ["plan shop v42", { name: "plan", service: "shop", version: "v42" }],
+    ["plan shop-12", { name: "plan-run", runId: "shop-12" }],
     ["start shop v42", { name: "start", service: "shop", version: "v42", dryRun: false }],
     [
       "  START   shop 1.2.3_rc-1 --dry-run ",
@@ -63,6 +64,8 @@ describe("parseMigrateCommand", () => {
     ["start Shop v1", '"Shop" is not a valid <service>', "/migrate start"],
     ["start shop v1;rm", '"v1;rm" is not a valid <version>: a version is a release tag', "/migrate start"],
     ["plan shop $(id)", '"$(id)" is not a valid <version>', "/migrate plan"],
+    ["plan shop", '"shop" is not a valid <run>: a run id is the service and a number', "/migrate plan"],
+    ["plan", "Missing <service>.", "/migrate plan <service> <version> | /migrate plan <run>"],
     ["start shop .hidden", '".hidden" is not a valid <version>', "/migrate start"],
     [`start shop ${"a".repeat(129)}`, "is not a valid <version>", "/migrate start"],
     [
