@@ -9,10 +9,12 @@ import type { NotificationOutbox } from "../../ports/notification-outbox.js";
 import type { CardStatus, Notifier, RunChange } from "../../ports/notifier.js";
 import { approverMentions } from "../access.js";
 import { approvalMessage } from "../blocks/approval.js";
+import { fallbackApprovalMessage, gateFallbackNote } from "../blocks/approval-fallback.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { lostRunReply, lostStateMessage } from "../blocks/lost-state.js";
 import { statusCard } from "../blocks/status-card.js";
 import { threadReplies } from "../blocks/thread-replies.js";
+import { slackErrorCode } from "../slack-error.js";
 import { recordSlackApiError } from "../slack-metrics.js";
 import { CardWaiters } from "./card-waiters.js";
 import { Coalescer } from "./coalescer.js";
@@ -264,11 +266,16 @@ export class SlackNotifier implements Notifier {
     if (!gate || !config) return;
     this.posting.add(run.id);
     try {
-      const message = approvalMessage(run, gate, approverMentions(config));
-      const posted = await this.post(run.id, ref.channel, message, {
-        thread_ts: ref.ts,
-        reply_broadcast: true,
-      });
+      const mentions = approverMentions(config);
+      const where = { thread_ts: ref.ts, reply_broadcast: true };
+      let posted = await this.post(run.id, ref.channel, approvalMessage(run, gate, mentions), where);
+      if ("error" in posted) {
+        // Slack refused the full message: a short one with the same buttons, so the gate can still be decided.
+        const refused = slackErrorCode(posted.error);
+        posted = await this.post(run.id, ref.channel, fallbackApprovalMessage(run, gate, mentions), where);
+        if (!("error" in posted))
+          await this.replies.send(run.id, ref.channel, gateFallbackNote(run, refused), ref.ts);
+      }
       if ("error" in posted) return this.postponeRepair(run.id);
       this.repairs.delete(run.id);
       this.gatesPosted.add(this.gateKey(run));
