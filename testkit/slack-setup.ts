@@ -46,9 +46,15 @@ const ROLLOUT = [
 /** A rollout that never finishes: the run waits for it until cancelled. */
 const STUCK_ROLLOUT = ["sh", "-c", 'echo "0 of 2 instances run $0"; exit 75', "{version}"];
 
-function service(db: TestDatabase, dir: string, env: Record<string, string> = {}, rollout = ROLLOUT) {
+function service(
+  db: TestDatabase,
+  dir: string,
+  env: Record<string, string> = {},
+  rollout = ROLLOUT,
+  project = shopDir,
+) {
   return {
-    project: { path: shopDir, python: [findDjangoPython()], env: { DATABASE_URL: db.url, ...env } },
+    project: { path: project, python: [findDjangoPython()], env: { DATABASE_URL: db.url, ...env } },
     executor: { kind: "local" },
     deployer: { kind: "command", command: ["echo", "deployed {service} {version}"] },
     rollout: {
@@ -91,6 +97,8 @@ export interface SlackHarness {
   /** Posts a raw body to Slack's endpoint, signed unless told otherwise. */
   send(body: string, options?: SignOptions): Promise<SignedAnswer>;
   run(runId: string): Promise<Run>;
+  /** Resolves with the run once `until` holds (polling the store); rejects after a minute. */
+  waitForRun(runId: string, until: (run: Run) => boolean): Promise<Run>;
   close(): Promise<void>;
 }
 
@@ -106,6 +114,8 @@ export interface SlackHarnessOptions {
   /** How often the bot checks its state marker (default 2 s). */
   stateCheckMs?: number;
   transport?: "http" | "socket-mode";
+  /** More services like `shop` (same access, channel and rollout), each on a project directory of its own. */
+  projects?: Record<string, string>;
 }
 
 export async function startSlackHarness(name: string, options: SlackHarnessOptions): Promise<SlackHarness> {
@@ -113,6 +123,11 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
   const dir = await mkdtemp(path.join(os.tmpdir(), `phasegate-${name}-`));
   const databases = [createTestDatabase(name), createTestDatabase(name), createTestDatabase(name)];
   const [shopDb, inventoryDb, stuckDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
+  const projects = Object.entries(options.projects ?? {}).map(([serviceName, project]) => {
+    const db = createTestDatabase(name);
+    databases.push(db);
+    return [serviceName, service(db, dir, {}, ROLLOUT, project)] as const;
+  });
   await writeFile(
     path.join(dir, "services.yaml"),
     stringify({
@@ -120,6 +135,7 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
         shop: service(shopDb, dir),
         inventory: service(inventoryDb, dir, { SHOP_WITH_INVENTORY: "1" }),
         stuck: service(stuckDb, dir, {}, STUCK_ROLLOUT),
+        ...Object.fromEntries(projects),
       },
     }),
   );
@@ -193,6 +209,16 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
       const run = await bot.engine.useCases.status(runId);
       if (!run) throw new Error(`no run ${runId}`);
       return run;
+    },
+    async waitForRun(runId, until) {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const run = await bot.engine.useCases.status(runId);
+        if (run && until(run)) return run;
+        if (Date.now() > deadline)
+          throw new Error(`${runId} stayed ${run?.status} at step ${run?.currentStep}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async close() {
       await bot.stop();
