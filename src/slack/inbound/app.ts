@@ -79,6 +79,8 @@ export function createSlackApp(
     convoStore: false as const,
     // The app's own client (`app.client`) talks to the same Slack as the notifier's.
     clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {},
+    // app.error gets the request's body too (src/slack/inbound/errors.ts).
+    extendedErrorHandler: true,
   };
   if (env.SLACK_APP_TOKEN || !env.SLACK_SIGNING_SECRET)
     return new App({

@@ -14,6 +14,7 @@ import { AckGate } from "./ack-gate.js";
 import { clickRefusal } from "./click-answer.js";
 import { answerCommand } from "./command-answers.js";
 import { echo, helpText, parseMigrateCommand } from "./command-parser.js";
+import { registerErrorHandler } from "./errors.js";
 import { respondTo } from "./response-url.js";
 
 export interface HandlerDeps {
@@ -135,9 +136,13 @@ function registerButtons(app: App, deps: HandlerDeps, acks: AckGate): void {
   }
 }
 
-/** `/migrate` and the Approve / Reject buttons: each acks at once, then does the work and answers. */
+/**
+ * `/migrate` and the Approve / Reject buttons: each acks at once, then does the work and answers; what escapes a
+ * listener reaches the global error handler.
+ */
 export function registerHandlers(app: App, deps: HandlerDeps): void {
   const acks = deps.acks ?? new AckGate();
+  registerErrorHandler(app, deps.logger);
   registerCommand(app, deps, acks);
   registerUnknownCommands(app);
   registerButtons(app, deps, acks);

@@ -1,0 +1,66 @@
+import type { AddressInfo } from "node:net";
+import type { App } from "@slack/bolt";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AckGate } from "../../../src/slack/inbound/ack-gate.js";
+import { createSlackApp } from "../../../src/slack/inbound/app.js";
+import { registerErrorHandler } from "../../../src/slack/inbound/errors.js";
+import { healthRoutes } from "../../../src/slack/inbound/health-routes.js";
+import { blockActionsBody, postSigned, SlackFake } from "../../../src/slack-emulator/index.js";
+import { connectRedis } from "../../../testkit/redis.js";
+
+const SECRET = "app-error-secret";
+const lines: Array<Record<string, unknown>> = [];
+const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+const redis = connectRedis();
+let fake: SlackFake;
+let app: App;
+let url: string;
+
+beforeAll(async () => {
+  fake = await new SlackFake().start();
+  app = createSlackApp(
+    { SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: 0 },
+    healthRoutes(redis, logger),
+    logger,
+    new AckGate(),
+  );
+  registerErrorHandler(app, logger);
+  app.action("test.boom", async ({ ack }) => {
+    await ack();
+    throw Object.assign(new Error("the listener broke"), { code: "test_boom" });
+  });
+  const server = (await app.start(0)) as { address(): AddressInfo };
+  url = `http://127.0.0.1:${server.address().port}/slack/events`;
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await fake?.stop();
+  redis.disconnect();
+});
+
+describe("app.error", () => {
+  it("logs what a listener throws once, structured, with the request it came from", async () => {
+    const body = blockActionsBody({
+      user: "U0ALICE",
+      channel: "C0SHOP",
+      messageTs: "1.000001",
+      actionId: "test.boom",
+      value: "{}",
+      responseUrl: fake.responseUrl("boom"),
+    });
+    expect((await postSigned(url, SECRET, body)).status).toBe(200);
+    const deadline = Date.now() + 5000;
+    while (!lines.some((l) => l.msg === "a Slack request failed inside phasegate") && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const logged = lines.filter((l) => l.msg === "a Slack request failed inside phasegate");
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({
+      level: 50,
+      code: "test_boom",
+      err: { message: "the listener broke" },
+      request: { kind: "block_actions", user: "U0ALICE", action: "test.boom" },
+    });
+  });
+});
