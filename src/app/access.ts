@@ -20,6 +20,13 @@ export class ConfigApprovers implements Approvers {
     }
     return false;
   }
+
+  async memberships({ user, groups }: { user: string; groups: string[] }): Promise<string[]> {
+    const directory = this.usergroups;
+    if (!directory) return [];
+    const members = await Promise.all(groups.map((group) => directory.members(group)));
+    return groups.filter((_, i) => members[i]?.includes(user));
+  }
 }
 
 /** Everyone may start a run when the service lists no starters. */

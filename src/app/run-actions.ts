@@ -1,4 +1,5 @@
 import type { LoadedServices } from "../config/load-services.js";
+import { ruleOf } from "../domain/run/approvals.js";
 import type { Actor, Run, RunEvent } from "../domain/run/run.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { ActionResult, GateInput } from "../ports/use-cases.js";
@@ -52,13 +53,13 @@ async function act(
   runId: string,
   actor: Actor,
   allowed: Permission | null,
-  event: (run: Run) => RunEvent,
+  event: (run: Run) => RunEvent | Promise<RunEvent>,
   what: string,
   mismatch: Mismatch = () => null,
 ): Promise<ActionResult> {
   const run = await deps.store.get(runId);
   if (!run) return { ok: false, code: "not-found", message: `no run ${runId}: check the id with "list"` };
-  const ev = event(run);
+  const ev = await event(run);
   const wrong = mismatch(run);
   if (wrong) {
     await refuseInAudit(deps, run, actor, ev.type, wrong);
@@ -94,7 +95,12 @@ export function approve(deps: RunActionDeps, input: GateInput): Promise<ActionRe
     input.runId,
     userActor(input.user),
     approver,
-    (run) => ({ type: "approval-granted", gate: gateOf(run, input.gate), by: input.user }),
+    async (run) => {
+      const gate = gateOf(run, input.gate);
+      const { fromGroups } = ruleOf(run, gate);
+      const groups = await deps.approvers.memberships({ user: input.user, groups: fromGroups });
+      return { type: "approval-granted", gate, by: input.user, groups };
+    },
     "approve",
     clickMismatch(input),
   );

@@ -7,6 +7,7 @@ import type { FollowUpStore } from "../ports/follow-up-store.js";
 import type { ServiceIntrospector } from "../ports/service-introspector.js";
 import type { StartRunInput, StartRunResult } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
+import { approvalRulesFor } from "./approval-rules.js";
 import { type FollowUpDeps, followUp } from "./follow-up.js";
 import { recordFollowUps, runFollowUps } from "./follow-ups.js";
 import { newGateTokens } from "./gate-buttons.js";
@@ -103,6 +104,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     plan: planned.plan,
     fourEyes: config.access.fourEyes,
     gateTokens: newGateTokens(planned.plan),
+    approvalRules: approvalRulesFor(config, planned.plan),
     now,
     followUps: runFollowUps(input.service, followUps),
   });

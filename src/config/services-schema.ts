@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { approvalKeys, checkApprovalRules } from "./approvals-schema.js";
 import { backfillSchema } from "./backfill-schema.js";
 import {
   kubernetesDeployerSchema,
@@ -57,20 +58,23 @@ export const httpRolloutSchema = z.strictObject({
   ...pollingSchema,
 });
 
-export const accessSchema = z.strictObject({
-  /** Slack user ids allowed to start runs; empty means everyone in an allowed channel. */
-  starters: z.array(z.string().min(1)).default([]),
-  approvers: z
-    .strictObject({
-      users: z.array(z.string().min(1)).default([]),
-      usergroups: z.array(z.string().min(1)).default([]),
-    })
-    .refine((a) => a.users.length + a.usergroups.length > 0, {
-      message: "name at least one approver (a user id or a user group id)",
-    }),
-  /** The requester cannot approve their own run. */
-  fourEyes: z.boolean().default(true),
-});
+export const accessSchema = z
+  .strictObject({
+    /** Slack user ids allowed to start runs; empty means everyone in an allowed channel. */
+    starters: z.array(z.string().min(1)).default([]),
+    approvers: z
+      .strictObject({
+        users: z.array(z.string().min(1)).default([]),
+        usergroups: z.array(z.string().min(1)).default([]),
+      })
+      .refine((a) => a.users.length + a.usergroups.length > 0, {
+        message: "name at least one approver (a user id or a user group id)",
+      }),
+    /** The requester cannot approve their own run. */
+    fourEyes: z.boolean().default(true),
+    ...approvalKeys,
+  })
+  .superRefine(checkApprovalRules);
 
 const channelId = z
   .string()

@@ -56,6 +56,9 @@ export const runSchema = z.object({
       by: z.string(),
       at: iso,
       reason: z.string().nullable(),
+      group: z.string().nullable().default(null),
+      // Runs stored before N-of-M approvals decided their gate in its first opening.
+      attempt: z.number().int().min(0).default(1),
     }),
   ),
   status: z.enum([
@@ -69,6 +72,9 @@ export const runSchema = z.object({
     "rejected",
   ]),
   fourEyes: z.boolean(),
+  approvalRules: z
+    .record(z.string(), z.object({ approvals: z.number().int().min(1), fromGroups: z.array(z.string()) }))
+    .default({}),
   outcome: z.string().nullable(),
   retries: z.number().int().min(0),
   notification: notificationRefSchema.nullable(),

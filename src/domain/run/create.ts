@@ -28,6 +28,7 @@ export function createRun(input: NewRun): Run {
     gates: [],
     status: "running",
     fourEyes: input.fourEyes,
+    approvalRules: input.approvalRules ?? {},
     outcome: null,
     retries: 0,
     notification: null,

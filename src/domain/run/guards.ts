@@ -1,4 +1,5 @@
 import type { PlanStep } from "../plan/plan.js";
+import { ruleOf } from "./approvals.js";
 import type { Run } from "./run.js";
 
 /**
@@ -19,10 +20,14 @@ export function contractGuard(run: Run, step: PlanStep): string | null {
   if (step.destructive && gates.length === 0)
     return `destructive step ${step.index} has no approval gate before it`;
   for (const gate of gates) {
-    const approved = run.gates.some(
-      (d) => d.stepIndex === gate.index && d.gate === gate.gate && d.decision === "approved",
+    const approvers = new Set(
+      run.gates
+        .filter((d) => d.stepIndex === gate.index && d.gate === gate.gate && d.decision === "approved")
+        .map((d) => d.by),
     );
-    if (!approved) return `contract step ${step.index} needs an approval of gate "${gate.gate}" first`;
+    const needed = ruleOf(run, gate.gate).approvals;
+    if (approvers.size < needed)
+      return `contract step ${step.index} needs ${needed === 1 ? "an approval" : `${needed} approvals`} of gate "${gate.gate}" first`;
   }
   return null;
 }

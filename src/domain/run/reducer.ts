@@ -1,7 +1,9 @@
 import type { ApprovalStep, PlanStep } from "../plan/plan.js";
+import { approvalProgress, countedGroup } from "./approvals.js";
 import { pendingStep } from "./create.js";
 import { contractGuard } from "./guards.js";
 import {
+  type GateDecision,
   isTerminal,
   type Run,
   type RunEvent,
@@ -140,40 +142,68 @@ function openGate(run: Run, gate: string): ApprovalStep | string {
   return step;
 }
 
-function decide(
+function decision(
   run: Run,
+  gate: ApprovalStep,
   event: RunEvent & { type: "approval-granted" | "approval-rejected" },
   now: string,
-): Result {
-  const gate = openGate(run, event.gate);
-  if (typeof gate === "string") return refuse(gate);
+  group: string | null,
+): GateDecision {
   const approved = event.type === "approval-granted";
-  if (approved && run.fourEyes && event.by === run.requester)
+  return {
+    attempt: run.steps[gate.index]?.attempts ?? 0,
+    gate: gate.gate,
+    stepIndex: gate.index,
+    decision: approved ? "approved" : "rejected",
+    by: event.by,
+    at: now,
+    reason: event.type === "approval-rejected" ? (event.reason ?? null) : null,
+    group,
+  };
+}
+
+/** One more approval: recorded; the gate opens once it has all its rule asks for, else it keeps waiting. */
+function approve(
+  run: Run,
+  gate: ApprovalStep,
+  event: RunEvent & { type: "approval-granted" },
+  now: string,
+): Result {
+  if (run.fourEyes && event.by === run.requester)
     return refuse(
       `${event.by} started ${run.id} and cannot approve it too (four-eyes): ask another approver`,
     );
-  const reason = event.type === "approval-rejected" ? (event.reason ?? null) : null;
-  const decided: Run = {
-    ...run,
-    gates: [
-      ...run.gates,
-      {
-        gate: gate.gate,
-        stepIndex: gate.index,
-        decision: approved ? "approved" : "rejected",
-        by: event.by,
-        at: now,
-        reason,
-      },
-    ],
-  };
-  const verb = approved ? "approved" : "rejected";
-  const ended = withStep(decided, gate.index, {
-    status: approved ? "succeeded" : "failed",
+  const counted = countedGroup(run, gate, event.by, event.groups ?? []);
+  if ("problem" in counted) return refuse(counted.problem);
+  const recorded: Run = { ...run, gates: [...run.gates, decision(run, gate, event, now, counted.group)] };
+  const { given, needed } = approvalProgress(recorded, gate);
+  if (given.length < needed)
+    return {
+      ok: true,
+      run: withStep(recorded, gate.index, { message: `${given.length} of ${needed} approvals` }),
+    };
+  const ended = withStep(recorded, gate.index, {
+    status: "succeeded",
     finishedAt: now,
-    message: `${verb} by ${event.by}`,
+    message: `approved by ${given.map((d) => d.by).join(", ")}`,
   });
-  if (approved) return { ok: true, run: advance(ended, now) };
+  return { ok: true, run: advance(ended, now) };
+}
+
+/** One rejection ends the gate and the run, whatever approvals it had. */
+function reject(
+  run: Run,
+  gate: ApprovalStep,
+  event: RunEvent & { type: "approval-rejected" },
+  now: string,
+): Result {
+  const reason = event.reason ?? null;
+  const decided: Run = { ...run, gates: [...run.gates, decision(run, gate, event, now, null)] };
+  const ended = withStep(decided, gate.index, {
+    status: "failed",
+    finishedAt: now,
+    message: `rejected by ${event.by}`,
+  });
   return {
     ok: true,
     run: finish(
@@ -182,6 +212,16 @@ function decide(
       `gate "${gate.gate}" rejected by ${event.by}${reason ? `: ${reason}` : ""}`,
     ),
   };
+}
+
+function decide(
+  run: Run,
+  event: RunEvent & { type: "approval-granted" | "approval-rejected" },
+  now: string,
+): Result {
+  const gate = openGate(run, event.gate);
+  if (typeof gate === "string") return refuse(gate);
+  return event.type === "approval-granted" ? approve(run, gate, event, now) : reject(run, gate, event, now);
 }
 
 function cancel(run: Run, event: RunEvent & { type: "cancelled" }, now: string): Result {

@@ -59,6 +59,16 @@ export interface GateDecision {
   by: string;
   at: string;
   reason: string | null;
+  /** The user group this approval counted for, when the gate needs approvals from different groups. */
+  group: string | null;
+  /** The gate step's attempt it was given in: a retried run opens the gate again, and earlier ones do not count. */
+  attempt: number;
+}
+
+/** How many distinct approvers a gate needs, and from which user groups (one approval per group), if any. */
+export interface ApprovalRule {
+  approvals: number;
+  fromGroups: string[];
 }
 
 /** Where the run's Slack card lives, so any replica can update it in place. */
@@ -93,6 +103,8 @@ export interface Run {
   status: RunStatus;
   /** The requester cannot approve their own run (captured from the service config at start). */
   fourEyes: boolean;
+  /** Per gate id, what opens it (captured from the service config at start); absent: one approval. */
+  approvalRules: Record<string, ApprovalRule>;
   /** Why the run failed, was cancelled or rejected. */
   outcome: string | null;
   /** Times the run was retried; part of step job ids so a retried step can be queued again. */
@@ -121,7 +133,8 @@ export type RunEvent =
    * `announce: false` is recorded on the run but not posted in the Slack thread.
    */
   | { type: "step-progress"; step: number; message: string; announce?: boolean }
-  | { type: "approval-granted"; gate: string; by: string }
+  /** `groups`: the user groups among the gate's `fromGroups` the approver belongs to, looked up at click time. */
+  | { type: "approval-granted"; gate: string; by: string; groups?: string[] }
   | { type: "approval-rejected"; gate: string; by: string; reason?: string }
   | { type: "cancelled"; by: string; reason?: string }
   /** A step's deadline passed: an approval left open too long, a rollout that never finished. */
@@ -153,6 +166,7 @@ export interface NewRun {
   fourEyes: boolean;
   /** Gate id → its buttons' token (random, made outside the domain). */
   gateTokens: Record<string, string>;
+  approvalRules?: Record<string, ApprovalRule>;
   now: string;
   followUps?: RunFollowUps;
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { ApprovalStep } from "../../domain/plan/plan.js";
+import { approvalsOf, closingDecision, gateStep } from "../../domain/run/approvals.js";
 import { type GateDecision, isTerminal, type Run } from "../../domain/run/run.js";
+import { approvalProgressText, approverList } from "./approval-progress.js";
 import {
   type Block,
   context,
@@ -104,7 +106,11 @@ export function approvalMessage(run: Run, step: ApprovalStep, approverMentions: 
     ? ` ${userMention(run.requester)} started the run and cannot approve it (four-eyes).`
     : "";
   const head = section(`:raised_hand: *Approval needed* ${approverMentions}`);
-  const tail = [context(`Only listed approvers can decide.${fourEyes}`), gateActions(run, step)];
+  const progress = approvalProgressText(run, step);
+  const tail = [
+    context(`${progress ? `${progress}. ` : ""}Only listed approvers can decide.${fourEyes}`),
+    gateActions(run, step),
+  ];
   const blocks: Block[] = [head, ...summaryBlocks(run, step, [head, ...tail]), ...tail];
   return {
     text: `Approval needed ${approverMentions}: ${run.service} ${run.version} (${run.id}), ${step.summary.length} destructive change(s)`,
@@ -114,9 +120,11 @@ export function approvalMessage(run: Run, step: ApprovalStep, approverMentions: 
 
 /** The gate after a decision: the same summary, the buttons replaced by who decided and when. */
 export function decidedMessage(run: Run, step: ApprovalStep, decision: GateDecision): SlackMessage {
-  const verb = decision.decision === "approved" ? ":white_check_mark: Approved" : ":no_entry: Rejected";
+  const approved = decision.decision === "approved";
+  const verb = approved ? ":white_check_mark: Approved" : ":no_entry: Rejected";
+  const who = approved ? approverList(approvalsOf(run, step)) : userMention(decision.by);
   const reason = decision.reason ? `: ${escapeText(decision.reason)}` : "";
-  const line = section(`${verb} by ${userMention(decision.by)} ${slackDate(decision.at)}${reason}`);
+  const line = section(`${verb} by ${who} ${slackDate(decision.at)}${reason}`);
   return {
     text: `${run.id}: gate "${step.gate}" ${decision.decision} by ${decision.by}`,
     blocks: [...summaryBlocks(run, step, [line]), line],
@@ -128,9 +136,9 @@ export function decidedMessage(run: Run, step: ApprovalStep, decision: GateDecis
  * (cancelled, timed out). Null while the gate is still open.
  */
 export function settledGateMessage(run: Run, gate: string): SlackMessage | null {
-  const step = run.plan.steps.find((s): s is ApprovalStep => s.kind === "approval" && s.gate === gate);
+  const step = gateStep(run, gate);
   if (!step) return null;
-  const decision = run.gates.filter((g) => g.gate === gate).at(-1);
+  const decision = closingDecision(run, step);
   if (decision) return decidedMessage(run, step, decision);
   if (!isTerminal(run.status)) return null;
   const why = run.outcome ? `: ${escapeText(truncate(run.outcome, 500))}` : "";

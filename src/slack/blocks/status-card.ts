@@ -1,5 +1,7 @@
 import type { PlanStep } from "../../domain/plan/plan.js";
+import { approvalsOf, closingDecision } from "../../domain/run/approvals.js";
 import type { Run, RunStatus, StepState } from "../../domain/run/run.js";
+import { approvalProgressText, approverList } from "./approval-progress.js";
 import { runFollowUpLines } from "./follow-ups.js";
 import {
   type Block,
@@ -29,31 +31,37 @@ const RUN_STATUS: Record<RunStatus, string> = {
 
 const MESSAGE_CHARS = 300;
 
+const prefixed = (text: string | null) => (text ? `: ${text}` : "");
+
 function note(state: StepState): string {
   return state.message ? `: ${escapeText(truncate(state.message, MESSAGE_CHARS))}` : "";
 }
 
-/** The gate decision recorded for an approval step, if any. */
+/** The decision that closed an approval step, if any. */
 function decisionOf(run: Run, step: PlanStep) {
-  return run.gates.filter((g) => g.stepIndex === step.index).at(-1);
+  return step.kind === "approval" ? (closingDecision(run, step) ?? undefined) : undefined;
+}
+
+function approvedBy(run: Run, step: PlanStep, at: string): string {
+  const given = step.kind === "approval" ? approvalsOf(run, step) : [];
+  return `:white_check_mark: approved by ${approverList(given)} ${slackDate(at)}`;
 }
 
 /** One step's state in words: "done in 2.1 s", "waiting for rollout: 2 of 3 updated replicas are available", … */
 export function stepStateText(run: Run, step: PlanStep, state: StepState): string {
   const took = durationBetween(state.startedAt, state.finishedAt);
-  const decision = step.kind === "approval" ? decisionOf(run, step) : undefined;
+  const decision = decisionOf(run, step);
   switch (state.status) {
     case "pending":
       return ":white_circle: pending";
     case "running":
       return `:arrows_counterclockwise: running since ${state.startedAt ? slackDate(state.startedAt) : "now"}`;
     case "waiting":
-      return step.kind === "approval"
-        ? ":raised_hand: awaiting approval"
-        : `:hourglass_flowing_sand: waiting for rollout${note(state)}`;
+      if (step.kind !== "approval") return `:hourglass_flowing_sand: waiting for rollout${note(state)}`;
+      return `:raised_hand: awaiting approval${prefixed(approvalProgressText(run, step))}`;
     case "succeeded":
       return decision
-        ? `:white_check_mark: approved by ${userMention(decision.by)} ${slackDate(decision.at)}`
+        ? approvedBy(run, step, decision.at)
         : `:white_check_mark: done${took ? ` in ${took}` : ""}${note(state)}`;
     case "failed":
       return decision

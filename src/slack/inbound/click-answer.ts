@@ -1,3 +1,4 @@
+import { closingDecision, gateStep } from "../../domain/run/approvals.js";
 import { isTerminal } from "../../domain/run/run.js";
 import type { ActionResult } from "../../ports/use-cases.js";
 import { escapeText, slackDate, userMention } from "../blocks/kit.js";
@@ -9,7 +10,8 @@ export function clickRefusal(result: Extract<ActionResult, { ok: false }>, gate:
   const run = result.run;
   if (result.code === "wrong-button") return `:no_entry: Refused: ${escapeText(result.message)}. ${NOTHING}`;
   if (!run) return `:no_entry: ${escapeText(result.message)}. ${NOTHING}`;
-  const decided = run.gates.filter((g) => g.gate === gate).at(-1);
+  const step = gateStep(run, gate);
+  const decided = step ? closingDecision(run, step) : null;
   const decision = decided
     ? `Gate "${escapeText(gate)}" was ${decided.decision} by ${userMention(decided.by)} ${slackDate(decided.at)}. `
     : "";

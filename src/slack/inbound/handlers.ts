@@ -3,18 +3,13 @@ import type { LoadedServices } from "../../config/load-services.js";
 import type { Logger } from "../../ports/logger.js";
 import { StoreUnavailableError } from "../../ports/store-unavailable.js";
 import type { UseCases } from "../../ports/use-cases.js";
-import {
-  APPROVE_ACTION,
-  type GateButton,
-  gateButtonSchema,
-  REJECT_ACTION,
-  settledGateMessage,
-} from "../blocks/approval.js";
+import { APPROVE_ACTION, type GateButton, gateButtonSchema, REJECT_ACTION } from "../blocks/approval.js";
 import { AckGate } from "./ack-gate.js";
 import { clickRefusal } from "./click-answer.js";
 import { answerCommand } from "./command-answers.js";
 import { echo, helpText, parseMigrateCommand } from "./command-parser.js";
 import { registerErrorHandler } from "./errors.js";
+import { gateMessageAfter } from "./gate-message.js";
 import { respondTo } from "./response-url.js";
 
 export interface HandlerDeps {
@@ -113,8 +108,8 @@ async function decide(
   // The message clicked is not this run's gate: it must not be rewritten with this run's state.
   if (!result.ok && result.code === "wrong-button") return;
   // A gate decided or closed elsewhere (another click, the CLI, a timeout, a cancel) loses its buttons too.
-  const settled = result.run ? settledGateMessage(result.run, button.gate) : null;
-  if (settled) await respond({ replace_original: true, ...settled } as Parameters<RespondFn>[0]);
+  const replaced = result.run ? gateMessageAfter(result.run, button.gate, deps.services, result.ok) : null;
+  if (replaced) await respond({ replace_original: true, ...replaced } as Parameters<RespondFn>[0]);
 }
 
 function registerButtons(app: App, deps: HandlerDeps, acks: AckGate): void {

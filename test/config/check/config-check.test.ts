@@ -143,6 +143,39 @@ const MISTAKES: Mistake[] = [
     after: "  billing:",
   },
   {
+    name: "more approvals than listed approvers",
+    edit: (t) =>
+      t.replace("users: [U0DDDDDDD, U0EEEEEEE]\n", "users: [U0DDDDDDD, U0EEEEEEE]\n      approvals: 3\n"),
+    path: "services.billing.access.approvals",
+    message: /^approvals is 3 but only 2 approver\(s\) are listed, and under four-eyes/,
+    fix: null,
+    at: "approvals: 3",
+  },
+  {
+    name: "more approvals than groups",
+    edit: (t) =>
+      t.replace(
+        "      fourEyes: true\n",
+        "      fourEyes: true\n      approvals: 2\n      fromGroups: [S0DBAS0001]\n",
+      ),
+    path: "services.shop.access.approvals",
+    message: /^approvals is 2 but fromGroups names 1 group\(s\), one approval each/,
+    fix: null,
+    at: "approvals: 2",
+  },
+  {
+    name: "group that is no approver",
+    edit: (t) =>
+      t.replace(
+        "      fourEyes: true\n",
+        "      fourEyes: true\n      gates:\n        contract: { fromGroups: [S0NOBODY01] }\n",
+      ),
+    path: "services.shop.access.gates.contract.fromGroups.0",
+    message: /^S0NOBODY01 is in fromGroups but not in approvers.usergroups/,
+    fix: null,
+    at: "contract: { fromGroups",
+  },
+  {
     name: "invalid YAML",
     edit: (t) => t.replace("deployments: [shop-web, shop-worker]\n", "deployments: [shop-web, shop-worker\n"),
     path: "",

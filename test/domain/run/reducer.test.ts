@@ -34,7 +34,16 @@ describe("run reducer", () => {
     expect(run.steps[3]?.status).toBe("waiting");
     run = apply(run, { type: "approval-granted", gate: "contract", by: "U_BOB" });
     expect(run.gates).toEqual([
-      { gate: "contract", stepIndex: 3, decision: "approved", by: "U_BOB", at: NOW, reason: null },
+      {
+        gate: "contract",
+        stepIndex: 3,
+        decision: "approved",
+        by: "U_BOB",
+        at: NOW,
+        reason: null,
+        group: null,
+        attempt: 1,
+      },
     ]);
     run = apply(run, { type: "step-started", step: 4 });
     run = apply(run, { type: "step-succeeded", step: 4 });

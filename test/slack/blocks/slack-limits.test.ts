@@ -112,6 +112,8 @@ describe("the approval message within Slack's total text size", () => {
       by: "U0BOB",
       at: "2026-01-01T00:00:10.000Z",
       reason: "x".repeat(5000),
+      group: null,
+      attempt: 1,
     });
     expectValid(decided);
     const closed = settledGateMessage({ ...run, status: "cancelled", outcome: "y".repeat(5000) }, "contract");
