@@ -114,8 +114,14 @@ export interface SlackHarnessOptions {
   /** How often the bot checks its state marker (default 2 s). */
   stateCheckMs?: number;
   transport?: "http" | "socket-mode";
-  /** More services like `shop` (same access, channel and rollout), each on a project directory of its own. */
-  projects?: Record<string, string>;
+  /**
+   * More services like `shop` (channel, rollout), each on a database of its own: another project directory
+   * (examples/shop by default), other `access` keys and further service keys when given.
+   */
+  extraServices?: Record<
+    string,
+    { project?: string; access?: Record<string, unknown>; keys?: Record<string, unknown> }
+  >;
 }
 
 export async function startSlackHarness(name: string, options: SlackHarnessOptions): Promise<SlackHarness> {
@@ -123,10 +129,11 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
   const dir = await mkdtemp(path.join(os.tmpdir(), `phasegate-${name}-`));
   const databases = [createTestDatabase(name), createTestDatabase(name), createTestDatabase(name)];
   const [shopDb, inventoryDb, stuckDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
-  const projects = Object.entries(options.projects ?? {}).map(([serviceName, project]) => {
+  const extra = Object.entries(options.extraServices ?? {}).map(([serviceName, { project, access }]) => {
     const db = createTestDatabase(name);
     databases.push(db);
-    return [serviceName, service(db, dir, {}, ROLLOUT, project)] as const;
+    const base = service(db, dir, {}, ROLLOUT, project);
+    return [serviceName, { ...base, access: { ...base.access, ...access } }] as const;
   });
   await writeFile(
     path.join(dir, "services.yaml"),
@@ -135,7 +142,7 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
         shop: service(shopDb, dir),
         inventory: service(inventoryDb, dir, { SHOP_WITH_INVENTORY: "1" }),
         stuck: service(stuckDb, dir, {}, STUCK_ROLLOUT),
-        ...Object.fromEntries(projects),
+        ...Object.fromEntries(extra),
       },
     }),
   );

@@ -23,7 +23,10 @@ let wideDir: string;
 beforeAll(async () => {
   wideDir = await mkdtemp(path.join(os.tmpdir(), "phasegate-wide-"));
   await writeWideProject(wideDir, COLUMNS);
-  h = await startSlackHarness("slacklimits", { withWorker: true, projects: { wide: wideDir } });
+  h = await startSlackHarness("slacklimits", {
+    withWorker: true,
+    extraServices: { wide: { project: wideDir } },
+  });
 });
 
 afterAll(async () => {
