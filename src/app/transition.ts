@@ -91,6 +91,7 @@ function refusedEntry(run: Run, event: RunEvent, actor: Actor, at: string, reaso
 function describe(event: RunEvent): string | null {
   if ("step" in event)
     return `step ${event.step}${"message" in event && event.message ? `: ${event.message}` : ""}`;
+  if (event.type === "approval-rejected" && event.reason) return `gate ${event.gate}: ${event.reason}`;
   if ("gate" in event) return `gate ${event.gate}`;
   if (event.type === "cancelled" && event.reason) return event.reason;
   return null;

@@ -18,6 +18,8 @@ export const LIMITS = {
   confirmButton: 30,
   /** Slack answers `msg_blocks_too_long` beyond about this many characters of text over all blocks. */
   blocksText: 12_000,
+  inputLabel: 2000,
+  inputText: 3000,
 } as const;
 
 type Json = Record<string, unknown>;
@@ -124,6 +126,16 @@ function checkBlock(block: Json, where: string, problems: string[]): void {
     }
     case "divider":
       return;
+    case "input": {
+      const label = textOf(block.label);
+      if (label.length === 0 || label.length > LIMITS.inputLabel)
+        problems.push(`${where}.label: must be 1 to ${LIMITS.inputLabel} characters`);
+      const element = block.element as Json | undefined;
+      if (typeof element !== "object" || element === null) problems.push(`${where}.element: is required`);
+      else if (typeof element.max_length === "number" && element.max_length > LIMITS.inputText)
+        problems.push(`${where}.element.max_length: must be at most ${LIMITS.inputText}`);
+      return;
+    }
     default:
       problems.push(`${where}.type: unsupported block type ${String(block.type)}`);
   }

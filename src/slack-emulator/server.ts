@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { messageError } from "./block-limits.js";
 import { SocketModeEndpoint } from "./socket-mode.js";
+import { type OpenedView, viewProblems } from "./views.js";
 
 type Json = Record<string, unknown>;
 
@@ -115,6 +116,8 @@ function send(res: ServerResponse, status: number, body: Json, headers: Record<s
 export class SlackFake {
   readonly calls: SlackCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
+  /** Modals opened with views.open, oldest first. */
+  readonly views: OpenedView[] = [];
   private readonly messages: StoredMessage[] = [];
   private readonly ephemeralMessages: EphemeralMessage[] = [];
   private readonly listeners = new Set<(change: ChannelChange) => void>();
@@ -395,6 +398,8 @@ export class SlackFake {
         return this.post(method, args);
       case "chat.update":
         return this.update(args);
+      case "views.open":
+        return this.openView(args);
       case "usergroups.users.list": {
         const users = this.usergroups.get(String(args.usergroup));
         return users ? { ok: true, users } : { ok: false, error: "no_such_subteam" };
@@ -434,6 +439,20 @@ export class SlackFake {
     this.messages.push(message);
     this.emit({ kind: "posted", message });
     return { ok: true, channel, ts, message: { type: "message", text: message.text, ts } };
+  }
+
+  private openView(args: Json): Json {
+    if (typeof args.trigger_id !== "string" || args.trigger_id === "")
+      return { ok: false, error: "invalid_trigger_id" };
+    const problems = viewProblems(args.view);
+    if (problems.length > 0) return refusal({ error: "invalid_arguments", messages: problems });
+    const opened: OpenedView = {
+      id: `V${this.views.length + 1}`,
+      triggerId: args.trigger_id,
+      view: args.view as Json,
+    };
+    this.views.push(opened);
+    return { ok: true, view: { id: opened.id, ...opened.view } };
   }
 
   private update(args: Json): Json {

@@ -146,6 +146,36 @@ describe("Slack Web API fake (through the production WebClient)", () => {
       expect(await errorOf(call)).toEqual({ error: "msg_blocks_too_long", messages: [] });
   });
 
+  it("opens a modal on views.open within a view's limits, and refuses one beyond them", async () => {
+    const view = (title: string) => ({
+      type: "modal",
+      callback_id: "cb",
+      title: plain(title),
+      submit: plain("Send"),
+      blocks: [
+        {
+          type: "input",
+          block_id: "b",
+          label: plain("Why"),
+          element: { type: "plain_text_input", action_id: "a" },
+        },
+      ],
+    });
+    const opened = await client.views.open({ trigger_id: "trigger-1", view: view("Reject") as never });
+    expect(opened.view?.id).toBe(fake.views.at(-1)?.id);
+    expect(fake.views.at(-1)).toMatchObject({ triggerId: "trigger-1", view: { callback_id: "cb" } });
+    const tooLong = await errorOf(
+      client.views.open({ trigger_id: "trigger-2", view: view("t".repeat(25)) as never }),
+    );
+    expect(tooLong).toEqual({
+      error: "invalid_arguments",
+      messages: ["view.title: must be 1 to 24 characters"],
+    });
+    expect((await errorOf(client.views.open({ trigger_id: "", view: view("x") as never }))).error).toBe(
+      "invalid_trigger_id",
+    );
+  });
+
   it("fails only the calls a conditional fault matches", async () => {
     fake.failNextMatching("chat.postMessage", "msg_too_long", (args) => args.text === "big");
     await client.chat.postMessage({ channel: "C1", text: "small" });

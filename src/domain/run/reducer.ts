@@ -5,6 +5,7 @@ import { contractGuard } from "./guards.js";
 import {
   type GateDecision,
   isTerminal,
+  MAX_REASON_CHARS,
   type Run,
   type RunEvent,
   type RunReducer,
@@ -157,7 +158,7 @@ function decision(
     decision: approved ? "approved" : "rejected",
     by: event.by,
     at: now,
-    reason: event.type === "approval-rejected" ? (event.reason ?? null) : null,
+    reason: event.type === "approval-rejected" ? event.reason?.trim() || null : null,
     group,
   };
 }
@@ -197,7 +198,10 @@ function reject(
   event: RunEvent & { type: "approval-rejected" },
   now: string,
 ): Result {
-  const reason = event.reason ?? null;
+  const reason = event.reason?.trim() || null;
+  const length = reason ? [...reason].length : 0;
+  if (length > MAX_REASON_CHARS)
+    return refuse(`a reason is at most ${MAX_REASON_CHARS} characters (this one has ${length}): shorten it`);
   const decided: Run = { ...run, gates: [...run.gates, decision(run, gate, event, now, null)] };
   const ended = withStep(decided, gate.index, {
     status: "failed",

@@ -145,6 +145,9 @@ export type RunEvent =
 
 export type RunEventType = RunEvent["type"];
 
+/** A rejection's reason is shown on the card, in the thread and the gate message: it must fit all of them. */
+export const MAX_REASON_CHARS = 500;
+
 export type TransitionResult = { ok: true; run: Run } | { ok: false; reason: string };
 
 /** The pure state machine: `(run, event, now) => next run or the reason the event is refused`. */

@@ -159,6 +159,22 @@ export async function answerCommand(
       const runs = await runsHere(deps, caller, 20);
       return isAnswer(runs) ? runs : runList("Latest runs", runs);
     }
+    case "approve":
+      return runAction(
+        deps,
+        caller,
+        command.runId,
+        () => deps.useCases.approve({ runId: command.runId, user: caller.user }),
+        `Your approval of ${command.runId} is recorded.`,
+      );
+    case "reject":
+      return runAction(
+        deps,
+        caller,
+        command.runId,
+        () => deps.useCases.reject({ runId: command.runId, user: caller.user, reason: command.reason }),
+        `${command.runId} rejected: the run stops, nothing destructive runs.`,
+      );
     case "cancel":
       return runAction(
         deps,

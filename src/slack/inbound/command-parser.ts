@@ -29,6 +29,8 @@ export const migrateCommandSchema = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("start"), service: serviceName, version, dryRun: z.boolean() }),
   z.strictObject({ name: z.literal("status"), runId: runId.optional() }),
   z.strictObject({ name: z.literal("list"), service: serviceName.optional() }),
+  z.strictObject({ name: z.literal("approve"), runId }),
+  z.strictObject({ name: z.literal("reject"), runId, reason: z.string().min(1) }),
   z.strictObject({ name: z.literal("cancel"), runId }),
   z.strictObject({ name: z.literal("retry"), runId }),
   z.strictObject({ name: z.literal("audit"), runId }),
@@ -69,6 +71,18 @@ export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
     summary: "a run's card, or the active runs",
   },
   list: { params: ["service?"], flags: {}, usage: "/migrate list [service]", summary: "the latest runs" },
+  approve: {
+    params: ["runId"],
+    flags: {},
+    usage: "/migrate approve <run>",
+    summary: "approve the gate a run waits at (as the Approve button does)",
+  },
+  reject: {
+    params: ["runId", "reason..."],
+    flags: {},
+    usage: "/migrate reject <run> <reason>",
+    summary: "reject the gate a run waits at, saying why; the run stops",
+  },
   cancel: {
     params: ["runId"],
     flags: {},
@@ -147,9 +161,12 @@ export function parseMigrateCommand(text: string): ParseResult {
   const spec = SUBCOMMANDS[name];
   const fields: Record<string, unknown> = { name };
   for (const field of Object.values(spec.flags)) fields[field] = false;
+  const rest = spec.params.findIndex((param) => param.endsWith("..."));
   const positional: string[] = [];
   for (const word of words) {
-    if (!word.startsWith("--")) positional.push(word);
+    // The rest of the line (a reason) is taken as written, dashes included.
+    if (rest >= 0 && positional.length >= rest) positional.push(word);
+    else if (!word.startsWith("--")) positional.push(word);
     else if (spec.flags[word]) fields[spec.flags[word]] = true;
     else return fail(name, `Unknown option ${echo(word)}.`);
   }

@@ -3,13 +3,14 @@ import type { LoadedServices } from "../../config/load-services.js";
 import type { Logger } from "../../ports/logger.js";
 import { StoreUnavailableError } from "../../ports/store-unavailable.js";
 import type { UseCases } from "../../ports/use-cases.js";
-import { APPROVE_ACTION, type GateButton, gateButtonSchema, REJECT_ACTION } from "../blocks/approval.js";
+import { APPROVE_ACTION, type GateButton, gateButtonSchema } from "../blocks/approval.js";
 import { AckGate } from "./ack-gate.js";
 import { clickRefusal } from "./click-answer.js";
 import { answerCommand } from "./command-answers.js";
 import { echo, helpText, parseMigrateCommand } from "./command-parser.js";
 import { registerErrorHandler } from "./errors.js";
 import { gateMessageAfter } from "./gate-message.js";
+import { registerReject } from "./reject-handlers.js";
 import { respondTo } from "./response-url.js";
 
 export interface HandlerDeps {
@@ -82,7 +83,8 @@ function buttonOf(action: BlockButtonAction["actions"][number]): GateButton | nu
   }
 }
 
-async function decide(
+/** A click decided at once: Approve, or a Reject on a gate that is no longer open (refused, audited, answered). */
+async function decideClick(
   deps: HandlerDeps,
   body: BlockButtonAction,
   respond: RespondFn,
@@ -112,33 +114,40 @@ async function decide(
   if (replaced) await respond({ replace_original: true, ...replaced } as Parameters<RespondFn>[0]);
 }
 
-function registerButtons(app: App, deps: HandlerDeps, acks: AckGate): void {
-  for (const [actionId, approve] of [
-    [APPROVE_ACTION, true],
-    [REJECT_ACTION, false],
-  ] as const) {
-    app.action<BlockButtonAction>({ type: "block_actions", action_id: actionId }, async ({ ack, body }) => {
+function registerApprove(app: App, deps: HandlerDeps, acks: AckGate): void {
+  app.action<BlockButtonAction>(
+    { type: "block_actions", action_id: APPROVE_ACTION },
+    async ({ ack, body }) => {
       await ack();
       await acks.settled();
       const respond = respondTo(body.response_url);
       try {
-        await decide(deps, body, respond, approve);
+        await decideClick(deps, body, respond, true);
       } catch (error) {
-        deps.logger.error({ err: error, user: body.user.id, actionId }, "approval click failed");
+        deps.logger.error(
+          { err: error, user: body.user.id, actionId: APPROVE_ACTION },
+          "approval click failed",
+        );
         await ephemeral(respond, failureAnswer(error)).catch(() => undefined);
       }
-    });
-  }
+    },
+  );
 }
 
 /**
- * `/migrate` and the Approve / Reject buttons: each acks at once, then does the work and answers; what escapes a
- * listener reaches the global error handler.
+ * `/migrate`, Approve, and Reject with its reason dialog: each acks at once, then does the work and answers; what
+ * escapes a listener reaches the global error handler.
  */
 export function registerHandlers(app: App, deps: HandlerDeps): void {
   const acks = deps.acks ?? new AckGate();
   registerErrorHandler(app, deps.logger);
   registerCommand(app, deps, acks);
   registerUnknownCommands(app);
-  registerButtons(app, deps, acks);
+  registerApprove(app, deps, acks);
+  registerReject(app, {
+    useCases: deps.useCases,
+    logger: deps.logger,
+    buttonOf,
+    lateClick: (body) => decideClick(deps, body, respondTo(body.response_url), false),
+  });
 }

@@ -23,6 +23,11 @@ describe("parseMigrateCommand", () => {
     ["list", { name: "list" }],
     ["list billing", { name: "list", service: "billing" }],
     ["cancel shop-3", { name: "cancel", runId: "shop-3" }],
+    ["approve shop-3", { name: "approve", runId: "shop-3" }],
+    [
+      "reject shop-3  wrong   release --really",
+      { name: "reject", runId: "shop-3", reason: "wrong release --really" },
+    ],
     ["retry shop-3", { name: "retry", runId: "shop-3" }],
     ["audit my-svc-3", { name: "audit", runId: "my-svc-3" }],
     ["owed shop", { name: "owed", service: "shop" }],
@@ -75,6 +80,8 @@ describe("parseMigrateCommand", () => {
     ],
     ["status shop-1 shop-2", 'Unexpected argument "shop-2".', "/migrate status [run]"],
     ["cancel", "Missing <run>.", "/migrate cancel <run>"],
+    ["reject shop-3", "Missing <reason>.", "/migrate reject <run> <reason>"],
+    ["approve shop-3 now", 'Unexpected argument "now".', "/migrate approve <run>"],
     ["retry <@U123>", '"&lt;@U123&gt;" is not a valid <run>', "/migrate retry <run>"],
     [`start shop ${"x".repeat(10_000)}`, `"${"x".repeat(39)}…" is not a valid <version>`, "/migrate start"],
     ["<!channel>", 'Unknown subcommand "&lt;!channel&gt;"', ""],
@@ -91,7 +98,18 @@ describe("parseMigrateCommand", () => {
   });
 
   it("lists every subcommand in the help", () => {
-    for (const name of ["help", "plan", "start", "status", "list", "cancel", "retry", "audit"])
+    for (const name of [
+      "help",
+      "plan",
+      "start",
+      "status",
+      "list",
+      "approve",
+      "reject",
+      "cancel",
+      "retry",
+      "audit",
+    ])
       expect(helpText()).toContain(`/migrate ${name}`);
   });
 });
