@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../src/domain/run/run.js";
 import { REJECT_ACTION } from "../../src/slack/blocks/approval.js";
 import { REJECT_VIEW } from "../../src/slack/blocks/reject-modal.js";
-import { blockActionsBody, type StoredMessage, viewSubmissionBody } from "../../src/slack-emulator/index.js";
+import {
+  blockActionsBody,
+  type SignedAnswer,
+  type StoredMessage,
+  viewSubmissionBody,
+} from "../../src/slack-emulator/index.js";
 import {
   ALICE,
   BOB,
@@ -47,6 +52,12 @@ function submit(user: string, privateMetadata: string, reason: string) {
   );
 }
 
+/** The error a refused submission shows under the reason field. */
+function modalErrorOf(answer: SignedAnswer): string {
+  const errors = answer.json?.errors as Record<string, string> | undefined;
+  return errors?.reason ?? "";
+}
+
 async function lastAudit(runId: string) {
   return (await h.bot.engine.useCases.audit(runId))?.at(-1);
 }
@@ -89,9 +100,7 @@ describe("Reject with a reason", () => {
     });
 
     const byEve = await submit(EVE, metadata, "I do not like it");
-    expect(String((byEve.json?.errors as Record<string, string>).reason)).toContain(
-      `${EVE} may not reject ${run.id}`,
-    );
+    expect(modalErrorOf(byEve)).toContain(`${EVE} may not reject ${run.id}`);
     expect(await lastAudit(run.id)).toMatchObject({ actor: { id: EVE }, outcome: "refused" });
     expect((await h.run(run.id)).status).toBe("awaiting-approval");
 
@@ -124,9 +133,7 @@ describe("Reject with a reason", () => {
 
     // The same dialog submitted once the run is over, and a late Reject click: too late, audited, no new modal.
     const late = await submit(BOB, metadata, "again");
-    expect(String((late.json?.errors as Record<string, string>).reason)).toContain(
-      `Too late: ${run.id} is already rejected`,
-    );
+    expect(modalErrorOf(late)).toContain(`Too late: ${run.id} is already rejected`);
     expect(await lastAudit(run.id)).toMatchObject({ actor: { id: BOB }, outcome: "refused" });
     const views = h.fake.views.length;
     const lateClick = await h.click(REJECT_ACTION, value, BOB, gate.ts);
