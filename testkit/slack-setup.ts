@@ -129,11 +129,11 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
   const dir = await mkdtemp(path.join(os.tmpdir(), `phasegate-${name}-`));
   const databases = [createTestDatabase(name), createTestDatabase(name), createTestDatabase(name)];
   const [shopDb, inventoryDb, stuckDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
-  const extra = Object.entries(options.extraServices ?? {}).map(([serviceName, { project, access }]) => {
+  const extra = Object.entries(options.extraServices ?? {}).map(([serviceName, more]) => {
     const db = createTestDatabase(name);
     databases.push(db);
-    const base = service(db, dir, {}, ROLLOUT, project);
-    return [serviceName, { ...base, access: { ...base.access, ...access } }] as const;
+    const base = service(db, dir, {}, ROLLOUT, more.project);
+    return [serviceName, { ...base, ...more.keys, access: { ...base.access, ...more.access } }] as const;
   });
   await writeFile(
     path.join(dir, "services.yaml"),

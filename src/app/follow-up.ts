@@ -1,6 +1,7 @@
 import type { Run } from "../domain/run/run.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { StepQueue } from "../ports/step-queue.js";
+import { scheduleGateReminders } from "./steps/gate-reminders.js";
 
 export interface FollowUpDeps {
   queue: StepQueue;
@@ -9,8 +10,8 @@ export interface FollowUpDeps {
 }
 
 /**
- * What has to be queued for the run to go on from where it stands: its pending step, or the expiry of the gate it
- * waits at. Idempotent (job ids are deterministic), so it is safe to call again after a crash.
+ * What has to be queued for the run to go on from where it stands: its pending step, or the expiry (and the
+ * reminders) of the gate it waits at. Idempotent (job ids are deterministic), so it is safe to call again after a crash.
  */
 export async function followUp(deps: FollowUpDeps, run: Run): Promise<void> {
   const state = run.steps[run.currentStep];
@@ -22,5 +23,6 @@ export async function followUp(deps: FollowUpDeps, run: Run): Promise<void> {
     const { approvalTimeoutMs } = await deps.adapters(run.service);
     const expiresAt = Date.parse(state.startedAt) + approvalTimeoutMs;
     await deps.queue.scheduleApprovalTimeout(run, Math.max(0, expiresAt - deps.now().getTime()));
+    await scheduleGateReminders(deps, run);
   }
 }

@@ -1,5 +1,6 @@
 import type { PlanStep } from "../domain/plan/plan.js";
 import { isTerminal, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run/run.js";
+import type { GateReminders } from "../ports/gate-reminders.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { JobControl, StepJob, StepQueue } from "../ports/step-queue.js";
 import { watchForCancel } from "./cancel-watch.js";
@@ -13,6 +14,8 @@ import { type TransitionDeps, transition } from "./transition.js";
 
 export interface WorkerDeps extends TransitionDeps {
   queue: StepQueue;
+  /** Who is told that a gate still waits; null: nobody (no Slack in this process). */
+  reminders: GateReminders | null;
   adapters: AdapterFactory;
   /** How soon to ask a remote executor again about a command that is still running. */
   executorPollMs: number;

@@ -72,6 +72,9 @@ async function act(
   }
   const result = await transition(deps, runId, ev, actor);
   if (!result.ok) return result;
+  // A gate decided (or a run cancelled while it waited): what was pending to remind its approvers goes.
+  if (result.before.status === "awaiting-approval" && result.run.status !== "awaiting-approval")
+    await deps.queue.cancelGateReminders(run.id);
   await followUp(deps, result.run);
   return { ok: true, run: result.run };
 }

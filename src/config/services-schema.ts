@@ -8,6 +8,7 @@ import {
 } from "./kubernetes-schema.js";
 import { LOCK_GUARD_DEFAULTS, lockGuardSchema } from "./lock-guard-schema.js";
 import { durationSeconds, pollingSchema } from "./polling-schema.js";
+import { remindersSchema } from "./reminders-schema.js";
 
 /** Where the Django project lives and how to run its Python. */
 export const projectSchema = z
@@ -114,6 +115,7 @@ export const serviceSchema = z.strictObject({
   timeouts: timeoutsSchema.default({ migrateSeconds: 3600, approvalSeconds: 4 * 3600 }),
   lockGuard: lockGuardSchema.default(LOCK_GUARD_DEFAULTS),
   backfill: backfillSchema.optional(),
+  reminders: remindersSchema.optional(),
 });
 
 export const serviceName = z

@@ -35,6 +35,8 @@ export interface ServiceAdapters {
   /** The service's backfill command, null when it declares none. */
   backfill: BackfillConfig | null;
   approvalTimeoutMs: number;
+  /** Reminders and escalation of a waiting gate, in ms after it opened; null when the service sets none. */
+  reminders: { firstMs: number; everyMs: number | null; escalateMs: number | null } | null;
 }
 
 export type AdapterFactory = (service: string) => Promise<ServiceAdapters>;

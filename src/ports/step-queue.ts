@@ -1,4 +1,5 @@
 import type { Run } from "../domain/run/run.js";
+import type { GateReminder } from "./gate-reminders.js";
 
 /** What the use cases queue: the run's current step, and the expiry of an open approval gate. */
 export interface StepQueue {
@@ -6,6 +7,10 @@ export interface StepQueue {
   enqueueStep(run: Run): Promise<void>;
   /** In `delayMs`, fails the gate the run waits at, unless the run has moved on by then. */
   scheduleApprovalTimeout(run: Run, delayMs: number): Promise<void>;
+  /** In `delayMs`, reminds the approvers of the gate the run waits at (a no-op when that reminder is queued). */
+  scheduleGateReminder(run: Run, reminder: GateReminder, delayMs: number): Promise<void>;
+  /** Removes the reminders and escalation still pending for the run: its gate was decided. */
+  cancelGateReminders(runId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -15,6 +20,9 @@ export interface StepJob {
   step: number;
   retries: number;
 }
+
+/** A reminder job: the step job it belongs to, and which reminder. */
+export interface GateReminderJob extends StepJob, GateReminder {}
 
 /** Puts the job back to sleep for `delayMs` without holding a worker slot; never returns. */
 export interface JobControl {

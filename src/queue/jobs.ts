@@ -1,11 +1,12 @@
 import { z } from "zod";
-import type { StepJob } from "../ports/step-queue.js";
+import type { GateReminderJob, StepJob } from "../ports/step-queue.js";
 
 export const STEP_QUEUE = "phasegate-steps";
 
 /** Job names: run a run's step, or fail an approval gate left open too long. */
 export const JOB_STEP = "step";
 export const JOB_APPROVAL_TIMEOUT = "approval-timeout";
+export const JOB_GATE_REMINDER = "gate-reminder";
 
 /** Payload of both job kinds: which run, which step, and which retry of the run queued it. */
 export const stepJobSchema: z.ZodType<StepJob> = z.strictObject({
@@ -24,4 +25,17 @@ export function stepJobId(job: StepJob): string {
 
 export function approvalTimeoutJobId(job: StepJob): string {
   return `${stepJobId(job)}.expiry`;
+}
+
+export const gateReminderJobSchema: z.ZodType<GateReminderJob> = z.strictObject({
+  runId: z.string().min(1),
+  step: z.number().int().min(0),
+  retries: z.number().int().min(0),
+  kind: z.enum(["reminder", "escalation"]),
+  count: z.number().int().min(1),
+});
+
+/** Reminders of one gate opening, each once: `shop-1.3.0.remind.reminder.2`. */
+export function gateReminderJobId(job: GateReminderJob): string {
+  return `${stepJobId(job)}.remind.${job.kind}.${job.count}`;
 }

@@ -1,8 +1,17 @@
 import { Queue } from "bullmq";
 import type { Run } from "../domain/run/run.js";
 import type { RedisClient } from "../net/redis/connect.js";
+import type { GateReminder } from "../ports/gate-reminders.js";
 import type { StepJob, StepQueue } from "../ports/step-queue.js";
-import { approvalTimeoutJobId, JOB_APPROVAL_TIMEOUT, JOB_STEP, STEP_QUEUE, stepJobId } from "./jobs.js";
+import {
+  approvalTimeoutJobId,
+  gateReminderJobId,
+  JOB_APPROVAL_TIMEOUT,
+  JOB_GATE_REMINDER,
+  JOB_STEP,
+  STEP_QUEUE,
+  stepJobId,
+} from "./jobs.js";
 
 /** BullMQ keys live under the store's prefix, so one prefix holds (and a test deletes) everything. */
 export function bullPrefix(prefix: string): string {
@@ -42,6 +51,22 @@ export class BullStepQueue implements StepQueue {
       attempts: 5,
       ...KEEP,
     });
+  }
+
+  async scheduleGateReminder(run: Run, reminder: GateReminder, delayMs: number): Promise<void> {
+    const job = { ...jobOf(run), ...reminder };
+    await this.queue.add(JOB_GATE_REMINDER, job, {
+      jobId: gateReminderJobId(job),
+      delay: delayMs,
+      attempts: 3,
+      ...KEEP,
+    });
+  }
+
+  async cancelGateReminders(runId: string): Promise<void> {
+    const delayed = await this.queue.getDelayed();
+    const pending = delayed.filter((job) => job.name === JOB_GATE_REMINDER && job.data?.runId === runId);
+    await Promise.all(pending.map((job) => job.remove()));
   }
 
   async close(): Promise<void> {

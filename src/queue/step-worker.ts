@@ -1,14 +1,23 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+import type { z } from "zod";
 import type { RedisClient } from "../net/redis/connect.js";
 import type { Logger } from "../ports/logger.js";
-import type { JobControl, StepJob } from "../ports/step-queue.js";
-import { JOB_APPROVAL_TIMEOUT, JOB_STEP, STEP_QUEUE, stepJobSchema } from "./jobs.js";
+import type { GateReminderJob, JobControl, StepJob } from "../ports/step-queue.js";
+import {
+  gateReminderJobSchema,
+  JOB_APPROVAL_TIMEOUT,
+  JOB_GATE_REMINDER,
+  JOB_STEP,
+  STEP_QUEUE,
+  stepJobSchema,
+} from "./jobs.js";
 import { bullPrefix } from "./step-queue.js";
 
 /** What the worker does with each job kind; the run engine (src/app) provides them. */
 export interface StepHandlers {
   step(job: StepJob, control: JobControl): Promise<void>;
   approvalTimeout(job: StepJob): Promise<void>;
+  gateReminder(job: GateReminderJob): Promise<void>;
   /** A step's job failed for the last time (no attempt left). */
   abandoned(job: StepJob, error: Error): Promise<void>;
 }
@@ -26,8 +35,8 @@ export interface StepWorkerOptions {
   maxStalledCount: number;
 }
 
-function parsePayload(job: Job): StepJob {
-  const parsed = stepJobSchema.safeParse(job.data);
+function parsePayload<T>(job: Job, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(job.data);
   if (!parsed.success)
     throw new UnrecoverableError(
       `job ${job.id} (${job.name}) has an invalid payload: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}; it was not queued by phasegate's StepQueue`,
@@ -50,7 +59,9 @@ export function createStepWorker(options: StepWorkerOptions, handlers: StepHandl
   const worker = new Worker(
     STEP_QUEUE,
     async (job, token) => {
-      const payload = parsePayload(job);
+      if (job.name === JOB_GATE_REMINDER)
+        return handlers.gateReminder(parsePayload(job, gateReminderJobSchema));
+      const payload = parsePayload(job, stepJobSchema);
       if (job.name === JOB_STEP) return handlers.step(payload, controlOf(job, token));
       if (job.name === JOB_APPROVAL_TIMEOUT) return handlers.approvalTimeout(payload);
       throw new UnrecoverableError(`unknown job name "${job.name}" (job ${job.id})`);

@@ -116,6 +116,8 @@ function send(res: ServerResponse, status: number, body: Json, headers: Record<s
 export class SlackFake {
   readonly calls: SlackCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
+  /** Direct message channels opened with conversations.open, by user. */
+  private readonly directChannels = new Map<string, string>();
   /** Modals opened with views.open, oldest first. */
   readonly views: OpenedView[] = [];
   private readonly messages: StoredMessage[] = [];
@@ -375,10 +377,9 @@ export class SlackFake {
   }
 
   private channelMissing(channel: unknown): boolean {
-    return (
-      typeof channel !== "string" ||
-      (this.options.channels ? !this.options.channels.includes(channel) : false)
-    );
+    if (typeof channel !== "string") return true;
+    if ([...this.directChannels.values()].includes(channel)) return false;
+    return this.options.channels ? !this.options.channels.includes(channel) : false;
   }
 
   private answer(method: string, args: Json): Json {
@@ -400,6 +401,8 @@ export class SlackFake {
         return this.update(args);
       case "views.open":
         return this.openView(args);
+      case "conversations.open":
+        return this.openDirect(args);
       case "usergroups.users.list": {
         const users = this.usergroups.get(String(args.usergroup));
         return users ? { ok: true, users } : { ok: false, error: "no_such_subteam" };
@@ -439,6 +442,21 @@ export class SlackFake {
     this.messages.push(message);
     this.emit({ kind: "posted", message });
     return { ok: true, channel, ts, message: { type: "message", text: message.text, ts } };
+  }
+
+  /** The direct message channel with one user (`D` + the user id), which posts may then use. */
+  directChannel(user: string): string | undefined {
+    return this.directChannels.get(user);
+  }
+
+  private openDirect(args: Json): Json {
+    const users = typeof args.users === "string" ? args.users.split(",").filter(Boolean) : [];
+    if (users.length !== 1)
+      return { ok: false, error: users.length === 0 ? "users_list_not_supplied" : "not_implemented" };
+    const [user = ""] = users;
+    const id = `D${user.slice(1)}`;
+    this.directChannels.set(user, id);
+    return { ok: true, channel: { id } };
   }
 
   private openView(args: Json): Json {

@@ -87,6 +87,15 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
     },
     backfill: config.backfill ?? null,
     approvalTimeoutMs: config.timeouts.approvalSeconds * 1000,
+    reminders: config.reminders
+      ? {
+          firstMs: config.reminders.remindAfterSeconds * 1000,
+          everyMs: config.reminders.remindEverySeconds ? config.reminders.remindEverySeconds * 1000 : null,
+          escalateMs: config.reminders.escalateAfterSeconds
+            ? config.reminders.escalateAfterSeconds * 1000
+            : null,
+        }
+      : null,
   };
 }
 

@@ -102,6 +102,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     logger,
     notifiers: [slack.notifier],
     usergroups: slack.usergroups,
+    reminders: slack.reminders,
   };
   const ready = createEngine({ ...engineOptions, redis });
   const requestRedis = await requestConnection(redis, logger);

@@ -6,6 +6,7 @@ import type { WorkerDeps } from "../app/process-step.js";
 import type { LoadedServices } from "../config/load-services.js";
 import { MetricsNotifier } from "../metrics/metrics-notifier.js";
 import type { RedisClient } from "../net/redis/connect.js";
+import type { GateReminders } from "../ports/gate-reminders.js";
 import type { Logger } from "../ports/logger.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { RunStore } from "../ports/run-store.js";
@@ -29,6 +30,8 @@ export interface EngineOptions {
   services: LoadedServices;
   /** Told about every change besides the log (Slack, metrics). */
   notifiers?: Notifier[];
+  /** Reminds the approvers of a waiting gate (Slack's); without it reminders are only logged. */
+  reminders?: GateReminders;
   /** Resolves access.approvers.usergroups (Slack's); without it only the listed users may approve. */
   usergroups?: UsergroupDirectory;
   introspect?: ServiceIntrospector;
@@ -71,6 +74,7 @@ export function createEngine(options: EngineOptions): Engine {
     logger,
     now,
     queue,
+    reminders: options.reminders ?? null,
     adapters,
     executorPollMs: options.executorPollMs ?? 5000,
     cancelPollMs: options.cancelPollMs ?? 1000,

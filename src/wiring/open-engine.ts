@@ -57,7 +57,9 @@ export async function openEngine(connection: Connection, mode: "worker" | "comma
     redis,
     prefix: connection.prefix,
     services,
-    ...(slack ? { notifiers: [slack.notifier], usergroups: slack.usergroups } : {}),
+    ...(slack
+      ? { notifiers: [slack.notifier], usergroups: slack.usergroups, reminders: slack.reminders }
+      : {}),
   });
   return {
     engine,

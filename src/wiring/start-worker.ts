@@ -2,6 +2,7 @@ import type { Worker } from "bullmq";
 import { processAbandonedStep } from "../app/abandoned-step.js";
 import { processStepJob } from "../app/process-step.js";
 import { processApprovalTimeout } from "../app/steps/approval.js";
+import { processGateReminder } from "../app/steps/gate-reminders.js";
 import { createStepWorker } from "../queue/step-worker.js";
 import type { Engine } from "./engine.js";
 
@@ -38,6 +39,7 @@ export function startWorker(engine: Engine, options: WorkerOptions = {}): Runnin
     {
       step: (job, control) => processStepJob(deps, job, control),
       approvalTimeout: (job) => processApprovalTimeout(deps, job),
+      gateReminder: (job) => processGateReminder(deps, job),
       abandoned: (job, error) => processAbandonedStep(deps, job, error),
     },
   );

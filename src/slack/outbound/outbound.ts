@@ -9,6 +9,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { NotificationOutbox } from "../../ports/notification-outbox.js";
 import { boltLogger } from "../bolt-logger.js";
 import { slackAgent } from "../proxy-agent.js";
+import { SlackGateReminders } from "./gate-reminders.js";
 import { SlackNotifier } from "./notifier.js";
 import { slackClientOptions } from "./slack-failure.js";
 import { SlackUsergroupDirectory } from "./usergroup-directory.js";
@@ -17,6 +18,7 @@ import { SlackUsergroupDirectory } from "./usergroup-directory.js";
 export interface SlackOutbound {
   notifier: SlackNotifier;
   usergroups: SlackUsergroupDirectory;
+  reminders: SlackGateReminders;
 }
 
 /** Where the notifier keeps what it must not lose, and whom it tells when a card is out. */
@@ -32,9 +34,11 @@ export function createSlackOutbound(
   logger: Logger,
   stores: OutboundStores,
 ): SlackOutbound {
+  const usergroups = new SlackUsergroupDirectory(client, logger);
   return {
     notifier: new SlackNotifier({ client, services, logger, ...stores }),
-    usergroups: new SlackUsergroupDirectory(client, logger),
+    usergroups,
+    reminders: new SlackGateReminders(client, services, usergroups, logger),
   };
 }
 
