@@ -53,6 +53,7 @@ function gateRun(
     reason: "drops a column",
     recipe: null,
     notes: [],
+    lockWarnings: [],
     locks: [],
     overridden: false,
     sql: [],
