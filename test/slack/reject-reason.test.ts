@@ -81,6 +81,7 @@ describe("Reject with a reason", () => {
     expect(JSON.parse(metadata)).toEqual({
       runId: run.id,
       gate: "contract",
+      token: run.gateTokens.contract,
       channel: SHOP_CHANNEL,
       ts: gate.ts,
     });
