@@ -68,7 +68,8 @@ async function answer(text: string, user = "U_ALICE"): Promise<string> {
     user,
     channel: "C1",
   });
-  return JSON.stringify(message.blocks);
+  // `/migrate plan <run>` may answer in several messages; the others answer in one.
+  return JSON.stringify([message].flat().flatMap((m) => m.blocks));
 }
 
 async function finish(runId: string): Promise<void> {
