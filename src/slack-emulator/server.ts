@@ -463,7 +463,8 @@ export class SlackFake {
     if (typeof args.trigger_id !== "string" || args.trigger_id === "")
       return { ok: false, error: "invalid_trigger_id" };
     const problems = viewProblems(args.view);
-    if (problems.length > 0) return refusal({ error: "invalid_arguments", messages: problems });
+    if (problems.length > 0)
+      return { ok: false, error: "invalid_arguments", response_metadata: { messages: problems } };
     const opened: OpenedView = {
       id: `V${this.views.length + 1}`,
       triggerId: args.trigger_id,

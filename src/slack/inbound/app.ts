@@ -75,11 +75,10 @@ export function createSlackApp(
     authorize: async () => ({ botToken }),
     ignoreSelf: false,
     logger: boltLogger(logger),
-    // The `client` Bolt hands a listener (views.open of the reject dialog) talks to the same Web API as ours.
-    clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {},
     // No handler keeps conversation state; Bolt's default store would build and throw away an Error per request.
     convoStore: false as const,
-    // The app's own client (`app.client`) talks to the same Slack as the notifier's.
+    // The app's own client (`app.client`) and the one a listener gets (the reject dialog's views.open) talk to the
+    // same Slack as the notifier's.
     clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {},
     // app.error gets the request's body too (src/slack/inbound/errors.ts).
     extendedErrorHandler: true,
