@@ -1,7 +1,6 @@
 import { App, HTTPReceiver } from "@slack/bolt";
 import { z } from "zod";
 import { type ProxySettings, proxySettingsFromEnv } from "../../net/proxy/proxy-env.js";
-import type { RedisClient } from "../../net/redis/connect.js";
 import type { Logger } from "../../ports/logger.js";
 import { boltLogger } from "../bolt-logger.js";
 import { slackAgent } from "../proxy-agent.js";
