@@ -89,30 +89,27 @@ const STEPS_TO_GATE: RunEvent[] = [
 /** Stores the shop's run of `service` as it stands at the rollout step or at the approval gate. */
 export async function storeRunAt(store: RunStore, service: string, at: "rollout" | "gate"): Promise<Run> {
   const now = new Date().toISOString();
-  let run = shopRun({
-    id: await store.nextRunId(service),
-    service,
-    requester: "U_BENCH_REQUESTER",
-    createdAt: now,
-  });
-  for (const event of at === "gate" ? STEPS_TO_GATE : STEPS_TO_ROLLOUT) {
-    const next = applyRunEvent(run, event, now);
-    if (!next.ok) throw new Error(next.reason);
-    run = next.run;
-  }
-  // Stored as new (revision 1) in the state it reached.
-  run = { ...run, revision: 1 };
-  const created = await store.create(run, {
+  const build = (id: string) => {
+    let run = shopRun({ id, service, requester: "U_BENCH_REQUESTER", createdAt: now });
+    for (const event of at === "gate" ? STEPS_TO_GATE : STEPS_TO_ROLLOUT) {
+      const next = applyRunEvent(run, event, now);
+      if (!next.ok) throw new Error(next.reason);
+      run = next.run;
+    }
+    // Stored as new (revision 1) in the state it reached.
+    return { ...run, revision: 1 };
+  };
+  const created = await store.create(service, build, {
     at: now,
     actor: SYSTEM_ACTOR,
     action: "created",
     from: null,
-    to: run.status,
+    to: at === "gate" ? "awaiting-approval" : "running",
     outcome: "applied",
     detail: "benchmark",
   });
   if (!created.ok) throw new Error(`${service} already has ${created.activeRunId}`);
-  return run;
+  return created.run;
 }
 
 export function percentile(values: number[], p: number): number {

@@ -1,7 +1,9 @@
 import type { LoadedServices } from "../config/load-services.js";
+import type { ServiceConfig } from "../config/services-schema.js";
 import type { Introspection } from "../domain/classify/migration.js";
-import { followUpReport } from "../domain/plan/follow-ups.js";
-import { planRelease } from "../domain/plan/planner.js";
+import { type FollowUpReport, followUpReport } from "../domain/plan/follow-ups.js";
+import type { Plan } from "../domain/plan/plan.js";
+import { type PlanOptions, planRelease } from "../domain/plan/planner.js";
 import { createRun } from "../domain/run/create.js";
 import type { FollowUpStore } from "../ports/follow-up-store.js";
 import type { ServiceIntrospector } from "../ports/service-introspector.js";
@@ -11,12 +13,17 @@ import { approvalRulesFor } from "./approval-rules.js";
 import { type FollowUpDeps, followUp } from "./follow-up.js";
 import { recordFollowUps, runFollowUps } from "./follow-ups.js";
 import { newGateTokens } from "./gate-buttons.js";
+import type { IntrospectionSlots } from "./introspection-slots.js";
 import { announce, type TransitionDeps } from "./transition.js";
 
 export interface StartRunDeps extends TransitionDeps, FollowUpDeps {
   services: LoadedServices;
   introspect: ServiceIntrospector;
   followUps: FollowUpStore;
+  /** Bounds the introspections (Django processes) this process runs at once. */
+  introspections: IntrospectionSlots;
+  /** Services whose start is being planned in this process: a second start of one is refused before it introspects. */
+  starting: Set<string>;
 }
 
 type Refusal = Extract<StartRunResult, { ok: false }>;
@@ -30,12 +37,17 @@ async function readRelease(
 ): Promise<{ ok: true; introspection: Introspection } | Refusal> {
   try {
     const adapters = await deps.adapters(input.service);
-    const introspection = await deps.introspect({
-      service: input.service,
-      version: input.version,
-      adapters,
-    });
-    return { ok: true, introspection };
+    const slot = await deps.introspections.run(
+      () => deps.introspect({ service: input.service, version: input.version, adapters }),
+      input.onQueued,
+    );
+    if (!slot.ok)
+      return {
+        ok: false,
+        code: "busy",
+        message: `phasegate is reading ${deps.introspections.limit} releases and ${slot.waiting} more are waiting: try again in a minute`,
+      };
+    return { ok: true, introspection: slot.value };
   } catch (error) {
     deps.logger.warn({ err: error, service: input.service }, "introspection failed");
     return {
@@ -57,7 +69,8 @@ function activeRunRefusal(service: string, activeRunId: string): Refusal {
 
 /**
  * Introspects the release, plans it, and (unless dry run) stores the run under the service lock and queues its
- * first step. Refusals say why and what to do; nothing is stored for them.
+ * first step. Refusals say why and what to do; nothing is stored for them. A start checks the service lock before
+ * it introspects, and a run id is taken only when the run is stored.
  */
 export async function startRun(deps: StartRunDeps, input: StartRunInput): Promise<StartRunResult> {
   const config = deps.services.services[input.service];
@@ -71,54 +84,94 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
       code: "not-allowed",
       message: `${input.requester} may not start runs of ${input.service}: ask someone in access.starters`,
     };
-  if (!input.dryRun) {
-    const active = await deps.store.activeRunId(input.service);
-    if (active) return activeRunRefusal(input.service, active);
-  }
-  const release = await readRelease(deps, input);
-  if (!release.ok) return release;
-  const planned = planRelease(release.introspection, { backfill: config.backfill });
-  const followUps = followUpReport(await deps.followUps.owed(input.service), release.introspection);
-  if (!planned.ok)
+  if (input.dryRun) return planOnly(deps, input, config.backfill);
+  if (deps.starting.has(input.service))
     return {
       ok: false,
-      code: "plan-refused",
-      refusals: planned.refusals,
-      followUps,
-      message: `the pending migrations of ${input.service} cannot roll out safely (${planned.refusals.length} problem${planned.refusals.length === 1 ? "" : "s"}); nothing was changed`,
+      code: "start-in-progress",
+      message: `another start of ${input.service} is being planned right now: wait for its answer (\`/migrate list ${input.service}\`)`,
     };
-  if (input.dryRun) return { ok: true, dryRun: true, plan: planned.plan, followUps };
-  if (planned.plan.steps.length === 0)
+  deps.starting.add(input.service);
+  try {
+    const active = await deps.store.activeRunId(input.service);
+    if (active) return activeRunRefusal(input.service, active);
+    return await planAndCreate(deps, input, config);
+  } finally {
+    deps.starting.delete(input.service);
+  }
+}
+
+type Planned = { ok: true; plan: Plan; followUps: FollowUpReport } | Refusal;
+
+async function planned(
+  deps: StartRunDeps,
+  input: StartRunInput,
+  backfill: PlanOptions["backfill"],
+): Promise<Planned> {
+  const release = await readRelease(deps, input);
+  if (!release.ok) return release;
+  const result = planRelease(release.introspection, { backfill });
+  const followUps = followUpReport(await deps.followUps.owed(input.service), release.introspection);
+  if (result.ok) return { ok: true, plan: result.plan, followUps };
+  return {
+    ok: false,
+    code: "plan-refused",
+    refusals: result.refusals,
+    followUps,
+    message: `the pending migrations of ${input.service} cannot roll out safely (${result.refusals.length} problem${result.refusals.length === 1 ? "" : "s"}); nothing was changed`,
+  };
+}
+
+async function planOnly(
+  deps: StartRunDeps,
+  input: StartRunInput,
+  backfill: PlanOptions["backfill"],
+): Promise<StartRunResult> {
+  const result = await planned(deps, input, backfill);
+  return result.ok ? { ok: true, dryRun: true, plan: result.plan, followUps: result.followUps } : result;
+}
+
+async function planAndCreate(
+  deps: StartRunDeps,
+  input: StartRunInput,
+  config: ServiceConfig,
+): Promise<StartRunResult> {
+  const result = await planned(deps, input, config.backfill);
+  if (!result.ok) return result;
+  // The plan always deploys and waits for the rollout: what makes a run is a migration to apply.
+  if (result.plan.migrations.length === 0)
     return {
       ok: false,
       code: "nothing-pending",
       message: `${input.service} has no pending migrations: deploy ${input.version} the usual way`,
     };
-
   const now = deps.now().toISOString();
-  const run = createRun({
-    id: await deps.store.nextRunId(input.service),
-    service: input.service,
-    version: input.version,
-    requester: input.requester,
-    plan: planned.plan,
-    fourEyes: config.access.fourEyes,
-    gateTokens: newGateTokens(planned.plan),
-    approvalRules: approvalRulesFor(config, planned.plan),
-    now,
-    followUps: runFollowUps(input.service, followUps),
-  });
   const actor = { kind: "user", id: input.requester } as const;
-  const created = await deps.store.create(run, {
+  const build = (id: string) =>
+    createRun({
+      id,
+      service: input.service,
+      version: input.version,
+      requester: input.requester,
+      plan: result.plan,
+      fourEyes: config.access.fourEyes,
+      gateTokens: newGateTokens(result.plan),
+      approvalRules: approvalRulesFor(config, result.plan),
+      now,
+      followUps: runFollowUps(input.service, result.followUps),
+    });
+  const created = await deps.store.create(input.service, build, {
     at: now,
     actor,
     action: "created",
     from: null,
-    to: run.status,
+    to: "running",
     outcome: "applied",
-    detail: `${input.version}: ${run.plan.steps.length} steps`,
+    detail: `${input.version}: ${result.plan.steps.length} steps`,
   });
   if (!created.ok) return activeRunRefusal(input.service, created.activeRunId);
+  const { run } = created;
+  const { followUps } = result;
   deps.logger.info({ runId: run.id, version: input.version, requester: input.requester }, "run created");
   await recordFollowUps(deps.followUps, run, followUps);
   await announce(deps, { before: null, after: run, event: null, actor });

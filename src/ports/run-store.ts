@@ -17,7 +17,7 @@ export interface AuditEntry {
 
 export type AuditInput = Omit<AuditEntry, "id">;
 
-export type CreateResult = { ok: true } | { ok: false; activeRunId: string };
+export type CreateResult = { ok: true; run: Run } | { ok: false; activeRunId: string };
 
 export type SaveResult =
   | { ok: true }
@@ -39,10 +39,12 @@ export interface ListQuery {
  * and appends the audit entry in the same step.
  */
 export interface RunStore {
-  /** The next `<service>-<n>` id (a per-service counter). */
-  nextRunId(service: string): Promise<string>;
-  /** Stores a new run (revision 1) and takes its service's lock; refused while another run of the service is active. */
-  create(run: Run, audit: AuditInput): Promise<CreateResult>;
+  /**
+   * Gives the new run its id (see runIdOf), stores it (revision 1) and takes its service's lock, atomically:
+   * refused while another run of the service is active, and then no id is used up. `build` makes the run from
+   * its id (it may be called again when another start took the id first).
+   */
+  create(service: string, build: (id: string) => Run, audit: AuditInput): Promise<CreateResult>;
   get(runId: string): Promise<Run | null>;
   /** Saves `next` (its revision must be `expectedRevision + 1`) if the stored run is still at `expectedRevision`. */
   save(next: Run, expectedRevision: number, audit: AuditInput): Promise<SaveResult>;

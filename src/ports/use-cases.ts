@@ -10,6 +10,11 @@ export interface StartRunInput {
   requester: string;
   /** Plan only: introspect and plan, store nothing, queue nothing. */
   dryRun?: boolean;
+  /**
+   * Told when the introspection has to wait for a free slot: how many plans are ahead of this one and how many
+   * run at once. It must not throw.
+   */
+  onQueued?: (ahead: number, limit: number) => void;
 }
 
 export type StartRefusalCode =
@@ -18,6 +23,10 @@ export type StartRefusalCode =
   | "active-run"
   | "plan-refused"
   | "introspection-failed"
+  /** Another start of the same service is being planned in this process right now. */
+  | "start-in-progress"
+  /** Too many plans are waiting for an introspection slot. */
+  | "busy"
   /** The release has no pending migration: nothing to run. */
   | "nothing-pending";
 

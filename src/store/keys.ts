@@ -8,7 +8,8 @@ export function storeKeys(prefix: string) {
     run: (runId: string) => `${prefix}run:${runId}`,
     audit: (runId: string) => `${prefix}audit:${runId}`,
     lock: (service: string) => `${prefix}lock:${service}`,
-    sequence: (service: string) => `${prefix}seq:${service}`,
+    /** The service's run id counter: its generation (see runIdOf) and the last number given. */
+    runIds: (service: string) => `${prefix}ids:${service}`,
     serviceRuns: (service: string) => `${prefix}runs:${service}`,
     allRuns: () => `${prefix}runs`,
     /** Hash of the follow-ups a service's next releases owe. */

@@ -27,6 +27,8 @@ export interface RedisRunStoreOptions {
    * clock): what answers a user in Slack sets it, so nothing they were told failed happens once Redis is back.
    */
   writeBudgetMs?: number;
+  /** Milliseconds since the epoch (Date.now): a run id counter that starts takes its generation from it. */
+  clock?: () => number;
 }
 
 /**
@@ -59,20 +61,38 @@ export class RedisRunStore implements RunStore {
     return reply;
   }
 
-  async nextRunId(service: string): Promise<string> {
-    return runIdOf(service, await this.redis.incr(this.keys.sequence(service)).catch(rethrow));
-  }
-
-  async create(run: Run, audit: AuditInput): Promise<CreateResult> {
+  async create(service: string, build: (id: string) => Run, audit: AuditInput): Promise<CreateResult> {
     const k = this.keys;
-    const [outcome, holder] = await this.script(
-      CREATE_RUN_BY,
-      [k.run(run.id), k.lock(run.service), k.audit(run.id), k.serviceRuns(run.service), k.allRuns()],
-      [run.id, JSON.stringify(run), Date.parse(run.createdAt), ...encodeAudit(audit)],
-    );
-    if (outcome === "locked") return { ok: false, activeRunId: holder ?? "unknown" };
-    if (outcome === "exists") throw new Error(`run ${run.id} already exists; its id counter was reset?`);
-    return { ok: true };
+    const clock = this.options.clock ?? Date.now;
+    for (;;) {
+      const [gen, n] = await this.redis.hmget(k.runIds(service), "gen", "n").catch(rethrow);
+      // A counter that starts (again) takes its generation from the clock: ids never repeat.
+      const generation = gen === null ? Math.floor(clock() / 1000) : Number(gen);
+      const number = Number(n ?? 0) + 1;
+      const run = build(runIdOf(service, generation, number));
+      const [outcome, holder] = await this.script(
+        CREATE_RUN_BY,
+        [
+          k.run(run.id),
+          k.lock(run.service),
+          k.audit(run.id),
+          k.serviceRuns(run.service),
+          k.allRuns(),
+          k.runIds(service),
+        ],
+        [
+          run.id,
+          JSON.stringify(run),
+          Date.parse(run.createdAt),
+          String(generation),
+          String(number),
+          ...encodeAudit(audit),
+        ],
+      );
+      if (outcome === "locked") return { ok: false, activeRunId: holder ?? "unknown" };
+      if (outcome === "exists") throw new Error(`run ${run.id} already exists; its id counter was reset?`);
+      if (outcome === "ok") return { ok: true, run };
+    }
   }
 
   async get(runId: string): Promise<Run | null> {

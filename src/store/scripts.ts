@@ -3,16 +3,25 @@
  * another client's. The audit entry is the trailing ARGV (field, value pairs).
  */
 
-/** KEYS: run, lock, audit, service index, all index. ARGV: runId, json, score, audit fields… */
+/**
+ * KEYS: run, lock, audit, service index, all index, the service's id counter (hash: gen, n).
+ * ARGV: runId, json, score, generation and number of the id, audit fields…
+ * The id was built from the counter as read before: when the counter moved since ('moved'), the caller builds the
+ * next id and tries again; when the service is locked, the counter does not move (no id is used up).
+ */
 export const CREATE_RUN = `
 local holder = redis.call('GET', KEYS[2])
 if holder then return {'locked', holder} end
+local gen = redis.call('HGET', KEYS[6], 'gen')
+local n = tonumber(redis.call('HGET', KEYS[6], 'n') or '0')
+if (gen and gen ~= ARGV[4]) or n + 1 ~= tonumber(ARGV[5]) then return {'moved'} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
+redis.call('HSET', KEYS[6], 'gen', ARGV[4], 'n', ARGV[5])
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'revision', '1')
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
-redis.call('XADD', KEYS[3], '*', unpack(ARGV, 4))
+redis.call('XADD', KEYS[3], '*', unpack(ARGV, 6))
 return {'ok'}
 `;
 

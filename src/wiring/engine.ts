@@ -1,5 +1,6 @@
 import { ConfigApprovers } from "../app/access.js";
 import { createUseCases } from "../app/create-use-cases.js";
+import { IntrospectionSlots } from "../app/introspection-slots.js";
 import { LogNotifier } from "../app/log-notifier.js";
 import { CompositeNotifier } from "../app/notifiers.js";
 import type { WorkerDeps } from "../app/process-step.js";
@@ -21,6 +22,7 @@ import { RedisRunStore } from "../store/redis-run-store.js";
 import { logger as defaultLogger } from "../telemetry/logger.js";
 import { createAdapterFactory } from "./adapter-factory.js";
 import { djangoIntrospector } from "./django-introspector.js";
+import { maxIntrospectionsFromEnv } from "./introspection-limit.js";
 
 export interface EngineOptions {
   /** A connection made with `maxRetriesPerRequest: null` (BullMQ needs it). */
@@ -44,7 +46,12 @@ export interface EngineOptions {
   cancelPollMs?: number;
   /** Store writes not carried out within this long are never carried out (the engine answering Slack sets it). */
   writeBudgetMs?: number;
+  /** Introspections (Django processes) this process runs at once (default 4); more wait in line. */
+  maxIntrospections?: number;
 }
+
+/** Callers waiting for an introspection slot past this many are turned away ("try again in a minute"). */
+const MAX_WAITING_INTROSPECTIONS = 200;
 
 /** Everything the Slack app, the CLI and the workers share: one store, one queue, the use cases. */
 export interface Engine {
@@ -85,6 +92,11 @@ export function createEngine(options: EngineOptions): Engine {
     approvers: new ConfigApprovers(options.services, options.usergroups ?? null),
     introspect: options.introspect ?? djangoIntrospector(now),
     followUps: new RedisFollowUps(options.redis, options.prefix),
+    introspections: new IntrospectionSlots(
+      options.maxIntrospections ?? maxIntrospectionsFromEnv() ?? 4,
+      MAX_WAITING_INTROSPECTIONS,
+    ),
+    starting: new Set(),
   });
   return {
     redis: options.redis,

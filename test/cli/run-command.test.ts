@@ -34,16 +34,18 @@ describe("phasegate run on a real Redis", () => {
     expect(started.stderr).toBe("");
     expect(started.code).toBe(0);
     const runId = (JSON.parse(started.stdout) as Run).id;
-    expect(runId).toBe("shop-1");
+    expect(runId).toMatch(/^shop-\d{10}-1$/);
 
     const again = await run(["start", "--service", "shop", "--version", "v3"]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("shop already has an active run, shop-1");
+    expect(again.stderr).toContain(`shop already has an active run, ${runId}`);
 
     await h.waitFor(runId, (r) => r.status === "awaiting-approval", "to the gate");
     const status = await run(["status", "--run", runId]);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/^shop-1 {2}shop v2 {2}awaiting-approval {2}requested by U_ALICE/);
+    expect(status.stdout).toMatch(
+      new RegExp(`^${runId} {2}shop v2 {2}awaiting-approval {2}requested by U_ALICE`),
+    );
     expect(status.stdout).toMatch(/> 4\. +approval +waiting/);
 
     const own = await run(["approve", "--run", runId]);
@@ -56,7 +58,7 @@ describe("phasegate run on a real Redis", () => {
     expect(h.columns("shop")).not.toContain("is_enabled");
 
     const list = await run(["list"]);
-    expect(list.stdout.split("\n")[1]).toMatch(/^shop-1 +shop +v2 +succeeded +5\/5/);
+    expect(list.stdout.split("\n")[1]).toMatch(new RegExp(`^${runId} +shop +v2 +succeeded +5/5`));
 
     const audit = await run(["audit", "--run", runId, "--json"]);
     const entries = JSON.parse(audit.stdout) as AuditEntry[];

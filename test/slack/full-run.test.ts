@@ -49,15 +49,23 @@ async function expectRefusedWithoutChange(before: Run, by: string): Promise<void
   expect(last).toMatchObject({ actor: { kind: "user", id: by }, outcome: "refused" });
 }
 
+/** The run id a "Started *…*" answer names. */
+function startedId(text: string, service: string): string {
+  const id = new RegExp(`Started \\*(${service}-\\d+-\\d+)\\*`).exec(text)?.[1];
+  if (!id) throw new Error(`no run id of ${service} in: ${text}`);
+  return id;
+}
+
 describe("a whole run of examples/shop driven from Slack", () => {
   it("goes from /migrate start to the approval click to the final card", async () => {
     const started = await h.migrate("start shop v2", ALICE);
-    expect(started.text).toContain("Started *shop-1* (shop v2). Follow it in <#C0SHOP>");
+    const shop1 = startedId(started.text, "shop");
+    expect(started.text).toContain(`Started *${shop1}* (shop v2). Follow it in <#C0SHOP>`);
 
     // The card: posted once in the service channel, its place recorded with the run.
     const card = await h.fake.waitFor(() => h.fake.history(SHOP_CHANNEL).find((m) => !m.thread_ts));
-    expect(text(card)).toContain("shop v2 · shop-1");
-    await waitForRun("shop-1", (r) => r.notification?.ts === card.ts);
+    expect(text(card)).toContain(`shop v2 · ${shop1}`);
+    await waitForRun(shop1, (r) => r.notification?.ts === card.ts);
 
     // The gate: approvers mentioned, what will be dropped, Approve and Reject.
     const gate = await h.fake.waitFor(() =>
@@ -67,7 +75,7 @@ describe("a whole run of examples/shop driven from Slack", () => {
     expect(text(gate)).toContain("drop column catalog_product.is_enabled");
     expect(gate.versions[0]).toMatchObject({ reply_broadcast: "true" });
     const atGate = await waitForRun(
-      "shop-1",
+      shop1,
       (r) => r.status === "awaiting-approval" && r.gateMessages.contract?.ts === gate.ts,
     );
     const actions = gate.blocks?.find((b) => b.type === "actions") as { elements: Array<{ value: string }> };
@@ -95,11 +103,11 @@ describe("a whole run of examples/shop driven from Slack", () => {
     expect((await h.send(forged, { signature: slackSignature("wrong", nowSeconds(), forged) })).status).toBe(
       401,
     );
-    expect((await h.run("shop-1")).revision).toBe(atGate.revision);
+    expect((await h.run(shop1)).revision).toBe(atGate.revision);
 
     // Someone who is no approver: told so, audited, nothing changes.
     const byEve = await h.click(APPROVE_ACTION, value, EVE, gate.ts);
-    expect(byEve.text).toContain("U0EVE may not approve shop-1");
+    expect(byEve.text).toContain(`U0EVE may not approve ${shop1}`);
     expect(byEve.text).toContain("Your click changed nothing.");
     await expectRefusedWithoutChange(atGate, EVE);
 
@@ -115,14 +123,14 @@ describe("a whole run of examples/shop driven from Slack", () => {
     expect(byCarol.all).not.toContain(APPROVE_ACTION);
 
     // Bob's late click on the same gate: told who decided, nothing changes.
-    const approved = await h.run("shop-1");
+    const approved = await h.run(shop1);
     const byBob = await h.click(APPROVE_ACTION, value, BOB, gate.ts);
     expect(byBob.text).toContain(`approved by <@${CAROL}>`);
     expect(byBob.text).toContain("Your click changed nothing.");
-    expect((await h.run("shop-1")).gates).toEqual(approved.gates);
+    expect((await h.run(shop1)).gates).toEqual(approved.gates);
 
     // The contract phase runs; the card ends as Succeeded, the requester is told.
-    const done = await waitForRun("shop-1", (r) => r.status === "succeeded");
+    const done = await waitForRun(shop1, (r) => r.status === "succeeded");
     expect(done.gates).toEqual([expect.objectContaining({ by: CAROL, decision: "approved" })]);
     await h.fake.waitFor(() => text(h.fake.message(SHOP_CHANNEL, card.ts)).includes("Succeeded"));
     await h.bot.notifier.flush();
@@ -142,21 +150,22 @@ describe("a whole run of examples/shop driven from Slack", () => {
 
     // A click on the finished run: too late, nothing changes.
     const late = await h.click(REJECT_ACTION, value, BOB, gate.ts);
-    expect(late.text).toContain("Too late: shop-1 is already succeeded.");
+    expect(late.text).toContain(`Too late: ${shop1} is already succeeded.`);
     await expectRefusedWithoutChange(done, BOB);
 
     // /migrate status and audit tell the same story.
-    expect((await h.migrate("status shop-1", EVE)).all).toContain("Succeeded");
-    const audit = await h.migrate("audit shop-1", EVE);
+    expect((await h.migrate(`status ${shop1}`, EVE)).all).toContain("Succeeded");
+    const audit = await h.migrate(`audit ${shop1}`, EVE);
     expect(audit.all).toContain("`approval-granted`");
     expect(audit.all).toContain("*refused*");
   });
 
   it("cancels a run from Slack: refused for someone with no say, then done by an operator", async () => {
     const started = await h.migrate("start stuck v7", BOB, OPS_CHANNEL);
-    expect(started.text).toContain("Started *stuck-1*");
+    const stuck1 = startedId(started.text, "stuck");
+    expect(started.text).toContain(`Started *${stuck1}*`);
     const waiting = await waitForRun(
-      "stuck-1",
+      stuck1,
       (r) => r.status === "waiting-rollout" && r.notification !== null,
     );
     const card = waiting.notification;
@@ -165,37 +174,37 @@ describe("a whole run of examples/shop driven from Slack", () => {
     const active = await h.migrate("status", EVE, OPS_CHANNEL);
     expect(active.all).toContain("Active runs (1)");
     expect(active.all).toContain(
-      "`stuck-1` stuck v7 — :hourglass_flowing_sand: Waiting for the rollout — <@U0BOB>",
+      `\`${stuck1}\` stuck v7 — :hourglass_flowing_sand: Waiting for the rollout — <@U0BOB>`,
     );
-    expect((await h.migrate("list stuck", EVE)).all).toContain("`stuck-1` stuck v7");
+    expect((await h.migrate("list stuck", EVE)).all).toContain(`\`${stuck1}\` stuck v7`);
 
-    const byEve = await h.migrate("cancel stuck-1", EVE, OPS_CHANNEL);
-    expect(byEve.text).toContain("U0EVE may not cancel stuck-1");
-    const unchanged = await h.run("stuck-1");
+    const byEve = await h.migrate(`cancel ${stuck1}`, EVE, OPS_CHANNEL);
+    expect(byEve.text).toContain(`U0EVE may not cancel ${stuck1}`);
+    const unchanged = await h.run(stuck1);
     expect(unchanged.status).toBe("waiting-rollout");
-    expect((await h.bot.engine.useCases.audit("stuck-1"))?.at(-1)).toMatchObject({
+    expect((await h.bot.engine.useCases.audit(stuck1))?.at(-1)).toMatchObject({
       actor: { id: EVE },
       outcome: "refused",
     });
 
-    const byAlice = await h.migrate("cancel stuck-1", ALICE, SHOP_CHANNEL);
-    expect(byAlice.text).toContain("Cancel of stuck-1 recorded");
-    const cancelled = await waitForRun("stuck-1", (r) => r.status === "cancelled");
+    const byAlice = await h.migrate(`cancel ${stuck1}`, ALICE, SHOP_CHANNEL);
+    expect(byAlice.text).toContain(`Cancel of ${stuck1} recorded`);
+    const cancelled = await waitForRun(stuck1, (r) => r.status === "cancelled");
     await h.fake.waitFor(() => text(h.fake.message(SHOP_CHANNEL, card.ts)).includes("Cancelled"));
     await h.bot.notifier.flush();
     const replies = h.fake.replies(SHOP_CHANNEL, card.ts).map((m) => m.text ?? "");
     expect(replies.some((t) => t.includes(`<@${ALICE}> cancelled the run`))).toBe(true);
-    expect(replies.some((t) => t.includes(`<@${BOB}> stuck-1 cancelled`))).toBe(true);
+    expect(replies.some((t) => t.includes(`<@${BOB}> ${stuck1} cancelled`))).toBe(true);
 
     // A forged click on the cancelled run's gate (its approval was never posted) and a retry: both refused.
-    const forged = JSON.stringify({ runId: "stuck-1", gate: "contract", token: "guessed" });
+    const forged = JSON.stringify({ runId: stuck1, gate: "contract", token: "guessed" });
     const late = await h.click(APPROVE_ACTION, forged, CAROL);
-    expect(late.text).toContain("this button was not posted for stuck-1");
+    expect(late.text).toContain(`this button was not posted for ${stuck1}`);
     const rewritten = (r: { body: Record<string, unknown> }) =>
-      r.body.replace_original === true && JSON.stringify(r.body).includes("stuck-1");
+      r.body.replace_original === true && JSON.stringify(r.body).includes(stuck1);
     expect(h.fake.responses.some(rewritten)).toBe(false);
-    const retried = await h.migrate("retry stuck-1", BOB, SHOP_CHANNEL);
+    const retried = await h.migrate(`retry ${stuck1}`, BOB, SHOP_CHANNEL);
     expect(retried.text).toContain("only a failed run can be retried");
-    expect((await h.run("stuck-1")).revision).toBe(cancelled.revision);
+    expect((await h.run(stuck1)).revision).toBe(cancelled.revision);
   });
 });

@@ -27,10 +27,16 @@ const created: AuditInput = {
 };
 
 async function newRun(service: string, overrides: Partial<Run> = {}): Promise<Run> {
-  const id = await store.nextRunId(service);
-  const run = shopRun({ id, service, ...overrides });
-  expect(await store.create(run, created)).toEqual({ ok: true });
-  return run;
+  const result = await store.create(service, (id) => shopRun({ id, service, ...overrides }), created);
+  if (!result.ok) throw new Error(`${service} is held by ${result.activeRunId}`);
+  return result.run;
+}
+
+/** Lets the service's active run end, so the next one can be created. */
+async function release(run: Run): Promise<void> {
+  const cancelled = applyRunEvent(run, { type: "cancelled", by: "U_ALICE" }, "2026-01-01T00:05:00.000Z");
+  if (!cancelled.ok) throw new Error(cancelled.reason);
+  expect(await store.save(cancelled.run, run.revision, created)).toEqual({ ok: true });
 }
 
 /** Drives a stored run to the approval gate through the real transition path. */
@@ -52,10 +58,53 @@ afterAll(async () => {
 });
 
 describe("RedisRunStore", () => {
-  it("numbers runs per service: shop-1, shop-2, billing-1", async () => {
-    expect(await store.nextRunId("numbers")).toBe("numbers-1");
-    expect(await store.nextRunId("numbers")).toBe("numbers-2");
-    expect(await store.nextRunId("other")).toBe("other-1");
+  it("numbers runs per service under a generation taken from the clock when the numbering starts", async () => {
+    const clocked = new RedisRunStore(redis, prefix, { clock: () => 1_764_408_450_999 });
+    const make = (service: string) =>
+      clocked
+        .create(service, (id) => shopRun({ id, service }), created)
+        .then((r) => {
+          if (!r.ok) throw new Error(r.activeRunId);
+          return r.run;
+        });
+    const first = await make("numbers");
+    expect(first.id).toBe("numbers-1764408450-1");
+    await release(first);
+    expect((await make("numbers")).id).toBe("numbers-1764408450-2");
+    expect((await make("other")).id).toBe("other-1764408450-1");
+  });
+
+  it("takes no id when the service is held, and starts a new generation when the counter is lost", async () => {
+    const clocked = (ms: number) => new RedisRunStore(redis, prefix, { clock: () => ms });
+    const build = (id: string) => shopRun({ id, service: "lost" });
+    const first = await clocked(1_000_000).create("lost", build, created);
+    expect(first).toMatchObject({ ok: true, run: { id: "lost-1000-1" } });
+    expect(await clocked(1_000_000).create("lost", build, created)).toEqual({
+      ok: false,
+      activeRunId: "lost-1000-1",
+    });
+    // As after a Redis that restarted empty: every key of the service is gone.
+    await redis.del(`${prefix}ids:lost`, `${prefix}lock:lost`);
+    expect(await clocked(2_000_000).create("lost", build, created)).toMatchObject({
+      ok: true,
+      run: { id: "lost-2000-1" },
+    });
+  });
+
+  it("of twenty concurrent creates of one service, one gets the id and the lock; the others use up none", async () => {
+    const clocked = new RedisRunStore(redis, prefix, { clock: () => 3_000_000 });
+    const build = (id: string) => shopRun({ id, service: "many" });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => clocked.create("many", build, created)),
+    );
+    const winners = results.flatMap((r) => (r.ok ? [r.run] : []));
+    expect(winners.map((r) => r.id)).toEqual(["many-3000-1"]);
+    expect(results.filter((r) => !r.ok)).toEqual(Array(19).fill({ ok: false, activeRunId: "many-3000-1" }));
+    await release(winners[0] as Run);
+    expect(await clocked.create("many", build, created)).toMatchObject({
+      ok: true,
+      run: { id: "many-3000-2" },
+    });
   });
 
   it("stores a run and reads it back as it was", async () => {
@@ -66,10 +115,9 @@ describe("RedisRunStore", () => {
 
   it("refuses a second active run of a service, naming the active one", async () => {
     const first = await newRun("locked");
-    const second = shopRun({ id: await store.nextRunId("locked"), service: "locked" });
-    expect(await store.create(second, created)).toEqual({ ok: false, activeRunId: first.id });
+    const second = await store.create("locked", (id) => shopRun({ id, service: "locked" }), created);
+    expect(second).toEqual({ ok: false, activeRunId: first.id });
     expect(await store.activeRunId("locked")).toBe(first.id);
-    expect(await store.get(second.id)).toBeNull();
   });
 
   it("refuses a save made from an old revision", async () => {

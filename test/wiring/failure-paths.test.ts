@@ -119,9 +119,8 @@ describe("runs that do not succeed end in the right state, free the service and 
   });
 
   it("a failed deploy", async () => {
-    await writeFile(h.file("deployfail-1.deploy-fails"), "");
+    await writeFile(h.file("deployfail.deploy-fails"), "");
     const run = await h.start("deployfail");
-    expect(run.id).toBe("deployfail-1");
     const failed = await h.waitFor(run.id, (r) => r.status === "failed", "failed");
     expect(failed.steps[1]?.status).toBe("failed");
     expect(failed.outcome).toMatch(/deploy of v2 failed: sh exited with 3: registry said no to v2/);
@@ -131,29 +130,29 @@ describe("runs that do not succeed end in the right state, free the service and 
   });
 
   it("a rollout that never finishes fails at its deadline", async () => {
-    await writeFile(h.file("stuck-1.rollout-stuck"), "");
+    await writeFile(h.file("stuck.rollout-stuck"), "");
     const run = await h.start("stuck");
     const failed = await h.waitFor(run.id, (r) => r.status === "failed", "failed");
     expect(failed.steps[2]?.status).toBe("failed");
     expect(failed.outcome).toMatch(
       /the rollout of v2 did not finish within 3 s \(last: \d of 3 instances run v2\); nothing destructive ran/,
     );
-    expect(Number(await h.read("stuck-1.polls"))).toBeGreaterThanOrEqual(2);
+    expect(Number(await h.read(`${run.id}.polls`))).toBeGreaterThanOrEqual(2);
     expectNothingDestructive("stuck");
     await h.expectLockReleased("stuck");
   });
 
   it("a cancel while waiting for the rollout ends the run at once and stops the polling", async () => {
-    await writeFile(h.file("cancelrollout-1.rollout-stuck"), "");
+    await writeFile(h.file("cancelrollout.rollout-stuck"), "");
     const run = await h.start("cancelrollout");
     await h.waitFor(run.id, (r) => (r.steps[2]?.polls ?? 0) >= 1, "a rollout poll");
     const cancelled = await h.engine.useCases.cancel({ runId: run.id, user: REQUESTER });
     expect(cancelled).toMatchObject({ ok: true, run: { status: "cancelled" } });
     expect((await h.engine.useCases.status(run.id))?.steps[2]?.status).toBe("cancelled");
-    const polls = await h.read("cancelrollout-1.polls");
+    const polls = await h.read(`${run.id}.polls`);
     // Longer than the largest poll interval (2 s): a poll still queued would have come.
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    expect(await h.read("cancelrollout-1.polls")).toBe(polls);
+    expect(await h.read(`${run.id}.polls`)).toBe(polls);
     expectNothingDestructive("cancelrollout");
     await h.expectLockReleased("cancelrollout");
   });

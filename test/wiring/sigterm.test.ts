@@ -17,9 +17,8 @@ afterAll(async () => {
 
 describe("a worker process stopped with SIGTERM", () => {
   it("finishes the step it runs, records it, exits 0, and another worker goes on from there", async () => {
-    const runId = "shop-1";
-    await writeFile(h.file(`${runId}.deploy-sleep`), "3");
-    await h.start("shop");
+    await writeFile(h.file("shop.deploy-sleep"), "3");
+    const { id: runId } = await h.start("shop");
     worker = spawnWorker(h.file("services.yaml"), h.prefix, h.file("worker.log"));
     await h.waitFor(runId, (r) => r.steps[1]?.status === "running", "its deploy running");
     while (!(await h.read(`${runId}.deploy`)).includes("start")) await new Promise((r) => setTimeout(r, 50));

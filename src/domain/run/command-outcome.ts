@@ -44,13 +44,33 @@ export function lastLine(outcome: CommandOutcome, preferStderr = false): string 
   return "";
 }
 
-/** "exited with 1: <last line of stderr>" — the line that usually says what went wrong. */
+/**
+ * The line of a Python traceback that names the exception ("django.db.utils.ProgrammingError: column "x" does
+ * not exist"): not indented, a dotted name whose last part is a class name (so PostgreSQL's "DETAIL:", "HINT:"
+ * and "LINE 1:" lines, all capitals, do not count).
+ */
+const EXCEPTION_LINE = /^(?:[A-Za-z_]\w*\.)*[A-Z]\w*[a-z]\w*: \S/;
+/** phasegate's own explanation (the migrate wrapper's), which says more than the exception it explains. */
+const PHASEGATE_LINE = /^phasegate: \S/;
+
+/** The line of the output that says what went wrong: phasegate's own, else Python's exception, else the last. */
+export function failureLine(outcome: CommandOutcome): string {
+  for (const text of [outcome.stderrTail, outcome.stdoutTail]) {
+    const lines = text.split("\n").filter((l) => l.trim() !== "");
+    const line =
+      lines.findLast((l) => PHASEGATE_LINE.test(l)) ?? lines.findLast((l) => EXCEPTION_LINE.test(l));
+    if (line) return line.trim();
+  }
+  return lastLine(outcome, true);
+}
+
+/** "exited with 1: django.db.utils.ProgrammingError: …" — the line that says what went wrong. */
 export function describeFailure(outcome: CommandOutcome): string {
   const how = outcome.timedOut
     ? "timed out"
     : outcome.signal
       ? `was stopped by ${outcome.signal}`
       : `exited with ${outcome.exitCode}`;
-  const said = lastLine(outcome, true);
+  const said = failureLine(outcome);
   return said ? `${how}: ${said}` : how;
 }

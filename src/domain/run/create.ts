@@ -39,7 +39,11 @@ export function createRun(input: NewRun): Run {
   };
 }
 
-/** `<service>-<n>`: short enough to type in Slack. */
-export function runIdOf(service: string, n: number): string {
-  return `${service}-${n}`;
+/**
+ * `<service>-<generation>-<n>`: the service, when its numbering started (Unix seconds) and a counter. The
+ * generation is taken from the clock when the counter starts, so a counter that starts again (Redis lost its data)
+ * never hands out an id it gave before: an old message's button or command cannot reach a new run.
+ */
+export function runIdOf(service: string, generation: number, n: number): string {
+  return `${service}-${generation}-${n}`;
 }

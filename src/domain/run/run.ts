@@ -86,7 +86,7 @@ export interface Actor {
 export const SYSTEM_ACTOR: Actor = { kind: "system", id: "phasegate" };
 
 export interface Run {
-  /** `<service>-<n>`, short enough to type in Slack. */
+  /** `<service>-<generation>-<n>` (see runIdOf): never repeats for a service, even after Redis lost its data. */
   id: string;
   service: string;
   /** Release being rolled out (image tag, git sha…). */

@@ -20,6 +20,8 @@ export interface CommandDeps {
 export interface Caller {
   user: string;
   channel: string;
+  /** Tells the caller something before the answer (a plan waiting for its turn); never throws. */
+  notify?: (text: string) => void;
 }
 
 function text(message: string): SlackMessage {
@@ -102,6 +104,10 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
     version: c.version,
     requester: caller.user,
     dryRun,
+    onQueued: (ahead, limit) =>
+      caller.notify?.(
+        `:hourglass_flowing_sand: ${ahead} plan${ahead === 1 ? "" : "s"} ahead of yours (phasegate reads ${limit} releases at a time); your answer follows.`,
+      ),
   });
   if (!result.ok) {
     const owed = result.followUps ? followUpLines(c.service, result.followUps) : [];

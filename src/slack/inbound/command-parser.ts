@@ -18,7 +18,10 @@ const migration = z
 const reason = z.string().trim().min(3, "say why, in a few words").max(500, "at most 500 characters");
 const runId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}-[0-9]{1,9}$/, "a run id is the service and a number, like shop-42");
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,75}-[0-9]{1,9}$/,
+    "a run id is the service, a generation and a number, like shop-1764408450-2 (see /migrate list)",
+  );
 
 /** What `/migrate …` asks for, once parsed and validated. */
 export const migrateCommandSchema = z.discriminatedUnion("name", [

@@ -50,9 +50,14 @@ function registerCommand(app: App, deps: HandlerDeps, acks: AckGate): void {
     await acks.settled();
     const respond = respondTo(command.response_url);
     try {
+      const notify = (text: string) =>
+        void ephemeral(respond, text).catch((error: unknown) =>
+          deps.logger.warn({ err: error, user: command.user_id }, "could not tell a caller to wait"),
+        );
       const answer = await answerCommand(deps, parsed.command, {
         user: command.user_id,
         channel: command.channel_id,
+        notify,
       });
       // Sending the answer costs as much as the ack; a burst that arrived meanwhile is acked first.
       await acks.settled();

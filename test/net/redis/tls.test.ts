@@ -30,9 +30,8 @@ describe("Redis over TLS (rediss://)", () => {
     });
     redis = await openRedis(topology, prefix, "command");
     const store = new RedisRunStore(redis, prefix);
-    const run = shopRun({ id: "shop-1" });
     const audit = {
-      at: run.createdAt,
+      at: shopRun().createdAt,
       actor: { kind: "user" as const, id: "U_ALICE" },
       action: "created" as const,
       from: null,
@@ -40,9 +39,10 @@ describe("Redis over TLS (rediss://)", () => {
       outcome: "applied" as const,
       detail: null,
     };
-    expect(await store.create(run, audit)).toEqual({ ok: true });
-    expect(await store.get("shop-1")).toEqual(run);
-    expect((await store.audit("shop-1")).map((a) => a.action)).toEqual(["created"]);
+    const created = await store.create("shop", (id) => shopRun({ id }), audit);
+    if (!created.ok) throw new Error(`shop is held by ${created.activeRunId}`);
+    expect(await store.get(created.run.id)).toEqual(created.run);
+    expect((await store.audit(created.run.id)).map((a) => a.action)).toEqual(["created"]);
   });
 
   it("refuses a server its CA did not sign, naming the setting to fix", async () => {
