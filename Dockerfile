@@ -16,9 +16,12 @@ FROM node:20-bookworm-slim AS runtime
 # tini is PID 1: Node as PID 1 does not reap orphaned grandchildren (the local executor and the command
 # deployer start Python and shell processes that may leave some), and tini forwards SIGTERM to phasegate,
 # whose worker then finishes its current step before exiting.
+# setpriv (util-linux) and perl (perl-base), both essential in Debian, run the guard that ends every command a
+# worker starts when the worker dies (src/executors/process-guard.ts): the build fails if either is missing.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
-  && rm -rf /var/lib/apt/lists/*
+  && rm -rf /var/lib/apt/lists/* \
+  && command -v setpriv perl
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000
 COPY package.json package-lock.json ./

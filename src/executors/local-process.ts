@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import type { CommandRequest, CommandResult, Execution, Executor } from "../ports/executor.js";
 import { logger } from "../telemetry/logger.js";
 import { BoundedBuffer } from "./bounded-buffer.js";
+import { guardedArgv } from "./process-guard.js";
 
 export interface LocalProcessOptions {
   /** Time between SIGTERM and SIGKILL when a command times out or is cancelled. */
@@ -37,6 +38,18 @@ function spawnFailure(
   };
 }
 
+/** A command cancelled before it was started is not started: it ends as if stopped by SIGTERM at once. */
+function cancelledBeforeStart(): CommandResult {
+  return {
+    exitCode: null,
+    signal: "SIGTERM",
+    timedOut: false,
+    stdout: "",
+    stderr: "phasegate: cancelled before it started\n",
+    durationMs: 0,
+  };
+}
+
 /** Runs the command as a child process on this machine (no shell), to the end: it always answers `finished`. */
 export class LocalProcessExecutor implements Executor {
   private readonly killGraceMs: number;
@@ -61,16 +74,18 @@ export class LocalProcessExecutor implements Executor {
   }
 
   private run(request: CommandRequest, signal?: AbortSignal): Promise<CommandResult> {
-    const [command, ...args] = request.argv;
+    const [command, ...args] = request.argv.length > 0 ? guardedArgv(request.argv) : [];
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     if (!command) return Promise.reject(new Error("LocalProcessExecutor: argv is empty"));
+    if (signal?.aborted) return Promise.resolve(cancelledBeforeStart());
     return new Promise((resolve) => {
       const stdout = new BoundedBuffer(this.maxStdoutBytes, "head");
       const stderr = new BoundedBuffer(this.maxStderrBytes, "tail");
       let timedOut = false;
       let killTimer: NodeJS.Timeout | undefined;
-      // Its own process group, so a timeout or a cancel also ends what the command started (manage.py's children).
+      // Its own process group, so a timeout or a cancel also ends what the command started (manage.py's children);
+      // under the guard, so does phasegate's death.
       const child = spawn(command, args, {
         cwd: request.cwd,
         env: { ...process.env, ...request.env },
@@ -98,8 +113,7 @@ export class LocalProcessExecutor implements Executor {
         clearTimeout(killTimer);
         signal?.removeEventListener("abort", stop);
       };
-      if (signal?.aborted) stop();
-      else signal?.addEventListener("abort", stop, { once: true });
+      signal?.addEventListener("abort", stop, { once: true });
       child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
       child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
       child.on("error", (error: NodeJS.ErrnoException) => {

@@ -1,0 +1,40 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+/** Pids of the live processes whose environment holds `NAME=value` (what a process and all it starts inherit). */
+export function processesWithEnv(name: string, value: string): number[] {
+  const wanted = `${name}=${value}`;
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // A zombie holds nothing and runs nothing: its parent has not reaped it yet.
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      if (readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(wanted)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** Waits until no live process has `NAME=value` in its environment; the pids still there after `ms` otherwise. */
+export async function processesGone(name: string, value: string, ms = 5_000): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const left = processesWithEnv(name, value);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** SIGKILLs every process with `NAME=value` in its environment (a test's cleanup, whatever it left). */
+export function killProcessesWithEnv(name: string, value: string): void {
+  for (const pid of processesWithEnv(name, value)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
