@@ -107,6 +107,7 @@ function section(name: string, node: Node, required: boolean): string[] {
     ...node.oneOf.flatMap((variant) => [
       `### ${code(`kind: ${String(variant.properties?.kind?.const)}`)}`,
       "",
+      ...(variant.description ? [variant.description, ""] : []),
       ...table(rowsOf(variant, "").filter((row) => row.key !== "kind")),
       "",
     ]),

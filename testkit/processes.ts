@@ -10,7 +10,8 @@ export function processesWithEnv(name: string, value: string): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       // A zombie holds nothing and runs nothing: its parent has not reaped it yet.
       if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      if (readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(wanted)) found.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(wanted))
+        found.push(Number(entry));
     } catch {
       // gone meanwhile, or not ours to read
     }

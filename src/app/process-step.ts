@@ -63,7 +63,7 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
           watch.signal,
         );
       case "deploy":
-        return await runDeployStep(run, adapters.deployer, watch.signal);
+        return await runDeployStep(run, step.index, adapters.deployer, watch.signal);
       case "wait-rollout":
         return await pollRolloutStep(run, adapters.rollout, adapters.polling, deps.now(), watch.signal);
       case "backfill":
@@ -79,6 +79,26 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
   } finally {
     watch.stop();
   }
+}
+
+const TAKE_OVER: Record<Exclude<PlanStep["kind"], "wait-rollout" | "approval">, string> = {
+  migrate:
+    "the worker running it stopped before it finished (a restart, a crash); running it again, attempt {n}: a migration the earlier attempt applied is not applied again, and one still running in the database is waited for",
+  deploy: "the worker restarted during the deploy; running it again, attempt {n}",
+  backfill: "the worker restarted during a backfill batch; running the batch again, attempt {n}",
+};
+
+/** Records (and tells the thread) that this worker runs again a step whose worker died; null when refused. */
+async function takeOver(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Run | null> {
+  if (step.kind === "wait-rollout" || step.kind === "approval") return run;
+  const n = (run.steps[step.index]?.executions ?? 0) + 1;
+  const message = TAKE_OVER[step.kind].replace("{n}", String(n));
+  deps.logger.warn({ runId: run.id, step: step.index, attempt: n }, "taking over a step whose worker died");
+  const event: RunEvent = { type: "step-taken-over", step: step.index, message };
+  const taken = await transition(deps, run.id, event, SYSTEM_ACTOR, run);
+  if (taken.ok) return taken.run;
+  deps.logger.warn({ runId: run.id, step: step.index, reason: taken.message }, "step not taken over");
+  return null;
 }
 
 /**
@@ -116,10 +136,14 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
   } else if (state.status !== "running" && state.status !== "waiting") {
     deps.logger.info({ job, stepStatus: state.status }, "step already finished: duplicate job dropped");
     return;
+  } else if (state.status === "running" && step.kind !== "wait-rollout") {
+    // Started and never ended: the worker running it died (or lost its job). Its command died with it.
+    const taken = await takeOver(deps, run, step);
+    if (!taken) return;
+    run = taken;
   } else {
-    // Every poll of a rollout comes here; a migrate or deploy only after its worker died.
-    const level = step.kind === "wait-rollout" ? "debug" : "info";
-    deps.logger[level]({ job, stepStatus: state.status }, "resuming a step that was running");
+    // Every poll of a rollout, every try after a lock timeout, every backfill batch.
+    deps.logger.debug({ job, stepStatus: state.status }, "resuming a step that was running");
   }
 
   const outcome = await runOnce(deps, run, step);

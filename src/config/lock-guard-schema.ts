@@ -6,7 +6,7 @@ const milliseconds = z.number({ error: MS }).int(MS);
 /** `lockGuard:` of a service: how `manage.py migrate` is kept from blocking readers on PostgreSQL. */
 export const lockGuardSchema = z
   .strictObject({
-    /** false runs plain `manage.py migrate`, without timeouts or retries. */
+    /** false: no timeouts, no retries (two migrates of one database still never overlap). */
     enabled: z.boolean().default(true),
     /** A statement waiting longer than this for a lock gives up, so readers never queue behind it for longer. */
     lockTimeoutMs: milliseconds.positive(`lockTimeoutMs must be ${MS}`).default(2000),

@@ -26,17 +26,21 @@ export const projectSchema = z
 
 export const localExecutorSchema = z.strictObject({ kind: z.literal("local") });
 
-/** A command template: argv, `{version}`, `{service}` and `{runId}` replaced; no shell unless you put one in argv. */
+/** A command template: argv, `{version}`, `{service}`, `{runId}` (and for a deploy `{attempt}`) replaced; no shell unless you put one in argv. */
 const commandTemplate = z.array(z.string().min(1)).min(1);
 
-export const commandDeployerSchema = z.strictObject({
-  kind: z.literal("command"),
-  command: commandTemplate,
-  /** Directory the command runs in, relative to the services file. */
-  cwd: z.string().optional(),
-  env: z.record(z.string(), z.string()).default({}),
-  timeoutSeconds: durationSeconds.default(600),
-});
+export const commandDeployerSchema = z
+  .strictObject({
+    kind: z.literal("command"),
+    command: commandTemplate,
+    /** Directory the command runs in, relative to the services file. */
+    cwd: z.string().optional(),
+    env: z.record(z.string(), z.string()).default({}),
+    timeoutSeconds: durationSeconds.default(600),
+  })
+  .describe(
+    "`command` is an argv (no shell) where `{version}`, `{service}`, `{runId}` and `{attempt}` are replaced; `{attempt}` is 1 the first time the deploy runs for a run, 2 when its worker died during it and another worker runs it again, and so on (a retried run goes on counting). The command must be idempotent.",
+  );
 
 export const commandRolloutSchema = z.strictObject({
   kind: z.literal("command"),

@@ -9,7 +9,8 @@ let wrapperPath: string | undefined;
 let wrapperSource: string | undefined;
 
 /**
- * What goes between the Python command and `manage.py migrate …` to run it under the lock guard: the wrapper's
+ * What goes between the Python command and `manage.py migrate …` to run it under the lock guard and the migrate
+ * lock: the wrapper's
  * path, or its source (`-c`) when the command runs in the release's image, where phasegate's files are absent.
  */
 export function guardArgv(inline: boolean): string[] {
@@ -19,10 +20,15 @@ export function guardArgv(inline: boolean): string[] {
   return ["-c", wrapperSource];
 }
 
-/** The wrapper's settings, in the environment of the migrate process. */
-export function guardEnv(guard: LockGuardConfig): Record<string, string> {
+/**
+ * The wrapper's settings, in the environment of the migrate process. A disabled lock guard sets no timeouts, but
+ * the wrapper still keeps two migrates of one database from overlapping; it waits for another one until shortly
+ * before the step's own timeout, so its message (naming the session that holds the lock) is the one the run shows.
+ */
+export function guardEnv(guard: LockGuardConfig, migrateTimeoutMs: number): Record<string, string> {
   return {
-    PHASEGATE_LOCK_TIMEOUT_MS: String(guard.lockTimeoutMs),
-    PHASEGATE_STATEMENT_TIMEOUT_MS: String(guard.statementTimeoutMs),
+    PHASEGATE_LOCK_TIMEOUT_MS: String(guard.enabled ? guard.lockTimeoutMs : 0),
+    PHASEGATE_STATEMENT_TIMEOUT_MS: String(guard.enabled ? guard.statementTimeoutMs : 0),
+    PHASEGATE_MIGRATE_LOCK_WAIT_MS: String(Math.max(1000, migrateTimeoutMs - 10_000)),
   };
 }

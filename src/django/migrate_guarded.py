@@ -8,6 +8,15 @@ release's image). Settings come from the environment:
 
   PHASEGATE_LOCK_TIMEOUT_MS       SET lock_timeout on every PostgreSQL connection (0: no limit)
   PHASEGATE_STATEMENT_TIMEOUT_MS  statement_timeout around statements that take ACCESS EXCLUSIVE (0: no limit)
+  PHASEGATE_MIGRATE_LOCK_WAIT_MS  how long to wait for another migrate of the same database to end (0: no limit)
+
+One migrate per database at a time: the connection Django migrates with first takes a session-level advisory lock
+(pg_try_advisory_lock) keyed on the database's name, and keeps it until it closes. The lock lives in the database
+server, so it also covers a migrate whose client was killed while its backend still runs a statement (the backend
+ends, releasing the lock, only when it notices). A second migrate waits for it (saying so on stderr), and once it
+has the lock Django reads django_migrations afresh: what the first one applied is no longer pending. Waiting longer
+than PHASEGATE_MIGRATE_LOCK_WAIT_MS ends the process with exit status 76 and a line naming the session holding it.
+Other databases (SQLite, MySQL) get no such lock.
 
 Why a wrapper and not PGOPTIONS: PGOPTIONS would put statement_timeout on every statement of the process, including
 a data migration's long UPDATE or a VALIDATE CONSTRAINT that lets writes go on; here only the statements that block
@@ -25,7 +34,10 @@ import sys
 import traceback
 
 LOCK_TIMEOUT_EXIT = 75
+MIGRATE_LOCK_BUSY_EXIT = 76
 LOCK_NOT_AVAILABLE = "55P03"
+# First half of the advisory lock key ("phgt"); the second is derived from the database name.
+MIGRATE_LOCK_CLASS = 0x70686774
 # ALTER TABLE takes ACCESS EXCLUSIVE except VALIDATE CONSTRAINT; DROP INDEX only without CONCURRENTLY.
 ACCESS_EXCLUSIVE = re.compile(
     r"^\s*(ALTER\s+TABLE\b(?!.*\bVALIDATE\s+CONSTRAINT\b)|DROP\s+TABLE\b|TRUNCATE\b|DROP\s+INDEX\b(?!\s+CONCURRENTLY))",
@@ -89,6 +101,99 @@ def restore(connection, scope, previous):
         cursor.execute("SET %sstatement_timeout = '%s'" % (scope, previous.replace("'", "''")))
 
 
+def migrate_alias(argv):
+    """The database alias `manage.py migrate` works on (--database, "default" otherwise)."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--database="):
+            return arg.split("=", 1)[1]
+        if arg == "--database" and i + 1 < len(argv):
+            return argv[i + 1]
+    return "default"
+
+
+def migrate_lock_holder(cursor, key):
+    cursor.execute(
+        "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''), "
+        "coalesce(extract(epoch FROM now() - a.backend_start)::int, 0) "
+        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s AND l.objsubid = 2",
+        [MIGRATE_LOCK_CLASS, key],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return "a session that just ended"
+    pid, application, state, age = row
+    return "PostgreSQL backend %s%s, %s, connected %d s ago" % (
+        pid, " (%s)" % application if application else "", state or "state unknown", age)
+
+
+def migrate_target(argv):
+    """(app, migration) of `manage.py migrate <app> <migration>`, or None."""
+    positional = [arg for arg in argv[1:] if not arg.startswith("-")]
+    if len(positional) >= 3 and positional[0] == "migrate":
+        return positional[1], positional[2]
+    return None
+
+
+def report_applied(cursor, target):
+    """Says on stdout when the target is applied already (an earlier attempt applied it): Django skips it."""
+    if target is None:
+        return
+    cursor.execute("SELECT to_regclass('django_migrations') IS NOT NULL")
+    if not cursor.fetchone()[0]:
+        return
+    cursor.execute("SELECT 1 FROM django_migrations WHERE app = %s AND name = %s", list(target))
+    if cursor.fetchone():
+        sys.stdout.write("phasegate: already applied: %s %s\n" % target)
+        sys.stdout.flush()
+
+
+def take_migrate_lock(connection, wait_ms, target):
+    import time
+    import zlib
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_database()")
+        database = cursor.fetchone()[0]
+        key = zlib.crc32(database.encode("utf-8")) & 0x7FFFFFFF
+        deadline = time.monotonic() + wait_ms / 1000.0 if wait_ms else None
+        said = False
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [MIGRATE_LOCK_CLASS, key])
+            if cursor.fetchone()[0]:
+                if said:
+                    sys.stderr.write("phasegate: the other migrate of database %s ended; going on\n" % database)
+                report_applied(cursor, target)
+                return
+            holder = migrate_lock_holder(cursor, key)
+            if deadline is not None and time.monotonic() >= deadline:
+                sys.stderr.write(
+                    "phasegate: another migrate of database %s is still running (%s) after %d ms; nothing was "
+                    "changed: let it end (or end that session), then retry\n" % (database, holder, wait_ms))
+                sys.stderr.flush()
+                os._exit(MIGRATE_LOCK_BUSY_EXIT)
+            if not said:
+                sys.stderr.write(
+                    "phasegate: another migrate of database %s is still running (%s); waiting for it\n"
+                    % (database, holder))
+                sys.stderr.flush()
+                said = True
+            time.sleep(0.2)
+
+
+def install_migrate_lock(argv, wait_ms):
+    from django.db.backends.signals import connection_created
+
+    alias = migrate_alias(argv)
+    target = migrate_target(argv)
+
+    def lock_database(sender, connection, **kwargs):
+        if connection.vendor == "postgresql" and connection.alias == alias:
+            take_migrate_lock(connection, wait_ms, target)
+
+    connection_created.connect(lock_database, weak=False)
+
+
 def sqlstate(error):
     """The SQLSTATE of a database error or of what caused it (psycopg2: pgcode, psycopg 3: sqlstate)."""
     seen = set()
@@ -106,6 +211,9 @@ def main(argv):
         sys.exit("usage: migrate_guarded.py manage.py migrate <app> <migration> [options]")
     lock_timeout_ms = milliseconds("PHASEGATE_LOCK_TIMEOUT_MS")
     statement_timeout_ms = milliseconds("PHASEGATE_STATEMENT_TIMEOUT_MS")
+    migrate_lock_wait_ms = milliseconds("PHASEGATE_MIGRATE_LOCK_WAIT_MS")
+    # Before the lock timeout's handler: the lock is taken first on a new connection.
+    install_migrate_lock(argv, migrate_lock_wait_ms)
     if lock_timeout_ms:
         install_lock_timeout(lock_timeout_ms)
     if statement_timeout_ms:

@@ -5,12 +5,19 @@ export interface TemplateValues {
   version: string;
   service: string;
   runId: string;
+  /** Which run of the hook this is for its step (1 the first time); absent where a hook has none. */
+  attempt?: number;
 }
 
-/** Fills `{version}`, `{service}` and `{runId}` in every argv element; no shell ever parses the result. */
+/**
+ * Fills `{version}`, `{service}`, `{runId}` and `{attempt}` in every argv element; no shell ever parses the
+ * result. `{attempt}` of a hook without one is left as it is.
+ */
 export function fillTemplate(argv: readonly string[], values: TemplateValues): string[] {
   return argv.map((arg) =>
-    arg.replaceAll(/\{(version|service|runId)\}/g, (_, name: keyof TemplateValues) => values[name]),
+    arg.replaceAll(/\{(version|service|runId|attempt)\}/g, (whole, name: keyof TemplateValues) =>
+      values[name] === undefined ? whole : String(values[name]),
+    ),
   );
 }
 

@@ -2,6 +2,8 @@ export interface DeployRequest {
   runId: string;
   service: string;
   version: string;
+  /** 1 the first time the deploy runs for this run; more when a worker died during it or the run was retried. */
+  attempt: number;
 }
 
 export interface DeployOutcome {

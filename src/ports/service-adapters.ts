@@ -30,7 +30,10 @@ export interface ServiceAdapters {
   polling: PollingSettings;
   migrate: MigrateSettings;
   lockGuard: LockGuardConfig;
-  /** What goes between the Python command and `manage.py migrate` to run it under the lock guard, and its settings. */
+  /**
+   * What goes between the Python command and `manage.py migrate` to run it under the lock guard (and the migrate
+   * lock: one migrate per database at a time), and its settings.
+   */
   lockGuardWrapper: { argv: string[]; env: Record<string, string> };
   /** The service's backfill command, null when it declares none. */
   backfill: BackfillConfig | null;

@@ -23,6 +23,8 @@ const stepStateSchema = z.object({
   message: z.string().nullable(),
   commands: z.array(commandOutcomeSchema),
   polls: z.number().int().min(0),
+  // Runs stored before it was counted.
+  executions: z.number().int().min(0).default(0),
 });
 
 /** The plan was built by our planner; only its shape is checked here. */

@@ -83,7 +83,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
     lockGuard: config.lockGuard,
     lockGuardWrapper: {
       argv: guardArgv(config.executor.kind !== "local"),
-      env: guardEnv(config.lockGuard),
+      env: guardEnv(config.lockGuard, config.timeouts.migrateSeconds * 1000),
     },
     backfill: config.backfill ?? null,
     approvalTimeoutMs: config.timeouts.approvalSeconds * 1000,

@@ -15,13 +15,19 @@ const python = findDjangoPython();
 const executor = new LocalProcessExecutor();
 let db: TestDatabase;
 
-async function migrate(target: string, statementTimeoutMs: number, inline = false): Promise<CommandResult> {
+async function migrate(
+  target: string,
+  statementTimeoutMs: number,
+  inline = false,
+  extraEnv: Record<string, string> = {},
+): Promise<CommandResult> {
   const env = {
     PGHOST: pg.host,
     PGPORT: pg.port,
     PGUSER: pg.user,
     PGDATABASE: db.name,
-    ...guardEnv({ ...LOCK_GUARD_DEFAULTS, statementTimeoutMs }),
+    ...guardEnv({ ...LOCK_GUARD_DEFAULTS, statementTimeoutMs }, 60_000),
+    ...extraEnv,
   };
   const argv = [python, ...guardArgv(inline), "manage.py", "migrate", "slow", target, "--no-input"];
   const execution = await executor.execute({ key: target, argv, cwd: ledgerDir, env, timeoutMs: 60_000 });
@@ -58,4 +64,45 @@ describe("migrate_guarded.py", () => {
     expect(result.stdout).toContain("Applying slow.0003_slow_read... OK");
     expect(slowConstraints()).toBe("slow_check");
   });
+
+  it("never runs two migrates of one database at once: the second waits, then finds the target applied", async () => {
+    const own = createTestDatabase("pgmigratelock");
+    try {
+      const on = (extra: Record<string, string> = {}) => ({ PGDATABASE: own.name, ...extra });
+      expect((await migrate("0001_initial", 0, false, on())).exitCode).toBe(0);
+      const again = await migrate("0001_initial", 0, false, on());
+      expect(again.stdout).toContain("phasegate: already applied: slow 0001_initial");
+
+      const first = migrate("0002_slow_check", 0, false, on());
+      // Once the first one holds the migrate lock (its migration sleeps for seconds)…
+      const deadline = Date.now() + 20_000;
+      while (own.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") !== "1") {
+        if (Date.now() > deadline) throw new Error("the first migrate never took the lock");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const impatient = await migrate(
+        "0002_slow_check",
+        0,
+        false,
+        on({ PHASEGATE_MIGRATE_LOCK_WAIT_MS: "300" }),
+      );
+      const [done, waited] = await Promise.all([first, migrate("0002_slow_check", 0, false, on())]);
+
+      expect(impatient.exitCode).toBe(76);
+      expect(impatient.stderr).toMatch(
+        new RegExp(
+          `phasegate: another migrate of database ${own.name} is still running \\(PostgreSQL backend \\d+`,
+        ),
+      );
+      expect(done.exitCode).toBe(0);
+      expect(done.stdout).toContain("Applying slow.0002_slow_check... OK");
+      expect(waited.stderr).toContain(`another migrate of database ${own.name} is still running`);
+      expect(waited.stderr).toContain("ended; going on");
+      expect(waited.exitCode).toBe(0);
+      expect(waited.stdout).toContain("phasegate: already applied: slow 0002_slow_check");
+      expect(waited.stdout).not.toContain("Applying");
+    } finally {
+      own.drop();
+    }
+  }, 60_000);
 });

@@ -15,7 +15,7 @@ export const namespace = "shop";
 export const shopDir = path.resolve(import.meta.dirname, "../../examples/shop");
 export const imageTemplate = "registry.example.com/shop:{version}";
 export const image = (version: string) => imageTemplate.replace("{version}", version);
-export const release = (version: string) => ({ runId: "run-1", service: "shop", version });
+export const release = (version: string) => ({ runId: "run-1", service: "shop", version, attempt: 1 });
 
 const context = { service: "shop", baseDir: process.cwd() };
 

@@ -2,10 +2,16 @@ import type { Run } from "../../domain/run/run.js";
 import type { Deployer } from "../../ports/deployer.js";
 import type { StepOutcome } from "./outcome.js";
 
-export async function runDeployStep(run: Run, deployer: Deployer, signal: AbortSignal): Promise<StepOutcome> {
+export async function runDeployStep(
+  run: Run,
+  step: number,
+  deployer: Deployer,
+  signal: AbortSignal,
+): Promise<StepOutcome> {
   try {
+    const attempt = run.steps[step]?.executions ?? 1;
     const { message } = await deployer.deploy(
-      { runId: run.id, service: run.service, version: run.version },
+      { runId: run.id, service: run.service, version: run.version, attempt },
       signal,
     );
     return { kind: "succeeded", message };

@@ -37,7 +37,8 @@ export async function runGuardedMigrateStep(
   signal: AbortSignal,
 ): Promise<StepOutcome> {
   const { lockGuard: guard } = deps;
-  const settings = guard.enabled ? guarded(deps.migrate, deps.lockGuardWrapper) : deps.migrate;
+  // Always wrapped: a disabled guard has no timeouts, but two migrates of one database never overlap.
+  const settings = guarded(deps.migrate, deps.lockGuardWrapper);
   const outcome = await runMigrateStep(run, step, deps.executor, settings, deps.executorPollMs, signal);
   const last = outcome.kind === "failed" ? outcome.commands?.at(-1) : undefined;
   if (!guard.enabled || outcome.kind !== "failed" || !last || !isLockTimeout(last)) return outcome;

@@ -6,10 +6,14 @@ import type { Executor } from "../../ports/executor.js";
 import type { MigrateSettings } from "../../ports/service-adapters.js";
 import type { StepOutcome } from "./outcome.js";
 
+/** What the migrate wrapper says when a target was applied before it ran (by a worker that died). */
+const ALREADY_APPLIED = /^phasegate: already applied: (.+)$/gm;
+
 /**
  * `manage.py migrate <app> <migration>` for every target of the step, in order. Migrating to a target that is
  * already applied is a no-op in Django, so running this step again (a retry, a worker that died half-way and whose
- * job another worker picked up) is safe: the targets already reached are skipped by Django itself.
+ * job another worker picked up) is safe: the targets already reached are skipped by Django itself, and the migrate
+ * lock (migrate_guarded.py) makes a second migrate of the database wait while an earlier one still runs.
  */
 export async function runMigrateStep(
   run: Run,
@@ -55,5 +59,7 @@ export async function runMigrateStep(
     }
   }
   const reached = step.targets.map((t) => `${t.app} ${t.migration}`).join(", ");
-  return { kind: "succeeded", message: `migrated ${reached}`, commands };
+  const already = commands.flatMap((c) => [...c.stdoutTail.matchAll(ALREADY_APPLIED)].map((m) => m[1]));
+  const note = already.length > 0 ? ` (${already.join(", ")} already applied by an earlier attempt)` : "";
+  return { kind: "succeeded", message: `migrated ${reached}${note}`, commands };
 }

@@ -10,6 +10,7 @@ export function pendingStep(index: number): StepState {
     message: null,
     commands: [],
     polls: 0,
+    executions: 0,
   };
 }
 

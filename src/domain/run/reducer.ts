@@ -66,6 +66,7 @@ function stepStarted(run: Run, step: number, now: string): Result {
   const started = withStep(run, step, {
     status: "running",
     attempts: found.state.attempts + 1,
+    executions: found.state.executions + 1,
     startedAt: now,
     finishedAt: null,
     message: null,
@@ -133,6 +134,17 @@ function progress(run: Run, event: RunEvent & { type: "rollout-progress" | "step
     return refuse(`step ${step} is ${found.state.status}, not running`);
   const polled = withStep(run, step, { status: "waiting", message, polls: found.state.polls + 1 });
   return { ok: true, run: rollout ? { ...polled, status: "waiting-rollout" } : polled };
+}
+
+function takenOver(run: Run, event: RunEvent & { type: "step-taken-over" }): Result {
+  const found = currentPlanStep(run, event.step);
+  if (typeof found === "string") return refuse(found);
+  if (found.plan.kind === "approval")
+    return refuse(`step ${event.step} is an approval gate: an approver decides it`);
+  if (found.state.status !== "running" && found.state.status !== "waiting")
+    return refuse(`step ${event.step} is ${found.state.status}, not running`);
+  const executions = found.state.executions + 1;
+  return { ok: true, run: withStep(run, event.step, { executions, message: event.message }) };
 }
 
 function openGate(run: Run, gate: string): ApprovalStep | string {
@@ -248,7 +260,9 @@ function retry(run: Run, now: string): Result {
   if (run.status !== "failed")
     return refuse(`only a failed run can be retried; ${run.id} is ${run.status}: start a new run instead`);
   const steps = run.steps.map((s) =>
-    s.index >= run.currentStep ? { ...pendingStep(s.index), attempts: s.attempts } : s,
+    s.index >= run.currentStep
+      ? { ...pendingStep(s.index), attempts: s.attempts, executions: s.executions }
+      : s,
   );
   const reset: Run = { ...run, steps, retries: run.retries + 1, outcome: null, status: "running" };
   if (run.plan.steps[run.currentStep]?.kind !== "approval") return { ok: true, run: reset };
@@ -279,6 +293,8 @@ function reduce(run: Run, event: RunEvent, now: string): Result {
     case "rollout-progress":
     case "step-progress":
       return progress(run, event);
+    case "step-taken-over":
+      return takenOver(run, event);
     case "approval-granted":
     case "approval-rejected":
       return decide(run, event, now);

@@ -50,6 +50,11 @@ export interface StepState {
   commands: CommandOutcome[];
   /** Progress reports so far: rollout polls, migrate tries that hit the lock timeout, backfill batches. */
   polls: number;
+  /**
+   * Times a worker began the step's work, over every attempt: the start, each take-over after a worker died in
+   * the middle of it. The deploy hook gets it as {attempt}.
+   */
+  executions: number;
 }
 
 export interface GateDecision {
@@ -133,6 +138,8 @@ export type RunEvent =
    * `announce: false` is recorded on the run but not posted in the Slack thread.
    */
   | { type: "step-progress"; step: number; message: string; announce?: boolean }
+  /** The worker running the step died (or lost it); another one runs it again, after finding what the first did. */
+  | { type: "step-taken-over"; step: number; message: string }
   /** `groups`: the user groups among the gate's `fromGroups` the approver belongs to, looked up at click time. */
   | { type: "approval-granted"; gate: string; by: string; groups?: string[] }
   | { type: "approval-rejected"; gate: string; by: string; reason?: string }

@@ -70,6 +70,8 @@ function eventReply(change: RunChange, event: RunEvent): SlackMessage | null {
       return reply(
         `:hourglass_flowing_sand: ${stepName(after, event.step)}: ${escapeText(truncate(event.message, 500))}`,
       );
+    case "step-taken-over":
+      return reply(`:repeat: ${stepName(after, event.step)}: ${escapeText(truncate(event.message, 500))}`);
     case "approval-granted":
       return reply(`:white_check_mark: ${userMention(event.by)} approved gate "${escapeText(event.gate)}"`);
     case "approval-rejected":
