@@ -28,6 +28,8 @@ export interface WorkerProcess {
   child: ChildProcess;
   /** SIGKILL to the worker and everything it started, as when its machine or container dies. */
   killHard(): void;
+  /** SIGKILL to the worker process alone, as the OOM killer does: what it started must not outlive it. */
+  killAlone(): void;
   /** SIGTERM, as a deploy stopping the container does; resolves to the exit code. */
   stop(): Promise<number | null>;
 }
@@ -37,6 +39,8 @@ export interface SpawnOptions {
   redisEnv?: Record<string, string>;
   /** Default 2000 (a killed worker's step is taken over quickly). */
   lockDurationMs?: number;
+  /** More variables of its environment (a marker its commands inherit, Slack's). */
+  env?: Record<string, string>;
 }
 
 /** `phasegate worker` as its own process (TypeScript through tsx), with quick stall recovery; its log goes to `logFile`. */
@@ -64,7 +68,11 @@ export function spawnWorker(
       "--stalled-interval-ms",
       "1000",
     ],
-    { cwd: repoRoot, env: workerEnv(options.redisEnv), stdio: ["ignore", log, log] },
+    {
+      cwd: repoRoot,
+      env: { ...workerEnv(options.redisEnv), ...options.env },
+      stdio: ["ignore", log, log],
+    },
   );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
@@ -72,6 +80,9 @@ export function spawnWorker(
     stop() {
       child.kill("SIGTERM");
       return exited;
+    },
+    killAlone() {
+      child.kill("SIGKILL");
     },
     killHard() {
       const pid = child.pid;
