@@ -1,0 +1,63 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness, type Harness, REQUESTER } from "../../testkit/engine-harness.js";
+import { processesWithEnv } from "../../testkit/processes.js";
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await createHarness("burst", { shop: {} });
+});
+
+afterAll(() => h.close());
+
+/** Django introspections (Python processes, not their guards) running now for this harness's services. */
+function introspections(): number {
+  return processesWithEnv("PHASEGATE_TEST_DIR", h.dir).filter((pid) => {
+    try {
+      const python = readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("python");
+      return python && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("introspect");
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+describe("50 concurrent /migrate plan", () => {
+  it("run at most 4 Django introspections at once, tell the waiting ones, and answer every caller", {
+    timeout: 180_000,
+  }, async () => {
+    let peak = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, introspections());
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const told: number[] = [];
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        h.engine.useCases.startRun({
+          service: "shop",
+          version: "v2",
+          requester: REQUESTER,
+          dryRun: true,
+          onQueued: (ahead, limit) => {
+            expect(limit).toBe(4);
+            told.push(ahead);
+          },
+        }),
+      ),
+    );
+    sampling = false;
+    await sampler;
+
+    expect(answers.map((a) => a.ok && a.dryRun && a.plan.steps.length)).toEqual(Array(50).fill(5));
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(4);
+    // The first four start at once; each of the 46 others was told how many were ahead of it.
+    expect(told.toSorted((a, b) => a - b)).toEqual(Array.from({ length: 46 }, (_, i) => i + 4));
+    expect(introspections()).toBe(0);
+  });
+});
