@@ -15,22 +15,23 @@ import { connectRedis, deleteKeys, uniquePrefix } from "./redis.js";
 import { shopDir } from "./run-cli.js";
 
 /**
- * Deploy script: appends "start" and (unless told to fail) "done" to <runId>.deploy, and saves the columns of
- * catalog_product as the new code would see them when it starts.
+ * Deploy script (argv: run id, version, service): appends "start" and (unless <service>.deploy-fails exists)
+ * "done" to <runId>.deploy, and saves the columns of catalog_product as the new code would see them when it starts.
+ * <service>.deploy-sleep makes it sleep that many seconds first.
  */
 const DEPLOY_SH = `set -e
 echo start >> "$1.deploy"
-if [ -f "$1.deploy-fails" ]; then echo "registry said no to $2" >&2; exit 3; fi
-if [ -f "$1.deploy-sleep" ]; then sleep "$(cat "$1.deploy-sleep")"; fi
+if [ -f "$3.deploy-fails" ]; then echo "registry said no to $2" >&2; exit 3; fi
+if [ -f "$3.deploy-sleep" ]; then sleep "$(cat "$3.deploy-sleep")"; fi
 psql "$DATABASE_URL" -tAc "select column_name from information_schema.columns where table_name = 'catalog_product' order by 1" > "$1.columns-at-deploy"
 echo done >> "$1.deploy"
 echo "deployed $2"
 `;
 
-/** Rollout script: "not yet" (exit 75) until its third poll, or forever when <runId>.rollout-stuck exists. */
+/** Rollout script (argv: run id, version, service): "not yet" (exit 75) until its third poll, or forever when <service>.rollout-stuck exists. */
 const ROLLOUT_SH = `n=$(( $(cat "$1.polls" 2>/dev/null || echo 0) + 1 ))
 echo "$n" > "$1.polls"
-if [ ! -f "$1.rollout-stuck" ] && [ "$n" -ge 3 ]; then echo "3 of 3 instances run $2"; exit 0; fi
+if [ ! -f "$3.rollout-stuck" ] && [ "$n" -ge 3 ]; then echo "3 of 3 instances run $2"; exit 0; fi
 echo "$n of 3 instances run $2"
 exit 75
 `;
@@ -56,6 +57,8 @@ export interface ServiceOptions {
   config?: Record<string, unknown>;
   /** The Python that runs the project (another Django version); Debian's Django 3.2 when absent. */
   python?: string;
+  /** Django and the deploy reach PostgreSQL through this port of 127.0.0.1 (a proxy of the test's). */
+  databasePort?: number;
 }
 
 /** Which Redis a harness runs on: a topology for in-process clients, its environment for worker processes. */
@@ -94,6 +97,10 @@ export const REQUESTER = "U_ALICE";
 
 function serviceConfig(dir: string, db: TestDatabase, options: ServiceOptions) {
   const python = options.python ?? findDjangoPython();
+  const url =
+    options.databasePort === undefined
+      ? db.url
+      : `postgres://postgres@127.0.0.1:${options.databasePort}/${db.name}`;
   return {
     project: {
       path: shopDir,
@@ -101,17 +108,17 @@ function serviceConfig(dir: string, db: TestDatabase, options: ServiceOptions) {
         options.migrateSleepSeconds === undefined
           ? [python]
           : ["sh", path.join(dir, "slow-python.sh"), python, String(options.migrateSleepSeconds)],
-      env: { DATABASE_URL: db.url, PHASEGATE_TEST_DIR: dir },
+      env: { DATABASE_URL: url, PHASEGATE_TEST_DIR: dir },
     },
     executor: { kind: "local" },
     deployer: {
       kind: "command",
-      command: ["sh", "deploy.sh", "{runId}", "{version}"],
-      env: { DATABASE_URL: db.url },
+      command: ["sh", "deploy.sh", "{runId}", "{version}", "{service}"],
+      env: { DATABASE_URL: url },
     },
     rollout: {
       kind: "command",
-      command: ["sh", "rollout.sh", "{runId}", "{version}"],
+      command: ["sh", "rollout.sh", "{runId}", "{version}", "{service}"],
       pollIntervalSeconds: 1,
       maxPollIntervalSeconds: 2,
       deadlineSeconds: options.deadlineSeconds ?? 120,

@@ -54,7 +54,10 @@ export async function runMigrateStep(
     const outcome = commandOutcome(argv, execution.result);
     commands.push(outcome);
     if (outcome.exitCode !== 0) {
-      const failure = `migrate ${target.app} ${target.migration} ${describeFailure(outcome)}`;
+      const limit = outcome.timedOut
+        ? ` (the step's limit, timeouts.migrateSeconds: ${settings.timeoutMs / 1000} s; nothing answered in time: check that the database is reachable)`
+        : "";
+      const failure = `migrate ${target.app} ${target.migration} ${describeFailure(outcome)}${limit}`;
       return { kind: "failed", message: failure, commands };
     }
   }
