@@ -106,7 +106,7 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
     dryRun,
     onQueued: (ahead, limit) =>
       caller.notify?.(
-        `:hourglass_flowing_sand: ${ahead} plan${ahead === 1 ? "" : "s"} ahead of yours (phasegate reads ${limit} releases at a time); your answer follows.`,
+        `:hourglass_flowing_sand: ${ahead} plan${ahead === 1 ? "" : "s"} ahead of yours (phasegate reads ${limit} release${limit === 1 ? "" : "s"} at a time); your answer follows.`,
       ),
   });
   if (!result.ok) {
