@@ -61,6 +61,8 @@ export interface Engine {
   queue: StepQueue;
   useCases: UseCases;
   workerDeps: WorkerDeps;
+  /** The services of the services file. */
+  serviceNames: string[];
   /** Closes the queue; the Redis connection belongs to the caller. */
   close(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export function createEngine(options: EngineOptions): Engine {
     queue,
     useCases,
     workerDeps,
+    serviceNames: Object.keys(options.services.services),
     close: () => queue.close(),
   };
 }

@@ -1,6 +1,7 @@
 import type { Worker } from "bullmq";
 import { processAbandonedStep } from "../app/abandoned-step.js";
 import { processStepJob } from "../app/process-step.js";
+import { reconcileActiveRuns } from "../app/reconcile.js";
 import { processApprovalTimeout } from "../app/steps/approval.js";
 import { processGateReminder } from "../app/steps/gate-reminders.js";
 import { createStepWorker } from "../queue/step-worker.js";
@@ -15,6 +16,8 @@ export interface WorkerOptions {
   stalledIntervalMs?: number;
   /** Default 2. */
   maxStalledCount?: number;
+  /** How often every active run's next step is queued again, in case its queueing was lost (default 60 s). */
+  reconcileIntervalMs?: number;
 }
 
 export interface RunningWorker {
@@ -44,5 +47,18 @@ export function startWorker(engine: Engine, options: WorkerOptions = {}): Runnin
     },
   );
   deps.logger.info({ prefix: engine.prefix, concurrency: options.concurrency ?? 10 }, "step worker started");
-  return { worker, close: () => worker.close() };
+  const reconcile = () =>
+    reconcileActiveRuns(deps, engine.serviceNames).catch((error: unknown) =>
+      deps.logger.error({ err: error }, "could not queue again the next steps of the active runs"),
+    );
+  void reconcile();
+  const timer = setInterval(reconcile, options.reconcileIntervalMs ?? 60_000);
+  timer.unref();
+  return {
+    worker,
+    close: () => {
+      clearInterval(timer);
+      return worker.close();
+    },
+  };
 }

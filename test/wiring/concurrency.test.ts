@@ -18,7 +18,7 @@ describe("concurrent callers and workers", () => {
   it("100 concurrent approvals: exactly one transition, the others refused", () =>
     approveAHundredTimesAtOnce(h, "race"));
 
-  it("a second start while a run is active is refused, naming the active run", async () => {
+  it("a second start while one is planned is refused before it introspects; while a run is active, naming it", async () => {
     const starts = await Promise.all(
       [1, 2].map(() =>
         h.engine.useCases.startRun({ service: "double", version: "v2", requester: REQUESTER }),
@@ -27,17 +27,18 @@ describe("concurrent callers and workers", () => {
     const winner = starts.find((s) => s.ok);
     const loser = starts.find((s) => !s.ok);
     if (!winner?.ok || winner.dryRun || !loser || loser.ok) throw new Error(JSON.stringify(starts));
-    expect(loser.code).toBe("active-run");
-    expect(loser.activeRunId).toBe(winner.run.id);
-    expect(loser.message).toBe(
-      `double already has an active run, ${winner.run.id}: wait for it to finish, or cancel it first`,
-    );
+    expect(loser.code).toBe("start-in-progress");
     const later = await h.engine.useCases.startRun({
       service: "double",
       version: "v3",
       requester: REQUESTER,
     });
-    expect(later).toMatchObject({ ok: false, code: "active-run", activeRunId: winner.run.id });
+    expect(later).toMatchObject({
+      ok: false,
+      code: "active-run",
+      activeRunId: winner.run.id,
+      message: `double already has an active run, ${winner.run.id}: wait for it to finish, or cancel it first`,
+    });
     expect(await h.engine.useCases.list({ service: "double" })).toHaveLength(1);
   });
 

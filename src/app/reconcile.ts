@@ -1,0 +1,20 @@
+import { isTerminal } from "../domain/run/run.js";
+import { followUp } from "./follow-up.js";
+import type { WorkerDeps } from "./process-step.js";
+
+/**
+ * Queues again what each service's active run needs next (its pending step, the expiry of its gate). A process
+ * that stored a change and died before queueing what follows (a bot killed right after a start or an approval)
+ * would otherwise leave the run waiting forever, holding its service. Idempotent: job ids are deterministic.
+ */
+export async function reconcileActiveRuns(deps: WorkerDeps, services: readonly string[]): Promise<number> {
+  let requeued = 0;
+  for (const service of services) {
+    const runId = await deps.store.activeRunId(service);
+    const run = runId ? await deps.store.get(runId) : null;
+    if (!run || isTerminal(run.status)) continue;
+    await followUp(deps, run);
+    requeued++;
+  }
+  return requeued;
+}
