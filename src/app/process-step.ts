@@ -81,18 +81,35 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
   }
 }
 
-const TAKE_OVER: Record<Exclude<PlanStep["kind"], "wait-rollout" | "approval">, string> = {
-  migrate:
-    "the worker running it stopped before it finished (a restart, a crash); running it again, attempt {n}: a migration the earlier attempt applied is not applied again, and one still running in the database is waited for",
-  deploy: "the worker restarted during the deploy; running it again, attempt {n}",
-  backfill: "the worker restarted during a backfill batch; running the batch again, attempt {n}",
+const TAKEN_OVER: Record<Exclude<PlanStep["kind"], "wait-rollout" | "approval">, string> = {
+  migrate: "the migrate",
+  deploy: "the deploy",
+  backfill: "a backfill batch",
 };
 
-/** Records (and tells the thread) that this worker runs again a step whose worker died; null when refused. */
-async function takeOver(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Run | null> {
+/** What the thread is told when a step is run again because its first run was never recorded as ended. */
+function takeOverMessage(kind: keyof typeof TAKEN_OVER, n: number, failedBefore: boolean): string {
+  const what = TAKEN_OVER[kind];
+  const why = failedBefore
+    ? `phasegate could not record how ${what} ended (the worker's log has the error)`
+    : `the worker restarted during ${what}`;
+  const migrate =
+    kind === "migrate"
+      ? ": a migration the earlier attempt applied is not applied again, and one still running in the database is waited for"
+      : "";
+  return `${why}; running it again, attempt ${n}${migrate}`;
+}
+
+/** Records (and tells the thread) that this worker runs again a step whose first run never ended; null when refused. */
+async function takeOver(
+  deps: WorkerDeps,
+  run: Run,
+  step: PlanStep,
+  control: JobControl,
+): Promise<Run | null> {
   if (step.kind === "wait-rollout" || step.kind === "approval") return run;
   const n = (run.steps[step.index]?.executions ?? 0) + 1;
-  const message = TAKE_OVER[step.kind].replace("{n}", String(n));
+  const message = takeOverMessage(step.kind, n, control.failedBefore);
   deps.logger.warn({ runId: run.id, step: step.index, attempt: n }, "taking over a step whose worker died");
   const event: RunEvent = { type: "step-taken-over", step: step.index, message };
   const taken = await transition(deps, run.id, event, SYSTEM_ACTOR, run);
@@ -138,7 +155,7 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     return;
   } else if (state.status === "running" && step.kind !== "wait-rollout") {
     // Started and never ended: the worker running it died (or lost its job). Its command died with it.
-    const taken = await takeOver(deps, run, step);
+    const taken = await takeOver(deps, run, step, control);
     if (!taken) return;
     run = taken;
   } else {

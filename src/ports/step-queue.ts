@@ -24,7 +24,12 @@ export interface StepJob {
 /** A reminder job: the step job it belongs to, and which reminder. */
 export interface GateReminderJob extends StepJob, GateReminder {}
 
-/** Puts the job back to sleep for `delayMs` without holding a worker slot; never returns. */
 export interface JobControl {
+  /** Puts the job back to sleep for `delayMs` without holding a worker slot; never returns. */
   later(delayMs: number): Promise<never>;
+  /**
+   * The job ran before and threw (Redis unreachable, a bug), so the queue runs it again; false when it is new or
+   * its worker died while running it.
+   */
+  readonly failedBefore: boolean;
 }

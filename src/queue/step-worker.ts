@@ -47,6 +47,8 @@ function parsePayload<T>(job: Job, schema: z.ZodType<T>): T {
 /** Delaying the same job keeps its id (and so the deduplication) and frees the slot until it is due. */
 function controlOf(job: Job, token: string | undefined): JobControl {
   return {
+    // A stalled job (its worker died) is moved back without counting an attempt.
+    failedBefore: job.attemptsMade > 0,
     async later(delayMs: number): Promise<never> {
       await job.moveToDelayed(Date.now() + delayMs, token);
       throw new DelayedError();

@@ -165,7 +165,9 @@ describe("a worker process killed with SIGKILL, alone, in each kind of step", ()
     const audit = (await h.engine.useCases.audit(runId)) ?? [];
     const takenOver = audit.filter((a) => a.action === "step-taken-over");
     expect(takenOver.map((a) => a.detail)).toEqual([
-      expect.stringMatching(/^step 0: the worker running it stopped before it finished .* attempt 2/),
+      expect.stringMatching(
+        /^step 0: the worker restarted during the migrate; running it again, attempt 2: /,
+      ),
       "step 1: the worker restarted during the deploy; running it again, attempt 2",
     ]);
     await slack.waitFor(() => threadTexts().some((t) => t.includes("is fully migrated")), 20_000);
@@ -176,7 +178,7 @@ describe("a worker process killed with SIGKILL, alone, in each kind of step", ()
       ),
     );
     expect(thread).toContainEqual(
-      expect.stringContaining("Apply 1 expand migration): the worker running it stopped"),
+      expect.stringContaining("Apply 1 expand migration): the worker restarted during the migrate"),
     );
     expect(
       thread.filter((t) => t.includes("finished") && t.includes("deployed v2 (attempt 2)")),

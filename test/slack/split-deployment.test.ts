@@ -54,7 +54,9 @@ async function waitForRun(runId: string, until: (run: Run) => boolean): Promise<
 
 describe("bot and worker in separate processes", () => {
   it("shows the steps the worker process runs on the card the bot posted, and opens the gate there", async () => {
-    expect((await h.migrate("start shop v2", ALICE)).text).toContain("Started *shop-1*");
+    const started = (await h.migrate("start shop v2", ALICE)).text;
+    const runId = /Started \*(shop-\d+-1)\*/.exec(started)?.[1];
+    if (!runId) throw new Error(`no run id in: ${started}`);
     const card = await h.fake.waitFor(() => h.fake.history(SHOP_CHANNEL).find((m) => !m.thread_ts));
     const gate = await h.fake.waitFor(
       () => h.fake.replies(SHOP_CHANNEL, card.ts).find((m) => text(m).includes("Approval needed")),
@@ -67,7 +69,7 @@ describe("bot and worker in separate processes", () => {
     const actions = gate.blocks?.find((b) => b.type === "actions") as { elements: Array<{ value: string }> };
     const approved = await h.click(APPROVE_ACTION, actions.elements[0]?.value ?? "", BOB, gate.ts);
     expect(approved.all).toContain(`Approved by <@${BOB}>`);
-    await waitForRun("shop-1", (r) => r.status === "succeeded");
+    await waitForRun(runId, (r) => r.status === "succeeded");
     await h.fake.waitFor(() => text(h.fake.message(SHOP_CHANNEL, card.ts)).includes("Succeeded"), 30_000);
     await h.fake.waitFor(
       () => h.fake.replies(SHOP_CHANNEL, card.ts).some((m) => m.text?.includes("is fully migrated")),
