@@ -33,8 +33,9 @@ if ($pid == 0) {
   POSIX::_exit($code);
 }
 POSIX::sigprocmask(POSIX::SIG_UNBLOCK(), $signals);
-1 while waitpid($pid, 0) != $pid;
+1 while waitpid($pid, 0) == -1 && $! == POSIX::EINTR();
 my $status = $?;
+exit 126 if $status == -1;
 if ($status & 127) {
   $SIG{TERM} = $SIG{HUP} = 'DEFAULT';
   kill $status & 127, $$;
