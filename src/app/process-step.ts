@@ -10,6 +10,7 @@ import { runDeployStep } from "./steps/deploy.js";
 import { runGuardedMigrateStep } from "./steps/migrate-guarded.js";
 import type { StepOutcome } from "./steps/outcome.js";
 import { pollRolloutStep } from "./steps/rollout.js";
+import { takeOver } from "./take-over.js";
 import { type TransitionDeps, transition } from "./transition.js";
 
 export interface WorkerDeps extends TransitionDeps {
@@ -79,43 +80,6 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
   } finally {
     watch.stop();
   }
-}
-
-const TAKEN_OVER: Record<Exclude<PlanStep["kind"], "wait-rollout" | "approval">, string> = {
-  migrate: "the migrate",
-  deploy: "the deploy",
-  backfill: "a backfill batch",
-};
-
-/** What the thread is told when a step is run again because its first run was never recorded as ended. */
-function takeOverMessage(kind: keyof typeof TAKEN_OVER, n: number, failedBefore: boolean): string {
-  const what = TAKEN_OVER[kind];
-  const why = failedBefore
-    ? `phasegate could not record how ${what} ended (the worker's log has the error)`
-    : `the worker restarted during ${what}`;
-  const migrate =
-    kind === "migrate"
-      ? ": a migration the earlier attempt applied is not applied again, and one still running in the database is waited for"
-      : "";
-  return `${why}; running it again, attempt ${n}${migrate}`;
-}
-
-/** Records (and tells the thread) that this worker runs again a step whose first run never ended; null when refused. */
-async function takeOver(
-  deps: WorkerDeps,
-  run: Run,
-  step: PlanStep,
-  control: JobControl,
-): Promise<Run | null> {
-  if (step.kind === "wait-rollout" || step.kind === "approval") return run;
-  const n = (run.steps[step.index]?.executions ?? 0) + 1;
-  const message = takeOverMessage(step.kind, n, control.failedBefore);
-  deps.logger.warn({ runId: run.id, step: step.index, attempt: n }, "taking over a step whose worker died");
-  const event: RunEvent = { type: "step-taken-over", step: step.index, message };
-  const taken = await transition(deps, run.id, event, SYSTEM_ACTOR, run);
-  if (taken.ok) return taken.run;
-  deps.logger.warn({ runId: run.id, step: step.index, reason: taken.message }, "step not taken over");
-  return null;
 }
 
 /**
