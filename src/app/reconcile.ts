@@ -1,6 +1,11 @@
-import { isTerminal } from "../domain/run/run.js";
+import { isTerminal, type Run } from "../domain/run/run.js";
 import { followUp } from "./follow-up.js";
 import type { WorkerDeps } from "./process-step.js";
+
+/** A new run acts only once its card is out: the Slack notifier queues its first step then, not this. */
+function waitsForItsCard(run: Run): boolean {
+  return run.notification === null && run.currentStep === 0 && run.steps[0]?.status === "pending";
+}
 
 /**
  * Queues again what each service's active run needs next (its pending step, the expiry of its gate). A process
@@ -12,7 +17,7 @@ export async function reconcileActiveRuns(deps: WorkerDeps, services: readonly s
   for (const service of services) {
     const runId = await deps.store.activeRunId(service);
     const run = runId ? await deps.store.get(runId) : null;
-    if (!run || isTerminal(run.status)) continue;
+    if (!run || isTerminal(run.status) || waitsForItsCard(run)) continue;
     await followUp(deps, run);
     requeued++;
   }

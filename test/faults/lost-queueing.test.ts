@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newGateTokens } from "../../src/app/gate-buttons.js";
 import { transition } from "../../src/app/transition.js";
 import { introspect } from "../../src/django/introspect.js";
 import { planRelease } from "../../src/domain/plan/planner.js";
@@ -14,7 +15,7 @@ beforeAll(async () => {
 
 afterAll(() => h.close());
 
-/** Stores a run of the shop as `phasegate bot` does, then "dies" before queueing its first step. */
+/** Stores a run of the shop and its card as `phasegate bot` does, then "dies" before queueing its first step. */
 async function storedButNeverQueued(): Promise<string> {
   const adapters = await h.engine.workerDeps.adapters("shop");
   const introspection = await introspect({
@@ -36,6 +37,7 @@ async function storedButNeverQueued(): Promise<string> {
       requester: REQUESTER,
       plan: planned.plan,
       fourEyes: true,
+      gateTokens: newGateTokens(planned.plan),
       now,
     });
   const created = await h.engine.store.create("shop", build, {
@@ -48,6 +50,15 @@ async function storedButNeverQueued(): Promise<string> {
     detail: null,
   });
   if (!created.ok) throw new Error(`shop is held by ${created.activeRunId}`);
+  const card = {
+    type: "notification-attached",
+    notification: { channel: "C_SHOP", ts: "1.000001" },
+  } as const;
+  const attached = await transition(h.engine.workerDeps, created.run.id, card, {
+    kind: "system",
+    id: "phasegate",
+  });
+  if (!attached.ok) throw new Error(attached.message);
   return created.run.id;
 }
 
