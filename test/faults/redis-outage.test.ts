@@ -51,6 +51,13 @@ async function gateOf(runId: string): Promise<{ message: StoredMessage; value: s
   return { message, value: actions.elements[0]?.value ?? "" };
 }
 
+/** The run id a "Started *…*" answer names (ids carry a generation: see runIdOf). */
+function startedId(text: string): string {
+  const id = /Started \*(shop-\d+-1)\*/.exec(text)?.[1];
+  if (!id) throw new Error(`no new run of shop in: ${text}`);
+  return id;
+}
+
 /** Runs `send` and returns what it answered and how long it took. */
 async function timed<T>(send: () => Promise<T>): Promise<{ answer: T; ms: number }> {
   const started = Date.now();
@@ -60,15 +67,15 @@ async function timed<T>(send: () => Promise<T>): Promise<{ answer: T; ms: number
 
 describe("Redis faults as the Slack user sees them", () => {
   it("Redis restarted empty: every channel is told what was in flight, the old button approves nothing", async () => {
-    expect((await h.migrate("start shop v2", BOB)).text).toContain("Started *shop-1*");
-    const old = await gateOf("shop-1");
-    const atGate = await h.run("shop-1");
+    const first = startedId((await h.migrate("start shop v2", BOB)).text);
+    const old = await gateOf(first);
+    const atGate = await h.run(first);
 
     // A valid button clicked from another channel: refused, audited, nothing changes.
     const elsewhere = await h.click(APPROVE_ACTION, old.value, CAROL, old.message.ts, OTHER_CHANNEL);
-    expect(elsewhere.text).toContain("did not come from the approval message of shop-1");
-    expect((await h.run("shop-1")).revision).toBe(atGate.revision);
-    expect((await h.bot.engine.useCases.audit("shop-1"))?.at(-1)).toMatchObject({
+    expect(elsewhere.text).toContain(`did not come from the approval message of ${first}`);
+    expect((await h.run(first)).revision).toBe(atGate.revision);
+    expect((await h.bot.engine.useCases.audit(first))?.at(-1)).toMatchObject({
       actor: { id: CAROL },
       outcome: "refused",
     });
@@ -81,24 +88,25 @@ describe("Redis faults as the Slack user sees them", () => {
           .find((m) => !m.thread_ts && text(m).includes("phasegate lost its state")),
       30_000,
     );
-    expect(text(lost)).toContain("shop-1");
+    expect(text(lost)).toContain(first);
     expect(text(lost)).toContain("catalog.0002");
     expect(text(lost)).toContain("Awaiting approval");
     const cardTs = atGate.notification?.ts ?? "";
     await h.fake.waitFor(() =>
-      h.fake.replies(SHOP_CHANNEL, cardTs).find((m) => (m.text ?? "").includes("shop-1 was lost")),
+      h.fake.replies(SHOP_CHANNEL, cardTs).find((m) => (m.text ?? "").includes(`${first} was lost`)),
     );
     const metrics = await (await fetch(h.url.replace("/slack/events", "/metrics"))).text();
     expect(metrics).toMatch(/^phasegate_redis_state_lost_total [1-9]/m);
 
-    // A new run takes the same id (the counter went with the data); the old message's button is refused.
-    expect((await h.migrate("start shop v3", ALICE)).text).toContain("Started *shop-1*");
-    const fresh = await gateOf("shop-1");
+    // A new run never takes the lost run's id (a new generation); the old message's button is refused.
+    const second = startedId((await h.migrate("start shop v3", ALICE)).text);
+    expect(second).not.toBe(first);
+    const fresh = await gateOf(second);
     expect(fresh.message.ts).not.toBe(old.message.ts);
-    const before = await h.run("shop-1");
+    const before = await h.run(second);
     const stale = await h.click(APPROVE_ACTION, old.value, CAROL, old.message.ts);
-    expect(stale.text).toContain("this button was not posted for shop-1");
-    const after = await h.run("shop-1");
+    expect(stale.text).toContain(`no run ${first}`);
+    const after = await h.run(second);
     expect([after.revision, after.status, after.gates]).toEqual([before.revision, "awaiting-approval", []]);
     // The clicked old message is left alone, not rewritten with the new run's gate.
     expect(h.fake.responses.some((r) => r.body.replace_original === true)).toBe(false);
@@ -110,9 +118,9 @@ describe("Redis faults as the Slack user sees them", () => {
       ),
     );
     expect(clicks.every((c) => c.status === 200)).toBe(true);
-    const done = await waitForRun("shop-1", (r) => r.status === "succeeded");
+    const done = await waitForRun(second, (r) => r.status === "succeeded");
     expect(done.gates).toHaveLength(1);
-    const audit = (await h.bot.engine.useCases.audit("shop-1")) ?? [];
+    const audit = (await h.bot.engine.useCases.audit(second)) ?? [];
     expect(audit.filter((e) => e.action === "approval-granted" && e.outcome === "applied")).toHaveLength(1);
   }, 240_000);
 

@@ -29,6 +29,13 @@ const cardOf = (runId: string) =>
 /** Index of the first audit entry with this action (-1 when none). */
 const indexOf = (audit: AuditEntry[], action: string) => audit.findIndex((e) => e.action === action);
 
+/** The run id a "Created *…*" answer names (ids carry a generation: see runIdOf). */
+function createdId(text: string, service: string): string {
+  const id = new RegExp(`Created \\*(${service}-\\d+-1)\\*`).exec(text)?.[1];
+  if (!id) throw new Error(`no new run of ${service} in: ${text}`);
+  return id;
+}
+
 describe("Slack faults as the requester sees them", () => {
   it("invalid_auth on the card: the requester is told why, the run waits for its card, which eventually appears", async () => {
     // Every try of the first post is refused; the repair then meets a 500 and a 429 before Slack takes it.
@@ -36,43 +43,43 @@ describe("Slack faults as the requester sees them", () => {
     h.fake.httpErrorNext("chat.postMessage", 500);
     h.fake.rateLimitNext("chat.postMessage", 1);
     const answer = await h.migrate("start shop v2", ALICE);
-    expect(answer.text).toContain("Created *shop-1*");
+    const shop1 = createdId(answer.text, "shop");
     expect(answer.text).toContain("reinstall the app or check SLACK_BOT_TOKEN (invalid_auth)");
     expect(answer.text).toContain("does not start its first step until the card is posted");
 
     // Nothing ran while the run had no card.
-    const waiting = await h.run("shop-1");
+    const waiting = await h.run(shop1);
     expect([waiting.notification, waiting.steps[0]?.status]).toEqual([null, "pending"]);
 
-    const card = await h.fake.waitFor(() => cardOf("shop-1"), 30_000);
-    const started = await waitForRun("shop-1", (r) => r.steps[0]?.status !== "pending");
+    const card = await h.fake.waitFor(() => cardOf(shop1), 30_000);
+    const started = await waitForRun(shop1, (r) => r.steps[0]?.status !== "pending");
     expect(started.notification).toEqual({ channel: SHOP_CHANNEL, ts: card.ts });
-    const audit = (await h.bot.engine.useCases.audit("shop-1")) ?? [];
+    const audit = (await h.bot.engine.useCases.audit(shop1)) ?? [];
     expect(indexOf(audit, "notification-attached")).toBeGreaterThan(-1);
     expect(indexOf(audit, "step-started")).toBeGreaterThan(indexOf(audit, "notification-attached"));
     // One card, not one per try; the approval message follows in its thread.
     expect(
-      h.fake.history(SHOP_CHANNEL).filter((m) => !m.thread_ts && (m.text ?? "").includes("(shop-1)")),
+      h.fake.history(SHOP_CHANNEL).filter((m) => !m.thread_ts && (m.text ?? "").includes(`(${shop1})`)),
     ).toHaveLength(1);
-    await waitForRun("shop-1", (r) => Boolean(r.gateMessages.contract));
-    expect((await h.migrate("cancel shop-1", ALICE)).text).toContain("Cancel of shop-1 recorded");
-    await waitForRun("shop-1", (r) => r.status === "cancelled");
+    await waitForRun(shop1, (r) => Boolean(r.gateMessages.contract));
+    expect((await h.migrate(`cancel ${shop1}`, ALICE)).text).toContain(`Cancel of ${shop1} recorded`);
+    await waitForRun(shop1, (r) => r.status === "cancelled");
   }, 120_000);
 
   it("a card post Slack never answers times out, is tried again, and the run starts only after it", async () => {
     // Only the new run's card: the thread replies of the run before may still be on their way.
     h.fake.hangNextMatching(
       "chat.postMessage",
-      (args) => !args.thread_ts && String(args.text ?? "").includes("stuck-1"),
+      (args) => !args.thread_ts && String(args.text ?? "").includes("(stuck-"),
     );
     const answer = await h.migrate("start stuck v2", ALICE);
-    expect(answer.text).toContain("Created *stuck-1*");
+    const stuck1 = createdId(answer.text, "stuck");
     expect(answer.text).toContain("Slack did not take it within 2 s");
-    expect((await h.run("stuck-1")).steps[0]?.status).toBe("pending");
-    const card = await h.fake.waitFor(() => cardOf("stuck-1"), 40_000);
-    const started = await waitForRun("stuck-1", (r) => r.steps[0]?.status !== "pending");
+    expect((await h.run(stuck1)).steps[0]?.status).toBe("pending");
+    const card = await h.fake.waitFor(() => cardOf(stuck1), 40_000);
+    const started = await waitForRun(stuck1, (r) => r.steps[0]?.status !== "pending");
     expect(started.notification?.ts).toBe(card.ts);
-    expect((await h.migrate("cancel stuck-1", ALICE)).text).toContain("Cancel of stuck-1 recorded");
-    await waitForRun("stuck-1", (r) => r.status === "cancelled");
+    expect((await h.migrate(`cancel ${stuck1}`, ALICE)).text).toContain(`Cancel of ${stuck1} recorded`);
+    await waitForRun(stuck1, (r) => r.status === "cancelled");
   }, 120_000);
 });
