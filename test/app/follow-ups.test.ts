@@ -60,6 +60,9 @@ const scripted: ServiceIntrospector = async ({ version }) => {
 const redis = connectRedis();
 const prefix = uniquePrefix("follow-ups");
 let engine: Engine;
+/** The id of the first run; later runs of the service number on from it (ids carry a generation: see runIdOf). */
+let firstRun = "";
+const runNumber = (n: number) => firstRun.replace(/-1$/, `-${n}`);
 
 async function answer(text: string, user = "U_ALICE"): Promise<string> {
   const parsed = parseMigrateCommand(text);
@@ -90,6 +93,7 @@ describe("follow-ups across releases", () => {
   it("a run that ships the first part records what the next releases owe; its card and /migrate owed say so", async () => {
     const started = await engine.useCases.startRun({ service: "shop", version: "v41", requester: "U_ALICE" });
     if (!started.ok || started.dryRun) throw new Error("v41 did not start");
+    firstRun = started.run.id;
     expect(started.run.followUps?.owes).toEqual([
       "inventory.0003_stock_warehouse_backfill (expand)",
       "inventory.0004_stock_warehouse_not_null (contract)",
@@ -105,9 +109,9 @@ describe("follow-ups across releases", () => {
       "owed from shop v41: inventory.0004_stock_warehouse_not_null (contract) — *not in this release*",
     );
     const started = await answer("start shop v43");
-    expect(started).toContain("Started *shop-2*");
+    expect(started).toContain(`Started *${runNumber(2)}*`);
     expect(started).toContain("inventory.0004_stock_warehouse_not_null (contract) — *not in this release*");
-    await finish("shop-2");
+    await finish(runNumber(2));
     const refused = await answer("plan shop v44");
     expect(refused).toContain("cannot roll out safely");
     expect(refused).toContain("`phasegate split --project shop` shows the diff");
@@ -139,7 +143,7 @@ describe("follow-ups across releases", () => {
     );
     expect(refused).toContain("may not drop follow-ups of shop");
     expect(await engine.useCases.owed("shop")).toHaveLength(1);
-    expect((await engine.useCases.audit("shop-1"))?.at(-1)).toMatchObject({
+    expect((await engine.useCases.audit(firstRun))?.at(-1)).toMatchObject({
       action: "follow-up-dropped",
       outcome: "refused",
       actor: { kind: "user", id: "U_ALICE" },
@@ -148,9 +152,9 @@ describe("follow-ups across releases", () => {
       "drop-owed shop inventory.0004_stock_warehouse_not_null column stays nullable by design",
       "U_BOB",
     );
-    expect(ok).toContain("is no longer owed by shop (declared in shop-1)");
+    expect(ok).toContain(`is no longer owed by shop (declared in ${firstRun})`);
     expect(await engine.useCases.owed("shop")).toEqual([]);
-    const audit = await engine.useCases.audit("shop-1");
+    const audit = await engine.useCases.audit(firstRun);
     expect(audit?.at(-1)).toMatchObject({
       action: "follow-up-dropped",
       actor: { kind: "user", id: "U_BOB" },
