@@ -38,6 +38,6 @@ describe("/migrate plan while another plan reads the release", () => {
         ":hourglass_flowing_sand: 1 plan ahead of yours (phasegate reads 1 release at a time); your answer follows.",
       ],
     ]);
-    for (const answer of answers) expect(answer.text).toContain("shop v2");
+    for (const answer of answers) expect([answer].flat()[0]?.text).toContain("shop v2");
   });
 });
