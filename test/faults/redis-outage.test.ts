@@ -3,6 +3,7 @@ import type { Run } from "../../src/domain/run/run.js";
 import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
 import { RedisServer } from "../../testkit/redis-server.js";
+import { runIdIn } from "../../testkit/run-ids.js";
 import {
   ALICE,
   BOB,
@@ -51,13 +52,6 @@ async function gateOf(runId: string): Promise<{ message: StoredMessage; value: s
   return { message, value: actions.elements[0]?.value ?? "" };
 }
 
-/** The run id a "Started *…*" answer names (ids carry a generation: see runIdOf). */
-function startedId(text: string): string {
-  const id = /Started \*(shop-\d+-1)\*/.exec(text)?.[1];
-  if (!id) throw new Error(`no new run of shop in: ${text}`);
-  return id;
-}
-
 /** Runs `send` and returns what it answered and how long it took. */
 async function timed<T>(send: () => Promise<T>): Promise<{ answer: T; ms: number }> {
   const started = Date.now();
@@ -67,7 +61,7 @@ async function timed<T>(send: () => Promise<T>): Promise<{ answer: T; ms: number
 
 describe("Redis faults as the Slack user sees them", () => {
   it("Redis restarted empty: every channel is told what was in flight, the old button approves nothing", async () => {
-    const first = startedId((await h.migrate("start shop v2", BOB)).text);
+    const first = runIdIn((await h.migrate("start shop v2", BOB)).text, "shop");
     const old = await gateOf(first);
     const atGate = await h.run(first);
 
@@ -99,7 +93,7 @@ describe("Redis faults as the Slack user sees them", () => {
     expect(metrics).toMatch(/^phasegate_redis_state_lost_total [1-9]/m);
 
     // A new run never takes the lost run's id (a new generation); the old message's button is refused.
-    const second = startedId((await h.migrate("start shop v3", ALICE)).text);
+    const second = runIdIn((await h.migrate("start shop v3", ALICE)).text, "shop");
     expect(second).not.toBe(first);
     const fresh = await gateOf(second);
     expect(fresh.message.ts).not.toBe(old.message.ts);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../src/domain/run/run.js";
 import type { AuditEntry } from "../../src/ports/run-store.js";
+import { runIdIn } from "../../testkit/run-ids.js";
 import { ALICE, SHOP_CHANNEL, type SlackHarness, startSlackHarness } from "../../testkit/slack-setup.js";
 
 let h: SlackHarness;
@@ -29,13 +30,6 @@ const cardOf = (runId: string) =>
 /** Index of the first audit entry with this action (-1 when none). */
 const indexOf = (audit: AuditEntry[], action: string) => audit.findIndex((e) => e.action === action);
 
-/** The run id a "Created *…*" answer names (ids carry a generation: see runIdOf). */
-function createdId(text: string, service: string): string {
-  const id = new RegExp(`Created \\*(${service}-\\d+-1)\\*`).exec(text)?.[1];
-  if (!id) throw new Error(`no new run of ${service} in: ${text}`);
-  return id;
-}
-
 describe("Slack faults as the requester sees them", () => {
   it("invalid_auth on the card: the requester is told why, the run waits for its card, which eventually appears", async () => {
     // Every try of the first post is refused; the repair then meets a 500 and a 429 before Slack takes it.
@@ -43,7 +37,7 @@ describe("Slack faults as the requester sees them", () => {
     h.fake.httpErrorNext("chat.postMessage", 500);
     h.fake.rateLimitNext("chat.postMessage", 1);
     const answer = await h.migrate("start shop v2", ALICE);
-    const shop1 = createdId(answer.text, "shop");
+    const shop1 = runIdIn(answer.text, "shop");
     expect(answer.text).toContain("reinstall the app or check SLACK_BOT_TOKEN (invalid_auth)");
     expect(answer.text).toContain("does not start its first step until the card is posted");
 
@@ -73,7 +67,7 @@ describe("Slack faults as the requester sees them", () => {
       (args) => !args.thread_ts && String(args.text ?? "").includes("(stuck-"),
     );
     const answer = await h.migrate("start stuck v2", ALICE);
-    const stuck1 = createdId(answer.text, "stuck");
+    const stuck1 = runIdIn(answer.text, "stuck");
     expect(answer.text).toContain("Slack did not take it within 2 s");
     expect((await h.run(stuck1)).steps[0]?.status).toBe("pending");
     const card = await h.fake.waitFor(() => cardOf(stuck1), 40_000);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
+import { runIdIn } from "../../testkit/run-ids.js";
 import {
   ALICE,
   BOB,
@@ -54,29 +55,29 @@ function buttonValue(gate: StoredMessage): string {
 
 describe("Slack's limits on a gate of many destructive operations", () => {
   it("posts the approval message summarised, lists everything on /migrate plan <run>, and is decided", async () => {
-    expect((await h.migrate("start wide v2", ALICE)).text).toContain("Started *wide-1*");
-    const { card, gate } = await cardAndGate("wide v2 (wide-1)");
-    await h.waitForRun("wide-1", (r) => r.status === "awaiting-approval");
+    const wideRun = runIdIn((await h.migrate("start wide v2", ALICE)).text, "wide");
+    const { card, gate } = await cardAndGate(`wide v2 (${wideRun})`);
+    await h.waitForRun(wideRun, (r) => r.status === "awaiting-approval");
 
     // The emulator refuses what Slack refuses: every post went through, none was cut by Slack.
     expect(h.fake.callsOf("chat.postMessage").filter((c) => c.answer.ok !== true)).toEqual([]);
     const shown = text(gate).match(/• wide\.0002_drop_all: drop column wide_item\.column_\d+/g) ?? [];
-    const more = text(gate).match(/…and (\d+) more operations: `\/migrate plan wide-1`/);
+    const more = text(gate).match(new RegExp(`…and (\\d+) more operations: \`/migrate plan ${wideRun}\``));
     expect(shown.length).toBeGreaterThan(30);
     expect(shown.length + Number(more?.[1])).toBe(COLUMNS);
     await h.fake.waitFor(() =>
       text(h.fake.message(SHOP_CHANNEL, card.ts)).includes(
-        `${COLUMNS} destructive operations: \`/migrate plan wide-1\``,
+        `${COLUMNS} destructive operations: \`/migrate plan ${wideRun}\``,
       ),
     );
 
     // The whole list, for anyone, over several answers each within the limits.
-    const first = await h.migrate("plan wide-1", EVE);
+    const first = await h.migrate(`plan ${wideRun}`, EVE);
     const pages = Number(first.text.match(/\(1 of (\d+)\)$/)?.[1]);
-    expect(first.text).toMatch(/^Plan of wide-1 \(wide v2\): 5 steps, 141 operations/);
+    expect(first.text).toMatch(new RegExp(`^Plan of ${wideRun} \\(wide v2\\): 5 steps, 141 operations`));
     expect(pages).toBeGreaterThan(1);
     const answers = await h.fake.waitFor(() => {
-      const found = h.fake.responses.filter((r) => String(r.body.text).startsWith("Plan of wide-1"));
+      const found = h.fake.responses.filter((r) => String(r.body.text).startsWith(`Plan of ${wideRun}`));
       return found.length === pages ? found : null;
     });
     expect(answers.map((a) => a.error)).toEqual(answers.map(() => undefined));
@@ -91,26 +92,28 @@ describe("Slack's limits on a gate of many destructive operations", () => {
     const byBob = await h.click(APPROVE_ACTION, buttonValue(gate), BOB, gate.ts);
     expect(byBob.all).toContain(`:white_check_mark: Approved by <@${BOB}>`);
     expect(h.fake.responses.filter((r) => r.error)).toEqual([]);
-    await h.waitForRun("wide-1", (r) => r.status === "succeeded");
+    await h.waitForRun(wideRun, (r) => r.status === "succeeded");
   });
 
   it("posts a short approval message with the same buttons when Slack refuses the full one, and says why", async () => {
     h.fake.failNextMatching("chat.postMessage", "msg_blocks_too_long", (args) =>
       String(args.text).startsWith("Approval needed"),
     );
-    expect((await h.migrate("start shop v2", ALICE)).text).toContain("Started *shop-1*");
-    const { card, gate } = await cardAndGate("shop v2 (shop-1)");
-    expect(text(gate)).toContain("Approving runs 1 destructive operation; the list: `/migrate plan shop-1`");
+    const shopRun = runIdIn((await h.migrate("start shop v2", ALICE)).text, "shop");
+    const { card, gate } = await cardAndGate(`shop v2 (${shopRun})`);
+    expect(text(gate)).toContain(
+      `Approving runs 1 destructive operation; the list: \`/migrate plan ${shopRun}\``,
+    );
     expect(gate.versions[0]).toMatchObject({ reply_broadcast: "true" });
     const note = await h.fake.waitFor(() =>
       h.fake.replies(SHOP_CHANNEL, card.ts).find((m) => (m.text ?? "").includes("Slack refused")),
     );
     expect(note.text).toContain(
-      "Slack refused the approval message of shop-1 (`msg_blocks_too_long`): the short one above has the same buttons",
+      `Slack refused the approval message of ${shopRun} (\`msg_blocks_too_long\`): the short one above has the same buttons`,
     );
-    await h.waitForRun("shop-1", (r) => r.status === "awaiting-approval");
+    await h.waitForRun(shopRun, (r) => r.status === "awaiting-approval");
     const byBob = await h.click(APPROVE_ACTION, buttonValue(gate), BOB, gate.ts);
     expect(byBob.all).toContain(`:white_check_mark: Approved by <@${BOB}>`);
-    await h.waitForRun("shop-1", (r) => r.status === "succeeded");
+    await h.waitForRun(shopRun, (r) => r.status === "succeeded");
   });
 });

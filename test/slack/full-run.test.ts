@@ -7,6 +7,7 @@ import {
   type StoredMessage,
   slackSignature,
 } from "../../src/slack-emulator/index.js";
+import { runIdIn } from "../../testkit/run-ids.js";
 import {
   ALICE,
   BOB,
@@ -49,17 +50,10 @@ async function expectRefusedWithoutChange(before: Run, by: string): Promise<void
   expect(last).toMatchObject({ actor: { kind: "user", id: by }, outcome: "refused" });
 }
 
-/** The run id a "Started *…*" answer names. */
-function startedId(text: string, service: string): string {
-  const id = new RegExp(`Started \\*(${service}-\\d+-\\d+)\\*`).exec(text)?.[1];
-  if (!id) throw new Error(`no run id of ${service} in: ${text}`);
-  return id;
-}
-
 describe("a whole run of examples/shop driven from Slack", () => {
   it("goes from /migrate start to the approval click to the final card", async () => {
     const started = await h.migrate("start shop v2", ALICE);
-    const shop1 = startedId(started.text, "shop");
+    const shop1 = runIdIn(started.text, "shop");
     expect(started.text).toContain(`Started *${shop1}* (shop v2). Follow it in <#C0SHOP>`);
 
     // The card: posted once in the service channel, its place recorded with the run.
@@ -162,7 +156,7 @@ describe("a whole run of examples/shop driven from Slack", () => {
 
   it("cancels a run from Slack: refused for someone with no say, then done by an operator", async () => {
     const started = await h.migrate("start stuck v7", BOB, OPS_CHANNEL);
-    const stuck1 = startedId(started.text, "stuck");
+    const stuck1 = runIdIn(started.text, "stuck");
     expect(started.text).toContain(`Started *${stuck1}*`);
     const waiting = await waitForRun(
       stuck1,

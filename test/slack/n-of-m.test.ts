@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
+import { runIdIn } from "../../testkit/run-ids.js";
 import {
   ALICE,
   BOB,
@@ -64,10 +65,10 @@ async function lastAudit(runId: string) {
 
 describe("N-of-M approvals from Slack", () => {
   it("records three simultaneous approvals from three approvers and opens the gate once", async () => {
-    expect((await h.migrate("start trio v2", ALICE)).text).toContain("Started *trio-1*");
-    const { card, gate, value } = await gateOf("trio v2 (trio-1)");
+    const trioRun = runIdIn((await h.migrate("start trio v2", ALICE)).text, "trio");
+    const { card, gate, value } = await gateOf(`trio v2 (${trioRun})`);
     expect(text(gate)).toContain("0 of 3 approvals. Only listed approvers can decide.");
-    await h.waitForRun("trio-1", (r) => r.status === "awaiting-approval");
+    await h.waitForRun(trioRun, (r) => r.status === "awaiting-approval");
     await h.fake.waitFor(() =>
       text(h.fake.message(SHOP_CHANNEL, card.ts)).includes("awaiting approval: 0 of 3 approvals"),
     );
@@ -77,9 +78,9 @@ describe("N-of-M approvals from Slack", () => {
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
 
-    const done = await h.waitForRun("trio-1", (r) => r.status === "succeeded");
+    const done = await h.waitForRun(trioRun, (r) => r.status === "succeeded");
     expect(done.gates.map((g) => g.by).sort()).toEqual([BOB, DAN, FRAN].sort());
-    const audit = (await h.bot.engine.useCases.audit("trio-1")) ?? [];
+    const audit = (await h.bot.engine.useCases.audit(trioRun)) ?? [];
     const granted = audit.filter((e) => e.action === "approval-granted");
     expect(granted.map((e) => e.outcome)).toEqual(["applied", "applied", "applied"]);
     // One transition out of the gate: two approvals kept it waiting, the third opened it.
@@ -87,7 +88,7 @@ describe("N-of-M approvals from Slack", () => {
     expect(audit.filter((e) => e.action === "step-started" && e.detail === "step 4")).toHaveLength(1);
     // The clicked message ends with everyone who approved.
     const final = h.fake.responses
-      .filter((r) => r.body.replace_original === true && JSON.stringify(r.body).includes("trio-1"))
+      .filter((r) => r.body.replace_original === true && JSON.stringify(r.body).includes(trioRun))
       .at(-1);
     for (const user of [BOB, DAN, FRAN]) expect(JSON.stringify(final?.body)).toContain(`<@${user}>`);
     await h.bot.notifier.flush();
@@ -96,16 +97,16 @@ describe("N-of-M approvals from Slack", () => {
   });
 
   it("needs one approval per group, decides membership at click time, and refuses the rest with an audit entry", async () => {
-    expect((await h.migrate("start teams v2", ALICE)).text).toContain("Started *teams-1*");
-    const { card, gate, value } = await gateOf("teams v2 (teams-1)");
-    await h.waitForRun("teams-1", (r) => r.status === "awaiting-approval");
+    const teamsRun = runIdIn((await h.migrate("start teams v2", ALICE)).text, "teams");
+    const { card, gate, value } = await gateOf(`teams v2 (${teamsRun})`);
+    await h.waitForRun(teamsRun, (r) => r.status === "awaiting-approval");
 
     // Fran leaves the leads after the gate opened: her click is decided on who she is now. (Membership read from
     // Slack is then kept for five minutes: the group is not changed again in this test.)
     h.fake.setUsergroup(LEAD_GROUP, [GUS]);
     const byFran = await h.click(APPROVE_ACTION, value, FRAN, gate.ts);
-    expect(byFran.text).toContain(`${FRAN} may not approve teams-1`);
-    expect(await lastAudit("teams-1")).toMatchObject({ actor: { id: FRAN }, outcome: "refused" });
+    expect(byFran.text).toContain(`${FRAN} may not approve ${teamsRun}`);
+    expect(await lastAudit(teamsRun)).toMatchObject({ actor: { id: FRAN }, outcome: "refused" });
 
     const byCarol = await h.click(APPROVE_ACTION, value, CAROL, gate.ts);
     expect(byCarol.all).toContain('"replace_original":true');
@@ -123,14 +124,14 @@ describe("N-of-M approvals from Slack", () => {
     expect(byDan.text).toContain(
       `${DBA_GROUP} already approved gate "contract": the next approval must come from ${LEAD_GROUP}`,
     );
-    expect(await lastAudit("teams-1")).toMatchObject({ actor: { id: DAN }, outcome: "refused" });
+    expect(await lastAudit(teamsRun)).toMatchObject({ actor: { id: DAN }, outcome: "refused" });
     const byCarolAgain = await h.click(APPROVE_ACTION, value, CAROL, gate.ts);
-    expect(byCarolAgain.text).toContain(`${CAROL} already approved gate "contract" of teams-1`);
-    expect((await h.run("teams-1")).status).toBe("awaiting-approval");
+    expect(byCarolAgain.text).toContain(`${CAROL} already approved gate "contract" of ${teamsRun}`);
+    expect((await h.run(teamsRun)).status).toBe("awaiting-approval");
 
     const byGus = await h.click(APPROVE_ACTION, value, GUS, gate.ts);
     expect(byGus.all).toContain(`:white_check_mark: Approved by <@${CAROL}>, <@${GUS}>`);
-    const done = await h.waitForRun("teams-1", (r) => r.status === "succeeded");
+    const done = await h.waitForRun(teamsRun, (r) => r.status === "succeeded");
     expect(done.gates.map((g) => [g.by, g.group])).toEqual([
       [CAROL, DBA_GROUP],
       [GUS, LEAD_GROUP],

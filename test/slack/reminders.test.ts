@@ -4,6 +4,7 @@ import { JOB_GATE_REMINDER, STEP_QUEUE } from "../../src/queue/jobs.js";
 import { bullPrefix } from "../../src/queue/step-queue.js";
 import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
+import { runIdIn } from "../../testkit/run-ids.js";
 import {
   ALICE,
   BOB,
@@ -54,9 +55,9 @@ const replies = (card: StoredMessage) => h.fake.replies(SHOP_CHANNEL, card.ts).m
 
 describe("reminders and escalation of a waiting gate", () => {
   it("reminds the approvers in the thread and by direct message, escalates, and stops once decided", async () => {
-    expect((await h.migrate("start nudge v2", ALICE)).text).toContain("Started *nudge-1*");
+    const nudgeRun = runIdIn((await h.migrate("start nudge v2", ALICE)).text, "nudge");
     const run = await h.waitForRun(
-      "nudge-1",
+      nudgeRun,
       (r) => r.status === "awaiting-approval" && r.notification !== null,
     );
     const card = await h.fake.waitFor(() => h.fake.message(SHOP_CHANNEL, run.notification?.ts ?? ""));
@@ -71,8 +72,8 @@ describe("reminders and escalation of a waiting gate", () => {
         const channel = h.fake.directChannel(user);
         return channel ? h.fake.history(channel).at(0) : undefined;
       });
-      expect(dm.text).toContain("(nudge-1) waits for your approval");
-      expect(dm.text).toContain("`/migrate approve nudge-1`");
+      expect(dm.text).toContain(`(${nudgeRun}) waits for your approval`);
+      expect(dm.text).toContain(`\`/migrate approve ${nudgeRun}\``);
     }
     expect(h.fake.directChannel(ALICE)).toBeUndefined();
     await h.fake.waitFor(() => replies(card).find((t) => t.startsWith(":alarm_clock: Reminder 2:")));
@@ -89,7 +90,7 @@ describe("reminders and escalation of a waiting gate", () => {
     await waitForDelayedReminder();
     await h.click(APPROVE_ACTION, actions.elements[0]?.value ?? "", BOB, gate.ts);
     expect((await queue.getDelayed()).filter((job) => job.name === JOB_GATE_REMINDER)).toEqual([]);
-    await h.waitForRun("nudge-1", (r) => r.status === "succeeded");
+    await h.waitForRun(nudgeRun, (r) => r.status === "succeeded");
     const reminders = replies(card).filter((t) => t.startsWith(":alarm_clock:")).length;
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(replies(card).filter((t) => t.startsWith(":alarm_clock:"))).toHaveLength(reminders);

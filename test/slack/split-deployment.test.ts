@@ -7,6 +7,7 @@ import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
 import { redisUrl } from "../../testkit/redis.js";
 import { repoRoot } from "../../testkit/run-cli.js";
+import { runIdIn } from "../../testkit/run-ids.js";
 import { ALICE, BOB, SHOP_CHANNEL, type SlackHarness, startSlackHarness } from "../../testkit/slack-setup.js";
 
 let h: SlackHarness;
@@ -54,9 +55,7 @@ async function waitForRun(runId: string, until: (run: Run) => boolean): Promise<
 
 describe("bot and worker in separate processes", () => {
   it("shows the steps the worker process runs on the card the bot posted, and opens the gate there", async () => {
-    const started = (await h.migrate("start shop v2", ALICE)).text;
-    const runId = /Started \*(shop-\d+-1)\*/.exec(started)?.[1];
-    if (!runId) throw new Error(`no run id in: ${started}`);
+    const runId = runIdIn((await h.migrate("start shop v2", ALICE)).text, "shop");
     const card = await h.fake.waitFor(() => h.fake.history(SHOP_CHANNEL).find((m) => !m.thread_ts));
     const gate = await h.fake.waitFor(
       () => h.fake.replies(SHOP_CHANNEL, card.ts).find((m) => text(m).includes("Approval needed")),
