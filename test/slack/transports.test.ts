@@ -56,7 +56,10 @@ describe.each(["http", "socket-mode"] as const)("the story over %s", (transport)
       });
 
     expect(await click(ALICE)).toMatchObject({ acked: true });
-    const refused = await h.fake.waitFor(() => ephemeralsOf(ALICE).find((t) => t.includes("four-eyes")));
+    const refused = await h.fake.waitFor(
+      () => ephemeralsOf(ALICE).find((t) => t.includes("four-eyes")),
+      60_000,
+    );
     expect(refused).toContain("Your click changed nothing.");
     expect((await h.run("shop-1")).status).toBe("awaiting-approval");
 
