@@ -8,6 +8,7 @@ import {
   type StoredMessage,
   viewSubmissionBody,
 } from "../../src/slack-emulator/index.js";
+import { runIdIn } from "../../testkit/run-ids.js";
 import {
   ALICE,
   BOB,
@@ -36,7 +37,7 @@ async function atGate(
   service: string,
 ): Promise<{ run: Run; card: StoredMessage; gate: StoredMessage; value: string }> {
   const started = await h.migrate(`start ${service} v2`, ALICE);
-  const runId = started.text.match(/Started \*([a-z-]+-\d+)\*/)?.[1] ?? "";
+  const runId = runIdIn(started.text, service);
   const run = await h.waitForRun(runId, (r) => r.status === "awaiting-approval" && r.notification !== null);
   const card = await h.fake.waitFor(() => h.fake.message(SHOP_CHANNEL, run.notification?.ts ?? ""));
   const gate = await h.fake.waitFor(() =>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
+import { runIdIn } from "../../testkit/run-ids.js";
 import {
   ALICE,
   BOB,
@@ -36,10 +37,9 @@ describe.each(["http", "socket-mode"] as const)("the story over %s", (transport)
 
   it("starts a run, refuses the requester's Approve (four-eyes), takes another approver's, ends done", async () => {
     await h.workspace.command(ALICE, SHOP_CHANNEL, "start shop v2");
-    const started = await h.fake.waitFor(() =>
-      ephemeralsOf(ALICE).find((t) => t.includes("Started *shop-1*")),
-    );
+    const started = await h.fake.waitFor(() => ephemeralsOf(ALICE).find((t) => t.includes("Started *shop-")));
     expect(started).toContain("Follow it in <#C0SHOP>");
+    const runId = runIdIn(started, "shop");
     const card = await h.fake.waitFor(() => h.fake.history(SHOP_CHANNEL).find((m) => !m.thread_ts));
     const gate: StoredMessage = await h.fake.waitFor(
       () => h.fake.replies(SHOP_CHANNEL, card.ts).find((m) => text(m).includes("Approval needed")),
@@ -61,7 +61,7 @@ describe.each(["http", "socket-mode"] as const)("the story over %s", (transport)
       60_000,
     );
     expect(refused).toContain("Your click changed nothing.");
-    expect((await h.run("shop-1")).status).toBe("awaiting-approval");
+    expect((await h.run(runId)).status).toBe("awaiting-approval");
 
     expect(await click(BOB)).toMatchObject({ acked: true });
     // The gate message itself is replaced (response_url, replace_original): no buttons left.
