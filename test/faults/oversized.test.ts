@@ -81,8 +81,7 @@ describe("Slack's endpoint in front of authentication", () => {
       Array.from({ length: 10 }, () => oversizedPost(bot.url, 100 * MiB, false)),
     );
     const after = await bot.peakMemoryMiB();
-    expect(declared.status).toBe(413);
-    for (const post of chunked) {
+    for (const post of [declared, ...chunked]) {
       // The bot answers 413 after 1 MiB and closes; the client may see the close before the answer.
       expect([413, "reset"]).toContain(post.status);
       expect(post.sentBytes).toBeLessThan(50 * MiB);

@@ -69,7 +69,11 @@ describe("parseMigrateCommand", () => {
     ["start Shop v1", '"Shop" is not a valid <service>', "/migrate start"],
     ["start shop v1;rm", '"v1;rm" is not a valid <version>: a version is a release tag', "/migrate start"],
     ["plan shop $(id)", '"$(id)" is not a valid <version>', "/migrate plan"],
-    ["plan shop", '"shop" is not a valid <run>: a run id is the service and a number', "/migrate plan"],
+    [
+      "plan shop",
+      '"shop" is not a valid <run>: a run id is the service, a generation and a number',
+      "/migrate plan",
+    ],
     ["plan", "Missing <service>.", "/migrate plan <service> <version> | /migrate plan <run>"],
     ["start shop .hidden", '".hidden" is not a valid <version>', "/migrate start"],
     [`start shop ${"a".repeat(129)}`, "is not a valid <version>", "/migrate start"],
