@@ -81,6 +81,15 @@ function schemas(directory: Directory) {
       actionId: z.string().min(1).max(255),
     }),
     events: z.strictObject({ user }),
+    view: z.strictObject({
+      user,
+      viewId: z.string().regex(/^V\d+$/, "a view id looks like V12"),
+      values: z.record(
+        z.string().max(255),
+        z.record(z.string().max(255), z.string().max(3000, "an input holds at most 3000 characters")),
+      ),
+    }),
+    closeView: z.strictObject({ user, viewId: z.string().regex(/^V\d+$/, "a view id looks like V12") }),
   };
 }
 
@@ -106,6 +115,21 @@ async function click(context: PageContext, body: unknown) {
   const outcome = await context.workspace.click(ref);
   if (!outcome) throw new BadRequest("that message has no such button (it may have been replaced)", 404);
   return { acked: outcome.acked, error: outcome.error };
+}
+
+async function submitView(context: PageContext, body: unknown) {
+  const { user, viewId, values } = parse(schemas(context.directory).view, body);
+  const outcome = await context.workspace.submitView(user, viewId, values);
+  if (!outcome) throw new BadRequest("that modal is not open for you (it was submitted or closed)", 404);
+  return outcome;
+}
+
+function closeView(context: PageContext, body: unknown) {
+  const { user, viewId } = parse(schemas(context.directory).closeView, body);
+  const opened = context.fake.views.find((v) => v.id === viewId && v.user === user);
+  if (!opened) throw new BadRequest("that modal was not opened for you", 404);
+  context.fake.closeView(viewId);
+  return { closed: viewId };
 }
 
 async function storyAction(context: PageContext, action: "reset" | "naive") {
@@ -156,6 +180,10 @@ export async function handleApi(
       return send(response, 200, await command(context, await jsonBody(request)));
     if (route === "POST /api/click")
       return send(response, 200, await click(context, await jsonBody(request)));
+    if (route === "POST /api/view")
+      return send(response, 200, await submitView(context, await jsonBody(request)));
+    if (route === "POST /api/view/close")
+      return send(response, 200, closeView(context, await jsonBody(request)));
     if (route === "POST /api/story/reset") return send(response, 202, await storyAction(context, "reset"));
     if (route === "POST /api/story/naive") return send(response, 202, await storyAction(context, "naive"));
     send(response, 404, { error: `no route ${route}` });

@@ -19,7 +19,8 @@ function write(response: ServerResponse, event: string, data: unknown): void {
 
 /**
  * The page's live view over Server-Sent Events: on connect, the whole history of every channel (what the user may
- * see: their own ephemerals only), then every change as it happens, and the fleet panel every second.
+ * see: their own ephemerals only), then every change as it happens (and the modals opened for this user), and the
+ * fleet panel every second.
  */
 export class PageFeed {
   private readonly listeners = new Set<Listener>();
@@ -83,6 +84,9 @@ export class PageFeed {
     for (const { user, response } of this.listeners) {
       if (change.kind === "ephemeral") {
         if (change.ephemeral.user === user) write(response, "message", fromEphemeral(change.ephemeral));
+      } else if (change.kind === "view-opened") {
+        if (change.view.user === user)
+          write(response, "view", { id: change.view.id, view: change.view.view });
       } else if (change.kind === "deleted")
         write(response, "deleted", { channel: change.message.channel, ts: change.message.ts });
       else write(response, "message", fromStored(change.message));

@@ -1,17 +1,8 @@
 import type { EphemeralMessage, StoredMessage } from "../slack-emulator/index.js";
+import type { ViewMessage } from "./page/view-message.js";
 
-/** A message as the page gets it: what the channel shows (an ephemeral says so, and whose it is). */
-export interface PageMessage {
-  channel: string;
-  ts: string;
-  thread_ts?: string;
-  text?: string;
-  blocks?: unknown[];
-  postedAt: number;
-  broadcast?: boolean;
-  edited?: boolean;
-  ephemeral?: boolean;
-}
+/** A message as the page gets it: what the channel shows (an ephemeral says so). */
+export type PageMessage = ViewMessage;
 
 export function fromStored(message: StoredMessage): PageMessage {
   return {

@@ -59,10 +59,14 @@ export interface ResponseContext {
   messageTs?: string;
 }
 
-/** What changed in a channel: a message posted, edited or deleted, or an ephemeral shown to one user. */
+/**
+ * What changed in a channel: a message posted, edited or deleted, an ephemeral shown to one user, or a modal opened
+ * in front of the user whose click or command it answers.
+ */
 export type ChannelChange =
   | { kind: "posted" | "updated" | "deleted"; message: StoredMessage }
-  | { kind: "ephemeral"; ephemeral: EphemeralMessage };
+  | { kind: "ephemeral"; ephemeral: EphemeralMessage }
+  | { kind: "view-opened"; view: OpenedView };
 
 /** A POST to a response_url the fake handed out; `error` when the fake refused it as Slack would. */
 export interface ResponseUrlPost {
@@ -73,6 +77,9 @@ export interface ResponseUrlPost {
 
 /** Slack takes at most five answers through one response_url. */
 const RESPONSE_URL_USES = 5;
+
+/** A trigger_id opens a modal only within 3 seconds of the action that handed it out. */
+const TRIGGER_TTL_MS = 3000;
 
 export interface SlackFakeOptions {
   /** The bot token the fake accepts (others get `invalid_auth`). */
@@ -124,6 +131,8 @@ export class SlackFake {
   private readonly ephemeralMessages: EphemeralMessage[] = [];
   private readonly listeners = new Set<(change: ChannelChange) => void>();
   private readonly responseContexts = new Map<string, ResponseContext>();
+  /** trigger_ids handed out with a user's action: whose action, and when. */
+  private readonly triggers = new Map<string, { user: string; at: number }>();
   /** Socket Mode connections of the app (`apps.connections.open`, then a WebSocket on the same port). */
   readonly socketMode = new SocketModeEndpoint("A0PHASEGATE");
   private readonly usergroups = new Map<string, string[]>();
@@ -459,18 +468,37 @@ export class SlackFake {
     return { ok: true, channel: { id } };
   }
 
+  /** A fresh trigger_id for an action of `user` (a click, a command), as Slack sends with it. */
+  issueTrigger(user: string): string {
+    const id = `${Date.now()}.${this.triggers.size + 1}.${user}`;
+    this.triggers.set(id, { user, at: Date.now() });
+    return id;
+  }
+
+  /** A modal is dismissed (submitted and accepted, or closed by its user). */
+  closeView(id: string): void {
+    const view = this.views.find((v) => v.id === id);
+    if (view) view.closed = true;
+  }
+
   private openView(args: Json): Json {
     if (typeof args.trigger_id !== "string" || args.trigger_id === "")
       return { ok: false, error: "invalid_trigger_id" };
+    const trigger = this.triggers.get(args.trigger_id);
+    if (trigger && Date.now() - trigger.at > TRIGGER_TTL_MS)
+      return { ok: false, error: "expired_trigger_id" };
     const problems = viewProblems(args.view);
     if (problems.length > 0)
       return { ok: false, error: "invalid_arguments", response_metadata: { messages: problems } };
     const opened: OpenedView = {
       id: `V${this.views.length + 1}`,
       triggerId: args.trigger_id,
+      user: trigger?.user ?? null,
       view: args.view as Json,
+      closed: false,
     };
     this.views.push(opened);
+    this.emit({ kind: "view-opened", view: opened });
     return { ok: true, view: { id: opened.id, ...opened.view } };
   }
 

@@ -15,6 +15,8 @@ export interface SlashCommand {
   channel: string;
   responseUrl: string;
   command?: string;
+  /** The trigger_id sent along (`trigger-<user>` when absent); SlackFake.issueTrigger makes ones views.open times. */
+  triggerId?: string;
 }
 
 /** The form body Slack POSTs for a slash command. */
@@ -32,7 +34,7 @@ export function slashCommandBody(c: SlashCommand): string {
     api_app_id: "A0PHASEGATE",
     is_enterprise_install: "false",
     response_url: c.responseUrl,
-    trigger_id: `trigger-${c.user}`,
+    trigger_id: c.triggerId ?? `trigger-${c.user}`,
   }).toString();
 }
 
@@ -51,6 +53,7 @@ export interface ButtonClick {
   message?: { text?: string; blocks?: unknown[] };
   /** The click was on an ephemeral message. */
   ephemeral?: boolean;
+  triggerId?: string;
 }
 
 /** The form body (`payload=` JSON) Slack POSTs when a user clicks a button in a message. */
@@ -71,7 +74,7 @@ export function blockActionsBody(click: ButtonClick): string {
       channel_id: click.channel,
       is_ephemeral: click.ephemeral ?? false,
     },
-    trigger_id: `trigger-${click.user}`,
+    trigger_id: click.triggerId ?? `trigger-${click.user}`,
     team: { id: "T0FAKE", domain: "fake" },
     enterprise: null,
     is_enterprise_install: false,

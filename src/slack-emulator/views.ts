@@ -47,5 +47,9 @@ export function viewProblems(view: unknown): string[] {
 export interface OpenedView {
   id: string;
   triggerId: string;
+  /** Whose action's trigger_id opened it; null for a trigger_id the fake did not hand out. */
+  user: string | null;
   view: Json;
+  /** Submitted and accepted, or closed by its user. */
+  closed: boolean;
 }

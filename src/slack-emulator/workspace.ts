@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { SlackFake } from "./server.js";
 import { blockActionsBody, postSigned, slashCommandBody } from "./signing.js";
+import { viewSubmissionBody } from "./view-submission.js";
 
 type Json = Record<string, unknown>;
 
@@ -37,6 +38,18 @@ const buttonSchema = z.object({
 /** Slack gives up on an app's answer after 3 seconds. */
 const ACK_TIMEOUT_MS = 3000;
 
+/** What came of a modal's submission: `errors` (block_id → message) when the app refused it and kept it open. */
+export interface ViewOutcome {
+  acked: boolean;
+  error: string | null;
+  errors: Record<string, string> | null;
+}
+
+const viewErrorsSchema = z.object({
+  response_action: z.literal("errors"),
+  errors: z.record(z.string(), z.string()),
+});
+
 const ackMessageSchema = z.object({
   text: z.string().optional(),
   blocks: z.array(z.record(z.string(), z.unknown())).optional(),
@@ -66,6 +79,7 @@ export class SlackWorkspace {
       channel,
       command,
       responseUrl: this.fake.responseUrl(key, { channel, user }),
+      triggerId: this.fake.issueTrigger(user),
     });
     const outcome = await this.deliver("slash_commands", body, key);
     this.showAck(outcome, user, channel, command);
@@ -94,6 +108,7 @@ export class SlackWorkspace {
       blockId: typeof block.block_id === "string" ? block.block_id : `b${ref.blockIndex}`,
       message: { text: message.text ?? "", blocks: message.blocks ?? [] },
       ephemeral: !shared,
+      triggerId: this.fake.issueTrigger(ref.user),
       responseUrl: this.fake.responseUrl(key, {
         channel: ref.channel,
         user: ref.user,
@@ -105,25 +120,57 @@ export class SlackWorkspace {
     return outcome;
   }
 
+  /**
+   * `user` submits the modal `viewId` opened in front of them with these values (block_id → action_id → text): the
+   * app's errors, shown under the inputs, keep it open; otherwise it closes. Null when the user has no such modal.
+   */
+  async submitView(
+    user: string,
+    viewId: string,
+    values: Record<string, Record<string, string>>,
+  ): Promise<ViewOutcome | null> {
+    const opened = this.fake.views.find((v) => v.id === viewId && v.user === user && !v.closed);
+    if (!opened) return null;
+    const metadata = opened.view.private_metadata;
+    const body = viewSubmissionBody({
+      user,
+      viewId,
+      callbackId: String(opened.view.callback_id ?? ""),
+      privateMetadata: typeof metadata === "string" ? metadata : "",
+      values,
+    });
+    const outcome = await this.deliver("interactive", body, `view-${++this.requests}`);
+    const errors = outcome.acked ? viewErrorsSchema.safeParse(outcome.payload) : null;
+    const refused = errors?.success ? errors.data.errors : null;
+    if (outcome.acked && !refused) this.fake.closeView(viewId);
+    return { acked: outcome.acked, error: outcome.error, errors: refused };
+  }
+
   private async deliver(
     type: "slash_commands" | "interactive",
     body: string,
     key: string,
-  ): Promise<ActionOutcome> {
+  ): Promise<ActionOutcome & { payload: Json }> {
+    const failed = (error: string) => ({ acked: false, error, ackText: null, key, payload: {} });
+    const acked = (payload: Json) => ({
+      acked: true,
+      error: null,
+      ackText: this.ackText(payload),
+      key,
+      payload,
+    });
     if (this.transport.kind === "http") {
       const answer = await postSigned(this.transport.url, this.transport.secret, body, {
         timeoutMs: ACK_TIMEOUT_MS,
       }).catch((error: Error) => (error.name === "TimeoutError" ? "operation_timeout" : "dispatch_failed"));
-      if (typeof answer === "string") return { acked: false, error: answer, ackText: null, key };
-      if (answer.status !== 200) return { acked: false, error: "dispatch_failed", ackText: null, key };
-      return { acked: true, error: null, ackText: this.ackText(answer.json ?? {}), key };
+      if (typeof answer === "string") return failed(answer);
+      if (answer.status !== 200) return failed("dispatch_failed");
+      return acked(answer.json ?? {});
     }
     const form = Object.fromEntries(new URLSearchParams(body));
     const payload = type === "interactive" ? (JSON.parse(form.payload ?? "{}") as Json) : form;
     const ack = await this.fake.socketMode.deliver(type, payload);
-    return ack.acked
-      ? { acked: true, error: null, ackText: this.ackText(ack.payload), key }
-      : { acked: false, error: "operation_timeout", ackText: null, key };
+    return ack.acked ? acked(ack.payload) : failed("operation_timeout");
   }
 
   private ackText(payload: Json): string | null {

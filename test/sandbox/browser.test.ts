@@ -41,8 +41,9 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
+/** The newest card whose header has this title. */
 const card = (title: string) =>
-  page.locator(".message", { has: page.locator(".block.header", { hasText: title }) });
+  page.locator(".message", { has: page.locator(".block.header", { hasText: title }) }).last();
 const lastEphemeral = () => page.locator(".message.ephemeral").last();
 
 async function type(text: string): Promise<void> {
@@ -68,10 +69,14 @@ async function watchCard(title: string, until: string): Promise<string[]> {
   }
 }
 
-async function approveAs(user: string): Promise<void> {
+async function actAs(user: string) {
   await page.selectOption("#user", user);
   await page.waitForSelector("body[data-ready=true]");
-  const gate = page.locator(".message", { hasText: "Approval needed" }).last();
+  return page.locator(".message", { hasText: "Approval needed" }).last();
+}
+
+async function approveAs(user: string): Promise<void> {
+  const gate = await actAs(user);
   await gate.locator("button.block-button.primary", { hasText: "Approve" }).click();
   await page.waitForSelector("dialog#confirm[open]");
   expect(await page.textContent("#confirm-title")).toMatch(/Approve shop-\S+\?/);
@@ -81,7 +86,7 @@ async function approveAs(user: string): Promise<void> {
 
 describe("the sandbox page, in a real browser", () => {
   it(
-    "plays the whole story: plan, v2, v3, four-eyes, approval, done, with 0 errors in the fleet",
+    "plays the whole story: plan, v2, v3, four-eyes, a rejection with its reason, v3 again, approval, done, with 0 errors in the fleet",
     async () => {
       const started = Date.now();
       await page.goto(sandbox.url);
@@ -118,6 +123,29 @@ describe("the sandbox page, in a real browser", () => {
       await approveAs("U0ALICE");
       await expect.poll(() => lastEphemeral().textContent(), { timeout: 30_000 }).toContain("four-eyes");
       expect(await card("shop v3 · shop-").textContent()).toContain("Awaiting approval");
+
+      // Bob rejects: the modal asks why; the reason ends the run and shows on its card.
+      const gateToReject = await actAs("U0BOB");
+      await gateToReject.locator("button.block-button", { hasText: "Reject" }).click();
+      await page.waitForSelector("dialog#modal[open]");
+      expect(await page.textContent("#modal .modal-title")).toContain("Reject the gate");
+      await page.fill("#modal textarea[data-block-id=reason]", "after the 5 pm <backup>");
+      await page.click("#modal button[type=submit]");
+      await expect.poll(() => page.locator("dialog#modal[open]").count()).toBe(0);
+      const rejected = await watchCard("shop v3 · shop-", "Rejected");
+      expect(rejected.at(-1)).toContain("Rejected");
+      expect(await card("shop v3 · shop-").textContent()).toContain("after the 5 pm <backup>");
+
+      // The release again, after the backup: approved by Bob this time.
+      await page.selectOption("#user", "U0ALICE");
+      await page.waitForSelector("body[data-ready=true]");
+      await type("/migrate start shop v3");
+      await expect
+        .poll(() => page.locator(".message .block.header", { hasText: "shop v3 · shop-" }).count(), {
+          timeout: 60_000,
+        })
+        .toBe(2);
+      await watchCard("shop v3 · shop-", "Awaiting approval");
 
       // Another approver: Approve, confirmed in the dialog; the gate loses its buttons, the card ends done.
       await approveAs("U0BOB");

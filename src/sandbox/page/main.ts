@@ -7,6 +7,7 @@ import { askConfirm } from "./confirm-dialog.js";
 import { type FleetView, fleetHtml } from "./fleet-panel.js";
 import { commandHints } from "./hints.js";
 import { escapeHtml } from "./html.js";
+import { showModal } from "./modal-dialog.js";
 import type { RenderContext } from "./render-context.js";
 import type { ViewMessage } from "./view-message.js";
 
@@ -80,6 +81,13 @@ function connect(): void {
     const { channel, ts } = JSON.parse((event as MessageEvent).data) as { channel: string; ts: string };
     state.messages.delete(`${channel}:${ts}`);
     draw();
+  });
+  source.addEventListener("view", (event) => {
+    const { id, view } = JSON.parse((event as MessageEvent).data) as {
+      id: string;
+      view: Record<string, unknown>;
+    };
+    showModal(state.user, id, view, state.context);
   });
   source.addEventListener("fleet", (event) => {
     $("fleet-body").innerHTML = fleetHtml(JSON.parse((event as MessageEvent).data) as FleetView);
