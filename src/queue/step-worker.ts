@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { RedisClient } from "../net/redis/connect.js";
 import type { Logger } from "../ports/logger.js";
 import type { GateReminderJob, JobControl, StepJob } from "../ports/step-queue.js";
+import { logRepeatedErrors } from "../telemetry/repeated-errors.js";
 import {
   gateReminderJobSchema,
   JOB_APPROVAL_TIMEOUT,
@@ -12,6 +13,9 @@ import {
   stepJobSchema,
 } from "./jobs.js";
 import { bullPrefix } from "./step-queue.js";
+
+/** While Redis is down the worker fails every few hundred milliseconds: one log line a minute says so. */
+const REPEATED_ERROR_LOG_MS = 60_000;
 
 /** What the worker does with each job kind; the run engine (src/app) provides them. */
 export interface StepHandlers {
@@ -89,6 +93,13 @@ export function createStepWorker(options: StepWorkerOptions, handlers: StepHandl
         options.logger.error({ err: e, jobId: job.id }, "could not fail the abandoned step"),
       );
   });
-  worker.on("error", (error) => options.logger.error({ err: error }, "step worker error"));
+  worker.on(
+    "error",
+    logRepeatedErrors(
+      options.logger,
+      "step worker error (Redis unreachable? the worker retries by itself: check REDIS_URL and that Redis runs); repeats logged once a minute",
+      REPEATED_ERROR_LOG_MS,
+    ),
+  );
   return worker;
 }

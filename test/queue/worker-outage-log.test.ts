@@ -1,0 +1,53 @@
+import { once } from "node:events";
+import { createServer } from "node:net";
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import { createRedisClient } from "../../src/net/redis/connect.js";
+import { createStepWorker } from "../../src/queue/step-worker.js";
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+const nothing = async () => undefined;
+
+describe("a worker whose Redis is down", () => {
+  it("says so once, with what to check, instead of a line per reconnection attempt", async () => {
+    const lines: Array<{ msg: string; leftOut?: number }> = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const connection = createRedisClient(
+      { kind: "standalone", url: `redis://127.0.0.1:${await closedPort()}` },
+      "serve",
+    );
+    connection.on("error", () => undefined);
+    const worker = createStepWorker(
+      {
+        connection,
+        prefix: "{outage-log}:",
+        logger,
+        concurrency: 1,
+        lockDurationMs: 2000,
+        stalledIntervalMs: 1000,
+        maxStalledCount: 1,
+      },
+      { step: nothing, approvalTimeout: nothing, gateReminder: nothing, abandoned: nothing },
+    );
+    let errors = 0;
+    worker.on("error", () => {
+      errors += 1;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const logged = lines.filter((line) => line.msg.startsWith("step worker error"));
+    expect(errors).toBeGreaterThan(3);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]?.msg).toContain("check REDIS_URL");
+    await worker.close(true);
+    connection.disconnect();
+  });
+});
