@@ -1,12 +1,12 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { stringify } from "yaml";
 import { SlackFake } from "../src/slack-emulator/index.js";
 import { startBotProcess } from "../testkit/bot-process.js";
+import { writeMinimalServices } from "../testkit/minimal-services.js";
 import { oversizedPost } from "../testkit/oversized-post.js";
 import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../testkit/redis.js";
-import { repoRoot, shopDir } from "../testkit/run-cli.js";
+import { repoRoot } from "../testkit/run-cli.js";
 import type { Figure } from "./figure.js";
 import { buildCli } from "./plan-cli.js";
 
@@ -20,21 +20,7 @@ const PEAK_GOAL_MB = 150;
  */
 export async function oversizedBenchmark(): Promise<Figure[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-bench-oversized-"));
-  const servicesFile = path.join(dir, "services.yaml");
-  await writeFile(
-    servicesFile,
-    stringify({
-      services: {
-        shop: {
-          project: { path: shopDir, python: ["python3"] },
-          deployer: { kind: "command", command: ["true"] },
-          rollout: { kind: "command", command: ["true"] },
-          slack: { channel: "C0BENCH" },
-          access: { approvers: { users: ["U0BOB"] } },
-        },
-      },
-    }),
-  );
+  const servicesFile = await writeMinimalServices(dir, "C0BENCH", { approvers: { users: ["U0BOB"] } });
   const fake = await new SlackFake({ token: "xoxb-bench" }).start();
   const prefix = uniquePrefix("bench-oversized");
   // What the shipped image runs: the compiled CLI (tsx alone costs the process ~100 MB more at start).

@@ -218,7 +218,8 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
       return run;
     },
     async waitForRun(runId, until) {
-      const deadline = Date.now() + 60_000;
+      // Generous: a run with real Django processes on a loaded 2-core machine.
+      const deadline = Date.now() + 90_000;
       for (;;) {
         const run = await bot.engine.useCases.status(runId);
         if (run && until(run)) return run;

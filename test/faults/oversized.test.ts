@@ -1,9 +1,8 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stringify } from "yaml";
 import {
   nowSeconds,
   postSigned,
@@ -12,9 +11,9 @@ import {
   slashCommandBody,
 } from "../../src/slack-emulator/index.js";
 import { type BotProcess, startBotProcess } from "../../testkit/bot-process.js";
+import { writeMinimalServices } from "../../testkit/minimal-services.js";
 import { oversizedPost } from "../../testkit/oversized-post.js";
 import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../../testkit/redis.js";
-import { shopDir } from "../../testkit/run-cli.js";
 
 const SECRET = "oversized-secret";
 const TOKEN = "xoxb-oversized";
@@ -38,21 +37,10 @@ function command(text: string) {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-oversized-"));
-  const servicesFile = path.join(dir, "services.yaml");
-  await writeFile(
-    servicesFile,
-    stringify({
-      services: {
-        shop: {
-          project: { path: shopDir, python: ["python3"] },
-          deployer: { kind: "command", command: ["true"] },
-          rollout: { kind: "command", command: ["true"] },
-          slack: { channel: CHANNEL },
-          access: { starters: [ALICE], approvers: { users: [ALICE] } },
-        },
-      },
-    }),
-  );
+  const servicesFile = await writeMinimalServices(dir, CHANNEL, {
+    starters: [ALICE],
+    approvers: { users: [ALICE] },
+  });
   fake = await new SlackFake({ token: TOKEN }).start();
   bot = await startBotProcess({
     servicesFile,

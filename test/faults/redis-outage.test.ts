@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Run } from "../../src/domain/run/run.js";
 import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
 import { RedisServer } from "../../testkit/redis-server.js";
@@ -30,19 +29,9 @@ afterAll(async () => {
 
 const text = (m: StoredMessage | undefined) => JSON.stringify({ text: m?.text, blocks: m?.blocks });
 
-async function waitForRun(runId: string, until: (run: Run) => boolean): Promise<Run> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const run = await h.bot.engine.useCases.status(runId);
-    if (run && until(run)) return run;
-    if (Date.now() > deadline) throw new Error(`${runId} stayed ${run?.status} at step ${run?.currentStep}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** The approval message of a run (found in its card's thread) and the value its Approve button carries. */
 async function gateOf(runId: string): Promise<{ message: StoredMessage; value: string }> {
-  const run = await waitForRun(
+  const run = await h.waitForRun(
     runId,
     (r) => r.status === "awaiting-approval" && Boolean(r.gateMessages.contract),
   );
@@ -112,7 +101,7 @@ describe("Redis faults as the Slack user sees them", () => {
       ),
     );
     expect(clicks.every((c) => c.status === 200)).toBe(true);
-    const done = await waitForRun(second, (r) => r.status === "succeeded");
+    const done = await h.waitForRun(second, (r) => r.status === "succeeded");
     expect(done.gates).toHaveLength(1);
     const audit = (await h.bot.engine.useCases.audit(second)) ?? [];
     expect(audit.filter((e) => e.action === "approval-granted" && e.outcome === "applied")).toHaveLength(1);

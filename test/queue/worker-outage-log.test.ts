@@ -1,19 +1,8 @@
-import { once } from "node:events";
-import { createServer } from "node:net";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { createRedisClient } from "../../src/net/redis/connect.js";
 import { createStepWorker } from "../../src/queue/step-worker.js";
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
+import { freePort } from "../../testkit/bot-process.js";
 
 const nothing = async () => undefined;
 
@@ -22,7 +11,7 @@ describe("a worker whose Redis is down", () => {
     const lines: Array<{ msg: string; leftOut?: number }> = [];
     const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
     const connection = createRedisClient(
-      { kind: "standalone", url: `redis://127.0.0.1:${await closedPort()}` },
+      { kind: "standalone", url: `redis://127.0.0.1:${await freePort()}` },
       "serve",
     );
     connection.on("error", () => undefined);

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Run } from "../../src/domain/run/run.js";
 import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
 import { redisUrl } from "../../testkit/redis.js";
@@ -43,16 +42,6 @@ afterAll(async () => {
 
 const text = (m: StoredMessage | undefined) => JSON.stringify({ text: m?.text, blocks: m?.blocks });
 
-async function waitForRun(runId: string, until: (run: Run) => boolean): Promise<Run> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const run = await h.bot.engine.useCases.status(runId);
-    if (run && until(run)) return run;
-    if (Date.now() > deadline) throw new Error(`${runId} stayed ${run?.status} at step ${run?.currentStep}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe("bot and worker in separate processes", () => {
   it("shows the steps the worker process runs on the card the bot posted, and opens the gate there", async () => {
     const runId = runIdIn((await h.migrate("start shop v2", ALICE)).text, "shop");
@@ -68,7 +57,7 @@ describe("bot and worker in separate processes", () => {
     const actions = gate.blocks?.find((b) => b.type === "actions") as { elements: Array<{ value: string }> };
     const approved = await h.click(APPROVE_ACTION, actions.elements[0]?.value ?? "", BOB, gate.ts);
     expect(approved.all).toContain(`Approved by <@${BOB}>`);
-    await waitForRun(runId, (r) => r.status === "succeeded");
+    await h.waitForRun(runId, (r) => r.status === "succeeded");
     await h.fake.waitFor(() => text(h.fake.message(SHOP_CHANNEL, card.ts)).includes("Succeeded"), 30_000);
     await h.fake.waitFor(
       () => h.fake.replies(SHOP_CHANNEL, card.ts).some((m) => m.text?.includes("is fully migrated")),
