@@ -2,6 +2,13 @@ import type { LoadedServices } from "../config/load-services.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { UsergroupDirectory } from "../ports/usergroup-directory.js";
 
+/**
+ * Who may decide is looked up when they click: a group's members as Slack said at most this long ago (someone
+ * removed from the group is refused within seconds; concurrent clicks share one lookup, and one lookup every 3 s
+ * stays within the 20 calls a minute Slack allows usergroups.users.list).
+ */
+const DECISION_MAX_AGE_MS = 3000;
+
 /** Approvers from the services file: the listed users and the members of the listed user groups. */
 export class ConfigApprovers implements Approvers {
   constructor(
@@ -16,7 +23,7 @@ export class ConfigApprovers implements Approvers {
     const directory = this.usergroups;
     if (!directory) return false;
     for (const group of approvers.usergroups) {
-      if ((await directory.members(group)).includes(user)) return true;
+      if ((await directory.members(group, DECISION_MAX_AGE_MS)).includes(user)) return true;
     }
     return false;
   }
@@ -24,7 +31,7 @@ export class ConfigApprovers implements Approvers {
   async memberships({ user, groups }: { user: string; groups: string[] }): Promise<string[]> {
     const directory = this.usergroups;
     if (!directory) return [];
-    const members = await Promise.all(groups.map((group) => directory.members(group)));
+    const members = await Promise.all(groups.map((group) => directory.members(group, DECISION_MAX_AGE_MS)));
     return groups.filter((_, i) => members[i]?.includes(user));
   }
 }

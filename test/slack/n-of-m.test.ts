@@ -16,6 +16,7 @@ const DAN = "U0DAN";
 const FRAN = "U0FRAN";
 const GUS = "U0GUS";
 const LEAD_GROUP = "S0LEAD";
+const ONCALL_GROUP = "S0ONCALL";
 
 let h: SlackHarness;
 
@@ -27,6 +28,9 @@ beforeAll(async () => {
       trio: {
         access: { starters: [ALICE], approvers: { users: [BOB, DAN, FRAN], usergroups: [] }, approvals: 3 },
       },
+      // Anyone on call approves (two services: two runs up to a gate).
+      oncall: { access: { starters: [ALICE], approvers: { users: [], usergroups: [ONCALL_GROUP] } } },
+      oncall2: { access: { starters: [ALICE], approvers: { users: [], usergroups: [ONCALL_GROUP] } } },
       // One approval from the DBAs and one from the leads.
       teams: {
         access: {
@@ -40,6 +44,7 @@ beforeAll(async () => {
   });
   h.fake.setUsergroup(DBA_GROUP, [CAROL, DAN]);
   h.fake.setUsergroup(LEAD_GROUP, [FRAN, GUS]);
+  h.fake.setUsergroup(ONCALL_GROUP, [GUS]);
 });
 
 afterAll(async () => {
@@ -101,8 +106,7 @@ describe("N-of-M approvals from Slack", () => {
     const { card, gate, value } = await gateOf(`teams v2 (${teamsRun})`);
     await h.waitForRun(teamsRun, (r) => r.status === "awaiting-approval");
 
-    // Fran leaves the leads after the gate opened: her click is decided on who she is now. (Membership read from
-    // Slack is then kept for five minutes: the group is not changed again in this test.)
+    // Fran leaves the leads after the gate opened: her click is decided on who she is now.
     h.fake.setUsergroup(LEAD_GROUP, [GUS]);
     const byFran = await h.click(APPROVE_ACTION, value, FRAN, gate.ts);
     expect(byFran.text).toContain(`${FRAN} may not approve ${teamsRun}`);
@@ -136,5 +140,26 @@ describe("N-of-M approvals from Slack", () => {
       [CAROL, DBA_GROUP],
       [GUS, LEAD_GROUP],
     ]);
+  });
+
+  it("refuses someone removed from the approvers' group seconds earlier, though Slack had named them a member", async () => {
+    const first = runIdIn((await h.migrate("start oncall v2", ALICE)).text, "oncall");
+    const firstGate = await gateOf(`oncall v2 (${first})`);
+    await h.waitForRun(first, (r) => r.status === "awaiting-approval");
+    const accepted = await h.click(APPROVE_ACTION, firstGate.value, GUS, firstGate.gate.ts);
+    expect(accepted.all).toContain(`Approved by <@${GUS}>`);
+    await h.waitForRun(first, (r) => r.status === "succeeded");
+
+    // Gus goes off call; a few seconds later he clicks the next gate.
+    h.fake.setUsergroup(ONCALL_GROUP, []);
+    const removedAt = Date.now();
+    const second = runIdIn((await h.migrate("start oncall2 v2", ALICE)).text, "oncall2");
+    const secondGate = await gateOf(`oncall2 v2 (${second})`);
+    await h.waitForRun(second, (r) => r.status === "awaiting-approval");
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, removedAt + 3100 - Date.now())));
+    const refused = await h.click(APPROVE_ACTION, secondGate.value, GUS, secondGate.gate.ts);
+    expect(refused.text).toContain(`${GUS} may not approve ${second}`);
+    expect(await lastAudit(second)).toMatchObject({ actor: { id: GUS }, outcome: "refused" });
+    expect((await h.run(second)).status).toBe("awaiting-approval");
   });
 });

@@ -17,8 +17,9 @@ export interface UsergroupDirectoryOptions {
 }
 
 /**
- * Members of Slack user groups through `usergroups.users.list`, cached for a while (approvals are rare, group
- * changes rarer). Concurrent lookups of one group share one call; a failed lookup grants nothing and is not cached.
+ * Members of Slack user groups through `usergroups.users.list`, cached for a while for mentions and reminders;
+ * a decision asks for a recent answer. Concurrent lookups of one group share one call; a failed lookup grants
+ * nothing and is not cached.
  */
 export class SlackUsergroupDirectory implements UsergroupDirectory {
   private readonly cache = new Map<string, Entry>();
@@ -34,9 +35,9 @@ export class SlackUsergroupDirectory implements UsergroupDirectory {
     this.now = options.now ?? Date.now;
   }
 
-  members(usergroup: string): Promise<string[]> {
+  members(usergroup: string, maxAgeMs = this.ttlMs): Promise<string[]> {
     const cached = this.cache.get(usergroup);
-    if (cached && this.now() - cached.fetchedAt < this.ttlMs) return cached.members;
+    if (cached && this.now() - cached.fetchedAt < maxAgeMs) return cached.members;
     const members = this.fetch(usergroup);
     this.cache.set(usergroup, { members, fetchedAt: this.now() });
     return members;
