@@ -99,6 +99,8 @@ function section(name: string, node: Node, required: boolean): string[] {
     "",
     ...(node.description ? [node.description, ""] : []),
   ];
+  if (node.items?.properties)
+    return [...heading, "A list; each item has these keys:", "", ...table(rowsOf(node.items, "")), ""];
   if (!node.oneOf) return [...heading, ...table(rowsOf(node, "")), ""];
   return [
     ...heading,

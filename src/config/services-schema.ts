@@ -9,6 +9,7 @@ import {
 import { LOCK_GUARD_DEFAULTS, lockGuardSchema } from "./lock-guard-schema.js";
 import { durationSeconds, pollingSchema } from "./polling-schema.js";
 import { remindersSchema } from "./reminders-schema.js";
+import { windowsSchema } from "./windows-schema.js";
 
 /** Where the Django project lives and how to run its Python. */
 export const projectSchema = z
@@ -63,18 +64,24 @@ export const httpRolloutSchema = z.strictObject({
   ...pollingSchema,
 });
 
+/** Slack user ids and user group ids (S…) whose members are in. */
+const people = z.strictObject({
+  users: z.array(z.string().min(1)).default([]),
+  usergroups: z.array(z.string().min(1)).default([]),
+});
+
 export const accessSchema = z
   .strictObject({
     /** Slack user ids allowed to start runs; empty means everyone in an allowed channel. */
     starters: z.array(z.string().min(1)).default([]),
-    approvers: z
-      .strictObject({
-        users: z.array(z.string().min(1)).default([]),
-        usergroups: z.array(z.string().min(1)).default([]),
-      })
-      .refine((a) => a.users.length + a.usergroups.length > 0, {
-        message: "name at least one approver (a user id or a user group id)",
-      }),
+    approvers: people.refine((a) => a.users.length + a.usergroups.length > 0, {
+      message: "name at least one approver (a user id or a user group id)",
+    }),
+    admins: people
+      .default({ users: [], usergroups: [] })
+      .describe(
+        "Who may freeze and unfreeze the service (/migrate freeze); nobody when absent. Freezing all needs an admin of every service",
+      ),
     /** The requester cannot approve their own run. */
     fourEyes: z.boolean().default(true),
     ...approvalKeys,
@@ -120,6 +127,7 @@ export const serviceSchema = z.strictObject({
   lockGuard: lockGuardSchema.default(LOCK_GUARD_DEFAULTS),
   backfill: backfillSchema.optional(),
   reminders: remindersSchema.optional(),
+  windows: windowsSchema.optional(),
 });
 
 export const serviceName = z

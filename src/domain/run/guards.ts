@@ -1,13 +1,18 @@
-import type { PlanStep } from "../plan/plan.js";
+import type { MigrateStep, PlanStep } from "../plan/plan.js";
 import { ruleOf } from "./approvals.js";
 import type { Run } from "./run.js";
+
+/** A contract (or destructive) migration: what approvals, change windows and freezes hold back. */
+export function isContractStep(step: PlanStep): step is MigrateStep {
+  return step.kind === "migrate" && (step.phase === "contract" || step.destructive);
+}
 
 /**
  * Why the step cannot start yet, or null. A destructive (contract) migration needs every rollout and backfill before
  * it to have succeeded and an approval recorded for every gate before it; one without any gate before it never runs.
  */
 export function contractGuard(run: Run, step: PlanStep): string | null {
-  if (step.kind !== "migrate" || (step.phase !== "contract" && !step.destructive)) return null;
+  if (!isContractStep(step)) return null;
   const before = run.plan.steps.slice(0, step.index);
   if (!before.some((s) => s.kind === "wait-rollout"))
     return `contract step ${step.index} has no rollout step before it`;

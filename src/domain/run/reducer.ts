@@ -136,6 +136,15 @@ function progress(run: Run, event: RunEvent & { type: "rollout-progress" | "step
   return { ok: true, run: rollout ? { ...polled, status: "waiting-rollout" } : polled };
 }
 
+/** A pending step the run is ready for is held back: it stays pending, saying why and until when. */
+function held(run: Run, event: RunEvent & { type: "step-held" }): Result {
+  const found = currentPlanStep(run, event.step);
+  if (typeof found === "string") return refuse(found);
+  if (run.status === "cancelling") return refuse(`${run.id} is being cancelled`);
+  if (found.state.status !== "pending") return refuse(`step ${event.step} is already ${found.state.status}`);
+  return { ok: true, run: withStep(run, event.step, { message: event.message }) };
+}
+
 function takenOver(run: Run, event: RunEvent & { type: "step-taken-over" }): Result {
   const found = currentPlanStep(run, event.step);
   if (typeof found === "string") return refuse(found);
@@ -293,6 +302,8 @@ function reduce(run: Run, event: RunEvent, now: string): Result {
     case "rollout-progress":
     case "step-progress":
       return progress(run, event);
+    case "step-held":
+      return held(run, event);
     case "step-taken-over":
       return takenOver(run, event);
     case "approval-granted":

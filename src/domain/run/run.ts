@@ -138,6 +138,8 @@ export type RunEvent =
    * `announce: false` is recorded on the run but not posted in the Slack thread.
    */
   | { type: "step-progress"; step: number; message: string; announce?: boolean }
+  /** The run is ready for the step, but it may not start yet (a freeze, outside the change windows): it waits. */
+  | { type: "step-held"; step: number; message: string }
   /** The worker running the step died (or lost it); another one runs it again, after finding what the first did. */
   | { type: "step-taken-over"; step: number; message: string }
   /** `groups`: the user groups among the gate's `fromGroups` the approver belongs to, looked up at click time. */

@@ -53,7 +53,10 @@ export function stepStateText(run: Run, step: PlanStep, state: StepState): strin
   const decision = decisionOf(run, step);
   switch (state.status) {
     case "pending":
-      return ":white_circle: pending";
+      // A pending step with a message is held back (a freeze, outside the change windows).
+      return state.message
+        ? `:double_vertical_bar: ${escapeText(truncate(state.message, MESSAGE_CHARS))}`
+        : ":white_circle: pending";
     case "running":
       return `:arrows_counterclockwise: running since ${state.startedAt ? slackDate(state.startedAt) : "now"}`;
     case "waiting":

@@ -70,6 +70,11 @@ function eventReply(change: RunChange, event: RunEvent): SlackMessage | null {
       return reply(
         `:hourglass_flowing_sand: ${stepName(after, event.step)}: ${escapeText(truncate(event.message, 500))}`,
       );
+    case "step-held":
+      // Said once per reason: the worker records a hold only when its message changes.
+      return reply(
+        `:double_vertical_bar: ${stepName(after, event.step)}: ${escapeText(truncate(event.message, 500))}`,
+      );
     case "step-taken-over":
       return reply(`:repeat: ${stepName(after, event.step)}: ${escapeText(truncate(event.message, 500))}`);
     case "approval-granted":

@@ -176,6 +176,22 @@ const MISTAKES: Mistake[] = [
     at: "contract: { fromGroups",
   },
   {
+    name: "window in an unknown time zone",
+    edit: (t) => t.replace("timeZone: Europe/Paris", "timeZone: Europe/Parsi"),
+    path: "services.shop.windows.0.timeZone",
+    message: /^unknown time zone "Europe\/Parsi": use an IANA name like Europe\/Paris/,
+    fix: null,
+    at: "timeZone: Europe/Parsi",
+  },
+  {
+    name: "window time that is no time of day",
+    edit: (t) => t.replace('end: "17:00"', 'end: "5pm"'),
+    path: "services.shop.windows.0.end",
+    message: /^a time of day is "HH:MM" or "HH:MM:SS", 24-hour/,
+    fix: null,
+    at: 'end: "5pm"',
+  },
+  {
     name: "invalid YAML",
     edit: (t) => t.replace("deployments: [shop-web, shop-worker]\n", "deployments: [shop-web, shop-worker\n"),
     path: "",
