@@ -16,13 +16,21 @@ export class ConfigApprovers implements Approvers {
     private readonly usergroups: UsergroupDirectory | null = null,
   ) {}
 
-  async mayApprove({ service, user }: { service: string; user: string }): Promise<boolean> {
-    const approvers = this.services.services[service]?.access.approvers;
-    if (!approvers) return false;
-    if (approvers.users.includes(user)) return true;
+  mayApprove({ service, user }: { service: string; user: string }): Promise<boolean> {
+    return this.listed(this.services.services[service]?.access.approvers, user);
+  }
+
+  mayAdminister({ service, user }: { service: string; user: string }): Promise<boolean> {
+    return this.listed(this.services.services[service]?.access.admins, user);
+  }
+
+  /** The user is one of the listed users, or a member of one of the listed user groups. */
+  private async listed(people: { users: string[]; usergroups: string[] } | undefined, user: string) {
+    if (!people) return false;
+    if (people.users.includes(user)) return true;
     const directory = this.usergroups;
     if (!directory) return false;
-    for (const group of approvers.usergroups) {
+    for (const group of people.usergroups) {
       if ((await directory.members(group, DECISION_MAX_AGE_MS)).includes(user)) return true;
     }
     return false;

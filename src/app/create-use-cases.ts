@@ -1,5 +1,6 @@
 import type { UseCases } from "../ports/use-cases.js";
 import { dropFollowUp } from "./follow-ups.js";
+import { freeze, unfreeze } from "./freezes.js";
 import { approve, cancel, type RunActionDeps, reject, retry } from "./run-actions.js";
 import { type StartRunDeps, startRun } from "./start-run.js";
 
@@ -18,5 +19,9 @@ export function createUseCases(deps: UseCaseDeps): UseCases {
     audit: async (runId) => ((await deps.store.get(runId)) ? deps.store.audit(runId) : null),
     owed: async (service) => (deps.services.services[service] ? deps.followUps.owed(service) : null),
     dropFollowUp: (input) => dropFollowUp(deps, input),
+    freeze: (input) => freeze(deps, input),
+    unfreeze: (input) => unfreeze(deps, input),
+    freezes: () => deps.freezes.list(),
+    freezeAudit: (limit) => deps.freezes.audit(limit),
   };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from "../ports/logger.js";
-import type { CardStatus, Notifier, RunChange } from "../ports/notifier.js";
+import type { CardStatus, FreezeChange, Notifier, RunChange } from "../ports/notifier.js";
 
 /** Tells every notifier (log, Slack, metrics) about each change; one failing never keeps the others from hearing. */
 export class CompositeNotifier implements Notifier {
@@ -14,6 +14,21 @@ export class CompositeNotifier implements Notifier {
       this.notifiers.flatMap((notifier) => (notifier.cardPosted ? [notifier.cardPosted(runId, waitMs)] : [])),
     );
     return statuses.find((status) => !status.posted) ?? { posted: true };
+  }
+
+  async freezeChanged(change: FreezeChange): Promise<void> {
+    await Promise.all(
+      this.notifiers.map((notifier) =>
+        notifier
+          .freezeChanged?.(change)
+          .catch((error: unknown) =>
+            this.logger.error(
+              { err: error, scope: change.freeze.scope, notifier: notifier.constructor.name },
+              "notifier failed; the freeze itself changed",
+            ),
+          ),
+      ),
+    );
   }
 
   async notify(change: RunChange): Promise<void> {

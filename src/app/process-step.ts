@@ -4,6 +4,7 @@ import type { GateReminders } from "../ports/gate-reminders.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { JobControl, StepJob, StepQueue } from "../ports/step-queue.js";
 import { watchForCancel } from "./cancel-watch.js";
+import { awaitContractTurn, type ContractTurnDeps } from "./contract-turn.js";
 import { followUp } from "./follow-up.js";
 import { runBackfillBatch } from "./steps/backfill.js";
 import { runDeployStep } from "./steps/deploy.js";
@@ -13,7 +14,7 @@ import { pollRolloutStep } from "./steps/rollout.js";
 import { takeOver } from "./take-over.js";
 import { type TransitionDeps, transition } from "./transition.js";
 
-export interface WorkerDeps extends TransitionDeps {
+export interface WorkerDeps extends TransitionDeps, ContractTurnDeps {
   queue: StepQueue;
   /** Who is told that a gate still waits; null: nobody (no Slack in this process). */
   reminders: GateReminders | null;
@@ -107,6 +108,7 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     return;
   }
   if (state.status === "pending") {
+    await awaitContractTurn(deps, run, step, control);
     const event: RunEvent = { type: "step-started", step: job.step };
     const started = await transition(deps, run.id, event, SYSTEM_ACTOR, run);
     if (!started.ok) {

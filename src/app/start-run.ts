@@ -4,8 +4,10 @@ import type { Introspection } from "../domain/classify/migration.js";
 import { type FollowUpReport, followUpReport } from "../domain/plan/follow-ups.js";
 import type { Plan } from "../domain/plan/plan.js";
 import { type PlanOptions, planRelease } from "../domain/plan/planner.js";
+import { describeFreeze, freezesOf } from "../domain/run/contract-hold.js";
 import { createRun } from "../domain/run/create.js";
 import type { FollowUpStore } from "../ports/follow-up-store.js";
+import type { FreezeStore } from "../ports/freeze-store.js";
 import type { ServiceIntrospector } from "../ports/service-introspector.js";
 import type { StartRunInput, StartRunResult } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
@@ -20,6 +22,7 @@ export interface StartRunDeps extends TransitionDeps, FollowUpDeps {
   services: LoadedServices;
   introspect: ServiceIntrospector;
   followUps: FollowUpStore;
+  freezes: FreezeStore;
   /** Bounds the introspections (Django processes) this process runs at once. */
   introspections: IntrospectionSlots;
   /** Services whose start is being planned in this process: a second start of one is refused before it introspects. */
@@ -85,6 +88,15 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
       message: `${input.requester} may not start runs of ${input.service}: ask someone in access.starters`,
     };
   if (input.dryRun) return planOnly(deps, input, config.backfill);
+  const [frozen] = freezesOf(input.service, await deps.freezes.list());
+  if (frozen) {
+    deps.logger.info({ service: input.service, requester: input.requester, frozen }, "start refused: frozen");
+    return {
+      ok: false,
+      code: "frozen",
+      message: `${describeFreeze(frozen)}. Nothing was started; an admin lifts the freeze with \`/migrate unfreeze ${frozen.scope}\`.`,
+    };
+  }
   if (deps.starting.has(input.service))
     return {
       ok: false,

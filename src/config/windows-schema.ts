@@ -16,7 +16,9 @@ export const windowSchema = z
       .min(1, "name at least one day, like [mon, tue, wed, thu]")
       .describe("The days the window opens on (sun, mon, tue, wed, thu, fri, sat)"),
     start: clock.describe('Local time the window opens, "HH:MM" or "HH:MM:SS"'),
-    end: clock.describe("Local time it closes; before start: the window crosses midnight and closes the next day"),
+    end: clock.describe(
+      "Local time it closes; before start: the window crosses midnight and closes the next day",
+    ),
     timeZone: z
       .string()
       .refine(knownTimeZone, {
@@ -26,7 +28,8 @@ export const windowSchema = z
       .describe("IANA time zone of start and end (Europe/Paris, UTC); daylight saving is followed"),
   })
   .refine((w) => secondsOfDay(w.start) !== secondsOfDay(w.end), {
-    message: "start and end are the same time: the window would be empty; leave windows out to allow any time",
+    message:
+      "start and end are the same time: the window would be empty; leave windows out to allow any time",
     path: ["end"],
   }) satisfies z.ZodType<ChangeWindow>;
 

@@ -1,3 +1,4 @@
+import type { Freeze } from "../domain/run/contract-hold.js";
 import type { Actor, Run, RunEvent } from "../domain/run/run.js";
 
 /** One applied change. `before` is null when the run was just created (`event` is then null too). */
@@ -19,6 +20,13 @@ export interface Notifier {
    * it is not (yet) after at most `waitMs`. A run starts its first step only once its card is out.
    */
   cardPosted?(runId: string, waitMs: number): Promise<CardStatus>;
+  /** A freeze set or lifted: told to the services it holds (in Slack, their channels). */
+  freezeChanged?(change: FreezeChange): Promise<void>;
 }
+
+/** `services`: the services the freeze holds (every service for "all"). */
+export type FreezeChange =
+  | { kind: "frozen"; freeze: Freeze; services: string[] }
+  | { kind: "unfrozen"; freeze: Freeze; by: string; services: string[] };
 
 export type CardStatus = { posted: true } | { posted: false; reason: string };

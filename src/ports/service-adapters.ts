@@ -1,5 +1,6 @@
 import type { BackfillConfig } from "../config/backfill-schema.js";
 import type { LockGuardConfig } from "../config/lock-guard-schema.js";
+import type { ChangeWindow } from "../domain/run/change-windows.js";
 import type { Deployer } from "./deployer.js";
 import type { Executor } from "./executor.js";
 import type { RolloutWatcher } from "./rollout-watcher.js";
@@ -38,6 +39,8 @@ export interface ServiceAdapters {
   /** The service's backfill command, null when it declares none. */
   backfill: BackfillConfig | null;
   approvalTimeoutMs: number;
+  /** When the service's contract steps may start; empty: any time. */
+  windows: ChangeWindow[];
   /** Reminders and escalation of a waiting gate, in ms after it opened; null when the service sets none. */
   reminders: { firstMs: number; everyMs: number | null; escalateMs: number | null } | null;
 }

@@ -5,6 +5,8 @@ import type { GateReminder } from "./gate-reminders.js";
 export interface StepQueue {
   /** Queues the run's current step (a no-op when that job exists already). */
   enqueueStep(run: Run): Promise<void>;
+  /** Runs the run's current step's job now if it sleeps (a step held by a freeze that was lifted); queues it if lost. */
+  wakeStep(run: Run): Promise<void>;
   /** In `delayMs`, fails the gate the run waits at, unless the run has moved on by then. */
   scheduleApprovalTimeout(run: Run, delayMs: number): Promise<void>;
   /** In `delayMs`, reminds the approvers of the gate the run waits at (a no-op when that reminder is queued). */

@@ -1,6 +1,8 @@
 import type { FollowUpReport, OwedFollowUp } from "../domain/plan/follow-ups.js";
 import type { Plan, Refusal } from "../domain/plan/plan.js";
+import type { Freeze } from "../domain/run/contract-hold.js";
 import type { Run } from "../domain/run/run.js";
+import type { FreezeAuditEntry } from "./freeze-store.js";
 import type { AuditEntry, ListQuery } from "./run-store.js";
 
 export interface StartRunInput {
@@ -27,6 +29,8 @@ export type StartRefusalCode =
   | "start-in-progress"
   /** Too many plans are waiting for an introspection slot. */
   | "busy"
+  /** The service (or every service) is frozen by an admin. */
+  | "frozen"
   /** The release has no pending migration: nothing to run. */
   | "nothing-pending";
 
@@ -93,6 +97,16 @@ export interface GateInput {
   button?: ButtonOrigin;
 }
 
+export interface FreezeInput {
+  /** A service name, or "all". */
+  scope: string;
+  user: string;
+}
+
+export type FreezeResult =
+  | { ok: true; freeze: Freeze }
+  | { ok: false; code: "not-found" | "not-allowed" | "already-frozen" | "not-frozen"; message: string };
+
 /** What the Slack app, the CLI and the workers do with runs. Every change reaches the Notifier. */
 export interface UseCases {
   startRun(input: StartRunInput): Promise<StartRunResult>;
@@ -110,4 +124,11 @@ export interface UseCases {
   owed(service: string): Promise<OwedFollowUp[] | null>;
   /** An approver forgets a follow-up, with a reason recorded in the audit of the run that owed it. */
   dropFollowUp(input: DropFollowUpInput): Promise<DropFollowUpResult>;
+  /** An admin freezes a service (or all): no run and no contract step starts until unfrozen. Audited. */
+  freeze(input: FreezeInput & { reason: string }): Promise<FreezeResult>;
+  /** An admin lifts a freeze; the contract steps it held start. Audited. */
+  unfreeze(input: FreezeInput): Promise<FreezeResult>;
+  freezes(): Promise<Freeze[]>;
+  /** The newest freezes and unfreezes, done or refused, first. */
+  freezeAudit(limit: number): Promise<FreezeAuditEntry[]>;
 }

@@ -43,6 +43,13 @@ export class BullStepQueue implements StepQueue {
     });
   }
 
+  async wakeStep(run: Run): Promise<void> {
+    const job = await this.queue.getJob(stepJobId(jobOf(run)));
+    if (!job) return this.enqueueStep(run);
+    // A job that became due meanwhile cannot be promoted: it runs now anyway.
+    if (await job.isDelayed()) await job.promote().catch(() => undefined);
+  }
+
   async scheduleApprovalTimeout(run: Run, delayMs: number): Promise<void> {
     const job = jobOf(run);
     await this.queue.add(JOB_APPROVAL_TIMEOUT, job, {

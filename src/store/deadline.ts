@@ -1,4 +1,5 @@
 import { ReplyError } from "ioredis";
+import type { RedisClient } from "../net/redis/connect.js";
 import { StoreUnavailableError } from "../ports/store-unavailable.js";
 
 /**
@@ -20,4 +21,24 @@ ${script}`;
 export function unreachable(error: unknown): unknown {
   if (error instanceof ReplyError || !(error instanceof Error)) return error;
   return new StoreUnavailableError(error.message);
+}
+
+/**
+ * Runs a script made by withDeadline, due within `budgetMs` (no deadline when undefined). A write Redis got too late
+ * or could not be reached throws StoreUnavailableError.
+ */
+export async function evalWithin(
+  redis: RedisClient,
+  budgetMs: number | undefined,
+  script: string,
+  keys: string[],
+  args: Array<string | number>,
+): Promise<string[]> {
+  const deadline = budgetMs === undefined ? 0 : Date.now() + budgetMs;
+  const reply = (await redis.eval(script, keys.length, ...keys, deadline, ...args).catch((error: unknown) => {
+    throw unreachable(error);
+  })) as string[];
+  if (reply[0] === "expired")
+    throw new StoreUnavailableError(`the write reached Redis after ${budgetMs} ms and was not carried out`);
+  return reply;
 }

@@ -14,6 +14,10 @@ export function storeKeys(prefix: string) {
     allRuns: () => `${prefix}runs`,
     /** Hash of the follow-ups a service's next releases owe. */
     owed: (service: string) => `${prefix}owed:${service}`,
+    /** Hash of the active freezes, field: the service or "all". */
+    freezes: () => `${prefix}freezes`,
+    /** Stream of the freezes and unfreezes, done or refused. */
+    freezeAudit: () => `${prefix}freeze-audit`,
   };
 }
 

@@ -9,9 +9,8 @@ import type {
   RunStore,
   SaveResult,
 } from "../ports/run-store.js";
-import { StoreUnavailableError } from "../ports/store-unavailable.js";
 import { decodeAudit, encodeAudit } from "./audit-codec.js";
-import { unreachable, withDeadline } from "./deadline.js";
+import { evalWithin, unreachable, withDeadline } from "./deadline.js";
 import { type StoreKeys, storeKeys } from "./keys.js";
 import { decodeRun } from "./run-schema.js";
 import { CREATE_RUN, SAVE_RUN } from "./scripts.js";
@@ -46,19 +45,8 @@ export class RedisRunStore implements RunStore {
     this.keys = storeKeys(prefix);
   }
 
-  private deadline(): number {
-    return this.options.writeBudgetMs === undefined ? 0 : Date.now() + this.options.writeBudgetMs;
-  }
-
   private async script(script: string, keys: string[], args: Array<string | number>): Promise<ScriptReply> {
-    const reply = (await this.redis
-      .eval(script, keys.length, ...keys, this.deadline(), ...args)
-      .catch(rethrow)) as ScriptReply;
-    if (reply[0] === "expired")
-      throw new StoreUnavailableError(
-        `the write reached Redis after ${this.options.writeBudgetMs} ms and was not carried out`,
-      );
-    return reply;
+    return (await evalWithin(this.redis, this.options.writeBudgetMs, script, keys, args)) as ScriptReply;
   }
 
   async create(service: string, build: (id: string) => Run, audit: AuditInput): Promise<CreateResult> {

@@ -87,6 +87,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
     },
     backfill: config.backfill ?? null,
     approvalTimeoutMs: config.timeouts.approvalSeconds * 1000,
+    windows: config.windows ?? [],
     reminders: config.reminders
       ? {
           firstMs: config.reminders.remindAfterSeconds * 1000,

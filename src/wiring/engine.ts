@@ -18,6 +18,7 @@ import type { UseCases } from "../ports/use-cases.js";
 import type { UsergroupDirectory } from "../ports/usergroup-directory.js";
 import { BullStepQueue } from "../queue/step-queue.js";
 import { RedisFollowUps } from "../store/redis-follow-ups.js";
+import { RedisFreezeStore } from "../store/redis-freezes.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
 import { logger as defaultLogger } from "../telemetry/logger.js";
 import { createAdapterFactory } from "./adapter-factory.js";
@@ -87,6 +88,7 @@ export function createEngine(options: EngineOptions): Engine {
     adapters,
     executorPollMs: options.executorPollMs ?? 5000,
     cancelPollMs: options.cancelPollMs ?? 1000,
+    freezes: new RedisFreezeStore(options.redis, options.prefix, options.writeBudgetMs),
   };
   const useCases = createUseCases({
     ...workerDeps,

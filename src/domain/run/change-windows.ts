@@ -42,6 +42,8 @@ interface LocalTime {
   seconds: number;
 }
 
+const DAY_MS = 86_400_000;
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function formatIn(timeZone: string): Intl.DateTimeFormat {
@@ -92,8 +94,8 @@ function offsetAt(instant: number, timeZone: string): number {
  * time falls in the gap): as much later as the gap is long, as a wall clock that did not jump would say.
  */
 function instantOf(wall: number, timeZone: string): number {
-  const candidates = [wall - offsetAt(wall, timeZone)];
-  candidates.push(wall - offsetAt(candidates[0] as number, timeZone));
+  // The offsets a day either side: a time zone never changes its offset twice within two days.
+  const candidates = [wall - offsetAt(wall - DAY_MS, timeZone), wall - offsetAt(wall + DAY_MS, timeZone)];
   const real = candidates.filter((c) => c + offsetAt(c, timeZone) === wall);
   return real.length > 0 ? Math.min(...real) : Math.max(...candidates);
 }

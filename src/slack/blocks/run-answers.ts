@@ -1,19 +1,41 @@
+import type { Freeze } from "../../domain/run/contract-hold.js";
 import type { Run } from "../../domain/run/run.js";
 import type { AuditEntry } from "../../ports/run-store.js";
-import { escapeText, fitBlocks, type SlackMessage, sections, slackDate, userMention } from "./kit.js";
+import { freezeLine } from "./freezes.js";
+import {
+  escapeText,
+  fitBlocks,
+  type SlackMessage,
+  sections,
+  slackDate,
+  truncate,
+  userMention,
+} from "./kit.js";
 import { statusLine } from "./status-card.js";
 
 function answer(text: string, lines: string[], seeAlso: string): SlackMessage {
   return { text, blocks: fitBlocks(sections([`*${text}*`, ...lines]), seeAlso) };
 }
 
-/** `/migrate list` and `/migrate status` without a run: one line per run, newest first. */
-export function runList(title: string, runs: Run[]): SlackMessage {
+/** Why a run's next step waits to start (a freeze, its change window), if it does. */
+function held(run: Run): string {
+  const state = run.steps[run.currentStep];
+  return state?.status === "pending" && state.message
+    ? ` — :double_vertical_bar: ${escapeText(truncate(state.message, 300))}`
+    : "";
+}
+
+/** `/migrate list` and `/migrate status` without a run: the freezes that hold them, then one line per run, newest first. */
+export function runList(title: string, runs: Run[], freezes: Freeze[] = []): SlackMessage {
   const lines = runs.map(
     (r) =>
-      `\`${r.id}\` ${escapeText(r.service)} ${escapeText(r.version)} — ${statusLine(r)} — ${userMention(r.requester)} ${slackDate(r.createdAt)}`,
+      `\`${r.id}\` ${escapeText(r.service)} ${escapeText(r.version)} — ${statusLine(r)}${held(r)} — ${userMention(r.requester)} ${slackDate(r.createdAt)}`,
   );
-  return answer(title, lines.length > 0 ? lines : ["No runs."], "`/migrate list <service>`");
+  return answer(
+    title,
+    [...freezes.map(freezeLine), ...(lines.length > 0 ? lines : ["No runs."])],
+    "`/migrate list <service>`",
+  );
 }
 
 function auditLine(entry: AuditEntry): string {

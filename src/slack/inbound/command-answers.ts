@@ -1,9 +1,11 @@
 import type { LoadedServices } from "../../config/load-services.js";
 import type { ServiceConfig } from "../../config/services-schema.js";
+import { ALL_SERVICES, type Freeze, freezesOf } from "../../domain/run/contract-hold.js";
 import { isTerminal, type Run } from "../../domain/run/run.js";
 import type { ActionResult, UseCases } from "../../ports/use-cases.js";
 import { channelAllowed } from "../access.js";
 import { followUpLines, owedAnswer } from "../blocks/follow-ups.js";
+import { freezeLine, freezesAnswer } from "../blocks/freezes.js";
 import { escapeText, type SlackMessage, sections } from "../blocks/kit.js";
 import { planPreview, refusalAnswer } from "../blocks/plan-preview.js";
 import { auditAnswer, runList } from "../blocks/run-answers.js";
@@ -59,14 +61,21 @@ async function readRun<T extends SlackMessage | SlackMessage[]>(
   return isAnswer(config) ? config : answer(run);
 }
 
-/** The newest runs of the services this channel may see, or why it sees none. */
-async function runsHere(deps: CommandDeps, caller: Caller, limit: number): Promise<Run[] | SlackMessage> {
-  const here = Object.entries(deps.services.services).filter(([, config]) =>
-    channelAllowed(config, caller.channel),
-  );
+/** The services this channel may see, or why it sees none. */
+function servicesHere(deps: CommandDeps, caller: Caller): string[] | SlackMessage {
+  const here = Object.entries(deps.services.services)
+    .filter(([, config]) => channelAllowed(config, caller.channel))
+    .map(([service]) => service);
   if (here.length === 0)
     return text(":no_entry: No service is run from this channel: ask in a service's own channel.");
-  const lists = await Promise.all(here.map(([service]) => deps.useCases.list({ service, limit })));
+  return here;
+}
+
+/** The newest runs of the services this channel may see, or why it sees none. */
+async function runsHere(deps: CommandDeps, caller: Caller, limit: number): Promise<Run[] | SlackMessage> {
+  const here = servicesHere(deps, caller);
+  if (isAnswer(here)) return here;
+  const lists = await Promise.all(here.map((service) => deps.useCases.list({ service, limit })));
   return lists
     .flat()
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
@@ -121,6 +130,48 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
   return { text: started, blocks: sections([started, ...owed]) };
 }
 
+/** The freezes that hold any of the services (a freeze of all once). */
+async function freezesFor(deps: CommandDeps, services: string[]): Promise<Freeze[]> {
+  const freezes = await deps.useCases.freezes();
+  return freezes.filter((f) => services.some((s) => freezesOf(s, [f]).length > 0));
+}
+
+/** A known service is frozen from its channels; all (or a name phasegate does not know) from any service's. */
+async function freezeCommand(
+  deps: CommandDeps,
+  caller: Caller,
+  c: MigrateCommand & { name: "freeze" | "unfreeze" },
+): Promise<SlackMessage> {
+  const where = deps.services.services[c.scope]
+    ? serviceFor(deps, c.scope, caller)
+    : servicesHere(deps, caller);
+  if (isAnswer(where)) return where;
+  const input = { scope: c.scope, user: caller.user };
+  const result =
+    c.name === "freeze"
+      ? await deps.useCases.freeze({ ...input, reason: c.reason })
+      : await deps.useCases.unfreeze(input);
+  if (!result.ok) return refused(result.message);
+  const scope = escapeText(c.scope);
+  if (c.name === "freeze")
+    return text(
+      `${freezeLine(result.freeze)}
+No run and no contract step starts until an admin runs \`/migrate unfreeze ${scope}\`.`,
+    );
+  return text(
+    `:sunny: ${c.scope === ALL_SERVICES ? "Every service" : scope} unfrozen; the contract steps the freeze held start now (within their change windows).`,
+  );
+}
+
+/** `/migrate freezes`: like every read, only what concerns the services of this channel. */
+async function freezesHere(deps: CommandDeps, caller: Caller): Promise<SlackMessage> {
+  const here = servicesHere(deps, caller);
+  if (isAnswer(here)) return here;
+  const concerns = (scope: string) => scope === ALL_SERVICES || here.includes(scope);
+  const audit = (await deps.useCases.freezeAudit(100)).filter((e) => concerns(e.scope)).slice(0, 20);
+  return freezesAnswer(await freezesFor(deps, here), audit);
+}
+
 async function dropOwed(deps: CommandDeps, caller: Caller, c: MigrateCommand & { name: "drop-owed" }) {
   const config = serviceFor(deps, c.service, caller);
   if (isAnswer(config)) return config;
@@ -160,10 +211,14 @@ export async function answerCommand(
         const config = serviceFor(deps, command.service, caller);
         if (isAnswer(config)) return config;
         const runs = await deps.useCases.list({ service: command.service, limit: 20 });
-        return runList(`Latest runs of ${command.service}`, runs);
+        const freezes = await freezesFor(deps, [command.service]);
+        return runList(`Latest runs of ${command.service}`, runs, freezes);
       }
+      const here = servicesHere(deps, caller);
+      if (isAnswer(here)) return here;
       const runs = await runsHere(deps, caller, 20);
-      return isAnswer(runs) ? runs : runList("Latest runs", runs);
+      if (isAnswer(runs)) return runs;
+      return runList("Latest runs", runs, await freezesFor(deps, here));
     }
     case "approve":
       return runAction(
@@ -211,5 +266,10 @@ export async function answerCommand(
     }
     case "drop-owed":
       return dropOwed(deps, caller, command);
+    case "freeze":
+    case "unfreeze":
+      return freezeCommand(deps, caller, command);
+    case "freezes":
+      return freezesHere(deps, caller);
   }
 }

@@ -39,6 +39,10 @@ export const migrateCommandSchema = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("audit"), runId }),
   z.strictObject({ name: z.literal("owed"), service: serviceName }),
   z.strictObject({ name: z.literal("drop-owed"), service: serviceName, migration, reason }),
+  /** `scope`: a service, or "all". */
+  z.strictObject({ name: z.literal("freeze"), scope: serviceName, reason }),
+  z.strictObject({ name: z.literal("unfreeze"), scope: serviceName }),
+  z.strictObject({ name: z.literal("freezes") }),
 ]);
 
 export type MigrateCommand = z.infer<typeof migrateCommandSchema>;
@@ -116,6 +120,24 @@ export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
     usage: "/migrate drop-owed <service> <app.migration> <reason>",
     summary: "an approver forgets a follow-up, with a reason (audited)",
   },
+  freeze: {
+    params: ["scope", "reason..."],
+    flags: {},
+    usage: "/migrate freeze <service|all> <reason>",
+    summary: "an admin stops new runs and contract steps of a service (or all), saying why",
+  },
+  unfreeze: {
+    params: ["scope"],
+    flags: {},
+    usage: "/migrate unfreeze <service|all>",
+    summary: "an admin lifts a freeze; the contract steps it held start",
+  },
+  freezes: {
+    params: [],
+    flags: {},
+    usage: "/migrate freezes",
+    summary: "the active freezes, and who froze and unfroze what lately",
+  },
 };
 
 export type ParseResult = { ok: true; command: MigrateCommand } | { ok: false; message: string };
@@ -125,6 +147,7 @@ const LABELS: Record<string, string> = {
   version: "<version>",
   runId: "<run>",
   migration: "<app.migration>",
+  scope: "<service|all>",
   "reason...": "<reason>",
   reason: "<reason>",
 };

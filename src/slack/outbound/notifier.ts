@@ -6,10 +6,11 @@ import { isTerminal, type NotificationRef, type Run } from "../../domain/run/run
 import type { CardRefs } from "../../ports/card-refs.js";
 import type { Logger } from "../../ports/logger.js";
 import type { NotificationOutbox } from "../../ports/notification-outbox.js";
-import type { CardStatus, Notifier, RunChange } from "../../ports/notifier.js";
+import type { CardStatus, FreezeChange, Notifier, RunChange } from "../../ports/notifier.js";
 import { approverMentions } from "../access.js";
 import { approvalMessage } from "../blocks/approval.js";
 import { fallbackApprovalMessage, gateFallbackNote } from "../blocks/approval-fallback.js";
+import { freezeAnnouncement } from "../blocks/freezes.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { lostRunReply, lostStateMessage } from "../blocks/lost-state.js";
 import { statusCard } from "../blocks/status-card.js";
@@ -213,6 +214,17 @@ export class SlackNotifier implements Notifier {
       if (ref) await this.post(run.id, ref.channel, lostRunReply(run), { thread_ts: ref.ts });
       this.cards.delete(run.id);
     }
+  }
+
+  /** One message per channel, naming the services of that channel the freeze holds. */
+  async freezeChanged(change: FreezeChange): Promise<void> {
+    const byChannel = new Map<string, string[]>();
+    for (const service of change.services) {
+      const channel = this.options.services.services[service]?.slack.channel;
+      if (channel) byChannel.set(channel, [...(byChannel.get(channel) ?? []), service]);
+    }
+    for (const [channel, services] of byChannel)
+      await this.post("freeze", channel, freezeAnnouncement(change, services), {});
   }
 
   private progressDue(runId: string): boolean {

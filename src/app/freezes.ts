@@ -1,0 +1,125 @@
+import type { LoadedServices } from "../config/load-services.js";
+import { ALL_SERVICES, describeFreeze, type Freeze } from "../domain/run/contract-hold.js";
+import { isContractStep } from "../domain/run/guards.js";
+import type { Approvers } from "../ports/approvers.js";
+import type { FreezeAuditEntry, FreezeStore } from "../ports/freeze-store.js";
+import type { Logger } from "../ports/logger.js";
+import type { FreezeChange, Notifier } from "../ports/notifier.js";
+import type { RunStore } from "../ports/run-store.js";
+import type { StepQueue } from "../ports/step-queue.js";
+import type { FreezeInput, FreezeResult } from "../ports/use-cases.js";
+
+export interface FreezeDeps {
+  services: LoadedServices;
+  approvers: Approvers;
+  freezes: FreezeStore;
+  store: RunStore;
+  queue: StepQueue;
+  notifier: Notifier;
+  logger: Logger;
+  now: () => Date;
+}
+
+type Refused = Extract<FreezeResult, { ok: false }>;
+
+/** The services a scope names: one, or every service for "all"; null for an unknown one. */
+function servicesOf(deps: FreezeDeps, scope: string): string[] | null {
+  const all = Object.keys(deps.services.services);
+  if (scope === ALL_SERVICES) return all;
+  return all.includes(scope) ? [scope] : null;
+}
+
+/** Why the user may not freeze or unfreeze the scope (an admin of each service it names may), or null. */
+async function notAdmin(deps: FreezeDeps, user: string, scope: string, services: string[]) {
+  for (const service of services)
+    if (!(await deps.approvers.mayAdminister({ service, user })))
+      return `${user} may not freeze or unfreeze ${scope}: only an admin of ${service} may (access.admins)${scope === ALL_SERVICES ? "; all needs an admin of every service" : ""}`;
+  return null;
+}
+
+/** Checks the scope and the user; a refusal is audited. The services the scope names when allowed. */
+async function authorise(
+  deps: FreezeDeps,
+  input: FreezeInput,
+  action: FreezeAuditEntry["action"],
+): Promise<string[] | Refused> {
+  const services = servicesOf(deps, input.scope);
+  const problem = services
+    ? await notAdmin(deps, input.user, input.scope, services)
+    : `no service "${input.scope}" (known: ${Object.keys(deps.services.services).join(", ")}, or all)`;
+  if (!problem) return services as string[];
+  await refuse(deps, input, action, problem);
+  return { ok: false, code: services ? "not-allowed" : "not-found", message: problem };
+}
+
+async function refuse(deps: FreezeDeps, input: FreezeInput, action: FreezeAuditEntry["action"], why: string) {
+  deps.logger.warn({ user: input.user, scope: input.scope, action, why }, "freeze change refused");
+  await deps.freezes.appendAudit({ ...entry(deps, input, action, why), outcome: "refused" });
+}
+
+function entry(deps: FreezeDeps, input: FreezeInput, action: FreezeAuditEntry["action"], detail: string) {
+  const at = deps.now().toISOString();
+  return { at, by: input.user, action, scope: input.scope, outcome: "applied" as const, detail };
+}
+
+/** Tells the notifiers; a failure is logged, the freeze itself stands. */
+async function tell(deps: FreezeDeps, change: FreezeChange): Promise<void> {
+  try {
+    await deps.notifier.freezeChanged?.(change);
+  } catch (error) {
+    deps.logger.error({ err: error, scope: change.freeze.scope }, "could not announce a freeze change");
+  }
+}
+
+/**
+ * The active runs of the services whose contract step is pending look again at once: one held by the freeze just
+ * lifted starts, one waiting for its window now says it is frozen.
+ */
+async function wakeHeldSteps(deps: FreezeDeps, services: string[]): Promise<void> {
+  for (const service of services) {
+    const runId = await deps.store.activeRunId(service);
+    const run = runId ? await deps.store.get(runId) : null;
+    const step = run?.plan.steps[run.currentStep];
+    if (run?.status !== "running" || !step || !isContractStep(step)) continue;
+    if (run.steps[run.currentStep]?.status === "pending") await deps.queue.wakeStep(run);
+  }
+}
+
+export async function freeze(
+  deps: FreezeDeps,
+  input: FreezeInput & { reason: string },
+): Promise<FreezeResult> {
+  const services = await authorise(deps, input, "freeze");
+  if (!Array.isArray(services)) return services;
+  const frozen: Freeze = {
+    scope: input.scope,
+    by: input.user,
+    reason: input.reason,
+    at: deps.now().toISOString(),
+  };
+  const set = await deps.freezes.set(frozen, entry(deps, input, "freeze", input.reason));
+  if (!set.ok) {
+    const message = `${describeFreeze(set.existing)}. To change the reason, unfreeze it first.`;
+    await refuse(deps, input, "freeze", message);
+    return { ok: false, code: "already-frozen", message };
+  }
+  deps.logger.info({ scope: input.scope, by: input.user, reason: input.reason }, "frozen");
+  await tell(deps, { kind: "frozen", freeze: frozen, services });
+  await wakeHeldSteps(deps, services);
+  return { ok: true, freeze: frozen };
+}
+
+export async function unfreeze(deps: FreezeDeps, input: FreezeInput): Promise<FreezeResult> {
+  const services = await authorise(deps, input, "unfreeze");
+  if (!Array.isArray(services)) return services;
+  const lifted = await deps.freezes.remove(input.scope, entry(deps, input, "unfreeze", "lifted"));
+  if (!lifted) {
+    const message = `${input.scope} is not frozen: \`/migrate freezes\` shows what is`;
+    await refuse(deps, input, "unfreeze", message);
+    return { ok: false, code: "not-frozen", message };
+  }
+  deps.logger.info({ scope: input.scope, by: input.user, frozenBy: lifted.by }, "unfrozen");
+  await tell(deps, { kind: "unfrozen", freeze: lifted, by: input.user, services });
+  await wakeHeldSteps(deps, services);
+  return { ok: true, freeze: lifted };
+}
