@@ -24,7 +24,7 @@ import { shopDir } from "./run-cli.js";
 
 export const ALICE = "U0ALICE"; // starter and approver
 export const BOB = "U0BOB"; // starter and approver
-export const CAROL = "U0CAROL"; // approver through the user group S0DBA only
+export const CAROL = "U0CAROL"; // approver, and admin of every service, through the user group S0DBA only
 export const EVE = "U0EVE"; // neither starter nor approver
 export const SHOP_CHANNEL = "C0SHOP";
 export const OPS_CHANNEL = "C0OPS";
@@ -68,6 +68,7 @@ function service(
     access: {
       starters: [ALICE, BOB, CAROL],
       approvers: { users: [ALICE, BOB], usergroups: [DBA_GROUP] },
+      admins: { users: [], usergroups: [DBA_GROUP] },
       fourEyes: true,
     },
   };

@@ -163,11 +163,11 @@ No run and no contract step starts until an admin runs \`/migrate unfreeze ${sco
   );
 }
 
-/** `/migrate freezes`: like every read, only what concerns the services of this channel. */
+/** `/migrate freezes`: like every read, nothing about the services of other channels. */
 async function freezesHere(deps: CommandDeps, caller: Caller): Promise<SlackMessage> {
   const here = servicesHere(deps, caller);
   if (isAnswer(here)) return here;
-  const concerns = (scope: string) => scope === ALL_SERVICES || here.includes(scope);
+  const concerns = (scope: string) => here.includes(scope) || !deps.services.services[scope];
   const audit = (await deps.useCases.freezeAudit(100)).filter((e) => concerns(e.scope)).slice(0, 20);
   return freezesAnswer(await freezesFor(deps, here), audit);
 }
