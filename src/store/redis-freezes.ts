@@ -41,10 +41,20 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'json', ARGV[2])
 return {'ok', existing}`);
 
 function decode<T>(schema: z.ZodType<T>, json: string, what: string): T {
-  const parsed = schema.safeParse(JSON.parse(json));
+  const parsed = schema.safeParse(parseJson(json));
   if (!parsed.success)
-    throw new Error(`a stored ${what} is not one phasegate wrote: ${parsed.error.message}`);
+    throw new Error(
+      `a stored ${what} is not one phasegate wrote (${json.slice(0, 100)}): delete it in Redis`,
+    );
   return parsed.data;
+}
+
+function parseJson(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
 }
 
 /** FreezeStore on Redis: a hash of the active freezes and a stream of their audit, written together. */
@@ -102,7 +112,7 @@ export class RedisFreezeStore implements FreezeStore {
       .catch(rethrow);
     return entries.flatMap(([, fields]) => {
       const json = fields[fields.indexOf("json") + 1];
-      const parsed = json ? auditSchema.safeParse(JSON.parse(json)) : null;
+      const parsed = json ? auditSchema.safeParse(parseJson(json)) : null;
       return parsed?.success ? [parsed.data] : [];
     });
   }

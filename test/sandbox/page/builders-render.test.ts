@@ -4,6 +4,7 @@ import type { Run, RunEvent } from "../../../src/domain/run/run.js";
 import { renderMessageBody } from "../../../src/sandbox/page/blocks.js";
 import type { RenderContext } from "../../../src/sandbox/page/render-context.js";
 import { approvalMessage, decidedMessage, settledGateMessage } from "../../../src/slack/blocks/approval.js";
+import { freezeAnnouncement, freezesAnswer } from "../../../src/slack/blocks/freezes.js";
 import type { SlackMessage } from "../../../src/slack/blocks/kit.js";
 import { planPreview, refusalAnswer } from "../../../src/slack/blocks/plan-preview.js";
 import { auditAnswer, runList } from "../../../src/slack/blocks/run-answers.js";
@@ -24,6 +25,11 @@ const events: RunEvent[] = [
   { type: "rollout-progress", step: 2, message: "1 of 2 instances run v42" },
   { type: "step-succeeded", step: 2 },
   { type: "approval-granted", gate: "contract", by: "U0BOB" },
+  {
+    type: "step-held",
+    step: 4,
+    message: "contract waits for the change window: opens Mon 09:00 Europe/Paris",
+  },
   { type: "step-started", step: 4 },
   { type: "step-failed", step: 4, message: "exit 1 <boom>", commands: [] },
   { type: "retried", by: "U0ALICE" },
@@ -59,6 +65,15 @@ function everyMessage(): Array<[string, SlackMessage]> {
       detail: "v42: 5 steps",
     },
   ];
+  const freeze = { scope: "shop", by: "U0ALICE", reason: "incident <123>", at: run.createdAt };
+  const freezeEntry = {
+    at: run.createdAt,
+    by: "U0ALICE",
+    action: "freeze" as const,
+    scope: "shop",
+    outcome: "applied" as const,
+    detail: "incident <123>",
+  };
   return [
     ["card, new", statusCard(run)],
     ...changes.map((c, i): [string, SlackMessage] => [
@@ -78,6 +93,11 @@ function everyMessage(): Array<[string, SlackMessage]> {
     ],
     ["list", runList("Active runs (1)", [atGate])],
     ["empty list", runList("Latest runs", [])],
+    ["list with a freeze", runList("Latest runs", [atGate], [freeze])],
+    ["freezes", freezesAnswer([freeze], [{ ...freezeEntry, outcome: "refused" }, freezeEntry])],
+    ["no freeze", freezesAnswer([], [])],
+    ["frozen", freezeAnnouncement({ kind: "frozen", freeze, services: ["shop"] }, ["shop"])],
+    ["unfrozen", freezeAnnouncement({ kind: "unfrozen", freeze, by: "U0BOB", services: ["shop"] }, ["shop"])],
     ["audit", auditAnswer("shop-1", audit)],
     ["help", { text: helpText(), blocks: [] }],
     [

@@ -40,6 +40,10 @@ describe("parseMigrateCommand", () => {
         reason: "the column stays nullable",
       },
     ],
+    ["freeze shop incident 123 --now", { name: "freeze", scope: "shop", reason: "incident 123 --now" }],
+    ["freeze all holidays", { name: "freeze", scope: "all", reason: "holidays" }],
+    ["unfreeze all", { name: "unfreeze", scope: "all" }],
+    ["freezes", { name: "freezes" }],
   ])("reads %j", (text, command) => {
     expect(parseMigrateCommand(text)).toEqual({ ok: true, command });
   });
@@ -49,6 +53,15 @@ describe("parseMigrateCommand", () => {
     expect(problem("drop-owed shop inventory.0004_x")).toBe(
       "Missing <reason>.\nUsage: `/migrate drop-owed <service> <app.migration> <reason>`",
     );
+  });
+
+  it("freeze needs a service (or all) and a reason", () => {
+    expect(problem("freeze shop")).toBe("Missing <reason>.\nUsage: `/migrate freeze <service|all> <reason>`");
+    expect(problem("freeze shop ok")).toContain('"ok" is not a valid <reason>: say why, in a few words');
+    expect(problem("freeze Shop! incident")).toContain(
+      "is not a valid <service|all>: service names are lower-case",
+    );
+    expect(problem(`freeze shop ${"x".repeat(501)}`)).toContain("at most 500 characters");
   });
 
   it("answers empty text with what to type", () => {
