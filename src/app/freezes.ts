@@ -44,12 +44,16 @@ async function authorise(
   action: FreezeAuditEntry["action"],
 ): Promise<string[] | Refused> {
   const services = servicesOf(deps, input.scope);
-  const problem = services
-    ? await notAdmin(deps, input.user, input.scope, services)
-    : `no service "${input.scope}" (known: ${Object.keys(deps.services.services).join(", ")}, or all)`;
-  if (!problem) return services as string[];
+  if (!services) {
+    const known = Object.keys(deps.services.services).join(", ");
+    const message = `no service "${input.scope}" (known: ${known}, or all)`;
+    await refuse(deps, input, action, message);
+    return { ok: false, code: "not-found", message };
+  }
+  const problem = await notAdmin(deps, input.user, input.scope, services);
+  if (!problem) return services;
   await refuse(deps, input, action, problem);
-  return { ok: false, code: services ? "not-allowed" : "not-found", message: problem };
+  return { ok: false, code: "not-allowed", message: problem };
 }
 
 async function refuse(deps: FreezeDeps, input: FreezeInput, action: FreezeAuditEntry["action"], why: string) {
