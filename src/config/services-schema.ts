@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALL_SERVICES } from "../domain/run/contract-hold.js";
 import { approvalKeys, checkApprovalRules } from "./approvals-schema.js";
 import { backfillSchema } from "./backfill-schema.js";
 import {
@@ -134,8 +135,13 @@ export const serviceName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "service names are lower-case letters, digits and dashes");
 
+/** A service of the file: "all" is what `/migrate freeze all` names. */
+const declaredServiceName = serviceName.refine((name) => name !== ALL_SERVICES, {
+  message: '"all" names every service in /migrate freeze and unfreeze',
+});
+
 export const servicesFileSchema = z.strictObject({
-  services: z.record(serviceName, serviceSchema).refine((s) => Object.keys(s).length > 0, {
+  services: z.record(declaredServiceName, serviceSchema).refine((s) => Object.keys(s).length > 0, {
     message: "declare at least one service",
   }),
 });

@@ -122,9 +122,10 @@ describe("freezes", () => {
     expect((await h.migrate("start frosty v4", BOB)).text).toMatch(
       /^every service frozen by U0CAROL since .*: code freeze for the holidays\. Nothing was started; an admin lifts the freeze with `\/migrate unfreeze all`\.$/,
     );
-    expect((await h.migrate("list", EVE, SHOP_CHANNEL)).all).toContain(
-      `:snowflake: every service frozen by <@${CAROL}>`,
-    );
+    for (const read of ["list", "status"])
+      expect((await h.migrate(read, EVE, SHOP_CHANNEL)).all).toContain(
+        `:snowflake: every service frozen by <@${CAROL}>`,
+      );
     expect((await h.migrate(`approve ${run.id}`, BOB)).text).toContain("Your approval");
     const held = await h.waitForRun(run.id, (r) => Boolean(r.steps[CONTRACT]?.message));
     expect(held.steps[CONTRACT]?.message).toMatch(/^contract waits: every service frozen by U0CAROL/);

@@ -199,10 +199,12 @@ export async function answerCommand(
       return readRun(deps, caller, command.runId, runPlanAnswer);
     case "status": {
       if (!command.runId) {
+        const here = servicesHere(deps, caller);
+        if (isAnswer(here)) return here;
         const runs = await runsHere(deps, caller, 100);
         if (isAnswer(runs)) return runs;
         const active = runs.filter((r) => !isTerminal(r.status));
-        return runList(`Active runs (${active.length})`, active);
+        return runList(`Active runs (${active.length})`, active, await freezesFor(deps, here));
       }
       return readRun(deps, caller, command.runId, statusCard);
     }

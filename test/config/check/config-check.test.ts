@@ -134,6 +134,14 @@ const MISTAKES: Mistake[] = [
     at: "  Billing:",
   },
   {
+    name: "service named all",
+    edit: (t) => t.replace("  billing:", "  all:"),
+    path: "services.all",
+    message: /^"all" is not a valid name: "all" names every service in \/migrate freeze and unfreeze$/,
+    fix: /^rename it$/,
+    at: "  all:",
+  },
+  {
     name: "no approver",
     edit: (t) => t.replace("users: [U0DDDDDDD, U0EEEEEEE]", "users: []"),
     path: "services.billing.access.approvers",
