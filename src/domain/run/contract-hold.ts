@@ -21,7 +21,7 @@ export function freezesOf(service: string, freezes: readonly Freeze[]): Freeze[]
   return freezes.filter((f) => f.scope === service || f.scope === ALL_SERVICES);
 }
 
-/** "shop frozen by U0ANN: incident 123" or "every service frozen by …". */
+/** "shop frozen by U0ANN since 2026-11-27 11:02 UTC: incident 123", or "every service frozen by …". */
 export function describeFreeze(freeze: Freeze): string {
   const what = freeze.scope === ALL_SERVICES ? "every service" : freeze.scope;
   const since = `${freeze.at.slice(0, 16).replace("T", " ")} UTC`;
