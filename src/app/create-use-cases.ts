@@ -1,6 +1,7 @@
 import type { UseCases } from "../ports/use-cases.js";
 import { dropFollowUp } from "./follow-ups.js";
 import { freeze, unfreeze } from "./freezes.js";
+import { rollBack } from "./rollback.js";
 import { approve, cancel, type RunActionDeps, reject, retry } from "./run-actions.js";
 import { type StartRunDeps, startRun } from "./start-run.js";
 
@@ -14,6 +15,7 @@ export function createUseCases(deps: UseCaseDeps): UseCases {
     reject: (input) => reject(deps, input),
     cancel: (input) => cancel(deps, input),
     retry: (input) => retry(deps, input),
+    rollback: (input) => rollBack(deps, input),
     status: (runId) => deps.store.get(runId),
     list: (query) => deps.store.list(query),
     audit: async (runId) => ((await deps.store.get(runId)) ? deps.store.audit(runId) : null),

@@ -10,10 +10,15 @@ export interface FollowUpDeps {
 }
 
 /**
- * What has to be queued for the run to go on from where it stands: its pending step, or the expiry (and the
- * reminders) of the gate it waits at. Idempotent (job ids are deterministic), so it is safe to call again after a crash.
+ * What has to be queued for the run to go on from where it stands: its pending step, the expiry (and the
+ * reminders) of the gate it waits at, or the rollback of its deploy. Idempotent (job ids are deterministic), so it
+ * is safe to call again after a crash.
  */
 export async function followUp(deps: FollowUpDeps, run: Run): Promise<void> {
+  if (run.rollback?.status === "running") {
+    await deps.queue.enqueueRollback(run);
+    return;
+  }
   const state = run.steps[run.currentStep];
   if (run.status === "running" && state?.status === "pending") {
     await deps.queue.enqueueStep(run);

@@ -3,17 +3,20 @@ import type { Plan } from "../domain/plan/plan.js";
 import type { Run } from "../domain/run/run.js";
 import type { ButtonOrigin } from "../ports/use-cases.js";
 
-/** One random token per approval gate of the plan (128 bits, URL-safe). */
+/** A random button token (128 bits, URL-safe). */
+export function newButtonToken(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+/** One random token per approval gate of the plan. */
 export function newGateTokens(plan: Plan): Record<string, string> {
   return Object.fromEntries(
-    plan.steps.flatMap((step) =>
-      step.kind === "approval" ? [[step.gate, randomBytes(16).toString("base64url")]] : [],
-    ),
+    plan.steps.flatMap((step) => (step.kind === "approval" ? [[step.gate, newButtonToken()]] : [])),
   );
 }
 
-function sameToken(expected: string | undefined, given: string): boolean {
-  if (expected === undefined) return false;
+function sameToken(expected: string | null | undefined, given: string): boolean {
+  if (expected === undefined || expected === null) return false;
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
@@ -29,5 +32,18 @@ export function buttonMismatch(run: Run, gate: string, button: ButtonOrigin): st
   const posted = run.gateMessages[gate];
   if (!posted || posted.channel !== button.channel || posted.ts !== button.messageTs)
     return `this click did not come from the approval message of ${run.id} (${posted ? `<#${posted.channel}>` : "not posted yet"})`;
+  return null;
+}
+
+/**
+ * Why a click on "Roll back the deploy" does not count for this run, or null when it does: the button must carry
+ * the run's rollback token and come from the run's card.
+ */
+export function rollbackButtonMismatch(run: Run, button: ButtonOrigin): string | null {
+  if (!sameToken(run.rollbackToken, button.token))
+    return `this button was not posted for ${run.id} (an older run of the same id, or another run): use the button on ${run.id}'s own card`;
+  const card = run.notification;
+  if (!card || card.channel !== button.channel || card.ts !== button.messageTs)
+    return `this click did not come from the card of ${run.id} (${card ? `<#${card.channel}>` : "not posted yet"})`;
   return null;
 }

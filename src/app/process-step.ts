@@ -1,6 +1,7 @@
 import type { PlanStep } from "../domain/plan/plan.js";
 import { isTerminal, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run/run.js";
 import type { GateReminders } from "../ports/gate-reminders.js";
+import type { ReleaseHistory } from "../ports/release-history.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { JobControl, StepJob, StepQueue } from "../ports/step-queue.js";
 import { watchForCancel } from "./cancel-watch.js";
@@ -19,6 +20,8 @@ export interface WorkerDeps extends TransitionDeps, ContractTurnDeps {
   /** Who is told that a gate still waits; null: nobody (no Slack in this process). */
   reminders: GateReminders | null;
   adapters: AdapterFactory;
+  /** What phasegate last deployed of each service: what a command hook's run goes back to in a rollback. */
+  releases: ReleaseHistory;
   /** How soon to ask a remote executor again about a command that is still running. */
   executorPollMs: number;
   /** How often a running step re-reads its run to notice a cancel made elsewhere. */
@@ -64,8 +67,12 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
           { ...adapters, executorPollMs: deps.executorPollMs, random: Math.random },
           watch.signal,
         );
-      case "deploy":
-        return await runDeployStep(run, step.index, adapters.deployer, watch.signal);
+      case "deploy": {
+        const outcome = await runDeployStep(run, step.index, adapters.deployer, watch.signal);
+        if (outcome.kind === "succeeded")
+          await deps.releases.recordDeployed(run.service, run.version, run.id);
+        return outcome;
+      }
       case "wait-rollout":
         return await pollRolloutStep(run, adapters.rollout, adapters.polling, deps.now(), watch.signal);
       case "backfill":

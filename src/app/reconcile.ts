@@ -1,4 +1,5 @@
-import { isTerminal, type Run } from "../domain/run/run.js";
+import { holdsServiceLock } from "../domain/run/rollback.js";
+import type { Run } from "../domain/run/run.js";
 import { followUp } from "./follow-up.js";
 import type { WorkerDeps } from "./process-step.js";
 
@@ -8,7 +9,8 @@ function waitsForItsCard(run: Run): boolean {
 }
 
 /**
- * Queues again what each service's active run needs next (its pending step, the expiry of its gate). A process
+ * Queues again what each service's active run needs next (its pending step, the expiry of its gate, the rollback
+ * of its deploy). A process
  * that stored a change and died before queueing what follows (a bot killed right after a start or an approval)
  * would otherwise leave the run waiting forever, holding its service. Idempotent: job ids are deterministic.
  */
@@ -17,7 +19,7 @@ export async function reconcileActiveRuns(deps: WorkerDeps, services: readonly s
   for (const service of services) {
     const runId = await deps.store.activeRunId(service);
     const run = runId ? await deps.store.get(runId) : null;
-    if (!run || isTerminal(run.status) || waitsForItsCard(run)) continue;
+    if (!run || !holdsServiceLock(run) || waitsForItsCard(run)) continue;
     await followUp(deps, run);
     requeued++;
   }

@@ -21,12 +21,12 @@ const approver: Permission = (deps, run, user) => deps.approvers.mayApprove({ se
 const operator: Permission = async (deps, run, user) =>
   user === run.requester || mayStart(deps.services, run.service, user) || (await approver(deps, run, user));
 
-const userActor = (id: string): Actor => ({ kind: "user", id });
+export const userActor = (id: string): Actor => ({ kind: "user", id });
 
 /** Why the run refuses the action before any permission is looked at (a click from the wrong button). */
 type Mismatch = (run: Run) => string | null;
 
-async function refuseInAudit(
+export async function refuseInAudit(
   deps: RunActionDeps,
   run: Run,
   actor: Actor,

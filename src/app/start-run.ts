@@ -14,11 +14,12 @@ import { mayStart } from "./access.js";
 import { approvalRulesFor } from "./approval-rules.js";
 import { type FollowUpDeps, followUp } from "./follow-up.js";
 import { recordFollowUps, runFollowUps } from "./follow-ups.js";
-import { newGateTokens } from "./gate-buttons.js";
+import { newButtonToken, newGateTokens } from "./gate-buttons.js";
 import type { IntrospectionSlots } from "./introspection-slots.js";
+import { type PreviousReleaseDeps, releaseBefore } from "./previous-release.js";
 import { announce, type TransitionDeps } from "./transition.js";
 
-export interface StartRunDeps extends TransitionDeps, FollowUpDeps {
+export interface StartRunDeps extends TransitionDeps, FollowUpDeps, PreviousReleaseDeps {
   services: LoadedServices;
   introspect: ServiceIntrospector;
   followUps: FollowUpStore;
@@ -157,6 +158,8 @@ async function planAndCreate(
       code: "nothing-pending",
       message: `${input.service} has no pending migrations: deploy ${input.version} the usual way`,
     };
+  // Read before anything of this run is deployed; a retried run keeps it.
+  const previousRelease = await releaseBefore(deps, input.service);
   const now = deps.now().toISOString();
   const actor = { kind: "user", id: input.requester } as const;
   const build = (id: string) =>
@@ -171,6 +174,8 @@ async function planAndCreate(
       approvalRules: approvalRulesFor(config, result.plan),
       now,
       followUps: runFollowUps(input.service, result.followUps),
+      previousRelease,
+      rollbackToken: newButtonToken(),
     });
   const created = await deps.store.create(input.service, build, {
     at: now,
@@ -179,7 +184,7 @@ async function planAndCreate(
     from: null,
     to: "running",
     outcome: "applied",
-    detail: `${input.version}: ${result.plan.steps.length} steps`,
+    detail: `${input.version}: ${result.plan.steps.length} steps; live before: ${previousRelease?.version ?? "not known"}`,
   });
   if (!created.ok) return activeRunRefusal(input.service, created.activeRunId);
   const { run } = created;

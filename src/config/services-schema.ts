@@ -28,7 +28,7 @@ export const projectSchema = z
 
 export const localExecutorSchema = z.strictObject({ kind: z.literal("local") });
 
-/** A command template: argv, `{version}`, `{service}`, `{runId}` (and for a deploy `{attempt}`) replaced; no shell unless you put one in argv. */
+/** A command template: argv, `{version}`, `{service}`, `{runId}` (and for a deploy `{attempt}` and `{previousVersion}`) replaced; no shell unless you put one in argv. */
 const commandTemplate = z.array(z.string().min(1)).min(1);
 
 export const commandDeployerSchema = z
@@ -41,7 +41,7 @@ export const commandDeployerSchema = z
     timeoutSeconds: durationSeconds.default(600),
   })
   .describe(
-    "`command` is an argv (no shell) where `{version}`, `{service}`, `{runId}` and `{attempt}` are replaced; `{attempt}` is 1 the first time the deploy runs for a run, 2 when its worker died during it and another worker runs it again, and so on (a retried run goes on counting). The command must be idempotent.",
+    "`command` is an argv (no shell) where `{version}`, `{service}`, `{runId}`, `{attempt}` and `{previousVersion}` are replaced. `{version}` is the release to deploy: the run's, or, when an approver rolls the run's deploy back, the release that was live before the run. `{previousVersion}` is the release live before this deploy: for a run's deploy, the release phasegate last deployed of the service when the run was created (a retried run keeps it); during a rollback, the run's own release (the one rolled back); the empty string when phasegate has deployed nothing of the service yet (the run's deploy can then only be rolled back by hand). `{attempt}` is 1 the first time the deploy runs for a run, 2 when its worker died during it and another worker runs it again, and so on (a retried run goes on counting; a rollback's deploys go on counting from its own first). The command must be idempotent.",
   );
 
 export const commandRolloutSchema = z.strictObject({

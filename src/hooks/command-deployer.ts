@@ -13,13 +13,17 @@ export class CommandDeployer implements Deployer {
     private readonly executor: Executor,
   ) {}
 
+  /**
+   * `{version}` is the release to deploy and `{previousVersion}` the one live before (a rollback runs the hook
+   * with the release rolled back to as `{version}`, and the run's own as `{previousVersion}`).
+   */
   async deploy(request: DeployRequest, signal?: AbortSignal): Promise<DeployOutcome> {
     const { argv, execution } = await runCommandHook(
       this.executor,
       this.config,
       this.baseDir,
-      request,
-      "deploy",
+      { ...request, previousVersion: request.previousVersion ?? null },
+      request.rollback ? `rollback-${request.rollback.number}` : "deploy",
       signal,
     );
     if (execution.state === "running")

@@ -7,16 +7,23 @@ export interface TemplateValues {
   runId: string;
   /** Which run of the hook this is for its step (1 the first time); absent where a hook has none. */
   attempt?: number;
+  /** The release live before this deploy (a deploy hook only); null when not known (filled in as ""). */
+  previousVersion?: string | null;
 }
 
 /**
- * Fills `{version}`, `{service}`, `{runId}` and `{attempt}` in every argv element; no shell ever parses the
- * result. `{attempt}` of a hook without one is left as it is.
+ * Fills `{version}`, `{service}`, `{runId}`, `{attempt}` and `{previousVersion}` in every argv element; no shell
+ * ever parses the result. `{attempt}` and `{previousVersion}` of a hook without them are left as they are; a
+ * `{previousVersion}` phasegate does not know becomes the empty string.
  */
 export function fillTemplate(argv: readonly string[], values: TemplateValues): string[] {
   return argv.map((arg) =>
-    arg.replaceAll(/\{(version|service|runId|attempt)\}/g, (whole, name: keyof TemplateValues) =>
-      values[name] === undefined ? whole : String(values[name]),
+    arg.replaceAll(
+      /\{(version|service|runId|attempt|previousVersion)\}/g,
+      (whole, name: keyof TemplateValues) => {
+        const value = values[name];
+        return value === undefined ? whole : String(value ?? "");
+      },
     ),
   );
 }

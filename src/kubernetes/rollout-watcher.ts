@@ -19,10 +19,11 @@ export class KubernetesRolloutWatcher implements RolloutWatcher {
   ) {}
 
   async check(request: RolloutRequest, signal?: AbortSignal): Promise<RolloutStatus> {
-    const image = releaseImage(this.config.image, request);
+    // A rollback waits for each Deployment's own image as it was before the run.
+    const imageOf = (name: string) => request.images?.[name] ?? releaseImage(this.config.image, request);
     const statuses: RolloutStatus[] = [];
     for (const name of this.config.deployments) {
-      const status = await this.checkOne(name, image, signal);
+      const status = await this.checkOne(name, imageOf(name), signal);
       if (status.failed) return status;
       statuses.push(status);
     }
@@ -30,7 +31,8 @@ export class KubernetesRolloutWatcher implements RolloutWatcher {
     if (waiting.length > 0)
       return { done: false, failed: false, message: waiting.map((s) => s.message).join("; ") };
     const names = this.config.deployments.join(", ");
-    return { done: true, failed: false, message: `${names} rolled out: every pod runs ${image}` };
+    const images = [...new Set(this.config.deployments.map(imageOf))].join(", ");
+    return { done: true, failed: false, message: `${names} rolled out: every pod runs ${images}` };
   }
 
   private async checkOne(name: string, image: string, signal?: AbortSignal): Promise<RolloutStatus> {

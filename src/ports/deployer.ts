@@ -1,9 +1,20 @@
 export interface DeployRequest {
   runId: string;
   service: string;
+  /** The release to deploy: the run's, or during a rollback the release live before the run. */
   version: string;
+  /**
+   * The release live before this deploy, when phasegate knows it: for a run's deploy, the release live before the
+   * run; during a rollback, the run's own release (the one rolled back). Null when not known.
+   */
+  previousVersion?: string | null;
   /** 1 the first time the deploy runs for this run; more when a worker died during it or the run was retried. */
   attempt: number;
+  /**
+   * Set when the deploy rolls a run back: the n-th rollback of the run, and what to set back exactly (each
+   * Deployment's image as it was before the run) where the deployer recorded it.
+   */
+  rollback?: { number: number; images?: Record<string, string> };
 }
 
 export interface DeployOutcome {
@@ -11,7 +22,18 @@ export interface DeployOutcome {
   message: string;
 }
 
+/** What runs now, before a run's deploy: its version and, where the deployer sets images, each one. */
+export interface LiveRelease {
+  version: string;
+  images?: Record<string, string>;
+}
+
 /** Rolls the new code out. Must be idempotent: deploying a version already deployed succeeds without change. */
 export interface Deployer {
   deploy(request: DeployRequest, signal?: AbortSignal): Promise<DeployOutcome>;
+  /**
+   * The release running now, read where it runs (Kubernetes: each listed Deployment's image), or null when none
+   * can be read. A deployer without it (a command hook) relies on what phasegate last deployed (ReleaseHistory).
+   */
+  liveRelease?(service: string, signal?: AbortSignal): Promise<LiveRelease | null>;
 }

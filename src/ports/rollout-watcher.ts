@@ -2,6 +2,8 @@ export interface RolloutRequest {
   runId: string;
   service: string;
   version: string;
+  /** A rollback's images, per Deployment: the rollout is done when each runs its own (Kubernetes). */
+  images?: Record<string, string>;
 }
 
 export interface RolloutStatus {

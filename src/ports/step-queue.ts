@@ -11,6 +11,8 @@ export interface StepQueue {
   scheduleApprovalTimeout(run: Run, delayMs: number): Promise<void>;
   /** In `delayMs`, reminds the approvers of the gate the run waits at (a no-op when that reminder is queued). */
   scheduleGateReminder(run: Run, reminder: GateReminder, delayMs: number): Promise<void>;
+  /** Queues the rollback of the run's deploy (its latest start; a no-op when that job exists already). */
+  enqueueRollback(run: Run): Promise<void>;
   /** Removes the reminders and escalation still pending for the run: its gate was decided. */
   cancelGateReminders(runId: string): Promise<void>;
   close(): Promise<void>;
@@ -21,6 +23,12 @@ export interface StepJob {
   runId: string;
   step: number;
   retries: number;
+}
+
+/** A rollback job: which run, and which start of its rollback (a failed one can be started again). */
+export interface RollbackJob {
+  runId: string;
+  attempt: number;
 }
 
 /** A reminder job: the step job it belongs to, and which reminder. */

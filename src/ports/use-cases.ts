@@ -107,6 +107,13 @@ export type FreezeResult =
   | { ok: true; freeze: Freeze }
   | { ok: false; code: "not-found" | "not-allowed" | "already-frozen" | "not-frozen"; message: string };
 
+export interface RollbackInput {
+  runId: string;
+  user: string;
+  /** A click on the card's button: it counts only with the run's rollback token, from the run's card. */
+  button?: ButtonOrigin;
+}
+
 /** What the Slack app, the CLI and the workers do with runs. Every change reaches the Notifier. */
 export interface UseCases {
   startRun(input: StartRunInput): Promise<StartRunResult>;
@@ -116,6 +123,11 @@ export interface UseCases {
   cancel(input: { runId: string; user: string; reason?: string }): Promise<ActionResult>;
   /** Starts a failed run again from its failed step (takes the service lock again). */
   retry(input: { runId: string; user: string }): Promise<ActionResult>;
+  /**
+   * An approver rolls back the deploy of a failed or rejected run: the release live before it is deployed again
+   * and its rollout awaited, by the workers. Migrations are not rolled back.
+   */
+  rollback(input: RollbackInput): Promise<ActionResult>;
   status(runId: string): Promise<Run | null>;
   list(query?: ListQuery): Promise<Run[]>;
   /** Null when the run does not exist. */

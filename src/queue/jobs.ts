@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { GateReminderJob, StepJob } from "../ports/step-queue.js";
+import type { GateReminderJob, RollbackJob, StepJob } from "../ports/step-queue.js";
 
 export const STEP_QUEUE = "phasegate-steps";
 
@@ -7,6 +7,7 @@ export const STEP_QUEUE = "phasegate-steps";
 export const JOB_STEP = "step";
 export const JOB_APPROVAL_TIMEOUT = "approval-timeout";
 export const JOB_GATE_REMINDER = "gate-reminder";
+export const JOB_ROLLBACK = "rollback";
 
 /** Payload of both job kinds: which run, which step, and which retry of the run queued it. */
 export const stepJobSchema: z.ZodType<StepJob> = z.strictObject({
@@ -38,4 +39,14 @@ export const gateReminderJobSchema: z.ZodType<GateReminderJob> = z.strictObject(
 /** Reminders of one gate opening, each once: `shop-1.3.0.remind.reminder.2`. */
 export function gateReminderJobId(job: GateReminderJob): string {
   return `${stepJobId(job)}.remind.${job.kind}.${job.count}`;
+}
+
+export const rollbackJobSchema: z.ZodType<RollbackJob> = z.strictObject({
+  runId: z.string().min(1),
+  attempt: z.number().int().min(1),
+});
+
+/** One job per start of a run's rollback: `shop-1764408450-2.rollback.1`; fifty clicks queue it once. */
+export function rollbackJobId(job: RollbackJob): string {
+  return `${job.runId}.rollback.${job.attempt}`;
 }

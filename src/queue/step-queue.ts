@@ -8,7 +8,9 @@ import {
   gateReminderJobId,
   JOB_APPROVAL_TIMEOUT,
   JOB_GATE_REMINDER,
+  JOB_ROLLBACK,
   JOB_STEP,
+  rollbackJobId,
   STEP_QUEUE,
   stepJobId,
 } from "./jobs.js";
@@ -66,6 +68,17 @@ export class BullStepQueue implements StepQueue {
       jobId: gateReminderJobId(job),
       delay: delayMs,
       attempts: 3,
+      ...KEEP,
+    });
+  }
+
+  async enqueueRollback(run: Run): Promise<void> {
+    if (!run.rollback) throw new Error(`${run.id} has no rollback to queue`);
+    const job = { runId: run.id, attempt: run.rollback.attempts };
+    await this.queue.add(JOB_ROLLBACK, job, {
+      jobId: rollbackJobId(job),
+      attempts: 5,
+      backoff: { type: "exponential", delay: 1000 },
       ...KEEP,
     });
   }

@@ -2,13 +2,15 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { z } from "zod";
 import type { RedisClient } from "../net/redis/connect.js";
 import type { Logger } from "../ports/logger.js";
-import type { GateReminderJob, JobControl, StepJob } from "../ports/step-queue.js";
+import type { GateReminderJob, JobControl, RollbackJob, StepJob } from "../ports/step-queue.js";
 import { logRepeatedErrors } from "../telemetry/repeated-errors.js";
 import {
   gateReminderJobSchema,
   JOB_APPROVAL_TIMEOUT,
   JOB_GATE_REMINDER,
+  JOB_ROLLBACK,
   JOB_STEP,
+  rollbackJobSchema,
   STEP_QUEUE,
   stepJobSchema,
 } from "./jobs.js";
@@ -24,6 +26,10 @@ export interface StepHandlers {
   gateReminder(job: GateReminderJob): Promise<void>;
   /** A step's job failed for the last time (no attempt left). */
   abandoned(job: StepJob, error: Error): Promise<void>;
+  /** Deploys the previous release and waits for its rollout (the rollback of a run's deploy). */
+  rollback(job: RollbackJob, control: JobControl): Promise<void>;
+  /** A rollback's job failed for the last time. */
+  rollbackAbandoned(job: RollbackJob, error: Error): Promise<void>;
 }
 
 export interface StepWorkerOptions {
@@ -60,6 +66,19 @@ function controlOf(job: Job, token: string | undefined): JobControl {
   };
 }
 
+/** What fails the work of a job that failed for the last time: its step, or its rollback. */
+function abandonedWork(job: Job, error: Error, handlers: StepHandlers): Promise<void> | null {
+  if (job.name === JOB_STEP) {
+    const payload = stepJobSchema.safeParse(job.data);
+    return payload.success ? handlers.abandoned(payload.data, error) : null;
+  }
+  if (job.name === JOB_ROLLBACK) {
+    const payload = rollbackJobSchema.safeParse(job.data);
+    return payload.success ? handlers.rollbackAbandoned(payload.data, error) : null;
+  }
+  return null;
+}
+
 /** The BullMQ worker of the step queue: validates each payload and hands it to the engine. */
 export function createStepWorker(options: StepWorkerOptions, handlers: StepHandlers): Worker {
   const worker = new Worker(
@@ -67,6 +86,8 @@ export function createStepWorker(options: StepWorkerOptions, handlers: StepHandl
     async (job, token) => {
       if (job.name === JOB_GATE_REMINDER)
         return handlers.gateReminder(parsePayload(job, gateReminderJobSchema));
+      if (job.name === JOB_ROLLBACK)
+        return handlers.rollback(parsePayload(job, rollbackJobSchema), controlOf(job, token));
       const payload = parsePayload(job, stepJobSchema);
       if (job.name === JOB_STEP) return handlers.step(payload, controlOf(job, token));
       if (job.name === JOB_APPROVAL_TIMEOUT) return handlers.approvalTimeout(payload);
@@ -85,13 +106,11 @@ export function createStepWorker(options: StepWorkerOptions, handlers: StepHandl
     options.logger.error({ err: error, jobId: job?.id, data: job?.data }, "step job failed");
     const final =
       error instanceof UnrecoverableError || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
-    const payload = stepJobSchema.safeParse(job?.data);
-    if (!final || job?.name !== JOB_STEP || !payload.success) return;
-    handlers
-      .abandoned(payload.data, error)
-      .catch((e: unknown) =>
-        options.logger.error({ err: e, jobId: job.id }, "could not fail the abandoned step"),
-      );
+    if (!final || !job) return;
+    const abandoned = abandonedWork(job, error, handlers);
+    abandoned?.catch((e: unknown) =>
+      options.logger.error({ err: e, jobId: job.id }, "could not fail the abandoned step"),
+    );
   });
   worker.on(
     "error",

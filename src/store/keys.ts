@@ -12,6 +12,8 @@ export function storeKeys(prefix: string) {
     runIds: (service: string) => `${prefix}ids:${service}`,
     serviceRuns: (service: string) => `${prefix}runs:${service}`,
     allRuns: () => `${prefix}runs`,
+    /** Hash of the release phasegate last deployed of a service: version, runId. */
+    deployed: (service: string) => `${prefix}deployed:${service}`,
     /** Hash of the follow-ups a service's next releases owe. */
     owed: (service: string) => `${prefix}owed:${service}`,
     /** Hash of the active freezes, field: the service or "all". */

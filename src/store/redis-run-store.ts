@@ -1,5 +1,6 @@
 import { runIdOf } from "../domain/run/create.js";
-import { isTerminal, type Run } from "../domain/run/run.js";
+import { holdsServiceLock } from "../domain/run/rollback.js";
+import type { Run } from "../domain/run/run.js";
 import type { RedisClient } from "../net/redis/connect.js";
 import type {
   AuditEntry,
@@ -99,7 +100,7 @@ export class RedisRunStore implements RunStore {
         String(expectedRevision),
         JSON.stringify(next),
         String(next.revision),
-        isTerminal(next.status) ? "release" : "hold",
+        holdsServiceLock(next) ? "hold" : "release",
         ...encodeAudit(audit),
       ],
     );

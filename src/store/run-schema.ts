@@ -86,6 +86,31 @@ export const runSchema = z.object({
   followUps: z
     .object({ settles: z.array(z.string()), missing: z.array(z.string()), owes: z.array(z.string()) })
     .optional(),
+  // Runs stored before rollbacks existed: no release recorded, no button, no rollback.
+  previousRelease: z
+    .object({
+      version: z.string().min(1),
+      images: z.record(z.string(), z.string()).optional(),
+      source: z.enum(["deployments", "last-deploy"]),
+    })
+    .nullable()
+    .default(null),
+  rollbackToken: z.string().nullable().default(null),
+  rollback: z
+    .object({
+      status: z.enum(["running", "succeeded", "failed"]),
+      phase: z.enum(["queued", "deploying", "waiting-rollout"]),
+      by: z.string(),
+      at: iso,
+      toVersion: z.string(),
+      message: z.string().nullable(),
+      attempts: z.number().int().min(1),
+      executions: z.number().int().min(0),
+      waitingSince: iso.nullable(),
+      finishedAt: iso.nullable(),
+    })
+    .nullable()
+    .default(null),
   revision: z.number().int().min(1),
 }) satisfies z.ZodType<Run>;
 

@@ -27,7 +27,8 @@ return {'ok'}
 
 /**
  * Compare-and-set. KEYS: run, lock, audit. ARGV: runId, expected revision, json, new revision,
- * lock mode ("hold": the run is active and must hold its service lock; "release": it reached a terminal state),
+ * lock mode ("hold": the run is active, or its deploy is being rolled back, and must hold its service lock;
+ * "release": it reached a terminal state),
  * audit fields…
  */
 export const SAVE_RUN = `

@@ -19,6 +19,7 @@ import type { UsergroupDirectory } from "../ports/usergroup-directory.js";
 import { BullStepQueue } from "../queue/step-queue.js";
 import { RedisFollowUps } from "../store/redis-follow-ups.js";
 import { RedisFreezeStore } from "../store/redis-freezes.js";
+import { RedisReleaseHistory } from "../store/redis-release-history.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
 import { logger as defaultLogger } from "../telemetry/logger.js";
 import { createAdapterFactory } from "./adapter-factory.js";
@@ -86,6 +87,7 @@ export function createEngine(options: EngineOptions): Engine {
     queue,
     reminders: options.reminders ?? null,
     adapters,
+    releases: new RedisReleaseHistory(options.redis, options.prefix),
     executorPollMs: options.executorPollMs ?? 5000,
     cancelPollMs: options.cancelPollMs ?? 1000,
     freezes: new RedisFreezeStore(options.redis, options.prefix, options.writeBudgetMs),

@@ -2,6 +2,7 @@ import type { Worker } from "bullmq";
 import { processAbandonedStep } from "../app/abandoned-step.js";
 import { processStepJob } from "../app/process-step.js";
 import { reconcileActiveRuns } from "../app/reconcile.js";
+import { processAbandonedRollback, processRollbackJob } from "../app/rollback.js";
 import { processApprovalTimeout } from "../app/steps/approval.js";
 import { processGateReminder } from "../app/steps/gate-reminders.js";
 import { createStepWorker } from "../queue/step-worker.js";
@@ -44,6 +45,8 @@ export function startWorker(engine: Engine, options: WorkerOptions = {}): Runnin
       approvalTimeout: (job) => processApprovalTimeout(deps, job),
       gateReminder: (job) => processGateReminder(deps, job),
       abandoned: (job, error) => processAbandonedStep(deps, job, error),
+      rollback: (job, control) => processRollbackJob(deps, job, control),
+      rollbackAbandoned: (job, error) => processAbandonedRollback(deps, job, error),
     },
   );
   deps.logger.info({ prefix: engine.prefix, concurrency: options.concurrency ?? 10 }, "step worker started");

@@ -25,7 +25,14 @@ describe("a worker whose Redis is down", () => {
         stalledIntervalMs: 1000,
         maxStalledCount: 1,
       },
-      { step: nothing, approvalTimeout: nothing, gateReminder: nothing, abandoned: nothing },
+      {
+        step: nothing,
+        approvalTimeout: nothing,
+        gateReminder: nothing,
+        abandoned: nothing,
+        rollback: nothing,
+        rollbackAbandoned: nothing,
+      },
     );
     let errors = 0;
     worker.on("error", () => {

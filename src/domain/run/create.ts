@@ -36,6 +36,9 @@ export function createRun(input: NewRun): Run {
     gateTokens: input.gateTokens,
     gateMessages: {},
     ...(input.followUps ? { followUps: input.followUps } : {}),
+    previousRelease: input.previousRelease ?? null,
+    rollbackToken: input.rollbackToken ?? null,
+    rollback: null,
     revision: 1,
   };
 }

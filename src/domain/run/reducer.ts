@@ -2,6 +2,7 @@ import type { ApprovalStep, PlanStep } from "../plan/plan.js";
 import { approvalProgress, countedGroup } from "./approvals.js";
 import { pendingStep } from "./create.js";
 import { contractGuard } from "./guards.js";
+import { isRollbackEvent, reduceRollback } from "./rollback.js";
 import {
   type GateDecision,
   isTerminal,
@@ -268,6 +269,10 @@ function cancel(run: Run, event: RunEvent & { type: "cancelled" }, now: string):
 function retry(run: Run, now: string): Result {
   if (run.status !== "failed")
     return refuse(`only a failed run can be retried; ${run.id} is ${run.status}: start a new run instead`);
+  if (run.rollback)
+    return refuse(
+      `the deploy of ${run.id} was rolled back (or a rollback was tried): start a new run instead`,
+    );
   const steps = run.steps.map((s) =>
     s.index >= run.currentStep
       ? { ...pendingStep(s.index), attempts: s.attempts, executions: s.executions }
@@ -291,6 +296,7 @@ function reduce(run: Run, event: RunEvent, now: string): Result {
   if (event.type === "gate-message-attached")
     return { ok: true, run: { ...run, gateMessages: { ...run.gateMessages, [event.gate]: event.message } } };
   if (event.type === "retried") return retry(run, now);
+  if (isRollbackEvent(event)) return reduceRollback(run, event, now);
   if (isTerminal(run.status)) return refuse(`${run.id} is ${run.status}: nothing more happens to it`);
   switch (event.type) {
     case "step-started":

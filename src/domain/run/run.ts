@@ -90,6 +90,40 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { kind: "system", id: "phasegate" };
 
+/** The release that was live before a run, recorded when the run is created: what a rollback of its deploy goes back to. */
+export interface PreviousRelease {
+  version: string;
+  /** Kubernetes: each listed Deployment's image before the run; a rollback sets exactly these back. */
+  images?: Record<string, string>;
+  /**
+   * How phasegate knows it: read from the Deployments before the run ("deployments"), or the release phasegate
+   * last deployed of the service ("last-deploy").
+   */
+  source: "deployments" | "last-deploy";
+}
+
+/**
+ * A rollback of the run's deploy: queued, deploying the previous release, waiting for its rollout, then done or
+ * failed (an approver may start a failed one again).
+ */
+export interface RollbackState {
+  status: "running" | "succeeded" | "failed";
+  phase: "queued" | "deploying" | "waiting-rollout";
+  /** Who started it (the latest start), and when. */
+  by: string;
+  at: string;
+  toVersion: string;
+  /** Last word about it: the deploy's answer, the rollout's progress, why it failed. */
+  message: string | null;
+  /** Times it was started (a failed one started again counts): part of its job id. */
+  attempts: number;
+  /** Times a worker began its deploy, over every start (a take-over after a worker died counts). */
+  executions: number;
+  /** When the wait for the rollout began (its deadline counts from there). */
+  waitingSince: string | null;
+  finishedAt: string | null;
+}
+
 export interface Run {
   /** `<service>-<generation>-<n>` (see runIdOf): never repeats for a service, even after Redis lost its data. */
   id: string;
@@ -124,6 +158,12 @@ export interface Run {
   gateMessages: Record<string, NotificationRef>;
   /** Follow-ups of multi-release recipes: what the run settles, what it leaves owed and what it owes next. */
   followUps?: RunFollowUps;
+  /** The release live before the run (null: not known, so its deploy can only be rolled back by hand). */
+  previousRelease: PreviousRelease | null;
+  /** The unguessable token of the card's "Roll back the deploy" button (null for runs stored before it existed). */
+  rollbackToken: string | null;
+  /** The rollback of the run's deploy, once one was started. */
+  rollback: RollbackState | null;
   /** Bumped by every saved change; the store refuses a save made from an older revision. */
   revision: number;
 }
@@ -150,7 +190,18 @@ export type RunEvent =
   | { type: "timed-out"; step: number; message: string }
   | { type: "retried"; by: string }
   | { type: "notification-attached"; notification: NotificationRef }
-  | { type: "gate-message-attached"; gate: string; message: NotificationRef };
+  | { type: "gate-message-attached"; gate: string; message: NotificationRef }
+  | RollbackEvent;
+
+/** The only events a failed or rejected run still takes: the rollback of its deploy (src/domain/run/rollback.ts). */
+export type RollbackEvent =
+  | { type: "rollback-started"; by: string; toVersion: string }
+  /** A worker begins the rollback's deploy; `message` says why when it runs it again (its worker died). */
+  | { type: "rollback-deploying"; message?: string }
+  | { type: "rollback-deployed"; message: string }
+  | { type: "rollback-progress"; message: string }
+  | { type: "rollback-succeeded"; message: string }
+  | { type: "rollback-failed"; message: string };
 
 export type RunEventType = RunEvent["type"];
 
@@ -181,4 +232,7 @@ export interface NewRun {
   approvalRules?: Record<string, ApprovalRule>;
   now: string;
   followUps?: RunFollowUps;
+  previousRelease?: PreviousRelease | null;
+  /** The rollback button's token (random, made outside the domain). */
+  rollbackToken?: string | null;
 }

@@ -17,6 +17,7 @@ import {
   truncate,
   userMention,
 } from "./kit.js";
+import { rollbackBlocks, rollbackStatus } from "./rollback.js";
 
 const RUN_STATUS: Record<RunStatus, string> = {
   running: ":arrows_counterclockwise: Running",
@@ -96,14 +97,17 @@ export function statusLine(run: Run): string {
   return RUN_STATUS[run.status];
 }
 
-/** The run's card: posted once in the service channel, then updated in place on every change. */
-export function statusCard(run: Run): SlackMessage {
+/**
+ * The run's card: posted once in the service channel, then updated in place on every change. `buttons`: the card
+ * itself (its "Roll back the deploy" button counts only there), not a copy shown by `/migrate status`.
+ */
+export function statusCard(run: Run, { buttons = false }: { buttons?: boolean } = {}): SlackMessage {
   const took = durationBetween(run.createdAt, run.updatedAt);
   const ended = ["succeeded", "failed", "cancelled", "rejected"].includes(run.status);
   const blocks: Block[] = [
     header(`${run.service} ${run.version} · ${run.id}`),
     section(
-      `*${statusLine(run)}*${ended && took ? ` in ${took}` : ""}\nStarted by ${userMention(run.requester)} ${slackDate(run.createdAt)}`,
+      `*${statusLine(run)}*${ended && took ? ` in ${took}` : ""}${rollbackStatus(run)}\nStarted by ${userMention(run.requester)} ${slackDate(run.createdAt)}`,
     ),
     { type: "divider" },
     ...run.plan.steps.map((step) => stepBlock(run, step)),
@@ -111,11 +115,12 @@ export function statusCard(run: Run): SlackMessage {
   const followUps = runFollowUpLines(run.followUps);
   if (followUps.length > 0) blocks.push(...sections(["*Follow-ups*", ...followUps]));
   if (run.outcome) blocks.push(section(`*Outcome:* ${escapeText(truncate(run.outcome, 1000))}`));
+  blocks.push(...rollbackBlocks(run, buttons));
   blocks.push(
     context(`\`/migrate status ${run.id}\` · \`/migrate audit ${run.id}\` · revision ${run.revision}`),
   );
   return {
-    text: `${run.service} ${run.version} (${run.id}): ${statusLine(run).replace(/^:[a-z_]+: /, "")}`,
+    text: `${run.service} ${run.version} (${run.id}): ${statusLine(run).replace(/^:[a-z_]+: /, "")}${rollbackStatus(run).replace(/:[a-z_]+: /, "")}`,
     blocks: fitBlocks(blocks, `\`/migrate status ${run.id}\``),
   };
 }

@@ -1,4 +1,5 @@
 import type { PlanStep } from "../../domain/plan/plan.js";
+import { isRollbackEvent } from "../../domain/run/rollback.js";
 import { type CommandOutcome, isTerminal, type Run, type RunEvent } from "../../domain/run/run.js";
 import type { RunChange } from "../../ports/notifier.js";
 import {
@@ -10,6 +11,7 @@ import {
   truncate,
   userMention,
 } from "./kit.js";
+import { rollbackHint, rollbackReply } from "./rollback.js";
 
 /** Room for the log tail in a reply section, leaving space for the line above it. */
 const LOG_CHARS = 2500;
@@ -38,6 +40,7 @@ function failureLog(commands: CommandOutcome[]): string | null {
 
 function eventReply(change: RunChange, event: RunEvent): SlackMessage | null {
   const { before, after } = change;
+  if (isRollbackEvent(event)) return rollbackReply(after, event);
   switch (event.type) {
     case "step-started":
       return reply(
@@ -109,7 +112,7 @@ function endReply(change: RunChange): SlackMessage | null {
     );
   const why = after.outcome ? `: ${escapeText(truncate(after.outcome, 1000))}` : "";
   const next = after.status === "failed" ? `\nFix the cause, then \`/migrate retry ${after.id}\`.` : "";
-  return reply(`:warning: ${who} ${after.id} ${after.status}${why}${next}`);
+  return reply(`:warning: ${who} ${after.id} ${after.status}${why}${next}${rollbackHint(after)}`);
 }
 
 /**

@@ -254,6 +254,14 @@ export async function answerCommand(
         () => deps.useCases.retry({ runId: command.runId, user: caller.user }),
         `${command.runId} starts again from its failed step.`,
       );
+    case "rollback":
+      return runAction(
+        deps,
+        caller,
+        command.runId,
+        () => deps.useCases.rollback({ runId: command.runId, user: caller.user }),
+        `Rolling back the deploy of ${command.runId}: its card follows it. Migrations are not rolled back.`,
+      );
     case "audit": {
       const runId = command.runId;
       return readRun(deps, caller, runId, async () => {

@@ -36,6 +36,7 @@ export const migrateCommandSchema = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("reject"), runId, reason: z.string().min(1) }),
   z.strictObject({ name: z.literal("cancel"), runId }),
   z.strictObject({ name: z.literal("retry"), runId }),
+  z.strictObject({ name: z.literal("rollback"), runId }),
   z.strictObject({ name: z.literal("audit"), runId }),
   z.strictObject({ name: z.literal("owed"), service: serviceName }),
   z.strictObject({ name: z.literal("drop-owed"), service: serviceName, migration, reason }),
@@ -101,6 +102,13 @@ export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
     flags: {},
     usage: "/migrate retry <run>",
     summary: "start a failed run again from its failed step",
+  },
+  rollback: {
+    params: ["runId"],
+    flags: {},
+    usage: "/migrate rollback <run>",
+    summary:
+      "roll back the deploy of a failed or rejected run to the release live before it (approvers; migrations stay)",
   },
   audit: {
     params: ["runId"],

@@ -12,6 +12,7 @@ import { registerErrorHandler } from "./errors.js";
 import { gateMessageAfter } from "./gate-message.js";
 import { registerReject } from "./reject-handlers.js";
 import { respondTo } from "./response-url.js";
+import { registerRollback } from "./rollback-handlers.js";
 
 export interface HandlerDeps {
   useCases: UseCases;
@@ -149,6 +150,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   registerCommand(app, deps, acks);
   registerUnknownCommands(app);
   registerApprove(app, deps, acks);
+  registerRollback(app, deps, acks);
   registerReject(app, {
     useCases: deps.useCases,
     logger: deps.logger,

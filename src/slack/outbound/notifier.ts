@@ -253,7 +253,7 @@ export class SlackNotifier implements Notifier {
     if (!channel) return null;
     this.posting.add(run.id);
     try {
-      const posted = await this.post(run.id, channel, statusCard(run), {});
+      const posted = await this.post(run.id, channel, statusCard(run, { buttons: true }), {});
       if ("error" in posted) {
         this.postponeRepair(run.id);
         this.waiters.settle(run.id, { posted: false, reason: describeSlackFailure(posted.error) });
@@ -299,7 +299,11 @@ export class SlackNotifier implements Notifier {
 
   private async updateCard(runId: string, { ref, run }: CardUpdate): Promise<void> {
     await this.withRetries("chat.update", runId, ref.channel, async () => {
-      await this.options.client.chat.update({ channel: ref.channel, ts: ref.ts, ...statusCard(run) });
+      await this.options.client.chat.update({
+        channel: ref.channel,
+        ts: ref.ts,
+        ...statusCard(run, { buttons: true }),
+      });
       return ref.ts;
     });
   }

@@ -1,0 +1,79 @@
+import type { App, BlockButtonAction } from "@slack/bolt";
+import type { Logger } from "../../ports/logger.js";
+import { StoreUnavailableError } from "../../ports/store-unavailable.js";
+import type { ActionResult, UseCases } from "../../ports/use-cases.js";
+import { escapeText } from "../blocks/kit.js";
+import {
+  MIGRATIONS_STAY,
+  ROLLBACK_ACTION,
+  type RollbackButton,
+  rollbackButtonSchema,
+} from "../blocks/rollback.js";
+import type { AckGate } from "./ack-gate.js";
+import { respondTo } from "./response-url.js";
+
+export interface RollbackHandlerDeps {
+  useCases: UseCases;
+  logger: Logger;
+}
+
+function buttonOf(body: BlockButtonAction): RollbackButton | null {
+  try {
+    const parsed = rollbackButtonSchema.safeParse(JSON.parse(body.actions[0]?.value ?? ""));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What the user who clicked is told. */
+function answerOf(result: ActionResult): string {
+  if (!result.ok) return `:no_entry: Refused: ${escapeText(result.message)}. Your click changed nothing.`;
+  const to = escapeText(result.run.rollback?.toVersion ?? "");
+  return `:rewind: Rolling back the deploy of ${result.run.id} to ${to}: its card follows it. ${MIGRATIONS_STAY}`;
+}
+
+async function tell(responseUrl: string, text: string): Promise<void> {
+  await respondTo(responseUrl)({ response_type: "ephemeral", replace_original: false, text });
+}
+
+/** "Roll back the deploy" on a run's card: acked at once, then decided (authorised, audited) and answered. */
+export function registerRollback(app: App, deps: RollbackHandlerDeps, acks: AckGate): void {
+  app.action<BlockButtonAction>(
+    { type: "block_actions", action_id: ROLLBACK_ACTION },
+    async ({ ack, body }) => {
+      await ack();
+      await acks.settled();
+      try {
+        const button = buttonOf(body);
+        if (!button) {
+          await tell(
+            body.response_url,
+            ":no_entry: This button carries no run I can read; nothing was changed. Use `/migrate status`.",
+          );
+          return;
+        }
+        const result = await deps.useCases.rollback({
+          runId: button.runId,
+          user: body.user.id,
+          button: {
+            token: button.token,
+            channel: body.container?.channel_id ?? body.channel?.id ?? "",
+            messageTs: body.container?.message_ts ?? body.message?.ts ?? "",
+          },
+        });
+        await tell(body.response_url, answerOf(result));
+      } catch (error) {
+        deps.logger.error(
+          { err: error, user: body.user.id, actionId: ROLLBACK_ACTION },
+          "rollback click failed",
+        );
+        const text =
+          error instanceof StoreUnavailableError
+            ? ":warning: phasegate cannot reach Redis, so nothing was done; try again once it is back."
+            : ":warning: Something went wrong on phasegate's side; check the run's card before trying again.";
+        await tell(body.response_url, text).catch(() => undefined);
+      }
+    },
+  );
+}
