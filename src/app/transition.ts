@@ -94,5 +94,7 @@ function describe(event: RunEvent): string | null {
   if (event.type === "approval-rejected" && event.reason) return `gate ${event.gate}: ${event.reason}`;
   if ("gate" in event) return `gate ${event.gate}`;
   if (event.type === "cancelled" && event.reason) return event.reason;
+  if (event.type === "rollback-started") return `to ${event.toVersion}`;
+  if ("message" in event && event.message) return event.message;
   return null;
 }
