@@ -190,7 +190,9 @@ describe("rolling back the deploy from Slack", () => {
 
     const updated = await card(run);
     // While it ran, the card said so (its versions, as Slack kept them).
-    expect(updated.versions.some((v) => JSON.stringify(v).includes(":rewind: Rolling back to v1…"))).toBe(true);
+    expect(updated.versions.some((v) => JSON.stringify(v).includes(":rewind: Rolling back to v1…"))).toBe(
+      true,
+    );
     const rolledBack = text(updated);
     expect(rolledBack).toContain("Rolled back to v1");
     expect(rolledBack).toContain(`started by <@${BOB}>`);
@@ -248,7 +250,9 @@ describe("rolling back the deploy from Slack", () => {
     await writeFile(path.join(dir, "rbreject.fail-rollback"), "");
     expect((await h.click(ROLLBACK_ACTION, value, CAROL, rejectedCard.ts)).text).toContain("Rolling back");
     const failed = await h.waitForRun(run.id, (r) => r.rollback?.status === "failed");
-    expect(failed.rollback?.message).toContain("deploy of v1 failed: sh exited with 3: the registry refused v1");
+    expect(failed.rollback?.message).toContain(
+      "deploy of v1 failed: sh exited with 3: the registry refused v1",
+    );
     expect(failed.rollback?.message).toContain("the registry refused v1");
     expect(await h.bot.engine.store.activeRunId("rbreject")).toBeNull();
     const failedCard = await card(run);
