@@ -14,6 +14,8 @@ const USAGE = `Usage: phasegate run <action> [options]
   reject   --run ID [--gate G] [--reason TEXT]   reject it: the run ends, nothing destructive runs
   cancel   --run ID [--reason TEXT]              stop the run after (or by stopping) its current step
   retry    --run ID                              start a failed run again from its failed step
+  rollback --run ID                              roll back the deploy of a failed or rejected run to the release
+                                                 live before it (approvers; migrations are not rolled back)
   status   --run ID                              the run and its steps
   list     [--service S] [--limit N]             the latest runs, newest first
   audit    --run ID                              every change and refused action, with who and when
@@ -26,7 +28,17 @@ Exit status: 0 done, 1 refused or not found (the reason is printed), 2 usage or 
 service, a project that cannot be introspected).
 `;
 
-const ACTIONS = ["start", "approve", "reject", "cancel", "retry", "status", "list", "audit"] as const;
+const ACTIONS = [
+  "start",
+  "approve",
+  "reject",
+  "cancel",
+  "retry",
+  "rollback",
+  "status",
+  "list",
+  "audit",
+] as const;
 type Action = (typeof ACTIONS)[number];
 
 const OPTIONS: OptionSpecs = {
@@ -128,6 +140,8 @@ async function perform(action: Action, options: Options, useCases: UseCases): Pr
       return reportAction(options, await useCases.cancel({ runId: runId(), user, reason: options.reason }));
     case "retry":
       return reportAction(options, await useCases.retry({ runId: runId(), user }));
+    case "rollback":
+      return reportAction(options, await useCases.rollback({ runId: runId(), user }));
     case "status": {
       const run = await useCases.status(runId());
       if (!run) return refused(`no run ${options.run}: check the id with "phasegate run list"`);

@@ -3,9 +3,17 @@ import type { Run } from "../domain/run/run.js";
 import type { AuditEntry } from "../ports/run-store.js";
 import { formatTable } from "./table.js";
 
+/** "rollback to v41 succeeded (started by U_BOB): 2 of 2 instances run v41", or nothing. */
+function rollbackLine(run: Run): string {
+  const rollback = run.rollback;
+  if (!rollback) return "";
+  const status = rollback.status === "running" ? `running (${rollback.phase})` : rollback.status;
+  return `\n  rollback to ${rollback.toVersion} ${status} (started by ${rollback.by})${rollback.message ? `: ${rollback.message}` : ""}`;
+}
+
 /** The run, then one line per step: phase, status, attempts, last word. */
 export function renderRun(run: Run): string {
-  const head = `${run.id}  ${run.service} ${run.version}  ${run.status}  requested by ${run.requester}${run.outcome ? `\n  ${run.outcome}` : ""}`;
+  const head = `${run.id}  ${run.service} ${run.version}  ${run.status}  requested by ${run.requester}${run.outcome ? `\n  ${run.outcome}` : ""}${rollbackLine(run)}`;
   const rows = run.plan.steps.map((step) => {
     const state = run.steps[step.index];
     return [
