@@ -10,9 +10,9 @@ function waitsForItsCard(run: Run): boolean {
 
 /**
  * Queues again what each service's active run needs next (its pending step, the expiry of its gate, the rollback
- * of its deploy). A process
- * that stored a change and died before queueing what follows (a bot killed right after a start or an approval)
- * would otherwise leave the run waiting forever, holding its service. Idempotent: job ids are deterministic.
+ * of its deploy). A process that stored a change and died before queueing what follows (a bot killed right after
+ * a start, an approval or a rollback click) would otherwise leave the run waiting forever, holding its service.
+ * Idempotent: job ids are deterministic.
  */
 export async function reconcileActiveRuns(deps: WorkerDeps, services: readonly string[]): Promise<number> {
   let requeued = 0;
