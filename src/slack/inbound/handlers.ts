@@ -150,7 +150,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   registerCommand(app, deps, acks);
   registerUnknownCommands(app);
   registerApprove(app, deps, acks);
-  registerRollback(app, deps, acks);
+  registerRollback(app, { ...deps, failureAnswer }, acks);
   registerReject(app, {
     useCases: deps.useCases,
     logger: deps.logger,

@@ -1,6 +1,5 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import type { Logger } from "../../ports/logger.js";
-import { StoreUnavailableError } from "../../ports/store-unavailable.js";
 import type { ActionResult, UseCases } from "../../ports/use-cases.js";
 import { escapeText } from "../blocks/kit.js";
 import {
@@ -15,6 +14,8 @@ import { respondTo } from "./response-url.js";
 export interface RollbackHandlerDeps {
   useCases: UseCases;
   logger: Logger;
+  /** What the user is told when answering failed (Redis unreachable, our own error). */
+  failureAnswer(error: unknown): string;
 }
 
 function buttonOf(body: BlockButtonAction): RollbackButton | null {
@@ -68,11 +69,7 @@ export function registerRollback(app: App, deps: RollbackHandlerDeps, acks: AckG
           { err: error, user: body.user.id, actionId: ROLLBACK_ACTION },
           "rollback click failed",
         );
-        const text =
-          error instanceof StoreUnavailableError
-            ? ":warning: phasegate cannot reach Redis, so nothing was done; try again once it is back."
-            : ":warning: Something went wrong on phasegate's side; check the run's card before trying again.";
-        await tell(body.response_url, text).catch(() => undefined);
+        await tell(body.response_url, deps.failureAnswer(error)).catch(() => undefined);
       }
     },
   );
