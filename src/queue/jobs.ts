@@ -46,7 +46,7 @@ export const rollbackJobSchema: z.ZodType<RollbackJob> = z.strictObject({
   attempt: z.number().int().min(1),
 });
 
-/** One job per start of a run's rollback: `shop-1764408450-2.rollback.1`; fifty clicks queue it once. */
+/** One job per start of a run's rollback: `shop-mik38h5c-2.rollback.1`; fifty clicks queue it once. */
 export function rollbackJobId(job: RollbackJob): string {
   return `${job.runId}.rollback.${job.attempt}`;
 }

@@ -1,4 +1,4 @@
-import { runIdOf } from "../domain/run/create.js";
+import { generationAt, runIdOf } from "../domain/run/create.js";
 import { holdsServiceLock } from "../domain/run/rollback.js";
 import type { Run } from "../domain/run/run.js";
 import type { RedisClient } from "../net/redis/connect.js";
@@ -56,7 +56,7 @@ export class RedisRunStore implements RunStore {
     for (;;) {
       const [gen, n] = await this.redis.hmget(k.runIds(service), "gen", "n").catch(rethrow);
       // A counter that starts (again) takes its generation from the clock: ids never repeat.
-      const generation = gen === null ? Math.floor(clock() / 1000) : Number(gen);
+      const generation = gen ?? generationAt(clock());
       const number = Number(n ?? 0) + 1;
       const run = build(runIdOf(service, generation, number));
       const [outcome, holder] = await this.script(
@@ -73,7 +73,7 @@ export class RedisRunStore implements RunStore {
           run.id,
           JSON.stringify(run),
           Date.parse(run.createdAt),
-          String(generation),
+          generation,
           String(number),
           ...encodeAudit(audit),
         ],

@@ -34,7 +34,7 @@ describe("phasegate run on a real Redis", () => {
     expect(started.stderr).toBe("");
     expect(started.code).toBe(0);
     const runId = (JSON.parse(started.stdout) as Run).id;
-    expect(runId).toMatch(/^shop-\d{10}-1$/);
+    expect(runId).toMatch(/^shop-[0-9a-z]{8}-1$/);
 
     const again = await run(["start", "--service", "shop", "--version", "v3"]);
     expect(again.code).toBe(1);

@@ -29,7 +29,7 @@ describe("Redis killed during a run and started again empty", () => {
     expect(await h.engine.store.get(lost.id)).toBeNull();
     const next = await h.start("shop", "v3");
     expect(next.id).not.toBe(lost.id);
-    expect(next.id).toMatch(/^shop-\d+-1$/);
+    expect(next.id).toMatch(/^shop-[0-9a-z]+-1$/);
     const at = await h.waitFor(next.id, (r) => r.status === "waiting-rollout", "its rollout");
     // The database kept what the lost run did: the new run has nothing left to expand.
     expect(at.plan.steps.map((s) => s.kind)).toEqual(["deploy", "wait-rollout", "approval", "migrate"]);

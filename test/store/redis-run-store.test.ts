@@ -68,26 +68,26 @@ describe("RedisRunStore", () => {
           return r.run;
         });
     const first = await make("numbers");
-    expect(first.id).toBe("numbers-1764408450-1");
+    expect(first.id).toBe("numbers-mik38hx3-1");
     await release(first);
-    expect((await make("numbers")).id).toBe("numbers-1764408450-2");
-    expect((await make("other")).id).toBe("other-1764408450-1");
+    expect((await make("numbers")).id).toBe("numbers-mik38hx3-2");
+    expect((await make("other")).id).toBe("other-mik38hx3-1");
   });
 
   it("takes no id when the service is held, and starts a new generation when the counter is lost", async () => {
     const clocked = (ms: number) => new RedisRunStore(redis, prefix, { clock: () => ms });
     const build = (id: string) => shopRun({ id, service: "lost" });
-    const first = await clocked(1_000_000).create("lost", build, created);
-    expect(first).toMatchObject({ ok: true, run: { id: "lost-1000-1" } });
-    expect(await clocked(1_000_000).create("lost", build, created)).toEqual({
+    const first = await clocked(2_000_000).create("lost", build, created);
+    expect(first).toMatchObject({ ok: true, run: { id: "lost-16v7k-1" } });
+    expect(await clocked(2_000_000).create("lost", build, created)).toEqual({
       ok: false,
-      activeRunId: "lost-1000-1",
+      activeRunId: "lost-16v7k-1",
     });
-    // As after a Redis that restarted empty: every key of the service is gone.
+    // As after a Redis that restarted empty, within the same second: every key of the service is gone.
     await redis.del(`${prefix}ids:lost`, `${prefix}lock:lost`);
-    expect(await clocked(2_000_000).create("lost", build, created)).toMatchObject({
+    expect(await clocked(2_000_400).create("lost", build, created)).toMatchObject({
       ok: true,
-      run: { id: "lost-2000-1" },
+      run: { id: "lost-16vio-1" },
     });
   });
 
@@ -98,12 +98,12 @@ describe("RedisRunStore", () => {
       Array.from({ length: 20 }, () => clocked.create("many", build, created)),
     );
     const winners = results.flatMap((r) => (r.ok ? [r.run] : []));
-    expect(winners.map((r) => r.id)).toEqual(["many-3000-1"]);
-    expect(results.filter((r) => !r.ok)).toEqual(Array(19).fill({ ok: false, activeRunId: "many-3000-1" }));
+    expect(winners.map((r) => r.id)).toEqual(["many-1satc-1"]);
+    expect(results.filter((r) => !r.ok)).toEqual(Array(19).fill({ ok: false, activeRunId: "many-1satc-1" }));
     await release(winners[0] as Run);
     expect(await clocked.create("many", build, created)).toMatchObject({
       ok: true,
-      run: { id: "many-3000-2" },
+      run: { id: "many-1satc-2" },
     });
   });
 

@@ -44,10 +44,18 @@ export function createRun(input: NewRun): Run {
 }
 
 /**
- * `<service>-<generation>-<n>`: the service, when its numbering started (Unix seconds) and a counter. The
- * generation is taken from the clock when the counter starts, so a counter that starts again (Redis lost its data)
- * never hands out an id it gave before: an old message's button or command cannot reach a new run.
+ * `<service>-<generation>-<n>`: the service, when its numbering started and a counter. The generation is taken from
+ * the clock when the counter starts, so a counter that starts again (Redis lost its data) never hands out an id it
+ * gave before: an old message's button or command cannot reach a new run.
  */
-export function runIdOf(service: string, generation: number, n: number): string {
+export function runIdOf(service: string, generation: string, n: number): string {
   return `${service}-${generation}-${n}`;
+}
+
+/**
+ * The generation of a counter starting at `epochMs`: the milliseconds in base 36 (8 characters, shorter than the
+ * seconds in decimal). Milliseconds, because Redis can restart empty within the second its counter started.
+ */
+export function generationAt(epochMs: number): string {
+  return Math.floor(epochMs).toString(36);
 }

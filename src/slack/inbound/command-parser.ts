@@ -20,7 +20,7 @@ const runId = z
   .string()
   .regex(
     /^[a-z0-9][a-z0-9-]{0,75}-[0-9]{1,9}$/,
-    "a run id is the service, a generation and a number, like shop-1764408450-2 (see /migrate list)",
+    "a run id is the service, a generation and a number, like shop-mik38h5c-2 (see /migrate list)",
   );
 
 /** What `/migrate …` asks for, once parsed and validated. */

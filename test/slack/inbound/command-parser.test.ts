@@ -92,7 +92,7 @@ describe("parseMigrateCommand", () => {
     [`start shop ${"a".repeat(129)}`, "is not a valid <version>", "/migrate start"],
     [
       "status shop",
-      '"shop" is not a valid <run>: a run id is the service, a generation and a number, like shop-1764408450-2',
+      '"shop" is not a valid <run>: a run id is the service, a generation and a number, like shop-mik38h5c-2',
       "/migrate status [run]",
     ],
     ["status shop-1 shop-2", 'Unexpected argument "shop-2".', "/migrate status [run]"],
