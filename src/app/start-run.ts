@@ -5,6 +5,7 @@ import { type FollowUpReport, followUpReport } from "../domain/plan/follow-ups.j
 import type { Plan } from "../domain/plan/plan.js";
 import { type PlanOptions, planRelease } from "../domain/plan/planner.js";
 import { describeFreeze, freezesOf } from "../domain/run/contract-hold.js";
+import { contractOutlook } from "../domain/run/contract-outlook.js";
 import { createRun } from "../domain/run/create.js";
 import type { FollowUpStore } from "../ports/follow-up-store.js";
 import type { FreezeStore } from "../ports/freeze-store.js";
@@ -88,7 +89,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
       code: "not-allowed",
       message: `${input.requester} may not start runs of ${input.service}: ask someone in access.starters`,
     };
-  if (input.dryRun) return planOnly(deps, input, config.backfill);
+  if (input.dryRun) return planOnly(deps, input, config);
   const [frozen] = freezesOf(input.service, await deps.freezes.list());
   if (frozen) {
     deps.logger.info({ service: input.service, requester: input.requester, frozen }, "start refused: frozen");
@@ -138,10 +139,16 @@ async function planned(
 async function planOnly(
   deps: StartRunDeps,
   input: StartRunInput,
-  backfill: PlanOptions["backfill"],
+  config: ServiceConfig,
 ): Promise<StartRunResult> {
-  const result = await planned(deps, input, backfill);
-  return result.ok ? { ok: true, dryRun: true, plan: result.plan, followUps: result.followUps } : result;
+  const result = await planned(deps, input, config.backfill);
+  if (!result.ok) return result;
+  const outlook = contractOutlook(input.service, result.plan, {
+    windows: config.windows ?? [],
+    freezes: await deps.freezes.list(),
+    now: deps.now(),
+  });
+  return { ok: true, dryRun: true, plan: result.plan, followUps: result.followUps, outlook };
 }
 
 async function planAndCreate(

@@ -43,7 +43,14 @@ export type StartRunResult =
       cardProblem?: string;
       followUps: FollowUpReport;
     }
-  | { ok: true; dryRun: true; plan: Plan; followUps: FollowUpReport }
+  | {
+      ok: true;
+      dryRun: true;
+      plan: Plan;
+      followUps: FollowUpReport;
+      /** What holds the run or its contract phase back now: a freeze, the change windows (contractOutlook). */
+      outlook: string[];
+    }
   | {
       ok: false;
       code: StartRefusalCode;

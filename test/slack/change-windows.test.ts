@@ -42,6 +42,14 @@ afterAll(async () => {
 
 describe("change windows", () => {
   it("holds a contract approved before its window, says when it opens, and runs it once it opens", async () => {
+    const weekday = WEEKDAYS[opensAt.getUTCDay()] ?? "";
+    const opens = `opens ${weekday[0]?.toUpperCase()}${weekday.slice(1)} ${clockOf(opensAt)} UTC`;
+    const preview = await h.migrate("plan nightly v2", ALICE);
+    expect(preview.all).toContain(
+      `The contract phase starts only within the change windows (${weekday} ${clockOf(opensAt)}–`,
+    );
+    expect(preview.all).toContain(`UTC): the next ${opens}.`);
+
     const runId = runIdIn((await h.migrate("start nightly v2", ALICE)).text, "nightly");
     const gate = await h.waitForRun(
       runId,
@@ -52,8 +60,6 @@ describe("change windows", () => {
     const held = await h.waitForRun(runId, (r) => Boolean(r.steps[CONTRACT]?.message));
     // Otherwise the machine was too slow for OPENS_IN_MS, and the run had no window to wait for.
     expect(approvedAt).toBeLessThan(opensAt.getTime());
-    const weekday = WEEKDAYS[opensAt.getUTCDay()] ?? "";
-    const opens = `opens ${weekday[0]?.toUpperCase()}${weekday.slice(1)} ${clockOf(opensAt)} UTC`;
     expect(held.steps[CONTRACT]).toMatchObject({
       status: "pending",
       message: `contract waits for the change window: ${opens}`,

@@ -18,6 +18,7 @@ export function planPreview(
   version: string,
   plan: Plan,
   followUps?: FollowUpReport,
+  outlook: string[] = [],
 ): SlackMessage {
   const owed = followUps ? followUpLines(service, followUps) : [];
   const gate = plan.destructive
@@ -34,6 +35,7 @@ export function planPreview(
     header(`Plan for ${service} ${version}`),
     section(`${plan.steps.length} steps, ${gate}. Start it with \`/migrate start ${service} ${version}\`.`),
     ...sections(plan.steps.flatMap(stepLines)),
+    ...(outlook.length > 0 ? sections(outlook.map((line) => `:calendar: ${escapeText(line)}`)) : []),
     ...(owed.length > 0 ? [section("*Follow-ups*"), ...sections(owed)] : []),
     section("*Operations*"),
     ...sections(operations),
