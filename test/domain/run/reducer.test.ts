@@ -1,20 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { applyRunEvent } from "../../../src/domain/run/reducer.js";
 import type { Run, RunEvent } from "../../../src/domain/run/run.js";
 import { shopRun } from "../../../testkit/plans.js";
+import { applied, refusalOf } from "../../../testkit/run-events.js";
 
 const NOW = "2026-01-01T01:00:00.000Z";
 
 function apply(run: Run, event: RunEvent): Run {
-  const result = applyRunEvent(run, event, NOW);
-  if (!result.ok) throw new Error(`refused: ${result.reason}`);
-  return result.run;
+  return applied(run, event, NOW);
 }
 
 function refusal(run: Run, event: RunEvent): string {
-  const result = applyRunEvent(run, event, NOW);
-  if (result.ok) throw new Error(`expected a refusal, got ${result.run.status}`);
-  return result.reason;
+  return refusalOf(run, event, NOW);
 }
 
 /** Runs steps 0..2 (expand, deploy, rollout) to success: the run waits at the gate. */

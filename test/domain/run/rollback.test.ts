@@ -1,23 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { applyRunEvent } from "../../../src/domain/run/reducer.js";
 import { holdsServiceLock, rollbackRefusal } from "../../../src/domain/run/rollback.js";
 import type { Run, RunEvent } from "../../../src/domain/run/run.js";
 import { shopRun } from "../../../testkit/plans.js";
+import { applied, refusalOf } from "../../../testkit/run-events.js";
 
 const NOW = "2026-01-01T01:00:00.000Z";
 const LATER = "2026-01-01T01:05:00.000Z";
 const V41 = { version: "v41", source: "last-deploy" } as const;
 
 function apply(run: Run, event: RunEvent, at = NOW): Run {
-  const result = applyRunEvent(run, event, at);
-  if (!result.ok) throw new Error(`refused: ${result.reason}`);
-  return result.run;
+  return applied(run, event, at);
 }
 
 function refusal(run: Run, event: RunEvent): string {
-  const result = applyRunEvent(run, event, NOW);
-  if (result.ok) throw new Error(`expected a refusal, got ${result.run.status}`);
-  return result.reason;
+  return refusalOf(run, event, NOW);
 }
 
 /** Runs the steps before `step` to success; the run (with v41 live before it) stands at `step`. */
