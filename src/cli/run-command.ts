@@ -1,11 +1,12 @@
 import os from "node:os";
 import { z } from "zod";
-import type { ActionResult, StartRunResult, UseCases } from "../ports/use-cases.js";
+import { describeFreeze } from "../domain/run/contract-hold.js";
+import type { ActionResult, FreezeResult, StartRunResult, UseCases } from "../ports/use-cases.js";
 import { openEngine } from "../wiring/open-engine.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { UsageError } from "./errors.js";
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectionFields, connectionOf } from "./run-connection.js";
-import { renderAudit, renderPlanSteps, renderRun, renderRunList } from "./run-render.js";
+import { renderAudit, renderFreezes, renderPlanSteps, renderRun, renderRunList } from "./run-render.js";
 
 const USAGE = `Usage: phasegate run <action> [options]
 
@@ -19,6 +20,10 @@ const USAGE = `Usage: phasegate run <action> [options]
   status   --run ID                              the run and its steps
   list     [--service S] [--limit N]             the latest runs, newest first
   audit    --run ID                              every change and refused action, with who and when
+  freeze   --service S|all --reason TEXT         no run and no contract step of S (all: every service) starts
+                                                 (admins; from a terminal when Slack is down: no channel is told)
+  unfreeze --service S|all                       lift the freeze; the contract steps it held start
+  freezes  [--limit N]                           the freezes now, and the latest freezes and unfreezes
 
   --user U             who acts (default: $PHASEGATE_USER, else your login name)
   --json               print JSON
@@ -38,6 +43,9 @@ const ACTIONS = [
   "status",
   "list",
   "audit",
+  "freeze",
+  "unfreeze",
+  "freezes",
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -104,8 +112,19 @@ function reportStart(options: Options, result: StartRunResult): number {
       CONFIGURATION_PROBLEMS.includes(result.code) ? 2 : 1,
     );
   }
-  if (result.dryRun) print(options, result.plan, `Plan (nothing stored):\n${renderPlanSteps(result.plan)}`);
+  if (result.dryRun)
+    print(
+      options,
+      result.plan,
+      `Plan (nothing stored):\n${renderPlanSteps(result.plan)}${result.outlook.map((line) => `${line}\n`).join("")}`,
+    );
   else print(options, result.run, `started ${result.run.id}\n${renderRun(result.run)}`);
+  return 0;
+}
+
+function reportFreeze(options: Options, result: FreezeResult): number {
+  if (!result.ok) return refused(result.message);
+  print(options, result.freeze, `${describeFreeze(result.freeze)}\n`);
   return 0;
 }
 
@@ -151,6 +170,24 @@ async function perform(action: Action, options: Options, useCases: UseCases): Pr
     case "list": {
       const runs = await useCases.list({ service: options.service, limit: options.limit });
       print(options, runs, renderRunList(runs));
+      return 0;
+    }
+    case "freeze": {
+      const scope = required(options.service, "--service S (or all)", action);
+      const reason = required(options.reason, "--reason TEXT", action);
+      return reportFreeze(options, await useCases.freeze({ scope, user, reason }));
+    }
+    case "unfreeze":
+      return reportFreeze(
+        options,
+        await useCases.unfreeze({ scope: required(options.service, "--service S (or all)", action), user }),
+      );
+    case "freezes": {
+      const [freezes, trail] = await Promise.all([
+        useCases.freezes(),
+        useCases.freezeAudit(options.limit ?? 20),
+      ]);
+      print(options, { freezes, trail }, renderFreezes(freezes, trail));
       return 0;
     }
     case "audit": {

@@ -1,5 +1,7 @@
 import type { Plan } from "../domain/plan/plan.js";
+import { describeFreeze, type Freeze } from "../domain/run/contract-hold.js";
 import type { Run } from "../domain/run/run.js";
+import type { FreezeAuditEntry } from "../ports/freeze-store.js";
 import type { AuditEntry } from "../ports/run-store.js";
 import { formatTable } from "./table.js";
 
@@ -54,4 +56,15 @@ export function renderAudit(entries: AuditEntry[]): string {
     e.detail ?? "",
   ]);
   return `${formatTable(["AT", "WHO", "ACTION", "STATUS", "OUTCOME", "DETAIL"], rows).join("\n")}\n`;
+}
+
+/** The freezes in force, then the latest freezes and unfreezes (refused ones too), newest first. */
+export function renderFreezes(freezes: Freeze[], trail: FreezeAuditEntry[]): string {
+  const now = freezes.length === 0 ? ["Nothing is frozen."] : freezes.map(describeFreeze);
+  const rows = trail.map((e) => [e.at, e.by, e.action, e.scope, e.outcome, e.detail]);
+  const table =
+    trail.length === 0
+      ? []
+      : ["", ...formatTable(["AT", "WHO", "ACTION", "SCOPE", "OUTCOME", "DETAIL"], rows)];
+  return `${[...now, ...table].join("\n")}\n`;
 }

@@ -6,9 +6,20 @@ import { redisUrl } from "../../testkit/redis.js";
 import { runCli } from "../../testkit/run-cli.js";
 
 let h: Harness;
+const ADMIN = "U_CAROL";
 
 beforeAll(async () => {
-  h = await createHarness("cli", { shop: {} });
+  h = await createHarness("cli", {
+    shop: {
+      config: {
+        access: {
+          starters: [],
+          approvers: { users: [APPROVER, "U_CAROL", REQUESTER] },
+          admins: { users: [ADMIN] },
+        },
+      },
+    },
+  });
   h.startWorkers(1);
 });
 
@@ -88,5 +99,28 @@ describe("phasegate run on a real Redis", () => {
     const noServices = await runCli(["run", "list"], { PHASEGATE_SERVICES: undefined });
     expect(noServices.code).toBe(2);
     expect(noServices.stderr).toContain("pass --services FILE or set PHASEGATE_SERVICES");
+  });
+
+  it("freezes and unfreezes from a terminal (admins only), and a frozen service starts nothing", async () => {
+    const notAdmin = await run(["freeze", "--service", "shop", "--reason", "incident 7"]);
+    expect(notAdmin.code).toBe(1);
+    expect(notAdmin.stderr).toContain(REQUESTER);
+
+    const frozen = await run(["freeze", "--service", "shop", "--reason", "incident 7"], ADMIN);
+    expect(frozen.code).toBe(0);
+    expect(frozen.stdout).toContain(`shop frozen by ${ADMIN}`);
+    const preview = await run(["start", "--service", "shop", "--version", "v3", "--dry-run"]);
+    expect(preview.stdout).toContain("a start is refused until an admin runs `/migrate unfreeze shop`");
+    const start = await run(["start", "--service", "shop", "--version", "v3"]);
+    expect(start.code).toBe(1);
+    expect(start.stderr).toContain("incident 7");
+
+    const listed = await run(["freezes"]);
+    expect(listed.stdout).toContain(`shop frozen by ${ADMIN}`);
+    expect(listed.stdout).toMatch(new RegExp(`${REQUESTER} +freeze +shop +refused`));
+    expect(listed.stdout).toMatch(new RegExp(`${ADMIN} +freeze +shop +applied +incident 7`));
+
+    expect((await run(["unfreeze", "--service", "shop"], ADMIN)).code).toBe(0);
+    expect((await run(["freezes"])).stdout).toContain("Nothing is frozen.");
   });
 });
