@@ -1,5 +1,5 @@
 import type { LoadedServices } from "../config/load-services.js";
-import { ALL_SERVICES, describeFreeze, type Freeze } from "../domain/run/contract-hold.js";
+import { ALL_SERVICES, describeFreeze, type Freeze, freezesOf } from "../domain/run/contract-hold.js";
 import { isContractStep } from "../domain/run/guards.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { FreezeAuditEntry, FreezeStore } from "../ports/freeze-store.js";
@@ -8,16 +8,13 @@ import type { FreezeChange, Notifier } from "../ports/notifier.js";
 import type { RunStore } from "../ports/run-store.js";
 import type { StepQueue } from "../ports/step-queue.js";
 import type { FreezeInput, FreezeResult } from "../ports/use-cases.js";
+import { type TransitionDeps, transition } from "./transition.js";
 
-export interface FreezeDeps {
+export interface FreezeDeps extends TransitionDeps {
   services: LoadedServices;
   approvers: Approvers;
   freezes: FreezeStore;
-  store: RunStore;
   queue: StepQueue;
-  notifier: Notifier;
-  logger: Logger;
-  now: () => Date;
 }
 
 type Refused = Extract<FreezeResult, { ok: false }>;
@@ -76,15 +73,26 @@ async function tell(deps: FreezeDeps, change: FreezeChange): Promise<void> {
 }
 
 /**
- * The active runs of the services whose contract step is pending look again at once: one held by the freeze just
- * lifted starts, one waiting for its window now says it is frozen.
+ * Each active run of the services records the freeze holding it now (its card shows it; its audit trail says who),
+ * and one whose contract step is pending looks again at once: one held by the freeze just lifted starts, one
+ * waiting for its window now says it is frozen.
  */
-async function wakeHeldSteps(deps: FreezeDeps, services: string[]): Promise<void> {
+async function noteOnActiveRuns(deps: FreezeDeps, services: string[], user: string): Promise<void> {
+  const freezes = await deps.freezes.list();
   for (const service of services) {
     const runId = await deps.store.activeRunId(service);
-    const run = runId ? await deps.store.get(runId) : null;
-    const step = run?.plan.steps[run.currentStep];
-    if (run?.status !== "running" || !step || !isContractStep(step)) continue;
+    if (!runId) continue;
+    const [holding = null] = freezesOf(service, freezes);
+    const noted = await transition(
+      deps,
+      runId,
+      { type: "freeze-noted", freeze: holding },
+      { kind: "user", id: user },
+    );
+    if (!noted.ok) continue;
+    const { run } = noted;
+    const step = run.plan.steps[run.currentStep];
+    if (run.status !== "running" || !step || !isContractStep(step)) continue;
     if (run.steps[run.currentStep]?.status === "pending") await deps.queue.wakeStep(run);
   }
 }
@@ -109,7 +117,7 @@ export async function freeze(
   }
   deps.logger.info({ scope: input.scope, by: input.user, reason: input.reason }, "frozen");
   await tell(deps, { kind: "frozen", freeze: frozen, services });
-  await wakeHeldSteps(deps, services);
+  await noteOnActiveRuns(deps, services, input.user);
   return { ok: true, freeze: frozen };
 }
 
@@ -124,6 +132,6 @@ export async function unfreeze(deps: FreezeDeps, input: FreezeInput): Promise<Fr
   }
   deps.logger.info({ scope: input.scope, by: input.user, frozenBy: lifted.by }, "unfrozen");
   await tell(deps, { kind: "unfrozen", freeze: lifted, by: input.user, services });
-  await wakeHeldSteps(deps, services);
+  await noteOnActiveRuns(deps, services, input.user);
   return { ok: true, freeze: lifted };
 }

@@ -96,6 +96,11 @@ export const runSchema = z.object({
     .nullable()
     .default(null),
   rollbackToken: z.string().nullable().default(null),
+  // Runs stored before freezes were noted on runs: not frozen (the worker reads the freezes themselves anyway).
+  frozen: z
+    .object({ scope: z.string(), by: z.string(), reason: z.string(), at: iso })
+    .nullable()
+    .default(null),
   rollback: z
     .object({
       status: z.enum(["running", "succeeded", "failed"]),

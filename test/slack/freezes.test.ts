@@ -65,6 +65,13 @@ describe("freezes", () => {
       channelTexts().find((t) => t.startsWith(`:snowflake: <@${CAROL}> froze *frosty*`)),
     );
     expect(announcement).toContain("incident 123 &lt;!channel&gt;");
+    // The card of the run at its gate says so before anyone approves, and the run's audit trail says who.
+    await h.fake.waitFor(() =>
+      cardText(run).includes(`:snowflake: frosty frozen by <@${CAROL}>`) ? cardText(run) : null,
+    );
+    expect(cardText(run)).toContain("the contract phase waits until it is lifted");
+    const noted = (await h.bot.engine.useCases.audit(run.id))?.find((e) => e.action === "freeze-noted");
+    expect(noted).toMatchObject({ actor: { id: CAROL }, outcome: "applied" });
 
     const start = await h.migrate("start frosty v3", BOB);
     expect(start.text).toMatch(
@@ -95,7 +102,8 @@ describe("freezes", () => {
     await h.fake.waitFor(() =>
       channelTexts().find((t) => t.startsWith(`:sunny: <@${CAROL}> unfroze *frosty*`)),
     );
-    await h.waitForRun(run.id, (r) => r.status === "succeeded");
+    const done = await h.waitForRun(run.id, (r) => r.status === "succeeded");
+    expect(done.frozen).toBeNull();
     // Said once in the thread, although the worker looked again while it waited.
     expect(threadTexts(held).filter((t) => t.includes("contract waits"))).toHaveLength(1);
     expect((await h.migrate("unfreeze frosty", CAROL)).text).toBe(

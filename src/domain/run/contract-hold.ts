@@ -1,20 +1,10 @@
 import type { PlanStep } from "../plan/plan.js";
 import { type ChangeWindow, windowState } from "./change-windows.js";
+import { ALL_SERVICES, type Freeze } from "./freeze.js";
 import { isContractStep } from "./guards.js";
 import type { Run } from "./run.js";
 
-/** What `/migrate freeze` names to freeze every service. */
-export const ALL_SERVICES = "all";
-
-/** A service (or every service, `all`) frozen by an admin: it starts no run and no contract step until unfrozen. */
-export interface Freeze {
-  /** A service name, or "all". */
-  scope: string;
-  by: string;
-  reason: string;
-  /** ISO time. */
-  at: string;
-}
+export { ALL_SERVICES, type Freeze };
 
 /** The freezes that hold a service: its own and the one of every service, if set. */
 export function freezesOf(service: string, freezes: readonly Freeze[]): Freeze[] {

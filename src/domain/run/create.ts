@@ -39,6 +39,7 @@ export function createRun(input: NewRun): Run {
     previousRelease: input.previousRelease ?? null,
     rollbackToken: input.rollbackToken ?? null,
     rollback: null,
+    frozen: null,
     revision: 1,
   };
 }

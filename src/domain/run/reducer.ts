@@ -310,6 +310,8 @@ function reduce(run: Run, event: RunEvent, now: string): Result {
       return progress(run, event);
     case "step-held":
       return held(run, event);
+    case "freeze-noted":
+      return { ok: true, run: { ...run, frozen: event.freeze } };
     case "step-taken-over":
       return takenOver(run, event);
     case "approval-granted":

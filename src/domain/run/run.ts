@@ -1,4 +1,5 @@
 import type { Plan } from "../plan/plan.js";
+import type { Freeze } from "./freeze.js";
 
 /**
  * A run: one release of one service going through its plan, step by step.
@@ -164,6 +165,8 @@ export interface Run {
   rollbackToken: string | null;
   /** The rollback of the run's deploy, once one was started. */
   rollback: RollbackState | null;
+  /** The freeze holding the run's service while the run is active (its contract steps wait), or null. */
+  frozen: Freeze | null;
   /** Bumped by every saved change; the store refuses a save made from an older revision. */
   revision: number;
 }
@@ -191,6 +194,8 @@ export type RunEvent =
   | { type: "retried"; by: string }
   | { type: "notification-attached"; notification: NotificationRef }
   | { type: "gate-message-attached"; gate: string; message: NotificationRef }
+  /** An admin froze (or unfroze) the run's service while it is active: the freeze holding it now, or null. */
+  | { type: "freeze-noted"; freeze: Freeze | null }
   | RollbackEvent;
 
 /** The only events a failed or rejected run still takes: the rollback of its deploy (src/domain/run/rollback.ts). */

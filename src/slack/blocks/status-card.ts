@@ -1,6 +1,6 @@
 import type { PlanStep } from "../../domain/plan/plan.js";
 import { approvalsOf, closingDecision } from "../../domain/run/approvals.js";
-import type { Run, RunStatus, StepState } from "../../domain/run/run.js";
+import { isTerminal, type Run, type RunStatus, type StepState } from "../../domain/run/run.js";
 import { approvalProgressText, approverList } from "./approval-progress.js";
 import { runFollowUpLines } from "./follow-ups.js";
 import {
@@ -97,6 +97,14 @@ export function statusLine(run: Run): string {
   return RUN_STATUS[run.status];
 }
 
+/** While the run is active and its service frozen: who froze it, when and why, and what waits. */
+function frozenLine(run: Run): string {
+  if (!run.frozen || isTerminal(run.status)) return "";
+  const { scope, by, at, reason } = run.frozen;
+  const what = scope === run.service ? run.service : "every service";
+  return `\n:snowflake: ${escapeText(what)} frozen by ${userMention(by)} ${slackDate(at)}: ${escapeText(truncate(reason, MESSAGE_CHARS))} (the contract phase waits until it is lifted)`;
+}
+
 /**
  * The run's card: posted once in the service channel, then updated in place on every change. `buttons`: the card
  * itself (its "Roll back the deploy" button counts only there), not a copy shown by `/migrate status`.
@@ -107,7 +115,7 @@ export function statusCard(run: Run, { buttons = false }: { buttons?: boolean } 
   const blocks: Block[] = [
     header(`${run.service} ${run.version} · ${run.id}`),
     section(
-      `*${statusLine(run)}*${ended && took ? ` in ${took}` : ""}${rollbackStatus(run)}\nStarted by ${userMention(run.requester)} ${slackDate(run.createdAt)}`,
+      `*${statusLine(run)}*${ended && took ? ` in ${took}` : ""}${rollbackStatus(run)}\nStarted by ${userMention(run.requester)} ${slackDate(run.createdAt)}${frozenLine(run)}`,
     ),
     { type: "divider" },
     ...run.plan.steps.map((step) => stepBlock(run, step)),

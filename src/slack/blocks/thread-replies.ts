@@ -96,6 +96,8 @@ function eventReply(change: RunChange, event: RunEvent): SlackMessage | null {
       );
     case "notification-attached":
     case "gate-message-attached":
+    // The freeze is announced once in the service's channel; its card shows it.
+    case "freeze-noted":
       return null;
   }
 }
