@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runIdIn } from "../../testkit/run-ids.js";
 import { SHOP_CHANNEL, type SlackHarness, startSlackHarness } from "../../testkit/slack-setup.js";
 
 let h: SlackHarness;
@@ -24,8 +25,7 @@ describe("the bot's /metrics", () => {
 
     h.fake.failNext("chat.postMessage", "channel_not_found");
     const answer = await h.migrate("start shop v2");
-    const runId = /shop-\d+/.exec(answer.text)?.[0];
-    expect(runId, answer.text).toBeDefined();
+    expect(runIdIn(answer.text, "shop")).toMatch(/^shop-/);
 
     const after = await scrape();
     expect(after).toContain('phasegate_runs_started_total{service="shop",start="new"} 1');

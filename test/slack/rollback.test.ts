@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../src/domain/run/run.js";
 import { ROLLBACK_ACTION } from "../../src/slack/blocks/rollback.js";
-import { blockActionsBody, type StoredMessage } from "../../src/slack-emulator/index.js";
+import { blockActionsBody, nowSeconds, type StoredMessage } from "../../src/slack-emulator/index.js";
 import { runIdIn } from "../../testkit/run-ids.js";
 import {
   ALICE,
@@ -299,7 +299,9 @@ describe("rolling back the deploy from Slack", () => {
         responseUrl: h.fake.responseUrl(`race-${i}`),
       }),
     );
-    const acks = await Promise.all(bodies.map((body) => h.send(body)));
+    // Each request is signed once, as Slack does: a replay repeats the same timestamp and signature.
+    const signedAt = nowSeconds();
+    const acks = await Promise.all(bodies.map((body) => h.send(body, { timestamp: signedAt })));
     expect(acks.map((a) => a.status)).toEqual(Array(25).fill(200));
     const answers = await Promise.all(
       bodies.map((_, i) =>
@@ -315,7 +317,7 @@ describe("rolling back the deploy from Slack", () => {
       ),
     ).toHaveLength(24);
     // The same signed request again: Slack's signature is used once.
-    expect((await h.send(bodies[0] ?? "")).status).toBe(401);
+    expect((await h.send(bodies[0] ?? "", { timestamp: signedAt })).status).toBe(401);
     const done = await h.waitForRun(run.id, (r) => r.rollback?.status === "succeeded");
     expect(done.rollback?.executions).toBe(1);
     const rollbacks = (await read("rbrace.deploys"))

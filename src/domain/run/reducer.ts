@@ -255,8 +255,12 @@ function cancel(run: Run, event: RunEvent & { type: "cancelled" }, now: string):
   const outcome = `cancelled by ${event.by}${event.reason ? `: ${event.reason}` : ""}`;
   const step = run.plan.steps[run.currentStep];
   const state = run.steps[run.currentStep];
-  if (state?.status === "running" && (step?.kind === "migrate" || step?.kind === "deploy"))
-    return { ok: true, run: { ...run, status: "cancelling", outcome } };
+  // A process may be working for the step: the worker stops it, then records the end. A backfill between batches
+  // is "waiting" but its next batch may already run.
+  const busy =
+    (state?.status === "running" && (step?.kind === "migrate" || step?.kind === "deploy")) ||
+    (step?.kind === "backfill" && (state?.status === "running" || state?.status === "waiting"));
+  if (busy) return { ok: true, run: { ...run, status: "cancelling", outcome } };
   const stopped =
     state && (state.status === "running" || state.status === "waiting")
       ? withStep(run, state.index, { status: "cancelled", finishedAt: now, message: outcome })

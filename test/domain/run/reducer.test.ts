@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { PlanStep } from "../../../src/domain/plan/plan.js";
 import type { Run, RunEvent } from "../../../src/domain/run/run.js";
-import { shopRun } from "../../../testkit/plans.js";
+import { shopPlan, shopRun } from "../../../testkit/plans.js";
 import { applied, refusalOf } from "../../../testkit/run-events.js";
 
 const NOW = "2026-01-01T01:00:00.000Z";
@@ -162,6 +163,28 @@ describe("run reducer", () => {
     expect(run.outcome).toBe('gate "contract" rejected by U_ALICE: not today');
     expect(run.steps[4]?.status).toBe("skipped");
     expect(run.gates[0]?.decision).toBe("rejected");
+  });
+
+  it("cancels a backfill between batches only once its worker stopped (its next batch may be running)", () => {
+    const plan = shopPlan();
+    const backfill = {
+      index: 0,
+      phase: "backfill",
+      title: "backfill",
+      kind: "backfill",
+      command: ["manage.py", "fill"],
+    };
+    const run = shopRun({ plan: { ...plan, steps: [backfill as PlanStep, ...plan.steps.slice(1)] } });
+    const betweenBatches = apply(apply(run, { type: "step-started", step: 0 }), {
+      type: "step-progress",
+      step: 0,
+      message: "batch 1: 500 rows",
+    });
+    expect(betweenBatches.steps[0]?.status).toBe("waiting");
+    const cancelling = apply(betweenBatches, { type: "cancelled", by: "U_BOB" });
+    expect(cancelling.status).toBe("cancelling");
+    const stopped = apply(cancelling, { type: "step-failed", step: 0, message: "stopped by a cancel" });
+    expect(stopped.status).toBe("cancelled");
   });
 
   it("cancels at once when no process runs, and after the step when one does", () => {
