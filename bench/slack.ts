@@ -148,15 +148,35 @@ export async function slackBenchmark(): Promise<Figure[]> {
       url,
       indexes.map((i) => command("status", i)),
     );
+    // Each burst alone: the status answers (sent after every ack) are out before the starts arrive.
+    await fake.waitFor(
+      () => fake.responses.filter((r) => r.key.startsWith("status")).length === CONCURRENCY,
+      60_000,
+    );
     const start = await ackTimes(
       url,
       indexes.map((i) => command(`start svc-${i} v2`, i)),
     );
-    await fake.waitFor(
-      () => fake.responses.filter((r) => r.key.startsWith("start")).length === CONCURRENCY,
-      120_000,
-    );
-    await fake.waitFor(() => fake.callsOf("chat.postMessage").length === CONCURRENCY, 120_000);
+    // Each start is answered once it is planned; a start waiting for an introspection slot is first told so.
+    const answered = () =>
+      fake.responses.filter(
+        (r) => r.key.startsWith("start") && !String(r.body.text).includes("plans ahead of yours"),
+      );
+    await fake
+      .waitFor(() => answered().length === CONCURRENCY, 120_000)
+      .catch(() => {
+        const sample = answered()
+          .slice(0, 3)
+          .map((r) => JSON.stringify(r.body).slice(0, 300));
+        throw new Error(
+          `${answered().length} of ${CONCURRENCY} starts answered in 120 s; first: ${sample.join(" | ")}`,
+        );
+      });
+    await fake
+      .waitFor(() => fake.callsOf("chat.postMessage").length === CONCURRENCY, 120_000)
+      .catch(() => {
+        throw new Error(`${fake.callsOf("chat.postMessage").length} of ${CONCURRENCY} cards posted in 120 s`);
+      });
     const runs = (await new RedisRunStore(redis, prefix).list({ limit: 1000 })).length;
     const cards = fake.callsOf("chat.postMessage").filter((c) => c.answer.ok).length;
     return [

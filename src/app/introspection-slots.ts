@@ -6,6 +6,8 @@ export type SlotResult<T> = { ok: true; value: T } | { ok: false; waiting: numbe
 /**
  * At most `limit` introspections at once in this process (each is a Django process of tens of MB); the others
  * wait in line, first come first served, at most `maxWaiting` of them: past that a caller is turned away at once.
+ * A caller still waiting after `noticeAfterMs` is told how many are ahead (a short wait needs no notice, and a burst
+ * of starts is acked before a notice per caller is sent).
  */
 export class IntrospectionSlots {
   private running = 0;
@@ -14,6 +16,7 @@ export class IntrospectionSlots {
   constructor(
     readonly limit: number,
     readonly maxWaiting: number,
+    readonly noticeAfterMs = 1000,
   ) {
     if (!Number.isInteger(limit) || limit < 1)
       throw new Error(`introspection limit must be at least 1, got ${limit}`);
@@ -22,9 +25,15 @@ export class IntrospectionSlots {
   async run<T>(work: () => Promise<T>, onQueued?: OnQueued): Promise<SlotResult<T>> {
     if (this.running >= this.limit) {
       if (this.line.length >= this.maxWaiting) return { ok: false, waiting: this.line.length };
-      onQueued?.(this.running + this.line.length, this.limit);
       // The slot is handed over by the one that leaves it, so `running` stays counted.
-      await new Promise<void>((resolve) => this.line.push(resolve));
+      let served: () => void = () => undefined;
+      const turn = new Promise<void>((resolve) => {
+        served = resolve;
+        this.line.push(resolve);
+      });
+      const notice = onQueued ? setTimeout(() => this.tell(served, onQueued), this.noticeAfterMs) : null;
+      await turn;
+      if (notice) clearTimeout(notice);
     } else {
       this.running++;
     }
@@ -35,5 +44,10 @@ export class IntrospectionSlots {
       if (next) next();
       else this.running--;
     }
+  }
+
+  private tell(waiter: () => void, onQueued: OnQueued): void {
+    const place = this.line.indexOf(waiter);
+    if (place >= 0) onQueued(this.running + place, this.limit);
   }
 }

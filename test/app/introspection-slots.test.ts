@@ -18,8 +18,8 @@ function gate(running: { now: number; max: number }) {
 }
 
 describe("IntrospectionSlots", () => {
-  it("runs at most `limit` at once, tells the others how many are ahead, and serves them in order", async () => {
-    const slots = new IntrospectionSlots(2, 10);
+  it("runs at most `limit` at once, tells those still waiting how many are ahead, and serves them in order", async () => {
+    const slots = new IntrospectionSlots(2, 10, 50);
     const running = { now: 0, max: 0 };
     const gates = Array.from({ length: 5 }, () => gate(running));
     const told: number[] = [];
@@ -32,6 +32,8 @@ describe("IntrospectionSlots", () => {
           return r;
         }),
     );
+    expect(told).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(told).toEqual([22, 32, 42]);
     for (const g of gates) {
       g.open();
@@ -56,5 +58,22 @@ describe("IntrospectionSlots", () => {
       "django broke",
     );
     expect(await slots.run(async () => "after")).toEqual({ ok: true, value: "after" });
+  });
+
+  it("tells nothing to a caller whose turn comes before the notice is due", async () => {
+    const slots = new IntrospectionSlots(1, 10, 200);
+    const running = { now: 0, max: 0 };
+    const first = gate(running);
+    const told: number[] = [];
+    const held = slots.run(first.work);
+    const waiting = slots.run(
+      async () => "second",
+      (ahead) => told.push(ahead),
+    );
+    first.open();
+    await held;
+    expect(await waiting).toEqual({ ok: true, value: "second" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(told).toEqual([]);
   });
 });

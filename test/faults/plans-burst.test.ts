@@ -56,8 +56,11 @@ describe("50 concurrent /migrate plan", () => {
     expect(answers.map((a) => a.ok && a.dryRun && a.plan.steps.length)).toEqual(Array(50).fill(5));
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(4);
-    // The first four start at once; each of the 46 others was told how many were ahead of it.
-    expect(told.toSorted((a, b) => a - b)).toEqual(Array.from({ length: 46 }, (_, i) => i + 4));
+    // The first four start at once; each of the others still waiting a second later was told how many were ahead
+    // of it then (those served sooner were told nothing).
+    expect(told.length).toBeGreaterThan(0);
+    expect(told.length).toBeLessThanOrEqual(46);
+    expect(told.toSorted((a, b) => a - b)).toEqual(Array.from({ length: told.length }, (_, i) => i + 4));
     expect(introspections()).toBe(0);
   });
 });
