@@ -62,15 +62,17 @@ function cardLatencies(run: Run, seen: Record<string, number>): number[] {
   });
 }
 
-async function waitForEnd(page: Page, status: (id: string) => Promise<Run | null>, id: string): Promise<Run> {
+/** The run of this release (run ids carry a generation: found by version), once it ended and its card caught up. */
+async function waitForEnd(page: Page, latest: () => Promise<Run | undefined>, version: string): Promise<Run> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const run = await status(id);
+    const found = await latest();
+    const run = found?.version === version ? found : undefined;
     if (run && ["succeeded", "failed", "cancelled", "rejected"].includes(run.status)) {
       await page.waitForTimeout(1500);
       return run;
     }
-    if (Date.now() > deadline) throw new Error(`${id} did not end: ${run?.status}`);
+    if (Date.now() > deadline) throw new Error(`the run of ${version} did not end: ${run?.status}`);
     await page.waitForTimeout(100);
   }
 }
@@ -103,12 +105,13 @@ export async function sandboxPageBenchmark(): Promise<Figure[]> {
     await page.goto(sandbox.url);
     await page.waitForSelector("body[data-ready=true]");
     await page.evaluate(OBSERVE);
-    const status = (id: string) => sandbox.bot.engine.useCases.status(id);
+    const latest = async () =>
+      (await sandbox.bot.engine.useCases.list({ service: "bench-0", limit: 1 })).at(0);
     const latencies: number[] = [];
     for (let i = 1; i <= RUNS; i++) {
       await page.fill("#composer-input", `/migrate start bench-0 v${i}`);
       await page.press("#composer-input", "Enter");
-      const run = await waitForEnd(page, status, `bench-0-${i}`);
+      const run = await waitForEnd(page, latest, `v${i}`);
       latencies.push(
         ...cardLatencies(
           run,
