@@ -50,6 +50,8 @@ export interface EngineOptions {
   writeBudgetMs?: number;
   /** Introspections (Django processes) this process runs at once (default 4); more wait in line. */
   maxIntrospections?: number;
+  /** How long a start waits for an introspection slot before it is told how many are ahead (1 s by default). */
+  introspectionNoticeMs?: number;
 }
 
 /** Callers waiting for an introspection slot past this many are turned away ("try again in a minute"). */
@@ -101,6 +103,7 @@ export function createEngine(options: EngineOptions): Engine {
     introspections: new IntrospectionSlots(
       options.maxIntrospections ?? maxIntrospectionsFromEnv() ?? 4,
       MAX_WAITING_INTROSPECTIONS,
+      options.introspectionNoticeMs,
     ),
     starting: new Set(),
   });
