@@ -3,6 +3,7 @@ import { createRun } from "../src/domain/run/create.js";
 import { applyRunEvent } from "../src/domain/run/reducer.js";
 import { type Run, type RunEvent, SYSTEM_ACTOR } from "../src/domain/run/run.js";
 import type { RunChange } from "../src/ports/notifier.js";
+import type { AuditInput } from "../src/ports/run-store.js";
 
 /** The example shop's release: expand 0002, deploy, wait, approval, contract 0003. */
 export function shopPlan(): Plan {
@@ -76,3 +77,14 @@ export function replay(run: Run, events: RunEvent[]): RunChange[] {
   });
   return changes;
 }
+
+/** The audit entry of a run created by U_ALICE, as the store tests hand it to `create`. */
+export const CREATED_AUDIT: AuditInput = {
+  at: "2026-01-01T00:00:00.000Z",
+  actor: { kind: "user", id: "U_ALICE" },
+  action: "created",
+  from: null,
+  to: "running",
+  outcome: "applied",
+  detail: null,
+};

@@ -6,20 +6,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SlackFake } from "../../src/slack-emulator/index.js";
+import { freePort } from "../../testkit/bot-process.js";
 import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../../testkit/redis.js";
 import { repoRoot, runCli } from "../../testkit/run-cli.js";
 
 const services = path.join(repoRoot, "examples", "services.example.yaml");
 const NO_SLACK = { SLACK_BOT_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: undefined };
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 async function until(check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 30_000;

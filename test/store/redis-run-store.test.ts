@@ -3,10 +3,9 @@ import { transition } from "../../src/app/transition.js";
 import { applyRunEvent } from "../../src/domain/run/reducer.js";
 import { type Run, SYSTEM_ACTOR } from "../../src/domain/run/run.js";
 import type { RedisClient } from "../../src/net/redis/connect.js";
-import type { AuditInput } from "../../src/ports/run-store.js";
 import { RedisRunStore } from "../../src/store/redis-run-store.js";
 import { logger } from "../../src/telemetry/logger.js";
-import { shopRun } from "../../testkit/plans.js";
+import { CREATED_AUDIT, shopRun } from "../../testkit/plans.js";
 import { RecordingNotifier } from "../../testkit/recording-notifier.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../testkit/redis.js";
 
@@ -16,15 +15,7 @@ let store: RedisRunStore;
 const notifier = new RecordingNotifier();
 const deps = () => ({ store, notifier, logger, now: () => new Date("2026-01-01T02:00:00Z") });
 
-const created: AuditInput = {
-  at: "2026-01-01T00:00:00.000Z",
-  actor: { kind: "user", id: "U_ALICE" },
-  action: "created",
-  from: null,
-  to: "running",
-  outcome: "applied",
-  detail: null,
-};
+const created = CREATED_AUDIT;
 
 async function newRun(service: string, overrides: Partial<Run> = {}): Promise<Run> {
   const result = await store.create(service, (id) => shopRun({ id, service, ...overrides }), created);

@@ -2,18 +2,10 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreUnavailableError } from "../../src/ports/store-unavailable.js";
 import { RedisRunStore } from "../../src/store/redis-run-store.js";
-import { shopRun } from "../../testkit/plans.js";
+import { CREATED_AUDIT, shopRun } from "../../testkit/plans.js";
 import { RedisServer } from "../../testkit/redis-server.js";
 
-const created = {
-  at: "2026-01-01T00:00:00.000Z",
-  actor: { kind: "user", id: "U_ALICE" },
-  action: "created",
-  from: null,
-  to: "running",
-  outcome: "applied",
-  detail: null,
-} as const;
+const created = CREATED_AUDIT;
 
 let server: RedisServer;
 let requests: Redis;
