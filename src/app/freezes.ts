@@ -3,9 +3,7 @@ import { ALL_SERVICES, describeFreeze, type Freeze, freezesOf } from "../domain/
 import { isContractStep } from "../domain/run/guards.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { FreezeAuditEntry, FreezeStore } from "../ports/freeze-store.js";
-import type { Logger } from "../ports/logger.js";
-import type { FreezeChange, Notifier } from "../ports/notifier.js";
-import type { RunStore } from "../ports/run-store.js";
+import type { FreezeChange } from "../ports/notifier.js";
 import type { StepQueue } from "../ports/step-queue.js";
 import type { FreezeInput, FreezeResult } from "../ports/use-cases.js";
 import { type TransitionDeps, transition } from "./transition.js";
