@@ -1,5 +1,5 @@
 import { ConfigError } from "../config/load-services.js";
-import { logger } from "../telemetry/logger.js";
+import { logger } from "../telemetry/pino-logger.js";
 import { StartupError } from "../wiring/startup-error.js";
 import { COMMANDS, type CommandEntry } from "./commands.js";
 import { describeConfigError } from "./config-error.js";

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { type ProxySettings, proxyFor } from "../net/proxy/proxy-env.js";
 import { dispatcherFor } from "../net/proxy/undici-dispatcher.js";
 import type { Logger } from "../ports/logger.js";
-import { logger as rootLogger } from "../telemetry/logger.js";
+import { logger as rootLogger } from "../telemetry/pino-logger.js";
 import type { Connection } from "./connection-types.js";
 import { KubernetesError } from "./errors.js";
 import { describeFailure } from "./failure.js";

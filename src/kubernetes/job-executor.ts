@@ -1,7 +1,7 @@
 import type { KubernetesExecutorConfig } from "../config/kubernetes-schema.js";
 import type { CommandRequest, CommandResult, Execution, Executor } from "../ports/executor.js";
 import type { Logger } from "../ports/logger.js";
-import { logger as rootLogger } from "../telemetry/logger.js";
+import { logger as rootLogger } from "../telemetry/pino-logger.js";
 import type { KubernetesClient } from "./client.js";
 import { isConflict, isNotFound, KubernetesError } from "./errors.js";
 import { containerName, jobManifest, keyAnnotation } from "./job-manifest.js";

@@ -1,9 +1,9 @@
 import { type JobType, Queue } from "bullmq";
 import { Gauge, register } from "prom-client";
 import type { RedisClient } from "../net/redis/connect.js";
-import { logger } from "../telemetry/logger.js";
+import { logger } from "../telemetry/pino-logger.js";
+import { bullPrefix } from "./bull-step-queue.js";
 import { STEP_QUEUE } from "./jobs.js";
-import { bullPrefix } from "./step-queue.js";
 
 /** What the gauge reads: BullMQ's `Queue.getJobCounts` (a Queue passes as is). */
 export interface JobCountSource {

@@ -4,6 +4,7 @@ import type { RedisClient } from "../net/redis/connect.js";
 import type { Logger } from "../ports/logger.js";
 import type { GateReminderJob, JobControl, RollbackJob, StepJob } from "../ports/step-queue.js";
 import { logRepeatedErrors } from "../telemetry/repeated-errors.js";
+import { bullPrefix } from "./bull-step-queue.js";
 import {
   gateReminderJobSchema,
   JOB_APPROVAL_TIMEOUT,
@@ -14,7 +15,6 @@ import {
   STEP_QUEUE,
   stepJobSchema,
 } from "./jobs.js";
-import { bullPrefix } from "./step-queue.js";
 
 /** While Redis is down the worker fails every few hundred milliseconds: one log line a minute says so. */
 const REPEATED_ERROR_LOG_MS = 60_000;

@@ -10,13 +10,13 @@ import { createSlackApp, SERVER_TIMEOUTS, type SlackEnv } from "../slack/inbound
 import { registerHandlers } from "../slack/inbound/handlers.js";
 import { healthRoutes } from "../slack/inbound/health-routes.js";
 import { checkToken } from "../slack/outbound/check-token.js";
-import type { SlackNotifier } from "../slack/outbound/notifier.js";
 import { createSlackOutbound, slackClient } from "../slack/outbound/outbound.js";
+import type { SlackNotifier } from "../slack/outbound/slack-notifier.js";
 import { StateMarker } from "../store/state-marker.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
-import { outboundStores } from "./card-refs.js";
 import { createEngine, type Engine, type EngineOptions } from "./engine.js";
 import { queueFirstStep } from "./first-step.js";
+import { outboundStores } from "./outbound-stores.js";
 import { REQUEST_WRITE_BUDGET_MS, requestConnection } from "./request-redis.js";
 import { type RunningWorker, startWorker } from "./start-worker.js";
 import { watchState } from "./state-watch.js";

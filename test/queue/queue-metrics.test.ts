@@ -2,9 +2,9 @@ import { Queue } from "bullmq";
 import { register } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RedisClient } from "../../src/net/redis/connect.js";
+import { bullPrefix } from "../../src/queue/bull-step-queue.js";
 import { STEP_QUEUE } from "../../src/queue/jobs.js";
 import { registerQueueMetrics, watchStepQueue } from "../../src/queue/queue-metrics.js";
-import { bullPrefix } from "../../src/queue/step-queue.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../testkit/redis.js";
 
 describe("queue metrics", () => {

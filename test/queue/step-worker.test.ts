@@ -1,8 +1,8 @@
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadServices } from "../../src/config/load-services.js";
+import { bullPrefix } from "../../src/queue/bull-step-queue.js";
 import { STEP_QUEUE } from "../../src/queue/jobs.js";
-import { bullPrefix } from "../../src/queue/step-queue.js";
 import { createEngine, type Engine } from "../../src/wiring/engine.js";
 import { type RunningWorker, startWorker } from "../../src/wiring/start-worker.js";
 import { createHarness, type Harness } from "../../testkit/engine-harness.js";

@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bullPrefix } from "../../src/queue/bull-step-queue.js";
 import { JOB_GATE_REMINDER, STEP_QUEUE } from "../../src/queue/jobs.js";
-import { bullPrefix } from "../../src/queue/step-queue.js";
 import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
 import { runIdIn } from "../../testkit/run-ids.js";

@@ -4,7 +4,7 @@ import { applyRunEvent } from "../../src/domain/run/reducer.js";
 import { type Run, SYSTEM_ACTOR } from "../../src/domain/run/run.js";
 import type { RedisClient } from "../../src/net/redis/connect.js";
 import { RedisRunStore } from "../../src/store/redis-run-store.js";
-import { logger } from "../../src/telemetry/logger.js";
+import { logger } from "../../src/telemetry/pino-logger.js";
 import { CREATED_AUDIT, shopRun } from "../../testkit/plans.js";
 import { RecordingNotifier } from "../../testkit/recording-notifier.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../testkit/redis.js";

@@ -1,8 +1,8 @@
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../../src/domain/run/run.js";
+import { bullPrefix } from "../../../src/queue/bull-step-queue.js";
 import { STEP_QUEUE, stepJobId } from "../../../src/queue/jobs.js";
-import { bullPrefix } from "../../../src/queue/step-queue.js";
 import { createHarness, type Harness } from "../../../testkit/engine-harness.js";
 import { shopWithProducts } from "../../../testkit/shop-table.js";
 import { holdLock, readContinuously } from "./pg-sessions.js";

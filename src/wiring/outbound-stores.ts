@@ -2,8 +2,8 @@ import type { Run } from "../domain/run/run.js";
 import type { RedisClient } from "../net/redis/connect.js";
 import type { CardRefs } from "../ports/card-refs.js";
 import type { NotificationOutbox } from "../ports/notification-outbox.js";
-import { StoreCardRefs } from "../store/card-refs.js";
-import { RedisNotificationOutbox } from "../store/notification-outbox.js";
+import { StoreCardRefs } from "../store/redis-card-refs.js";
+import { RedisNotificationOutbox } from "../store/redis-notification-outbox.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
 
 /** Where the Slack notifier keeps its card references (with the runs) and the replies it must not lose. */
