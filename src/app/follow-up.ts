@@ -1,7 +1,7 @@
 import type { Run } from "../domain/run/run.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { StepQueue } from "../ports/step-queue.js";
-import { scheduleGateReminders } from "./steps/gate-reminders.js";
+import { scheduleGateReminders } from "./steps/gate-reminder-jobs.js";
 
 export interface FollowUpDeps {
   queue: StepQueue;

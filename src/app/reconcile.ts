@@ -1,4 +1,4 @@
-import { holdsServiceLock } from "../domain/run/rollback.js";
+import { holdsServiceLock } from "../domain/run/rollback-reducer.js";
 import type { Run } from "../domain/run/run.js";
 import { followUp } from "./follow-up.js";
 import type { WorkerDeps } from "./process-step.js";

@@ -1,7 +1,7 @@
 import type { LoadedServices } from "../config/load-services.js";
 import type { ServiceConfig } from "../config/services-schema.js";
 import type { Introspection } from "../domain/classify/migration.js";
-import { type FollowUpReport, followUpReport } from "../domain/plan/follow-ups.js";
+import { type FollowUpReport, followUpReport } from "../domain/plan/follow-up-report.js";
 import type { Plan } from "../domain/plan/plan.js";
 import { type PlanOptions, planRelease } from "../domain/plan/planner.js";
 import { describeFreeze, freezesOf } from "../domain/run/contract-hold.js";

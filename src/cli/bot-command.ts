@@ -6,8 +6,8 @@ import { logger } from "../telemetry/pino-logger.js";
 import { startBot } from "../wiring/bot.js";
 import { connectRedis } from "../wiring/open-engine.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
+import { CliError } from "./cli-error.js";
 import type { Command } from "./command.js";
-import { CliError } from "./errors.js";
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectionFields, connectionOf } from "./run-connection.js";
 
 const usage = (

@@ -4,7 +4,7 @@ import { describeFreeze } from "../domain/run/contract-hold.js";
 import type { ActionResult, FreezeResult, StartRunResult, UseCases } from "../ports/use-cases.js";
 import { openEngine } from "../wiring/open-engine.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "./cli-error.js";
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectionFields, connectionOf } from "./run-connection.js";
 import { renderAudit, renderFreezes, renderPlanSteps, renderRun, renderRunList } from "./run-render.js";
 

@@ -1,6 +1,6 @@
 import { type ExecFileException, execFile } from "node:child_process";
 import { z } from "zod";
-import { KubernetesError } from "./errors.js";
+import { KubernetesError } from "./kubernetes-error.js";
 
 const API_VERSIONS = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"] as const;
 

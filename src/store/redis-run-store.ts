@@ -1,5 +1,5 @@
 import { generationAt, runIdOf } from "../domain/run/create.js";
-import { holdsServiceLock } from "../domain/run/rollback.js";
+import { holdsServiceLock } from "../domain/run/rollback-reducer.js";
 import type { Run } from "../domain/run/run.js";
 import type { RedisClient } from "../net/redis/connect.js";
 import type {

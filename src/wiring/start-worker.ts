@@ -3,8 +3,8 @@ import { processAbandonedStep } from "../app/abandoned-step.js";
 import { processStepJob } from "../app/process-step.js";
 import { reconcileActiveRuns } from "../app/reconcile.js";
 import { processAbandonedRollback, processRollbackJob } from "../app/rollback.js";
-import { processApprovalTimeout } from "../app/steps/approval.js";
-import { processGateReminder } from "../app/steps/gate-reminders.js";
+import { processApprovalTimeout } from "../app/steps/approval-timeout.js";
+import { processGateReminder } from "../app/steps/gate-reminder-jobs.js";
 import { createStepWorker } from "../queue/step-worker.js";
 import type { Engine } from "./engine.js";
 

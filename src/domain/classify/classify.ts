@@ -28,7 +28,7 @@ import {
   classifyTableComment,
   classifyValidateConstraint,
 } from "./model-operations.js";
-import { unknownOperationRecipe, unsupportedRecipe } from "./recipes.js";
+import { unknownOperationRecipe, unsupportedRecipe } from "./refusal-recipes.js";
 import { sqliteRebuildNotes } from "./sqlite.js";
 import { classifyAddDefaultValue, classifyIgnoreMigration } from "./third-party-operations.js";
 

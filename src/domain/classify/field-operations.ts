@@ -7,7 +7,7 @@ import {
   regenerateRecipe,
   removeNotNullFieldRecipe,
   renameFieldRecipe,
-} from "./recipes.js";
+} from "./refusal-recipes.js";
 import type { Verdict } from "./verdict.js";
 
 /** A sentence for the reason when a later operation of the same transactional migration changes the column. */

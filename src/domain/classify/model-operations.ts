@@ -1,6 +1,6 @@
 import { type Judgement, judge, refuse } from "./judgement.js";
 import type { MigrationOperation } from "./migration.js";
-import { annotateCodeRecipe, orderColumnRecipe, renameTableRecipe } from "./recipes.js";
+import { annotateCodeRecipe, orderColumnRecipe, renameTableRecipe } from "./refusal-recipes.js";
 
 export function classifyCreateModel(operation: MigrationOperation): Judgement {
   return judge("expand", `Creates table ${operation.table}; old code does not use it.`);

@@ -2,7 +2,7 @@ import type { ApprovalStep, PlanStep } from "../plan/plan.js";
 import { approvalProgress, countedGroup } from "./approvals.js";
 import { pendingStep } from "./create.js";
 import { contractGuard } from "./guards.js";
-import { isRollbackEvent, reduceRollback } from "./rollback.js";
+import { isRollbackEvent, reduceRollback } from "./rollback-reducer.js";
 import {
   type GateDecision,
   isTerminal,

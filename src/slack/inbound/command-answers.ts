@@ -3,14 +3,14 @@ import type { ServiceConfig } from "../../config/services-schema.js";
 import { ALL_SERVICES, type Freeze, freezesOf } from "../../domain/run/contract-hold.js";
 import { isTerminal, type Run } from "../../domain/run/run.js";
 import type { ActionResult, UseCases } from "../../ports/use-cases.js";
-import { channelAllowed } from "../access.js";
-import { followUpLines, owedAnswer } from "../blocks/follow-ups.js";
-import { freezeLine, freezesAnswer } from "../blocks/freezes.js";
+import { followUpLines, owedAnswer } from "../blocks/follow-up-messages.js";
+import { freezeLine, freezesAnswer } from "../blocks/freeze-messages.js";
 import { escapeText, type SlackMessage, sections } from "../blocks/kit.js";
 import { planPreview, refusalAnswer } from "../blocks/plan-preview.js";
 import { auditAnswer, runList } from "../blocks/run-answers.js";
 import { runPlanAnswer } from "../blocks/run-plan.js";
 import { statusCard } from "../blocks/status-card.js";
+import { channelAllowed } from "../channel-access.js";
 import { helpText, type MigrateCommand } from "./command-parser.js";
 
 export interface CommandDeps {
