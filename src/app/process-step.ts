@@ -6,7 +6,7 @@ import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { JobControl, StepJob, StepQueue } from "../ports/step-queue.js";
 import { watchForCancel } from "./cancel-watch.js";
 import { awaitContractTurn, type ContractTurnDeps } from "./contract-turn.js";
-import { followUp } from "./follow-up.js";
+import { followUp } from "./queue-next.js";
 import { runBackfillBatch } from "./steps/backfill.js";
 import { runDeployStep } from "./steps/deploy.js";
 import { runGuardedMigrateStep } from "./steps/migrate-guarded.js";

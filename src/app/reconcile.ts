@@ -1,7 +1,7 @@
 import { holdsServiceLock } from "../domain/run/rollback-reducer.js";
 import type { Run } from "../domain/run/run.js";
-import { followUp } from "./follow-up.js";
 import type { WorkerDeps } from "./process-step.js";
+import { followUp } from "./queue-next.js";
 
 /** A new run acts only once its card is out: the Slack notifier queues its first step then, not this. */
 function waitsForItsCard(run: Run): boolean {

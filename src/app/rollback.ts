@@ -1,9 +1,9 @@
 import { type PreviousRelease, type RollbackEvent, type Run, SYSTEM_ACTOR } from "../domain/run/run.js";
 import type { JobControl, RollbackJob } from "../ports/step-queue.js";
 import type { ActionResult, RollbackInput } from "../ports/use-cases.js";
-import { followUp } from "./follow-up.js";
 import { rollbackButtonMismatch } from "./gate-buttons.js";
 import type { WorkerDeps } from "./process-step.js";
+import { followUp } from "./queue-next.js";
 import { type RunActionDeps, refuseInAudit, userActor } from "./run-actions.js";
 import { deployRelease } from "./steps/deploy.js";
 import { pollRollout } from "./steps/rollout.js";

@@ -4,8 +4,8 @@ import type { Actor, Run, RunEvent } from "../domain/run/run.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { ActionResult, GateInput } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
-import { type FollowUpDeps, followUp } from "./follow-up.js";
 import { buttonMismatch } from "./gate-buttons.js";
+import { type FollowUpDeps, followUp } from "./queue-next.js";
 import { type TransitionDeps, transition } from "./transition.js";
 
 export interface RunActionDeps extends TransitionDeps, FollowUpDeps {

@@ -13,11 +13,11 @@ import type { ServiceIntrospector } from "../ports/service-introspector.js";
 import type { StartRunInput, StartRunResult } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
 import { approvalRulesFor } from "./approval-rules.js";
-import { type FollowUpDeps, followUp } from "./follow-up.js";
 import { recordFollowUps, runFollowUps } from "./follow-ups.js";
 import { newButtonToken, newGateTokens } from "./gate-buttons.js";
 import type { IntrospectionSlots } from "./introspection-slots.js";
 import { type PreviousReleaseDeps, releaseBefore } from "./previous-release.js";
+import { type FollowUpDeps, followUp } from "./queue-next.js";
 import { announce, type TransitionDeps } from "./transition.js";
 
 export interface StartRunDeps extends TransitionDeps, FollowUpDeps, PreviousReleaseDeps {
