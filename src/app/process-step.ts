@@ -6,7 +6,7 @@ import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { JobControl, StepJob, StepQueue } from "../ports/step-queue.js";
 import { watchForCancel } from "./cancel-watch.js";
 import { awaitContractTurn, type ContractTurnDeps } from "./contract-turn.js";
-import { followUp } from "./queue-next.js";
+import { queueNext } from "./queue-next.js";
 import { runBackfillBatch } from "./steps/backfill.js";
 import { runDeployStep } from "./steps/deploy.js";
 import { runGuardedMigrateStep } from "./steps/migrate-guarded.js";
@@ -38,7 +38,7 @@ async function currentRun(deps: WorkerDeps, job: StepJob): Promise<Run | null> {
   if (isTerminal(run.status) || job.retries !== run.retries || job.step !== run.currentStep) {
     deps.logger.info({ job, status: run.status, currentStep: run.currentStep }, "stale job dropped");
     // The worker that moved the run on may have died before queueing what comes next.
-    if (!isTerminal(run.status)) await followUp(deps, run);
+    if (!isTerminal(run.status)) await queueNext(deps, run);
     return null;
   }
   return run;
@@ -111,7 +111,7 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     return;
   }
   if (step.kind === "approval") {
-    await followUp(deps, run);
+    await queueNext(deps, run);
     return;
   }
   if (state.status === "pending") {
@@ -162,6 +162,6 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     return control.later(outcome.delayMs);
   }
   const ended = await transition(deps, run.id, eventOf(job.step, outcome), SYSTEM_ACTOR, run);
-  if (ended.ok) await followUp(deps, ended.run);
+  if (ended.ok) await queueNext(deps, ended.run);
   else deps.logger.warn({ job, outcome: outcome.kind, reason: ended.message }, "step result not recorded");
 }

@@ -17,10 +17,10 @@ import { recordFollowUps, runFollowUps } from "./follow-ups.js";
 import { newButtonToken, newGateTokens } from "./gate-buttons.js";
 import type { IntrospectionSlots } from "./introspection-slots.js";
 import { type PreviousReleaseDeps, releaseBefore } from "./previous-release.js";
-import { type FollowUpDeps, followUp } from "./queue-next.js";
+import { type QueueNextDeps, queueNext } from "./queue-next.js";
 import { announce, type TransitionDeps } from "./transition.js";
 
-export interface StartRunDeps extends TransitionDeps, FollowUpDeps, PreviousReleaseDeps {
+export interface StartRunDeps extends TransitionDeps, QueueNextDeps, PreviousReleaseDeps {
   services: LoadedServices;
   introspect: ServiceIntrospector;
   followUps: FollowUpStore;
@@ -205,6 +205,6 @@ async function planAndCreate(
     deps.logger.warn({ runId: run.id, reason: card.reason }, "run waits for its card before its first step");
     return { ok: true, dryRun: false, run, cardProblem: card.reason, followUps };
   }
-  await followUp(deps, run);
+  await queueNext(deps, run);
   return { ok: true, dryRun: false, run, followUps };
 }
