@@ -190,7 +190,10 @@ describe("SlackUsergroupDirectory", () => {
   it("asks Slack once per group within the TTL, again after it, and grants nothing for an unknown group", async () => {
     fake.setUsergroup("S0DBA", ["U0CAROL"]);
     let now = 0;
-    const directory = new SlackUsergroupDirectory(client, logger, { ttlMs: 60_000, now: () => now });
+    const directory = new SlackUsergroupDirectory(client, logger, {
+      ttlMs: 60_000,
+      now: () => new Date(now),
+    });
     const before = fake.callsOf("usergroups.users.list").length;
     expect(await Promise.all([directory.members("S0DBA"), directory.members("S0DBA")])).toEqual([
       ["U0CAROL"],
