@@ -4,7 +4,6 @@ import type { RedisClient } from "../net/redis/connect.js";
 import type { Logger } from "../ports/logger.js";
 import type { GateReminderJob, JobControl, RollbackJob, StepJob } from "../ports/step-queue.js";
 import { logRepeatedErrors } from "../telemetry/repeated-errors.js";
-import { bullPrefix } from "./bull-step-queue.js";
 import {
   gateReminderJobSchema,
   JOB_APPROVAL_TIMEOUT,
@@ -34,7 +33,8 @@ export interface StepHandlers {
 
 export interface StepWorkerOptions {
   connection: RedisClient;
-  prefix: string;
+  /** Where BullMQ keeps the queue's keys (src/store/keys.ts). */
+  bullPrefix: string;
   logger: Logger;
   /** Jobs run at once by this worker; a job waiting for a rollout holds no slot. */
   concurrency: number;
@@ -95,7 +95,7 @@ export function createStepWorker(options: StepWorkerOptions, handlers: StepHandl
     },
     {
       connection: options.connection,
-      prefix: bullPrefix(options.prefix),
+      prefix: options.bullPrefix,
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs,

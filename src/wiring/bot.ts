@@ -12,6 +12,7 @@ import { healthRoutes } from "../slack/inbound/health-routes.js";
 import { checkToken } from "../slack/outbound/check-token.js";
 import { createSlackOutbound, slackClient } from "../slack/outbound/outbound.js";
 import type { SlackNotifier } from "../slack/outbound/slack-notifier.js";
+import { storeKeys } from "../store/keys.js";
 import { StateMarker } from "../store/state-marker.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
 import { createEngine, type Engine, type EngineOptions } from "./engine.js";
@@ -114,7 +115,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   registerHandlers(app, { useCases: answering.useCases, services, logger, acks });
   const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
   collectProcessMetrics();
-  const queueMetrics = watchStepQueue(redis, prefix);
+  const queueMetrics = watchStepQueue(redis, storeKeys(prefix).bull());
   const stateWatch = watchState({
     marker: new StateMarker(redis, prefix),
     store: ready.store,

@@ -17,6 +17,7 @@ import type { StepQueue } from "../ports/step-queue.js";
 import type { UseCases } from "../ports/use-cases.js";
 import type { UsergroupDirectory } from "../ports/usergroup-directory.js";
 import { BullStepQueue } from "../queue/bull-step-queue.js";
+import { storeKeys } from "../store/keys.js";
 import { RedisFollowUps } from "../store/redis-follow-ups.js";
 import { RedisFreezeStore } from "../store/redis-freezes.js";
 import { RedisReleaseHistory } from "../store/redis-release-history.js";
@@ -75,7 +76,7 @@ export function createEngine(options: EngineOptions): Engine {
   const logger = options.logger ?? defaultLogger;
   const now = options.now ?? (() => new Date());
   const store = new RedisRunStore(options.redis, options.prefix, { writeBudgetMs: options.writeBudgetMs });
-  const queue = new BullStepQueue(options.redis, options.prefix);
+  const queue = new BullStepQueue(options.redis, storeKeys(options.prefix).bull());
   const notifier = new CompositeNotifier(
     [new LogNotifier(logger), new MetricsNotifier(), ...(options.notifiers ?? [])],
     logger,
