@@ -93,6 +93,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     outboundStores(
       redis,
       prefix,
+      () => ready.workerDeps,
       queueFirstStep(() => ready.queue, logger),
     ),
   );

@@ -50,6 +50,7 @@ export async function openEngine(connection: Connection, mode: "worker" | "comma
     outboundStores(
       redis,
       connection.prefix,
+      () => engine.workerDeps,
       queueFirstStep(() => engine.queue, logger),
     ),
   );
