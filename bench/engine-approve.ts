@@ -1,6 +1,6 @@
 import os from "node:os";
 import type { Notifier, RunChange } from "../src/ports/notifier.js";
-import { logger } from "../src/telemetry/logger.js";
+import { logger } from "../src/telemetry/pino-logger.js";
 import { createEngine } from "../src/wiring/engine.js";
 import { startWorker } from "../src/wiring/start-worker.js";
 import {

@@ -2,7 +2,7 @@ import os from "node:os";
 import type { Page } from "playwright-core";
 import type { Run } from "../src/domain/run/run.js";
 import { startSandbox } from "../src/sandbox/sandbox.js";
-import { logger } from "../src/telemetry/logger.js";
+import { logger } from "../src/telemetry/pino-logger.js";
 import { launchBrowser } from "../testkit/browser.js";
 import { sourcePageModules } from "../testkit/page-modules.js";
 import { redisUrl } from "../testkit/redis.js";

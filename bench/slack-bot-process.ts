@@ -1,5 +1,5 @@
 import { loadServices } from "../src/config/load-services.js";
-import { logger } from "../src/telemetry/logger.js";
+import { logger } from "../src/telemetry/pino-logger.js";
 import { startBot } from "../src/wiring/bot.js";
 import { connectRedis } from "../testkit/redis.js";
 import { generateIntrospection } from "./generate-introspection.js";

@@ -1,4 +1,4 @@
-import { logger } from "../src/telemetry/logger.js";
+import { logger } from "../src/telemetry/pino-logger.js";
 import { createTestDatabase } from "../testkit/postgres.js";
 import { findDjangoPython } from "../testkit/python.js";
 import { naiveScenario } from "./naive.js";

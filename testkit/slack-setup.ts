@@ -15,7 +15,7 @@ import {
   SlackWorkspace,
   slashCommandBody,
 } from "../src/slack-emulator/index.js";
-import { logger } from "../src/telemetry/logger.js";
+import { logger } from "../src/telemetry/pino-logger.js";
 import { type RunningBot, startBot } from "../src/wiring/bot.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
 import { findDjangoPython } from "./python.js";

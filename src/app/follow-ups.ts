@@ -1,6 +1,6 @@
 import type { LoadedServices } from "../config/load-services.js";
 import { migrationLabel } from "../domain/classify/migration.js";
-import { describeOwed, type FollowUpReport, type OwedFollowUp } from "../domain/plan/follow-ups.js";
+import { describeOwed, type FollowUpReport, type OwedFollowUp } from "../domain/plan/follow-up-report.js";
 import type { Run, RunFollowUps } from "../domain/run/run.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { FollowUpStore } from "../ports/follow-up-store.js";

@@ -1,12 +1,13 @@
 import type { PlanStep } from "../domain/plan/plan.js";
-import { isTerminal, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run/run.js";
+import { nextMove } from "../domain/run/next-move.js";
+import { type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run/run.js";
 import type { GateReminders } from "../ports/gate-reminders.js";
 import type { ReleaseHistory } from "../ports/release-history.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { JobControl, StepJob, StepQueue } from "../ports/step-queue.js";
 import { watchForCancel } from "./cancel-watch.js";
 import { awaitContractTurn, type ContractTurnDeps } from "./contract-turn.js";
-import { followUp } from "./follow-up.js";
+import { queueNext } from "./queue-next.js";
 import { runBackfillBatch } from "./steps/backfill.js";
 import { runDeployStep } from "./steps/deploy.js";
 import { runGuardedMigrateStep } from "./steps/migrate-guarded.js";
@@ -26,22 +27,6 @@ export interface WorkerDeps extends TransitionDeps, ContractTurnDeps {
   executorPollMs: number;
   /** How often a running step re-reads its run to notice a cancel made elsewhere. */
   cancelPollMs: number;
-}
-
-/** The job's run if the job is still the run's next move, else null (stale or duplicate: dropped, logged). */
-async function currentRun(deps: WorkerDeps, job: StepJob): Promise<Run | null> {
-  const run = await deps.store.get(job.runId);
-  if (!run) {
-    deps.logger.warn({ job }, "job for a run that does not exist: dropped");
-    return null;
-  }
-  if (isTerminal(run.status) || job.retries !== run.retries || job.step !== run.currentStep) {
-    deps.logger.info({ job, status: run.status, currentStep: run.currentStep }, "stale job dropped");
-    // The worker that moved the run on may have died before queueing what comes next.
-    if (!isTerminal(run.status)) await followUp(deps, run);
-    return null;
-  }
-  return run;
 }
 
 function eventOf(step: number, outcome: Exclude<StepOutcome, { kind: "later" | "again" }>): RunEvent {
@@ -91,51 +76,70 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
 }
 
 /**
- * Runs (or polls) the step a job names: loads the run, drops stale jobs, records the start, runs the step through
- * its port, records the result with compare-and-set and queues what comes next.
+ * The run to run the job's step on, after doing what nextMove (src/domain/run/next-move.ts) decided: null when the
+ * job ends here (dropped, a cancel completed, a gate's expiry queued, a take-over that lost).
+ */
+async function prepare(
+  deps: WorkerDeps,
+  job: StepJob,
+  control: JobControl,
+): Promise<{ run: Run; step: PlanStep } | null> {
+  const run = await deps.store.get(job.runId);
+  if (!run) {
+    deps.logger.warn({ job }, "job for a run that does not exist: dropped");
+    return null;
+  }
+  const move = nextMove(run, job);
+  switch (move.kind) {
+    case "stale":
+      deps.logger.info({ job, status: run.status, currentStep: run.currentStep }, "stale job dropped");
+      if (move.requeue) await queueNext(deps, run);
+      return null;
+    case "missing-step":
+      throw new Error(`run ${run.id} has no step ${job.step}`);
+    case "finish-cancel": {
+      const event: RunEvent = { type: "step-failed", step: job.step, message: "stopped by a cancel" };
+      await transition(deps, run.id, event, SYSTEM_ACTOR);
+      return null;
+    }
+    case "queue-next":
+      await queueNext(deps, run);
+      return null;
+    case "start": {
+      await awaitContractTurn(deps, run, move.step, control);
+      const started = await transition(
+        deps,
+        run.id,
+        { type: "step-started", step: job.step },
+        SYSTEM_ACTOR,
+        run,
+      );
+      if (started.ok) return { run: started.run, step: move.step };
+      deps.logger.warn({ job, reason: started.message }, "step not started");
+      return null;
+    }
+    case "duplicate":
+      deps.logger.info({ job, stepStatus: move.status }, "step already finished: duplicate job dropped");
+      return null;
+    case "take-over": {
+      // Its command died with the worker that ran it.
+      const taken = await takeOver(deps, run, move.step, control);
+      return taken ? { run: taken, step: move.step } : null;
+    }
+    case "resume":
+      deps.logger.debug({ job, stepStatus: move.status }, "resuming a step that was running");
+      return { run, step: move.step };
+  }
+}
+
+/**
+ * Runs (or polls) the step a job names: does the job's next move, runs the step through its port, records the
+ * result with compare-and-set and queues what comes next.
  */
 export async function processStepJob(deps: WorkerDeps, job: StepJob, control: JobControl): Promise<void> {
-  let run = await currentRun(deps, job);
-  if (!run) return;
-  const step = run.plan.steps[job.step];
-  const state = run.steps[job.step];
-  if (!step || !state) throw new Error(`run ${run.id} has no step ${job.step}`);
-  if (run.status === "cancelling") {
-    // The worker running the step stopped before it could record the end: the cancel completes here.
-    await transition(
-      deps,
-      run.id,
-      { type: "step-failed", step: job.step, message: "stopped by a cancel" },
-      SYSTEM_ACTOR,
-    );
-    return;
-  }
-  if (step.kind === "approval") {
-    await followUp(deps, run);
-    return;
-  }
-  if (state.status === "pending") {
-    await awaitContractTurn(deps, run, step, control);
-    const event: RunEvent = { type: "step-started", step: job.step };
-    const started = await transition(deps, run.id, event, SYSTEM_ACTOR, run);
-    if (!started.ok) {
-      deps.logger.warn({ job, reason: started.message }, "step not started");
-      return;
-    }
-    run = started.run;
-  } else if (state.status !== "running" && state.status !== "waiting") {
-    deps.logger.info({ job, stepStatus: state.status }, "step already finished: duplicate job dropped");
-    return;
-  } else if (state.status === "running" && step.kind !== "wait-rollout") {
-    // Started and never ended: the worker running it died (or lost its job). Its command died with it.
-    const taken = await takeOver(deps, run, step, control);
-    if (!taken) return;
-    run = taken;
-  } else {
-    // Every poll of a rollout, every try after a lock timeout, every backfill batch.
-    deps.logger.debug({ job, stepStatus: state.status }, "resuming a step that was running");
-  }
-
+  const prepared = await prepare(deps, job, control);
+  if (!prepared) return;
+  const { run, step } = prepared;
   const outcome = await runOnce(deps, run, step);
   if (outcome.kind === "later") {
     if (outcome.progress !== null && step.kind === "wait-rollout") {
@@ -162,6 +166,6 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     return control.later(outcome.delayMs);
   }
   const ended = await transition(deps, run.id, eventOf(job.step, outcome), SYSTEM_ACTOR, run);
-  if (ended.ok) await followUp(deps, ended.run);
+  if (ended.ok) await queueNext(deps, ended.run);
   else deps.logger.warn({ job, outcome: outcome.kind, reason: ended.message }, "step result not recorded");
 }

@@ -1,7 +1,7 @@
-import { holdsServiceLock } from "../domain/run/rollback.js";
+import { holdsServiceLock } from "../domain/run/rollback-reducer.js";
 import type { Run } from "../domain/run/run.js";
-import { followUp } from "./follow-up.js";
 import type { WorkerDeps } from "./process-step.js";
+import { queueNext } from "./queue-next.js";
 
 /** A new run acts only once its card is out: the Slack notifier queues its first step then, not this. */
 function waitsForItsCard(run: Run): boolean {
@@ -20,7 +20,7 @@ export async function reconcileActiveRuns(deps: WorkerDeps, services: readonly s
     const runId = await deps.store.activeRunId(service);
     const run = runId ? await deps.store.get(runId) : null;
     if (!run || !holdsServiceLock(run) || waitsForItsCard(run)) continue;
-    await followUp(deps, run);
+    await queueNext(deps, run);
     requeued++;
   }
   return requeued;

@@ -1,9 +1,9 @@
 import { type PreviousRelease, type RollbackEvent, type Run, SYSTEM_ACTOR } from "../domain/run/run.js";
 import type { JobControl, RollbackJob } from "../ports/step-queue.js";
 import type { ActionResult, RollbackInput } from "../ports/use-cases.js";
-import { followUp } from "./follow-up.js";
 import { rollbackButtonMismatch } from "./gate-buttons.js";
 import type { WorkerDeps } from "./process-step.js";
+import { queueNext } from "./queue-next.js";
 import { type RunActionDeps, refuseInAudit, userActor } from "./run-actions.js";
 import { deployRelease } from "./steps/deploy.js";
 import { pollRollout } from "./steps/rollout.js";
@@ -46,7 +46,7 @@ export async function rollBack(deps: RunActionDeps, input: RollbackInput): Promi
   const toVersion = run.previousRelease?.version ?? "(none)";
   const result = await transition(deps, run.id, { type: action, by: input.user, toVersion }, actor, run);
   if (!result.ok) return result;
-  await followUp(deps, result.run);
+  await queueNext(deps, result.run);
   return { ok: true, run: result.run };
 }
 

@@ -4,11 +4,11 @@ import type { Actor, Run, RunEvent } from "../domain/run/run.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { ActionResult, GateInput } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
-import { type FollowUpDeps, followUp } from "./follow-up.js";
 import { buttonMismatch } from "./gate-buttons.js";
+import { type QueueNextDeps, queueNext } from "./queue-next.js";
 import { type TransitionDeps, transition } from "./transition.js";
 
-export interface RunActionDeps extends TransitionDeps, FollowUpDeps {
+export interface RunActionDeps extends TransitionDeps, QueueNextDeps {
   services: LoadedServices;
   approvers: Approvers;
 }
@@ -75,7 +75,7 @@ async function act(
   // A gate decided (or a run cancelled while it waited): what was pending to remind its approvers goes.
   if (result.before.status === "awaiting-approval" && result.run.status !== "awaiting-approval")
     await deps.queue.cancelGateReminders(run.id);
-  await followUp(deps, result.run);
+  await queueNext(deps, result.run);
   return { ok: true, run: result.run };
 }
 

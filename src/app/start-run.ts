@@ -1,7 +1,7 @@
 import type { LoadedServices } from "../config/load-services.js";
 import type { ServiceConfig } from "../config/services-schema.js";
 import type { Introspection } from "../domain/classify/migration.js";
-import { type FollowUpReport, followUpReport } from "../domain/plan/follow-ups.js";
+import { type FollowUpReport, followUpReport } from "../domain/plan/follow-up-report.js";
 import type { Plan } from "../domain/plan/plan.js";
 import { type PlanOptions, planRelease } from "../domain/plan/planner.js";
 import { describeFreeze, freezesOf } from "../domain/run/contract-hold.js";
@@ -13,14 +13,14 @@ import type { ServiceIntrospector } from "../ports/service-introspector.js";
 import type { StartRunInput, StartRunResult } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
 import { approvalRulesFor } from "./approval-rules.js";
-import { type FollowUpDeps, followUp } from "./follow-up.js";
 import { recordFollowUps, runFollowUps } from "./follow-ups.js";
 import { newButtonToken, newGateTokens } from "./gate-buttons.js";
 import type { IntrospectionSlots } from "./introspection-slots.js";
 import { type PreviousReleaseDeps, releaseBefore } from "./previous-release.js";
+import { type QueueNextDeps, queueNext } from "./queue-next.js";
 import { announce, type TransitionDeps } from "./transition.js";
 
-export interface StartRunDeps extends TransitionDeps, FollowUpDeps, PreviousReleaseDeps {
+export interface StartRunDeps extends TransitionDeps, QueueNextDeps, PreviousReleaseDeps {
   services: LoadedServices;
   introspect: ServiceIntrospector;
   followUps: FollowUpStore;
@@ -205,6 +205,6 @@ async function planAndCreate(
     deps.logger.warn({ runId: run.id, reason: card.reason }, "run waits for its card before its first step");
     return { ok: true, dryRun: false, run, cardProblem: card.reason, followUps };
   }
-  await followUp(deps, run);
+  await queueNext(deps, run);
   return { ok: true, dryRun: false, run, followUps };
 }

@@ -32,14 +32,31 @@ export async function announce(
   }
 }
 
-/**
- * Applies one event to the stored run: reduce, then compare-and-set. When another writer got there first, it
- * reloads and decides again, so of two racing approvals one applies and the other is refused by the reducer.
- * Refusals are written to the audit trail. `known`, the run as the caller last read it, saves a read; when it is
- * out of date the compare-and-set fails and the run is read again.
- */
+/** What writing a run change needs: telling the notifiers is transition's part. */
+export type RunWriteDeps = Pick<TransitionDeps, "store" | "logger" | "now">;
+
+/** Applies one event to the stored run (see writeRunEvent), then tells the notifiers when it applied. */
 export async function transition(
   deps: TransitionDeps,
+  runId: string,
+  event: RunEvent,
+  actor: Actor,
+  known?: Run,
+): Promise<TransitionOutcome> {
+  const outcome = await writeRunEvent(deps, runId, event, actor, known);
+  if (outcome.ok) await announce(deps, { before: outcome.before, after: outcome.run, event, actor });
+  return outcome;
+}
+
+/**
+ * The one write path of a run: reduce, then compare-and-set. When another writer got there first, it reloads and
+ * decides again, so of two racing approvals one applies and the other is refused by the reducer. Refusals are
+ * written to the audit trail. `known`, the run as the caller last read it, saves a read; when it is out of date the
+ * compare-and-set fails and the run is read again. Bookkeeping changes nobody is told about (where a run's Slack
+ * messages live) call it directly; every other change goes through transition.
+ */
+export async function writeRunEvent(
+  deps: RunWriteDeps,
   runId: string,
   event: RunEvent,
   actor: Actor,
@@ -71,7 +88,6 @@ export async function transition(
         { runId, event: event.type, from: before.status, to: result.run.status, actor: actor.id },
         "run changed",
       );
-      await announce(deps, { before, after: result.run, event, actor });
       return { ok: true, before, run: result.run };
     }
     if (saved.conflict === "locked") {

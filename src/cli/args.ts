@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { z } from "zod";
-import { UsageError } from "./errors.js";
+import { UsageError } from "./cli-error.js";
 
 export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
 

@@ -2,12 +2,12 @@ import { once } from "node:events";
 import { z } from "zod";
 import { describeIssues, loadServices } from "../config/load-services.js";
 import { slackEnvSchema } from "../slack/inbound/app.js";
-import { logger } from "../telemetry/logger.js";
+import { logger } from "../telemetry/pino-logger.js";
 import { startBot } from "../wiring/bot.js";
 import { connectRedis } from "../wiring/open-engine.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
+import { CliError } from "./cli-error.js";
 import type { Command } from "./command.js";
-import { CliError } from "./errors.js";
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectionFields, connectionOf } from "./run-connection.js";
 
 const usage = (

@@ -4,7 +4,7 @@ import {
   checkServicesFile,
   type LocatedProblem,
 } from "../config/check/check-services-file.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "./cli-error.js";
 
 const USAGE = `Usage: phasegate config check FILE
 

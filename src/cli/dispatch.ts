@@ -1,9 +1,9 @@
 import { ConfigError } from "../config/load-services.js";
-import { logger } from "../telemetry/logger.js";
+import { logger } from "../telemetry/pino-logger.js";
 import { StartupError } from "../wiring/startup-error.js";
+import { CliError, UsageError } from "./cli-error.js";
 import { COMMANDS, type CommandEntry } from "./commands.js";
 import { describeConfigError } from "./config-error.js";
-import { CliError, UsageError } from "./errors.js";
 
 export function overview(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

@@ -2,7 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { planRelease } from "../domain/plan/planner.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
-import { CliError } from "./errors.js";
+import { CliError } from "./cli-error.js";
 import { FORMATS, type Format, renderPlan, reportError, requestedFormat } from "./plan-output.js";
 import { introspectProject, projectOptionsShape } from "./project-options.js";
 

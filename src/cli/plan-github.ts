@@ -1,4 +1,4 @@
-import type { CliFailure } from "./errors.js";
+import type { CliFailure } from "./cli-error.js";
 import type { Finding } from "./plan-findings.js";
 
 /** GitHub's escaping of workflow command data and property values. */

@@ -1,4 +1,4 @@
-import type { CliError } from "./errors.js";
+import type { CliError } from "./cli-error.js";
 
 /**
  * `phasegate plan --json` when it exits 2: the same message as on stderr, what kind of failure it is, and the

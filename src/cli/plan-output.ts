@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Introspection } from "../domain/classify/migration.js";
 import type { PlanResult } from "../domain/plan/plan.js";
-import type { CliError } from "./errors.js";
+import type { CliError } from "./cli-error.js";
 import { planFindings } from "./plan-findings.js";
 import { renderGithubAnnotations, renderGithubError } from "./plan-github.js";
 import { renderPlanJson } from "./plan-json.js";

@@ -5,8 +5,8 @@ import { IntrospectionError, introspect } from "../django/introspect.js";
 import { resolvePython } from "../django/python.js";
 import type { Introspection } from "../domain/classify/migration.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
-import { logger } from "../telemetry/logger.js";
-import { CliError } from "./errors.js";
+import { logger } from "../telemetry/pino-logger.js";
+import { CliError } from "./cli-error.js";
 
 /** The options of every command that reads a Django project: --project, --settings, --python. */
 export const projectOptionsShape = {

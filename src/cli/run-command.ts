@@ -1,59 +1,32 @@
 import os from "node:os";
 import { z } from "zod";
+import { describeOwed } from "../domain/plan/follow-up-report.js";
 import { describeFreeze } from "../domain/run/contract-hold.js";
+import { isTerminal } from "../domain/run/run.js";
+import {
+  ACTION_DONE,
+  ACTION_FIELDS,
+  ACTION_NAMES,
+  type ActionField,
+  type ActionName,
+  FIELD_FORMS,
+  isActionName,
+  RUN_ID_EXAMPLE,
+} from "../ports/action-table.js";
 import type { ActionResult, FreezeResult, StartRunResult, UseCases } from "../ports/use-cases.js";
 import { openEngine } from "../wiring/open-engine.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
-import { UsageError } from "./errors.js";
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectionFields, connectionOf } from "./run-connection.js";
+import { UsageError } from "./cli-error.js";
+import { CONNECTION_OPTIONS, connectionFields, connectionOf } from "./run-connection.js";
 import { renderAudit, renderFreezes, renderPlanSteps, renderRun, renderRunList } from "./run-render.js";
-
-const USAGE = `Usage: phasegate run <action> [options]
-
-  start    --service S --version V [--dry-run]   plan the release and start the run (a worker runs its steps)
-  approve  --run ID [--gate G]                   approve the gate the run waits at
-  reject   --run ID [--gate G] [--reason TEXT]   reject it: the run ends, nothing destructive runs
-  cancel   --run ID [--reason TEXT]              stop the run after (or by stopping) its current step
-  retry    --run ID                              start a failed run again from its failed step
-  rollback --run ID                              roll back the deploy of a failed or rejected run to the release
-                                                 live before it (approvers; migrations are not rolled back)
-  status   --run ID                              the run and its steps
-  list     [--service S] [--limit N]             the latest runs, newest first
-  audit    --run ID                              every change and refused action, with who and when
-  freeze   --service S|all --reason TEXT         no run and no contract step of S (all: every service) starts
-                                                 (admins; from a terminal when Slack is down: no channel is told)
-  unfreeze --service S|all                       lift the freeze; the contract steps it held start
-  freezes  [--limit N]                           the freezes now, and the latest freezes and unfreezes
-
-  --user U             who acts (default: $PHASEGATE_USER, else your login name)
-  --json               print JSON
-${CONNECTION_USAGE}
-
-Exit status: 0 done, 1 refused or not found (the reason is printed), 2 usage or configuration error (an unknown
-service, a project that cannot be introspected).
-`;
-
-const ACTIONS = [
-  "start",
-  "approve",
-  "reject",
-  "cancel",
-  "retry",
-  "rollback",
-  "status",
-  "list",
-  "audit",
-  "freeze",
-  "unfreeze",
-  "freezes",
-] as const;
-type Action = (typeof ACTIONS)[number];
+import { RUN_USAGE } from "./run-usage.js";
 
 const OPTIONS: OptionSpecs = {
   ...CONNECTION_OPTIONS,
   service: { type: "string" },
   version: { type: "string" },
   run: { type: "string" },
+  migration: { type: "string" },
   gate: { type: "string" },
   reason: { type: "string" },
   user: { type: "string" },
@@ -67,7 +40,8 @@ const schema = z.object({
   ...connectionFields,
   service: z.string().min(1, "--service needs a service name").optional(),
   version: z.string().min(1, "--version needs a release, e.g. v42").optional(),
-  run: z.string().min(1, "--run needs a run id, e.g. shop-3").optional(),
+  run: z.string().min(1, `--run needs a run id, e.g. ${RUN_ID_EXAMPLE}`).optional(),
+  migration: z.string().min(1, "--migration needs app.name").optional(),
   gate: z.string().min(1).optional(),
   reason: z.string().min(1).optional(),
   user: z.string().min(1, "--user needs a user name").optional(),
@@ -83,9 +57,34 @@ const schema = z.object({
 
 type Options = z.infer<typeof schema>;
 
-function required(value: string | undefined, flag: string, action: Action): string {
-  if (!value) throw new UsageError(`run ${action} needs ${flag}`);
-  return value;
+/** The option each field of the action table is given with. */
+const OPTION_OF: Record<ActionField, keyof Options> = {
+  service: "service",
+  version: "version",
+  runId: "run",
+  migration: "migration",
+  reason: "reason",
+  scope: "service",
+};
+
+type FieldValue<F extends ActionField> = z.output<(typeof ACTION_FIELDS)[F]>;
+
+/** A field's value, checked by the table's rule as `/migrate` checks it; a missing required one is a usage error. */
+function field<F extends ActionField>(
+  options: Options,
+  action: ActionName,
+  name: F,
+  optional: boolean,
+): FieldValue<F> | undefined {
+  const value = options[OPTION_OF[name]];
+  const form = FIELD_FORMS[name].cli;
+  if (value === undefined) {
+    if (optional) return undefined;
+    throw new UsageError(`run ${action} needs ${form}`);
+  }
+  const parsed = ACTION_FIELDS[name].safeParse(value);
+  if (!parsed.success) throw new UsageError(`${form}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data as FieldValue<F>;
 }
 
 function print(options: Options, json: unknown, text: string): void {
@@ -128,94 +127,162 @@ function reportFreeze(options: Options, result: FreezeResult): number {
   return 0;
 }
 
-function reportAction(options: Options, result: ActionResult): number {
+function reportAction(options: Options, result: ActionResult, done: string): number {
   if (!result.ok) return refused(result.message);
-  print(options, result.run, renderRun(result.run));
+  print(options, result.run, `${done}\n${renderRun(result.run)}`);
   return 0;
 }
 
-async function perform(action: Action, options: Options, useCases: UseCases): Promise<number> {
-  const user = options.user ?? process.env.PHASEGATE_USER ?? os.userInfo().username;
-  const runId = () => required(options.run, "--run ID", action);
-  switch (action) {
-    case "start":
-      return reportStart(
-        options,
-        await useCases.startRun({
-          service: required(options.service, "--service S", action),
-          version: required(options.version, "--version V", action),
-          requester: user,
-          dryRun: options["dry-run"],
-        }),
-      );
-    case "approve":
-      return reportAction(options, await useCases.approve({ runId: runId(), gate: options.gate, user }));
-    case "reject":
-      return reportAction(
-        options,
-        await useCases.reject({ runId: runId(), gate: options.gate, user, reason: options.reason }),
-      );
-    case "cancel":
-      return reportAction(options, await useCases.cancel({ runId: runId(), user, reason: options.reason }));
-    case "retry":
-      return reportAction(options, await useCases.retry({ runId: runId(), user }));
-    case "rollback":
-      return reportAction(options, await useCases.rollback({ runId: runId(), user }));
-    case "status": {
-      const run = await useCases.status(runId());
-      if (!run) return refused(`no run ${options.run}: check the id with "phasegate run list"`);
-      print(options, run, renderRun(run));
+function notFound(runId: string): number {
+  return refused(`no run ${runId}: check the id with "phasegate run list"`);
+}
+
+/** What one invocation has: its options, who acts, and the use cases. */
+interface Call {
+  options: Options;
+  user: string;
+  useCases: UseCases;
+  /** A field the action requires. */
+  need<F extends ActionField>(name: F): FieldValue<F>;
+  /** A field the action may leave out. */
+  may<F extends ActionField>(name: F): FieldValue<F> | undefined;
+}
+
+type RunAction = keyof typeof ACTION_DONE;
+
+/** approve, reject, cancel, retry, rollback: the use case, then what it did and the run. */
+function runAction(action: RunAction, act: (call: Call, runId: string) => Promise<ActionResult>) {
+  return async (call: Call) => {
+    const runId = call.need("runId");
+    return reportAction(call.options, await act(call, runId), ACTION_DONE[action](runId));
+  };
+}
+
+/** Every action of the table, as the terminal answers it. */
+const PERFORM: Record<ActionName, (call: Call) => Promise<number>> = {
+  plan: async (call) => {
+    if (call.options.run !== undefined) {
+      const run = await call.useCases.status(call.need("runId"));
+      if (!run) return notFound(call.need("runId"));
+      print(call.options, run.plan, renderPlanSteps(run.plan));
       return 0;
     }
-    case "list": {
-      const runs = await useCases.list({ service: options.service, limit: options.limit });
-      print(options, runs, renderRunList(runs));
+    return start(call, true);
+  },
+  start: (call) => start(call, call.options["dry-run"]),
+  status: async (call) => {
+    const runId = call.may("runId");
+    if (runId === undefined) {
+      const active = (await call.useCases.list({ limit: 100 })).filter((r) => !isTerminal(r.status));
+      print(call.options, active, renderRunList(active));
       return 0;
     }
-    case "freeze": {
-      const scope = required(options.service, "--service S (or all)", action);
-      const reason = required(options.reason, "--reason TEXT", action);
-      return reportFreeze(options, await useCases.freeze({ scope, user, reason }));
-    }
-    case "unfreeze":
-      return reportFreeze(
-        options,
-        await useCases.unfreeze({ scope: required(options.service, "--service S (or all)", action), user }),
-      );
-    case "freezes": {
-      const [freezes, trail] = await Promise.all([
-        useCases.freezes(),
-        useCases.freezeAudit(options.limit ?? 20),
-      ]);
-      print(options, { freezes, trail }, renderFreezes(freezes, trail));
-      return 0;
-    }
-    case "audit": {
-      const entries = await useCases.audit(runId());
-      if (!entries) return refused(`no run ${options.run}: check the id with "phasegate run list"`);
-      print(options, entries, renderAudit(entries));
-      return 0;
-    }
-  }
+    const run = await call.useCases.status(runId);
+    if (!run) return notFound(runId);
+    print(call.options, run, renderRun(run));
+    return 0;
+  },
+  list: async (call) => {
+    const runs = await call.useCases.list({ service: call.may("service"), limit: call.options.limit });
+    print(call.options, runs, renderRunList(runs));
+    return 0;
+  },
+  approve: runAction("approve", ({ useCases, options, user }, runId) =>
+    useCases.approve({ runId, gate: options.gate, user }),
+  ),
+  reject: runAction("reject", ({ useCases, options, user, need }, runId) =>
+    useCases.reject({ runId, gate: options.gate, user, reason: need("reason") }),
+  ),
+  cancel: runAction("cancel", ({ useCases, user, may }, runId) =>
+    useCases.cancel({ runId, user, reason: may("reason") }),
+  ),
+  retry: runAction("retry", ({ useCases, user }, runId) => useCases.retry({ runId, user })),
+  rollback: runAction("rollback", ({ useCases, user }, runId) => useCases.rollback({ runId, user })),
+  audit: async (call) => {
+    const runId = call.need("runId");
+    const entries = await call.useCases.audit(runId);
+    if (!entries) return notFound(runId);
+    print(call.options, entries, renderAudit(entries));
+    return 0;
+  },
+  owed: async (call) => {
+    const service = call.need("service");
+    const owed = await call.useCases.owed(service);
+    if (!owed) return refused(`no service "${service}": check the services file`, 2);
+    const lines =
+      owed.length === 0 ? [`${service} owes nothing.`] : owed.map((o) => describeOwed(service, o));
+    print(call.options, owed, `${lines.join("\n")}\n`);
+    return 0;
+  },
+  "drop-owed": async (call) => {
+    const service = call.need("service");
+    const migration = call.need("migration");
+    const result = await call.useCases.dropFollowUp({
+      service,
+      migration,
+      user: call.user,
+      reason: call.need("reason"),
+    });
+    if (!result.ok) return refused(result.message);
+    const { dropped } = result;
+    print(
+      call.options,
+      dropped,
+      `${migration.app}.${migration.name} is no longer owed by ${service} (declared in ${dropped.runId}); the reason is in its audit.\n`,
+    );
+    return 0;
+  },
+  freeze: async (call) =>
+    reportFreeze(
+      call.options,
+      await call.useCases.freeze({ scope: call.need("scope"), user: call.user, reason: call.need("reason") }),
+    ),
+  unfreeze: async (call) =>
+    reportFreeze(call.options, await call.useCases.unfreeze({ scope: call.need("scope"), user: call.user })),
+  freezes: async (call) => {
+    const [freezes, trail] = await Promise.all([
+      call.useCases.freezes(),
+      call.useCases.freezeAudit(call.options.limit ?? 20),
+    ]);
+    print(call.options, { freezes, trail }, renderFreezes(freezes, trail));
+    return 0;
+  },
+};
+
+async function start(call: Call, dryRun: boolean): Promise<number> {
+  const result = await call.useCases.startRun({
+    service: call.need("service"),
+    version: call.need("version"),
+    requester: call.user,
+    dryRun,
+  });
+  return reportStart(call.options, result);
 }
 
 /** `phasegate run <action>`: the use cases from a terminal, against the same Redis as the bot and the workers. */
 export async function runCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
   if (action === undefined || action === "--help" || action === "-h" || action === "help") {
-    process.stdout.write(USAGE);
+    process.stdout.write(RUN_USAGE);
     return action === undefined ? 2 : 0;
   }
-  if (!ACTIONS.includes(action as Action))
-    throw new UsageError(`unknown action "${action}"; use one of ${ACTIONS.join(", ")}`);
+  if (!isActionName(action))
+    throw new UsageError(`unknown action "${action}"; use one of ${ACTION_NAMES.join(", ")}`);
   const options = parseOptions(rest, OPTIONS, schema);
   if (options.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(RUN_USAGE);
     return 0;
   }
+  const user = options.user ?? process.env.PHASEGATE_USER ?? os.userInfo().username;
   const { engine, close } = await openEngine(connectionOf(options), "command");
   try {
-    return await perform(action as Action, options, engine.useCases);
+    return await PERFORM[action]({
+      options,
+      user,
+      useCases: engine.useCases,
+      need: (name) => field(options, action, name, false) as FieldValue<typeof name>,
+      may: (name) => field(options, action, name, true),
+    });
   } finally {
     await close();
   }

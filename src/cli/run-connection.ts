@@ -2,7 +2,7 @@ import { z } from "zod";
 import { RedisConfigError, redisTopologyFromEnv } from "../net/redis/redis-env.js";
 import type { Connection } from "../wiring/open-engine.js";
 import type { OptionSpecs } from "./args.js";
-import { CliError } from "./errors.js";
+import { CliError } from "./cli-error.js";
 
 /** Options every engine command takes; each falls back to its environment variable. */
 export const CONNECTION_OPTIONS: OptionSpecs = {

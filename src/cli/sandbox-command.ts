@@ -6,10 +6,10 @@ import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
 import { startSandbox } from "../sandbox/sandbox.js";
 import { SandboxError } from "../sandbox/sandbox-error.js";
-import { logger } from "../telemetry/logger.js";
+import { logger } from "../telemetry/pino-logger.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
+import { CliError } from "./cli-error.js";
 import type { Command } from "./command.js";
-import { CliError } from "./errors.js";
 
 const USAGE = `Usage: phasegate sandbox [--port N] [--host ADDR] [--services FILE] [--socket-mode] [--replicas N]
 

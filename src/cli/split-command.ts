@@ -4,7 +4,7 @@ import { z } from "zod";
 import { planSplit } from "../domain/split/split-release.js";
 import { unifiedDiff } from "../domain/split/unified-diff.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
-import { CliError } from "./errors.js";
+import { CliError } from "./cli-error.js";
 import { introspectProject, projectOptionsShape } from "./project-options.js";
 import { type SplitFiles, splitFileChanges } from "./split-files.js";
 import { renderSplitSummary } from "./split-text.js";

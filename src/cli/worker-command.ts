@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { z } from "zod";
 import { serveMetricsFromEnv } from "../metrics/metrics-server.js";
-import { logger } from "../telemetry/logger.js";
+import { logger } from "../telemetry/pino-logger.js";
 import { openEngine } from "../wiring/open-engine.js";
 import { startWorker } from "../wiring/start-worker.js";
 import { type OptionSpecs, parseOptions } from "./args.js";

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Introspection } from "../domain/classify/migration.js";
 import type { CommandResult, Executor } from "../ports/executor.js";
 import { type HelperError, helperErrorSchema, introspectionSchema } from "./contract.js";
-import { explainHelperError, explainProcessFailure, type FailureContext } from "./failure.js";
 import { helperArgv } from "./helper.js";
+import { explainHelperError, explainProcessFailure, type FailureContext } from "./helper-failure.js";
 
 /** What kind of failure, and where in the project's files it happened when Python said so. */
 export interface IntrospectionFailure {

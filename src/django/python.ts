@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Executor } from "../ports/executor.js";
-import { lastLines } from "./failure.js";
+import { lastLines } from "./helper-failure.js";
 import { IntrospectionError } from "./introspect.js";
 
 const PROBE_TIMEOUT_MS = 20_000;

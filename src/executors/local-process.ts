@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { CommandRequest, CommandResult, Execution, Executor } from "../ports/executor.js";
-import { logger } from "../telemetry/logger.js";
+import { logger } from "../telemetry/pino-logger.js";
 import { BoundedBuffer } from "./bounded-buffer.js";
 import { guardedArgv } from "./process-guard.js";
 

@@ -1,6 +1,6 @@
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
-import { logger } from "../telemetry/logger.js";
+import { logger } from "../telemetry/pino-logger.js";
 
 /**
  * The guard between phasegate and a command: a small Perl program (perl-base is essential in Debian, like

@@ -5,9 +5,9 @@ import type {
 } from "../config/kubernetes-schema.js";
 import type { Logger } from "../ports/logger.js";
 import { createKubernetesClient } from "./create-client.js";
-import { KubernetesDeployer } from "./deployer.js";
 import { KubernetesJobExecutor } from "./job-executor.js";
-import { KubernetesRolloutWatcher } from "./rollout-watcher.js";
+import { KubernetesDeployer } from "./kubernetes-deployer.js";
+import { KubernetesRolloutWatcher } from "./kubernetes-rollout-watcher.js";
 
 export interface KubernetesAdapterContext {
   /** The service the adapter works for (fills `{service}` in image templates). */

@@ -1,4 +1,4 @@
-import { KubernetesError } from "./errors.js";
+import { KubernetesError } from "./kubernetes-error.js";
 
 /** Linux's MAX_ARG_STRLEN: execve refuses a longer argument or environment string (terminating NUL included). */
 const maxArgumentBytes = 128 * 1024;

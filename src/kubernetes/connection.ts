@@ -1,9 +1,9 @@
 import path from "node:path";
 import type { KubernetesApiConfig } from "../config/kubernetes-schema.js";
 import type { Connection } from "./connection-types.js";
-import { KubernetesError } from "./errors.js";
 import { readText, tokenFromFile } from "./files.js";
 import { kubeconfigConnection } from "./kubeconfig.js";
+import { KubernetesError } from "./kubernetes-error.js";
 
 export interface ConnectionContext {
   /** Directory relative paths in the config are resolved from (the services file's directory). */

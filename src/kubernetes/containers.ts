@@ -1,4 +1,4 @@
-import { KubernetesError } from "./errors.js";
+import { KubernetesError } from "./kubernetes-error.js";
 import type { Deployment } from "./resources.js";
 
 /** The container of a Deployment phasegate manages: the configured one, or the only one. */

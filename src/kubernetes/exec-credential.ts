@@ -1,6 +1,6 @@
 import { type ExecFileException, execFile } from "node:child_process";
 import { z } from "zod";
-import { KubernetesError } from "./errors.js";
+import { KubernetesError } from "./kubernetes-error.js";
 
 const API_VERSIONS = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"] as const;
 
@@ -50,7 +50,7 @@ export interface ExecSource {
   cluster: ExecClusterInfo;
   /** Directory relative commands are resolved from (the kubeconfig's, as kubectl does). */
   cwd: string;
-  now?: () => number;
+  now?: () => Date;
 }
 
 const PLUGIN_TIMEOUT_MS = 60_000;
@@ -78,18 +78,18 @@ export function checkRunnable(exec: ExecConfig, origin: string): void {
 export class ExecTokenSource {
   private cached: Cached | undefined;
   private running: Promise<Cached> | undefined;
-  private readonly now: () => number;
+  private readonly now: () => Date;
 
   constructor(
     private readonly exec: ExecConfig,
     private readonly source: ExecSource,
   ) {
     checkRunnable(exec, source.origin);
-    this.now = source.now ?? Date.now;
+    this.now = source.now ?? (() => new Date());
   }
 
   async token(): Promise<string> {
-    if (this.cached && this.now() < this.cached.expiresAt) return this.cached.token;
+    if (this.cached && this.now().getTime() < this.cached.expiresAt) return this.cached.token;
     this.running ??= this.run().finally(() => {
       this.running = undefined;
     });

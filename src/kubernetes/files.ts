@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { KubernetesError } from "./errors.js";
+import { KubernetesError } from "./kubernetes-error.js";
 
 export async function readText(file: string, what: string): Promise<string> {
   try {

@@ -1,14 +1,14 @@
 import type { KubernetesExecutorConfig } from "../config/kubernetes-schema.js";
 import type { CommandRequest, CommandResult, Execution, Executor } from "../ports/executor.js";
 import type { Logger } from "../ports/logger.js";
-import { logger as rootLogger } from "../telemetry/logger.js";
+import { logger as rootLogger } from "../telemetry/pino-logger.js";
 import type { KubernetesClient } from "./client.js";
-import { isConflict, isNotFound, KubernetesError } from "./errors.js";
 import { containerName, jobManifest, keyAnnotation } from "./job-manifest.js";
 import { jobName } from "./job-name.js";
 import { commandResult, jobOutcome, latestPod, waitingReason } from "./job-result.js";
 import { startFailure } from "./job-start.js";
 import { type PodBase, podBase } from "./job-template.js";
+import { isConflict, isNotFound, KubernetesError } from "./kubernetes-error.js";
 import { deploymentPath, jobPath, jobsPath, podLogPath, podsPath } from "./paths.js";
 import { releaseImage } from "./release-image.js";
 import {

@@ -2,9 +2,9 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Connection } from "./connection-types.js";
-import { KubernetesError } from "./errors.js";
 import { type ExecConfig, ExecTokenSource, execConfigSchema } from "./exec-credential.js";
 import { readText, tokenFromFile } from "./files.js";
+import { KubernetesError } from "./kubernetes-error.js";
 
 const kubeconfigSchema = z.looseObject({
   "current-context": z.string().optional(),

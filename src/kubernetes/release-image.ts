@@ -1,4 +1,4 @@
-import { KubernetesError } from "./errors.js";
+import { KubernetesError } from "./kubernetes-error.js";
 
 /** The release's image reference: `{version}` and `{service}` of the template replaced. */
 export function releaseImage(

@@ -1,4 +1,4 @@
-import { KubernetesError } from "./errors.js";
+import { KubernetesError } from "./kubernetes-error.js";
 
 /** Node's codes for a server certificate that cannot be verified: retrying cannot help, the configuration must change. */
 const untrusted = new Set([

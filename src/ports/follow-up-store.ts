@@ -1,5 +1,5 @@
 import type { MigrationKey } from "../domain/classify/migration.js";
-import type { OwedFollowUp } from "../domain/plan/follow-ups.js";
+import type { OwedFollowUp } from "../domain/plan/follow-up-report.js";
 
 /** The migrations each service's next releases still owe (the follow-ups of multi-release recipes). */
 export interface FollowUpStore {

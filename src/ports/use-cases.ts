@@ -1,4 +1,4 @@
-import type { FollowUpReport, OwedFollowUp } from "../domain/plan/follow-ups.js";
+import type { FollowUpReport, OwedFollowUp } from "../domain/plan/follow-up-report.js";
 import type { Plan, Refusal } from "../domain/plan/plan.js";
 import type { Freeze } from "../domain/run/contract-hold.js";
 import type { Run } from "../domain/run/run.js";

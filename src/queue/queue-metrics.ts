@@ -1,9 +1,8 @@
 import { type JobType, Queue } from "bullmq";
 import { Gauge, register } from "prom-client";
 import type { RedisClient } from "../net/redis/connect.js";
-import { logger } from "../telemetry/logger.js";
+import { logger } from "../telemetry/pino-logger.js";
 import { STEP_QUEUE } from "./jobs.js";
-import { bullPrefix } from "./step-queue.js";
 
 /** What the gauge reads: BullMQ's `Queue.getJobCounts` (a Queue passes as is). */
 export interface JobCountSource {
@@ -56,8 +55,8 @@ export function registerQueueMetrics(queue: JobCountSource): Gauge<"state"> {
 }
 
 /** The step queue's gauge for the process serving /metrics, on a queue handle of its own: close it on stop. */
-export function watchStepQueue(redis: RedisClient, prefix: string): { close(): Promise<void> } {
-  const queue = new Queue(STEP_QUEUE, { connection: redis, prefix: bullPrefix(prefix) });
+export function watchStepQueue(redis: RedisClient, bullPrefix: string): { close(): Promise<void> } {
+  const queue = new Queue(STEP_QUEUE, { connection: redis, prefix: bullPrefix });
   registerQueueMetrics(queue);
   return { close: () => queue.close() };
 }

@@ -14,7 +14,6 @@ import {
   STEP_QUEUE,
   stepJobSchema,
 } from "./jobs.js";
-import { bullPrefix } from "./step-queue.js";
 
 /** While Redis is down the worker fails every few hundred milliseconds: one log line a minute says so. */
 const REPEATED_ERROR_LOG_MS = 60_000;
@@ -34,7 +33,8 @@ export interface StepHandlers {
 
 export interface StepWorkerOptions {
   connection: RedisClient;
-  prefix: string;
+  /** Where BullMQ keeps the queue's keys (src/store/keys.ts). */
+  bullPrefix: string;
   logger: Logger;
   /** Jobs run at once by this worker; a job waiting for a rollout holds no slot. */
   concurrency: number;
@@ -95,7 +95,7 @@ export function createStepWorker(options: StepWorkerOptions, handlers: StepHandl
     },
     {
       connection: options.connection,
-      prefix: bullPrefix(options.prefix),
+      prefix: options.bullPrefix,
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs,

@@ -14,7 +14,7 @@ const STATIC: Record<string, { file: string; type: string }> = {
   "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
 };
 
-/** The page's ES modules by file name (`main.js`); null for a module it does not have. */
+/** The page's ES modules by file name (`page-main.js`); null for a module it does not have. */
 export type PageModules = (name: string) => Promise<string | null>;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Every Redis key of the run store, under one configurable prefix (e.g. "phasegate:"). On a Redis Cluster the
+ * Every Redis key phasegate uses, under one configurable prefix (e.g. "phasegate:"). On a Redis Cluster the
  * prefix carries a hash tag ("{phasegate}:"), so all of them share one slot: CREATE_RUN and SAVE_RUN touch several
  * keys at once, and the list pipeline reads many (see src/net/redis/hash-tag.ts).
  */
@@ -20,6 +20,15 @@ export function storeKeys(prefix: string) {
     freezes: () => `${prefix}freezes`,
     /** Stream of the freezes and unfreezes, done or refused. */
     freezeAudit: () => `${prefix}freeze-audit`,
+    /** Stream of the Slack replies not posted yet (the notification outbox). */
+    outbox: () => `${prefix}outbox`,
+    /** Written once on first use; its disappearance means Redis lost phasegate's data. */
+    stateMarker: () => `${prefix}state-marker`,
+    /**
+     * BullMQ's own prefix for the step queue's keys, so one prefix holds (and a test deletes) everything. The wiring
+     * hands it to src/queue, which may not import the store.
+     */
+    bull: () => `${prefix}bull`,
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type MigrationKey, migrationLabel } from "../domain/classify/migration.js";
-import type { OwedFollowUp } from "../domain/plan/follow-ups.js";
+import type { OwedFollowUp } from "../domain/plan/follow-up-report.js";
 import type { RedisClient } from "../net/redis/connect.js";
 import type { FollowUpStore } from "../ports/follow-up-store.js";
 import { storeKeys } from "./keys.js";

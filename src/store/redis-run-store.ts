@@ -1,5 +1,5 @@
 import { generationAt, runIdOf } from "../domain/run/create.js";
-import { holdsServiceLock } from "../domain/run/rollback.js";
+import { holdsServiceLock } from "../domain/run/rollback-reducer.js";
 import type { Run } from "../domain/run/run.js";
 import type { RedisClient } from "../net/redis/connect.js";
 import type {
@@ -27,8 +27,8 @@ export interface RedisRunStoreOptions {
    * clock): what answers a user in Slack sets it, so nothing they were told failed happens once Redis is back.
    */
   writeBudgetMs?: number;
-  /** Milliseconds since the epoch (Date.now): a run id counter that starts takes its generation from it. */
-  clock?: () => number;
+  /** The clock a run id counter that starts takes its generation from. */
+  now?: () => Date;
 }
 
 /**
@@ -52,11 +52,11 @@ export class RedisRunStore implements RunStore {
 
   async create(service: string, build: (id: string) => Run, audit: AuditInput): Promise<CreateResult> {
     const k = this.keys;
-    const clock = this.options.clock ?? Date.now;
+    const now = this.options.now ?? (() => new Date());
     for (;;) {
       const [gen, n] = await this.redis.hmget(k.runIds(service), "gen", "n").catch(rethrow);
       // A counter that starts (again) takes its generation from the clock: ids never repeat.
-      const generation = gen ?? generationAt(clock());
+      const generation = gen ?? generationAt(now().getTime());
       const number = Number(n ?? 0) + 1;
       const run = build(runIdOf(service, generation, number));
       const [outcome, holder] = await this.script(

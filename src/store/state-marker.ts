@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RedisClient } from "../net/redis/connect.js";
 import { unreachable } from "./deadline.js";
+import { storeKeys } from "./keys.js";
 
 /**
  * A key phasegate writes the first time it uses a Redis (under its prefix). While phasegate runs, the key
@@ -15,7 +16,7 @@ export class StateMarker {
     private readonly redis: RedisClient,
     prefix: string,
   ) {
-    this.key = `${prefix}state-marker`;
+    this.key = storeKeys(prefix).stateMarker();
   }
 
   /** Writes the marker unless one is there, and remembers whichever is. */

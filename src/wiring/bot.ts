@@ -10,13 +10,14 @@ import { createSlackApp, SERVER_TIMEOUTS, type SlackEnv } from "../slack/inbound
 import { registerHandlers } from "../slack/inbound/handlers.js";
 import { healthRoutes } from "../slack/inbound/health-routes.js";
 import { checkToken } from "../slack/outbound/check-token.js";
-import type { SlackNotifier } from "../slack/outbound/notifier.js";
 import { createSlackOutbound, slackClient } from "../slack/outbound/outbound.js";
+import type { SlackNotifier } from "../slack/outbound/slack-notifier.js";
+import { storeKeys } from "../store/keys.js";
 import { StateMarker } from "../store/state-marker.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
-import { outboundStores } from "./card-refs.js";
 import { createEngine, type Engine, type EngineOptions } from "./engine.js";
 import { queueFirstStep } from "./first-step.js";
+import { outboundStores } from "./outbound-stores.js";
 import { REQUEST_WRITE_BUDGET_MS, requestConnection } from "./request-redis.js";
 import { type RunningWorker, startWorker } from "./start-worker.js";
 import { watchState } from "./state-watch.js";
@@ -92,6 +93,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     outboundStores(
       redis,
       prefix,
+      () => ready.workerDeps,
       queueFirstStep(() => ready.queue, logger),
     ),
   );
@@ -114,7 +116,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   registerHandlers(app, { useCases: answering.useCases, services, logger, acks });
   const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
   collectProcessMetrics();
-  const queueMetrics = watchStepQueue(redis, prefix);
+  const queueMetrics = watchStepQueue(redis, storeKeys(prefix).bull());
   const stateWatch = watchState({
     marker: new StateMarker(redis, prefix),
     store: ready.store,

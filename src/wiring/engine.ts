@@ -16,12 +16,13 @@ import type { ServiceIntrospector } from "../ports/service-introspector.js";
 import type { StepQueue } from "../ports/step-queue.js";
 import type { UseCases } from "../ports/use-cases.js";
 import type { UsergroupDirectory } from "../ports/usergroup-directory.js";
-import { BullStepQueue } from "../queue/step-queue.js";
+import { BullStepQueue } from "../queue/bull-step-queue.js";
+import { storeKeys } from "../store/keys.js";
 import { RedisFollowUps } from "../store/redis-follow-ups.js";
 import { RedisFreezeStore } from "../store/redis-freezes.js";
 import { RedisReleaseHistory } from "../store/redis-release-history.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
-import { logger as defaultLogger } from "../telemetry/logger.js";
+import { logger as defaultLogger } from "../telemetry/pino-logger.js";
 import { createAdapterFactory } from "./adapter-factory.js";
 import { djangoIntrospector } from "./django-introspector.js";
 import { maxIntrospectionsFromEnv } from "./introspection-limit.js";
@@ -75,7 +76,7 @@ export function createEngine(options: EngineOptions): Engine {
   const logger = options.logger ?? defaultLogger;
   const now = options.now ?? (() => new Date());
   const store = new RedisRunStore(options.redis, options.prefix, { writeBudgetMs: options.writeBudgetMs });
-  const queue = new BullStepQueue(options.redis, options.prefix);
+  const queue = new BullStepQueue(options.redis, storeKeys(options.prefix).bull());
   const notifier = new CompositeNotifier(
     [new LogNotifier(logger), new MetricsNotifier(), ...(options.notifiers ?? [])],
     logger,

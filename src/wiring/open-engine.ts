@@ -2,10 +2,10 @@ import { loadServices } from "../config/load-services.js";
 import { openRedis, type RedisClient, type RedisMode } from "../net/redis/connect.js";
 import { describeTopology, RedisConfigError, type RedisTopology } from "../net/redis/redis-env.js";
 import { slackOutboundFromEnv } from "../slack/outbound/outbound.js";
-import { logger } from "../telemetry/logger.js";
-import { outboundStores } from "./card-refs.js";
+import { logger } from "../telemetry/pino-logger.js";
 import { createEngine, type Engine } from "./engine.js";
 import { queueFirstStep } from "./first-step.js";
+import { outboundStores } from "./outbound-stores.js";
 import { StartupError } from "./startup-error.js";
 
 /** Where an engine's settings come from: the services file, Redis and the prefix of every key. */
@@ -50,6 +50,7 @@ export async function openEngine(connection: Connection, mode: "worker" | "comma
     outboundStores(
       redis,
       connection.prefix,
+      () => engine.workerDeps,
       queueFirstStep(() => engine.queue, logger),
     ),
   );

@@ -3,9 +3,10 @@ import { processAbandonedStep } from "../app/abandoned-step.js";
 import { processStepJob } from "../app/process-step.js";
 import { reconcileActiveRuns } from "../app/reconcile.js";
 import { processAbandonedRollback, processRollbackJob } from "../app/rollback.js";
-import { processApprovalTimeout } from "../app/steps/approval.js";
-import { processGateReminder } from "../app/steps/gate-reminders.js";
+import { processApprovalTimeout } from "../app/steps/approval-timeout.js";
+import { processGateReminder } from "../app/steps/gate-reminder-jobs.js";
 import { createStepWorker } from "../queue/step-worker.js";
+import { storeKeys } from "../store/keys.js";
 import type { Engine } from "./engine.js";
 
 export interface WorkerOptions {
@@ -33,7 +34,7 @@ export function startWorker(engine: Engine, options: WorkerOptions = {}): Runnin
   const worker = createStepWorker(
     {
       connection: engine.redis,
-      prefix: engine.prefix,
+      bullPrefix: storeKeys(engine.prefix).bull(),
       logger: deps.logger,
       concurrency: options.concurrency ?? 10,
       lockDurationMs: options.lockDurationMs ?? 30_000,

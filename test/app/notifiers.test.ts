@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CompositeNotifier } from "../../src/app/notifiers.js";
 import { SYSTEM_ACTOR } from "../../src/domain/run/run.js";
 import type { Notifier } from "../../src/ports/notifier.js";
-import { logger } from "../../src/telemetry/logger.js";
+import { logger } from "../../src/telemetry/pino-logger.js";
 import { shopRun } from "../../testkit/plans.js";
 import { RecordingNotifier } from "../../testkit/recording-notifier.js";
 

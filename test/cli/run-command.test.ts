@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../src/domain/run/run.js";
 import type { AuditEntry } from "../../src/ports/run-store.js";
+import { RedisFollowUps } from "../../src/store/redis-follow-ups.js";
 import { APPROVER, createHarness, type Harness, REQUESTER } from "../../testkit/engine-harness.js";
 import { redisUrl } from "../../testkit/redis.js";
 import { runCli } from "../../testkit/run-cli.js";
@@ -122,5 +123,43 @@ describe("phasegate run on a real Redis", () => {
 
     expect((await run(["unfreeze", "--service", "shop"], ADMIN)).code).toBe(0);
     expect((await run(["freezes"])).stdout).toContain("Nothing is frozen.");
+  });
+
+  it("lists and drops the follow-ups a service owes, as /migrate owed and drop-owed do", async () => {
+    await new RedisFollowUps(h.redis, h.prefix).update(
+      "shop",
+      [
+        {
+          app: "inventory",
+          name: "0004_stock_warehouse_not_null",
+          phase: "contract",
+          owedBy: { app: "inventory", name: "0002_stock_warehouse" },
+          runId: "shop-mik29400-7",
+          version: "v41",
+          at: "2026-01-01T00:00:00.000Z",
+        },
+      ],
+      [],
+    );
+    const owed = await run(["owed", "--service", "shop"]);
+    expect(owed.code).toBe(0);
+    expect(owed.stdout).toContain("owed from shop v41: inventory.0004_stock_warehouse_not_null (contract)");
+    const migration = ["--service", "shop", "--migration", "inventory.0004_stock_warehouse_not_null"];
+    const dropped = await run(["drop-owed", ...migration, "--reason", "the column stays nullable"]);
+    expect(dropped.stderr).toBe("");
+    expect(dropped.stdout).toContain("inventory.0004_stock_warehouse_not_null is no longer owed by shop");
+    expect((await run(["owed", "--service", "shop"])).stdout).toContain("shop owes nothing.");
+  });
+
+  it("checks ids and reasons by the rules /migrate uses, and lists the same actions in its help", async () => {
+    const badId = await run(["status", "--run", "shop 1"]);
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toContain("like shop-mik38h5c-2");
+    const shortReason = await run(["reject", "--run", "shop-mik29400-1", "--reason", "ok"]);
+    expect(shortReason.code).toBe(2);
+    expect(shortReason.stderr).toContain("--reason TEXT: say why, in a few words");
+    const help = await run(["--help"]);
+    for (const action of ["plan", "owed", "drop-owed"])
+      expect(help.stdout).toMatch(new RegExp(`^  ${action} +--`, "m"));
   });
 });

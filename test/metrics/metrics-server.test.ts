@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MetricsServer, serveMetricsFromEnv } from "../../src/metrics/metrics-server.js";
 import { slackApiErrors } from "../../src/slack/slack-metrics.js";
-import { logger } from "../../src/telemetry/logger.js";
+import { logger } from "../../src/telemetry/pino-logger.js";
 
 describe("the worker's metrics server", () => {
   let server: MetricsServer | null;

@@ -5,7 +5,7 @@ import { APPROVER } from "../../proof/phasegate.js";
 import { refusalScenario } from "../../proof/refusal.js";
 import { openStage, type Stage, type TrafficOptions } from "../../proof/stage.js";
 import { totalsByVersion } from "../../src/fleet/counter-totals.js";
-import { logger } from "../../src/telemetry/logger.js";
+import { logger } from "../../src/telemetry/pino-logger.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { findDjangoPython } from "../../testkit/python.js";
 

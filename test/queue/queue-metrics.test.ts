@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RedisClient } from "../../src/net/redis/connect.js";
 import { STEP_QUEUE } from "../../src/queue/jobs.js";
 import { registerQueueMetrics, watchStepQueue } from "../../src/queue/queue-metrics.js";
-import { bullPrefix } from "../../src/queue/step-queue.js";
+import { storeKeys } from "../../src/store/keys.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../testkit/redis.js";
 
 describe("queue metrics", () => {
@@ -15,8 +15,8 @@ describe("queue metrics", () => {
 
   beforeAll(() => {
     redis = connectRedis();
-    queue = new Queue(STEP_QUEUE, { connection: redis, prefix: bullPrefix(prefix) });
-    watched = watchStepQueue(redis, prefix);
+    queue = new Queue(STEP_QUEUE, { connection: redis, prefix: storeKeys(prefix).bull() });
+    watched = watchStepQueue(redis, storeKeys(prefix).bull());
   });
 
   afterAll(async () => {

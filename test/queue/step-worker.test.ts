@@ -2,7 +2,7 @@ import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadServices } from "../../src/config/load-services.js";
 import { STEP_QUEUE } from "../../src/queue/jobs.js";
-import { bullPrefix } from "../../src/queue/step-queue.js";
+import { storeKeys } from "../../src/store/keys.js";
 import { createEngine, type Engine } from "../../src/wiring/engine.js";
 import { type RunningWorker, startWorker } from "../../src/wiring/start-worker.js";
 import { createHarness, type Harness } from "../../testkit/engine-harness.js";
@@ -24,7 +24,7 @@ beforeAll(async () => {
     services: { ...loaded, services: { other: shop } },
   });
   worker = startWorker(stale, { lockDurationMs: 2000, stalledIntervalMs: 1000 });
-  raw = new Queue(STEP_QUEUE, { connection: h.redis, prefix: bullPrefix(h.prefix) });
+  raw = new Queue(STEP_QUEUE, { connection: h.redis, prefix: storeKeys(h.prefix).bull() });
 });
 
 afterAll(async () => {

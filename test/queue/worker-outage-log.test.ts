@@ -2,6 +2,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { createRedisClient } from "../../src/net/redis/connect.js";
 import { createStepWorker } from "../../src/queue/step-worker.js";
+import { storeKeys } from "../../src/store/keys.js";
 import { freePort } from "../../testkit/bot-process.js";
 
 const nothing = async () => undefined;
@@ -18,7 +19,7 @@ describe("a worker whose Redis is down", () => {
     const worker = createStepWorker(
       {
         connection,
-        prefix: "{outage-log}:",
+        bullPrefix: storeKeys("{outage-log}:").bull(),
         logger,
         concurrency: 1,
         lockDurationMs: 2000,

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, SANDBOX_BOT_TOKEN, startSandbox } from "../../src/sandbox/sandbox.js";
-import { logger } from "../../src/telemetry/logger.js";
+import { logger } from "../../src/telemetry/pino-logger.js";
 import { type Browser, launchBrowser } from "../../testkit/browser.js";
 import { sourcePageModules } from "../../testkit/page-modules.js";
 import { pg } from "../../testkit/postgres.js";

@@ -6,7 +6,7 @@ import { type LoadedServices, loadServices, parseServices } from "../../src/conf
 import { serveMetricsFromEnv } from "../../src/metrics/metrics-server.js";
 import { slackEnvSchema } from "../../src/slack/inbound/app.js";
 import { healthRoutes } from "../../src/slack/inbound/health-routes.js";
-import { logger } from "../../src/telemetry/logger.js";
+import { logger } from "../../src/telemetry/pino-logger.js";
 import { connectRedis } from "../../testkit/redis.js";
 import { repoRoot } from "../../testkit/run-cli.js";
 import { all, runtimeStage } from "./dockerfile.js";

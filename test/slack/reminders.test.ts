@@ -1,9 +1,9 @@
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOB_GATE_REMINDER, STEP_QUEUE } from "../../src/queue/jobs.js";
-import { bullPrefix } from "../../src/queue/step-queue.js";
 import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
+import { storeKeys } from "../../src/store/keys.js";
 import { runIdIn } from "../../testkit/run-ids.js";
 import {
   ALICE,
@@ -35,7 +35,7 @@ beforeAll(async () => {
       },
     },
   });
-  queue = new Queue(STEP_QUEUE, { connection: h.redis, prefix: bullPrefix(h.prefix) });
+  queue = new Queue(STEP_QUEUE, { connection: h.redis, prefix: storeKeys(h.prefix).bull() });
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../src/domain/run/run.js";
-import { ROLLBACK_ACTION } from "../../src/slack/blocks/rollback.js";
+import { ROLLBACK_ACTION } from "../../src/slack/blocks/rollback-messages.js";
 import { blockActionsBody, nowSeconds, type StoredMessage } from "../../src/slack-emulator/index.js";
 import { runIdIn } from "../../testkit/run-ids.js";
 import {

@@ -4,7 +4,7 @@ import { applyRunEvent } from "../../src/domain/run/reducer.js";
 import { type Run, SYSTEM_ACTOR } from "../../src/domain/run/run.js";
 import type { RedisClient } from "../../src/net/redis/connect.js";
 import { RedisRunStore } from "../../src/store/redis-run-store.js";
-import { logger } from "../../src/telemetry/logger.js";
+import { logger } from "../../src/telemetry/pino-logger.js";
 import { CREATED_AUDIT, shopRun } from "../../testkit/plans.js";
 import { RecordingNotifier } from "../../testkit/recording-notifier.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../testkit/redis.js";
@@ -50,7 +50,7 @@ afterAll(async () => {
 
 describe("RedisRunStore", () => {
   it("numbers runs per service under a generation taken from the clock when the numbering starts", async () => {
-    const clocked = new RedisRunStore(redis, prefix, { clock: () => 1_764_408_450_999 });
+    const clocked = new RedisRunStore(redis, prefix, { now: () => new Date(1_764_408_450_999) });
     const make = (service: string) =>
       clocked
         .create(service, (id) => shopRun({ id, service }), created)
@@ -66,7 +66,7 @@ describe("RedisRunStore", () => {
   });
 
   it("takes no id when the service is held, and starts a new generation when the counter is lost", async () => {
-    const clocked = (ms: number) => new RedisRunStore(redis, prefix, { clock: () => ms });
+    const clocked = (ms: number) => new RedisRunStore(redis, prefix, { now: () => new Date(ms) });
     const build = (id: string) => shopRun({ id, service: "lost" });
     const first = await clocked(2_000_000).create("lost", build, created);
     expect(first).toMatchObject({ ok: true, run: { id: "lost-16v7k-1" } });
@@ -83,7 +83,7 @@ describe("RedisRunStore", () => {
   });
 
   it("of twenty concurrent creates of one service, one gets the id and the lock; the others use up none", async () => {
-    const clocked = new RedisRunStore(redis, prefix, { clock: () => 3_000_000 });
+    const clocked = new RedisRunStore(redis, prefix, { now: () => new Date(3_000_000) });
     const build = (id: string) => shopRun({ id, service: "many" });
     const results = await Promise.all(
       Array.from({ length: 20 }, () => clocked.create("many", build, created)),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { processApprovalTimeout } from "../../src/app/steps/approval.js";
+import { processApprovalTimeout } from "../../src/app/steps/approval-timeout.js";
 import { describeEachDjango } from "../../testkit/django-matrix.js";
 import { APPROVER, createHarness, type Harness, REQUESTER } from "../../testkit/engine-harness.js";
 

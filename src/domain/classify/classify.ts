@@ -6,7 +6,14 @@ import {
   classifyRemoveField,
   classifyRenameField,
 } from "./field-operations.js";
-import { effectiveSql, type Judgement, judge, type Rule, type RuleContext, refuse } from "./judgement.js";
+import {
+  effectiveSql,
+  type Judgement,
+  judge,
+  judgeUnsafe,
+  type Rule,
+  type RuleContext,
+} from "./judgement.js";
 import type { FieldFacts, MigrationOperation, MigrationOverride, PendingMigration } from "./migration.js";
 import { columnAtEnd, columnsAtEnd } from "./migration-end.js";
 import {
@@ -28,7 +35,7 @@ import {
   classifyTableComment,
   classifyValidateConstraint,
 } from "./model-operations.js";
-import { unknownOperationRecipe, unsupportedRecipe } from "./recipes.js";
+import { unknownOperationRecipe, unsupportedRecipe } from "./refusal-recipes.js";
 import { sqliteRebuildNotes } from "./sqlite.js";
 import { classifyAddDefaultValue, classifyIgnoreMigration } from "./third-party-operations.js";
 
@@ -79,7 +86,7 @@ function ruleFor(type: string): Rule {
   if (rule) return rule;
   if (type.endsWith("Extension")) return classifyAdditive;
   return (op) =>
-    refuse(
+    judgeUnsafe(
       `phasegate has no rule for ${op.type}, so it cannot tell whether old code tolerates it.`,
       unknownOperationRecipe(op.type),
     );
@@ -96,7 +103,7 @@ function judgeOperation(operation: MigrationOperation, context: RuleContext): Ju
     ...(operation.sqlError?.startsWith("NotSupportedError") ? [operation.sqlError] : []),
   ];
   if (rejected.length > 0) {
-    return refuse(
+    return judgeUnsafe(
       `Django rejects ${operation.type} on ${context.vendor}, so applying it fails: ${rejected.join("; ")}.`,
       unsupportedRecipe(operation.type, context.vendor),
     );

@@ -1,5 +1,12 @@
 import { hasFillingDbDefault, toleratesOmission } from "./field-defaults.js";
-import { columnLabel, type Judgement, judge, mostSevere, type RuleContext, refuse } from "./judgement.js";
+import {
+  columnLabel,
+  type Judgement,
+  judge,
+  judgeUnsafe,
+  mostSevere,
+  type RuleContext,
+} from "./judgement.js";
 import type { FieldFacts, MigrationOperation } from "./migration.js";
 import {
   addNotNullFieldRecipe,
@@ -7,7 +14,7 @@ import {
   regenerateRecipe,
   removeNotNullFieldRecipe,
   renameFieldRecipe,
-} from "./recipes.js";
+} from "./refusal-recipes.js";
 import type { Verdict } from "./verdict.js";
 
 /** A sentence for the reason when a later operation of the same transactional migration changes the column. */
@@ -21,7 +28,7 @@ export function classifyAddField(operation: MigrationOperation, context: RuleCon
   const column = columnLabel(operation);
   const facts = context.columnAtEnd ?? operation.fieldFacts;
   if (!facts)
-    return refuse(
+    return judgeUnsafe(
       `Adds ${column} but its field facts are missing.`,
       addNotNullFieldRecipe(String(operation.field)),
     );
@@ -48,7 +55,7 @@ export function classifyAddField(operation: MigrationOperation, context: RuleCon
     );
   }
   if (facts.hasDbDefault) {
-    return refuse(
+    return judgeUnsafe(
       `Adds NOT NULL column ${column} with db_default=None: the database default is NULL (DEFAULT NULL NOT NULL), so old code's INSERTs that leave it out fail.${atEnd}`,
       addNotNullFieldRecipe(String(operation.field)),
     );
@@ -56,7 +63,7 @@ export function classifyAddField(operation: MigrationOperation, context: RuleCon
   const pythonDefault = facts.hasDefault
     ? " Its default= only fills the existing rows: Django removes it from the column right after (before 5.0 there is no database default at all)."
     : "";
-  return refuse(
+  return judgeUnsafe(
     `Adds NOT NULL column ${column} without a database default: old code's INSERTs do not name it and fail.${pythonDefault}${atEnd}`,
     addNotNullFieldRecipe(String(operation.field)),
   );
@@ -83,7 +90,7 @@ export function classifyRemoveField(operation: MigrationOperation): Judgement {
     );
   }
   const nullDefault = facts?.hasDbDefault ? " (its db_default=None is a default of NULL)" : "";
-  return refuse(
+  return judgeUnsafe(
     `Drops NOT NULL column ${column} without a database default${nullDefault}: between the deploy and the drop, new code's INSERTs do not name it and fail.`,
     removeNotNullFieldRecipe(String(operation.field)),
   );
@@ -92,7 +99,7 @@ export function classifyRemoveField(operation: MigrationOperation): Judgement {
 export function classifyRenameField(operation: MigrationOperation): Judgement {
   const oldName = String(operation.oldName);
   const newName = String(operation.newName);
-  return refuse(
+  return judgeUnsafe(
     `Renames column "${oldName}" to "${newName}" on ${operation.table}: old code uses "${oldName}", new code "${newName}"; whichever runs during the rollout fails.`,
     renameFieldRecipe(oldName, newName),
   );
@@ -204,7 +211,7 @@ export function classifyAlterField(operation: MigrationOperation, context: RuleC
   const after = context.columnAtEnd ?? operation.fieldFacts;
   const column = columnLabel(operation);
   if (!before || !after) {
-    return refuse(
+    return judgeUnsafe(
       `Alters ${column} but the field before or after is unknown, so phasegate cannot judge it.`,
       changeTypeRecipe(String(operation.field)),
     );

@@ -24,7 +24,8 @@ export function judge(verdict: Verdict, reason: string, notes: string[] = []): J
   return { verdict, reason, recipe: null, notes };
 }
 
-export function refuse(reason: string, recipe: string[], notes: string[] = []): Judgement {
+/** The verdict "unsafe": the plan is refused, and the recipe says how to split the change. */
+export function judgeUnsafe(reason: string, recipe: string[], notes: string[] = []): Judgement {
   return { verdict: "unsafe", reason, recipe, notes };
 }
 

@@ -1,6 +1,6 @@
-import { type Judgement, judge, refuse } from "./judgement.js";
+import { type Judgement, judge, judgeUnsafe } from "./judgement.js";
 import type { MigrationOperation } from "./migration.js";
-import { annotateCodeRecipe, orderColumnRecipe, renameTableRecipe } from "./recipes.js";
+import { annotateCodeRecipe, orderColumnRecipe, renameTableRecipe } from "./refusal-recipes.js";
 
 export function classifyCreateModel(operation: MigrationOperation): Judgement {
   return judge("expand", `Creates table ${operation.table}; old code does not use it.`);
@@ -15,7 +15,7 @@ export function classifyDeleteModel(operation: MigrationOperation): Judgement {
 
 export function classifyRenameTable(operation: MigrationOperation): Judgement {
   const oldTable = String(operation.oldName ?? operation.table);
-  return refuse(
+  return judgeUnsafe(
     `Renames table ${oldTable} to ${operation.newName}: old code uses the old name, new code the new one; whichever runs during the rollout fails.`,
     renameTableRecipe(oldTable, String(operation.newName)),
   );
@@ -95,7 +95,7 @@ export function classifyCode(operation: MigrationOperation): Judgement {
       notes,
     );
   }
-  return refuse(
+  return judgeUnsafe(
     `phasegate cannot tell what ${operation.type} does to the data old code uses; its author must say in which phase it runs.`,
     annotateCodeRecipe(operation.type),
     notes,
@@ -135,7 +135,7 @@ export function classifyOrderWithRespectTo(operation: MigrationOperation): Judge
   }
   const adds = operation.oldName === null;
   const who = adds ? "old code's INSERTs do not name it" : "new code's INSERTs no longer name it";
-  return refuse(
+  return judgeUnsafe(
     `${adds ? "Adds" : "Drops"} the NOT NULL "_order" column of ${operation.table} without a database default: ${who} and fail.`,
     orderColumnRecipe(operation.table ?? "the table", adds),
   );

@@ -2,7 +2,7 @@ import type { ApprovalStep, PlanStep } from "../plan/plan.js";
 import { approvalProgress, countedGroup } from "./approvals.js";
 import { pendingStep } from "./create.js";
 import { contractGuard } from "./guards.js";
-import { isRollbackEvent, reduceRollback } from "./rollback.js";
+import { isRollbackEvent, reduceRollback } from "./rollback-reducer.js";
 import {
   type GateDecision,
   isTerminal,
@@ -55,13 +55,36 @@ function currentPlanStep(run: Run, step: number): { plan: PlanStep; state: StepS
   return { plan, state };
 }
 
-function stepStarted(run: Run, step: number, now: string): Result {
+/** What a worker's event needs of the step it names, checked in this order after it being the current one. */
+interface StepNeeds {
+  /** Only a rollout step reports rollout progress. */
+  rolloutOnly?: boolean;
+  /** An approval gate is decided by an approver, never by a worker's event. */
+  notGate?: boolean;
+  /** Nothing new starts or reports while the run is being cancelled. */
+  notCancelling?: boolean;
+  /** pending: not started yet; active: running or waiting. */
+  state: "pending" | "active";
+}
+
+/** The current step the event applies to, or why it does not: the guards every step event shares. */
+function stepFor(run: Run, step: number, needs: StepNeeds): { plan: PlanStep; state: StepState } | string {
   const found = currentPlanStep(run, step);
+  if (typeof found === "string") return found;
+  if (needs.rolloutOnly && found.plan.kind !== "wait-rollout") return `step ${step} is not a rollout step`;
+  if (needs.notGate && found.plan.kind === "approval")
+    return `step ${step} is an approval gate: an approver decides it`;
+  if (needs.notCancelling && run.status === "cancelling") return `${run.id} is being cancelled`;
+  const { status } = found.state;
+  if (needs.state === "pending" && status !== "pending") return `step ${step} is already ${status}`;
+  if (needs.state === "active" && status !== "running" && status !== "waiting")
+    return `step ${step} is ${status}, not running`;
+  return found;
+}
+
+function stepStarted(run: Run, step: number, now: string): Result {
+  const found = stepFor(run, step, { notGate: true, notCancelling: true, state: "pending" });
   if (typeof found === "string") return refuse(found);
-  if (found.plan.kind === "approval")
-    return refuse(`step ${step} is an approval gate: an approver decides it`);
-  if (run.status === "cancelling") return refuse(`${run.id} is being cancelled`);
-  if (found.state.status !== "pending") return refuse(`step ${step} is already ${found.state.status}`);
   const blocked = contractGuard(run, found.plan);
   if (blocked) return refuse(blocked);
   const started = withStep(run, step, {
@@ -86,13 +109,10 @@ function endStep(
   event: RunEvent & { type: "step-succeeded" | "step-failed" | "timed-out" },
   now: string,
 ): Result {
-  const found = currentPlanStep(run, step);
-  if (typeof found === "string") return refuse(found);
   const timeout = event.type === "timed-out";
-  if (found.plan.kind === "approval" && !timeout)
-    return refuse(`step ${step} is an approval gate: an approver decides it`);
-  if (found.state.status !== "running" && found.state.status !== "waiting")
-    return refuse(`step ${step} is ${found.state.status}, not running`);
+  // An approval gate's expiry is the one step end no approver decides.
+  const found = stepFor(run, step, { notGate: !timeout, state: "active" });
+  if (typeof found === "string") return refuse(found);
   const message = "message" in event && event.message !== undefined ? event.message : found.state.message;
   const commands = "commands" in event && event.commands ? event.commands : found.state.commands;
   const succeeded = event.type === "step-succeeded";
@@ -124,35 +144,24 @@ function endStep(
 
 function progress(run: Run, event: RunEvent & { type: "rollout-progress" | "step-progress" }): Result {
   const { step, message } = event;
-  const found = currentPlanStep(run, step);
-  if (typeof found === "string") return refuse(found);
   const rollout = event.type === "rollout-progress";
-  if (rollout && found.plan.kind !== "wait-rollout") return refuse(`step ${step} is not a rollout step`);
-  if (found.plan.kind === "approval")
-    return refuse(`step ${step} is an approval gate: an approver decides it`);
-  if (run.status === "cancelling") return refuse(`${run.id} is being cancelled`);
-  if (found.state.status !== "running" && found.state.status !== "waiting")
-    return refuse(`step ${step} is ${found.state.status}, not running`);
+  const needs: StepNeeds = { rolloutOnly: rollout, notGate: true, notCancelling: true, state: "active" };
+  const found = stepFor(run, step, needs);
+  if (typeof found === "string") return refuse(found);
   const polled = withStep(run, step, { status: "waiting", message, polls: found.state.polls + 1 });
   return { ok: true, run: rollout ? { ...polled, status: "waiting-rollout" } : polled };
 }
 
 /** A pending step the run is ready for is held back: it stays pending, saying why and until when. */
 function held(run: Run, event: RunEvent & { type: "step-held" }): Result {
-  const found = currentPlanStep(run, event.step);
+  const found = stepFor(run, event.step, { notCancelling: true, state: "pending" });
   if (typeof found === "string") return refuse(found);
-  if (run.status === "cancelling") return refuse(`${run.id} is being cancelled`);
-  if (found.state.status !== "pending") return refuse(`step ${event.step} is already ${found.state.status}`);
   return { ok: true, run: withStep(run, event.step, { message: event.message }) };
 }
 
 function takenOver(run: Run, event: RunEvent & { type: "step-taken-over" }): Result {
-  const found = currentPlanStep(run, event.step);
+  const found = stepFor(run, event.step, { notGate: true, state: "active" });
   if (typeof found === "string") return refuse(found);
-  if (found.plan.kind === "approval")
-    return refuse(`step ${event.step} is an approval gate: an approver decides it`);
-  if (found.state.status !== "running" && found.state.status !== "waiting")
-    return refuse(`step ${event.step} is ${found.state.status}, not running`);
   const executions = found.state.executions + 1;
   return { ok: true, run: withStep(run, event.step, { executions, message: event.message }) };
 }

@@ -1,7 +1,7 @@
-import type { FollowUpReport } from "../../domain/plan/follow-ups.js";
+import type { FollowUpReport } from "../../domain/plan/follow-up-report.js";
 import type { Plan, PlanStep, Refusal } from "../../domain/plan/plan.js";
 import { splitMayFix } from "../../domain/split/may-fix.js";
-import { followUpLines } from "./follow-ups.js";
+import { followUpLines } from "./follow-up-messages.js";
 import { escapeText, fitBlocks, header, type SlackMessage, section, sections } from "./kit.js";
 
 function stepLines(step: PlanStep): string[] {

@@ -1,7 +1,7 @@
 import type { Freeze } from "../../domain/run/contract-hold.js";
 import type { Run } from "../../domain/run/run.js";
 import type { AuditEntry } from "../../ports/run-store.js";
-import { freezeLine } from "./freezes.js";
+import { freezeLine } from "./freeze-messages.js";
 import {
   escapeText,
   fitBlocks,

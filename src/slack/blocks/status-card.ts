@@ -2,7 +2,7 @@ import type { PlanStep } from "../../domain/plan/plan.js";
 import { approvalsOf, closingDecision } from "../../domain/run/approvals.js";
 import { isTerminal, type Run, type RunStatus, type StepState } from "../../domain/run/run.js";
 import { approvalProgressText, approverList } from "./approval-progress.js";
-import { runFollowUpLines } from "./follow-ups.js";
+import { runFollowUpLines } from "./follow-up-messages.js";
 import {
   type Block,
   context,
@@ -17,7 +17,7 @@ import {
   truncate,
   userMention,
 } from "./kit.js";
-import { rollbackBlocks, rollbackStatus } from "./rollback.js";
+import { rollbackBlocks, rollbackStatus } from "./rollback-messages.js";
 
 const RUN_STATUS: Record<RunStatus, string> = {
   running: ":arrows_counterclockwise: Running",

@@ -1,5 +1,5 @@
 import type { PlanStep } from "../../domain/plan/plan.js";
-import { isRollbackEvent } from "../../domain/run/rollback.js";
+import { isRollbackEvent } from "../../domain/run/rollback-reducer.js";
 import { type CommandOutcome, isTerminal, type Run, type RunEvent } from "../../domain/run/run.js";
 import type { RunChange } from "../../ports/notifier.js";
 import {
@@ -11,7 +11,7 @@ import {
   truncate,
   userMention,
 } from "./kit.js";
-import { rollbackHint, rollbackReply } from "./rollback.js";
+import { rollbackHint, rollbackReply } from "./rollback-messages.js";
 
 /** Room for the log tail in a reply section, leaving space for the line above it. */
 const LOG_CHARS = 2500;

@@ -79,7 +79,7 @@ export function createSlackApp(
     // The app's own client (`app.client`) and the one a listener gets (the reject dialog's views.open) talk to the
     // same Slack as the notifier's.
     clientOptions: env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {},
-    // app.error gets the request's body too (src/slack/inbound/errors.ts).
+    // app.error gets the request's body too (src/slack/inbound/error-handler.ts).
     extendedErrorHandler: true,
   };
   if (env.SLACK_APP_TOKEN || !env.SLACK_SIGNING_SECRET)

@@ -2,15 +2,16 @@ import type { LoadedServices } from "../../config/load-services.js";
 import type { ServiceConfig } from "../../config/services-schema.js";
 import { ALL_SERVICES, type Freeze, freezesOf } from "../../domain/run/contract-hold.js";
 import { isTerminal, type Run } from "../../domain/run/run.js";
+import { ACTION_DONE } from "../../ports/action-table.js";
 import type { ActionResult, UseCases } from "../../ports/use-cases.js";
-import { channelAllowed } from "../access.js";
-import { followUpLines, owedAnswer } from "../blocks/follow-ups.js";
-import { freezeLine, freezesAnswer } from "../blocks/freezes.js";
+import { followUpLines, owedAnswer } from "../blocks/follow-up-messages.js";
+import { freezeLine, freezesAnswer } from "../blocks/freeze-messages.js";
 import { escapeText, type SlackMessage, sections } from "../blocks/kit.js";
 import { planPreview, refusalAnswer } from "../blocks/plan-preview.js";
 import { auditAnswer, runList } from "../blocks/run-answers.js";
 import { runPlanAnswer } from "../blocks/run-plan.js";
 import { statusCard } from "../blocks/status-card.js";
+import { channelAllowed } from "../channel-access.js";
 import { helpText, type MigrateCommand } from "./command-parser.js";
 
 export interface CommandDeps {
@@ -90,18 +91,61 @@ function actionAnswer(result: ActionResult, done: string): SlackMessage {
   return result.ok ? text(`:white_check_mark: ${done}`) : refused(result.message);
 }
 
+type RunActionCommand = MigrateCommand & { name: keyof typeof ACTION_DONE };
+
+function act(deps: CommandDeps, command: RunActionCommand, user: string): Promise<ActionResult> {
+  const { runId } = command;
+  switch (command.name) {
+    case "approve":
+      return deps.useCases.approve({ runId, user });
+    case "reject":
+      return deps.useCases.reject({ runId, user, reason: command.reason });
+    case "cancel":
+      return deps.useCases.cancel({ runId, user });
+    case "retry":
+      return deps.useCases.retry({ runId, user });
+    case "rollback":
+      return deps.useCases.rollback({ runId, user });
+  }
+}
+
+/** approve, reject, cancel, retry, rollback: in the run's own channels only. */
 async function runAction(
   deps: CommandDeps,
   caller: Caller,
-  runId: string,
-  act: () => Promise<ActionResult>,
-  done: string,
+  command: RunActionCommand,
 ): Promise<SlackMessage> {
-  const run = await deps.useCases.status(runId);
-  if (!run) return notFound(runId);
+  const run = await deps.useCases.status(command.runId);
+  if (!run) return notFound(command.runId);
   const config = serviceFor(deps, run.service, caller);
   if (isAnswer(config)) return config;
-  return actionAnswer(await act(), done);
+  return actionAnswer(await act(deps, command, caller.user), ACTION_DONE[command.name](command.runId));
+}
+
+/** `/migrate status`: a run's card, or the active runs of the services this channel may see. */
+async function status(deps: CommandDeps, caller: Caller, runId: string | undefined) {
+  if (runId) return readRun(deps, caller, runId, statusCard);
+  const here = servicesHere(deps, caller);
+  if (isAnswer(here)) return here;
+  const runs = await runsHere(deps, caller, 100);
+  if (isAnswer(runs)) return runs;
+  const active = runs.filter((r) => !isTerminal(r.status));
+  return runList(`Active runs (${active.length})`, active, await freezesFor(deps, here));
+}
+
+/** `/migrate list`: the latest runs of a service, or of the services this channel may see. */
+async function list(deps: CommandDeps, caller: Caller, service: string | undefined): Promise<SlackMessage> {
+  if (service) {
+    const config = serviceFor(deps, service, caller);
+    if (isAnswer(config)) return config;
+    const runs = await deps.useCases.list({ service, limit: 20 });
+    return runList(`Latest runs of ${service}`, runs, await freezesFor(deps, [service]));
+  }
+  const here = servicesHere(deps, caller);
+  if (isAnswer(here)) return here;
+  const runs = await runsHere(deps, caller, 20);
+  if (isAnswer(runs)) return runs;
+  return runList("Latest runs", runs, await freezesFor(deps, here));
 }
 
 async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { name: "start" | "plan" }) {
@@ -197,71 +241,16 @@ export async function answerCommand(
       return start(deps, caller, command);
     case "plan-run":
       return readRun(deps, caller, command.runId, runPlanAnswer);
-    case "status": {
-      if (!command.runId) {
-        const here = servicesHere(deps, caller);
-        if (isAnswer(here)) return here;
-        const runs = await runsHere(deps, caller, 100);
-        if (isAnswer(runs)) return runs;
-        const active = runs.filter((r) => !isTerminal(r.status));
-        return runList(`Active runs (${active.length})`, active, await freezesFor(deps, here));
-      }
-      return readRun(deps, caller, command.runId, statusCard);
-    }
-    case "list": {
-      if (command.service) {
-        const config = serviceFor(deps, command.service, caller);
-        if (isAnswer(config)) return config;
-        const runs = await deps.useCases.list({ service: command.service, limit: 20 });
-        const freezes = await freezesFor(deps, [command.service]);
-        return runList(`Latest runs of ${command.service}`, runs, freezes);
-      }
-      const here = servicesHere(deps, caller);
-      if (isAnswer(here)) return here;
-      const runs = await runsHere(deps, caller, 20);
-      if (isAnswer(runs)) return runs;
-      return runList("Latest runs", runs, await freezesFor(deps, here));
-    }
+    case "status":
+      return status(deps, caller, command.runId);
+    case "list":
+      return list(deps, caller, command.service);
     case "approve":
-      return runAction(
-        deps,
-        caller,
-        command.runId,
-        () => deps.useCases.approve({ runId: command.runId, user: caller.user }),
-        `Your approval of ${command.runId} is recorded.`,
-      );
     case "reject":
-      return runAction(
-        deps,
-        caller,
-        command.runId,
-        () => deps.useCases.reject({ runId: command.runId, user: caller.user, reason: command.reason }),
-        `${command.runId} rejected: the run stops, nothing destructive runs.`,
-      );
     case "cancel":
-      return runAction(
-        deps,
-        caller,
-        command.runId,
-        () => deps.useCases.cancel({ runId: command.runId, user: caller.user }),
-        `Cancel of ${command.runId} recorded: nothing after the current step runs.`,
-      );
     case "retry":
-      return runAction(
-        deps,
-        caller,
-        command.runId,
-        () => deps.useCases.retry({ runId: command.runId, user: caller.user }),
-        `${command.runId} starts again from its failed step.`,
-      );
     case "rollback":
-      return runAction(
-        deps,
-        caller,
-        command.runId,
-        () => deps.useCases.rollback({ runId: command.runId, user: caller.user }),
-        `Rolling back the deploy of ${command.runId}: its card follows it. Migrations are not rolled back.`,
-      );
+      return runAction(deps, caller, command);
     case "audit": {
       const runId = command.runId;
       return readRun(deps, caller, runId, async () => {

@@ -1,48 +1,36 @@
 import { z } from "zod";
-import { serviceName } from "../../config/services-schema.js";
+import {
+  ACTION_FIELDS,
+  ACTION_NAMES,
+  type ActionName,
+  type ActionParam,
+  actionSpec,
+  FIELD_FORMS,
+} from "../../ports/action-table.js";
 import { escapeText, truncate } from "../blocks/kit.js";
 
-const version = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
-    "a version is a release tag: letters, digits, '.', '_' and '-', at most 128 characters",
-  );
-const migration = z
-  .string()
-  .regex(/^\w+\.\w+$/, "a migration is app.name, like inventory.0004_stock_warehouse_not_null")
-  .transform((label) => {
-    const [app = "", name = ""] = label.split(".");
-    return { app, name };
-  });
-const reason = z.string().trim().min(3, "say why, in a few words").max(500, "at most 500 characters");
-const runId = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9-]{0,75}-[0-9]{1,9}$/,
-    "a run id is the service, a generation and a number, like shop-mik38h5c-2 (see /migrate list)",
-  );
+const { service, version, runId, migration, reason, scope } = ACTION_FIELDS;
 
-/** What `/migrate …` asks for, once parsed and validated. */
+/** What `/migrate …` asks for, once parsed and validated: the actions of src/ports/action-table.ts, and help. */
 export const migrateCommandSchema = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("help") }),
-  z.strictObject({ name: z.literal("plan"), service: serviceName, version }),
+  z.strictObject({ name: z.literal("plan"), service, version }),
   /** `/migrate plan <run>`: the plan a run was started with, every operation of it. */
   z.strictObject({ name: z.literal("plan-run"), runId }),
-  z.strictObject({ name: z.literal("start"), service: serviceName, version, dryRun: z.boolean() }),
+  z.strictObject({ name: z.literal("start"), service, version, dryRun: z.boolean() }),
   z.strictObject({ name: z.literal("status"), runId: runId.optional() }),
-  z.strictObject({ name: z.literal("list"), service: serviceName.optional() }),
+  z.strictObject({ name: z.literal("list"), service: service.optional() }),
   z.strictObject({ name: z.literal("approve"), runId }),
-  z.strictObject({ name: z.literal("reject"), runId, reason: z.string().min(1) }),
+  z.strictObject({ name: z.literal("reject"), runId, reason }),
   z.strictObject({ name: z.literal("cancel"), runId }),
   z.strictObject({ name: z.literal("retry"), runId }),
   z.strictObject({ name: z.literal("rollback"), runId }),
   z.strictObject({ name: z.literal("audit"), runId }),
-  z.strictObject({ name: z.literal("owed"), service: serviceName }),
-  z.strictObject({ name: z.literal("drop-owed"), service: serviceName, migration, reason }),
+  z.strictObject({ name: z.literal("owed"), service }),
+  z.strictObject({ name: z.literal("drop-owed"), service, migration, reason }),
   /** `scope`: a service, or "all". */
-  z.strictObject({ name: z.literal("freeze"), scope: serviceName, reason }),
-  z.strictObject({ name: z.literal("unfreeze"), scope: serviceName }),
+  z.strictObject({ name: z.literal("freeze"), scope, reason }),
+  z.strictObject({ name: z.literal("unfreeze"), scope }),
   z.strictObject({ name: z.literal("freezes") }),
 ]);
 
@@ -58,106 +46,46 @@ interface Subcommand {
   summary: string;
 }
 
+/** `[run]` when optional, `<run>` else. */
+function placeholder(param: ActionParam): string {
+  const form = FIELD_FORMS[param.field].slack;
+  return param.optional ? `[${form.slice(1, -1)}]` : form;
+}
+
+function usageOf(name: string, params: ActionParam[], dryRun: boolean | undefined): string {
+  return [`/migrate ${name}`, ...params.map(placeholder), ...(dryRun ? ["[--dry-run]"] : [])].join(" ");
+}
+
+/** A subcommand from its action: a reason last takes the rest of the line. */
+function subcommand(name: ActionName): Subcommand {
+  const spec = actionSpec(name);
+  const usage = [spec.params, ...(spec.or ? [spec.or] : [])].map((params) =>
+    usageOf(name, params, spec.dryRun),
+  );
+  return {
+    params: spec.params.map(
+      (p, i) =>
+        p.field + (p.field === "reason" ? "..." : p.optional || (spec.or && i >= spec.or.length) ? "?" : ""),
+    ),
+    flags: spec.dryRun ? { "--dry-run": "dryRun" } : {},
+    usage: usage.join(" | "),
+    summary: spec.summary,
+  };
+}
+
 export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
   help: { params: [], flags: {}, usage: "/migrate help", summary: "this list" },
-  plan: {
-    params: ["service", "version?"],
-    flags: {},
-    usage: "/migrate plan <service> <version> | /migrate plan <run>",
-    summary: "preview the phases of a release, or every operation of a run's plan (only you see it)",
-  },
-  start: {
-    params: ["service", "version"],
-    flags: { "--dry-run": "dryRun" },
-    usage: "/migrate start <service> <version> [--dry-run]",
-    summary: "start the phased migration of a release",
-  },
-  status: {
-    params: ["runId?"],
-    flags: {},
-    usage: "/migrate status [run]",
-    summary: "a run's card, or the active runs",
-  },
-  list: { params: ["service?"], flags: {}, usage: "/migrate list [service]", summary: "the latest runs" },
-  approve: {
-    params: ["runId"],
-    flags: {},
-    usage: "/migrate approve <run>",
-    summary: "approve the gate a run waits at (as the Approve button does)",
-  },
-  reject: {
-    params: ["runId", "reason..."],
-    flags: {},
-    usage: "/migrate reject <run> <reason>",
-    summary: "reject the gate a run waits at, saying why; the run stops",
-  },
-  cancel: {
-    params: ["runId"],
-    flags: {},
-    usage: "/migrate cancel <run>",
-    summary: "stop a run; nothing after the current step runs",
-  },
-  retry: {
-    params: ["runId"],
-    flags: {},
-    usage: "/migrate retry <run>",
-    summary: "start a failed run again from its failed step",
-  },
-  rollback: {
-    params: ["runId"],
-    flags: {},
-    usage: "/migrate rollback <run>",
-    summary:
-      "roll back the deploy of a failed or rejected run to the release live before it (approvers; migrations stay)",
-  },
-  audit: {
-    params: ["runId"],
-    flags: {},
-    usage: "/migrate audit <run>",
-    summary: "who did what to a run, and when",
-  },
-  owed: {
-    params: ["service"],
-    flags: {},
-    usage: "/migrate owed <service>",
-    summary: "the migrations earlier releases left for the next ones (phasegate split's follow-ups)",
-  },
-  "drop-owed": {
-    params: ["service", "migration", "reason..."],
-    flags: {},
-    usage: "/migrate drop-owed <service> <app.migration> <reason>",
-    summary: "an approver forgets a follow-up, with a reason (audited)",
-  },
-  freeze: {
-    params: ["scope", "reason..."],
-    flags: {},
-    usage: "/migrate freeze <service|all> <reason>",
-    summary: "an admin stops new runs and contract steps of a service (or all), saying why",
-  },
-  unfreeze: {
-    params: ["scope"],
-    flags: {},
-    usage: "/migrate unfreeze <service|all>",
-    summary: "an admin lifts a freeze; the contract steps it held start",
-  },
-  freezes: {
-    params: [],
-    flags: {},
-    usage: "/migrate freezes",
-    summary: "the active freezes, and who froze and unfroze what lately",
-  },
+  ...(Object.fromEntries(ACTION_NAMES.map((name) => [name, subcommand(name)])) as Record<
+    ActionName,
+    Subcommand
+  >),
 };
 
 export type ParseResult = { ok: true; command: MigrateCommand } | { ok: false; message: string };
 
 const LABELS: Record<string, string> = {
-  service: "<service>",
-  version: "<version>",
-  runId: "<run>",
-  migration: "<app.migration>",
-  scope: "<service|all>",
-  "reason...": "<reason>",
-  reason: "<reason>",
+  ...Object.fromEntries(Object.entries(FIELD_FORMS).map(([field, form]) => [field, form.slack])),
+  "reason...": FIELD_FORMS.reason.slack,
 };
 
 /** How much of what the user typed an error message repeats. */

@@ -1,9 +1,9 @@
 import type { LoadedServices } from "../../config/load-services.js";
 import { gateStep } from "../../domain/run/approvals.js";
 import type { Run } from "../../domain/run/run.js";
-import { approverMentions } from "../access.js";
 import { approvalMessage, settledGateMessage } from "../blocks/approval.js";
 import type { SlackMessage } from "../blocks/kit.js";
+import { approverMentions } from "../channel-access.js";
 
 /**
  * What the clicked gate message should become: who decided once the gate is settled; while it still waits for

@@ -8,7 +8,7 @@ import { AckGate } from "./ack-gate.js";
 import { clickRefusal } from "./click-answer.js";
 import { answerCommand } from "./command-answers.js";
 import { echo, helpText, parseMigrateCommand } from "./command-parser.js";
-import { registerErrorHandler } from "./errors.js";
+import { registerErrorHandler } from "./error-handler.js";
 import { gateMessageAfter } from "./gate-message.js";
 import { registerReject } from "./reject-handlers.js";
 import { respondTo } from "./response-url.js";

@@ -30,7 +30,7 @@ export interface RequestGuardOptions {
   bodyTimeoutMs?: number;
   /** Told about each request that passed, before Bolt sees it (the AckGate counts them). */
   onAccepted?: (response: ServerResponse) => void;
-  now?: () => number;
+  now?: () => Date;
 }
 
 type Verdict = { ok: true; body: Buffer } | { ok: false; status: number; reason: string; detail: string };
@@ -80,7 +80,7 @@ function header(request: IncomingMessage, name: string): string | undefined {
  * body already read (`rawBody`) and checks the signature again.
  */
 export function guardRequests(inner: RequestListener, options: RequestGuardOptions): RequestListener {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => new Date());
   const replays = new ReplayCache(SLACK_WINDOW_SECONDS * 1000);
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const timeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
@@ -93,10 +93,10 @@ export function guardRequests(inner: RequestListener, options: RequestGuardOptio
       options.signingSecret,
       { signature, timestamp: header(request, "x-slack-request-timestamp") },
       read.body,
-      now(),
+      now().getTime(),
     );
     if (!checked.ok) return refuse(401, "signature", checked.reason);
-    if (!replays.firstUse(signature as string, now()))
+    if (!replays.firstUse(signature as string, now().getTime()))
       return refuse(401, "replayed", "this signed request was already received");
     const malformed = malformedPayload(read.body.toString("utf8"), header(request, "content-type"));
     if (malformed) return refuse(400, "malformed", malformed);

@@ -7,7 +7,7 @@ import {
   ROLLBACK_ACTION,
   type RollbackButton,
   rollbackButtonSchema,
-} from "../blocks/rollback.js";
+} from "../blocks/rollback-messages.js";
 import type { AckGate } from "./ack-gate.js";
 import { respondTo } from "./response-url.js";
 

@@ -12,7 +12,7 @@ export interface CoalescerOptions<T> {
   send(key: string, value: T): Promise<void>;
   /** When a value arrives for a key that already has one waiting, which to keep (the newest by default). */
   newer?: (candidate: T, current: T) => boolean;
-  now?: () => number;
+  now?: () => Date;
 }
 
 /**
@@ -21,10 +21,10 @@ export interface CoalescerOptions<T> {
  */
 export class Coalescer<T> {
   private readonly slots = new Map<string, Slot<T>>();
-  private readonly now: () => number;
+  private readonly now: () => Date;
 
   constructor(private readonly options: CoalescerOptions<T>) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => new Date());
   }
 
   push(key: string, value: T): void {
@@ -58,7 +58,7 @@ export class Coalescer<T> {
 
   private kick(key: string, slot: Slot<T>): void {
     if (slot.sending || slot.timer) return;
-    const wait = slot.lastStartedAt + this.options.intervalMs - this.now();
+    const wait = slot.lastStartedAt + this.options.intervalMs - this.now().getTime();
     if (slot.latest === null) {
       for (const resolve of slot.idle.splice(0)) resolve();
       // The slot remembers its last send until the interval is over, so a value arriving soon still waits.
@@ -73,7 +73,7 @@ export class Coalescer<T> {
     const value = slot.latest;
     slot.latest = null;
     slot.sending = true;
-    slot.lastStartedAt = this.now();
+    slot.lastStartedAt = this.now().getTime();
     // send() reports its own failures; the slot must move on whatever happens.
     this.options
       .send(key, value)

@@ -31,7 +31,7 @@ export interface DurableRepliesOptions {
   logger: Logger;
   /** A reply still in the outbox this long after it was added is posted again (by any process). */
   retryAfterMs: number;
-  now: () => number;
+  now: () => Date;
 }
 
 /**
@@ -57,7 +57,8 @@ export class DurableReplies {
     try {
       for (const item of await outbox.pending(100)) {
         const addedAt = Number(item.id.split("-")[0]);
-        if (this.inFlight.has(item.id) || this.options.now() - addedAt < this.options.retryAfterMs) continue;
+        if (this.inFlight.has(item.id) || this.options.now().getTime() - addedAt < this.options.retryAfterMs)
+          continue;
         const parsed = payloadSchema.safeParse(safeJson(item.payload));
         if (!parsed.success) {
           this.options.logger.error({ id: item.id, runId: item.runId }, "unreadable outbox entry dropped");

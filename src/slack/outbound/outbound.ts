@@ -9,10 +9,10 @@ import type { Logger } from "../../ports/logger.js";
 import type { NotificationOutbox } from "../../ports/notification-outbox.js";
 import { boltLogger } from "../bolt-logger.js";
 import { slackAgent } from "../proxy-agent.js";
-import { SlackGateReminders } from "./gate-reminders.js";
-import { SlackNotifier } from "./notifier.js";
 import { slackClientOptions } from "./slack-failure.js";
-import { SlackUsergroupDirectory } from "./usergroup-directory.js";
+import { SlackGateReminders } from "./slack-gate-reminders.js";
+import { SlackNotifier } from "./slack-notifier.js";
+import { SlackUsergroupDirectory } from "./slack-usergroup-directory.js";
 
 /** What an engine needs from Slack in any process: the notifier for its changes and the members of user groups. */
 export interface SlackOutbound {

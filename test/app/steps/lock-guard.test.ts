@@ -2,7 +2,7 @@ import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../../src/domain/run/run.js";
 import { STEP_QUEUE, stepJobId } from "../../../src/queue/jobs.js";
-import { bullPrefix } from "../../../src/queue/step-queue.js";
+import { storeKeys } from "../../../src/store/keys.js";
 import { createHarness, type Harness } from "../../../testkit/engine-harness.js";
 import { shopWithProducts } from "../../../testkit/shop-table.js";
 import { holdLock, readContinuously } from "./pg-sessions.js";
@@ -46,7 +46,7 @@ beforeAll(async () => {
     waits: { config: { lockGuard: { ...guard, maxTries: 20 } } },
     givesup: { config: { lockGuard: { ...guard, maxTries: 3 } } },
   });
-  queue = new Queue(STEP_QUEUE, { connection: h.redis, prefix: bullPrefix(h.prefix) });
+  queue = new Queue(STEP_QUEUE, { connection: h.redis, prefix: storeKeys(h.prefix).bull() });
   h.startWorkers(1);
 });
 

@@ -4,7 +4,7 @@ import type { Run, RunEvent } from "../../../src/domain/run/run.js";
 import { renderMessageBody } from "../../../src/sandbox/page/blocks.js";
 import type { RenderContext } from "../../../src/sandbox/page/render-context.js";
 import { approvalMessage, decidedMessage, settledGateMessage } from "../../../src/slack/blocks/approval.js";
-import { freezeAnnouncement, freezesAnswer } from "../../../src/slack/blocks/freezes.js";
+import { freezeAnnouncement, freezesAnswer } from "../../../src/slack/blocks/freeze-messages.js";
 import type { SlackMessage } from "../../../src/slack/blocks/kit.js";
 import { planPreview, refusalAnswer } from "../../../src/slack/blocks/plan-preview.js";
 import { auditAnswer, runList } from "../../../src/slack/blocks/run-answers.js";

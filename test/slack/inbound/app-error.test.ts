@@ -4,7 +4,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AckGate } from "../../../src/slack/inbound/ack-gate.js";
 import { createSlackApp } from "../../../src/slack/inbound/app.js";
-import { registerErrorHandler } from "../../../src/slack/inbound/errors.js";
+import { registerErrorHandler } from "../../../src/slack/inbound/error-handler.js";
 import { healthRoutes } from "../../../src/slack/inbound/health-routes.js";
 import { blockActionsBody, postSigned, SlackFake } from "../../../src/slack-emulator/index.js";
 import { connectRedis } from "../../../testkit/redis.js";

@@ -55,6 +55,17 @@ describe("parseMigrateCommand", () => {
     );
   });
 
+  it("takes a reason by one rule, for reject as for freeze", () => {
+    expect(problem("reject shop-3 ok")).toContain('"ok" is not a valid <reason>: say why, in a few words');
+    const long = "x".repeat(501);
+    expect(problem(`reject shop-3 ${long}`)).toContain("at most 500 characters");
+    expect(problem(`freeze shop ${long}`)).toContain("at most 500 characters");
+  });
+
+  it("names the run id in its current form", () => {
+    expect(problem("status shop_1")).toContain("like shop-mik38h5c-2");
+  });
+
   it("freeze needs a service (or all) and a reason", () => {
     expect(problem("freeze shop")).toBe("Missing <reason>.\nUsage: `/migrate freeze <service|all> <reason>`");
     expect(problem("freeze shop ok")).toContain('"ok" is not a valid <reason>: say why, in a few words');

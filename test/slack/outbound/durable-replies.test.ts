@@ -3,11 +3,11 @@ import type { LoadedServices } from "../../../src/config/load-services.js";
 import { serviceSchema } from "../../../src/config/services-schema.js";
 import { SYSTEM_ACTOR } from "../../../src/domain/run/run.js";
 import type { RedisClient } from "../../../src/net/redis/connect.js";
-import { SlackNotifier } from "../../../src/slack/outbound/notifier.js";
 import { slackClient } from "../../../src/slack/outbound/outbound.js";
+import { SlackNotifier } from "../../../src/slack/outbound/slack-notifier.js";
 import { SlackFake } from "../../../src/slack-emulator/index.js";
-import { RedisNotificationOutbox } from "../../../src/store/notification-outbox.js";
-import { logger } from "../../../src/telemetry/logger.js";
+import { RedisNotificationOutbox } from "../../../src/store/redis-notification-outbox.js";
+import { logger } from "../../../src/telemetry/pino-logger.js";
 import { replay, shopRun } from "../../../testkit/plans.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../../testkit/redis.js";
 

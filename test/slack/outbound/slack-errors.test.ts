@@ -1,8 +1,8 @@
 import { webApi } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SlackUsergroupDirectory } from "../../../src/slack/outbound/usergroup-directory.js";
+import { SlackUsergroupDirectory } from "../../../src/slack/outbound/slack-usergroup-directory.js";
 import { SlackFake } from "../../../src/slack-emulator/index.js";
-import { logger } from "../../../src/telemetry/logger.js";
+import { logger } from "../../../src/telemetry/pino-logger.js";
 import { sample } from "../../ship/samples.js";
 
 const TOKEN = "xoxb-ship-token";

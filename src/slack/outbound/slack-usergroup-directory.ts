@@ -13,7 +13,7 @@ interface Entry {
 
 export interface UsergroupDirectoryOptions {
   ttlMs?: number;
-  now?: () => number;
+  now?: () => Date;
 }
 
 /**
@@ -24,7 +24,7 @@ export interface UsergroupDirectoryOptions {
 export class SlackUsergroupDirectory implements UsergroupDirectory {
   private readonly cache = new Map<string, Entry>();
   private readonly ttlMs: number;
-  private readonly now: () => number;
+  private readonly now: () => Date;
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -32,14 +32,14 @@ export class SlackUsergroupDirectory implements UsergroupDirectory {
     options: UsergroupDirectoryOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 5 * 60_000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => new Date());
   }
 
   members(usergroup: string, maxAgeMs = this.ttlMs): Promise<string[]> {
     const cached = this.cache.get(usergroup);
-    if (cached && this.now() - cached.fetchedAt < maxAgeMs) return cached.members;
+    if (cached && this.now().getTime() - cached.fetchedAt < maxAgeMs) return cached.members;
     const members = this.fetch(usergroup);
-    this.cache.set(usergroup, { members, fetchedAt: this.now() });
+    this.cache.set(usergroup, { members, fetchedAt: this.now().getTime() });
     return members;
   }
 

@@ -7,14 +7,14 @@ import type { CardRefs } from "../../ports/card-refs.js";
 import type { Logger } from "../../ports/logger.js";
 import type { NotificationOutbox } from "../../ports/notification-outbox.js";
 import type { CardStatus, FreezeChange, Notifier, RunChange } from "../../ports/notifier.js";
-import { approverMentions } from "../access.js";
 import { approvalMessage } from "../blocks/approval.js";
 import { fallbackApprovalMessage, gateFallbackNote } from "../blocks/approval-fallback.js";
-import { freezeAnnouncement } from "../blocks/freezes.js";
+import { freezeAnnouncement } from "../blocks/freeze-messages.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { lostRunReply, lostStateMessage } from "../blocks/lost-state.js";
 import { statusCard } from "../blocks/status-card.js";
 import { threadReplies } from "../blocks/thread-replies.js";
+import { approverMentions } from "../channel-access.js";
 import { slackErrorCode } from "../slack-error.js";
 import { recordSlackApiError } from "../slack-metrics.js";
 import { CardWaiters } from "./card-waiters.js";
@@ -38,7 +38,7 @@ export interface SlackNotifierOptions {
   outboxRetryAfterMs?: number;
   /** Told when a run's card is out (the first step of a new run waits for it). */
   onCardPosted?: (run: Run) => void;
-  now?: () => number;
+  now?: () => Date;
 }
 
 /** Tries of one message before it is left to the next repair (card, gate) or dropped and logged (thread reply). */
@@ -83,10 +83,10 @@ export class SlackNotifier implements Notifier {
   private readonly repairs = new Map<string, { attempts: number; nextAt: number }>();
   private readonly gatesPosted = new Set<string>();
   private readonly replies: DurableReplies;
-  private readonly now: () => number;
+  private readonly now: () => Date;
 
   constructor(private readonly options: SlackNotifierOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => new Date());
     this.updates = new Coalescer<CardUpdate>({
       intervalMs: options.updateIntervalMs ?? 1000,
       newer: (candidate, current) => candidate.run.revision >= current.run.revision,
@@ -229,20 +229,21 @@ export class SlackNotifier implements Notifier {
 
   private progressDue(runId: string): boolean {
     const last = this.lastProgress.get(runId);
-    if (last !== undefined && this.now() - last < (this.options.progressIntervalMs ?? 30_000)) return false;
-    this.lastProgress.set(runId, this.now());
+    if (last !== undefined && this.now().getTime() - last < (this.options.progressIntervalMs ?? 30_000))
+      return false;
+    this.lastProgress.set(runId, this.now().getTime());
     return true;
   }
 
   private repairDue(runId: string): boolean {
     const repair = this.repairs.get(runId);
-    return !repair || this.now() >= repair.nextAt;
+    return !repair || this.now().getTime() >= repair.nextAt;
   }
 
   private postponeRepair(runId: string): void {
     const attempts = (this.repairs.get(runId)?.attempts ?? 0) + 1;
     const wait = Math.min(1000 * 2 ** attempts, MAX_REPAIR_BACKOFF_MS);
-    this.repairs.set(runId, { attempts, nextAt: this.now() + wait });
+    this.repairs.set(runId, { attempts, nextAt: this.now().getTime() + wait });
   }
 
   /** Posts the run's card unless it is out; whoever waits for it is told how the attempt went. */

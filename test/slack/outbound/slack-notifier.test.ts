@@ -5,10 +5,10 @@ import { serviceSchema } from "../../../src/config/services-schema.js";
 import { type NotificationRef, type Run, type RunEvent, SYSTEM_ACTOR } from "../../../src/domain/run/run.js";
 import type { RunChange } from "../../../src/ports/notifier.js";
 import { Coalescer } from "../../../src/slack/outbound/coalescer.js";
-import { SlackNotifier } from "../../../src/slack/outbound/notifier.js";
-import { SlackUsergroupDirectory } from "../../../src/slack/outbound/usergroup-directory.js";
+import { SlackNotifier } from "../../../src/slack/outbound/slack-notifier.js";
+import { SlackUsergroupDirectory } from "../../../src/slack/outbound/slack-usergroup-directory.js";
 import { SlackFake } from "../../../src/slack-emulator/index.js";
-import { logger } from "../../../src/telemetry/logger.js";
+import { logger } from "../../../src/telemetry/pino-logger.js";
 import { replay, shopRun } from "../../../testkit/plans.js";
 
 const TOKEN = "xoxb-notifier";
@@ -190,7 +190,10 @@ describe("SlackUsergroupDirectory", () => {
   it("asks Slack once per group within the TTL, again after it, and grants nothing for an unknown group", async () => {
     fake.setUsergroup("S0DBA", ["U0CAROL"]);
     let now = 0;
-    const directory = new SlackUsergroupDirectory(client, logger, { ttlMs: 60_000, now: () => now });
+    const directory = new SlackUsergroupDirectory(client, logger, {
+      ttlMs: 60_000,
+      now: () => new Date(now),
+    });
     const before = fake.callsOf("usergroups.users.list").length;
     expect(await Promise.all([directory.members("S0DBA"), directory.members("S0DBA")])).toEqual([
       ["U0CAROL"],

@@ -1,5 +1,5 @@
 import { migrationLabel } from "../../domain/classify/migration.js";
-import { describeOwed, type FollowUpReport, type OwedFollowUp } from "../../domain/plan/follow-ups.js";
+import { describeOwed, type FollowUpReport, type OwedFollowUp } from "../../domain/plan/follow-up-report.js";
 import type { RunFollowUps } from "../../domain/run/run.js";
 import { escapeText, fitBlocks, type SlackMessage, sections, slackDate } from "./kit.js";
 

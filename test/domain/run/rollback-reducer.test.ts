@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { holdsServiceLock, rollbackRefusal } from "../../../src/domain/run/rollback.js";
+import { holdsServiceLock, rollbackRefusal } from "../../../src/domain/run/rollback-reducer.js";
 import type { Run, RunEvent } from "../../../src/domain/run/run.js";
 import { shopRun } from "../../../testkit/plans.js";
 import { applied, refusalOf } from "../../../testkit/run-events.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rollbackRefusal } from "../../domain/run/rollback.js";
+import { rollbackRefusal } from "../../domain/run/rollback-reducer.js";
 import type { RollbackEvent, Run } from "../../domain/run/run.js";
 import {
   type Block,

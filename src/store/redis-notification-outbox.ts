@@ -1,5 +1,6 @@
 import type { RedisClient } from "../net/redis/connect.js";
 import type { NotificationOutbox, OutboxItem } from "../ports/notification-outbox.js";
+import { storeKeys } from "./keys.js";
 
 /** The outbox as one Redis stream under the prefix: XADD to keep a message, XDEL once it is posted. */
 export class RedisNotificationOutbox implements NotificationOutbox {
@@ -9,7 +10,7 @@ export class RedisNotificationOutbox implements NotificationOutbox {
     private readonly redis: RedisClient,
     prefix: string,
   ) {
-    this.key = `${prefix}outbox`;
+    this.key = storeKeys(prefix).outbox();
   }
 
   async add(runId: string, payload: string): Promise<string> {

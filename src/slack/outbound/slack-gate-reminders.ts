@@ -24,7 +24,7 @@ export class SlackGateReminders implements GateReminders {
     private readonly services: LoadedServices,
     private readonly usergroups: UsergroupDirectory,
     private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async remind(run: Run, reminder: GateReminder): Promise<void> {
@@ -35,12 +35,18 @@ export class SlackGateReminders implements GateReminders {
     if (!config || !step || !ref) return;
     if (reminder.kind === "escalation") {
       const group = config.reminders?.escalateTo;
-      if (group) await this.post(run, ref.channel, escalationReply(run, step, group, this.now()), ref.ts);
+      if (group)
+        await this.post(run, ref.channel, escalationReply(run, step, group, this.now().getTime()), ref.ts);
       return;
     }
     const waiting = await this.undecided(run, step, config);
     const mentions = waiting.map((u) => `<@${u}>`).join(" ");
-    await this.post(run, ref.channel, reminderReply(run, step, mentions, reminder.count, this.now()), ref.ts);
+    await this.post(
+      run,
+      ref.channel,
+      reminderReply(run, step, mentions, reminder.count, this.now().getTime()),
+      ref.ts,
+    );
     for (const user of waiting)
       await this.directMessage(run, user, reminderDirectMessage(run, step, ref.channel));
   }

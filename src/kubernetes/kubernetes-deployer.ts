@@ -1,7 +1,7 @@
 import type { KubernetesDeployerConfig } from "../config/kubernetes-schema.js";
 import type { Deployer, DeployOutcome, DeployRequest, LiveRelease } from "../ports/deployer.js";
 import type { Logger } from "../ports/logger.js";
-import { logger as rootLogger } from "../telemetry/logger.js";
+import { logger as rootLogger } from "../telemetry/pino-logger.js";
 import type { KubernetesClient } from "./client.js";
 import { pickContainer } from "./containers.js";
 import { deploymentPath } from "./paths.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Run, RunEvent } from "../../../src/domain/run/run.js";
 import { renderMessageBody } from "../../../src/sandbox/page/blocks.js";
 import type { SlackMessage } from "../../../src/slack/blocks/kit.js";
-import { ROLLBACK_ACTION } from "../../../src/slack/blocks/rollback.js";
+import { ROLLBACK_ACTION } from "../../../src/slack/blocks/rollback-messages.js";
 import { statusCard } from "../../../src/slack/blocks/status-card.js";
 import { threadReplies } from "../../../src/slack/blocks/thread-replies.js";
 import { blockProblems } from "../../../src/slack-emulator/index.js";

@@ -1,9 +1,9 @@
 import type { Run } from "../domain/run/run.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { StepQueue } from "../ports/step-queue.js";
-import { scheduleGateReminders } from "./steps/gate-reminders.js";
+import { scheduleGateReminders } from "./steps/gate-reminder-jobs.js";
 
-export interface FollowUpDeps {
+export interface QueueNextDeps {
   queue: StepQueue;
   adapters: AdapterFactory;
   now: () => Date;
@@ -14,7 +14,7 @@ export interface FollowUpDeps {
  * reminders) of the gate it waits at, or the rollback of its deploy. Idempotent (job ids are deterministic), so it
  * is safe to call again after a crash.
  */
-export async function followUp(deps: FollowUpDeps, run: Run): Promise<void> {
+export async function queueNext(deps: QueueNextDeps, run: Run): Promise<void> {
   if (run.rollback?.status === "running") {
     await deps.queue.enqueueRollback(run);
     return;

@@ -15,11 +15,6 @@ import {
   stepJobId,
 } from "./jobs.js";
 
-/** BullMQ keys live under the store's prefix, so one prefix holds (and a test deletes) everything. */
-export function bullPrefix(prefix: string): string {
-  return `${prefix}bull`;
-}
-
 function jobOf(run: Run): StepJob {
   return { runId: run.id, step: run.currentStep, retries: run.retries };
 }
@@ -30,8 +25,9 @@ const KEEP = { removeOnComplete: { age: 7 * 86_400, count: 10_000 }, removeOnFai
 export class BullStepQueue implements StepQueue {
   private readonly queue: Queue;
 
-  constructor(connection: RedisClient, prefix: string) {
-    this.queue = new Queue(STEP_QUEUE, { connection, prefix: bullPrefix(prefix) });
+  /** bullPrefix: where BullMQ keeps the queue's keys (src/store/keys.ts). */
+  constructor(connection: RedisClient, bullPrefix: string) {
+    this.queue = new Queue(STEP_QUEUE, { connection, prefix: bullPrefix });
   }
 
   async enqueueStep(run: Run): Promise<void> {

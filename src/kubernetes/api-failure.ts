@@ -1,4 +1,4 @@
-import { KubernetesError, type KubernetesErrorKind } from "./errors.js";
+import { KubernetesError, type KubernetesErrorKind } from "./kubernetes-error.js";
 import type { KubernetesRequest } from "./request.js";
 import { describeRule, requestAttributes } from "./request-attributes.js";
 import { statusSchema } from "./resources.js";
