@@ -20,6 +20,9 @@ command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 # font draws the page's emoji in its screenshots.
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing+=(fonts-noto-color-emoji)
+# The manifest tests render manifests/kubernetes with `kubectl kustomize`; promtool checks the metric names.
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
+command -v promtool >/dev/null || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}"
   sudo_if_needed apt-get update -qq

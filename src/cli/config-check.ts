@@ -6,10 +6,15 @@ import {
 } from "../config/check/check-services-file.js";
 import { UsageError } from "./cli-error.js";
 
-const USAGE = `Usage: phasegate config check FILE
+const USAGE = `Usage: phasegate config check [--skip-files] FILE
 
 Validates a services file the way phasegate loads it and prints every problem: where it is (file:line:column
 and the key path) and how to fix it. The reference of every key is schema/services.schema.json.
+
+Then, on the machine it runs on, it checks the files the services name: a local executor's project directory
+(with manage.py; with {version}, the directory releases are checked out under) and the deploy and rollout
+commands (present and executable, or on PATH). --skip-files leaves these out, to check a file elsewhere (in the
+config repository's CI, say).
 
 Exit status: 0 the file is valid, 1 problems were found, 2 usage error.
 `;
@@ -35,7 +40,7 @@ function parseCheckArgs(argv: string[]) {
   try {
     return parseArgs({
       args: argv,
-      options: { help: { type: "boolean", short: "h" } },
+      options: { help: { type: "boolean", short: "h" }, "skip-files": { type: "boolean" } },
       allowPositionals: true,
     });
   } catch (error) {
@@ -52,7 +57,7 @@ export async function configCheckCommand(argv: string[]): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0)
     throw new UsageError("give exactly one services file, e.g. phasegate config check services.yaml");
-  const result = await checkServicesFile(file);
+  const result = await checkServicesFile(file, { files: !values["skip-files"] });
   process.stdout.write(formatCheck(file, result));
   return result.ok ? 0 : 1;
 }

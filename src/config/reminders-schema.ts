@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { durationSeconds } from "./polling-schema.js";
+import { slackUsergroupId } from "./slack-ids-schema.js";
 
 /** While a gate waits: reminders to its approvers, then an escalation to a user group. */
 export const remindersSchema = z
@@ -13,9 +14,7 @@ export const remindersSchema = z
     escalateAfterSeconds: durationSeconds
       .optional()
       .describe("Mention escalateTo in the thread this long after the gate opened"),
-    escalateTo: z
-      .string()
-      .min(1)
+    escalateTo: slackUsergroupId
       .optional()
       .describe("User group id (S…) mentioned when the gate is escalated"),
   })

@@ -10,13 +10,18 @@ import {
 import { LOCK_GUARD_DEFAULTS, lockGuardSchema } from "./lock-guard-schema.js";
 import { durationSeconds, pollingSchema } from "./polling-schema.js";
 import { remindersSchema } from "./reminders-schema.js";
+import { slackUsergroupId, slackUserId } from "./slack-ids-schema.js";
 import { windowsSchema } from "./windows-schema.js";
 
 /** Where the Django project lives and how to run its Python. */
 export const projectSchema = z
   .strictObject({
-    /** Directory holding manage.py, relative to the services file; `{version}` in it names each release's checkout. */
-    path: z.string().min(1),
+    path: z
+      .string()
+      .min(1)
+      .describe(
+        "Directory holding manage.py, relative to the services file. With a local executor it is read where phasegate runs (`config check` checks that it exists); with a Kubernetes executor it is the path inside the release image. `{version}` in it names each release's own checkout, for pipelines that check out every release in a directory of its own: `/srv/releases/{version}` reads release v42 from `/srv/releases/v42` (a version that is no plain directory name, such as `..`, is refused)",
+      ),
     /** Python command (argv) that can import Django; detected when absent. */
     python: z.array(z.string().min(1)).min(1).optional(),
     managePy: z.string().min(1).default("manage.py"),
@@ -67,14 +72,14 @@ export const httpRolloutSchema = z.strictObject({
 
 /** Slack user ids and user group ids (S…) whose members are in. */
 const people = z.strictObject({
-  users: z.array(z.string().min(1)).default([]),
-  usergroups: z.array(z.string().min(1)).default([]),
+  users: z.array(slackUserId).default([]),
+  usergroups: z.array(slackUsergroupId).default([]),
 });
 
 export const accessSchema = z
   .strictObject({
     /** Slack user ids allowed to start runs; empty means everyone in an allowed channel. */
-    starters: z.array(z.string().min(1)).default([]),
+    starters: z.array(slackUserId).default([]),
     approvers: people.refine((a) => a.users.length + a.usergroups.length > 0, {
       message: "name at least one approver (a user id or a user group id)",
     }),

@@ -1,8 +1,13 @@
 import pino from "pino";
 import type { Logger } from "../ports/logger.js";
+import { logFormat } from "./log-format.js";
 
 /** Structured JSON logs on stderr (stdout stays free for command output such as `plan --json`). */
 export const logger: Logger = pino(
-  { name: "phasegate", level: process.env.LOG_LEVEL ?? (process.env.VITEST ? "silent" : "info") },
+  {
+    name: "phasegate",
+    level: process.env.LOG_LEVEL ?? (process.env.VITEST ? "silent" : "info"),
+    ...logFormat,
+  },
   pino.destination(2),
 );

@@ -4,10 +4,11 @@ import { parseAllDocuments } from "yaml";
 import { z } from "zod";
 
 const manifests = path.resolve(import.meta.dirname, "../../manifests/kubernetes");
-/** phasegate's ServiceAccount, in the namespace phasegate runs in. */
+/** phasegate's ServiceAccounts (bot, worker), in the namespace phasegate runs in. */
 const accountFile = path.join(manifests, "service-account.yaml");
-/** Its Role and RoleBinding, applied in each namespace it manages (the kustomization there sets the namespace). */
+/** The worker's and the bot's Role and RoleBinding, applied in each namespace phasegate manages (the kustomization there sets the namespace). */
 export const RBAC_FILE = path.join(manifests, "app-namespace", "rbac.yaml");
+const BOT_RBAC_FILE = path.join(manifests, "app-namespace", "rbac-bot.yaml");
 const appKustomizationFile = path.join(manifests, "app-namespace", "kustomization.yaml");
 
 const rule = z.strictObject({
@@ -15,39 +16,41 @@ const rule = z.strictObject({
   resources: z.array(z.string()).min(1),
   verbs: z.array(z.string()).min(1),
 });
-const meta = z.looseObject({ name: z.literal("phasegate") });
-const accountSchema = z.tuple([
+const account = (name: string) =>
   z.looseObject({
     apiVersion: z.literal("v1"),
     kind: z.literal("ServiceAccount"),
-    metadata: meta.extend({ namespace: z.string() }),
-  }),
-]);
-const rbacSchema = z.tuple([
-  z.looseObject({
-    apiVersion: z.literal("rbac.authorization.k8s.io/v1"),
-    kind: z.literal("Role"),
-    metadata: meta,
-    rules: z.array(rule).min(1),
-  }),
-  z.looseObject({
-    apiVersion: z.literal("rbac.authorization.k8s.io/v1"),
-    kind: z.literal("RoleBinding"),
-    metadata: meta,
-    roleRef: z.strictObject({
-      apiGroup: z.literal("rbac.authorization.k8s.io"),
+    metadata: z.looseObject({ name: z.literal(name), namespace: z.string() }),
+  });
+const accountSchema = z.tuple([account("phasegate-bot"), account("phasegate-worker")]);
+const rbacSchema = (roleName: string, accountName: string) => {
+  const meta = z.looseObject({ name: z.literal(roleName) });
+  return z.tuple([
+    z.looseObject({
+      apiVersion: z.literal("rbac.authorization.k8s.io/v1"),
       kind: z.literal("Role"),
-      name: z.literal("phasegate"),
+      metadata: meta,
+      rules: z.array(rule).min(1),
     }),
-    subjects: z.tuple([
-      z.strictObject({
-        kind: z.literal("ServiceAccount"),
-        name: z.literal("phasegate"),
-        namespace: z.string(),
+    z.looseObject({
+      apiVersion: z.literal("rbac.authorization.k8s.io/v1"),
+      kind: z.literal("RoleBinding"),
+      metadata: meta,
+      roleRef: z.strictObject({
+        apiGroup: z.literal("rbac.authorization.k8s.io"),
+        kind: z.literal("Role"),
+        name: z.literal(roleName),
       }),
-    ]),
-  }),
-]);
+      subjects: z.tuple([
+        z.strictObject({
+          kind: z.literal("ServiceAccount"),
+          name: z.literal(accountName),
+          namespace: z.string(),
+        }),
+      ]),
+    }),
+  ]);
+};
 
 async function readYaml(file: string): Promise<unknown[]> {
   const documents = parseAllDocuments(await readFile(file, "utf8"));
@@ -56,15 +59,26 @@ async function readYaml(file: string): Promise<unknown[]> {
   return documents.map((d) => d.toJSON());
 }
 
-/**
- * phasegate's cluster identity and rights, parsed and checked: the ServiceAccount, the Role, the RoleBinding, and
- * the namespace the app-namespace kustomization puts the Role and RoleBinding in.
- */
-export async function loadRbac() {
-  const [account] = accountSchema.parse(await readYaml(accountFile));
-  const [role, binding] = rbacSchema.parse(await readYaml(RBAC_FILE));
+async function appKustomization() {
   const [kustomization] = z
     .tuple([z.looseObject({ namespace: z.string(), resources: z.array(z.string()) })])
     .parse(await readYaml(appKustomizationFile));
-  return [account, role, binding, kustomization] as const;
+  return kustomization;
+}
+
+/**
+ * The worker's cluster identity and rights, parsed and checked: its ServiceAccount, the Role, the RoleBinding, and
+ * the namespace the app-namespace kustomization puts the Role and RoleBinding in.
+ */
+export async function loadRbac() {
+  const [, account] = accountSchema.parse(await readYaml(accountFile));
+  const [role, binding] = rbacSchema("phasegate", "phasegate-worker").parse(await readYaml(RBAC_FILE));
+  return [account, role, binding, await appKustomization()] as const;
+}
+
+/** The bot's, in the same shape: it may only run introspection Jobs. */
+export async function loadBotRbac() {
+  const [account] = accountSchema.parse(await readYaml(accountFile));
+  const [role, binding] = rbacSchema("phasegate-bot", "phasegate-bot").parse(await readYaml(BOT_RBAC_FILE));
+  return [account, role, binding, await appKustomization()] as const;
 }

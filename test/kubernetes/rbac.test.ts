@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { requestAttributes } from "../../src/kubernetes/request-attributes.js";
 import { ruleAllows } from "../../testkit/kube-sim/faults.js";
 import { type KubeSim, type RbacRule, startKubeSim } from "../../testkit/kube-sim/index.js";
-import { loadRbac } from "./rbac-manifest.js";
+import { loadBotRbac, loadRbac } from "./rbac-manifest.js";
 import { agePods, runJob, watchRollout } from "./scenario.js";
 import { adapters, image, release, seedShop } from "./setup.js";
 
@@ -40,9 +40,9 @@ const permissions = (rules: RbacRule[]) =>
   );
 
 describe("manifests/kubernetes/app-namespace/rbac.yaml", () => {
-  it("binds the Role phasegate, in the managed namespace, to the ServiceAccount phasegate in its own namespace", async () => {
+  it("binds the Role phasegate, in the managed namespace, to the worker's ServiceAccount in its own namespace", async () => {
     const [account, , binding, kustomization] = await loadRbac();
-    expect(kustomization.resources).toEqual(["rbac.yaml"]);
+    expect(kustomization.resources).toEqual(["rbac.yaml", "rbac-bot.yaml"]);
     expect(kustomization.namespace).not.toBe(account.metadata.namespace);
     expect(binding.subjects[0].namespace).toBe(account.metadata.namespace);
   });
@@ -92,5 +92,43 @@ describe("manifests/kubernetes/app-namespace/rbac.yaml", () => {
     ).rejects.toThrow(
       /^the Kubernetes API forbids phasegate to get pods\/log "phasegate-shop-2-s0-\w+-\w{5}" in namespace "shop" \(403\): add the rule \{apiGroups: \[""\], resources: \["pods\/log"\], verbs: \["get"\]\} to the Role bound to phasegate's service account in namespace "shop" \(see manifests\/kubernetes\/app-namespace\/rbac.yaml\)/,
     );
+  });
+});
+
+describe("manifests/kubernetes/app-namespace/rbac-bot.yaml", () => {
+  it("binds the Role phasegate-bot to the bot's ServiceAccount in phasegate's namespace", async () => {
+    const [account, , binding, kustomization] = await loadBotRbac();
+    expect(kustomization.namespace).not.toBe(account.metadata.namespace);
+    expect(binding.subjects[0].namespace).toBe(account.metadata.namespace);
+  });
+
+  it("allows every call an introspection Job makes, and nothing else: no workload can be changed", async () => {
+    const [, role] = await loadBotRbac();
+    sim.faults.enforceRole(role.rules);
+    const { executor, deployer } = adapters(sim, { container: "app" });
+    const introspection = await runJob(sim, executor, {
+      key: "shop-introspect-v42-1",
+      argv: ["sh", "-c", "echo '{}'"],
+      timeoutMs: 60_000,
+      version: "v42",
+    });
+    expect(introspection.stdout).toBe("{}\n");
+    sim.jobs.missingImages.add(image("v404"));
+    const unpulled = { key: "shop-introspect-v404-1", argv: ["true"], timeoutMs: 60_000, version: "v404" };
+    await executor.execute(unpulled);
+    agePods(sim, unpulled.key, 3600);
+    expect((await runJob(sim, executor, unpulled)).timedOut).toBe(true);
+    const used = new Set(
+      sim.requests
+        .filter((r) => r.status !== 403)
+        .map((r) => {
+          const a = requestAttributes(r.method, r.path);
+          return `${a.verb} ${a.apiGroup}/${a.resource}`;
+        }),
+    );
+    expect(permissions(role.rules).filter((p) => !used.has(p))).toEqual([]);
+
+    await expect(deployer.deploy(release("v42"))).rejects.toThrow(/forbids phasegate to get deployments/);
+    expect(sim.requests.filter((r) => r.status === 403).map((r) => r.resource)).toEqual(["deployments"]);
   });
 });

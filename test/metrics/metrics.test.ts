@@ -147,7 +147,9 @@ describe("process metrics", () => {
     collectProcessMetrics();
     await notifyAll(new RunHistory());
     const text = await register.metrics();
-    expect(text.match(/^# TYPE phasegate_process_resident_memory_bytes gauge$/gm)).toHaveLength(1);
+    expect(text.match(/^# TYPE process_resident_memory_bytes gauge$/gm)).toHaveLength(1);
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
+    expect(text).not.toContain("phasegate_process_");
     expect(text).toContain('phasegate_runs_started_total{service="shop",start="new"} 1');
   });
 });

@@ -16,8 +16,11 @@ import {
   deploymentSchema,
   kustomizationSchema,
   MANIFESTS,
+  monitorSchema,
+  networkPolicySchema,
   pdbSchema,
   readManifests,
+  renderKustomization,
   selects,
   serviceSchema,
 } from "./manifests.js";
@@ -75,12 +78,67 @@ describe("Kubernetes manifests", () => {
     expect(kustomization.resources).toContain("service-account.yaml");
   });
 
-  it("put everything in the namespace service-account.yaml gives the ServiceAccount", () => {
-    const account = manifests.find((m) => m.kind === "ServiceAccount");
-    expect(account?.metadata.namespace).toBe(kustomization.namespace);
+  it("put everything in the namespace of the ServiceAccounts, one account for the bot and one for the worker", () => {
+    const accounts = manifests.filter((m) => m.kind === "ServiceAccount");
+    for (const account of accounts) expect(account.metadata.namespace).toBe(kustomization.namespace);
     expect(manifests.find((m) => m.kind === "Namespace")?.metadata.name).toBe(kustomization.namespace);
-    for (const deployment of deployments)
-      expect(deployment.spec.template.spec.serviceAccountName).toBe(account?.metadata.name);
+    expect(deployments.map((d) => d.spec.template.spec.serviceAccountName)).toEqual([
+      "phasegate-bot",
+      "phasegate-worker",
+    ]);
+    expect(accounts.map((a) => a.metadata.name).sort()).toEqual(["phasegate-bot", "phasegate-worker"]);
+  });
+
+  it("let in only each pod's own ports: the bot's HTTP port, the worker's metrics port", () => {
+    for (const deployment of deployments) {
+      const policies = manifests
+        .filter((m) => m.kind === "NetworkPolicy")
+        .map((m) => networkPolicySchema.parse(m.raw))
+        .filter((p) => selects(p.spec.podSelector.matchLabels, deployment.spec.template.metadata.labels));
+      expect(policies, deployment.metadata.name).toHaveLength(1);
+      const declared = deployment.spec.template.spec.containers[0]?.ports.map((p) => p.name);
+      const allowed = policies[0]?.spec.ingress.flatMap((rule) => rule.ports.map((p) => p.port));
+      expect(allowed, deployment.metadata.name).toEqual(declared);
+      expect(policies[0]?.spec.ingress.every((rule) => rule.from === undefined)).toBe(true);
+    }
+  });
+
+  it("spread each Deployment's replicas over nodes and zones without ever blocking scheduling", () => {
+    for (const deployment of deployments) {
+      const constraints = deployment.spec.template.spec.topologySpreadConstraints;
+      expect(constraints.map((c) => c.topologyKey)).toEqual([
+        "kubernetes.io/hostname",
+        "topology.kubernetes.io/zone",
+      ]);
+      for (const constraint of constraints) {
+        expect(constraint.whenUnsatisfiable).toBe("ScheduleAnyway");
+        expect(selects(constraint.labelSelector.matchLabels, deployment.spec.template.metadata.labels)).toBe(
+          true,
+        );
+        for (const other of deployments.filter((d) => d !== deployment))
+          expect(selects(constraint.labelSelector.matchLabels, other.spec.template.metadata.labels)).toBe(
+            false,
+          );
+      }
+    }
+  });
+
+  it("offer an optional ServiceMonitor and PodMonitor that scrape the ports and paths the pods serve", () => {
+    const rendered = renderKustomization(path.join(MANIFESTS, "monitoring"));
+    const bySpec = (kind: string) => monitorSchema.parse(rendered.find((m) => m.kind === kind)?.raw);
+    const service = serviceSchema.parse(one("Service", "phasegate-bot"));
+    const serviceMonitor = bySpec("ServiceMonitor");
+    expect(serviceMonitor.metadata.namespace).toBe(kustomization.namespace);
+    expect(selects(serviceMonitor.spec.selector.matchLabels, bot.metadata.labels)).toBe(true);
+    expect(serviceMonitor.spec.endpoints?.map((e) => [e.port, e.path])).toEqual([
+      [service.spec.ports[0]?.targetPort, bot.spec.template.metadata.annotations["prometheus.io/path"]],
+    ]);
+    const podMonitor = bySpec("PodMonitor");
+    expect(selects(podMonitor.spec.selector.matchLabels, worker.spec.template.metadata.labels)).toBe(true);
+    expect(selects(podMonitor.spec.selector.matchLabels, bot.spec.template.metadata.labels)).toBe(false);
+    expect(podMonitor.spec.podMetricsEndpoints?.map((e) => [e.port, e.path])).toEqual([
+      ["metrics", worker.spec.template.metadata.annotations["prometheus.io/path"]],
+    ]);
   });
 
   it("select their own pods: Deployments, the Service and the disruption budgets", () => {

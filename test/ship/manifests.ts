@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -42,6 +43,16 @@ export const deploymentSchema = z.object({
       spec: z.object({
         serviceAccountName: z.string(),
         terminationGracePeriodSeconds: z.number().optional(),
+        topologySpreadConstraints: z
+          .array(
+            z.object({
+              maxSkew: z.number(),
+              topologyKey: z.string(),
+              whenUnsatisfiable: z.string(),
+              labelSelector: z.object({ matchLabels: labels }),
+            }),
+          )
+          .default([]),
         securityContext: z.object({
           runAsNonRoot: z.boolean(),
           runAsUser: z.number(),
@@ -66,6 +77,31 @@ export const serviceSchema = z.object({
 export const pdbSchema = z.object({
   metadata: z.object({ name: z.string() }),
   spec: z.object({ selector: z.object({ matchLabels: labels }) }),
+});
+
+export const networkPolicySchema = z.object({
+  spec: z.object({
+    podSelector: z.object({ matchLabels: labels }),
+    policyTypes: z.array(z.string()),
+    ingress: z.array(
+      z.object({
+        from: z.array(z.unknown()).optional(),
+        ports: z.array(z.object({ port: z.union([z.string(), z.number()]), protocol: z.string() })),
+      }),
+    ),
+  }),
+});
+
+const endpoint = z.object({ port: z.string(), path: z.string() });
+
+/** A Prometheus Operator ServiceMonitor or PodMonitor. */
+export const monitorSchema = z.object({
+  metadata: z.object({ name: z.string(), namespace: z.string() }),
+  spec: z.object({
+    selector: z.object({ matchLabels: labels }),
+    endpoints: z.array(endpoint).optional(),
+    podMetricsEndpoints: z.array(endpoint).optional(),
+  }),
 });
 
 export const configMapSchema = z.object({
@@ -106,6 +142,15 @@ export function readManifests(): Manifest[] {
         return { file, apiVersion, kind, metadata: metadata ?? { name: "" }, raw };
       }),
     );
+}
+
+/** A kustomization as `kubectl kustomize` renders it (Debian's kubernetes-client), one object per document. */
+export function renderKustomization(folder: string): Array<{ kind: string; raw: unknown }> {
+  const output = execFileSync("kubectl", ["kustomize", folder], { encoding: "utf8" });
+  return parseAllDocuments(output).map((doc) => {
+    const raw: unknown = doc.toJS();
+    return { kind: header.parse(raw).kind, raw };
+  });
 }
 
 /** Whether a selector picks pods with these labels. */

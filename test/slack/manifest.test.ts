@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { SUBCOMMANDS } from "../../src/slack/inbound/command-parser.js";
 import { repoRoot } from "../../testkit/run-cli.js";
 
 /** The bot scope each Web API method needs (api.slack.com/methods/<method>); a method absent here fails the test. */
@@ -43,8 +44,16 @@ describe("manifests/slack-app.yaml", () => {
     expect(new URL(command.url).pathname).toBe("/slack/events");
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe("/slack/events");
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
-    for (const name of ["help", "plan", "start", "status", "list", "cancel", "retry", "audit"])
-      expect(command.usage_hint).toContain(name);
+  });
+
+  it("hints every subcommand the bot parses, in the parser's own words, within Slack's 1,000 characters", async () => {
+    const manifest = parse(await readFile(path.join(repoRoot, "manifests", "slack-app.yaml"), "utf8"));
+    const [command] = manifest.features.slash_commands;
+    const hint = Object.values(SUBCOMMANDS)
+      .map((subcommand) => subcommand.usage.replaceAll("/migrate ", ""))
+      .join(" | ");
+    expect(command.usage_hint).toBe(hint);
+    expect(hint.length).toBeLessThanOrEqual(1000);
   });
 
   it("asks for exactly the scopes of the Web API methods the code calls, and commands for /migrate", async () => {

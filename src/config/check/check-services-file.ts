@@ -1,8 +1,11 @@
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { type Document, LineCounter, parseDocument, type YAMLError } from "yaml";
+import type { z } from "zod";
 import { servicesJsonSchema } from "../services-json-schema.js";
-import { servicesFileSchema } from "../services-schema.js";
+import { serviceSchema, servicesFileSchema } from "../services-schema.js";
 import { type ConfigProblem, configProblems } from "./config-problems.js";
+import { localFileProblems } from "./local-files.js";
 import { type Location, locate } from "./yaml-location.js";
 
 export interface LocatedProblem extends ConfigProblem {
@@ -29,18 +32,47 @@ function yamlProblem(error: YAMLError): LocatedProblem {
   };
 }
 
+/**
+ * zod stops at a service whose name is refused (its entry is not looked into): each such entry is checked on its
+ * own, so one file shows every mistake.
+ */
+function entriesBehindBadNames(data: unknown, issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const services = (data as { services?: Record<string, unknown> } | null)?.services;
+  return issues
+    .filter(
+      (issue) => issue.code === "invalid_key" && issue.path.length === 2 && issue.path[0] === "services",
+    )
+    .flatMap((issue) => {
+      const name = String(issue.path[1]);
+      const entry = serviceSchema.safeParse(services?.[name]);
+      return entry.success
+        ? []
+        : entry.error.issues.map((inner) => ({ ...inner, path: ["services", name, ...inner.path] }));
+    });
+}
+
+function located(doc: Document, lines: LineCounter, problems: ConfigProblem[]): LocatedProblem[] {
+  return problems.map((problem) => ({ ...problem, location: locate(doc, lines, problem.path) }));
+}
+
 function schemaProblems(doc: Document, lines: LineCounter): LocatedProblem[] {
   const data: unknown = doc.toJS();
   const parsed = servicesFileSchema.safeParse(data);
   if (parsed.success) return [];
-  return configProblems(parsed.error.issues, data, servicesJsonSchema()).map((problem) => ({
-    ...problem,
-    location: locate(doc, lines, problem.path),
-  }));
+  const issues = [...parsed.error.issues, ...entriesBehindBadNames(data, parsed.error.issues)];
+  return located(doc, lines, configProblems(issues, data, servicesJsonSchema()));
+}
+
+export interface CheckOptions {
+  /**
+   * Whether the files a service names (local project directory, deploy and rollout commands) must exist here;
+   * off to check a file away from the machine that runs phasegate.
+   */
+  files?: boolean;
 }
 
 /** Reads and validates a services file the way the bot and the worker load it, keeping every problem. */
-export async function checkServicesFile(file: string): Promise<CheckResult> {
+export async function checkServicesFile(file: string, options: CheckOptions = {}): Promise<CheckResult> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -59,5 +91,10 @@ export async function checkServicesFile(file: string): Promise<CheckResult> {
   const [syntaxError] = doc.errors;
   const problems = syntaxError ? [yamlProblem(syntaxError)] : schemaProblems(doc, lines);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, services: Object.keys(servicesFileSchema.parse(doc.toJS()).services) };
+  const { services } = servicesFileSchema.parse(doc.toJS());
+  if (options.files !== false) {
+    const missing = await localFileProblems(services, path.dirname(path.resolve(file)));
+    if (missing.length > 0) return { ok: false, problems: located(doc, lines, missing) };
+  }
+  return { ok: true, services: Object.keys(services) };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +21,22 @@ interface Mistake {
 }
 
 const MISTAKES: Mistake[] = [
+  {
+    name: "approver written as an e-mail address",
+    edit: (t) => t.replace("users: [U0DDDDDDD, U0EEEEEEE]", "users: [U0DDDDDDD, dee@example.com]"),
+    path: "services.billing.access.approvers.users.1",
+    message: /^"dee@example\.com" is an e-mail address, not a Slack user id: .*"Copy member ID"/,
+    fix: null,
+    at: "users: [U0DDDDDDD, dee@example.com]",
+  },
+  {
+    name: "user group written as its handle",
+    edit: (t) => t.replace("usergroups: [S0DBAS0001]", "usergroups: ['@dbas']"),
+    path: "services.shop.access.approvers.usergroups.0",
+    message: /^"@dbas" is a user group's handle, not its id: the id \(S…\)/,
+    fix: null,
+    at: "usergroups: ['@dbas']",
+  },
   {
     name: "empty file",
     edit: () => "",
@@ -252,8 +268,8 @@ describe("phasegate config check", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("accepts the documented example", async () => {
-    const result = await checkServicesFile(EXAMPLE);
+  it("accepts the documented example (whose projects and scripts are not on this machine)", async () => {
+    const result = await checkServicesFile(EXAMPLE, { files: false });
     expect(result).toEqual({ ok: true, services: ["shop", "billing", "reports"] });
   });
 
@@ -263,7 +279,7 @@ describe("phasegate config check", () => {
     const file = path.join(dir, `${mistake.name.replaceAll(" ", "-")}.yaml`);
     await writeFile(file, faulty);
 
-    const result = await checkServicesFile(file);
+    const result = await checkServicesFile(file, { files: false });
     if (result.ok) throw new Error("the faulty file was accepted");
     expect(result.problems).toHaveLength(1);
     const [problem] = result.problems;
@@ -288,7 +304,7 @@ describe("phasegate config check", () => {
     const faulty = mistake("misspelt key").edit(mistake("unknown kind").edit(example));
     const file = path.join(dir, "two-mistakes.yaml");
     await writeFile(file, faulty);
-    const result = await checkServicesFile(file);
+    const result = await checkServicesFile(file, { files: false });
     const text = formatCheck("services.yaml", result);
     expect(text).toContain(
       `services.yaml:${lineOf(faulty, "fourEye:")}:7: services.shop.access.fourEye: unknown key "fourEye"\n  fix: did you mean "fourEyes"?\n`,
@@ -298,13 +314,13 @@ describe("phasegate config check", () => {
   });
 
   it("exits 0 for a valid file, 1 with problems, 2 for a usage error", async () => {
-    const ok = await runCli(["config", "check", EXAMPLE]);
+    const ok = await runCli(["config", "check", "--skip-files", EXAMPLE]);
     expect(ok).toMatchObject({ code: 0 });
     expect(ok.stdout).toMatch(/ok, 3 services \(shop, billing, reports\)\n$/);
 
     const faultyFile = path.join(dir, "faulty.yaml");
     await writeFile(faultyFile, example.replace("kind: http", "kind: grpc"));
-    const faulty = await runCli(["config", "check", faultyFile]);
+    const faulty = await runCli(["config", "check", "--skip-files", faultyFile]);
     expect(faulty.code).toBe(1);
     expect(faulty.stdout).toContain('use one of: "command", "http", "kubernetes"');
 
@@ -312,5 +328,105 @@ describe("phasegate config check", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("give exactly one services file");
     expect(usage.stderr).toContain("phasegate config check --help");
+  });
+});
+
+describe("phasegate config check, on the machine that runs the services", () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "phasegate-config-files-"));
+    await mkdir(path.join(dir, "billing", "scripts"), { recursive: true });
+    await writeFile(path.join(dir, "billing", "manage.py"), "");
+    await writeFile(path.join(dir, "billing", "scripts", "deploy.sh"), "#!/bin/sh\n", { mode: 0o755 });
+    await writeFile(path.join(dir, "billing", "scripts", "status.sh"), "#!/bin/sh\n", { mode: 0o644 });
+    await mkdir(path.join(dir, "releases"));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const servicesFile = (project: string, deploy: string, rollout: string) => `services:
+  billing:
+    project:
+      path: ${project}
+    deployer:
+      kind: command
+      command: ["${deploy}", "{version}"]
+      cwd: billing
+    rollout:
+      kind: command
+      command: ["${rollout}", "{version}"]
+      cwd: billing
+    slack:
+      channel: C0BILLING01
+    access:
+      approvers:
+        users: [U0DDDDDDD]
+`;
+
+  async function check(text: string) {
+    const file = path.join(dir, `services-${Math.random().toString(36).slice(2)}.yaml`);
+    await writeFile(file, text);
+    const result = await checkServicesFile(file);
+    return { file, result, text: formatCheck("services.yaml", result) };
+  }
+
+  it("accepts a file whose project and commands are all here", async () => {
+    const { result } = await check(servicesFile("billing", "./scripts/deploy.sh", "true"));
+    expect(result).toEqual({ ok: true, services: ["billing"] });
+  });
+
+  it("reports a missing project directory, a script that is not executable and a program not on PATH", async () => {
+    const { result, text } = await check(
+      servicesFile("billing-app", "./scripts/status.sh", "no-such-program-phasegate"),
+    );
+    expect(result.ok).toBe(false);
+    expect(text).toContain(
+      `services.yaml:4:7: services.billing.project.path: the project directory ${path.join(dir, "billing-app")} does not exist`,
+    );
+    expect(text).toContain(
+      `services.billing.deployer.command: ${path.join(dir, "billing", "scripts", "status.sh")} is missing or not executable\n  fix: create it, or make it executable (chmod +x`,
+    );
+    expect(text).toContain(`services.billing.rollout.command: "no-such-program-phasegate" is not on PATH`);
+    expect(text).toMatch(/services\.yaml: 3 problems\n$/);
+  });
+
+  it("reports a project directory without manage.py", async () => {
+    const { text } = await check(servicesFile("billing/scripts", "./scripts/deploy.sh", "true"));
+    expect(text).toContain(
+      `services.billing.project.path: ${path.join(dir, "billing", "scripts")} holds no manage.py`,
+    );
+  });
+
+  it("expands {version} for an example when the releases' directory is missing, and accepts it when present", async () => {
+    const missing = await check(servicesFile("checkouts/{version}", "./scripts/deploy.sh", "true"));
+    expect(missing.text).toContain(
+      `services.billing.project.path: ${path.join(dir, "checkouts")} does not exist, so no release can be checked out under it (release v42 would be read from ${path.join(dir, "checkouts", "v42")})`,
+    );
+    const present = await check(servicesFile("releases/{version}", "./scripts/deploy.sh", "true"));
+    expect(present.result.ok).toBe(true);
+  });
+
+  it("skips these checks with --skip-files, for a file checked away from its machine", async () => {
+    const { file } = await check(servicesFile("billing-app", "./scripts/status.sh", "true"));
+    expect(await runCli(["config", "check", file])).toMatchObject({ code: 1 });
+    expect(await runCli(["config", "check", "--skip-files", file])).toMatchObject({ code: 0 });
+  });
+
+  it("reports the mistakes inside an entry whose service name is refused too", async () => {
+    const text = servicesFile("billing", "./scripts/deploy.sh", "true")
+      .replace("  billing:", "  Billing:")
+      .replace("channel: C0BILLING01", "channel: billing");
+    const { result } = await check(text);
+    if (result.ok) throw new Error("accepted");
+    expect(result.problems.map((p) => [p.path.join("."), p.message])).toEqual([
+      [
+        "services.Billing",
+        expect.stringContaining("service names are lower-case letters, digits and dashes"),
+      ],
+      ["services.Billing.slack.channel", expect.stringContaining("use the channel id")],
+    ]);
   });
 });

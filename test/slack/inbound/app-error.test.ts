@@ -7,11 +7,15 @@ import { createSlackApp } from "../../../src/slack/inbound/app.js";
 import { registerErrorHandler } from "../../../src/slack/inbound/error-handler.js";
 import { healthRoutes } from "../../../src/slack/inbound/health-routes.js";
 import { blockActionsBody, postSigned, SlackFake } from "../../../src/slack-emulator/index.js";
+import { logFormat } from "../../../src/telemetry/log-format.js";
 import { connectRedis } from "../../../testkit/redis.js";
 
 const SECRET = "app-error-secret";
 const lines: Array<Record<string, unknown>> = [];
-const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+const logger = pino(
+  { level: "info", ...logFormat },
+  { write: (line: string) => lines.push(JSON.parse(line)) },
+);
 const redis = connectRedis();
 let fake: SlackFake;
 let app: App;
@@ -57,7 +61,8 @@ describe("app.error", () => {
     const logged = lines.filter((l) => l.msg === "a Slack request failed inside phasegate");
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({
-      level: 50,
+      level: "error",
+      severity: "ERROR",
       code: "test_boom",
       err: { message: "the listener broke" },
       request: { kind: "block_actions", user: "U0ALICE", action: "test.boom" },
