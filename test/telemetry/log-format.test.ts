@@ -19,7 +19,7 @@ function logLines(script: string): Array<Record<string, unknown>> {
 describe("log lines", () => {
   it("carry the level as a word and the severity Cloud Logging sorts by", () => {
     const lines = logLines(`
-      const { logger } = await import("./src/telemetry/logger.ts");
+      const { logger } = await import("./src/telemetry/pino-logger.ts");
       logger.debug("d"); logger.info({ run: "shop-1" }, "i"); logger.warn("w"); logger.error("e"); logger.fatal("f");
       logger.flush();
     `);
