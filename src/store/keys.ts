@@ -20,6 +20,8 @@ export function storeKeys(prefix: string) {
     freezes: () => `${prefix}freezes`,
     /** Stream of the freezes and unfreezes, done or refused. */
     freezeAudit: () => `${prefix}freeze-audit`,
+    /** A signed Slack request already received (its v0= signature), kept while its timestamp is in the window. */
+    replay: (signature: string) => `${prefix}replay:${signature}`,
   };
 }
 

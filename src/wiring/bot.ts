@@ -12,6 +12,7 @@ import { healthRoutes } from "../slack/inbound/health-routes.js";
 import { checkToken } from "../slack/outbound/check-token.js";
 import type { SlackNotifier } from "../slack/outbound/notifier.js";
 import { createSlackOutbound, slackClient } from "../slack/outbound/outbound.js";
+import { RedisReplayGuard } from "../store/redis-replay-guard.js";
 import { StateMarker } from "../store/state-marker.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
 import { outboundStores } from "./card-refs.js";
@@ -82,7 +83,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const acks = new AckGate();
   // In Socket Mode Bolt serves the health routes on every interface: left out when told to listen on one address.
   const routes = env.SLACK_APP_TOKEN && options.host ? [] : healthRoutes(redis, logger);
-  const app = createSlackApp(env, routes, logger, acks);
+  // Answering Slack fails fast when Redis is unreachable (the replay check included) instead of waiting for it.
+  const requestRedis = await requestConnection(redis, logger);
+  const app = createSlackApp(env, routes, logger, acks, new RedisReplayGuard(requestRedis, prefix));
   const client = slackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   void checkToken(client, logger);
   const slack = createSlackOutbound(
@@ -105,7 +108,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     reminders: slack.reminders,
   };
   const ready = createEngine({ ...engineOptions, redis });
-  const requestRedis = await requestConnection(redis, logger);
   const answering = createEngine({
     ...engineOptions,
     redis: requestRedis,
