@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { serviceName } from "../../config/services-schema.js";
 import { escapeText, truncate } from "../blocks/kit.js";
+import { hasVisibleText } from "../blocks/text-hygiene.js";
 
 const version = z
   .string()
@@ -15,7 +16,13 @@ const migration = z
     const [app = "", name = ""] = label.split(".");
     return { app, name };
   });
-const reason = z.string().trim().min(3, "say why, in a few words").max(500, "at most 500 characters");
+const INVISIBLE_REASON = "this reason shows nothing (only invisible characters): say why, in words";
+const reason = z
+  .string()
+  .trim()
+  .min(3, "say why, in a few words")
+  .max(500, "at most 500 characters")
+  .refine(hasVisibleText, INVISIBLE_REASON);
 const runId = z
   .string()
   .regex(
@@ -33,7 +40,11 @@ export const migrateCommandSchema = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("status"), runId: runId.optional() }),
   z.strictObject({ name: z.literal("list"), service: serviceName.optional() }),
   z.strictObject({ name: z.literal("approve"), runId }),
-  z.strictObject({ name: z.literal("reject"), runId, reason: z.string().min(1) }),
+  z.strictObject({
+    name: z.literal("reject"),
+    runId,
+    reason: z.string().min(1).refine(hasVisibleText, INVISIBLE_REASON),
+  }),
   z.strictObject({ name: z.literal("cancel"), runId }),
   z.strictObject({ name: z.literal("retry"), runId }),
   z.strictObject({ name: z.literal("rollback"), runId }),

@@ -11,6 +11,7 @@ import {
   rejectMetadataSchema,
   rejectModal,
 } from "../blocks/reject-modal.js";
+import { hasVisibleText } from "../blocks/text-hygiene.js";
 import { clickRefusal } from "./click-answer.js";
 import { respondTo } from "./response-url.js";
 
@@ -99,8 +100,15 @@ function registerRejectSubmission(app: App, deps: RejectDeps): void {
         response_action: "errors",
         errors: modalError("This dialog carries no run I can read; nothing was changed."),
       });
-    if (!reason)
-      return ack({ response_action: "errors", errors: modalError("Say why you reject the gate.") });
+    if (!hasVisibleText(reason))
+      return ack({
+        response_action: "errors",
+        errors: modalError(
+          reason
+            ? "This reason shows nothing (only invisible characters): say why you reject the gate, in words."
+            : "Say why you reject the gate.",
+        ),
+      });
     const button = { token: metadata.token, channel: metadata.channel, messageTs: metadata.ts };
     const result = await deps.useCases.reject({
       button,
