@@ -91,6 +91,30 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
 }
 
 /**
+ * Records the start once the step's turn has come (a contract step: not frozen, within its change windows); null
+ * when it was not started. A step starts only on the run its turn was decided on: a freeze noted on the run meanwhile
+ * changed it, and the turn is decided again. So a freeze either holds a contract step or sees it running.
+ */
+async function startStep(
+  deps: WorkerDeps,
+  run: Run,
+  step: PlanStep,
+  control: JobControl,
+): Promise<Run | null> {
+  const event: RunEvent = { type: "step-started", step: step.index };
+  for (let known = run; ; ) {
+    await awaitContractTurn(deps, known, step, control);
+    const started = await transition(deps, run.id, event, SYSTEM_ACTOR, known, true);
+    if (started.ok) return started.run;
+    if (started.code !== "changed") {
+      deps.logger.warn({ runId: run.id, step: step.index, reason: started.message }, "step not started");
+      return null;
+    }
+    known = started.run;
+  }
+}
+
+/**
  * Runs (or polls) the step a job names: loads the run, drops stale jobs, records the start, runs the step through
  * its port, records the result with compare-and-set and queues what comes next.
  */
@@ -115,14 +139,9 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     return;
   }
   if (state.status === "pending") {
-    await awaitContractTurn(deps, run, step, control);
-    const event: RunEvent = { type: "step-started", step: job.step };
-    const started = await transition(deps, run.id, event, SYSTEM_ACTOR, run);
-    if (!started.ok) {
-      deps.logger.warn({ job, reason: started.message }, "step not started");
-      return;
-    }
-    run = started.run;
+    const started = await startStep(deps, run, step, control);
+    if (!started) return;
+    run = started;
   } else if (state.status !== "running" && state.status !== "waiting") {
     deps.logger.info({ job, stepStatus: state.status }, "step already finished: duplicate job dropped");
     return;
