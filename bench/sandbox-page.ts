@@ -87,6 +87,7 @@ export async function sandboxPageBenchmark(): Promise<Figure[]> {
   logger.level = "warn";
   const sandbox = await startSandbox({
     host: "127.0.0.1",
+    accessToken: null,
     port: 0,
     socketMode: false,
     servicesFile: setup.servicesFile,

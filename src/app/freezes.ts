@@ -1,5 +1,12 @@
 import type { LoadedServices } from "../config/load-services.js";
-import { ALL_SERVICES, describeFreeze, type Freeze, freezesOf } from "../domain/run/contract-hold.js";
+import {
+  ALL_SERVICES,
+  describeFreeze,
+  type Freeze,
+  freezesOf,
+  type RunningContract,
+  runningContract,
+} from "../domain/run/contract-hold.js";
 import { isContractStep } from "../domain/run/guards.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { FreezeAuditEntry, FreezeStore } from "../ports/freeze-store.js";
@@ -73,10 +80,17 @@ async function tell(deps: FreezeDeps, change: FreezeChange): Promise<void> {
 /**
  * Each active run of the services records the freeze holding it now (its card shows it; its audit trail says who),
  * and one whose contract step is pending looks again at once: one held by the freeze just lifted starts, one
- * waiting for its window now says it is frozen.
+ * waiting for its window now says it is frozen. Returns the contract steps already running: noted after the
+ * freeze was set, the run shows every step that started before the freeze (a worker starts a contract step only on
+ * the run it checked the freezes for, see process-step's startStep).
  */
-async function noteOnActiveRuns(deps: FreezeDeps, services: string[], user: string): Promise<void> {
+async function noteOnActiveRuns(
+  deps: FreezeDeps,
+  services: string[],
+  user: string,
+): Promise<RunningContract[]> {
   const freezes = await deps.freezes.list();
+  const running: RunningContract[] = [];
   for (const service of services) {
     const runId = await deps.store.activeRunId(service);
     if (!runId) continue;
@@ -89,10 +103,13 @@ async function noteOnActiveRuns(deps: FreezeDeps, services: string[], user: stri
     );
     if (!noted.ok) continue;
     const { run } = noted;
+    const started = runningContract(run);
+    if (started) running.push(started);
     const step = run.plan.steps[run.currentStep];
     if (run.status !== "running" || !step || !isContractStep(step)) continue;
     if (run.steps[run.currentStep]?.status === "pending") await deps.queue.wakeStep(run);
   }
+  return running;
 }
 
 export async function freeze(
@@ -113,10 +130,13 @@ export async function freeze(
     await refuse(deps, input, "freeze", message);
     return { ok: false, code: "already-frozen", message };
   }
-  deps.logger.info({ scope: input.scope, by: input.user, reason: input.reason }, "frozen");
-  await tell(deps, { kind: "frozen", freeze: frozen, services });
-  await noteOnActiveRuns(deps, services, input.user);
-  return { ok: true, freeze: frozen };
+  const running = await noteOnActiveRuns(deps, services, input.user);
+  deps.logger.info(
+    { scope: input.scope, by: input.user, reason: input.reason, running: running.map((r) => r.runId) },
+    "frozen",
+  );
+  await tell(deps, { kind: "frozen", freeze: frozen, services, running });
+  return { ok: true, freeze: frozen, running };
 }
 
 export async function unfreeze(deps: FreezeDeps, input: FreezeInput): Promise<FreezeResult> {
@@ -131,5 +151,5 @@ export async function unfreeze(deps: FreezeDeps, input: FreezeInput): Promise<Fr
   deps.logger.info({ scope: input.scope, by: input.user, frozenBy: lifted.by }, "unfrozen");
   await tell(deps, { kind: "unfrozen", freeze: lifted, by: input.user, services });
   await noteOnActiveRuns(deps, services, input.user);
-  return { ok: true, freeze: lifted };
+  return { ok: true, freeze: lifted, running: [] };
 }

@@ -106,17 +106,8 @@ async function prepare(
       await queueNext(deps, run);
       return null;
     case "start": {
-      await awaitContractTurn(deps, run, move.step, control);
-      const started = await transition(
-        deps,
-        run.id,
-        { type: "step-started", step: job.step },
-        SYSTEM_ACTOR,
-        run,
-      );
-      if (started.ok) return { run: started.run, step: move.step };
-      deps.logger.warn({ job, reason: started.message }, "step not started");
-      return null;
+      const started = await startStep(deps, run, move.step, control);
+      return started ? { run: started, step: move.step } : null;
     }
     case "duplicate":
       deps.logger.info({ job, stepStatus: move.status }, "step already finished: duplicate job dropped");
@@ -129,6 +120,30 @@ async function prepare(
     case "resume":
       deps.logger.debug({ job, stepStatus: move.status }, "resuming a step that was running");
       return { run, step: move.step };
+  }
+}
+
+/**
+ * Records the start once the step's turn has come (a contract step: not frozen, within its change windows); null
+ * when it was not started. A step starts only on the run its turn was decided on: a freeze noted on the run meanwhile
+ * changed it, and the turn is decided again. So a freeze either holds a contract step or sees it running.
+ */
+async function startStep(
+  deps: WorkerDeps,
+  run: Run,
+  step: PlanStep,
+  control: JobControl,
+): Promise<Run | null> {
+  const event: RunEvent = { type: "step-started", step: step.index };
+  for (let known = run; ; ) {
+    await awaitContractTurn(deps, known, step, control);
+    const started = await transition(deps, run.id, event, SYSTEM_ACTOR, known, true);
+    if (started.ok) return started.run;
+    if (started.code !== "changed") {
+      deps.logger.warn({ runId: run.id, step: step.index, reason: started.message }, "step not started");
+      return null;
+    }
+    known = started.run;
   }
 }
 

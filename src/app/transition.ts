@@ -17,6 +17,9 @@ export type TransitionOutcome =
   | { ok: false; code: "refused"; message: string; run: Run }
   | { ok: false; code: "active-run"; message: string; run: Run; activeRunId: string };
 
+/** A strict transition's run changed since the caller read it (the new run): nothing was applied. */
+type Changed = { ok: false; code: "changed"; message: string; run: Run };
+
 /** Enough for any realistic burst of concurrent clicks; each lost race reloads and decides again. */
 const MAX_ATTEMPTS = 50;
 
@@ -35,15 +38,35 @@ export async function announce(
 /** What writing a run change needs: telling the notifiers is transition's part. */
 export type RunWriteDeps = Pick<TransitionDeps, "store" | "logger" | "now">;
 
-/** Applies one event to the stored run (see writeRunEvent), then tells the notifiers when it applied. */
+/**
+ * Applies one event to the stored run (see writeRunEvent), then tells the notifiers when it applied. `strict`: the
+ * event was decided on `known` (a contract step's turn), so a run changed since is not decided again here: the
+ * outcome is `changed`.
+ */
+export function transition(
+  deps: TransitionDeps,
+  runId: string,
+  event: RunEvent,
+  actor: Actor,
+  known?: Run,
+): Promise<TransitionOutcome>;
+export function transition(
+  deps: TransitionDeps,
+  runId: string,
+  event: RunEvent,
+  actor: Actor,
+  known: Run,
+  strict: true,
+): Promise<TransitionOutcome | Changed>;
 export async function transition(
   deps: TransitionDeps,
   runId: string,
   event: RunEvent,
   actor: Actor,
   known?: Run,
-): Promise<TransitionOutcome> {
-  const outcome = await writeRunEvent(deps, runId, event, actor, known);
+  strict = false,
+): Promise<TransitionOutcome | Changed> {
+  const outcome = await writeRunEvent(deps, runId, event, actor, known, strict);
   if (outcome.ok) await announce(deps, { before: outcome.before, after: outcome.run, event, actor });
   return outcome;
 }
@@ -52,8 +75,8 @@ export async function transition(
  * The one write path of a run: reduce, then compare-and-set. When another writer got there first, it reloads and
  * decides again, so of two racing approvals one applies and the other is refused by the reducer. Refusals are
  * written to the audit trail. `known`, the run as the caller last read it, saves a read; when it is out of date the
- * compare-and-set fails and the run is read again. Bookkeeping changes nobody is told about (where a run's Slack
- * messages live) call it directly; every other change goes through transition.
+ * compare-and-set fails and the run is read again (unless `strict`). Bookkeeping changes nobody is told about (where
+ * a run's Slack messages live) call it directly; every other change goes through transition.
  */
 export async function writeRunEvent(
   deps: RunWriteDeps,
@@ -61,11 +84,14 @@ export async function writeRunEvent(
   event: RunEvent,
   actor: Actor,
   known?: Run,
-): Promise<TransitionOutcome> {
+  strict = false,
+): Promise<TransitionOutcome | Changed> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const before = attempt === 0 && known ? known : await deps.store.get(runId);
     if (!before)
       return { ok: false, code: "not-found", message: `no run ${runId}: check the id with "list"` };
+    if (strict && known && before.revision !== known.revision)
+      return { ok: false, code: "changed", message: `run ${runId} changed meanwhile`, run: before };
     const at = deps.now().toISOString();
     const result = applyRunEvent(before, event, at);
     // A refusal is only final when decided on the stored run.

@@ -4,6 +4,7 @@ import { ConfigError } from "../config/load-services.js";
 import { findPackageFile } from "../django/helper.js";
 import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
+import { generateToken } from "../sandbox/page-access.js";
 import { startSandbox } from "../sandbox/sandbox.js";
 import { SandboxError } from "../sandbox/sandbox-error.js";
 import { logger } from "../telemetry/pino-logger.js";
@@ -11,7 +12,8 @@ import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./cli-error.js";
 import type { Command } from "./command.js";
 
-const USAGE = `Usage: phasegate sandbox [--port N] [--host ADDR] [--services FILE] [--socket-mode] [--replicas N]
+const USAGE = `Usage: phasegate sandbox [--port N] [--host ADDR] [--access-token TOKEN|generate] [--services FILE]
+                         [--socket-mode] [--replicas N]
 
 The whole Slack flow in a browser, with no Slack workspace: a page that behaves like a Slack channel, a local Slack
 (the Web API, response URLs, Socket Mode), the real bot (Bolt, signed requests) and its step worker. Without
@@ -20,7 +22,9 @@ replicas that the deploy hook rolls one at a time. Type /migrate in the page; it
 
 Options:
   --port N          port of the page (default 3100; 0 picks a free one)
-  --host ADDR       address to listen on (default 127.0.0.1)
+  --host ADDR       address to listen on (default 127.0.0.1); any other than loopback needs --access-token
+  --access-token T  every page and API call then needs T (at least 16 characters); "generate" makes one, printed
+                    once in the address to open
   --services FILE   your own services file instead of the story
   --socket-mode     Slack reaches the bot over Socket Mode instead of signed HTTP requests
   --replicas N      replicas in the story's fleet (default 3)
@@ -32,6 +36,7 @@ database on; default postgres://postgres@127.0.0.1:5432/postgres), PHASEGATE_PYT
 const OPTIONS: OptionSpecs = {
   port: { type: "string" },
   host: { type: "string" },
+  "access-token": { type: "string" },
   services: { type: "string" },
   "socket-mode": { type: "boolean" },
   replicas: { type: "string" },
@@ -41,6 +46,7 @@ const OPTIONS: OptionSpecs = {
 const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535, "a port is at most 65535").default(3100),
   host: z.string().min(1).default("127.0.0.1"),
+  "access-token": z.string().min(1, "--access-token needs a token, or generate").optional(),
   services: z.string().min(1).optional(),
   "socket-mode": z.boolean().default(false),
   replicas: z.coerce.number().int().min(1).max(6, "at most 6 replicas").default(3),
@@ -54,6 +60,11 @@ const envSchema = z.object({
     .default("postgres://postgres@127.0.0.1:5432/postgres"),
 });
 
+/** The page then drives the file's real migrate, deploy and rollout commands: nothing in the sandbox is pretend. */
+function realDeploysWarning(file: string): string {
+  return `phasegate sandbox: WARNING: --services ${file} is used as it is: a run started in the page migrates the databases and runs the deploy and rollout commands that file names, for real. Point it at a test project, not production.\n`;
+}
+
 export const sandboxCommand: Command = async (argv) => {
   const options = parseOptions(argv, OPTIONS, schema);
   if (options.help) {
@@ -63,9 +74,13 @@ export const sandboxCommand: Command = async (argv) => {
   const env = envSchema.safeParse(process.env);
   if (!env.success) throw new CliError(env.error.issues.map((i) => i.message).join("; "));
   if (process.env.LOG_LEVEL === undefined) logger.level = "warn";
+  const given = options["access-token"];
+  const accessToken = given === "generate" ? generateToken() : (given ?? null);
+  if (options.services) process.stderr.write(realDeploysWarning(options.services));
   try {
     const sandbox = await startSandbox({
       host: options.host,
+      accessToken,
       port: options.port,
       socketMode: options["socket-mode"],
       servicesFile: options.services ?? null,
@@ -78,8 +93,9 @@ export const sandboxCommand: Command = async (argv) => {
       slotPauseMs: 2000,
       logger,
     });
+    const address = accessToken ? `${sandbox.url}?token=${encodeURIComponent(accessToken)}` : sandbox.url;
     process.stdout.write(
-      `phasegate sandbox: open ${sandbox.url} (Slack over ${options["socket-mode"] ? "Socket Mode" : "signed HTTP"}; Ctrl-C stops it)\n`,
+      `phasegate sandbox: open ${address} (Slack over ${options["socket-mode"] ? "Socket Mode" : "signed HTTP"}; Ctrl-C stops it)\n`,
     );
     await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
     // A terminal closed with the sandbox must not keep it from cleaning up (a write would fail with EPIPE).

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { serviceName } from "../config/services-schema.js";
 import { MAX_REASON_CHARS } from "../domain/run/run.js";
+import { hasVisibleText, INVISIBLE_REASON } from "../domain/run/visible-text.js";
 
 /**
  * The actions people take on runs, said once: the `/migrate` subcommands and the `phasegate run` actions are both
@@ -29,7 +30,8 @@ export const reason = z
   .string()
   .trim()
   .min(3, "say why, in a few words")
-  .max(MAX_REASON_CHARS, `at most ${MAX_REASON_CHARS} characters`);
+  .max(MAX_REASON_CHARS, `at most ${MAX_REASON_CHARS} characters`)
+  .refine(hasVisibleText, INVISIBLE_REASON);
 const runId = z
   .string()
   .regex(

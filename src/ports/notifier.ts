@@ -1,4 +1,4 @@
-import type { Freeze } from "../domain/run/contract-hold.js";
+import type { Freeze, RunningContract } from "../domain/run/contract-hold.js";
 import type { Actor, Run, RunEvent } from "../domain/run/run.js";
 
 /** One applied change. `before` is null when the run was just created (`event` is then null too). */
@@ -26,7 +26,8 @@ export interface Notifier {
 
 /** `services`: the services the freeze holds (every service for "all"). */
 export type FreezeChange =
-  | { kind: "frozen"; freeze: Freeze; services: string[] }
+  /** `running`: the contract steps of the services already running when it was set (they finish). */
+  | { kind: "frozen"; freeze: Freeze; services: string[]; running: RunningContract[] }
   | { kind: "unfrozen"; freeze: Freeze; by: string; services: string[] };
 
 export type CardStatus = { posted: true } | { posted: false; reason: string };

@@ -1,6 +1,6 @@
 import type { FollowUpReport, OwedFollowUp } from "../domain/plan/follow-up-report.js";
 import type { Plan, Refusal } from "../domain/plan/plan.js";
-import type { Freeze } from "../domain/run/contract-hold.js";
+import type { Freeze, RunningContract } from "../domain/run/contract-hold.js";
 import type { Run } from "../domain/run/run.js";
 import type { FreezeAuditEntry } from "./freeze-store.js";
 import type { AuditEntry, ListQuery } from "./run-store.js";
@@ -111,7 +111,8 @@ export interface FreezeInput {
 }
 
 export type FreezeResult =
-  | { ok: true; freeze: Freeze }
+  /** `running`: the contract steps already running when the freeze was set (they finish); none for an unfreeze. */
+  | { ok: true; freeze: Freeze; running: RunningContract[] }
   | { ok: false; code: "not-found" | "not-allowed" | "already-frozen" | "not-frozen"; message: string };
 
 export interface RollbackInput {

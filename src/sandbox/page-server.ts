@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../ports/logger.js";
+import { PageAccess } from "./page-access.js";
 import { handleApi, type PageContext } from "./page-api.js";
 import { PageAssets, type PageModules } from "./page-assets.js";
 import { SandboxError } from "./sandbox-error.js";
@@ -21,8 +22,14 @@ export class PageServer {
   private readonly server: Server;
   private readonly assets: PageAssets;
   private context: PageContext | null = null;
+  private access: PageAccess | null = null;
 
-  constructor(logger: Logger, modules?: PageModules) {
+  /** `token`: every page and API call needs it (null: none needed, for a loopback address only). */
+  constructor(
+    logger: Logger,
+    private readonly token: string | null,
+    modules?: PageModules,
+  ) {
     this.assets = new PageAssets(modules);
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: Error) => {
@@ -50,6 +57,7 @@ export class PageServer {
       throw error;
     }
     const { address, port: bound } = this.server.address() as AddressInfo;
+    this.access = new PageAccess(host, address, bound, this.token);
     return `http://${address.includes(":") ? `[${address}]` : address}:${bound}/`;
   }
 
@@ -65,6 +73,18 @@ export class PageServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     const url = new URL(request.url ?? "/", "http://sandbox");
+    const verdict = this.access?.check(request, url) ?? { kind: "refused", status: 503, error: "starting" };
+    if (verdict.kind === "welcome") {
+      response.writeHead(303, { location: verdict.location, "set-cookie": verdict.cookie }).end();
+      return;
+    }
+    if (verdict.kind === "refused") {
+      const api = url.pathname.startsWith("/api/");
+      response
+        .writeHead(verdict.status, { "content-type": api ? "application/json" : "text/plain; charset=utf-8" })
+        .end(api ? JSON.stringify({ error: verdict.error }) : `${verdict.error}\n`);
+      return;
+    }
     if (url.pathname.startsWith("/api/")) {
       if (!this.context) {
         response

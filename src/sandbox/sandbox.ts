@@ -12,16 +12,20 @@ import type { Logger } from "../ports/logger.js";
 import { SlackFake, SlackWorkspace } from "../slack-emulator/index.js";
 import { deleteKeys } from "../store/delete-prefix.js";
 import { type BotOptions, type RunningBot, startBot } from "../wiring/bot.js";
+import { isLoopback, MIN_TOKEN_LENGTH } from "./page-access.js";
 import type { PageModules } from "./page-assets.js";
 import { PageFeed } from "./page-feed.js";
 import { PageServer } from "./page-server.js";
 import { type Directory, directoryOf, STORY_PEOPLE } from "./people.js";
 import { checkPostgres } from "./postgres.js";
 import { checkRedis } from "./redis-check.js";
+import { SandboxError } from "./sandbox-error.js";
 import { STORY_CHANNEL, STORY_SERVICE, Story } from "./story.js";
 
 export interface SandboxOptions {
   host: string;
+  /** Every page and API call needs it; required for a --host other than loopback (see page-access.ts). */
+  accessToken: string | null;
   /** 0 picks a free port. */
   port: number;
   /** Slack reaches the bot over Socket Mode instead of signed HTTP requests. */
@@ -68,6 +72,18 @@ function storyDirectory(): Directory {
   return { people: Object.values(STORY_PEOPLE), channels: { [STORY_CHANNEL]: "shop-deploys" }, groups: {} };
 }
 
+/** Anyone who reaches a page not on loopback could start and approve runs: it needs a token nobody can guess. */
+function checkAccess(host: string, token: string | null): void {
+  if (token !== null && token.length < MIN_TOKEN_LENGTH)
+    throw new SandboxError(
+      `the access token is ${token.length} characters long: give one of at least ${MIN_TOKEN_LENGTH}, or --access-token generate`,
+    );
+  if (token === null && !isLoopback(host))
+    throw new SandboxError(
+      `--host ${host} is not a loopback address: anyone who reaches it could start and approve runs. Pass --access-token generate (or a token of your own), or leave --host out to stay on 127.0.0.1`,
+    );
+}
+
 /** Runs `steps` in order; on a failure, undoes what was done (last first) and rethrows. */
 async function startAll(undo: Array<() => Promise<void>>, start: () => Promise<RunningSandbox>) {
   try {
@@ -84,8 +100,9 @@ async function startAll(undo: Array<() => Promise<void>>, start: () => Promise<R
  * (for the story) the shop's database and fleet.
  */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
-  const { logger } = options;
-  const page = new PageServer(logger, options.pageModules);
+  const { logger, accessToken } = options;
+  checkAccess(options.host, accessToken);
+  const page = new PageServer(logger, accessToken, options.pageModules);
   const url = await page.listen(options.host, options.port);
   const undo: Array<() => Promise<void>> = [() => page.close()];
   return startAll(undo, async () => {

@@ -29,6 +29,8 @@ export function storeKeys(prefix: string) {
      * hands it to src/queue, which may not import the store.
      */
     bull: () => `${prefix}bull`,
+    /** A signed Slack request already received (its v0= signature), kept while its timestamp is in the window. */
+    replay: (signature: string) => `${prefix}replay:${signature}`,
   };
 }
 

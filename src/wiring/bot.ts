@@ -13,6 +13,7 @@ import { checkToken } from "../slack/outbound/check-token.js";
 import { createSlackOutbound, slackClient } from "../slack/outbound/outbound.js";
 import type { SlackNotifier } from "../slack/outbound/slack-notifier.js";
 import { storeKeys } from "../store/keys.js";
+import { RedisReplayGuard } from "../store/redis-replay-guard.js";
 import { StateMarker } from "../store/state-marker.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
 import { createEngine, type Engine, type EngineOptions } from "./engine.js";
@@ -83,7 +84,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const acks = new AckGate();
   // In Socket Mode Bolt serves the health routes on every interface: left out when told to listen on one address.
   const routes = env.SLACK_APP_TOKEN && options.host ? [] : healthRoutes(redis, logger);
-  const app = createSlackApp(env, routes, logger, acks);
+  // Answering Slack fails fast when Redis is unreachable (the replay check included) instead of waiting for it.
+  const requestRedis = await requestConnection(redis, logger);
+  const app = createSlackApp(env, routes, logger, acks, new RedisReplayGuard(requestRedis, prefix));
   const client = slackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   void checkToken(client, logger);
   const slack = createSlackOutbound(
@@ -107,7 +110,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     reminders: slack.reminders,
   };
   const ready = createEngine({ ...engineOptions, redis });
-  const requestRedis = await requestConnection(redis, logger);
   const answering = createEngine({
     ...engineOptions,
     redis: requestRedis,

@@ -20,6 +20,7 @@ let page: Page;
 beforeAll(async () => {
   sandbox = await startSandbox({
     host: "127.0.0.1",
+    accessToken: null,
     port: 0,
     socketMode: false,
     servicesFile: null,

@@ -1,10 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pg } from "../../testkit/postgres.js";
 import { repoRoot, runCli } from "../../testkit/run-cli.js";
+import { startSandboxProcess } from "../../testkit/sandbox-process.js";
 
 const services = path.join(repoRoot, "examples", "services.example.yaml");
 const started: ChildProcess[] = [];
@@ -37,26 +38,7 @@ const alive = (pid: number) => {
 };
 
 /** `phasegate sandbox ARGS` until it prints the URL to open. */
-async function startSandbox(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(repoRoot, "src", "cli", "main.ts"), "sandbox", "--port", "0", ...args],
-    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "silent" } },
-  );
-  started.push(child);
-  let output = "";
-  // Read with listeners: leaving a for-await loop would close the pipe, and the child's next write would fail.
-  return new Promise((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /open (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) resolve({ child, url });
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", read);
-    child.on("exit", () => reject(new Error(`the sandbox did not start: ${output}`)));
-  });
-}
+const startSandbox = (args: string[]) => startSandboxProcess(args, started);
 
 async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(url, {

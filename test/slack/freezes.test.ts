@@ -75,7 +75,7 @@ describe("freezes", () => {
 
     const start = await h.migrate("start frosty v3", BOB);
     expect(start.text).toMatch(
-      /^frosty frozen by U0CAROL since \d{4}-\d\d-\d\d \d\d:\d\d UTC: incident 123 <!channel>\. Nothing was started; an admin lifts the freeze with `\/migrate unfreeze frosty`\.$/,
+      /^frosty frozen by U0CAROL since \d{4}-\d\d-\d\d \d\d:\d\d UTC: incident 123 &lt;!channel&gt;\. Nothing was started; an admin lifts the freeze with `\/migrate unfreeze frosty`\.$/,
     );
     expect(start.all).toContain(":no_entry: frosty frozen by U0CAROL");
     expect(start.all).toContain("&lt;!channel&gt;");

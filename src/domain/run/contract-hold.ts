@@ -50,3 +50,21 @@ export function contractHold(
     retryInMs: Math.min(Math.max(until, 0), WINDOW_RECHECK_MAX_MS),
   };
 }
+
+/** A contract step started before a freeze: the freeze does not stop it, it runs to its end. */
+export interface RunningContract {
+  runId: string;
+  service: string;
+  /** Its index in the plan. */
+  step: number;
+  title: string;
+}
+
+/** The run's contract step that has started and not ended (running, or waiting to try again), if any. */
+export function runningContract(run: Run): RunningContract | null {
+  const step = run.plan.steps[run.currentStep];
+  const state = run.steps[run.currentStep];
+  if (!step || !isContractStep(step) || (state?.status !== "running" && state?.status !== "waiting"))
+    return null;
+  return { runId: run.id, service: run.service, step: step.index, title: step.title };
+}

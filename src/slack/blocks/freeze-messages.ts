@@ -1,4 +1,4 @@
-import { ALL_SERVICES, type Freeze } from "../../domain/run/contract-hold.js";
+import { ALL_SERVICES, type Freeze, type RunningContract } from "../../domain/run/contract-hold.js";
 import type { FreezeAuditEntry } from "../../ports/freeze-store.js";
 import type { FreezeChange } from "../../ports/notifier.js";
 import { escapeText, fitBlocks, type SlackMessage, sections, slackDate, userMention } from "./kit.js";
@@ -12,13 +12,26 @@ export function freezeLine(freeze: Freeze): string {
   return `:snowflake: ${what(freeze.scope)} frozen by ${userMention(freeze.by)} ${slackDate(freeze.at)}: ${escapeText(freeze.reason)} — \`/migrate unfreeze ${escapeText(freeze.scope)}\``;
 }
 
+/**
+ * What a freeze stops and what it does not, for these services: the contract steps already running are named
+ * (they finish), or there is none.
+ */
+export function freezeEffect(scope: string, services: string[], running: RunningContract[]): string {
+  const names = services.map((s) => `*${escapeText(s)}*`).join(", ");
+  const stops = `No run and no contract step of ${names} starts until an admin runs \`/migrate unfreeze ${escapeText(scope)}\``;
+  const here = running.filter((r) => services.includes(r.service));
+  if (here.length === 0) return `${stops}; no contract step of ${names} was running.`;
+  const steps = here.map((r) => `${r.runId} step ${r.step + 1} (${escapeText(r.title)})`).join(", ");
+  return `${stops}. :warning: Already running, not stopped by the freeze, and will finish: ${steps}.`;
+}
+
 /** Posted in the channel of each service a freeze holds, when it is set or lifted. */
 export function freezeAnnouncement(change: FreezeChange, services: string[]): SlackMessage {
   const { freeze } = change;
   const names = services.map((s) => `*${escapeText(s)}*`).join(", ");
   const text =
     change.kind === "frozen"
-      ? `:snowflake: ${userMention(freeze.by)} froze ${what(freeze.scope)}: ${escapeText(freeze.reason)}\nNo run and no contract step of ${names} starts until an admin runs \`/migrate unfreeze ${escapeText(freeze.scope)}\`; a step already running goes on.`
+      ? `:snowflake: ${userMention(freeze.by)} froze ${what(freeze.scope)}: ${escapeText(freeze.reason)}\n${freezeEffect(freeze.scope, services, change.running)}`
       : `:sunny: ${userMention(change.by)} unfroze ${what(freeze.scope)} (frozen by ${userMention(freeze.by)} ${slackDate(freeze.at)}: ${escapeText(freeze.reason)}).\nRuns of ${names} may start again; the contract steps the freeze held start now (within their change windows).`;
   return { text: text.replace(/\n.*/s, ""), blocks: sections([text]) };
 }

@@ -22,10 +22,9 @@ export const SLACK_LIMITS = {
   blocksText: 12_000,
 } as const;
 
-/** Slack reads `&`, `<` and `>` as markup: text from elsewhere (logs, messages) is escaped. */
-export function escapeText(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
-}
+import { escapeText, stripBidi } from "./text-hygiene.js";
+
+export { escapeText };
 
 /** At most `max` characters, ending in "…" when cut (at a grapheme boundary). */
 export function truncate(text: string, max: number): string {
@@ -42,18 +41,24 @@ export function logTail(log: string, max: number): string {
 }
 
 export function section(text: string): Block {
-  return { type: "section", text: { type: "mrkdwn", text: truncate(text, SLACK_LIMITS.sectionText) } };
+  return {
+    type: "section",
+    text: { type: "mrkdwn", text: truncate(stripBidi(text), SLACK_LIMITS.sectionText) },
+  };
 }
 
 export function header(text: string): Block {
   return {
     type: "header",
-    text: { type: "plain_text", text: truncate(text, SLACK_LIMITS.headerText), emoji: true },
+    text: { type: "plain_text", text: truncate(stripBidi(text), SLACK_LIMITS.headerText), emoji: true },
   };
 }
 
 export function context(text: string): Block {
-  return { type: "context", elements: [{ type: "mrkdwn", text: truncate(text, SLACK_LIMITS.contextText) }] };
+  return {
+    type: "context",
+    elements: [{ type: "mrkdwn", text: truncate(stripBidi(text), SLACK_LIMITS.contextText) }],
+  };
 }
 
 /** Lines packed into as few sections as fit Slack's 3,000 characters each. */

@@ -3,6 +3,7 @@ import type { Plan, PlanStep, Refusal } from "../../domain/plan/plan.js";
 import { splitMayFix } from "../../domain/split/may-fix.js";
 import { followUpLines } from "./follow-up-messages.js";
 import { escapeText, fitBlocks, header, type SlackMessage, section, sections } from "./kit.js";
+import { errorExcerpt } from "./text-hygiene.js";
 
 function stepLines(step: PlanStep): string[] {
   const head = `*${step.index + 1}. ${step.phase}* — ${escapeText(step.title)}`;
@@ -68,11 +69,13 @@ export function refusalAnswer(
     `*${i + 1}. ${escapeText(r.message)}*`,
     ...r.recipe.map((step) => `      • ${escapeText(step)}`),
   ]);
+  // The message may carry Django's own error output: a few lines of it, mentions escaped (the log has all of it).
+  const excerpt = errorExcerpt(message);
   return {
-    text: message,
+    text: excerpt,
     blocks: fitBlocks(
       [
-        section(`:no_entry: ${escapeText(message)}`),
+        section(`:no_entry: ${excerpt}`),
         ...sections(splitHint(refusals, projectPath)),
         ...sections(lines),
         ...sections(followUps),

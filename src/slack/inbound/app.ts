@@ -2,6 +2,7 @@ import { App, HTTPReceiver } from "@slack/bolt";
 import { z } from "zod";
 import { type ProxySettings, proxySettingsFromEnv } from "../../net/proxy/proxy-env.js";
 import type { Logger } from "../../ports/logger.js";
+import type { ReplayGuard } from "../../ports/replay-guard.js";
 import { boltLogger } from "../bolt-logger.js";
 import { slackAgent } from "../proxy-agent.js";
 import type { AckGate } from "./ack-gate.js";
@@ -41,6 +42,7 @@ function guardedReceiver(
   routes: ReturnType<typeof healthRoutes>,
   logger: Logger,
   acks: AckGate,
+  replays: ReplayGuard,
 ): HTTPReceiver {
   const receiver = new HTTPReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET,
@@ -50,6 +52,7 @@ function guardedReceiver(
   });
   receiver.requestListener = guardRequests(receiver.requestListener, {
     signingSecret: env.SLACK_SIGNING_SECRET,
+    replays,
     endpoint: ENDPOINT,
     logger,
     onAccepted: (response) => acks.track(response),
@@ -63,6 +66,7 @@ export function createSlackApp(
   routes: ReturnType<typeof healthRoutes>,
   logger: Logger,
   acks: AckGate,
+  replays: ReplayGuard,
   proxy: ProxySettings = proxySettingsFromEnv(process.env),
 ): App {
   const botToken = env.SLACK_BOT_TOKEN;
@@ -96,6 +100,7 @@ export function createSlackApp(
     routes,
     logger,
     acks,
+    replays,
   );
   return new App({ ...common, receiver });
 }

@@ -5,7 +5,7 @@ import { isTerminal, type Run } from "../../domain/run/run.js";
 import { ACTION_DONE } from "../../ports/action-table.js";
 import type { ActionResult, UseCases } from "../../ports/use-cases.js";
 import { followUpLines, owedAnswer } from "../blocks/follow-up-messages.js";
-import { freezeLine, freezesAnswer } from "../blocks/freeze-messages.js";
+import { freezeEffect, freezeLine, freezesAnswer } from "../blocks/freeze-messages.js";
 import { escapeText, type SlackMessage, sections } from "../blocks/kit.js";
 import { planPreview, refusalAnswer } from "../blocks/plan-preview.js";
 import { auditAnswer, runList } from "../blocks/run-answers.js";
@@ -197,11 +197,10 @@ async function freezeCommand(
       : await deps.useCases.unfreeze(input);
   if (!result.ok) return refused(result.message);
   const scope = escapeText(c.scope);
-  if (c.name === "freeze")
-    return text(
-      `${freezeLine(result.freeze)}
-No run and no contract step starts until an admin runs \`/migrate unfreeze ${scope}\`.`,
-    );
+  if (c.name === "freeze") {
+    const held = c.scope === ALL_SERVICES ? Object.keys(deps.services.services) : [c.scope];
+    return text(`${freezeLine(result.freeze)}\n${freezeEffect(c.scope, held, result.running)}`);
+  }
   return text(
     `:sunny: ${c.scope === ALL_SERVICES ? "Every service" : scope} unfrozen; the contract steps the freeze held start now (within their change windows).`,
   );

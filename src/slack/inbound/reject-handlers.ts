@@ -1,4 +1,5 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
+import { hasVisibleText } from "../../domain/run/visible-text.js";
 import type { Logger } from "../../ports/logger.js";
 import type { UseCases } from "../../ports/use-cases.js";
 import { type GateButton, REJECT_ACTION, settledGateMessage } from "../blocks/approval.js";
@@ -99,8 +100,15 @@ function registerRejectSubmission(app: App, deps: RejectDeps): void {
         response_action: "errors",
         errors: modalError("This dialog carries no run I can read; nothing was changed."),
       });
-    if (!reason)
-      return ack({ response_action: "errors", errors: modalError("Say why you reject the gate.") });
+    if (!hasVisibleText(reason))
+      return ack({
+        response_action: "errors",
+        errors: modalError(
+          reason
+            ? "This reason shows nothing (only invisible characters): say why you reject the gate, in words."
+            : "Say why you reject the gate.",
+        ),
+      });
     const button = { token: metadata.token, channel: metadata.channel, messageTs: metadata.ts };
     const result = await deps.useCases.reject({
       button,

@@ -1,8 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { Counter } from "prom-client";
 import type { Logger } from "../../ports/logger.js";
+import type { ReplayGuard } from "../../ports/replay-guard.js";
+import { StoreUnavailableError } from "../../ports/store-unavailable.js";
 import { malformedPayload } from "./payload-schema.js";
-import { ReplayCache } from "./replay-cache.js";
 import { checkSlackSignature, SLACK_WINDOW_SECONDS } from "./slack-signature.js";
 
 /**
@@ -23,6 +24,8 @@ const refused = new Counter({
 
 export interface RequestGuardOptions {
   signingSecret: string;
+  /** The signatures already received, shared by every replica (Redis). */
+  replays: ReplayGuard;
   /** Slack's endpoint path; other paths (health, metrics) go straight through. */
   endpoint: string;
   logger: Logger;
@@ -33,10 +36,42 @@ export interface RequestGuardOptions {
   now?: () => Date;
 }
 
-type Verdict = { ok: true; body: Buffer } | { ok: false; status: number; reason: string; detail: string };
+type Verdict =
+  | { ok: true; body: Buffer }
+  | { ok: false; status: number; reason: string; detail: string; answer?: string };
 
 function refuse(status: number, reason: string, detail: string): Verdict {
   return { ok: false, status, reason, detail };
+}
+
+/**
+ * Fail closed: a request whose replay check could not be made is not carried out. Slack shows a slash command's
+ * answer to its user, so the refusal is a 200 with an ephemeral message (a 5xx would read "dispatch_failed").
+ */
+const REPLAY_CHECK_DOWN: Verdict = {
+  ok: false,
+  status: 200,
+  reason: "replay-check-unavailable",
+  detail: "Redis did not answer the replay check",
+  answer: JSON.stringify({
+    response_type: "ephemeral",
+    text: ":warning: phasegate cannot reach Redis to check that this request was not sent before, so nothing was done and nothing will be done later. Try again once Redis is back (the operators see it on /readyz).",
+  }),
+};
+
+/** First use of the signature, a replay, or the check could not be made (Redis unreachable). */
+async function replayVerdict(
+  replays: ReplayGuard,
+  signature: string,
+  ttlMs: number,
+): Promise<Verdict | null> {
+  try {
+    if (await replays.firstUse(signature, ttlMs)) return null;
+    return refuse(401, "replayed", "this signed request was already received");
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) return REPLAY_CHECK_DOWN;
+    throw error;
+  }
 }
 
 /** Reads the body up to the limit and within the time allowed; never buffers more than the limit. */
@@ -81,7 +116,6 @@ function header(request: IncomingMessage, name: string): string | undefined {
  */
 export function guardRequests(inner: RequestListener, options: RequestGuardOptions): RequestListener {
   const now = options.now ?? (() => new Date());
-  const replays = new ReplayCache(SLACK_WINDOW_SECONDS * 1000);
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const timeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
 
@@ -96,8 +130,10 @@ export function guardRequests(inner: RequestListener, options: RequestGuardOptio
       now().getTime(),
     );
     if (!checked.ok) return refuse(401, "signature", checked.reason);
-    if (!replays.firstUse(signature as string, now().getTime()))
-      return refuse(401, "replayed", "this signed request was already received");
+    // Remembered as long as its timestamp passes the window check: a replay after that is refused as too old.
+    const ttlMs = (checked.timestamp + SLACK_WINDOW_SECONDS) * 1000 - now().getTime();
+    const replayed = await replayVerdict(options.replays, signature as string, ttlMs);
+    if (replayed) return replayed;
     const malformed = malformedPayload(read.body.toString("utf8"), header(request, "content-type"));
     if (malformed) return refuse(400, "malformed", malformed);
     return read;
@@ -122,6 +158,10 @@ export function guardRequests(inner: RequestListener, options: RequestGuardOptio
           { reason: verdict.reason, detail: verdict.detail, remote: request.socket.remoteAddress },
           "Slack endpoint request refused",
         );
+        if (verdict.answer !== undefined) {
+          response.writeHead(verdict.status, { "content-type": "application/json" }).end(verdict.answer);
+          return;
+        }
         // The rest of a refused body is never read: the connection closes once the answer is out.
         response.shouldKeepAlive = false;
         response.writeHead(verdict.status, { "content-type": "text/plain", connection: "close" });

@@ -96,7 +96,7 @@ function everyMessage(): Array<[string, SlackMessage]> {
     ["list with a freeze", runList("Latest runs", [atGate], [freeze])],
     ["freezes", freezesAnswer([freeze], [{ ...freezeEntry, outcome: "refused" }, freezeEntry])],
     ["no freeze", freezesAnswer([], [])],
-    ["frozen", freezeAnnouncement({ kind: "frozen", freeze, services: ["shop"] }, ["shop"])],
+    ["frozen", freezeAnnouncement({ kind: "frozen", freeze, services: ["shop"], running: [] }, ["shop"])],
     ["unfrozen", freezeAnnouncement({ kind: "unfrozen", freeze, by: "U0BOB", services: ["shop"] }, ["shop"])],
     ["audit", auditAnswer("shop-1", audit)],
     ["help", { text: helpText(), blocks: [] }],

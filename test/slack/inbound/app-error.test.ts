@@ -7,8 +7,9 @@ import { createSlackApp } from "../../../src/slack/inbound/app.js";
 import { registerErrorHandler } from "../../../src/slack/inbound/error-handler.js";
 import { healthRoutes } from "../../../src/slack/inbound/health-routes.js";
 import { blockActionsBody, postSigned, SlackFake } from "../../../src/slack-emulator/index.js";
+import { RedisReplayGuard } from "../../../src/store/redis-replay-guard.js";
 import { logFormat } from "../../../src/telemetry/log-format.js";
-import { connectRedis } from "../../../testkit/redis.js";
+import { connectRedis, uniquePrefix } from "../../../testkit/redis.js";
 
 const SECRET = "app-error-secret";
 const lines: Array<Record<string, unknown>> = [];
@@ -28,6 +29,7 @@ beforeAll(async () => {
     healthRoutes(redis, logger),
     logger,
     new AckGate(),
+    new RedisReplayGuard(redis, uniquePrefix("app-error")),
   );
   registerErrorHandler(app, logger);
   app.action("test.boom", async ({ ack }) => {
