@@ -44,14 +44,19 @@ async function currentRun(deps: WorkerDeps, job: StepJob): Promise<Run | null> {
   return run;
 }
 
-function eventOf(step: number, outcome: Exclude<StepOutcome, { kind: "later" | "again" }>): RunEvent {
+function eventOf(
+  step: number,
+  execution: number,
+  outcome: Exclude<StepOutcome, { kind: "later" | "again" }>,
+): RunEvent {
+  const { message } = outcome;
   switch (outcome.kind) {
     case "succeeded":
-      return { type: "step-succeeded", step, message: outcome.message, commands: outcome.commands };
+      return { type: "step-succeeded", step, message, commands: outcome.commands, execution };
     case "failed":
-      return { type: "step-failed", step, message: outcome.message, commands: outcome.commands };
+      return { type: "step-failed", step, message, commands: outcome.commands, execution };
     case "timed-out":
-      return { type: "timed-out", step, message: outcome.message };
+      return { type: "timed-out", step, message, execution };
   }
 }
 
@@ -136,10 +141,13 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     deps.logger.debug({ job, stepStatus: state.status }, "resuming a step that was running");
   }
 
+  // The fencing token: every report of this worker names it, and counts only while it owns the step.
+  const execution = run.steps[job.step]?.executions ?? 0;
   const outcome = await runOnce(deps, run, step);
   if (outcome.kind === "later") {
     if (outcome.progress !== null && step.kind === "wait-rollout") {
-      const event: RunEvent = { type: "rollout-progress", step: job.step, message: outcome.progress };
+      const message = outcome.progress;
+      const event: RunEvent = { type: "rollout-progress", step: job.step, message, execution };
       const progressed = await transition(deps, run.id, event, SYSTEM_ACTOR, run);
       if (!progressed.ok) return;
     }
@@ -155,13 +163,17 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     await transition(
       deps,
       run.id,
-      { type: "step-progress", step: job.step, message, announce },
+      { type: "step-progress", step: job.step, message, announce, execution },
       SYSTEM_ACTOR,
     );
     deps.logger.info({ job, delayMs: outcome.delayMs, progress: message }, "step runs again later");
     return control.later(outcome.delayMs);
   }
-  const ended = await transition(deps, run.id, eventOf(job.step, outcome), SYSTEM_ACTOR, run);
+  const ended = await transition(deps, run.id, eventOf(job.step, execution, outcome), SYSTEM_ACTOR, run);
   if (ended.ok) await followUp(deps, ended.run);
-  else deps.logger.warn({ job, outcome: outcome.kind, reason: ended.message }, "step result not recorded");
+  else
+    deps.logger.warn(
+      { runId: run.id, step: job.step, attempt: execution, outcome: outcome.kind, reason: ended.message },
+      "step result not recorded",
+    );
 }

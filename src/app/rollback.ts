@@ -54,6 +54,23 @@ function record(deps: WorkerDeps, run: Run, event: RollbackEvent) {
   return transition(deps, run.id, event, SYSTEM_ACTOR, run);
 }
 
+/** Records a report of this worker's attempt; a stale one (another worker took the deploy over) is only logged. */
+async function recordOwn(deps: WorkerDeps, run: Run, event: RollbackEvent & { execution: number }) {
+  const recorded = await record(deps, run, event);
+  if (!recorded.ok)
+    deps.logger.warn(
+      {
+        runId: run.id,
+        rollback: true,
+        attempt: event.execution,
+        event: event.type,
+        reason: recorded.message,
+      },
+      "rollback report not recorded",
+    );
+  return recorded;
+}
+
 /** Deploys the previous release (again, when a worker died during it); the run once deployed, else null. */
 async function deployPrevious(
   deps: WorkerDeps,
@@ -71,6 +88,8 @@ async function deployPrevious(
     ...(takenOver ? { message: `${why}; running it again, attempt ${attempt}` } : {}),
   });
   if (!began.ok) return null;
+  // The fencing token of this deploy: what it reports counts only while no other worker took it over.
+  const execution = began.run.rollback?.executions ?? attempt;
   const { deployer } = await deps.adapters(run.service);
   const outcome = await deployRelease(deployer, {
     runId: run.id,
@@ -81,12 +100,17 @@ async function deployPrevious(
     rollback: { number: began.run.rollback?.attempts ?? 1, images: previous.images },
   });
   if (outcome.kind === "failed") {
-    await record(deps, began.run, { type: "rollback-failed", message: outcome.message });
+    await recordOwn(deps, began.run, { type: "rollback-failed", message: outcome.message, execution });
     return null;
   }
+  const deployed = await recordOwn(deps, began.run, {
+    type: "rollback-deployed",
+    message: outcome.message,
+    execution,
+  });
+  if (!deployed.ok) return null;
   await deps.releases.recordDeployed(run.service, previous.version, run.id);
-  const deployed = await record(deps, began.run, { type: "rollback-deployed", message: outcome.message });
-  return deployed.ok ? deployed.run : null;
+  return deployed.run;
 }
 
 /** One poll of the previous release's rollout, exactly like the wait-rollout step's. */
@@ -104,19 +128,22 @@ async function awaitRollout(
     adapters.polling,
     deps.now(),
   );
+  const execution = run.rollback?.executions ?? 0;
   if (outcome.kind === "later") {
     if (outcome.progress !== null) {
-      const progressed = await record(deps, run, { type: "rollback-progress", message: outcome.progress });
+      const message = outcome.progress;
+      const progressed = await recordOwn(deps, run, { type: "rollback-progress", message, execution });
       if (!progressed.ok) return;
     }
     return control.later(outcome.delayMs);
   }
-  await record(
+  const { message } = outcome;
+  await recordOwn(
     deps,
     run,
     outcome.kind === "succeeded"
-      ? { type: "rollback-succeeded", message: outcome.message }
-      : { type: "rollback-failed", message: outcome.message },
+      ? { type: "rollback-succeeded", message, execution }
+      : { type: "rollback-failed", message, execution },
   );
 }
 

@@ -1,5 +1,6 @@
 import type { ApprovalStep, PlanStep } from "../plan/plan.js";
 import { approvalProgress, countedGroup } from "./approvals.js";
+import { staleAttempt } from "./attempt.js";
 import { pendingStep } from "./create.js";
 import { contractGuard } from "./guards.js";
 import { isRollbackEvent, reduceRollback } from "./rollback.js";
@@ -55,6 +56,12 @@ function currentPlanStep(run: Run, step: number): { plan: PlanStep; state: StepS
   return { plan, state };
 }
 
+/** Why a worker's report is refused: its execution no longer owns the step; null when it does (or no worker sent it). */
+function notOwner(state: StepState, execution: number | undefined): string | null {
+  if (execution === undefined || execution === state.executions) return null;
+  return staleAttempt(`step ${state.index}`, execution, state.executions);
+}
+
 function stepStarted(run: Run, step: number, now: string): Result {
   const found = currentPlanStep(run, step);
   if (typeof found === "string") return refuse(found);
@@ -93,6 +100,8 @@ function endStep(
     return refuse(`step ${step} is an approval gate: an approver decides it`);
   if (found.state.status !== "running" && found.state.status !== "waiting")
     return refuse(`step ${step} is ${found.state.status}, not running`);
+  const stale = notOwner(found.state, event.execution);
+  if (stale) return refuse(stale);
   const message = "message" in event && event.message !== undefined ? event.message : found.state.message;
   const commands = "commands" in event && event.commands ? event.commands : found.state.commands;
   const succeeded = event.type === "step-succeeded";
@@ -133,6 +142,8 @@ function progress(run: Run, event: RunEvent & { type: "rollout-progress" | "step
   if (run.status === "cancelling") return refuse(`${run.id} is being cancelled`);
   if (found.state.status !== "running" && found.state.status !== "waiting")
     return refuse(`step ${step} is ${found.state.status}, not running`);
+  const stale = notOwner(found.state, event.execution);
+  if (stale) return refuse(stale);
   const polled = withStep(run, step, { status: "waiting", message, polls: found.state.polls + 1 });
   return { ok: true, run: rollout ? { ...polled, status: "waiting-rollout" } : polled };
 }
