@@ -1,5 +1,6 @@
 import type { PlanStep } from "../domain/plan/plan.js";
 import { isTerminal, type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run/run.js";
+import type { AttemptProcesses } from "../ports/attempt-processes.js";
 import type { GateReminders } from "../ports/gate-reminders.js";
 import type { ReleaseHistory } from "../ports/release-history.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
@@ -26,6 +27,8 @@ export interface WorkerDeps extends TransitionDeps, ContractTurnDeps {
   executorPollMs: number;
   /** How often a running step re-reads its run to notice a cancel made elsewhere. */
   cancelPollMs: number;
+  /** What a worker taking a step over waits for: the processes the earlier attempt left. */
+  processes: AttemptProcesses;
 }
 
 /** The job's run if the job is still the run's next move, else null (stale or duplicate: dropped, logged). */
@@ -62,7 +65,14 @@ function eventOf(
 
 async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<StepOutcome> {
   const adapters = await deps.adapters(run.service);
-  const watch = watchForCancel(deps.store, run.id, deps.cancelPollMs, deps.logger);
+  const execution = run.steps[step.index]?.executions;
+  const watch = watchForCancel(
+    deps.store,
+    run.id,
+    deps.cancelPollMs,
+    deps.logger,
+    (now) => now.steps[step.index]?.executions === execution,
+  );
   try {
     switch (step.kind) {
       case "migrate":

@@ -1,6 +1,7 @@
 import { type PreviousRelease, type RollbackEvent, type Run, SYSTEM_ACTOR } from "../domain/run/run.js";
 import type { JobControl, RollbackJob } from "../ports/step-queue.js";
 import type { ActionResult, RollbackInput } from "../ports/use-cases.js";
+import { earlierAttemptNote } from "./earlier-attempt.js";
 import { followUp } from "./follow-up.js";
 import { rollbackButtonMismatch } from "./gate-buttons.js";
 import type { WorkerDeps } from "./process-step.js";
@@ -83,9 +84,15 @@ async function deployPrevious(
     ? "phasegate could not record how the rollback's deploy ended (the worker's log has the error)"
     : "the worker restarted during the rollback's deploy";
   const attempt = (run.rollback?.executions ?? 0) + 1;
+  // As for a step (take-over.ts): nothing of the earlier attempt runs alongside this one.
+  const earlier = takenOver ? await deps.processes.awaitGone(run.id) : null;
   const began = await record(deps, run, {
     type: "rollback-deploying",
-    ...(takenOver ? { message: `${why}; running it again, attempt ${attempt}` } : {}),
+    ...(earlier
+      ? {
+          message: `${why}; ${earlierAttemptNote(earlier, attempt - 1)}; running it again, attempt ${attempt}`,
+        }
+      : {}),
   });
   if (!began.ok) return null;
   // The fencing token of this deploy: what it reports counts only while no other worker took it over.

@@ -5,6 +5,7 @@ import { LogNotifier } from "../app/log-notifier.js";
 import { CompositeNotifier } from "../app/notifiers.js";
 import type { WorkerDeps } from "../app/process-step.js";
 import type { LoadedServices } from "../config/load-services.js";
+import { LedgerAttemptProcesses } from "../executors/earlier-processes.js";
 import { MetricsNotifier } from "../metrics/metrics-notifier.js";
 import type { RedisClient } from "../net/redis/connect.js";
 import type { GateReminders } from "../ports/gate-reminders.js";
@@ -19,6 +20,7 @@ import type { UsergroupDirectory } from "../ports/usergroup-directory.js";
 import { BullStepQueue } from "../queue/step-queue.js";
 import { RedisFollowUps } from "../store/redis-follow-ups.js";
 import { RedisFreezeStore } from "../store/redis-freezes.js";
+import { RedisProcessLedger } from "../store/redis-process-ledger.js";
 import { RedisReleaseHistory } from "../store/redis-release-history.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
 import { logger as defaultLogger } from "../telemetry/logger.js";
@@ -80,8 +82,10 @@ export function createEngine(options: EngineOptions): Engine {
     [new LogNotifier(logger), new MetricsNotifier(), ...(options.notifiers ?? [])],
     logger,
   );
-  const adapters = options.adapters ?? createAdapterFactory(options.services, logger);
+  const ledger = new RedisProcessLedger(options.redis, options.prefix);
+  const adapters = options.adapters ?? createAdapterFactory(options.services, logger, ledger);
   const workerDeps: WorkerDeps = {
+    processes: new LedgerAttemptProcesses(ledger, logger),
     store,
     notifier,
     logger,
