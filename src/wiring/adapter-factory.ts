@@ -81,6 +81,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
       deadlineMs: rollout.deadlineSeconds * 1000,
     },
     migrate: await migrateOf(config, context),
+    introspectionTimeoutMs: config.introspection.timeoutSeconds * 1000,
     lockGuard: config.lockGuard,
     lockGuardWrapper: {
       argv: guardArgv(config.executor.kind !== "local"),

@@ -1,6 +1,7 @@
 import { ConfigApprovers } from "../app/access.js";
 import { createUseCases } from "../app/create-use-cases.js";
 import { IntrospectionSlots } from "../app/introspection-slots.js";
+import { JoinedReads } from "../app/joined-reads.js";
 import { LogNotifier } from "../app/log-notifier.js";
 import { CompositeNotifier } from "../app/notifiers.js";
 import type { WorkerDeps } from "../app/process-step.js";
@@ -109,6 +110,7 @@ export function createEngine(options: EngineOptions): Engine {
       MAX_WAITING_INTROSPECTIONS,
       options.introspectionNoticeMs,
     ),
+    readsInFlight: new JoinedReads(),
     starting: new Set(),
   });
   return {
