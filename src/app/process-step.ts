@@ -1,6 +1,7 @@
 import type { PlanStep } from "../domain/plan/plan.js";
 import { nextMove } from "../domain/run/next-move.js";
 import { type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run/run.js";
+import type { AttemptProcesses } from "../ports/attempt-processes.js";
 import type { GateReminders } from "../ports/gate-reminders.js";
 import type { ReleaseHistory } from "../ports/release-history.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
@@ -27,22 +28,36 @@ export interface WorkerDeps extends TransitionDeps, ContractTurnDeps {
   executorPollMs: number;
   /** How often a running step re-reads its run to notice a cancel made elsewhere. */
   cancelPollMs: number;
+  /** What a worker taking a step over waits for: the processes the earlier attempt left. */
+  processes: AttemptProcesses;
 }
 
-function eventOf(step: number, outcome: Exclude<StepOutcome, { kind: "later" | "again" }>): RunEvent {
+function eventOf(
+  step: number,
+  execution: number,
+  outcome: Exclude<StepOutcome, { kind: "later" | "again" }>,
+): RunEvent {
+  const { message } = outcome;
   switch (outcome.kind) {
     case "succeeded":
-      return { type: "step-succeeded", step, message: outcome.message, commands: outcome.commands };
+      return { type: "step-succeeded", step, message, commands: outcome.commands, execution };
     case "failed":
-      return { type: "step-failed", step, message: outcome.message, commands: outcome.commands };
+      return { type: "step-failed", step, message, commands: outcome.commands, execution };
     case "timed-out":
-      return { type: "timed-out", step, message: outcome.message };
+      return { type: "timed-out", step, message, execution };
   }
 }
 
 async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<StepOutcome> {
   const adapters = await deps.adapters(run.service);
-  const watch = watchForCancel(deps.store, run.id, deps.cancelPollMs, deps.logger);
+  const execution = run.steps[step.index]?.executions;
+  const watch = watchForCancel(
+    deps.store,
+    run.id,
+    deps.cancelPollMs,
+    deps.logger,
+    (now) => now.steps[step.index]?.executions === execution,
+  );
   try {
     switch (step.kind) {
       case "migrate":
@@ -155,10 +170,13 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
   const prepared = await prepare(deps, job, control);
   if (!prepared) return;
   const { run, step } = prepared;
+  // The fencing token: every report of this worker names it, and counts only while it owns the step.
+  const execution = run.steps[job.step]?.executions ?? 0;
   const outcome = await runOnce(deps, run, step);
   if (outcome.kind === "later") {
     if (outcome.progress !== null && step.kind === "wait-rollout") {
-      const event: RunEvent = { type: "rollout-progress", step: job.step, message: outcome.progress };
+      const message = outcome.progress;
+      const event: RunEvent = { type: "rollout-progress", step: job.step, message, execution };
       const progressed = await transition(deps, run.id, event, SYSTEM_ACTOR, run);
       if (!progressed.ok) return;
     }
@@ -174,13 +192,17 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     await transition(
       deps,
       run.id,
-      { type: "step-progress", step: job.step, message, announce },
+      { type: "step-progress", step: job.step, message, announce, execution },
       SYSTEM_ACTOR,
     );
     deps.logger.info({ job, delayMs: outcome.delayMs, progress: message }, "step runs again later");
     return control.later(outcome.delayMs);
   }
-  const ended = await transition(deps, run.id, eventOf(job.step, outcome), SYSTEM_ACTOR, run);
+  const ended = await transition(deps, run.id, eventOf(job.step, execution, outcome), SYSTEM_ACTOR, run);
   if (ended.ok) await queueNext(deps, ended.run);
-  else deps.logger.warn({ job, outcome: outcome.kind, reason: ended.message }, "step result not recorded");
+  else
+    deps.logger.warn(
+      { runId: run.id, step: job.step, attempt: execution, outcome: outcome.kind, reason: ended.message },
+      "step result not recorded",
+    );
 }

@@ -1,6 +1,7 @@
 import { type PreviousRelease, type RollbackEvent, type Run, SYSTEM_ACTOR } from "../domain/run/run.js";
 import type { JobControl, RollbackJob } from "../ports/step-queue.js";
 import type { ActionResult, RollbackInput } from "../ports/use-cases.js";
+import { earlierAttemptNote } from "./earlier-attempt.js";
 import { rollbackButtonMismatch } from "./gate-buttons.js";
 import type { WorkerDeps } from "./process-step.js";
 import { queueNext } from "./queue-next.js";
@@ -54,6 +55,23 @@ function record(deps: WorkerDeps, run: Run, event: RollbackEvent) {
   return transition(deps, run.id, event, SYSTEM_ACTOR, run);
 }
 
+/** Records a report of this worker's attempt; a stale one (another worker took the deploy over) is only logged. */
+async function recordOwn(deps: WorkerDeps, run: Run, event: RollbackEvent & { execution: number }) {
+  const recorded = await record(deps, run, event);
+  if (!recorded.ok)
+    deps.logger.warn(
+      {
+        runId: run.id,
+        rollback: true,
+        attempt: event.execution,
+        event: event.type,
+        reason: recorded.message,
+      },
+      "rollback report not recorded",
+    );
+  return recorded;
+}
+
 /** Deploys the previous release (again, when a worker died during it); the run once deployed, else null. */
 async function deployPrevious(
   deps: WorkerDeps,
@@ -66,11 +84,19 @@ async function deployPrevious(
     ? "phasegate could not record how the rollback's deploy ended (the worker's log has the error)"
     : "the worker restarted during the rollback's deploy";
   const attempt = (run.rollback?.executions ?? 0) + 1;
+  // As for a step (take-over.ts): nothing of the earlier attempt runs alongside this one.
+  const earlier = takenOver ? await deps.processes.awaitGone(run.id) : null;
   const began = await record(deps, run, {
     type: "rollback-deploying",
-    ...(takenOver ? { message: `${why}; running it again, attempt ${attempt}` } : {}),
+    ...(earlier
+      ? {
+          message: `${why}; ${earlierAttemptNote(earlier, attempt - 1)}; running it again, attempt ${attempt}`,
+        }
+      : {}),
   });
   if (!began.ok) return null;
+  // The fencing token of this deploy: what it reports counts only while no other worker took it over.
+  const execution = began.run.rollback?.executions ?? attempt;
   const { deployer } = await deps.adapters(run.service);
   const outcome = await deployRelease(deployer, {
     runId: run.id,
@@ -81,12 +107,17 @@ async function deployPrevious(
     rollback: { number: began.run.rollback?.attempts ?? 1, images: previous.images },
   });
   if (outcome.kind === "failed") {
-    await record(deps, began.run, { type: "rollback-failed", message: outcome.message });
+    await recordOwn(deps, began.run, { type: "rollback-failed", message: outcome.message, execution });
     return null;
   }
+  const deployed = await recordOwn(deps, began.run, {
+    type: "rollback-deployed",
+    message: outcome.message,
+    execution,
+  });
+  if (!deployed.ok) return null;
   await deps.releases.recordDeployed(run.service, previous.version, run.id);
-  const deployed = await record(deps, began.run, { type: "rollback-deployed", message: outcome.message });
-  return deployed.ok ? deployed.run : null;
+  return deployed.run;
 }
 
 /** One poll of the previous release's rollout, exactly like the wait-rollout step's. */
@@ -104,19 +135,22 @@ async function awaitRollout(
     adapters.polling,
     deps.now(),
   );
+  const execution = run.rollback?.executions ?? 0;
   if (outcome.kind === "later") {
     if (outcome.progress !== null) {
-      const progressed = await record(deps, run, { type: "rollback-progress", message: outcome.progress });
+      const message = outcome.progress;
+      const progressed = await recordOwn(deps, run, { type: "rollback-progress", message, execution });
       if (!progressed.ok) return;
     }
     return control.later(outcome.delayMs);
   }
-  await record(
+  const { message } = outcome;
+  await recordOwn(
     deps,
     run,
     outcome.kind === "succeeded"
-      ? { type: "rollback-succeeded", message: outcome.message }
-      : { type: "rollback-failed", message: outcome.message },
+      ? { type: "rollback-succeeded", message, execution }
+      : { type: "rollback-failed", message, execution },
   );
 }
 

@@ -15,7 +15,8 @@ import { mayStart } from "./access.js";
 import { approvalRulesFor } from "./approval-rules.js";
 import { recordFollowUps, runFollowUps } from "./follow-ups.js";
 import { newButtonToken, newGateTokens } from "./gate-buttons.js";
-import type { IntrospectionSlots } from "./introspection-slots.js";
+import type { IntrospectionSlots, SlotResult } from "./introspection-slots.js";
+import type { JoinedReads } from "./joined-reads.js";
 import { type PreviousReleaseDeps, releaseBefore } from "./previous-release.js";
 import { type QueueNextDeps, queueNext } from "./queue-next.js";
 import { announce, type TransitionDeps } from "./transition.js";
@@ -27,6 +28,8 @@ export interface StartRunDeps extends TransitionDeps, QueueNextDeps, PreviousRel
   freezes: FreezeStore;
   /** Bounds the introspections (Django processes) this process runs at once. */
   introspections: IntrospectionSlots;
+  /** Introspections in flight, by service, release and requester: the same one asked again joins it. */
+  readsInFlight: JoinedReads<SlotResult<Introspection>>;
   /** Services whose start is being planned in this process: a second start of one is refused before it introspects. */
   starting: Set<string>;
 }
@@ -42,9 +45,9 @@ async function readRelease(
 ): Promise<{ ok: true; introspection: Introspection } | Refusal> {
   try {
     const adapters = await deps.adapters(input.service);
-    const slot = await deps.introspections.run(
-      () => deps.introspect({ service: input.service, version: input.version, adapters }),
-      input.onQueued,
+    const { service, version } = input;
+    const slot = await deps.readsInFlight.join(JSON.stringify([service, version, input.requester]), () =>
+      deps.introspections.run(() => deps.introspect({ service, version, adapters }), input.onQueued, service),
     );
     if (!slot.ok)
       return {

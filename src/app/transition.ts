@@ -1,3 +1,4 @@
+import { claimOf, staleClaim } from "../domain/run/attempt.js";
 import { applyRunEvent } from "../domain/run/reducer.js";
 import type { Actor, Run, RunEvent } from "../domain/run/run.js";
 import type { Logger } from "../ports/logger.js";
@@ -100,21 +101,32 @@ export async function writeRunEvent(
       await deps.store.appendAudit(runId, refusedEntry(before, event, actor, at, result.reason));
       return { ok: false, code: "refused", message: result.reason, run: before };
     }
-    const saved = await deps.store.save(result.run, before.revision, {
-      at,
-      actor,
-      action: event.type,
-      from: before.status,
-      to: result.run.status,
-      outcome: "applied",
-      detail: describe(event),
-    });
+    const claim = claimOf(event);
+    const saved = await deps.store.save(
+      result.run,
+      before.revision,
+      {
+        at,
+        actor,
+        action: event.type,
+        from: before.status,
+        to: result.run.status,
+        outcome: "applied",
+        detail: describe(event),
+      },
+      claim,
+    );
     if (saved.ok) {
       deps.logger.info(
         { runId, event: event.type, from: before.status, to: result.run.status, actor: actor.id },
         "run changed",
       );
       return { ok: true, before, run: result.run };
+    }
+    if (saved.conflict === "stale" && claim) {
+      const message = staleClaim(claim, saved.owner);
+      await deps.store.appendAudit(runId, refusedEntry(before, event, actor, at, message));
+      return { ok: false, code: "refused", message, run: before };
     }
     if (saved.conflict === "locked") {
       const message = `${before.service} already has an active run, ${saved.activeRunId}: finish or cancel it first`;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ALL_SERVICES } from "../domain/run/contract-hold.js";
 import { approvalKeys, checkApprovalRules } from "./approvals-schema.js";
 import { backfillSchema } from "./backfill-schema.js";
+import { INTROSPECTION_DEFAULTS, introspectionConfigSchema } from "./introspection-schema.js";
 import {
   kubernetesDeployerSchema,
   kubernetesExecutorSchema,
@@ -131,6 +132,7 @@ export const serviceSchema = z.strictObject({
   access: accessSchema,
   timeouts: timeoutsSchema.default({ migrateSeconds: 3600, approvalSeconds: 4 * 3600 }),
   lockGuard: lockGuardSchema.default(LOCK_GUARD_DEFAULTS),
+  introspection: introspectionConfigSchema.default(INTROSPECTION_DEFAULTS),
   backfill: backfillSchema.optional(),
   reminders: remindersSchema.optional(),
   windows: windowsSchema.optional(),

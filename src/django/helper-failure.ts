@@ -49,7 +49,7 @@ export function explainProcessFailure(result: CommandResult, context: FailureCon
   const python = context.python.join(" ");
   const stderr = lastLines(result.stderr, 3);
   if (result.timedOut) {
-    return `the introspection did not finish within ${context.timeoutMs / 1000} s: check that the database is reachable (a firewall that drops packets makes the connection hang)`;
+    return `the introspection did not finish within ${context.timeoutMs / 1000} s and was stopped (its processes killed). Check that the Django settings and apps import without waiting on anything (a sleep or a network call at import time), and that the database is reachable (a firewall that drops packets makes the connection hang); a project that needs longer sets introspection.timeoutSeconds for the service`;
   }
   if (result.exitCode === 127 || result.exitCode === 126) {
     return `cannot run Python "${python}" (${stderr || `exit code ${result.exitCode}`}): ${PYTHON_ADVICE}`;

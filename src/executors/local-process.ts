@@ -1,8 +1,10 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import type { AttemptProcess, ProcessLedger } from "../ports/attempt-processes.js";
 import type { CommandRequest, CommandResult, Execution, Executor } from "../ports/executor.js";
 import { logger } from "../telemetry/pino-logger.js";
 import { BoundedBuffer } from "./bounded-buffer.js";
+import { thisMachine } from "./machine.js";
 import { guardedArgv } from "./process-guard.js";
 
 export interface LocalProcessOptions {
@@ -12,6 +14,8 @@ export interface LocalProcessOptions {
   maxStdoutBytes?: number;
   /** Only the end of stderr is kept: that is where a Python traceback says what went wrong. */
   maxStderrBytes?: number;
+  /** Where a run's command is recorded while it runs, so a worker taking its step over waits for it. */
+  ledger?: ProcessLedger;
 }
 
 /** Exit codes a shell uses when it cannot start a command, so callers see the same thing either way. */
@@ -55,8 +59,10 @@ export class LocalProcessExecutor implements Executor {
   private readonly killGraceMs: number;
   private readonly maxStdoutBytes: number;
   private readonly maxStderrBytes: number;
+  private readonly ledger: ProcessLedger | undefined;
 
   constructor(options: LocalProcessOptions = {}) {
+    this.ledger = options.ledger;
     this.killGraceMs = options.killGraceMs ?? 5_000;
     this.maxStdoutBytes = options.maxStdoutBytes ?? 64 * 1024 * 1024;
     this.maxStderrBytes = options.maxStderrBytes ?? 1024 * 1024;
@@ -92,6 +98,7 @@ export class LocalProcessExecutor implements Executor {
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
       });
+      const forget = this.record(request, child.pid);
       const kill = (sig: NodeJS.Signals) => {
         if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
         try {
@@ -118,10 +125,12 @@ export class LocalProcessExecutor implements Executor {
       child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
       child.on("error", (error: NodeJS.ErrnoException) => {
         cleanup();
+        forget();
         resolve(spawnFailure(request, error, elapsed()));
       });
       child.on("close", (exitCode, exitSignal) => {
         cleanup();
+        forget();
         const truncated =
           stdout.dropped > 0 ? `\nphasegate: stdout cut at ${this.maxStdoutBytes} bytes\n` : "";
         resolve({
@@ -134,5 +143,33 @@ export class LocalProcessExecutor implements Executor {
         });
       });
     });
+  }
+
+  /** Records a run's command in the ledger (a failure is logged: the command runs anyway); returns its forget. */
+  private record(request: CommandRequest, pid: number | undefined): () => void {
+    const ledger = this.ledger;
+    if (!ledger || !request.runId || pid === undefined) return () => undefined;
+    const entry: AttemptProcess = {
+      runId: request.runId,
+      key: request.key,
+      host: thisMachine(),
+      pid,
+      deadlineMs: Date.now() + request.timeoutMs + this.killGraceMs,
+    };
+    const warn = (error: unknown) =>
+      logger.warn({ err: error, runId: entry.runId, key: entry.key }, "could not update the process ledger");
+    const recorded = ledger.record(entry).then(
+      () => true,
+      (error: unknown) => {
+        warn(error);
+        return false;
+      },
+    );
+    let forgotten = false;
+    return () => {
+      if (forgotten) return;
+      forgotten = true;
+      void recorded.then((ok) => (ok ? ledger.forget(entry).catch(warn) : undefined));
+    };
   }
 }

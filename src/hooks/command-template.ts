@@ -50,6 +50,7 @@ export async function runCommandHook(
   const execution = await executor.execute(
     {
       key: `${request.runId}-${purpose}`,
+      runId: request.runId,
       argv,
       cwd: path.resolve(baseDir, hook.cwd ?? "."),
       env: hook.env,

@@ -4,6 +4,8 @@ import type { FinishedCommand } from "../domain/run/command-outcome.js";
 export interface CommandRequest {
   /** Stable identity of this execution (e.g. run id, step, attempt): remote adapters find an execution they already started by it. */
   key: string;
+  /** The run the command belongs to: a local executor records its process under it (see attempt-processes.ts). */
+  runId?: string;
   argv: string[];
   cwd?: string;
   env?: Record<string, string>;

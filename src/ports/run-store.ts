@@ -1,3 +1,4 @@
+import type { AttemptClaim } from "../domain/run/attempt.js";
 import type { Actor, Run, RunStatus } from "../domain/run/run.js";
 
 /** One line of a run's audit trail: a change that was applied, or an action that was refused. */
@@ -24,7 +25,9 @@ export type SaveResult =
   /** The run changed since it was loaded: reload and decide again. */
   | { ok: false; conflict: "revision" }
   /** A retry needs the service lock and another run holds it. */
-  | { ok: false; conflict: "locked"; activeRunId: string };
+  | { ok: false; conflict: "locked"; activeRunId: string }
+  /** The report's attempt no longer owns its step (or the rollback's deploy): `owner` does (see attempt.ts). */
+  | { ok: false; conflict: "stale"; owner: string };
 
 export interface ListQuery {
   /** Only this service's runs; every service when absent. */
@@ -46,8 +49,17 @@ export interface RunStore {
    */
   create(service: string, build: (id: string) => Run, audit: AuditInput): Promise<CreateResult>;
   get(runId: string): Promise<Run | null>;
-  /** Saves `next` (its revision must be `expectedRevision + 1`) if the stored run is still at `expectedRevision`. */
-  save(next: Run, expectedRevision: number, audit: AuditInput): Promise<SaveResult>;
+  /**
+   * Saves `next` (its revision must be `expectedRevision + 1`) if the stored run is still at `expectedRevision`
+   * and, given a claim, the attempt it names still owns the step (checked first: a stale attempt is refused even
+   * when it read the latest revision).
+   */
+  save(
+    next: Run,
+    expectedRevision: number,
+    audit: AuditInput,
+    claim?: AttemptClaim | null,
+  ): Promise<SaveResult>;
   /** Records a refused action (or any note) in the run's audit trail without changing the run. */
   appendAudit(runId: string, audit: AuditInput): Promise<void>;
   audit(runId: string): Promise<AuditEntry[]>;

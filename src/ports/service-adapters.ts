@@ -30,6 +30,8 @@ export interface ServiceAdapters {
   rollout: RolloutWatcher;
   polling: PollingSettings;
   migrate: MigrateSettings;
+  /** How long the introspection helper (plan, start) may run before it is killed with its process group. */
+  introspectionTimeoutMs: number;
   lockGuard: LockGuardConfig;
   /**
    * What goes between the Python command and `manage.py migrate` to run it under the lock guard (and the migrate

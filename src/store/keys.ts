@@ -18,6 +18,8 @@ export function storeKeys(prefix: string) {
     owed: (service: string) => `${prefix}owed:${service}`,
     /** Hash of the active freezes, field: the service or "all". */
     freezes: () => `${prefix}freezes`,
+    /** Hash of the processes a run's running step started (see ports/attempt-processes.ts). */
+    processes: (runId: string) => `${prefix}procs:${runId}`,
     /** Stream of the freezes and unfreezes, done or refused. */
     freezeAudit: () => `${prefix}freeze-audit`,
     /** Stream of the Slack replies not posted yet (the notification outbox). */

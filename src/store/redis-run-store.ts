@@ -1,3 +1,4 @@
+import { type AttemptClaim, rollbackOwner, stepOwner } from "../domain/run/attempt.js";
 import { generationAt, runIdOf } from "../domain/run/create.js";
 import { holdsServiceLock } from "../domain/run/rollback-reducer.js";
 import type { Run } from "../domain/run/run.js";
@@ -75,6 +76,7 @@ export class RedisRunStore implements RunStore {
           Date.parse(run.createdAt),
           generation,
           String(number),
+          stepOwner(run),
           ...encodeAudit(audit),
         ],
       );
@@ -89,7 +91,12 @@ export class RedisRunStore implements RunStore {
     return json === null ? null : decodeRun(runId, json);
   }
 
-  async save(next: Run, expectedRevision: number, audit: AuditInput): Promise<SaveResult> {
+  async save(
+    next: Run,
+    expectedRevision: number,
+    audit: AuditInput,
+    claim: AttemptClaim | null = null,
+  ): Promise<SaveResult> {
     if (next.revision !== expectedRevision + 1)
       throw new Error(`run ${next.id}: saving revision ${next.revision} over ${expectedRevision}`);
     const [outcome, holder] = await this.script(
@@ -101,10 +108,15 @@ export class RedisRunStore implements RunStore {
         JSON.stringify(next),
         String(next.revision),
         holdsServiceLock(next) ? "hold" : "release",
+        claim ? `${claim.of}-owner` : "",
+        claim?.owner ?? "",
+        stepOwner(next),
+        rollbackOwner(next),
         ...encodeAudit(audit),
       ],
     );
     if (outcome === "ok") return { ok: true };
+    if (outcome === "stale") return { ok: false, conflict: "stale", owner: holder ?? "unknown" };
     if (outcome === "locked") return { ok: false, conflict: "locked", activeRunId: holder ?? "unknown" };
     if (outcome === "missing") throw new Error(`run ${next.id} does not exist`);
     return { ok: false, conflict: "revision" };

@@ -8,6 +8,7 @@ import { CommandDeployer } from "../hooks/command-deployer.js";
 import { CommandRolloutWatcher } from "../hooks/command-watcher.js";
 import { HttpRolloutWatcher } from "../hooks/http-watcher.js";
 import { kubernetesDeployer, kubernetesExecutor, kubernetesRolloutWatcher } from "../kubernetes/adapters.js";
+import type { ProcessLedger } from "../ports/attempt-processes.js";
 import type { Deployer } from "../ports/deployer.js";
 import type { Executor } from "../ports/executor.js";
 import type { Logger } from "../ports/logger.js";
@@ -80,6 +81,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
       deadlineMs: rollout.deadlineSeconds * 1000,
     },
     migrate: await migrateOf(config, context),
+    introspectionTimeoutMs: config.introspection.timeoutSeconds * 1000,
     lockGuard: config.lockGuard,
     lockGuardWrapper: {
       argv: guardArgv(config.executor.kind !== "local"),
@@ -101,8 +103,12 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
 }
 
 /** Builds each service's adapters from the services file once, on first use. */
-export function createAdapterFactory(loaded: LoadedServices, logger: Logger): AdapterFactory {
-  const local = new LocalProcessExecutor();
+export function createAdapterFactory(
+  loaded: LoadedServices,
+  logger: Logger,
+  ledger?: ProcessLedger,
+): AdapterFactory {
+  const local = new LocalProcessExecutor({ ledger });
   const built = new Map<string, Promise<ServiceAdapters>>();
   return (name) => {
     let adapters = built.get(name);

@@ -12,7 +12,7 @@ export function djangoIntrospector(now: () => Date): ServiceIntrospector {
       env: adapters.migrate.env,
       targets: [],
       key: `${service}-introspect-${version}-${now().getTime()}`,
-      timeoutMs: adapters.migrate.timeoutMs,
+      timeoutMs: adapters.introspectionTimeoutMs,
       version,
       inline: adapters.remoteExecutor,
     });

@@ -1,10 +1,12 @@
 import { ConfigApprovers } from "../app/access.js";
 import { createUseCases } from "../app/create-use-cases.js";
 import { IntrospectionSlots } from "../app/introspection-slots.js";
+import { JoinedReads } from "../app/joined-reads.js";
 import { LogNotifier } from "../app/log-notifier.js";
 import { CompositeNotifier } from "../app/notifiers.js";
 import type { WorkerDeps } from "../app/process-step.js";
 import type { LoadedServices } from "../config/load-services.js";
+import { LedgerAttemptProcesses } from "../executors/earlier-processes.js";
 import { MetricsNotifier } from "../metrics/metrics-notifier.js";
 import type { RedisClient } from "../net/redis/connect.js";
 import type { GateReminders } from "../ports/gate-reminders.js";
@@ -20,6 +22,7 @@ import { BullStepQueue } from "../queue/bull-step-queue.js";
 import { storeKeys } from "../store/keys.js";
 import { RedisFollowUps } from "../store/redis-follow-ups.js";
 import { RedisFreezeStore } from "../store/redis-freezes.js";
+import { RedisProcessLedger } from "../store/redis-process-ledger.js";
 import { RedisReleaseHistory } from "../store/redis-release-history.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
 import { logger as defaultLogger } from "../telemetry/pino-logger.js";
@@ -81,8 +84,10 @@ export function createEngine(options: EngineOptions): Engine {
     [new LogNotifier(logger), new MetricsNotifier(), ...(options.notifiers ?? [])],
     logger,
   );
-  const adapters = options.adapters ?? createAdapterFactory(options.services, logger);
+  const ledger = new RedisProcessLedger(options.redis, options.prefix);
+  const adapters = options.adapters ?? createAdapterFactory(options.services, logger, ledger);
   const workerDeps: WorkerDeps = {
+    processes: new LedgerAttemptProcesses(ledger, logger),
     store,
     notifier,
     logger,
@@ -106,6 +111,7 @@ export function createEngine(options: EngineOptions): Engine {
       MAX_WAITING_INTROSPECTIONS,
       options.introspectionNoticeMs,
     ),
+    readsInFlight: new JoinedReads(),
     starting: new Set(),
   });
   return {

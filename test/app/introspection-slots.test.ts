@@ -76,4 +76,22 @@ describe("IntrospectionSlots", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(told).toEqual([]);
   });
+
+  it("lets one service hold at most half of the slots: another service's read passes its waiting ones", async () => {
+    const slots = new IntrospectionSlots(4, 10, 1000);
+    const hung = { now: 0, max: 0 };
+    const a = Array.from({ length: 4 }, () => gate(hung));
+    const held = a.map((g) => slots.run(g.work, undefined, "a"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(hung.now).toBe(2);
+    expect(await slots.run(async () => "b", undefined, "b")).toEqual({ ok: true, value: "b" });
+    a[0]?.open();
+    a[1]?.open();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(hung.now).toBe(2);
+    a[2]?.open();
+    a[3]?.open();
+    expect(await Promise.all(held)).toEqual(Array(4).fill({ ok: true, value: "done" }));
+    expect(hung.max).toBe(2);
+  });
 });

@@ -159,7 +159,7 @@ describe("faults during a rollback", () => {
     const audit = (await h.engine.useCases.audit(run.id)) ?? [];
     expect(audit.filter((a) => a.action === "rollback-deploying").map((a) => a.detail)).toEqual([
       null,
-      "the worker restarted during the rollback's deploy; running it again, attempt 2",
+      "the worker restarted during the rollback's deploy; attempt 1 left nothing running; running it again, attempt 2",
     ]);
     expect(audit.find((a) => a.action === "rollback-deployed")?.detail).toBe("deployed v1 (attempt 2)");
   });

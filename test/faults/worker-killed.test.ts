@@ -166,15 +166,15 @@ describe("a worker process killed with SIGKILL, alone, in each kind of step", ()
     const takenOver = audit.filter((a) => a.action === "step-taken-over");
     expect(takenOver.map((a) => a.detail)).toEqual([
       expect.stringMatching(
-        /^step 0: the worker restarted during the migrate; running it again, attempt 2: /,
+        /^step 0: the worker restarted during the migrate; attempt 1 left nothing running; running it again, attempt 2: /,
       ),
-      "step 1: the worker restarted during the deploy; running it again, attempt 2",
+      "step 1: the worker restarted during the deploy; attempt 1 left nothing running; running it again, attempt 2",
     ]);
     await slack.waitFor(() => threadTexts().some((t) => t.includes("is fully migrated")), 20_000);
     const thread = threadTexts();
     expect(thread).toContainEqual(
       expect.stringContaining(
-        "Deploy the new code): the worker restarted during the deploy; running it again, attempt 2",
+        "Deploy the new code): the worker restarted during the deploy; attempt 1 left nothing running; running it again, attempt 2",
       ),
     );
     expect(thread).toContainEqual(

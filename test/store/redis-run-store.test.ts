@@ -137,6 +137,60 @@ describe("RedisRunStore", () => {
     expect(await store.activeRunId("release")).toBe(run.id);
   });
 
+  it("refuses the report of an attempt that no longer owns its step, even one made from the latest revision", async () => {
+    const run = await newRun("fenced");
+    const started = await transition(deps(), run.id, { type: "step-started", step: 0 }, SYSTEM_ACTOR);
+    if (!started.ok) throw new Error(started.message);
+    const takenOver = await transition(
+      deps(),
+      run.id,
+      { type: "step-taken-over", step: 0, message: "the worker restarted during the migrate" },
+      SYSTEM_ACTOR,
+    );
+    if (!takenOver.ok) throw new Error(takenOver.message);
+
+    // Attempt 1 read the run after the take-over (its revision is current), yet the store refuses its claim.
+    const latest = takenOver.run;
+    const next = applyRunEvent(
+      latest,
+      { type: "step-succeeded", step: 0, execution: 2 },
+      "2026-01-01T02:00:00Z",
+    );
+    if (!next.ok) throw new Error(next.reason);
+    expect(await store.save(next.run, latest.revision, created, { of: "step", owner: "0.1" })).toEqual({
+      ok: false,
+      conflict: "stale",
+      owner: "0.2",
+    });
+
+    // Through the transition (the worker's path): refused, audited, the step still running attempt 2.
+    const stale = await transition(
+      deps(),
+      run.id,
+      { type: "step-succeeded", step: 0, message: "done", execution: 1 },
+      SYSTEM_ACTOR,
+      started.run,
+    );
+    expect(stale).toMatchObject({ ok: false, code: "refused" });
+    expect(stale.ok ? "" : stale.message).toContain(
+      "attempt 1 of step 0 no longer owns it (attempt 2 took it over)",
+    );
+    const stored = await store.get(run.id);
+    expect(stored?.steps[0]).toMatchObject({ status: "running", executions: 2 });
+    const audit = await store.audit(run.id);
+    expect(audit.at(-1)).toMatchObject({ action: "step-succeeded", outcome: "refused" });
+
+    // The owner's report counts.
+    const owned = await transition(
+      deps(),
+      run.id,
+      { type: "step-succeeded", step: 0, message: "done", execution: 2 },
+      SYSTEM_ACTOR,
+    );
+    expect(owned.ok).toBe(true);
+    expect((await store.get(run.id))?.steps[0]?.status).toBe("succeeded");
+  });
+
   it("lets exactly one of 100 concurrent approvals through", async () => {
     const run = await newRun("race");
     await toGate(run);

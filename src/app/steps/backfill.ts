@@ -43,6 +43,7 @@ export async function runBackfillBatch(
   const execution = await deps.executor.execute(
     {
       key: `${run.id}-s${step.index}-a${state?.attempts ?? 0}-b${batch}`,
+      runId: run.id,
       argv,
       cwd: releaseProjectDir(deps.migrate.projectDir, run.version),
       env: deps.migrate.env,

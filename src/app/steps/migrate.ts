@@ -41,6 +41,7 @@ export async function runMigrateStep(
       {
         // Same key when polled again, so a remote executor reports the execution it already started.
         key: `${run.id}-s${step.index}-a${attempt}-t${t}${tryKey}`,
+        runId: run.id,
         argv,
         cwd: releaseProjectDir(settings.projectDir, run.version),
         env: settings.env,

@@ -1,5 +1,6 @@
 import type { ApprovalStep, PlanStep } from "../plan/plan.js";
 import { approvalProgress, countedGroup } from "./approvals.js";
+import { staleAttempt } from "./attempt.js";
 import { pendingStep } from "./create.js";
 import { contractGuard } from "./guards.js";
 import { isRollbackEvent, reduceRollback } from "./rollback-reducer.js";
@@ -53,6 +54,12 @@ function currentPlanStep(run: Run, step: number): { plan: PlanStep; state: StepS
   const state = run.steps[step];
   if (!plan || !state) return `${run.id} has no step ${step}`;
   return { plan, state };
+}
+
+/** Why a worker's report is refused: its execution no longer owns the step; null when it does (or no worker sent it). */
+function notOwner(state: StepState, execution: number | undefined): string | null {
+  if (execution === undefined || execution === state.executions) return null;
+  return staleAttempt(`step ${state.index}`, execution, state.executions);
 }
 
 /** What a worker's event needs of the step it names, checked in this order after it being the current one. */
@@ -113,6 +120,8 @@ function endStep(
   // An approval gate's expiry is the one step end no approver decides.
   const found = stepFor(run, step, { notGate: !timeout, state: "active" });
   if (typeof found === "string") return refuse(found);
+  const stale = notOwner(found.state, event.execution);
+  if (stale) return refuse(stale);
   const message = "message" in event && event.message !== undefined ? event.message : found.state.message;
   const commands = "commands" in event && event.commands ? event.commands : found.state.commands;
   const succeeded = event.type === "step-succeeded";
@@ -148,6 +157,8 @@ function progress(run: Run, event: RunEvent & { type: "rollout-progress" | "step
   const needs: StepNeeds = { rolloutOnly: rollout, notGate: true, notCancelling: true, state: "active" };
   const found = stepFor(run, step, needs);
   if (typeof found === "string") return refuse(found);
+  const stale = notOwner(found.state, event.execution);
+  if (stale) return refuse(stale);
   const polled = withStep(run, step, { status: "waiting", message, polls: found.state.polls + 1 });
   return { ok: true, run: rollout ? { ...polled, status: "waiting-rollout" } : polled };
 }

@@ -1,3 +1,4 @@
+import { staleAttempt } from "./attempt.js";
 import {
   isTerminal,
   type RollbackEvent,
@@ -123,6 +124,8 @@ export function reduceRollback(run: Run, event: RollbackEvent, now: string): Tra
   if (event.type === "rollback-started") return start(run, event, now);
   const rollback = run.rollback;
   if (rollback?.status !== "running") return refuse(`${run.id} is not being rolled back`);
+  if ("execution" in event && event.execution !== undefined && event.execution !== rollback.executions)
+    return refuse(staleAttempt(`the rollback's deploy`, event.execution, rollback.executions));
   switch (event.type) {
     case "rollback-deploying":
       if (rollback.phase === "waiting-rollout")

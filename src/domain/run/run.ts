@@ -171,16 +171,26 @@ export interface Run {
   revision: number;
 }
 
+/**
+ * A worker's report carries `execution`, the step's (or rollback's) execution it comes from: it counts only while
+ * that execution owns the step (see attempt.ts). Absent on what no worker attempt sends (a cancel, a gate's expiry).
+ */
 export type RunEvent =
   | { type: "step-started"; step: number }
-  | { type: "step-succeeded"; step: number; message?: string; commands?: CommandOutcome[] }
-  | { type: "step-failed"; step: number; message: string; commands?: CommandOutcome[] }
-  | { type: "rollout-progress"; step: number; message: string }
+  | {
+      type: "step-succeeded";
+      step: number;
+      message?: string;
+      commands?: CommandOutcome[];
+      execution?: number;
+    }
+  | { type: "step-failed"; step: number; message: string; commands?: CommandOutcome[]; execution?: number }
+  | { type: "rollout-progress"; step: number; message: string; execution?: number }
   /**
    * A running step reports progress (a migrate try that hit the lock timeout, a backfill batch) and goes on later;
    * `announce: false` is recorded on the run but not posted in the Slack thread.
    */
-  | { type: "step-progress"; step: number; message: string; announce?: boolean }
+  | { type: "step-progress"; step: number; message: string; announce?: boolean; execution?: number }
   /** The run is ready for the step, but it may not start yet (a freeze, outside the change windows): it waits. */
   | { type: "step-held"; step: number; message: string }
   /** The worker running the step died (or lost it); another one runs it again, after finding what the first did. */
@@ -190,7 +200,7 @@ export type RunEvent =
   | { type: "approval-rejected"; gate: string; by: string; reason?: string }
   | { type: "cancelled"; by: string; reason?: string }
   /** A step's deadline passed: an approval left open too long, a rollout that never finished. */
-  | { type: "timed-out"; step: number; message: string }
+  | { type: "timed-out"; step: number; message: string; execution?: number }
   | { type: "retried"; by: string }
   | { type: "notification-attached"; notification: NotificationRef }
   | { type: "gate-message-attached"; gate: string; message: NotificationRef }
@@ -203,10 +213,10 @@ export type RollbackEvent =
   | { type: "rollback-started"; by: string; toVersion: string }
   /** A worker begins the rollback's deploy; `message` says why when it runs it again (its worker died). */
   | { type: "rollback-deploying"; message?: string }
-  | { type: "rollback-deployed"; message: string }
-  | { type: "rollback-progress"; message: string }
-  | { type: "rollback-succeeded"; message: string }
-  | { type: "rollback-failed"; message: string };
+  | { type: "rollback-deployed"; message: string; execution?: number }
+  | { type: "rollback-progress"; message: string; execution?: number }
+  | { type: "rollback-succeeded"; message: string; execution?: number }
+  | { type: "rollback-failed"; message: string; execution?: number };
 
 export type RunEventType = RunEvent["type"];
 

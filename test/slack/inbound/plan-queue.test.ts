@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadServices } from "../../../src/config/load-services.js";
 import { answerCommand } from "../../../src/slack/inbound/command-answers.js";
 import { createEngine, type Engine } from "../../../src/wiring/engine.js";
-import { createHarness, type Harness, REQUESTER } from "../../../testkit/engine-harness.js";
+import { APPROVER, createHarness, type Harness, REQUESTER } from "../../../testkit/engine-harness.js";
 
 let h: Harness;
 let oneAtATime: Engine;
@@ -32,11 +32,16 @@ describe("/migrate plan while another plan reads the release", () => {
     const services = await loadServices(h.file("services.yaml"));
     const deps = { useCases: oneAtATime.useCases, services };
     const told: string[][] = [[], []];
+    // Two users: a second plan of one release by the same user would join the first.
     const plan = (i: number) =>
       answerCommand(
         deps,
         { name: "plan", service: "shop", version: "v2" },
-        { user: REQUESTER, channel: "C_SHOP", notify: (text) => told[i]?.push(text) },
+        {
+          user: [REQUESTER, APPROVER][i] ?? REQUESTER,
+          channel: "C_SHOP",
+          notify: (text) => told[i]?.push(text),
+        },
       );
     const answers = await Promise.all([plan(0), plan(1)]);
     expect(told).toEqual([
