@@ -28,5 +28,5 @@ export function generateIntrospection(apps: number, perApp: number): Introspecti
       );
     }
   }
-  return { djangoVersion: "3.2.25", vendor: "postgresql", applied: [], pending };
+  return { djangoVersion: "3.2.25", vendor: "postgresql", applied: [], appliedNotInRelease: [], pending };
 }

@@ -1,5 +1,6 @@
 import { type ClassifiedEntry, classifyMigrationEntries } from "../classify/classify.js";
 import { type Introspection, migrationLabel, type PendingMigration } from "../classify/migration.js";
+import type { ReleaseNews } from "../classify/release-tables.js";
 
 /** A pending migration, its classified operations and the phase it runs in. */
 export interface PhasedMigration {
@@ -35,8 +36,13 @@ function pendingLabels(pending: readonly PendingMigration[]): Map<string, string
 export function assignPhases(introspection: Introspection): PhasedMigration[] {
   const labels = pendingLabels(introspection.pending);
   const byLabel = new Map<string, PhasedMigration>();
+  const appliedApps = new Set(introspection.applied.map((m) => m.app));
+  const news: ReleaseNews = {
+    tables: new Map(),
+    apps: new Set(introspection.pending.filter((m) => m.initial && !appliedApps.has(m.app)).map((m) => m.app)),
+  };
   return introspection.pending.map((migration) => {
-    const entries = classifyMigrationEntries(migration, introspection.vendor);
+    const entries = classifyMigrationEntries(migration, introspection.vendor, news);
     const ownPhase = ownPhaseOf(migration, entries);
     const contractDependencies = new Set<string>();
     for (const dependency of migration.dependencies) {
