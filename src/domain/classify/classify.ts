@@ -6,6 +6,7 @@ import {
   classifyRemoveField,
   classifyRenameField,
 } from "./field-operations.js";
+import { HeldLocks } from "./held-locks.js";
 import { effectiveSql, type Judgement, judge, type Rule, type RuleContext, refuse } from "./judgement.js";
 import {
   type FieldFacts,
@@ -266,8 +267,12 @@ export function classifyMigrationEntries(
     columnsAtEnd: columnsAtEnd(migration),
     news,
   };
+  const held = new HeldLocks(migration.transactional);
   return migration.operations.flatMap((operation) => {
-    const entries = classifyOperationEntries(operation, context);
+    const entries = classifyOperationEntries(operation, context).map((entry) => ({
+      ...entry,
+      result: held.noted(entry.result),
+    }));
     recordCreated(operation, migrationLabel(migration), news);
     return entries;
   });

@@ -39,7 +39,9 @@ export function assignPhases(introspection: Introspection): PhasedMigration[] {
   const appliedApps = new Set(introspection.applied.map((m) => m.app));
   const news: ReleaseNews = {
     tables: new Map(),
-    apps: new Set(introspection.pending.filter((m) => m.initial && !appliedApps.has(m.app)).map((m) => m.app)),
+    apps: new Set(
+      introspection.pending.filter((m) => m.initial && !appliedApps.has(m.app)).map((m) => m.app),
+    ),
   };
   return introspection.pending.map((migration) => {
     const entries = classifyMigrationEntries(migration, introspection.vendor, news);
