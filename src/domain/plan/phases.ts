@@ -32,6 +32,12 @@ function pendingLabels(pending: readonly PendingMigration[]): Map<string, string
   return labels;
 }
 
+/** The app's first migration: marked initial, or a 0001 that depends on no migration of its own app. */
+function isFirstOfApp(migration: PendingMigration): boolean {
+  const root = migration.name.startsWith("0001_") && !migration.dependencies.some((d) => d.app === migration.app);
+  return migration.initial || root;
+}
+
 /** Classifies every pending migration and decides its phase; pending is in the order Django applies it. */
 export function assignPhases(introspection: Introspection): PhasedMigration[] {
   const labels = pendingLabels(introspection.pending);
@@ -40,7 +46,7 @@ export function assignPhases(introspection: Introspection): PhasedMigration[] {
   const news: ReleaseNews = {
     tables: new Map(),
     apps: new Set(
-      introspection.pending.filter((m) => m.initial && !appliedApps.has(m.app)).map((m) => m.app),
+      introspection.pending.filter((m) => isFirstOfApp(m) && !appliedApps.has(m.app)).map((m) => m.app),
     ),
   };
   return introspection.pending.map((migration) => {
