@@ -1,6 +1,7 @@
 import { createdTables } from "../locks/analyse.js";
 import { type Judgement, judge } from "./judgement.js";
 import type { MigrationOperation } from "./migration.js";
+import { judgeStatements } from "./sql-statements.js";
 
 /**
  * What the release itself creates: tables made by earlier operations of the same plan (to the migration that made
@@ -27,7 +28,8 @@ export function judgeOnNew(operation: MigrationOperation, app: string, news: Rel
       `Table ${table} is new in this release (created by ${creator}): no old code uses it, so nothing waits for the rollout.`,
     );
   }
-  if (CODE.has(operation.type) && news.apps.has(app) && operation.phaseHint === null) {
+  const breaking = judgeStatements(operation.sql ?? []).some((j) => j?.breaking);
+  if (CODE.has(operation.type) && news.apps.has(app) && operation.phaseHint === null && !breaking) {
     return judge(
       "expand",
       `App ${app} is installed by this release (none of its migrations is applied): old code never ran with it, and its ${operation.type} meets only data of this release.`,

@@ -1,3 +1,4 @@
+import { subcommands } from "../locks/analyse.js";
 import { IDENTIFIER, identifierName, splitStatements } from "../locks/sql.js";
 import { mostSevere } from "./judgement.js";
 import type { Verdict } from "./verdict.js";
@@ -67,27 +68,12 @@ function alterAction(table: string, action: string): Action | null {
   return null;
 }
 
-function splitActions(actions: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < actions.length; i++) {
-    if (actions[i] === "(") depth++;
-    else if (actions[i] === ")") depth--;
-    else if (actions[i] === "," && depth === 0) {
-      parts.push(actions.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  return [...parts, actions.slice(start).trim()];
-}
-
 function statementAction(statement: string): Action | null {
   const text = statement.replace(/;\s*$/, "");
   const alter = text.match(ALTER_TABLE);
   if (alter) {
     const table = identifierName(alter[1] ?? "");
-    const actions = splitActions(alter[2] ?? "").map((a) => alterAction(table, a));
+    const actions = subcommands(alter[2] ?? "").map((a) => alterAction(table, a));
     const known = actions.filter((a): a is Action => a !== null);
     if (known.length < actions.length) return null;
     return {

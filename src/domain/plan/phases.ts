@@ -34,7 +34,8 @@ function pendingLabels(pending: readonly PendingMigration[]): Map<string, string
 
 /** The app's first migration: marked initial, or a 0001 that depends on no migration of its own app. */
 function isFirstOfApp(migration: PendingMigration): boolean {
-  const root = migration.name.startsWith("0001_") && !migration.dependencies.some((d) => d.app === migration.app);
+  const root =
+    migration.name.startsWith("0001_") && !migration.dependencies.some((d) => d.app === migration.app);
   return migration.initial || root;
 }
 
