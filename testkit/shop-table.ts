@@ -26,10 +26,11 @@ export function shopBeforeRelease(
   env: Record<string, string | undefined>,
   apps: readonly string[] = ["catalog"],
   python = findDjangoPython(),
+  project = shopDir,
 ): void {
   for (const app of apps) {
     execFileSync(python, ["manage.py", "migrate", app, "0001", "--no-input"], {
-      cwd: shopDir,
+      cwd: project,
       env: { ...process.env, ...env },
       stdio: "ignore",
     });
