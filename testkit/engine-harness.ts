@@ -13,6 +13,7 @@ import { findDjangoPython } from "./python.js";
 import { RecordingNotifier } from "./recording-notifier.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "./redis.js";
 import { shopDir } from "./run-cli.js";
+import { shopBeforeRelease } from "./shop-table.js";
 
 /**
  * Deploy script (argv: run id, version, service): appends "start" and (unless <service>.deploy-fails exists)
@@ -146,6 +147,8 @@ export async function createHarness(
   const config: Record<string, unknown> = {};
   for (const [service, options] of Object.entries(services)) {
     const db = createTestDatabase(name.replaceAll("-", "_"));
+    // v1 of the shop is live: the release's 0002 and 0003 meet a table old code uses.
+    shopBeforeRelease({ DATABASE_URL: db.url }, ["catalog"], options.python);
     databases.set(service, db);
     config[service] = serviceConfig(dir, db, options);
   }

@@ -48,6 +48,7 @@ export function op(type: string, overrides: Partial<MigrationOperation> = {}): M
     code: null,
     reversible: null,
     phaseHint: null,
+    sqlOverride: null,
     sql: [`-- ${type}`, `ALTER TABLE "catalog_product" /* ${type} */;`],
     sqlError: null,
     fieldErrors: [],
@@ -119,5 +120,5 @@ export function dependsOn(...labels: string[]): MigrationKey[] {
 }
 
 export function introspection(pending: PendingMigration[], vendor = "postgresql"): Introspection {
-  return { djangoVersion: "3.2.25", vendor, applied: [], pending };
+  return { djangoVersion: "3.2.25", vendor, applied: [], appliedNotInRelease: [], pending };
 }

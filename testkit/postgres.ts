@@ -16,6 +16,15 @@ function psql(database: string, sql: string): string {
   ).trim();
 }
 
+/** Runs a psql script (several statements, one transaction if it says so); the rows of its queries, one a line. */
+export function psqlScript(database: string, script: string): string {
+  return execFileSync(
+    "psql",
+    ["-h", pg.host, "-p", pg.port, "-U", pg.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-qtA", "-f", "-"],
+    { encoding: "utf8", input: script },
+  ).trim();
+}
+
 export interface TestDatabase {
   name: string;
   /** `postgres://user@host:port/name`, the DATABASE_URL the example projects read. */

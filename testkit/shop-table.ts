@@ -17,3 +17,22 @@ export function shopWithProducts(db: TestDatabase, rows: number): void {
     `INSERT INTO catalog_product (name, is_enabled) SELECT 'p' || i, i % 3 <> 0 FROM generate_series(1, ${rows}) i`,
   );
 }
+
+/**
+ * The shop as production has it before a release: each app's 0001 applied, so the release's operations meet tables
+ * old code uses (a table the release itself creates is new, and nothing on it waits for the rollout).
+ */
+export function shopBeforeRelease(
+  env: Record<string, string | undefined>,
+  apps: readonly string[] = ["catalog"],
+  python = findDjangoPython(),
+  project = shopDir,
+): void {
+  for (const app of apps) {
+    execFileSync(python, ["manage.py", "migrate", app, "0001", "--no-input"], {
+      cwd: project,
+      env: { ...process.env, ...env },
+      stdio: "ignore",
+    });
+  }
+}

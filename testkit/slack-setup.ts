@@ -21,6 +21,7 @@ import { createTestDatabase, type TestDatabase } from "./postgres.js";
 import { findDjangoPython } from "./python.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "./redis.js";
 import { shopDir } from "./run-cli.js";
+import { shopBeforeRelease } from "./shop-table.js";
 
 export const ALICE = "U0ALICE"; // starter and approver
 export const BOB = "U0BOB"; // starter and approver
@@ -130,8 +131,12 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
   const dir = await mkdtemp(path.join(os.tmpdir(), `phasegate-${name}-`));
   const databases = [createTestDatabase(name), createTestDatabase(name), createTestDatabase(name)];
   const [shopDb, inventoryDb, stuckDb] = databases as [TestDatabase, TestDatabase, TestDatabase];
+  // v1 is live: the releases meet tables old code uses (a table the release creates would be new).
+  for (const db of [shopDb, stuckDb]) shopBeforeRelease({ DATABASE_URL: db.url });
+  shopBeforeRelease({ DATABASE_URL: inventoryDb.url, SHOP_WITH_INVENTORY: "1" }, ["catalog", "inventory"]);
   const extra = Object.entries(options.extraServices ?? {}).map(([serviceName, more]) => {
     const db = createTestDatabase(name);
+    if (more.project === undefined) shopBeforeRelease({ DATABASE_URL: db.url });
     databases.push(db);
     const base = service(db, dir, {}, ROLLOUT, more.project);
     return [serviceName, { ...base, ...more.keys, access: { ...base.access, ...more.access } }] as const;

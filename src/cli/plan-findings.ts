@@ -1,12 +1,12 @@
 import type { Introspection } from "../domain/classify/migration.js";
-import type { PlanResult } from "../domain/plan/plan.js";
+import type { PlanResult, RefusalCode } from "../domain/plan/plan.js";
 import { MigrationLocations, type SourceLocation } from "./plan-locations.js";
 
 /** What CI reports about a plan: refusals are errors, long strong locks are warnings. */
 export interface Finding {
   level: "error" | "warning";
   /** A stable id per kind of finding, for SARIF rules. */
-  rule: "unsafe-operation" | "contract-before-expand" | "mixed-migration" | "lock";
+  rule: RefusalCode | "lock";
   title: string;
   message: string;
   location: SourceLocation | null;

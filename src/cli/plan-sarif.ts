@@ -6,6 +6,8 @@ const RULES: Record<Finding["rule"], string> = {
   "contract-before-expand":
     "A migration that must run before the deploy depends on one that can only run after it.",
   "mixed-migration": "A migration mixes expand and contract operations.",
+  "release-behind-database":
+    "The database has applied migrations the release lacks: it is older than the schema.",
   lock: "A statement holds a strong lock on an existing table for longer than a moment.",
 };
 

@@ -67,6 +67,7 @@ const operationSchema: z.ZodType<MigrationOperation> = z.lazy(() =>
     code: nullableString,
     reversible: z.boolean().nullable(),
     phaseHint: phase.nullable(),
+    sqlOverride: z.string().min(1, "phasegate_override must say why").nullable().default(null),
     sql: z.array(z.string()).nullable(),
     sqlError: nullableString,
     fieldErrors: z.array(z.string()),
@@ -96,6 +97,8 @@ export const introspectionSchema: z.ZodType<Introspection> = z.object({
   djangoVersion: z.string(),
   vendor: z.string(),
   applied: z.array(migrationKeySchema),
+  // Added for downgrades; a helper without it still validates.
+  appliedNotInRelease: z.array(migrationKeySchema).default([]),
   pending: z.array(
     z.object({
       app: z.string(),

@@ -366,6 +366,7 @@ def describe(operation, index, app_label, before, after, connection, sql, sql_er
         "code": code_text(operation),
         "reversible": operation.reversible if is_code else None,
         "phaseHint": hints.get("phase") if is_code else None,
+        "sqlOverride": override_text(hints) if is_code else None,
         "sql": sql,
         "sqlError": sql_error,
         "fieldErrors": field_errors(after_field, operation, connection),
@@ -378,6 +379,11 @@ def describe(operation, index, app_label, before, after, connection, sql, sql_er
         "preserveDefault": getattr(operation, "preserve_default", None) if own_field is not None else None,
         "modelNames": [operation.old_name, operation.new_name] if kind == "RenameModel" else None,
     }
+
+
+def override_text(hints):
+    text = hints.get("phasegate_override")
+    return None if text is None else str(text).strip()
 
 
 def collect_sql(operation, app_label, before, after, connection):
@@ -403,9 +409,12 @@ def walk(operations, app_label, state, connection, with_sql=True):
             database = walk(operation.database_operations, app_label, before.clone(), connection, with_sql)
             states = walk(operation.state_operations, app_label, before.clone(), connection, False)
             nested = (database, states)
+        elif type(operation).__name__ == "RunSQL" and operation.state_operations:
+            # RunSQL's state operations change only Django's state, like those of SeparateDatabaseAndState.
+            nested = (None, walk(operation.state_operations, app_label, before.clone(), connection, False))
         if not with_sql:
             sql, sql_error = [], None
-        elif nested:
+        elif nested and nested[0] is not None:
             parts = [d["sql"] for d in nested[0]]
             sql = None if None in parts else [s for part in parts for s in part]
             sql_error = next((d["sqlError"] for d in nested[0] if d["sqlError"]), None)
@@ -585,8 +594,20 @@ def introspect_connected(django, connection, targets):
         "djangoVersion": django.get_version(),
         "vendor": connection.vendor,
         "applied": keys(sorted(executor.loader.applied_migrations)),
+        "appliedNotInRelease": keys(applied_not_in_release(executor.loader)),
         "pending": pending,
     }
+
+
+def applied_not_in_release(loader):
+    """Migrations of installed apps the database has applied but this release's files lack (a newer release ran
+    them): planning it would run old code against a newer schema."""
+    present = set(loader.disk_migrations)
+    for migration in loader.disk_migrations.values():
+        present.update(migration.replaces)
+    return sorted(
+        key for key in loader.applied_migrations if key[0] in loader.migrated_apps and key not in present
+    )
 
 
 def main(argv):

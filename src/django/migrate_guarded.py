@@ -23,6 +23,13 @@ a data migration's long UPDATE or a VALIDATE CONSTRAINT that lets writes go on; 
 readers are limited. lock_timeout is what keeps readers moving: a waiting ALTER TABLE queues every later reader
 behind it, so it must give up quickly and try again later rather than wait.
 
+Concurrent index builds (CREATE [UNIQUE] INDEX CONCURRENTLY, as AddIndexConcurrently or RunSQL writes it) run without
+lock_timeout: they wait for older transactions by design, without blocking reads or writes, bounded by the step's
+own timeout. A build that fails, is cancelled or is killed leaves an INVALID index behind, on which the next try
+would fail ("already exists") or, with IF NOT EXISTS, silently keep a useless index. So the guard drops it with
+DROP INDEX CONCURRENTLY IF EXISTS when the build fails, and before every build finds and drops an INVALID index of
+that name an earlier, killed try left (saying so on stderr).
+
 A statement cancelled by lock_timeout (SQLSTATE 55P03) ends the process with exit status 75 (EX_TEMPFAIL) and a
 line "phasegate: lock timeout (SQLSTATE 55P03): ..." on stderr; the migration's transaction was rolled back, so
 running the same command again is safe. Any other failure keeps Django's own exit status and traceback.
@@ -93,6 +100,71 @@ def install_statement_timeout(statement_timeout_ms):
         return result
 
     BaseDatabaseSchemaEditor.execute = guarded_execute
+
+
+CONCURRENT_INDEX = re.compile(
+    r'^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?(?!ON\s)((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)',
+    re.IGNORECASE,
+)
+
+
+def set_lock_timeout(connection, value):
+    # A literal, not a parameter: psycopg 3 with server-side binding cannot bind SET.
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '%s'" % str(value).replace("'", "''"))
+
+
+def drop_invalid_index(connection, name, why):
+    """Drops the index `name` (as the SQL quotes it) if it exists and is INVALID; True when it did."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)", [name])
+        row = cursor.fetchone()
+        if not row or not row[0]:
+            return False
+        sys.stderr.write("phasegate: dropping the INVALID index %s %s\n" % (name, why))
+        sys.stderr.flush()
+        cursor.execute("DROP INDEX CONCURRENTLY IF EXISTS %s" % name)
+        return True
+
+
+def install_concurrent_index_guard():
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+    execute = BaseDatabaseSchemaEditor.execute
+
+    def guarded_execute(self, sql, params=()):
+        connection = self.connection
+        match = CONCURRENT_INDEX.match(str(sql)) if connection.vendor == "postgresql" else None
+        if match is None:
+            return execute(self, sql, params)
+        name = match.group(1)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            previous = cursor.fetchone()[0]
+        # Outside a transaction (CONCURRENTLY cannot run in one): a session setting, put back afterwards.
+        set_lock_timeout(connection, 0)
+        try:
+            drop_invalid_index(connection, name, "an earlier, interrupted build left")
+            try:
+                return execute(self, sql, params)
+            except BaseException:
+                drop_after_failure(connection, name)
+                raise
+        finally:
+            try:
+                set_lock_timeout(connection, previous)
+            except Exception:
+                pass  # the connection is gone; nothing to put back
+
+    BaseDatabaseSchemaEditor.execute = guarded_execute
+
+
+def drop_after_failure(connection, name):
+    try:
+        drop_invalid_index(connection, name, "the failed build left, so that the next try can build it")
+    except Exception as error:
+        sys.stderr.write(
+            "phasegate: could not drop the INVALID index %s (%s); the next try drops it first\n" % (name, error))
 
 
 def restore(connection, scope, previous):
@@ -218,6 +290,7 @@ def main(argv):
         install_lock_timeout(lock_timeout_ms)
     if statement_timeout_ms:
         install_statement_timeout(statement_timeout_ms)
+    install_concurrent_index_guard()
     manage_py = argv[0]
     sys.argv = list(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(manage_py)))

@@ -11,6 +11,7 @@ import {
 } from "../../testkit/corpus.js";
 import { findDjangoPython } from "../../testkit/python.js";
 import { repoRoot, runCli, shopDir } from "../../testkit/run-cli.js";
+import { shopBeforeRelease } from "../../testkit/shop-table.js";
 import { DB_DEFAULT_MODELS, writeTinyProject } from "../django/tiny-project.js";
 
 const python = findDjangoPython();
@@ -45,6 +46,7 @@ describe("phasegate plan --format github", () => {
       DATABASE_URL: undefined,
       SHOP_WITH_INVENTORY: "1",
     };
+    shopBeforeRelease(env, ["catalog", "inventory"]);
     const run = await runCli(
       ["plan", "--project", path.relative(repoRoot, shopDir), "--python", python, "--format", "github"],
       env,

@@ -8,6 +8,7 @@ import { describeEachDjango } from "../../testkit/django-matrix.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { findDjangoPython } from "../../testkit/python.js";
 import { runCli, shopDir } from "../../testkit/run-cli.js";
+import { shopBeforeRelease } from "../../testkit/shop-table.js";
 
 const python = findDjangoPython();
 
@@ -29,6 +30,7 @@ describe("phasegate plan on examples/shop with PostgreSQL", () => {
   beforeAll(() => {
     db = createTestDatabase("pgcli");
     env = { DATABASE_URL: db.url };
+    shopBeforeRelease(env);
   });
   afterAll(() => db.drop());
 
@@ -36,7 +38,7 @@ describe("phasegate plan on examples/shop with PostgreSQL", () => {
     const run = await runCli(["plan", "--project", shopDir, "--python", python], env);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("postgresql, 3 pending migrations");
+    expect(run.stdout).toContain("postgresql, 2 pending migrations");
     expect(run.stdout).toContain("manage.py migrate catalog 0002_product_is_active");
     expect(run.stdout).toContain("manage.py migrate catalog 0003_remove_product_is_enabled");
     const steps = run.stdout.match(/^ {2}\d\. (\S+)/gm)?.map((line) => line.trim());
@@ -68,7 +70,6 @@ describe("phasegate plan on examples/shop with PostgreSQL", () => {
       { app: "catalog", migration: "0003_remove_product_is_enabled" },
     ]);
     expect(body.operations.map((o) => [o.migration, o.type, o.verdict])).toEqual([
-      ["0001_initial", "CreateModel", "expand"],
       ["0002_product_is_active", "AddField", "expand"],
       ["0002_product_is_active", "AlterField", "expand"],
       ["0003_remove_product_is_enabled", "RemoveField", "contract"],
@@ -86,7 +87,7 @@ describe("phasegate plan on examples/shop with PostgreSQL", () => {
         "sql",
       ]),
     );
-    expect(String(body.operations[3]?.sql)).toContain('DROP COLUMN "is_enabled"');
+    expect(String(body.operations[2]?.sql)).toContain('DROP COLUMN "is_enabled"');
   });
 
   it("--verbose prints the SQL of each operation", async () => {
@@ -142,7 +143,7 @@ describe("phasegate plan on examples/shop with SQLite", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("plans the same release on SQLite, finding a Django-capable Python itself, leaving no database file", async () => {
+  it("plans a fresh install on SQLite, finding a Django-capable Python itself, leaving no database file", async () => {
     const database = path.join(dir, "shop.sqlite3");
     const run = await runCli(["plan", "--project", shopDir, "--json"], {
       SQLITE_PATH: database,
@@ -153,13 +154,9 @@ describe("phasegate plan on examples/shop with SQLite", () => {
     expect(run.code).toBe(0);
     const body = JSON.parse(run.stdout) as PlanJson;
     expect(body.vendor).toBe("sqlite");
-    expect(body.plan?.steps.map((s) => s.kind)).toEqual([
-      "migrate",
-      "deploy",
-      "wait-rollout",
-      "approval",
-      "migrate",
-    ]);
+    // Every table is new in this release: no old code uses it, so nothing waits for an approval.
+    expect(body.plan?.steps.map((s) => s.kind)).toEqual(["migrate", "deploy", "wait-rollout"]);
+    expect(body.operations.map((o) => o.verdict)).toEqual(["expand", "expand", "expand", "expand"]);
     // Planning reads the database; connecting to SQLite would create the file, and the helper removes it again.
     expect(existsSync(database)).toBe(false);
     const removeField = body.operations.find((o) => o.type === "RemoveField");
@@ -190,6 +187,7 @@ describe("phasegate plan on examples/shop with SQLite", () => {
       DATABASE_URL: undefined,
       SHOP_WITH_INVENTORY: "1",
     };
+    shopBeforeRelease(env, ["catalog", "inventory"]);
     const run = await runCli(["plan", "--project", shopDir, "--python", python], env);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("Refused: 2 problems");
@@ -228,6 +226,7 @@ describeEachDjango("phasegate plan on examples/shop, PostgreSQL and SQLite", (dj
     ["postgresql", () => ({ DATABASE_URL: db.url })],
     ["sqlite", () => ({ SQLITE_PATH: path.join(dir, "shop.sqlite3"), DATABASE_URL: undefined })],
   ])("plans expand, deploy, wait, approval, contract on %s", async (vendor, env) => {
+    shopBeforeRelease(env(), ["catalog"], djangoPython);
     const run = await runCli(["plan", "--project", shopDir, "--python", djangoPython, "--json"], env());
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -241,7 +240,6 @@ describeEachDjango("phasegate plan on examples/shop, PostgreSQL and SQLite", (dj
       "migrate",
     ]);
     expect(body.operations.map((o) => [o.type, o.verdict])).toEqual([
-      ["CreateModel", "expand"],
       ["AddField", "expand"],
       ["AlterField", "expand"],
       ["RemoveField", "contract"],

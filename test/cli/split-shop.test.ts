@@ -7,6 +7,7 @@ import type { SplitPlan } from "../../src/domain/split/split-plan.js";
 import { applyModelEdits } from "../../testkit/model-edits.js";
 import { findDjangoPython } from "../../testkit/python.js";
 import { runCli, shopDir } from "../../testkit/run-cli.js";
+import { shopBeforeRelease } from "../../testkit/shop-table.js";
 
 /** `phasegate split` on the example shop with its refused inventory app, as the README shows it (SQLite). */
 
@@ -24,6 +25,7 @@ beforeAll(() => {
   root = mkdtempSync(path.join(tmpdir(), "phasegate-split-shop-"));
   for (const name of ["written", "patched"]) {
     cpSync(shopDir, copy(name), { recursive: true, filter: (src) => !src.endsWith(".sqlite3") });
+    shopBeforeRelease(env(name), ["catalog", "inventory"], python, copy(name));
   }
 });
 

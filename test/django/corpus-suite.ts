@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClassifiedOperation } from "../../src/domain/classify/classification.js";
-import { classifyMigration } from "../../src/domain/classify/classify.js";
 import type {
   Introspection,
   MigrationOperation,
   PendingMigration,
 } from "../../src/domain/classify/migration.js";
+import { assignPhases } from "../../src/domain/plan/phases.js";
 import { planRelease } from "../../src/domain/plan/planner.js";
 import {
   type CorpusDatabase,
@@ -29,11 +29,13 @@ export function corpusSuite(python: string, version: DjangoVersion, vendor: Corp
   beforeAll(async () => {
     db = createCorpusDatabase(vendor);
     migrateBaseline(python, version, db);
+    // A newer release applied it: this one lacks its file (a downgrade).
+    const forget = db.recordApplied("fieldops", "0099_from_a_newer_release");
     introspection = await introspectCorpus(python, db);
-    for (const migration of introspection.pending) {
-      for (const op of classifyMigration(migration, introspection.vendor)) {
-        classified.set(`${op.app}.${op.migration} ${op.path}`, op);
-      }
+    forget();
+    // As the planner sees them: operations on tables an earlier migration of the release creates are new.
+    for (const { entries } of assignPhases(introspection)) {
+      for (const { result: op } of entries) classified.set(`${op.app}.${op.migration} ${op.path}`, op);
     }
   });
   afterAll(() => db?.drop());
@@ -75,8 +77,8 @@ export function corpusSuite(python: string, version: DjangoVersion, vendor: Corp
       expect(classified.get("fieldops.0013_rename_field 0")?.recipe?.[0]).toBe(
         'No SQL at all: rename only the Python attribute and keep the column with db_column="old_name".',
       );
-      expect(classified.get("schemaops.0012_rename_model 0")?.recipe?.[0]).toBe(
-        'No SQL at all: keep the table with Meta.db_table = "schemaops_review" and rename only the Python model.',
+      expect(classified.get("schemaops.0011_model_table 0")?.recipe?.[0]).toBe(
+        'No SQL at all: keep the table with Meta.db_table = "schemaops_author" and rename only the Python model.',
       );
       expect(classified.get("fieldops.0009_change_type 0")?.recipe?.[0]).toContain('"amount_new"');
     });
@@ -84,11 +86,14 @@ export function corpusSuite(python: string, version: DjangoVersion, vendor: Corp
 
   describe("the introspection helper's facts", () => {
     it("lists the applied baseline and plans the squashed migration instead of what it replaces", () => {
-      const baseline = ["codeops", "fieldops", "overrides", "schemaops", "thirdparty"];
+      const baseline = ["codeops", "fieldops", "overrides", "schemaops", "sqlops", "thirdparty", "typeops"];
       if (version === "5.2") baseline.push("modernops");
       expect(introspection.applied.map((m) => `${m.app}.${m.name}`)).toEqual(
-        baseline.sort().map((app) => `${app}.0001_initial`),
+        [...baseline.map((app) => `${app}.0001_initial`), "fieldops.0099_from_a_newer_release"].sort(),
       );
+      expect(introspection.appliedNotInRelease).toEqual([
+        { app: "fieldops", name: "0099_from_a_newer_release" },
+      ]);
       const squashed = introspection.pending.filter((m) => m.app === "squashed");
       expect(squashed.map((m) => m.name)).toEqual(["0001_squashed_0002_tag_name"]);
       expect(squashed[0]?.replaces).toEqual([
@@ -238,6 +243,60 @@ export function corpusSuite(python: string, version: DjangoVersion, vendor: Corp
       });
     }
 
+    it("reports RunSQL's state operations and judges them with its SQL", () => {
+      const runSql = operation("sqlops.0004_runsql_with_state");
+      expect(runSql.databaseOperations).toBeNull();
+      expect(runSql.stateOperations?.map((o) => [o.type, o.field, o.sql])).toEqual([
+        ["AddField", "teaser", []],
+      ]);
+      expect(operation("sqlops.0009_audited_override").sqlOverride).toBe(
+        "legacy has been unused since release 41",
+      );
+      expect(classified.get("sqlops.0007_annotated_drop 0")?.recipe?.[1]).toContain('"phasegate_override"');
+      expect(classified.get("sqlops.0002_state_remove_not_null 0")?.recipe?.[0]).toContain(
+        'AlterField "title" to null=True',
+      );
+    });
+
+    if (vendor === "postgresql") {
+      it("judges type changes by what PostgreSQL does: expand exactly where the table keeps its relfilenode", () => {
+        const changes = [
+          "typeops.0002_varchar_widen",
+          "typeops.0003_varchar_to_text",
+          "typeops.0004_numeric_precision",
+          "typeops.0005_numeric_unbounded",
+          "typeops.0006_int_to_bigint",
+          "fieldops.0009_change_type",
+        ].map((label) => {
+          const judged = classified.get(`${label} 0`);
+          const table = operation(label).table ?? "";
+          return [label, judged?.verdict, db.rewrites(table, judged?.sql ?? [])];
+        });
+        expect(changes).toEqual([
+          ["typeops.0002_varchar_widen", "expand", false],
+          ["typeops.0003_varchar_to_text", "expand", false],
+          ["typeops.0004_numeric_precision", "expand", false],
+          ["typeops.0005_numeric_unbounded", "expand", false],
+          ["typeops.0006_int_to_bigint", "unsafe", true],
+          ["fieldops.0009_change_type", "unsafe", true],
+        ]);
+      });
+
+      it("lock notes: the FK a column becomes is added NOT VALID, an index under a lock already held says so", () => {
+        expect(classified.get("typeops.0007_integer_to_foreign_key 0")?.notes.join(" ")).toContain(
+          "add the constraint NOT VALID",
+        );
+        expect(classified.get("sqlops.0010_index_under_exclusive_lock 1")?.notes).toContainEqual(
+          "The migration already holds ACCESS EXCLUSIVE on sqlops_article (operation 0) and keeps it until it commits: while this operation runs, that lock blocks reads and writes, not only what its own SHARE would.",
+        );
+        // A table the release creates is never called existing.
+        const onNew = [0, 1, 2].flatMap(
+          (i) => classified.get(`sqlops.0012_change_new_table ${i}`)?.notes ?? [],
+        );
+        expect(onNew.join(" ")).not.toContain("existing table");
+      });
+    }
+
     if (version === "5.2") {
       it("reads Django 5.2's field options: db_default=None, generated columns, comments, its own checks", () => {
         const nullDefault = operation("modernops.0003_db_default_none");
@@ -276,11 +335,51 @@ export function corpusSuite(python: string, version: DjangoVersion, vendor: Corp
     }
 
     it("leaves the database as it was: nothing applied, no table created", () => {
-      expect(db.appliedCount()).toBe(version === "5.2" ? 6 : 5);
+      expect(db.appliedCount()).toBe(version === "5.2" ? 8 : 7);
       expect(db.hasTable("schemaops_review")).toBe(false);
       expect(db.columns("codeops_entry")).toEqual(["id", "label"]);
     });
   });
+
+  if (version !== "3.2") {
+    // taggit's RenameIndex(old_fields=...) needs Django 4.1+.
+    it("plans a fresh install of django-taggit, django-axes, django-reversion and django-guardian without refusals", async () => {
+      const fresh = createCorpusDatabase(vendor);
+      try {
+        const apps = await introspectCorpus(python, fresh, [], "corpus.realapps_settings");
+        const result = planRelease(apps);
+        expect(result.ok ? [] : result.refusals.map((r) => r.message)).toEqual([]);
+        const pendingOf = (app: string) => apps.pending.filter((m) => m.app === app).map((m) => m.name);
+        expect(pendingOf("axes")).toHaveLength(10);
+        expect(pendingOf("taggit")).toHaveLength(7);
+        expect(pendingOf("reversion")).toEqual([
+          "0001_squashed_0004_auto_20160611_1202",
+          "0002_add_index_on_version_for_content_type_and_db",
+        ]);
+        expect(pendingOf("guardian")).toHaveLength(3);
+        const operations = result.ok ? result.plan.operations : [];
+        // What would be refused or held for the contract phase on an existing table is new here.
+        const byKey = new Map(operations.map((o) => [`${o.app}.${o.migration} ${o.path}`, o]));
+        expect(byKey.get("axes.0005_remove_accessattempt_trusted 0")).toMatchObject({
+          verdict: "expand",
+          reason: expect.stringContaining(
+            "Table axes_accessattempt is new in this release (created by axes.0001_initial)",
+          ),
+        });
+        expect(byKey.get("axes.0007_alter_accessattempt_unique_together 0")?.reason).toContain(
+          "App axes is installed by this release",
+        );
+        expect(
+          byKey.get("guardian.0003_remove_groupobjectpermission_guardian_gr_content_ae6aec_idx_and_more 0")
+            ?.verdict,
+        ).toBe("expand");
+        expect(operations.filter((o) => o.verdict === "contract" || o.verdict === "unsafe")).toEqual([]);
+        expect(operations.flatMap((o) => o.notes).join("\n")).not.toContain("existing table");
+      } finally {
+        fresh.drop();
+      }
+    });
+  }
 
   describe("planning the corpus", () => {
     it("refuses the whole project, one refusal per unsafe operation", () => {
@@ -291,6 +390,9 @@ export function corpusSuite(python: string, version: DjangoVersion, vendor: Corp
         expect.arrayContaining(unsafe),
       );
       expect(result.refusals.filter((r) => r.code === "unsafe-operation")).toHaveLength(unsafe.length);
+      expect(result.refusals.find((r) => r.code === "release-behind-database")?.message).toContain(
+        "The database has applied a migration this release does not have: fieldops.0099_from_a_newer_release.",
+      );
     });
 
     it("plans a sub-graph given as targets: expand, deploy, wait, approval, contract", async () => {

@@ -11,6 +11,7 @@ import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { findDjangoPython } from "../../testkit/python.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../testkit/redis.js";
+import { shopBeforeRelease } from "../../testkit/shop-table.js";
 import { image, imageTemplate, shopDir } from "./setup.js";
 
 export const APPROVER = "U_BOB";
@@ -62,6 +63,8 @@ export async function startKubeEngine(services: string[]): Promise<KubeEngine> {
   const config: Record<string, unknown> = {};
   for (const service of services) {
     const db = createTestDatabase("kube_full_run");
+    // v1 of the shop is live: the release's 0002 and 0003 meet a table old code uses.
+    shopBeforeRelease({ DATABASE_URL: db.url });
     databases.set(service, db);
     config[service] = serviceConfig(sim, service, db);
     for (const name of deployments) sim.deployments.add({ namespace: service, name, image: image("v1") });

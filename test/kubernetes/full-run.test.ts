@@ -127,20 +127,20 @@ describe("a full run on the Kubernetes adapters (simulator, real Django and Post
   }, 120_000); // about ten rollout polls a second apart, plus three Jobs of Django
 
   it("a failed migration Job fails the run with the Job's log on the step; nothing is deployed", async () => {
-    // The table exists already, so the expand phase's CreateModel fails in the database.
-    k.databases.get("shopjobfail")?.query("CREATE TABLE catalog_product (id integer)");
+    // The column exists already, so the expand phase's AddField fails in the database.
+    k.databases.get("shopjobfail")?.query("ALTER TABLE catalog_product ADD COLUMN is_active boolean");
     const run = await start("shopjobfail");
     const failed = await k.waitFor(run.id, ended, "to the end");
 
     expect(failed.status).toBe("failed");
     expect(failed.steps[0]?.status).toBe("failed");
     expect(failed.steps[0]?.message).toBe(
-      'migrate catalog 0002_product_is_active exited with 1: django.db.utils.ProgrammingError: relation "catalog_product" already exists',
+      'migrate catalog 0002_product_is_active exited with 1: django.db.utils.ProgrammingError: column "is_active" of relation "catalog_product" already exists',
     );
     const log = failed.steps[0]?.commands[0]?.stdoutTail ?? "";
     expect(log).toContain("django/db/migrations/executor.py");
     expect(log.trimEnd().split("\n").at(-1)).toBe(
-      'django.db.utils.ProgrammingError: relation "catalog_product" already exists',
+      'django.db.utils.ProgrammingError: column "is_active" of relation "catalog_product" already exists',
     );
     expect(imagesOf("shopjobfail")).toEqual([image("v1"), image("v1")]);
     expect(requestsTo("shopjobfail").filter((r) => r.method === "PATCH")).toEqual([]);

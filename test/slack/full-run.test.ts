@@ -77,7 +77,7 @@ describe("a whole run of examples/shop driven from Slack", () => {
 
     // Thread replies so far: each step started and finished, the rollout's progress.
     const thread = h.fake.replies(SHOP_CHANNEL, card.ts).map((m) => m.text ?? "");
-    expect(thread.some((t) => t.includes("Step 1/5 (Apply 2 expand migrations) started"))).toBe(true);
+    expect(thread.some((t) => t.includes("Step 1/5 (Apply 1 expand migration) started"))).toBe(true);
     expect(
       thread.some((t) => /Step 2\/5 \(Deploy the new code\) finished in .*deployed shop v2/.test(t)),
     ).toBe(true);

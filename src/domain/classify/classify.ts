@@ -6,6 +6,7 @@ import {
   classifyRemoveField,
   classifyRenameField,
 } from "./field-operations.js";
+import { HeldLocks } from "./held-locks.js";
 import {
   effectiveSql,
   type Judgement,
@@ -14,7 +15,13 @@ import {
   type Rule,
   type RuleContext,
 } from "./judgement.js";
-import type { FieldFacts, MigrationOperation, MigrationOverride, PendingMigration } from "./migration.js";
+import {
+  type FieldFacts,
+  type MigrationOperation,
+  type MigrationOverride,
+  migrationLabel,
+  type PendingMigration,
+} from "./migration.js";
 import { columnAtEnd, columnsAtEnd } from "./migration-end.js";
 import {
   classifyAddConstraint,
@@ -36,7 +43,10 @@ import {
   classifyValidateConstraint,
 } from "./model-operations.js";
 import { unknownOperationRecipe, unsupportedRecipe } from "./refusal-recipes.js";
+import { emptyReleaseNews, judgeOnNew, type ReleaseNews, recordCreated } from "./release-tables.js";
+import { classifyRunSql } from "./run-sql.js";
 import { sqliteRebuildNotes } from "./sqlite.js";
+import { judgeStateOperations } from "./state-operations.js";
 import { classifyAddDefaultValue, classifyIgnoreMigration } from "./third-party-operations.js";
 
 const RULES: Record<string, Rule> = {
@@ -59,7 +69,7 @@ const RULES: Record<string, Rule> = {
   RemoveConstraint: classifyRemoveConstraint,
   AlterUniqueTogether: classifyAlterTogether,
   AlterIndexTogether: classifyAlterTogether,
-  RunSQL: classifyCode,
+  RunSQL: classifyRunSql,
   RunPython: classifyCode,
   AlterModelOptions: classifyStateOnly,
   AlterModelManagers: classifyStateOnly,
@@ -92,7 +102,11 @@ function ruleFor(type: string): Rule {
     );
 }
 
-function judgeOperation(operation: MigrationOperation, context: RuleContext): Judgement {
+function judgeOperation(
+  operation: MigrationOperation,
+  context: RuleContext,
+  onNew: Judgement | null,
+): Judgement {
   const withoutSql = WITHOUT_SQL.has(operation.type);
   if (!withoutSql && operation.sql !== null && effectiveSql(operation.sql).length === 0) {
     return judge("neutral", `Emits no SQL on ${context.vendor}: only Django's model state changes.`);
@@ -108,7 +122,7 @@ function judgeOperation(operation: MigrationOperation, context: RuleContext): Ju
       unsupportedRecipe(operation.type, context.vendor),
     );
   }
-  const ruled = ruleFor(operation.type)(operation, context);
+  const ruled = onNew ?? ruleFor(operation.type)(operation, context);
   const judgement = { ...ruled, notes: [...ruled.notes, ...sqliteRebuildNotes(operation, context.vendor)] };
   if (operation.sql !== null || withoutSql) return judgement;
   const why = operation.sqlError ? ` (${operation.sqlError})` : "";
@@ -122,7 +136,8 @@ function applyOverride(
   judgement: Judgement,
   override: MigrationOverride | null,
 ): Judgement & { overridden: boolean } {
-  if (!override || judgement.verdict === "neutral") return { ...judgement, overridden: false };
+  if (!override || judgement.verdict === "neutral" || judgement.final)
+    return { ...judgement, overridden: false };
   const phase = override.phase === "any" ? "expand" : override.phase;
   return {
     verdict: phase,
@@ -143,6 +158,8 @@ export interface OperationContext {
   createdTables: ReadonlySet<string>;
   /** Columns as the migration leaves them, when it runs in one transaction (migration-end.ts). */
   columnsAtEnd?: ReadonlyMap<string, FieldFacts | null>;
+  /** Tables and apps the release created before this operation; updated as operations are classified. */
+  news?: ReleaseNews;
 }
 
 /** An operation and its verdict; the planner needs both to describe what a gate allows. */
@@ -151,31 +168,18 @@ export interface ClassifiedEntry {
   result: ClassifiedOperation;
 }
 
-/** Classifies one operation; SeparateDatabaseAndState yields its database operations ("2.db.0"), or itself when state-only. */
-export function classifyOperationEntries(
+function entryOf(
   operation: MigrationOperation,
   context: OperationContext,
-  path = String(operation.index),
-): ClassifiedEntry[] {
-  if (operation.type === "SeparateDatabaseAndState" && (operation.databaseOperations?.length ?? 0) > 0) {
-    return (operation.databaseOperations ?? []).flatMap((inner) =>
-      classifyOperationEntries(inner, context, `${path}.db.${inner.index}`),
-    );
-  }
-  const judged =
-    operation.type === "SeparateDatabaseAndState"
-      ? judge("neutral", "SeparateDatabaseAndState without database operations changes only Django's state.")
-      : judgeOperation(operation, {
-          vendor: context.vendor,
-          // Nested database operations of SeparateDatabaseAndState are judged on their own facts.
-          columnAtEnd: path.includes(".")
-            ? undefined
-            : columnAtEnd(context.columnsAtEnd ?? new Map(), operation),
-        });
+  path: string,
+  judged: Judgement,
+  sql: readonly string[],
+): ClassifiedEntry {
   const decided = applyOverride(judged, context.override);
+  const created = new Set([...context.createdTables, ...(context.news?.tables.keys() ?? [])]);
   const lockFacts: LockFacts =
     context.vendor === "postgresql"
-      ? operationLockFacts(operation.sql ?? [], operation.table, context.createdTables)
+      ? operationLockFacts(sql, operation.table, created)
       : { locks: [], notes: [] };
   const hinted = CODE_OPERATIONS.has(operation.type) && operation.phaseHint !== null;
   const result: ClassifiedOperation = {
@@ -191,9 +195,54 @@ export function classifyOperationEntries(
     lockWarnings: lockFacts.notes,
     locks: lockFacts.locks,
     overridden: decided.overridden || hinted,
-    sql: operation.sql ?? [],
+    sql: [...sql],
   };
-  return [{ operation, result }];
+  return { operation, result };
+}
+
+/** SeparateDatabaseAndState: its database operations ("2.db.0") and, when they matter, its state operations. */
+function separateEntries(
+  operation: MigrationOperation,
+  context: OperationContext,
+  path: string,
+): ClassifiedEntry[] {
+  const database = operation.databaseOperations ?? [];
+  const state = judgeStateOperations(operation.stateOperations ?? [], database, allSql(operation));
+  if (database.length === 0) {
+    const judged =
+      state.verdict === "neutral"
+        ? judge(
+            "neutral",
+            "SeparateDatabaseAndState without database operations changes only Django's state.",
+          )
+        : state;
+    return [entryOf(operation, context, path, judged, [])];
+  }
+  const entries = database.flatMap((inner) =>
+    classifyOperationEntries(inner, context, `${path}.db.${inner.index}`),
+  );
+  if (state.verdict === "neutral") return entries;
+  return [...entries, entryOf(operation, context, `${path}.state`, state, [])];
+}
+
+/** Classifies one operation; SeparateDatabaseAndState yields its database operations ("2.db.0"), or itself when state-only. */
+export function classifyOperationEntries(
+  operation: MigrationOperation,
+  context: OperationContext,
+  path = String(operation.index),
+): ClassifiedEntry[] {
+  if (operation.type === "SeparateDatabaseAndState") return separateEntries(operation, context, path);
+  const onNew = context.news ? judgeOnNew(operation, context.app, context.news) : null;
+  const judged = judgeOperation(
+    operation,
+    {
+      vendor: context.vendor,
+      // Nested database operations of SeparateDatabaseAndState are judged on their own facts.
+      columnAtEnd: path.includes(".") ? undefined : columnAtEnd(context.columnsAtEnd ?? new Map(), operation),
+    },
+    onNew,
+  );
+  return [entryOf(operation, context, path, judged, operation.sql ?? [])];
 }
 
 export function classifyOperation(
@@ -207,7 +256,15 @@ function allSql(operation: MigrationOperation): string[] {
   return [...(operation.sql ?? []), ...(operation.databaseOperations ?? []).flatMap(allSql)];
 }
 
-export function classifyMigrationEntries(migration: PendingMigration, vendor: string): ClassifiedEntry[] {
+/**
+ * Classifies a migration's operations in order; `news` holds what earlier migrations of the same plan created, and
+ * gets what this one creates.
+ */
+export function classifyMigrationEntries(
+  migration: PendingMigration,
+  vendor: string,
+  news: ReleaseNews = emptyReleaseNews(),
+): ClassifiedEntry[] {
   const context = {
     app: migration.app,
     migration: migration.name,
@@ -215,8 +272,17 @@ export function classifyMigrationEntries(migration: PendingMigration, vendor: st
     override: migration.override,
     createdTables: createdTables(migration.operations.flatMap(allSql)),
     columnsAtEnd: columnsAtEnd(migration),
+    news,
   };
-  return migration.operations.flatMap((operation) => classifyOperationEntries(operation, context));
+  const held = new HeldLocks(migration.transactional);
+  return migration.operations.flatMap((operation) => {
+    const entries = classifyOperationEntries(operation, context).map((entry) => ({
+      ...entry,
+      result: held.noted(entry.result),
+    }));
+    recordCreated(operation, migrationLabel(migration), news);
+    return entries;
+  });
 }
 
 /** Every operation of the migration with its verdict, nested database operations flattened in order. */

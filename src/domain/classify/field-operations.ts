@@ -15,6 +15,7 @@ import {
   removeNotNullFieldRecipe,
   renameFieldRecipe,
 } from "./refusal-recipes.js";
+import { typeChange } from "./type-changes.js";
 import type { Verdict } from "./verdict.js";
 
 /** A sentence for the reason when a later operation of the same transactional migration changes the column. */
@@ -105,14 +106,6 @@ export function classifyRenameField(operation: MigrationOperation): Judgement {
   );
 }
 
-const VARCHAR = /^varchar\((\d+)\)$/i;
-
-function isVarcharWidening(before: FieldFacts, after: FieldFacts): boolean {
-  const b = before.dbType?.match(VARCHAR);
-  const a = after.dbType?.match(VARCHAR);
-  return before.internalType === after.internalType && !!a && !!b && Number(a[1]) > Number(b[1]);
-}
-
 interface Change {
   verdict: Verdict;
   text: string;
@@ -136,31 +129,49 @@ function typeChanges(
       },
     ];
   }
-  if (before.relatedModel !== after.relatedModel) {
-    return [
-      {
-        verdict: "unsafe",
-        text: `points the relation from ${before.relatedModel} to ${after.relatedModel}`,
-        recipe: changeTypeRecipe(field),
-      },
-    ];
-  }
-  if (before.dbType === after.dbType) return [];
-  if (isVarcharWidening(before, after)) {
-    const notes =
-      context.vendor === "postgresql" ? ["Widening a varchar does not rewrite the table on PostgreSQL."] : [];
+  if (before.relatedModel !== after.relatedModel) return relationChanges(before, after, field);
+  if (before.dbType === after.dbType || before.dbType === null || after.dbType === null) return [];
+  const change = typeChange(before.dbType, after.dbType, context.vendor);
+  const notes =
+    change.noRewrite && context.vendor === "postgresql"
+      ? ["PostgreSQL changes this type without rewriting the table (its relfilenode stays)."]
+      : [];
+  return [
+    {
+      verdict: change.verdict,
+      text: change.text,
+      notes,
+      ...(change.verdict === "unsafe" ? { recipe: changeTypeRecipe(field) } : {}),
+    },
+  ];
+}
+
+/** A plain column becomes a foreign key (or stops being one) on the same column and type: only the constraint changes. */
+function relationChanges(before: FieldFacts, after: FieldFacts, field: string): Change[] {
+  const sameColumn = before.dbType === after.dbType;
+  if (before.relatedModel === null && sameColumn) {
     return [
       {
         verdict: "expand",
-        text: `widens ${before.dbType} to ${after.dbType}; old code's values still fit`,
-        notes,
+        text: `turns the column into a foreign key to ${after.relatedModel} (same column, same type): it adds the FOREIGN KEY constraint, which old code's values must already satisfy`,
+        notes: [
+          "On a large table add the constraint NOT VALID (RunSQL 'ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY … NOT VALID' with the ForeignKey as its state operation), then VALIDATE CONSTRAINT in a later migration: writes go on meanwhile.",
+        ],
+      },
+    ];
+  }
+  if (after.relatedModel === null && sameColumn) {
+    return [
+      {
+        verdict: "contract",
+        text: `stops being a foreign key to ${before.relatedModel}: it drops the FOREIGN KEY constraint old code may rely on`,
       },
     ];
   }
   return [
     {
       verdict: "unsafe",
-      text: `changes the column type from ${before.dbType} to ${after.dbType}: the table is rewritten under an exclusive lock, and old code may write values the new type rejects`,
+      text: `points the relation from ${before.relatedModel} to ${after.relatedModel}`,
       recipe: changeTypeRecipe(field),
     },
   ];

@@ -7,6 +7,8 @@ export interface Judgement {
   reason: string;
   recipe: string[] | null;
   notes: string[];
+  /** No migration-level override changes it: SQL that drops, renames or retypes what old code uses. */
+  final?: boolean;
 }
 
 export interface RuleContext {

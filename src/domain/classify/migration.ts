@@ -80,6 +80,11 @@ export interface MigrationOperation {
   reversible: boolean | null;
   /** Phase annotation on RunSQL/RunPython: `hints={"phase": "expand"}`. */
   phaseHint: PhaseOverride | null;
+  /**
+   * `hints={"phase": ..., "phasegate_override": "why"}`: the author's audited word that the annotation stands even
+   * where the SQL drops, renames or retypes what old code uses; null without one.
+   */
+  sqlOverride: string | null;
   /** The SQL Django would run for this operation on this database, collected like `sqlmigrate`; null if it could not be collected. */
   sql: string[] | null;
   /** Why the SQL could not be collected. */
@@ -88,7 +93,10 @@ export interface MigrationOperation {
   fieldErrors: string[];
   /** Line of the operation in its migration file (nested operations: their parent's); null when not a plain list. */
   line: number | null;
-  /** SeparateDatabaseAndState: the operations that touch the database, and those that only change Django's state. */
+  /**
+   * SeparateDatabaseAndState: the operations that touch the database, and those that only change Django's state;
+   * RunSQL: its state_operations (databaseOperations null).
+   */
   databaseOperations: MigrationOperation[] | null;
   stateOperations: MigrationOperation[] | null;
   /** The operation as Django's MigrationWriter writes it; null when it cannot be written back (a RunPython
@@ -149,6 +157,8 @@ export interface Introspection {
   /** `connection.vendor`: "postgresql", "sqlite", "mysql", … */
   vendor: string;
   applied: MigrationKey[];
+  /** Applied migrations of installed apps whose files this release lacks: the database is ahead of the release. */
+  appliedNotInRelease: MigrationKey[];
   /** Pending migrations in the order Django would apply them. */
   pending: PendingMigration[];
 }

@@ -1,4 +1,4 @@
-import { type Judgement, judge, judgeUnsafe } from "./judgement.js";
+import { type Judgement, judge, judgeUnsafe, type RuleContext } from "./judgement.js";
 import type { MigrationOperation } from "./migration.js";
 import { annotateCodeRecipe, orderColumnRecipe, renameTableRecipe } from "./refusal-recipes.js";
 
@@ -32,10 +32,14 @@ export function classifyAddIndexConcurrently(operation: MigrationOperation): Jud
   );
 }
 
-export function classifyRemoveIndex(operation: MigrationOperation): Judgement {
+export function classifyRemoveIndex(operation: MigrationOperation, context: RuleContext): Judgement {
+  const concurrently =
+    operation.type === "RemoveIndex" && context.vendor === "postgresql"
+      ? " Use RemoveIndexConcurrently (django.contrib.postgres.operations) in a migration with atomic = False: DROP INDEX without CONCURRENTLY waits for and holds an ACCESS EXCLUSIVE lock that blocks reads and writes of the table."
+      : "";
   return judge(
     "contract",
-    `Drops index ${operation.objectName} on ${operation.table}; old code's queries may rely on it.`,
+    `Drops index ${operation.objectName} on ${operation.table}; old code's queries may rely on it.${concurrently}`,
   );
 }
 

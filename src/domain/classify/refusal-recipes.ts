@@ -86,3 +86,18 @@ export function unknownOperationRecipe(type: string): string[] {
     `Read the SQL of ${type} (manage.py sqlmigrate) and annotate the migration: class Migration: phase = "expand" when old code tolerates it, "contract" when only the new code does.`,
   ];
 }
+
+export function removeFromStateRecipe(field: string): string[] {
+  return [
+    `Release 1 (expand): AlterField "${field}" to null=True (DROP NOT NULL), or give it a database default (db_default=..., Django 5.0+), so that INSERTs without it work.`,
+    `Release 2 (expand): the state-only RemoveField of "${field}" (SeparateDatabaseAndState) with the code that stops using it.`,
+    `Later (contract): drop the column with RunSQL 'ALTER TABLE … DROP COLUMN …' and hints={"phase": "contract", "phasegate_override": "<why old code no longer uses it>"}.`,
+  ];
+}
+
+export function breakingSqlRecipe(type: string): string[] {
+  return [
+    `Write the change as Django operations (RemoveField, RenameField, AlterField, DeleteModel): phasegate judges those and gives their multi-release recipe.`,
+    `Or, when no running code uses what the SQL drops, renames or retypes any more: ${type}(..., hints={"phase": "contract", "phasegate_override": "<why it is safe>"}); the reason is shown on the plan and kept in the run's audit trail.`,
+  ];
+}

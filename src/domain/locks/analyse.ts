@@ -59,7 +59,7 @@ function namesOf(list: string): string[] {
 }
 
 /** Splits an ALTER TABLE action list on the commas between its subcommands. */
-function subcommands(actions: string): string[] {
+export function subcommands(actions: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;

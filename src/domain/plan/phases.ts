@@ -1,5 +1,6 @@
 import { type ClassifiedEntry, classifyMigrationEntries } from "../classify/classify.js";
 import { type Introspection, migrationLabel, type PendingMigration } from "../classify/migration.js";
+import type { ReleaseNews } from "../classify/release-tables.js";
 
 /** A pending migration, its classified operations and the phase it runs in. */
 export interface PhasedMigration {
@@ -31,12 +32,26 @@ function pendingLabels(pending: readonly PendingMigration[]): Map<string, string
   return labels;
 }
 
+/** The app's first migration: marked initial, or a 0001 that depends on no migration of its own app. */
+function isFirstOfApp(migration: PendingMigration): boolean {
+  const root =
+    migration.name.startsWith("0001_") && !migration.dependencies.some((d) => d.app === migration.app);
+  return migration.initial || root;
+}
+
 /** Classifies every pending migration and decides its phase; pending is in the order Django applies it. */
 export function assignPhases(introspection: Introspection): PhasedMigration[] {
   const labels = pendingLabels(introspection.pending);
   const byLabel = new Map<string, PhasedMigration>();
+  const appliedApps = new Set(introspection.applied.map((m) => m.app));
+  const news: ReleaseNews = {
+    tables: new Map(),
+    apps: new Set(
+      introspection.pending.filter((m) => isFirstOfApp(m) && !appliedApps.has(m.app)).map((m) => m.app),
+    ),
+  };
   return introspection.pending.map((migration) => {
-    const entries = classifyMigrationEntries(migration, introspection.vendor);
+    const entries = classifyMigrationEntries(migration, introspection.vendor, news);
     const ownPhase = ownPhaseOf(migration, entries);
     const contractDependencies = new Set<string>();
     for (const dependency of migration.dependencies) {

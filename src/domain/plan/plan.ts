@@ -66,7 +66,11 @@ export interface Plan {
   destructive: boolean;
 }
 
-export type RefusalCode = "unsafe-operation" | "contract-before-expand" | "mixed-migration";
+export type RefusalCode =
+  | "unsafe-operation"
+  | "contract-before-expand"
+  | "mixed-migration"
+  | "release-behind-database";
 
 export interface Refusal {
   code: RefusalCode;

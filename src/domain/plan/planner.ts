@@ -2,7 +2,7 @@ import type { Introspection } from "../classify/migration.js";
 import { describeEffect } from "../run/effects.js";
 import { assignPhases, type PhasedMigration } from "./phases.js";
 import type { MigrateStep, MigrateTarget, Plan, PlanResult, PlanStep } from "./plan.js";
-import { findRefusals } from "./refusals.js";
+import { downgradeRefusals, findRefusals } from "./refusals.js";
 
 type UnindexedStep = PlanStep extends infer S ? (S extends PlanStep ? Omit<S, "index"> : never) : never;
 
@@ -82,7 +82,7 @@ function buildPlan(migrations: PhasedMigration[], options: PlanOptions): Plan {
 /** Splits the pending migrations of a release into expand → deploy → wait → (backfill) → approval → contract, or refuses with every reason. */
 export function planRelease(introspection: Introspection, options: PlanOptions = {}): PlanResult {
   const migrations = assignPhases(introspection);
-  const refusals = findRefusals(migrations);
+  const refusals = [...downgradeRefusals(introspection), ...findRefusals(migrations)];
   if (refusals.length > 0) {
     return { ok: false, refusals, operations: migrations.flatMap((m) => m.entries.map((e) => e.result)) };
   }

@@ -1,4 +1,5 @@
 import type { ClassifiedEntry } from "../classify/classify.js";
+import { type Introspection, migrationLabel } from "../classify/migration.js";
 import type { PhasedMigration } from "./phases.js";
 import type { Refusal } from "./plan.js";
 
@@ -64,4 +65,24 @@ export function findRefusals(migrations: PhasedMigration[]): Refusal[] {
     ...(phased.migration.override ? [] : mixedRefusal(phased)),
     ...orderRefusal(phased),
   ]);
+}
+
+/** A release without migrations the database has applied is older than the schema: its code may not run on it. */
+export function downgradeRefusals(introspection: Introspection): Refusal[] {
+  const missing = introspection.appliedNotInRelease;
+  const [first] = missing;
+  if (!first) return [];
+  const labels = missing.map(migrationLabel).join(", ");
+  return [
+    {
+      code: "release-behind-database",
+      migration: first,
+      operation: null,
+      message: `The database has applied ${missing.length === 1 ? "a migration" : `${missing.length} migrations`} this release does not have: ${labels}. The release is older than the schema (a downgrade), and phasegate plans forward only.`,
+      recipe: [
+        "Release a version that contains these migrations (the one that applied them, or a later one).",
+        "To really go back, reverse them first with manage.py migrate <app> <migration> from the release that has them, then plan this release.",
+      ],
+    },
+  ];
 }

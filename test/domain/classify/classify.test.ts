@@ -328,7 +328,7 @@ describe("SeparateDatabaseAndState", () => {
       stateOperations: [{ ...removeField("legacy", {}), index: 0 }],
     });
     const results = classifyMigration(
-      migration("catalog.0004_x", [op("CreateModel"), operation]),
+      migration("catalog.0004_x", [op("CreateModel", { table: "catalog_other" }), operation]),
       "postgresql",
     );
     expect(results.map((r) => [r.path, r.type, r.verdict])).toEqual([

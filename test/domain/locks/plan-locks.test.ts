@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, pg, type TestDatabase } from "../../../testkit/postgres.js";
@@ -21,6 +22,12 @@ describe("phasegate plan reports the locks of a real Django project's migrations
   beforeAll(() => {
     db = createTestDatabase("pglocks");
     env = { PGHOST: pg.host, PGPORT: pg.port, PGUSER: pg.user, PGDATABASE: db.name };
+    // The tables exist before the release: a table the release itself creates locks nobody out.
+    execFileSync(python, ["manage.py", "migrate", "ledger", "0001_initial", "--no-input"], {
+      cwd: ledgerDir,
+      env: { ...process.env, ...env },
+      stdio: "ignore",
+    });
   });
   afterAll(() => db.drop());
 
@@ -31,7 +38,7 @@ describe("phasegate plan reports the locks of a real Django project's migrations
     const byPath = new Map(operations.map((o) => [`${o.app}.${o.migration}/${o.path}`, o]));
     const at = (key: string) => byPath.get(key) ?? { notes: [], locks: [] };
 
-    expect(at("ledger.0001_initial/1")).toMatchObject({ notes: [], locks: [] });
+    expect(byPath.has("ledger.0001_initial/1")).toBe(false);
     expect(at("ledger.0002_entry_locks/0").locks).toEqual([{ table: "ledger_entry", mode: "SHARE" }]);
     expect(at("ledger.0002_entry_locks/0").notes).toEqual([expect.stringContaining("without CONCURRENTLY")]);
     expect(at("ledger.0002_entry_locks/1").locks).toEqual([

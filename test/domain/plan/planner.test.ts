@@ -103,11 +103,13 @@ describe("planRelease", () => {
   it("names the last migration of each phase per app as the migrate target", () => {
     const pending = [
       migration("catalog.0002_a", [op("CreateModel")]),
-      migration("orders.0005_b", [op("CreateModel")]),
+      migration("orders.0005_b", [op("CreateModel", { table: "orders_order" })]),
       migration("catalog.0003_c", [op("AddIndex", { objectName: "i" })], {
         dependencies: dependsOn("catalog.0002_a"),
       }),
-      migration("orders.0006_d", [op("DeleteModel")], { dependencies: dependsOn("orders.0005_b") }),
+      migration("orders.0006_d", [op("DeleteModel", { table: "orders_legacy" })], {
+        dependencies: dependsOn("orders.0005_b"),
+      }),
     ];
     const plan = expectPlan(planRelease(introspection(pending)));
     const [expand] = plan.steps;
