@@ -148,10 +148,11 @@ export const argoRolloutSchema = z.looseObject({
       message: z.string().optional(),
       abort: z.boolean().optional().default(false),
       controllerPause: z.boolean().optional().default(false),
+      // A merge patch that clears them (a promote) may leave null behind.
       pauseConditions: z
         .array(z.looseObject({ reason: z.string() }))
-        .optional()
-        .default([]),
+        .nullish()
+        .transform((conditions) => conditions ?? []),
       conditions: z.array(condition).optional().default([]),
       restartedAt: z.string().optional(),
       replicas: count,

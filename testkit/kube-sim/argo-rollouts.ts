@@ -21,7 +21,7 @@ export interface ArgoRollout {
     currentPodHash?: string;
     stableRS?: string;
     currentStepIndex?: number;
-    pauseConditions?: { reason: string; startTime: string }[] | null;
+    pauseConditions?: { reason: string; startTime: string }[];
     controllerPause?: boolean;
     abort?: boolean;
     phase?: string;
@@ -119,7 +119,7 @@ export class ArgoRollouts {
 
   /** `kubectl argo rollouts promote`: the pause conditions cleared; the controller moves on at its next step. */
   promote(namespace: string, name: string): void {
-    this.get(namespace, name).status.pauseConditions = null;
+    delete this.get(namespace, name).status.pauseConditions;
   }
 
   /** `kubectl argo rollouts abort`. */
@@ -153,7 +153,7 @@ export class ArgoRollouts {
         // Back to the stable template (a rollback): no steps to go through.
         status.currentStepIndex = hash === status.stableRS ? steps.length : 0;
         status.abort = false;
-        status.pauseConditions = null;
+        delete status.pauseConditions;
         status.controllerPause = false;
       }
       return true;
