@@ -78,7 +78,11 @@ async function deployPrevious(
     version: previous.version,
     previousVersion: run.version,
     attempt,
-    rollback: { number: began.run.rollback?.attempts ?? 1, images: previous.images },
+    rollback: {
+      number: began.run.rollback?.attempts ?? 1,
+      images: previous.images,
+      revision: previous.revision,
+    },
   });
   if (outcome.kind === "failed") {
     await record(deps, began.run, { type: "rollback-failed", message: outcome.message });
