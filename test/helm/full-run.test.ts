@@ -56,16 +56,20 @@ beforeAll(async () => {
   stopControllers = runControllers(
     SERVICES.map((ns) => () => stepping.has(ns) && sim.deployments.step(ns, "web")),
   );
-  const keys = (ns: string) => {
+  const keys = (ns: string, release = "shop") => {
     const { rollout } = kubernetesKeys(sim, ns, { deployments: ["web"] });
     return {
-      deployer: { kind: "helm", release: "shop", chart, namespace: ns, imageValue: "image.tag", env },
+      deployer: { kind: "helm", release, chart, namespace: ns, imageValue: "image.tag", env },
       rollout,
     };
   };
   h = await startSlackHarness("helmrun", {
     withWorker: true,
-    extraServices: Object.fromEntries(SERVICES.map((ns) => [ns, { keys: keys(ns) }])),
+    extraServices: {
+      ...Object.fromEntries(SERVICES.map((ns) => [ns, { keys: keys(ns) }])),
+      // A release helm does not know (a typo in the services file).
+      helmnone: { keys: keys("helmok", "nope") },
+    },
   });
 }, 60_000);
 
@@ -137,11 +141,18 @@ describe("a full run with the helm deployer (testkit's helm stand-in, simulator)
     expect(imageOf("helmbad")).toBe(image("v1"));
   });
 
-  it("an unknown release is refused with helm's words, nothing deployed", { timeout: 60_000 }, async () => {
+  it("an unknown release fails the deploy with helm's words naming it; nothing is deployed, no rollback offered", {
+    timeout: 60_000,
+  }, async () => {
     const before = imageOf("helmok");
-    await expect(helm("upgrade", "nope", chart, "-n", "helmok", "--reuse-values")).rejects.toThrow(
-      'Error: UPGRADE FAILED: "nope" has no deployed releases',
+    const run = await startFromSlack(h, "helmnone", "v2");
+    expect(run.previousRelease).toBeNull();
+    const failed = await h.waitForRun(run.id, (r) => r.status === "failed");
+    expect(failed.steps[1]?.message).toBe(
+      'deploy of v2 failed: helm upgrade exited with 1: Error: UPGRADE FAILED: "nope" has no deployed releases',
     );
+    expect(failed.steps.slice(2).map((s) => s.status)).toEqual(["skipped", "skipped", "skipped"]);
     expect(imageOf("helmok")).toBe(before);
+    expect(text(await cardOf(h, failed))).not.toContain("The deploy can be rolled back");
   });
 });
