@@ -6,6 +6,7 @@ const ADAPTERS = [
   "django",
   "executors",
   "fleet",
+  "helm",
   "hooks",
   "kubernetes",
   "metrics",

@@ -18,10 +18,12 @@ FROM node:20-bookworm-slim AS runtime
 # whose worker then finishes its current step before exiting.
 # setpriv (util-linux) and perl (perl-base), both essential in Debian, run the guard that ends every command a
 # worker starts when the worker dies (src/executors/process-guard.ts): the build fails if either is missing.
+# git (with ca-certificates and openssh-client) is for deploy commands that commit to a Git repository. Debian has
+# no helm package, so the image carries none: see docs/deploying.md (Helm) for adding it in an image of your own.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends tini \
+  && apt-get install -y --no-install-recommends tini git ca-certificates openssh-client \
   && rm -rf /var/lib/apt/lists/* \
-  && command -v setpriv perl
+  && command -v setpriv perl git
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000
 COPY package.json package-lock.json ./

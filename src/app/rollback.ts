@@ -104,7 +104,11 @@ async function deployPrevious(
     version: previous.version,
     previousVersion: run.version,
     attempt,
-    rollback: { number: began.run.rollback?.attempts ?? 1, images: previous.images },
+    rollback: {
+      number: began.run.rollback?.attempts ?? 1,
+      images: previous.images,
+      revision: previous.revision,
+    },
   });
   if (outcome.kind === "failed") {
     await recordOwn(deps, began.run, { type: "rollback-failed", message: outcome.message, execution });

@@ -63,24 +63,53 @@ const target = {
   image: imageTemplate,
 };
 
-const deploymentsList = z.array(dnsSubdomain).min(1, "list at least one Deployment name");
+/** The workloads phasegate sets the image of and watches, by kind; a name is used once across the lists. */
+const workloads = {
+  deployments: z.array(dnsSubdomain).default([]),
+  statefulSets: z.array(dnsSubdomain).default([]),
+  daemonSets: z.array(dnsSubdomain).default([]),
+  /** Argo Rollouts `Rollout`s (argoproj.io/v1alpha1): a pause waits for someone to promote it. */
+  rollouts: z.array(dnsSubdomain).default([]),
+};
 
-export const kubernetesDeployerSchema = z.strictObject({
-  kind: z.literal("kubernetes"),
-  ...target,
-  deployments: deploymentsList,
-  /** Container whose image is set; may be left out when every Deployment has a single container. */
-  container: dnsLabel.optional(),
-});
+type WorkloadLists = { [List in keyof typeof workloads]: string[] };
+const allNames = (lists: WorkloadLists) => [
+  ...lists.deployments,
+  ...lists.statefulSets,
+  ...lists.daemonSets,
+  ...lists.rollouts,
+];
+const someWorkload = [
+  (lists: WorkloadLists) => allNames(lists).length > 0,
+  { message: "list at least one workload: deployments, statefulSets, daemonSets or rollouts" },
+] as const;
+const uniqueNames = [
+  (lists: WorkloadLists) => new Set(allNames(lists)).size === allNames(lists).length,
+  { message: "each workload name may appear once across deployments, statefulSets, daemonSets and rollouts" },
+] as const;
 
-export const kubernetesRolloutSchema = z.strictObject({
-  kind: z.literal("kubernetes"),
-  ...target,
-  deployments: deploymentsList,
-  /** When set, the rollout is done only when every running pod's container runs the release image. */
-  container: dnsLabel.optional(),
-  ...pollingSchema,
-});
+export const kubernetesDeployerSchema = z
+  .strictObject({
+    kind: z.literal("kubernetes"),
+    ...target,
+    ...workloads,
+    /** Container whose image is set; may be left out when every workload has a single container. */
+    container: dnsLabel.optional(),
+  })
+  .refine(...someWorkload)
+  .refine(...uniqueNames);
+
+export const kubernetesRolloutSchema = z
+  .strictObject({
+    kind: z.literal("kubernetes"),
+    ...target,
+    ...workloads,
+    /** When set, the rollout is done only when every running pod's container runs the release image. */
+    container: dnsLabel.optional(),
+    ...pollingSchema,
+  })
+  .refine(...someWorkload)
+  .refine(...uniqueNames);
 
 const envFromSource = z.union([
   z.strictObject({ configMapRef: z.strictObject({ name: dnsSubdomain }) }),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ALL_SERVICES } from "../domain/run/contract-hold.js";
 import { approvalKeys, checkApprovalRules } from "./approvals-schema.js";
 import { backfillSchema } from "./backfill-schema.js";
+import { helmDeployerSchema } from "./helm-schema.js";
 import { INTROSPECTION_DEFAULTS, introspectionConfigSchema } from "./introspection-schema.js";
 import {
   kubernetesDeployerSchema,
@@ -116,7 +117,11 @@ export const timeoutsSchema = z.strictObject({
 });
 
 export const executorSchema = z.discriminatedUnion("kind", [localExecutorSchema, kubernetesExecutorSchema]);
-export const deployerSchema = z.discriminatedUnion("kind", [commandDeployerSchema, kubernetesDeployerSchema]);
+export const deployerSchema = z.discriminatedUnion("kind", [
+  commandDeployerSchema,
+  kubernetesDeployerSchema,
+  helmDeployerSchema,
+]);
 export const rolloutSchema = z.discriminatedUnion("kind", [
   commandRolloutSchema,
   httpRolloutSchema,

@@ -1,17 +1,35 @@
 import { KubernetesError } from "./kubernetes-error.js";
-import type { Deployment } from "./resources.js";
 
-/** The container of a Deployment phasegate manages: the configured one, or the only one. */
-export function pickContainer(deployment: Deployment, configured: string | undefined) {
-  const { containers } = deployment.spec.template.spec;
+interface WithPodTemplate {
+  metadata: { name: string };
+  spec: { template?: { spec: { containers: { name: string; image?: string }[] } } };
+}
+
+/**
+ * The container of a workload phasegate manages: the configured one, or the only one. `noun` names the kind as
+ * kubectl does ("deployment", "statefulset", "rollout").
+ */
+export function pickContainer<Workload extends WithPodTemplate>(
+  workload: Workload,
+  configured: string | undefined,
+  noun = "deployment",
+) {
+  const name = workload.metadata.name;
+  const template = workload.spec.template;
+  if (!template) {
+    throw new KubernetesError(
+      "configuration",
+      `${noun} "${name}" has no pod template of its own (a workloadRef?): list the workload it refers to instead`,
+    );
+  }
+  const { containers } = template.spec;
   const names = containers.map((c) => c.name).join(", ");
-  const name = deployment.metadata.name;
   if (configured) {
     const container = containers.find((c) => c.name === configured);
     if (!container) {
       throw new KubernetesError(
         "configuration",
-        `deployment "${name}" has no container "${configured}" (it has: ${names}); fix the container in the services file`,
+        `${noun} "${name}" has no container "${configured}" (it has: ${names}); fix the container in the services file`,
       );
     }
     return container;
@@ -20,7 +38,7 @@ export function pickContainer(deployment: Deployment, configured: string | undef
   if (!only || others.length > 0) {
     throw new KubernetesError(
       "configuration",
-      `deployment "${name}" has several containers (${names}): name the one running the service with container: in the services file`,
+      `${noun} "${name}" has several containers (${names}): name the one running the service with container: in the services file`,
     );
   }
   return only;

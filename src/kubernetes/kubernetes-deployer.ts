@@ -4,30 +4,38 @@ import type { Logger } from "../ports/logger.js";
 import { logger as rootLogger } from "../telemetry/pino-logger.js";
 import type { KubernetesClient } from "./client.js";
 import { pickContainer } from "./containers.js";
-import { deploymentPath } from "./paths.js";
 import { releaseImage, versionOfImage } from "./release-image.js";
-import { deploymentSchema } from "./resources.js";
+import { KINDS, listedWorkloads, type Workload, workloadPath, workloadSchema } from "./workloads.js";
 
 /**
- * Sets the release image on every listed Deployment with a strategic-merge patch (`kubectl set image`). A rollback
- * sets back exactly the image each Deployment had before the run (read by `liveRelease` when the run was created).
+ * Sets the release image on every listed workload (`kubectl set image`: a strategic-merge patch; a Rollout, a
+ * custom resource, gets a merge patch of its whole container list). A rollback sets back exactly the image each
+ * workload had before the run (read by `liveRelease` when the run was created).
  */
 export class KubernetesDeployer implements Deployer {
+  private readonly workloads: Workload[];
+
   constructor(
     private readonly config: KubernetesDeployerConfig,
     private readonly client: KubernetesClient,
     private readonly log: Logger = rootLogger,
-  ) {}
+  ) {
+    this.workloads = listedWorkloads(config);
+  }
 
   async deploy(request: DeployRequest, signal?: AbortSignal): Promise<DeployOutcome> {
     const patched = new Map<string, string[]>();
     const unchanged = new Map<string, string[]>();
-    for (const name of this.config.deployments) {
+    for (const workload of this.workloads) {
+      const { name } = workload;
       const image = request.rollback?.images?.[name] ?? releaseImage(this.config.image, request);
-      const changed = await this.setImage(name, image, signal);
+      const changed = await this.setImage(workload, image, signal);
       const names = changed ? patched : unchanged;
       names.set(image, [...(names.get(image) ?? []), name]);
-      this.log.info({ runId: request.runId, deployment: name, image, changed }, "deployment image set");
+      this.log.info(
+        { runId: request.runId, workload: name, kind: workload.kind, image, changed },
+        "workload image set",
+      );
     }
     const parts = [
       ...[...patched].map(([image, names]) => `patched ${names.join(", ")} to ${image}`),
@@ -36,35 +44,48 @@ export class KubernetesDeployer implements Deployer {
     return { message: parts.join("; ") };
   }
 
-  /** Each listed Deployment's image now; the release is the first one's tag (or the image itself). */
+  /** Each listed workload's image now; the release is the first one's tag (or the image itself). */
   async liveRelease(service: string, signal?: AbortSignal): Promise<LiveRelease | null> {
     const images: Record<string, string> = {};
-    for (const name of this.config.deployments) {
-      const path = deploymentPath(this.config.namespace, name);
-      const deployment = await this.client.json({ method: "GET", path }, deploymentSchema, signal);
-      const image = pickContainer(deployment, this.config.container).image;
+    for (const workload of this.workloads) {
+      const found = await this.read(workload, signal);
+      const image = pickContainer(found, this.config.container, KINDS[workload.kind].noun).image;
       if (!image) return null;
-      images[name] = image;
+      images[workload.name] = image;
     }
     const first = Object.values(images)[0];
     if (first === undefined) return null;
     return { version: versionOfImage(this.config.image, service, first) ?? first, images };
   }
 
-  /** True when the Deployment was patched, false when it already had the image. */
-  private async setImage(name: string, image: string, signal?: AbortSignal): Promise<boolean> {
-    const path = deploymentPath(this.config.namespace, name);
-    const deployment = await this.client.json({ method: "GET", path }, deploymentSchema, signal);
-    const container = pickContainer(deployment, this.config.container);
+  private read(workload: Workload, signal?: AbortSignal) {
+    const path = workloadPath(this.config.namespace, workload);
+    return this.client.json({ method: "GET", path }, workloadSchema, signal);
+  }
+
+  /** True when the workload was patched, false when it already had the image. */
+  private async setImage(workload: Workload, image: string, signal?: AbortSignal): Promise<boolean> {
+    const found = await this.read(workload, signal);
+    const kind = KINDS[workload.kind];
+    const container = pickContainer(found, this.config.container, kind.noun);
     if (container.image === image) return false;
+    const containers =
+      kind.patch === "strategic"
+        ? [{ name: container.name, image }]
+        : (found.spec.template?.spec.containers ?? []).map((c) =>
+            c.name === container.name ? { ...c, image } : c,
+          );
     await this.client.json(
       {
         method: "PATCH",
-        path,
-        contentType: "application/strategic-merge-patch+json",
-        body: { spec: { template: { spec: { containers: [{ name: container.name, image }] } } } },
+        path: workloadPath(this.config.namespace, workload),
+        contentType:
+          kind.patch === "strategic"
+            ? "application/strategic-merge-patch+json"
+            : "application/merge-patch+json",
+        body: { spec: { template: { spec: { containers } } } },
       },
-      deploymentSchema,
+      workloadSchema,
       signal,
     );
     return true;

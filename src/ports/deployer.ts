@@ -1,3 +1,5 @@
+import type { CommandOutcome } from "../domain/run/run.js";
+
 export interface DeployRequest {
   runId: string;
   service: string;
@@ -14,18 +16,22 @@ export interface DeployRequest {
    * Set when the deploy rolls a run back: the n-th rollback of the run, and what to set back exactly (each
    * Deployment's image as it was before the run) where the deployer recorded it.
    */
-  rollback?: { number: number; images?: Record<string, string> };
+  rollback?: { number: number; images?: Record<string, string>; revision?: number };
 }
 
 export interface DeployOutcome {
   /** What was done, for the run's thread ("patched web, worker to shop:v42"). */
   message: string;
+  /** The commands the deploy ran (helm), with their output, kept with the step. */
+  commands?: CommandOutcome[];
 }
 
 /** What runs now, before a run's deploy: its version and, where the deployer sets images, each one. */
 export interface LiveRelease {
   version: string;
   images?: Record<string, string>;
+  /** Helm: the release's revision. */
+  revision?: number;
 }
 
 /** Rolls the new code out. Must be idempotent: deploying a version already deployed succeeds without change. */

@@ -91,6 +91,7 @@ export const runSchema = z.object({
     .object({
       version: z.string().min(1),
       images: z.record(z.string(), z.string()).optional(),
+      revision: z.number().int().positive().optional(),
       source: z.enum(["deployments", "last-deploy"]),
     })
     .nullable()

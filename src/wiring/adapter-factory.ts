@@ -4,6 +4,7 @@ import type { ServiceConfig } from "../config/services-schema.js";
 import { guardArgv, guardEnv } from "../django/migrate-wrapper.js";
 import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
+import { HelmDeployer } from "../helm/deployer.js";
 import { CommandDeployer } from "../hooks/command-deployer.js";
 import { CommandRolloutWatcher } from "../hooks/command-watcher.js";
 import { HttpRolloutWatcher } from "../hooks/http-watcher.js";
@@ -34,9 +35,14 @@ function executorOf(config: ServiceConfig, context: Context): Executor {
 
 function deployerOf(config: ServiceConfig, context: Context): Deployer {
   const deployer = config.deployer;
-  return deployer.kind === "command"
-    ? new CommandDeployer(deployer, context.loaded.baseDir, context.local)
-    : kubernetesDeployer(deployer, k8sContext(context));
+  switch (deployer.kind) {
+    case "command":
+      return new CommandDeployer(deployer, context.loaded.baseDir, context.local);
+    case "helm":
+      return new HelmDeployer(deployer, context.loaded.baseDir, context.local);
+    case "kubernetes":
+      return kubernetesDeployer(deployer, k8sContext(context));
+  }
 }
 
 function rolloutOf(config: ServiceConfig, context: Context): RolloutWatcher {

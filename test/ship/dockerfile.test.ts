@@ -73,6 +73,12 @@ describe("Dockerfile", () => {
     expect(all(build as Stage, "RUN").some((run) => run.includes("npm run build"))).toBe(true);
   });
 
+  it("carries git for deploys that commit to a Git repository, and checks it is there", () => {
+    const install = all(runtime, "RUN").find((run) => run.includes("apt-get install"));
+    expect(install).toMatch(/apt-get install -y --no-install-recommends [^&]*\bgit\b/);
+    expect(install).toMatch(/command -v [^&]*\bgit\b/);
+  });
+
   it("runs as an unprivileged user", () => {
     const user = all(runtime, "USER").at(-1);
     expect(user).toBeDefined();

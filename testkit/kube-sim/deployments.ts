@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { type Cluster, type Container, key, type ObjectMeta, type Pod, randomSuffix } from "./cluster.js";
-import { invalid, notFound } from "./status.js";
+import { createPod, makeReady } from "./pod-lifecycle.js";
+import { notFound } from "./status.js";
 import { strategicMerge } from "./strategic-merge.js";
+import { patchWorkload } from "./workload-patch.js";
 
 interface Condition {
   type: string;
@@ -99,16 +101,8 @@ export class Deployments {
     merge: (target: unknown, patch: unknown) => unknown,
   ) {
     const deployment = this.get(namespace, name);
-    const patched = merge(deployment, patch) as Deployment;
-    const containers = patched.spec?.template?.spec?.containers;
-    if (!Array.isArray(containers) || containers.some((c) => !c.name || !c.image)) {
-      throw invalid(
-        `Deployment.apps "${name}" is invalid: spec.template.spec.containers: Required value: every container needs a name and an image`,
-      );
-    }
-    patched.metadata = { ...deployment.metadata, resourceVersion: this.cluster.nextResourceVersion() };
-    if (JSON.stringify(patched.spec) !== JSON.stringify(deployment.spec)) patched.metadata.generation += 1;
-    patched.status = deployment.status;
+    const version = this.cluster.nextResourceVersion();
+    const patched = patchWorkload(deployment, patch, merge, version, "apps");
     this.items.set(key(namespace, name), patched);
     return patched;
   }
@@ -169,7 +163,7 @@ export class Deployments {
     const old = active.filter((p) => p.metadata.labels["pod-template-hash"] !== hash);
 
     const starting = fresh.find((p) => p.status.phase !== "Running");
-    if (starting) return this.makeReady(starting);
+    if (starting) return makeReady(this.cluster, starting);
     const terminating = pods.find((p) => p.metadata.deletionTimestamp);
     if (terminating) return this.cluster.pods.delete(key(namespace, terminating.metadata.name));
     const { replicas, strategy } = deployment.spec;
@@ -197,29 +191,13 @@ export class Deployments {
   private createPod(deployment: Deployment, hash: string): true {
     const { namespace, name } = deployment.metadata;
     const labels = { ...deployment.spec.template.metadata.labels, "pod-template-hash": hash };
-    const pod: Pod = {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: this.cluster.meta(namespace, `${name}-${hash}-${randomSuffix()}`, labels),
-      spec: structuredClone(deployment.spec.template.spec),
-      status: { phase: "Pending", conditions: [{ type: "Ready", status: "False" }] },
-    };
-    this.cluster.savePod(pod);
-    return true;
-  }
-
-  private makeReady(pod: Pod): true {
-    pod.status = {
-      phase: "Running",
-      conditions: [{ type: "Ready", status: "True" }],
-      containerStatuses: pod.spec.containers.map((c) => ({
-        name: c.name,
-        image: c.image,
-        ready: true,
-        state: { running: { startedAt: new Date().toISOString() } },
-      })),
-    };
-    this.cluster.savePod(pod);
+    createPod(
+      this.cluster,
+      namespace,
+      `${name}-${hash}-${randomSuffix()}`,
+      labels,
+      deployment.spec.template.spec,
+    );
     return true;
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ArgoRollouts } from "./argo-rollouts.js";
 import { type Certificates, makeCertificates } from "./certificates.js";
 import { Cluster, key, type Pod } from "./cluster.js";
 import { Deployments } from "./deployments.js";
@@ -9,6 +10,7 @@ import { Faults } from "./faults.js";
 import { Jobs } from "./jobs.js";
 import { routes } from "./routes.js";
 import { type LoggedRequest, listen } from "./server.js";
+import { StatefulSets } from "./stateful-sets.js";
 import { Tokens } from "./tokens.js";
 
 export type { RbacRule, RequestMatch } from "./faults.js";
@@ -28,6 +30,9 @@ export interface KubeSim {
   /** With `tls`: the CA, and a client certificate the simulator accepts instead of the token. */
   certificates: Certificates | undefined;
   deployments: Deployments;
+  statefulSets: StatefulSets;
+  /** Argo Rollouts `Rollout`s (the CRD and its controller). */
+  argoRollouts: ArgoRollouts;
   jobs: Jobs;
   faults: Faults;
   /** Every request received, in order. */
@@ -51,6 +56,8 @@ export interface KubeSimOptions {
 export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
   const cluster = new Cluster();
   const deployments = new Deployments(cluster);
+  const statefulSets = new StatefulSets(cluster);
+  const argoRollouts = new ArgoRollouts(cluster);
   const jobs = new Jobs(cluster);
   const faults = new Faults();
   const requests: LoggedRequest[] = [];
@@ -61,7 +68,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   await writeFile(tokenFile, `${token}\n`);
   const certificates = options.tls ? makeCertificates(dir) : undefined;
   const { server, url } = await listen({
-    routes: routes(cluster, deployments, jobs),
+    routes: routes(cluster, { deployments, statefulSets, argoRollouts }, jobs),
     faults,
     token,
     tokens,
@@ -75,6 +82,8 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     tokens,
     certificates,
     deployments,
+    statefulSets,
+    argoRollouts,
     jobs,
     faults,
     requests,

@@ -1,7 +1,9 @@
+import type { ArgoRollouts } from "./argo-rollouts.js";
 import { type Cluster, key, type Pod } from "./cluster.js";
 import type { Deployments } from "./deployments.js";
 import type { Jobs } from "./jobs.js";
 import { matchesSelector } from "./selector.js";
+import type { StatefulSets } from "./stateful-sets.js";
 import { ApiError, badRequest, notFound, success } from "./status.js";
 import { jsonMergePatch, strategicMerge } from "./strategic-merge.js";
 
@@ -48,7 +50,55 @@ const list = (kind: string, apiVersion: string, items: unknown[]) => ({
 });
 
 /** The subset of the Kubernetes API the adapters use, with the RBAC attributes of each call. */
-export function routes(cluster: Cluster, deployments: Deployments, jobs: Jobs): Route[] {
+export interface Workloads {
+  deployments: Deployments;
+  statefulSets: StatefulSets;
+  argoRollouts: ArgoRollouts;
+}
+
+/** GET and PATCH of one workload kind. */
+function workloadRoutes(
+  group: string,
+  resource: string,
+  store: {
+    get(namespace: string, name: string): unknown;
+    patch(
+      namespace: string,
+      name: string,
+      patch: unknown,
+      merge: (t: unknown, p: unknown) => unknown,
+    ): unknown;
+  },
+  mediaTypes: string[],
+): Route[] {
+  const [apiGroup = "", version = ""] = group.split("/");
+  const pattern = path(`/apis/${apiGroup}/${version}/namespaces/${ns}/${resource}/${name}`);
+  return [
+    {
+      method: "GET",
+      pattern,
+      verb: "get",
+      apiGroup,
+      resource,
+      handle: (r) => ({ json: structuredClone(store.get(r.namespace, r.name)) }),
+    },
+    {
+      method: "PATCH",
+      pattern,
+      verb: "patch",
+      apiGroup,
+      resource,
+      handle: (r) => {
+        const merge = mediaTypes.includes(r.contentType) ? patchers[r.contentType] : undefined;
+        if (!merge) throw unsupportedMediaType(r.contentType);
+        return { json: structuredClone(store.patch(r.namespace, r.name, r.body, merge)) };
+      },
+    },
+  ];
+}
+
+export function routes(cluster: Cluster, workloads: Workloads, jobs: Jobs): Route[] {
+  const { deployments, statefulSets, argoRollouts } = workloads;
   const podsOf = (r: RouteRequest) =>
     cluster
       .podsIn(r.namespace)
@@ -58,15 +108,25 @@ export function routes(cluster: Cluster, deployments: Deployments, jobs: Jobs): 
     if (!found) throw notFound("pods", "", r.name);
     return found;
   };
+  const apps = Object.keys(patchers);
   return [
+    ...workloadRoutes("apps/v1", "statefulsets", statefulSets, apps),
+    // A custom resource: no strategic-merge patch.
+    ...workloadRoutes("argoproj.io/v1alpha1", "rollouts", argoRollouts, ["application/merge-patch+json"]),
     {
-      method: "GET",
-      pattern: path(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`),
-      verb: "get",
-      apiGroup: "apps",
-      resource: "deployments",
-      handle: (r) => ({ json: structuredClone(deployments.get(r.namespace, r.name)) }),
+      method: "PATCH",
+      pattern: path(`/apis/argoproj.io/v1alpha1/namespaces/${ns}/rollouts/${name}/status`),
+      verb: "patch",
+      apiGroup: "argoproj.io",
+      resource: "rollouts/status",
+      handle: (r) => {
+        if (r.contentType !== "application/merge-patch+json") throw unsupportedMediaType(r.contentType);
+        return {
+          json: structuredClone(argoRollouts.patchStatus(r.namespace, r.name, r.body, jsonMergePatch)),
+        };
+      },
     },
+    ...workloadRoutes("apps/v1", "deployments", deployments, apps),
     {
       method: "GET",
       pattern: path(`/apis/apps/v1/namespaces/${ns}/deployments`),
@@ -74,18 +134,6 @@ export function routes(cluster: Cluster, deployments: Deployments, jobs: Jobs): 
       apiGroup: "apps",
       resource: "deployments",
       handle: (r) => list("DeploymentList", "apps/v1", deployments.list(r.namespace)),
-    },
-    {
-      method: "PATCH",
-      pattern: path(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`),
-      verb: "patch",
-      apiGroup: "apps",
-      resource: "deployments",
-      handle: (r) => {
-        const merge = patchers[r.contentType];
-        if (!merge) throw unsupportedMediaType(r.contentType);
-        return { json: structuredClone(deployments.patch(r.namespace, r.name, r.body, merge)) };
-      },
     },
     {
       method: "GET",

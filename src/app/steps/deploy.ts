@@ -11,8 +11,8 @@ export async function deployRelease(
   signal?: AbortSignal,
 ): Promise<DeployOutcome> {
   try {
-    const { message } = await deployer.deploy(request, signal);
-    return { kind: "succeeded", message };
+    const { message, commands } = await deployer.deploy(request, signal);
+    return { kind: "succeeded", message, ...(commands ? { commands } : {}) };
   } catch (error) {
     return { kind: "failed", message: `deploy of ${request.version} failed: ${(error as Error).message}` };
   }

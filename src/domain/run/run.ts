@@ -96,6 +96,8 @@ export interface PreviousRelease {
   version: string;
   /** Kubernetes: each listed Deployment's image before the run; a rollback sets exactly these back. */
   images?: Record<string, string>;
+  /** Helm: the release's revision before the run; a rollback is `helm rollback <release> <revision>`. */
+  revision?: number;
   /**
    * How phasegate knows it: read from the Deployments before the run ("deployments"), or the release phasegate
    * last deployed of the service ("last-deploy").

@@ -1,0 +1,33 @@
+import type { Container } from "./cluster.js";
+import { invalid } from "./status.js";
+
+interface Patchable {
+  kind: string;
+  metadata: { name: string; generation: number; resourceVersion: string };
+  spec: { template: { spec: { containers: Container[] } } };
+  status: unknown;
+}
+
+/**
+ * A patch of a workload as the API server applies it: the result must still have named containers with images;
+ * a change of the spec bumps the generation; the status is not patched through the main resource.
+ */
+export function patchWorkload<Workload extends Patchable>(
+  current: Workload,
+  patch: unknown,
+  merge: (target: unknown, patch: unknown) => unknown,
+  resourceVersion: string,
+  group: string,
+): Workload {
+  const patched = merge(current, patch) as Workload;
+  const containers = patched.spec?.template?.spec?.containers;
+  if (!Array.isArray(containers) || containers.some((c) => !c.name || !c.image)) {
+    throw invalid(
+      `${current.kind}.${group} "${current.metadata.name}" is invalid: spec.template.spec.containers: Required value: every container needs a name and an image`,
+    );
+  }
+  patched.metadata = { ...current.metadata, resourceVersion };
+  if (JSON.stringify(patched.spec) !== JSON.stringify(current.spec)) patched.metadata.generation += 1;
+  patched.status = current.status;
+  return patched;
+}
