@@ -122,7 +122,13 @@ export interface SlackHarnessOptions {
    */
   extraServices?: Record<
     string,
-    { project?: string; access?: Record<string, unknown>; keys?: Record<string, unknown> }
+    {
+      project?: string;
+      /** Apps of that project whose first migration is live before the release (another project's v1). */
+      liveApps?: string[];
+      access?: Record<string, unknown>;
+      keys?: Record<string, unknown>;
+    }
   >;
 }
 
@@ -137,6 +143,7 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
   const extra = Object.entries(options.extraServices ?? {}).map(([serviceName, more]) => {
     const db = createTestDatabase(name);
     if (more.project === undefined) shopBeforeRelease({ DATABASE_URL: db.url });
+    else if (more.liveApps) shopBeforeRelease({ DATABASE_URL: db.url }, more.liveApps, undefined, more.project);
     databases.push(db);
     const base = service(db, dir, {}, ROLLOUT, more.project);
     return [serviceName, { ...base, ...more.keys, access: { ...base.access, ...more.access } }] as const;

@@ -9,7 +9,7 @@ import { introspection, migration, op, removeField } from "../../../testkit/migr
 
 const command = ["manage.py", "backfill_is_active"];
 const release = introspection([
-  migration("catalog.0002_add", [op("CreateModel")]),
+  migration("catalog.0002_add", [op("CreateModel", { model: "review", table: "catalog_review" })]),
   migration("catalog.0003_drop", [removeField("is_enabled", { null: true })]),
 ]);
 
