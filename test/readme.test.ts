@@ -36,7 +36,7 @@ describe("the README's commands exist", () => {
   it("the quick start bootstraps the machine, then starts the sandbox and runs npm test", () => {
     const quickStart = readme.split("## Quick start")[1]?.split("```sh\n")[1]?.split("```")[0];
     expect(quickStart?.trim().split("\n")).toEqual([
-      "bash scripts/bootstrap.sh && npx phasegate sandbox",
+      "bash scripts/bootstrap.sh && node bin/phasegate.js sandbox",
       "npm test",
     ]);
     expect(readFileSync(path.join(repoRoot, ".ci", "run"), "utf8")).toMatch(

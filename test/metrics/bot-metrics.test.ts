@@ -20,7 +20,7 @@ async function scrape(): Promise<string> {
 describe("the bot's /metrics", () => {
   it("shows runs, the step queue, failed Slack calls and the process, as Prometheus scrapes them", async () => {
     const before = await scrape();
-    expect(before).toMatch(/^phasegate_process_resident_memory_bytes \d+/m);
+    expect(before).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(before).toContain('phasegate_queue_jobs{state="waiting"} 0');
 
     h.fake.failNext("chat.postMessage", "channel_not_found");

@@ -21,7 +21,7 @@ describe("the worker's metrics server", () => {
     expect(answer.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await answer.text();
     expect(text).toContain('phasegate_slack_api_errors_total{method="chat.update",error="ratelimited"} 1');
-    expect(text).toMatch(/^phasegate_process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
   });
 
   it("answers /healthz, and 404 elsewhere", async () => {
