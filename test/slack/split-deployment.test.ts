@@ -51,7 +51,7 @@ describe("bot and worker in separate processes", () => {
       90_000,
     );
     const replies = h.fake.replies(SHOP_CHANNEL, card.ts).map((m) => m.text ?? "");
-    expect(replies.some((t) => t.includes("Step 1/5 (Apply 2 expand migrations) finished"))).toBe(true);
+    expect(replies.some((t) => t.includes("Step 1/5 (Apply 1 expand migration) finished"))).toBe(true);
     await h.fake.waitFor(() => text(h.fake.message(SHOP_CHANNEL, card.ts)).includes("Awaiting approval"));
 
     const actions = gate.blocks?.find((b) => b.type === "actions") as { elements: Array<{ value: string }> };
