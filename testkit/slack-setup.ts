@@ -143,7 +143,8 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
   const extra = Object.entries(options.extraServices ?? {}).map(([serviceName, more]) => {
     const db = createTestDatabase(name);
     if (more.project === undefined) shopBeforeRelease({ DATABASE_URL: db.url });
-    else if (more.liveApps) shopBeforeRelease({ DATABASE_URL: db.url }, more.liveApps, undefined, more.project);
+    else if (more.liveApps)
+      shopBeforeRelease({ DATABASE_URL: db.url }, more.liveApps, undefined, more.project);
     databases.push(db);
     const base = service(db, dir, {}, ROLLOUT, more.project);
     return [serviceName, { ...base, ...more.keys, access: { ...base.access, ...more.access } }] as const;

@@ -32,7 +32,9 @@ describe("docs/deploying.md", () => {
     for (const section of found) expect(section.blocks.length, section.title).toBeGreaterThan(0);
   });
 
-  it("every example passes phasegate config check (--skip-files: its projects and scripts live elsewhere)", { timeout: 120_000 }, async () => {
+  it("every example passes phasegate config check (--skip-files: its projects and scripts live elsewhere)", {
+    timeout: 120_000,
+  }, async () => {
     const examples = sections(page).flatMap((s) =>
       s.blocks.map((block, i) => ({ name: `${s.title} ${i + 1}`, block })),
     );
