@@ -14,13 +14,16 @@ async function isDirectory(where: string): Promise<boolean> {
   );
 }
 
-async function isExecutableFile(where: string): Promise<boolean> {
-  const file = await stat(where).then(
+async function isFile(where: string): Promise<boolean> {
+  return stat(where).then(
     (s) => s.isFile(),
     () => false,
   );
+}
+
+async function isExecutableFile(where: string): Promise<boolean> {
   return (
-    file &&
+    (await isFile(where)) &&
     access(where, constants.X_OK).then(
       () => true,
       () => false,
@@ -65,13 +68,7 @@ async function projectProblems(
       },
     ];
   const managePy = path.resolve(dir, service.project.managePy);
-  if (
-    await stat(managePy).then(
-      (s) => s.isFile(),
-      () => false,
-    )
-  )
-    return [];
+  if (await isFile(managePy)) return [];
   return [
     {
       path: where,
