@@ -1,5 +1,5 @@
 import { checkServicesFile } from "../config/check/check-services-file.js";
-import type { ConfigError } from "../config/load-services.js";
+import type { ConfigError } from "../config/services-file-error.js";
 import { formatCheck } from "./config-check.js";
 
 /** A services file that does not load, told the way `config check` tells it: file:line:column, key path, fix. */

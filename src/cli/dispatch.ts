@@ -1,9 +1,7 @@
-import { ConfigError } from "../config/load-services.js";
-import { logger } from "../telemetry/pino-logger.js";
+import { ConfigError } from "../config/services-file-error.js";
 import { StartupError } from "../wiring/startup-error.js";
 import { CliError, UsageError } from "./cli-error.js";
 import { COMMANDS, type CommandEntry } from "./commands.js";
-import { describeConfigError } from "./config-error.js";
 
 export function overview(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
@@ -42,13 +40,16 @@ export async function dispatch(argv: string[]): Promise<number> {
       return error.exitCode;
     }
     if (error instanceof ConfigError) {
-      process.stderr.write(`phasegate ${found.name}: ${await describeConfigError(error)}`);
+      process.stderr.write(
+        `phasegate ${found.name}: ${await (await import("./config-error.js")).describeConfigError(error)}`,
+      );
       return 2;
     }
     if (error instanceof CliError || error instanceof StartupError) {
       process.stderr.write(`phasegate ${found.name}: ${error.message}\n`);
       return error.exitCode;
     }
+    const { logger } = await import("../telemetry/pino-logger.js");
     logger.error({ err: error, command: found.name }, "command failed");
     process.stderr.write(`phasegate ${found.name}: unexpected error: ${(error as Error).message}\n`);
     return 2;

@@ -1,9 +1,8 @@
 import path from "node:path";
 import { z } from "zod";
-import { planRelease } from "../domain/plan/planner.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./cli-error.js";
-import { FORMATS, type Format, renderPlan, reportError, requestedFormat } from "./plan-output.js";
+import { FORMATS, type Format, requestedFormat } from "./plan-format.js";
 import { introspectProject, projectOptionsShape } from "./project-options.js";
 
 const USAGE = `Usage: phasegate plan --project DIR [--settings MODULE] [--python CMD] [--target app:migration ...] [--format FORMAT] [--json] [--verbose]
@@ -63,6 +62,8 @@ async function runPlan(argv: string[]): Promise<number> {
     });
   const format: Format = options.json ? "json" : (options.format ?? "text");
   const projectDir = path.resolve(options.project);
+  // The planner and the renderers load while the Django helper runs: the CLI's start-up hides behind Python's.
+  const planning = Promise.all([import("../domain/plan/planner.js"), import("./plan-output.js")]);
   const introspection = await introspectProject({
     projectDir,
     settings: options.settings,
@@ -70,6 +71,7 @@ async function runPlan(argv: string[]): Promise<number> {
     targets: options.target,
     key: "plan",
   });
+  const [{ planRelease }, { renderPlan }] = await planning;
   const result = planRelease(introspection);
   const render = { verbose: options.verbose, project: options.project };
   process.stdout.write(renderPlan(format, result, introspection, projectDir, render));
@@ -89,7 +91,7 @@ export async function planCommand(argv: string[]): Promise<number> {
             kind: "internal",
             location: null,
           });
-    reportError(format, reported, argv);
+    (await import("./plan-output.js")).reportError(format, reported, argv);
     throw error;
   }
 }

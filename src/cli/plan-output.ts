@@ -3,25 +3,13 @@ import type { Introspection } from "../domain/classify/migration.js";
 import type { PlanResult } from "../domain/plan/plan.js";
 import type { CliError } from "./cli-error.js";
 import { planFindings } from "./plan-findings.js";
+import type { Format } from "./plan-format.js";
 import { renderGithubAnnotations, renderGithubError } from "./plan-github.js";
 import { renderPlanJson } from "./plan-json.js";
 import { renderErrorJson } from "./plan-json-error.js";
 import { repositoryPath } from "./plan-locations.js";
 import { renderSarif, renderSarifError } from "./plan-sarif.js";
 import { renderPlanText } from "./plan-text.js";
-
-/** What `phasegate plan --format` writes on stdout. */
-export const FORMATS = ["text", "json", "github", "sarif"] as const;
-export type Format = (typeof FORMATS)[number];
-
-/** The format asked for, read before the options are validated: errors in them are reported in it too. */
-export function requestedFormat(argv: string[]): Format {
-  if (argv.includes("--json")) return "json";
-  const at = argv.indexOf("--format");
-  const value =
-    at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith("--format="))?.slice("--format=".length);
-  return FORMATS.find((f) => f === value) ?? "text";
-}
 
 /** The plan (or refusal) in the format asked for. */
 export function renderPlan(

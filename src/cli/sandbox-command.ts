@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { z } from "zod";
-import { ConfigError } from "../config/load-services.js";
+import { ConfigError } from "../config/services-file-error.js";
 import { findPackageFile } from "../django/helper.js";
 import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";

@@ -2,17 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
+import { ConfigError } from "./services-file-error.js";
 import { type ServiceConfig, type ServicesFile, servicesFileSchema } from "./services-schema.js";
-
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  ${problems.join("\n  ")}`}`);
-    this.name = "ConfigError";
-  }
-}
 
 /** "services.shop.access.approvers: name at least one approver" — the path in the file, then the fix. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
