@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Vitest's default is one fork per core but one; most files wait on processes, Redis or PostgreSQL, so two
+    // files at a time on two cores is what keeps both busy.
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },
 });

@@ -2,7 +2,8 @@
 export interface Figure {
   name: string;
   value: number;
-  unit: "ms" | "s" | "%" | "MB";
+  /** "×" is a ratio to the anchor measured in the same run. */
+  unit: "ms" | "s" | "%" | "MB" | "×";
   /** Upper bound the figure should stay under, in the same unit. */
   goal?: number;
   detail?: string;

@@ -18,7 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
 };
 
 function formatFigure(figure: Figure): string {
-  const value = `${figure.value.toFixed(figure.unit === "s" ? 2 : 1)} ${figure.unit}`;
+  const value = `${figure.value.toFixed(figure.unit === "s" || figure.unit === "×" ? 2 : 1)} ${figure.unit}`;
   const goal =
     figure.goal === undefined
       ? ""
