@@ -92,6 +92,9 @@ export class Rerouter {
     const moved = this.current(ref);
     if (moved !== ref) return { card: moved };
     if (!run) return this.postInChannel(runId, ref.channel, lost);
+    // Another process may have replaced the card already: the run as last told names the fresh one.
+    const stored = run.notification && this.current(run.notification);
+    if (stored && placeKey(stored) !== placeKey(ref)) return { card: stored };
     return this.replace(run, ref);
   }
 
