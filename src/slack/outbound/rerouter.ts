@@ -74,13 +74,8 @@ export class Rerouter {
 
   /** Where a message meant for `ref` goes now: the fresh card that replaced it, if one did. */
   current(ref: NotificationRef): NotificationRef {
-    let place = ref;
-    for (let hops = 0; hops < REMEMBERED; hops++) {
-      const next = this.moved.get(placeKey(place));
-      if (!next) break;
-      place = next;
-    }
-    return place;
+    const next = this.moved.get(placeKey(ref));
+    return next ? this.current(next) : ref;
   }
 
   /** A message of run `runId` meant for its card at `ref` failed with `error` (`lost`: the message). */

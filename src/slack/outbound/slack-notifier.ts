@@ -176,10 +176,8 @@ export class SlackNotifier implements Notifier {
 
   /** Resolves once everything told so far has reached Slack (or failed and been logged). */
   async flush(): Promise<void> {
-    do {
-      while (this.chains.size > 0) await Promise.all(this.chains.values());
-      await this.updates.flush();
-    } while (this.chains.size > 0);
+    while (this.chains.size > 0) await Promise.all(this.chains.values());
+    await this.updates.flush();
   }
 
   private async deliver(change: RunChange): Promise<void> {
