@@ -118,7 +118,8 @@ function send(res: ServerResponse, status: number, body: Json, headers: Record<s
 /**
  * A Slack Web API on loopback for the production WebClient (`slackApiUrl: fake.apiUrl`): records every call,
  * keeps channel histories, answers like Slack (`ts`, `channel_not_found`, `invalid_blocks`, `ratelimited` with
- * Retry-After on demand) and takes the POSTs made to the response_urls it hands out.
+ * Retry-After on demand) and takes the POSTs made to the response_urls it hands out. What the workspace's users do
+ * to it (a message deleted, a channel archived or deleted, the bot removed) gets Slack's errors from then on.
  */
 export class SlackFake {
   readonly calls: SlackCall[] = [];
@@ -137,6 +138,10 @@ export class SlackFake {
   readonly socketMode = new SocketModeEndpoint("A0PHASEGATE");
   private readonly usergroups = new Map<string, string[]>();
   private readonly faults = new Map<string, Fault[]>();
+  /** Channels a user archived, deleted, or removed the bot from (the bot user is U0BOT). */
+  private readonly archived = new Set<string>();
+  private readonly deletedChannels = new Set<string>();
+  private readonly botRemoved = new Set<string>();
   /** Requests a hang fault never answered; ended when the fake stops. */
   private readonly hung = new Set<ServerResponse>();
   private server: Server | null = null;
@@ -214,6 +219,33 @@ export class SlackFake {
   /** The next call of `method` whose arguments match answers `{ ok: false, error }`; other calls go through. */
   failNextMatching(method: string, error: string, match: (args: Json) => boolean): void {
     this.queueFault(method, { error, match }, 1);
+  }
+
+  /**
+   * A user deletes a message (as its author or an admin may): later `chat.update`s of it answer
+   * `message_not_found`; its thread replies stay. False when there is no such message.
+   */
+  deleteMessage(channel: string, ts: string): boolean {
+    const message = this.message(channel, ts);
+    if (!message) return false;
+    this.messages.splice(this.messages.indexOf(message), 1);
+    this.emit({ kind: "deleted", message });
+    return true;
+  }
+
+  /** A user archives a channel: posts and updates there answer `is_archived`. */
+  archiveChannel(channel: string): void {
+    this.archived.add(channel);
+  }
+
+  /** An admin deletes a channel: calls naming it answer `channel_not_found`. */
+  deleteChannel(channel: string): void {
+    this.deletedChannels.add(channel);
+  }
+
+  /** A user removes the bot from a channel (`/remove @phasegate`): posts and updates there answer `not_in_channel`. */
+  removeBot(channel: string): void {
+    this.botRemoved.add(channel);
   }
 
   callsOf(method: string): SlackCall[] {
@@ -354,10 +386,7 @@ export class SlackFake {
       (m) => m.ts === context.messageTs && m.channel === context.channel,
     );
     if (args.delete_original === true || args.delete_original === "true") {
-      if (original) {
-        this.messages.splice(this.messages.indexOf(original), 1);
-        this.emit({ kind: "deleted", message: original });
-      }
+      if (original) this.deleteMessage(original.channel, original.ts);
       return { ok: true };
     }
     if (args.replace_original === true || args.replace_original === "true") {
@@ -386,9 +415,17 @@ export class SlackFake {
   }
 
   private channelMissing(channel: unknown): boolean {
-    if (typeof channel !== "string") return true;
+    if (typeof channel !== "string" || this.deletedChannels.has(channel)) return true;
     if ([...this.directChannels.values()].includes(channel)) return false;
     return this.options.channels ? !this.options.channels.includes(channel) : false;
+  }
+
+  /** Why the bot cannot post or edit in a channel, in Slack's words; null when it can. */
+  private channelRefusal(channel: unknown): Json | null {
+    if (this.channelMissing(channel)) return { ok: false, error: "channel_not_found" };
+    if (this.archived.has(channel as string)) return { ok: false, error: "is_archived" };
+    if (this.botRemoved.has(channel as string)) return { ok: false, error: "not_in_channel" };
+    return null;
   }
 
   private answer(method: string, args: Json): Json {
@@ -422,7 +459,8 @@ export class SlackFake {
   }
 
   private post(method: string, args: Json): Json {
-    if (this.channelMissing(args.channel)) return { ok: false, error: "channel_not_found" };
+    const closed = this.channelRefusal(args.channel);
+    if (closed) return closed;
     if (args.text === undefined && args.blocks === undefined) return { ok: false, error: "no_text" };
     const refused = this.refusal(args);
     if (refused) return refused;
@@ -503,7 +541,8 @@ export class SlackFake {
   }
 
   private update(args: Json): Json {
-    if (this.channelMissing(args.channel)) return { ok: false, error: "channel_not_found" };
+    const closed = this.channelRefusal(args.channel);
+    if (closed) return closed;
     const message = this.message(args.channel as string, String(args.ts));
     if (!message) return { ok: false, error: "message_not_found" };
     const refused = this.refusal(args);

@@ -11,3 +11,9 @@ export const slackApiErrors = new Counter({
 export function recordSlackApiError(method: string, error: unknown): void {
   slackApiErrors.inc({ method, error: slackErrorCode(error) });
 }
+
+export const slackNotificationsRerouted = new Counter({
+  name: "phasegate_slack_notifications_rerouted_total",
+  help: "Run messages Slack could no longer take where they belonged, by Slack's error and where they went instead (fresh-card, direct-message, nobody)",
+  labelNames: ["error", "route"] as const,
+});

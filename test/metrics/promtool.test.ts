@@ -5,7 +5,7 @@ import { MetricsNotifier } from "../../src/metrics/metrics-notifier.js";
 // Modules whose counters are registered when they load.
 import "../../src/slack/inbound/request-guard.js";
 import "../../src/wiring/state-watch.js";
-import { recordSlackApiError } from "../../src/slack/slack-metrics.js";
+import { recordSlackApiError, slackNotificationsRerouted } from "../../src/slack/slack-metrics.js";
 import { collectProcessMetrics } from "../../src/telemetry/metrics-registry.js";
 import { RunHistory } from "../ship/run-changes.js";
 
@@ -32,11 +32,13 @@ describe("the metrics phasegate exports", () => {
       .apply(160, { type: "step-succeeded", step: 2 });
     for (const change of history.changes) await notifier.notify(change);
     recordSlackApiError("chat.update", new Error("boom"));
+    slackNotificationsRerouted.inc({ error: "is_archived", route: "direct-message" });
     const exposition = await register.metrics();
     expect(exposition).toContain("phasegate_runs_started_total");
     expect(exposition).toContain("process_resident_memory_bytes");
     expect(exposition).toContain("phasegate_slack_requests_refused_total");
     expect(exposition).toContain("phasegate_redis_state_lost_total");
+    expect(exposition).toContain("phasegate_slack_notifications_rerouted_total");
     // prom-client's standard Node.js names are kept as they are, for stock dashboards, though promtool flags
     // three of its gauges for a "_total" suffix; phasegate's own names must pass.
     const ours = promtoolProblems(exposition)

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Logger } from "../../ports/logger.js";
 import type { NotificationOutbox } from "../../ports/notification-outbox.js";
 import type { Block, SlackMessage } from "../blocks/kit.js";
+import type { Rerouted } from "./message-loss.js";
 
 export type Posted = { ts: string } | { error: unknown };
 
@@ -28,6 +29,14 @@ export interface DurableRepliesOptions {
   post: Post;
   /** Runs work in the run's order of messages. */
   enqueue(runId: string, work: () => Promise<unknown>): void;
+  /** A reply Slack refused: a fresh card to post it under, its people told another way ("told"), or null. */
+  reroute(
+    runId: string,
+    channel: string,
+    threadTs: string,
+    message: SlackMessage,
+    error: unknown,
+  ): Promise<Rerouted>;
   logger: Logger;
   /** A reply still in the outbox this long after it was added is posted again (by any process). */
   retryAfterMs: number;
@@ -36,7 +45,8 @@ export interface DurableRepliesOptions {
 
 /**
  * Thread replies at least once: each is written to the outbox before it is posted and removed once Slack took it;
- * `drain` posts the ones left behind by a failure or a process that stopped.
+ * `drain` posts the ones left behind by a failure or a process that stopped. A reply that can never be posted where
+ * it belonged (its card deleted, its channel lost) is rerouted and leaves the outbox, so it never blocks it.
  */
 export class DurableReplies {
   private readonly inFlight = new Set<string>();
@@ -93,8 +103,16 @@ export class DurableReplies {
     threadTs: string,
   ): Promise<void> {
     try {
-      const posted = await this.options.post(runId, channel, message, { thread_ts: threadTs });
-      if (id && !("error" in posted)) await this.options.outbox?.done(id);
+      let posted = await this.options.post(runId, channel, message, { thread_ts: threadTs });
+      const rerouted =
+        "error" in posted
+          ? await this.options.reroute(runId, channel, threadTs, message, posted.error)
+          : null;
+      if (rerouted !== null && rerouted !== "told")
+        posted = await this.options.post(runId, rerouted.card.channel, message, {
+          thread_ts: rerouted.card.ts,
+        });
+      if (id && (!("error" in posted) || rerouted === "told")) await this.options.outbox?.done(id);
     } finally {
       if (id) this.inFlight.delete(id);
     }

@@ -36,7 +36,7 @@ export function createSlackOutbound(
 ): SlackOutbound {
   const usergroups = new SlackUsergroupDirectory(client, logger);
   return {
-    notifier: new SlackNotifier({ client, services, logger, ...stores }),
+    notifier: new SlackNotifier({ client, services, logger, usergroups, ...stores }),
     usergroups,
     reminders: new SlackGateReminders(client, services, usergroups, logger),
   };

@@ -7,6 +7,7 @@ import type { CardRefs } from "../../ports/card-refs.js";
 import type { Logger } from "../../ports/logger.js";
 import type { NotificationOutbox } from "../../ports/notification-outbox.js";
 import type { CardStatus, FreezeChange, Notifier, RunChange } from "../../ports/notifier.js";
+import type { UsergroupDirectory } from "../../ports/usergroup-directory.js";
 import { approvalMessage } from "../blocks/approval.js";
 import { fallbackApprovalMessage, gateFallbackNote } from "../blocks/approval-fallback.js";
 import { freezeAnnouncement } from "../blocks/freeze-messages.js";
@@ -20,6 +21,8 @@ import { recordSlackApiError } from "../slack-metrics.js";
 import { CardWaiters } from "./card-waiters.js";
 import { Coalescer } from "./coalescer.js";
 import { DurableReplies, type Posted } from "./durable-replies.js";
+import { lossOf } from "./message-loss.js";
+import { Rerouter } from "./rerouter.js";
 import { describeSlackFailure, retryDelayMs } from "./slack-failure.js";
 
 export interface SlackNotifierOptions {
@@ -28,6 +31,8 @@ export interface SlackNotifierOptions {
   /** Records where a run's card lives, so every replica can update it. */
   cards: CardRefs;
   logger: Logger;
+  /** Members of approver groups, told by DM when a run's channel is lost. */
+  usergroups?: UsergroupDirectory;
   /** At most one card update per run per interval (default 1 s). */
   updateIntervalMs?: number;
   /** At most one rollout progress reply per run per interval (default 30 s). */
@@ -83,6 +88,7 @@ export class SlackNotifier implements Notifier {
   private readonly repairs = new Map<string, { attempts: number; nextAt: number }>();
   private readonly gatesPosted = new Set<string>();
   private readonly replies: DurableReplies;
+  private readonly rerouter: Rerouter;
   private readonly now: () => Date;
 
   constructor(private readonly options: SlackNotifierOptions) {
@@ -93,9 +99,22 @@ export class SlackNotifier implements Notifier {
       send: (runId, update) => this.updateCard(runId, update),
       now: this.now,
     });
+    this.rerouter = new Rerouter({
+      client: options.client,
+      services: options.services,
+      cards: options.cards,
+      ...(options.usergroups ? { usergroups: options.usergroups } : {}),
+      logger: options.logger,
+      post: (runId, channel, message, extra) => this.post(runId, channel, message, extra),
+    });
     this.replies = new DurableReplies({
       outbox: options.outbox,
-      post: (runId, channel, message, extra) => this.post(runId, channel, message, extra),
+      post: (runId, channel, message, extra) => {
+        const card = this.rerouter.current({ channel, ts: extra.thread_ts });
+        return this.post(runId, card.channel, message, { thread_ts: card.ts });
+      },
+      reroute: (runId, channel, threadTs, message, error) =>
+        this.rerouter.reroute(runId, { channel, ts: threadTs }, error, message),
       enqueue: (runId, work) => this.enqueue(runId, work),
       logger: options.logger,
       retryAfterMs: options.outboxRetryAfterMs ?? 60_000,
@@ -106,6 +125,7 @@ export class SlackNotifier implements Notifier {
   async notify(change: RunChange): Promise<void> {
     const runId = change.after.id;
     this.remember(change.after);
+    this.rerouter.remember(change.after);
     if (change.before === null) this.waiters.expect(runId);
     this.enqueue(runId, () => this.deliver(change));
   }
@@ -135,6 +155,7 @@ export class SlackNotifier implements Notifier {
       .drain()
       .catch((error: unknown) => this.options.logger.warn({ err: error }, "could not read the reply outbox"));
     for (const run of runs) {
+      this.rerouter.remember(run);
       if (isTerminal(run.status) || this.posting.has(run.id) || !this.repairDue(run.id)) continue;
       const gate = openGateOf(run);
       if (run.notification === null) this.enqueue(run.id, () => this.ensureCard(run));
@@ -161,10 +182,11 @@ export class SlackNotifier implements Notifier {
 
   private async deliver(change: RunChange): Promise<void> {
     const { after } = change;
-    const ref =
+    const known =
       change.before === null
         ? await this.ensureCard(after)
         : (after.notification ?? this.cards.get(after.id));
+    const ref = known && this.rerouter.current(known);
     if (!ref) {
       this.options.logger.warn({ runId: after.id }, "run has no Slack card yet: change not shown in Slack");
       return;
@@ -272,20 +294,36 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  /** The gate's approval message, broadcast from the card's thread; where it lives is recorded with the run. */
-  private async postGate(run: Run, ref: NotificationRef): Promise<void> {
+  /**
+   * The gate's approval message, broadcast from the card's thread; where it lives is recorded with the run. When
+   * the card was deleted, it goes under the fresh card; when the channel is lost, the approvers are told by DM.
+   */
+  private async postGate(run: Run, card: NotificationRef): Promise<void> {
     const gate = openGateOf(run);
     const config = this.options.services.services[run.service];
     if (!gate || !config) return;
     this.posting.add(run.id);
     try {
       const mentions = approverMentions(config);
-      const where = { thread_ts: ref.ts, reply_broadcast: true };
-      let posted = await this.post(run.id, ref.channel, approvalMessage(run, gate, mentions), where);
-      if ("error" in posted) {
+      const message = approvalMessage(run, gate, mentions);
+      const under = (place: NotificationRef) => ({ thread_ts: place.ts, reply_broadcast: true });
+      let ref = this.rerouter.current(card);
+      let posted = await this.post(run.id, ref.channel, message, under(ref));
+      const rerouted =
+        "error" in posted ? await this.rerouter.reroute(run.id, ref, posted.error, message) : null;
+      if (rerouted !== null && rerouted !== "told") {
+        ref = rerouted.card;
+        posted = await this.post(run.id, ref.channel, message, under(ref));
+      }
+      if ("error" in posted && !lossOf(posted.error)) {
         // Slack refused the full message: a short one with the same buttons, so the gate can still be decided.
         const refused = slackErrorCode(posted.error);
-        posted = await this.post(run.id, ref.channel, fallbackApprovalMessage(run, gate, mentions), where);
+        posted = await this.post(
+          run.id,
+          ref.channel,
+          fallbackApprovalMessage(run, gate, mentions),
+          under(ref),
+        );
         if (!("error" in posted))
           await this.replies.send(run.id, ref.channel, gateFallbackNote(run, refused), ref.ts);
       }
@@ -298,15 +336,15 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  private async updateCard(runId: string, { ref, run }: CardUpdate): Promise<void> {
-    await this.withRetries("chat.update", runId, ref.channel, async () => {
-      await this.options.client.chat.update({
-        channel: ref.channel,
-        ts: ref.ts,
-        ...statusCard(run, { buttons: true }),
-      });
+  /** A card deleted or a channel lost is rerouted: the fresh card shows the run as it is now. */
+  private async updateCard(runId: string, update: CardUpdate): Promise<void> {
+    const ref = this.rerouter.current(update.ref);
+    const card = statusCard(update.run, { buttons: true });
+    const updated = await this.withRetries("chat.update", runId, ref.channel, async () => {
+      await this.options.client.chat.update({ channel: ref.channel, ts: ref.ts, ...card });
       return ref.ts;
     });
+    if ("error" in updated) await this.rerouter.reroute(runId, ref, updated.error, card);
   }
 
   private post(
