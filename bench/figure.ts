@@ -2,7 +2,7 @@
 export interface Figure {
   name: string;
   value: number;
-  unit: "ms" | "s" | "%" | "MB";
+  unit: "ms" | "s" | "%" | "MB" | "KB" | "keys";
   /** Upper bound the figure should stay under, in the same unit. */
   goal?: number;
   detail?: string;
