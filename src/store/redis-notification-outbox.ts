@@ -19,9 +19,9 @@ export class RedisNotificationOutbox implements NotificationOutbox {
   }
 
   async add(runId: string, payload: string): Promise<string> {
-    // Stream ids start with their Unix ms: MINID drops every entry older than keepMs ("~": whole nodes, cheaply).
+    // Stream ids start with their Unix ms: MINID drops every entry older than keepMs, from the head.
     const oldest = Math.max(0, Date.now() - this.keepMs);
-    const id = await this.redis.xadd(this.key, "MINID", "~", oldest, "*", "runId", runId, "payload", payload);
+    const id = await this.redis.xadd(this.key, "MINID", oldest, "*", "runId", runId, "payload", payload);
     if (!id) throw new Error("Redis kept no outbox entry");
     return id;
   }
