@@ -3,7 +3,7 @@ export interface Figure {
   name: string;
   value: number;
   /** "×" is a ratio to the anchor measured in the same run. */
-  unit: "ms" | "s" | "%" | "MB" | "×";
+  unit: "ms" | "s" | "%" | "MB" | "KB" | "keys" | "×";
   /** Upper bound the figure should stay under, in the same unit. */
   goal?: number;
   detail?: string;

@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   "engine-approve": async () => (await import("./engine-approve.js")).engineApproveBenchmark,
   "engine-approve-cluster": async () =>
     (await import("./on-cluster.js")).onCluster((await import("./engine-approve.js")).engineApproveBenchmark),
+  retention: async () => (await import("./retention.js")).retentionBenchmark,
   "engine-rollouts": async () => (await import("./engine-rollouts.js")).engineRolloutsBenchmark,
   "engine-rollouts-cluster": async () =>
     (await import("./on-cluster.js")).onCluster(

@@ -134,6 +134,13 @@ export function renderReference(schema: object): string {
     ...Object.entries(service.properties ?? {}).flatMap(([name, node]) =>
       section(name, node, service.required?.includes(name) ?? false),
     ),
+    "# Top-level keys",
+    "",
+    `Next to ${code("services:")}, for every service.`,
+    "",
+    ...Object.entries((schema as Node).properties ?? {})
+      .filter(([name]) => name !== "services")
+      .flatMap(([name, node]) => section(name, node, false)),
   ]
     .join("\n")
     .trimEnd()

@@ -8,10 +8,20 @@ export interface ConnectProxy {
   tunnels: string[];
   /** Answer 403 to the next CONNECT requests instead of tunnelling. */
   refuse: boolean;
+  /** The Proxy-Authorization header of every CONNECT, in order ("" when none was sent). */
+  authorizations: string[];
   close(): Promise<void>;
 }
 
-export async function startConnectProxy(): Promise<ConnectProxy> {
+export interface ConnectProxyOptions {
+  /** Tunnel only for these credentials (Basic): anything else is answered 407, as an authenticating proxy does. */
+  credentials?: { user: string; password: string };
+}
+
+export async function startConnectProxy(options: ConnectProxyOptions = {}): Promise<ConnectProxy> {
+  const expected =
+    options.credentials &&
+    `Basic ${Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString("base64")}`;
   const sockets = new Set<Socket>();
   const server: Server = createServer((_, response) => {
     response.writeHead(405).end("this proxy only tunnels (CONNECT)\n");
@@ -20,6 +30,7 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
     url: "",
     tunnels: [],
     refuse: false,
+    authorizations: [],
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
@@ -28,9 +39,17 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
   server.on("connect", (request, client: Socket, head: Buffer) => {
     const target = request.url ?? "";
     proxy.tunnels.push(target);
+    const authorization = request.headers["proxy-authorization"] ?? "";
+    proxy.authorizations.push(authorization);
     sockets.add(client);
     if (proxy.refuse) {
       client.end("HTTP/1.1 403 Forbidden\r\n\r\n");
+      return;
+    }
+    if (expected && authorization !== expected) {
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n',
+      );
       return;
     }
     const [host, port] = [

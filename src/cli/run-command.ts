@@ -1,7 +1,9 @@
+import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import { z } from "zod";
 import { describeOwed } from "../domain/plan/follow-up-report.js";
 import { describeFreeze } from "../domain/run/contract-hold.js";
+import { keptNote } from "../domain/run/retention.js";
 import { isTerminal } from "../domain/run/run.js";
 import {
   ACTION_DONE,
@@ -29,6 +31,7 @@ const OPTIONS: OptionSpecs = {
   migration: { type: "string" },
   gate: { type: "string" },
   reason: { type: "string" },
+  out: { type: "string" },
   user: { type: "string" },
   limit: { type: "string" },
   "dry-run": { type: "boolean" },
@@ -44,6 +47,7 @@ const schema = z.object({
   migration: z.string().min(1, "--migration needs app.name").optional(),
   gate: z.string().min(1).optional(),
   reason: z.string().min(1).optional(),
+  out: z.string().min(1, "--out needs a file name").optional(),
   user: z.string().min(1, "--user needs a user name").optional(),
   limit: z.coerce
     .number()
@@ -133,8 +137,8 @@ function reportAction(options: Options, result: ActionResult, done: string): num
   return 0;
 }
 
-function notFound(runId: string): number {
-  return refused(`no run ${runId}: check the id with "phasegate run list"`);
+function notFound(call: Call, runId: string): number {
+  return refused(`no run ${runId} (${keptNote(call.finishedRunMs)}): check the id with "phasegate run list"`);
 }
 
 /** What one invocation has: its options, who acts, and the use cases. */
@@ -142,6 +146,8 @@ interface Call {
   options: Options;
   user: string;
   useCases: UseCases;
+  /** How long a finished run is kept (ms): a run not found may be older. */
+  finishedRunMs: number;
   /** A field the action requires. */
   need<F extends ActionField>(name: F): FieldValue<F>;
   /** A field the action may leave out. */
@@ -163,7 +169,7 @@ const PERFORM: Record<ActionName, (call: Call) => Promise<number>> = {
   plan: async (call) => {
     if (call.options.run !== undefined) {
       const run = await call.useCases.status(call.need("runId"));
-      if (!run) return notFound(call.need("runId"));
+      if (!run) return notFound(call, call.need("runId"));
       print(call.options, run.plan, renderPlanSteps(run.plan));
       return 0;
     }
@@ -178,13 +184,13 @@ const PERFORM: Record<ActionName, (call: Call) => Promise<number>> = {
       return 0;
     }
     const run = await call.useCases.status(runId);
-    if (!run) return notFound(runId);
+    if (!run) return notFound(call, runId);
     print(call.options, run, renderRun(run));
     return 0;
   },
   list: async (call) => {
     const runs = await call.useCases.list({ service: call.may("service"), limit: call.options.limit });
-    print(call.options, runs, renderRunList(runs));
+    print(call.options, runs, `${renderRunList(runs)}(${keptNote(call.finishedRunMs)})\n`);
     return 0;
   },
   approve: runAction("approve", ({ useCases, options, user }, runId) =>
@@ -201,8 +207,21 @@ const PERFORM: Record<ActionName, (call: Call) => Promise<number>> = {
   audit: async (call) => {
     const runId = call.need("runId");
     const entries = await call.useCases.audit(runId);
-    if (!entries) return notFound(runId);
+    if (!entries) return notFound(call, runId);
     print(call.options, entries, renderAudit(entries));
+    return 0;
+  },
+  export: async (call) => {
+    const runId = call.need("runId");
+    const [run, audit] = await Promise.all([call.useCases.status(runId), call.useCases.audit(runId)]);
+    if (!run || !audit) return notFound(call, runId);
+    const json = `${JSON.stringify({ run, audit }, null, 2)}\n`;
+    if (call.options.out === undefined) process.stdout.write(json);
+    else {
+      const failed = await writeFile(call.options.out, json).catch((error: Error) => error);
+      if (failed) return refused(`cannot write ${call.options.out}: ${failed.message}`, 2);
+      process.stderr.write(`wrote ${runId} and its ${audit.length} audit entries to ${call.options.out}\n`);
+    }
     return 0;
   },
   owed: async (call) => {
@@ -280,6 +299,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       options,
       user,
       useCases: engine.useCases,
+      finishedRunMs: engine.finishedRunMs,
       need: (name) => field(options, action, name, false) as FieldValue<typeof name>,
       may: (name) => field(options, action, name, true),
     });

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
+import type { RetentionConfig } from "./retention-schema.js";
 import { ConfigError } from "./services-file-error.js";
 import { type ServiceConfig, type ServicesFile, servicesFileSchema } from "./services-schema.js";
 
@@ -18,6 +19,8 @@ export interface LoadedServices {
   /** Directory of the services file; relative paths in it are resolved from here. */
   baseDir: string;
   services: ServicesFile["services"];
+  /** The file's `retention:` (its defaults when absent); left out by services built in code. */
+  retention?: RetentionConfig;
 }
 
 export function parseServices(text: string, file: string): LoadedServices {
@@ -30,7 +33,12 @@ export function parseServices(text: string, file: string): LoadedServices {
   }
   const parsed = servicesFileSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, describeIssues(parsed.error.issues));
-  return { file, baseDir: path.dirname(path.resolve(file)), services: parsed.data.services };
+  return {
+    file,
+    baseDir: path.dirname(path.resolve(file)),
+    services: parsed.data.services,
+    retention: parsed.data.retention,
+  };
 }
 
 export async function loadServices(file: string): Promise<LoadedServices> {

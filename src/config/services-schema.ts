@@ -12,6 +12,7 @@ import {
 import { LOCK_GUARD_DEFAULTS, lockGuardSchema } from "./lock-guard-schema.js";
 import { durationSeconds, pollingSchema } from "./polling-schema.js";
 import { remindersSchema } from "./reminders-schema.js";
+import { RETENTION_DEFAULTS, retentionSchema } from "./retention-schema.js";
 import { slackUsergroupId, slackUserId } from "./slack-ids-schema.js";
 import { windowsSchema } from "./windows-schema.js";
 
@@ -156,6 +157,7 @@ export const servicesFileSchema = z.strictObject({
   services: z.record(declaredServiceName, serviceSchema).refine((s) => Object.keys(s).length > 0, {
     message: "declare at least one service",
   }),
+  retention: retentionSchema.default(RETENTION_DEFAULTS),
 });
 
 export type ServiceConfig = z.infer<typeof serviceSchema>;

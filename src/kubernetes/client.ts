@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Dispatcher, fetch } from "undici";
 import type { z } from "zod";
-import { type ProxySettings, proxyFor } from "../net/proxy/proxy-env.js";
-import { dispatcherFor } from "../net/proxy/undici-dispatcher.js";
+import { type ProxySettings, proxyFor, shownProxy } from "../net/proxy/proxy-env.js";
+import { dispatcherVia } from "../net/proxy/undici-dispatcher.js";
 import type { Logger } from "../ports/logger.js";
 import { logger as rootLogger } from "../telemetry/pino-logger.js";
 import { describeFailure } from "./api-failure.js";
@@ -84,13 +84,18 @@ export class KubernetesClient {
     if (!this.session) {
       this.session = this.connect().then((connection) => ({
         connection,
-        dispatcher: dispatcherFor(connection.server, this.options.proxy, { tls: connection.tls }),
+        dispatcher: dispatcherVia(this.proxyOf(connection), { tls: connection.tls }),
       }));
       this.session.catch(() => {
         this.session = undefined;
       });
     }
     return this.session;
+  }
+
+  /** The kubeconfig's proxy-url of the cluster, else HTTPS_PROXY unless NO_PROXY names the server. */
+  private proxyOf(connection: Connection): string | null {
+    return connection.proxyUrl ?? proxyFor(connection.server, this.options.proxy);
   }
 
   private async send(request: KubernetesRequest, accept: string, signal?: AbortSignal): Promise<string> {
@@ -147,12 +152,16 @@ export class KubernetesClient {
       }
     }
     const { verb, resource } = requestAttributes(request.method, request.path);
-    const via = proxyFor(connection.server, this.options.proxy);
+    const via = this.proxyOf(connection);
+    const setting = connection.proxyUrl ? "the kubeconfig's proxy-url" : "HTTPS_PROXY";
+    const fix = connection.proxyUrl
+      ? ", that the proxy lets phasegate through (and takes its credentials)"
+      : ", that the proxy lets phasegate through (and takes its credentials), or name the server in NO_PROXY";
     throw new KubernetesError(
       "unavailable",
       `the Kubernetes API at ${connection.server} (${connection.source}) failed to ${verb} ${resource} ` +
-        `${this.options.attempts} times${via ? ` through the proxy ${via} (HTTPS_PROXY)` : ""} (last: ${lastProblem}); ` +
-        `check that the API server is reachable${via ? ", that the proxy lets phasegate through, or name the server in NO_PROXY" : ""}, then retry`,
+        `${this.options.attempts} times${via ? ` through the proxy ${shownProxy(via)} (${setting})` : ""} (last: ${lastProblem}); ` +
+        `check that the API server is reachable${via ? fix : ""}, then retry`,
     );
   }
 

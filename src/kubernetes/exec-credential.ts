@@ -41,6 +41,8 @@ export interface ExecClusterInfo {
   server: string;
   "certificate-authority-data"?: string;
   "insecure-skip-tls-verify"?: boolean;
+  "tls-server-name"?: string;
+  "proxy-url"?: string;
   config?: unknown;
 }
 

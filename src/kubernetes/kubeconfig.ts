@@ -17,6 +17,14 @@ const kubeconfigSchema = z.looseObject({
           "certificate-authority-data": z.string().optional(),
           "certificate-authority": z.string().optional(),
           "insecure-skip-tls-verify": z.boolean().optional(),
+          "tls-server-name": z.string().min(1).optional(),
+          "proxy-url": z
+            .string()
+            .regex(
+              /^https?:\/\/[^\s/]+\/?$/,
+              "phasegate takes an http:// or https:// proxy here (like http://user:password@proxy.internal:3128); socks5 is not supported",
+            )
+            .optional(),
           extensions: z.array(z.looseObject({ name: z.string(), extension: z.unknown() })).optional(),
         }),
       }),
@@ -105,7 +113,9 @@ export async function kubeconfigConnection(
       ),
       key: await fileOrData(user["client-key-data"], user["client-key"], "client key"),
       rejectUnauthorized: !(insecure || cluster["insecure-skip-tls-verify"]),
+      ...(cluster["tls-server-name"] ? { servername: cluster["tls-server-name"] } : {}),
     },
+    ...(cluster["proxy-url"] ? { proxyUrl: cluster["proxy-url"] } : {}),
     source: `kubeconfig ${file} (context ${name})`,
   };
 }
@@ -123,6 +133,8 @@ function execTokens(exec: ExecConfig, cluster: KubeCluster, origin: string, file
         ? { "certificate-authority-data": cluster["certificate-authority-data"] }
         : {}),
       ...(cluster["insecure-skip-tls-verify"] ? { "insecure-skip-tls-verify": true } : {}),
+      ...(cluster["tls-server-name"] ? { "tls-server-name": cluster["tls-server-name"] } : {}),
+      ...(cluster["proxy-url"] ? { "proxy-url": cluster["proxy-url"] } : {}),
       ...(config === undefined ? {} : { config }),
     },
   });

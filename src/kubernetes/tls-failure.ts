@@ -24,6 +24,6 @@ export function untrustedCertificate(
   return new KubernetesError(
     "configuration",
     `phasegate does not trust the certificate of the Kubernetes API at ${server} (${source}): ${cause.code}: ${String(cause.message)}; ` +
-      "set api.caFile to the CA that signed it (or certificate-authority-data in the kubeconfig) and use an address the certificate names",
+      "set api.caFile to the CA that signed it (or certificate-authority-data in the kubeconfig) and use an address the certificate names (or name it with tls-server-name in the kubeconfig)",
   );
 }

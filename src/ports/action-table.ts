@@ -69,6 +69,8 @@ export interface ActionSpec {
   cliExtras?: string;
   /** Another way to call it, with these arguments instead (`plan <run>`). */
   or?: ActionParam[];
+  /** Only `phasegate run` has it: `/migrate` answers where to run it instead. */
+  cliOnly?: true;
 }
 
 const run: ActionParam = { field: "runId" };
@@ -113,6 +115,12 @@ export const ACTIONS = {
       "roll back the deploy of a failed or rejected run to the release live before it (approvers; migrations stay)",
   },
   audit: { params: [run], summary: "who did what to a run, and when" },
+  export: {
+    params: [run],
+    summary: "a run and its whole audit trail as JSON, to keep it past its retention (from a terminal only)",
+    cliExtras: "[--out FILE]",
+    cliOnly: true,
+  },
   owed: {
     params: [{ field: "service" }],
     summary: "the migrations earlier releases left for the next ones (phasegate split's follow-ups)",

@@ -12,6 +12,8 @@ export function storeKeys(prefix: string) {
     runIds: (service: string) => `${prefix}ids:${service}`,
     serviceRuns: (service: string) => `${prefix}runs:${service}`,
     allRuns: () => `${prefix}runs`,
+    /** Sorted set of the service's finished runs, scored by when they expire (Unix ms): their ids leave the indexes. */
+    finishedRuns: (service: string) => `${prefix}finished:${service}`,
     /** Hash of the release phasegate last deployed of a service: version, runId. */
     deployed: (service: string) => `${prefix}deployed:${service}`,
     /** Hash of the follow-ups a service's next releases owe. */

@@ -1,5 +1,6 @@
 import { type AttemptClaim, rollbackOwner, stepOwner } from "../domain/run/attempt.js";
 import { generationAt, runIdOf } from "../domain/run/create.js";
+import { DAY_MS, DEFAULT_FINISHED_RUN_DAYS } from "../domain/run/retention.js";
 import { holdsServiceLock } from "../domain/run/rollback-reducer.js";
 import type { Run } from "../domain/run/run.js";
 import type { RedisClient } from "../net/redis/connect.js";
@@ -15,12 +16,14 @@ import { decodeAudit, encodeAudit } from "./audit-codec.js";
 import { evalWithin, unreachable, withDeadline } from "./deadline.js";
 import { type StoreKeys, storeKeys } from "./keys.js";
 import { decodeRun } from "./run-schema.js";
-import { CREATE_RUN, SAVE_RUN } from "./scripts.js";
+import { APPEND_AUDIT, CREATE_RUN, PRUNE_RUNS, SAVE_RUN } from "./scripts.js";
 
 type ScriptReply = [string, string?];
 
 const CREATE_RUN_BY = withDeadline(CREATE_RUN);
 const SAVE_RUN_BY = withDeadline(SAVE_RUN);
+const APPEND_AUDIT_BY = withDeadline(APPEND_AUDIT);
+const PRUNE_RUNS_BY = withDeadline(PRUNE_RUNS);
 
 export interface RedisRunStoreOptions {
   /**
@@ -30,11 +33,14 @@ export interface RedisRunStoreOptions {
   writeBudgetMs?: number;
   /** The clock a run id counter that starts takes its generation from. */
   now?: () => Date;
+  /** How long a finished run and its audit trail are kept, in ms (90 days by default). */
+  finishedRunMs?: number;
 }
 
 /**
- * RunStore on Redis: a hash per run (JSON + revision), a lock per service, a stream per run for the audit. A call
- * that cannot reach Redis throws StoreUnavailableError.
+ * RunStore on Redis: a hash per run (JSON + revision), a lock per service, a stream per run for the audit. A
+ * finished run and its audit expire (finishedRunMs after it ended) and leave the indexes. A call that cannot reach
+ * Redis throws StoreUnavailableError.
  */
 export class RedisRunStore implements RunStore {
   private readonly keys: StoreKeys;
@@ -69,6 +75,7 @@ export class RedisRunStore implements RunStore {
           k.serviceRuns(run.service),
           k.allRuns(),
           k.runIds(service),
+          k.finishedRuns(service),
         ],
         [
           run.id,
@@ -101,7 +108,14 @@ export class RedisRunStore implements RunStore {
       throw new Error(`run ${next.id}: saving revision ${next.revision} over ${expectedRevision}`);
     const [outcome, holder] = await this.script(
       SAVE_RUN_BY,
-      [this.keys.run(next.id), this.keys.lock(next.service), this.keys.audit(next.id)],
+      [
+        this.keys.run(next.id),
+        this.keys.lock(next.service),
+        this.keys.audit(next.id),
+        this.keys.serviceRuns(next.service),
+        this.keys.allRuns(),
+        this.keys.finishedRuns(next.service),
+      ],
       [
         next.id,
         String(expectedRevision),
@@ -112,6 +126,7 @@ export class RedisRunStore implements RunStore {
         claim?.owner ?? "",
         stepOwner(next),
         rollbackOwner(next),
+        String(this.finishedRunMs),
         ...encodeAudit(audit),
       ],
     );
@@ -122,8 +137,13 @@ export class RedisRunStore implements RunStore {
     return { ok: false, conflict: "revision" };
   }
 
+  /** How long a finished run is kept (ms). */
+  get finishedRunMs(): number {
+    return this.options.finishedRunMs ?? DEFAULT_FINISHED_RUN_DAYS * DAY_MS;
+  }
+
   async appendAudit(runId: string, audit: AuditInput): Promise<void> {
-    await this.redis.xadd(this.keys.audit(runId), "*", ...encodeAudit(audit)).catch(rethrow);
+    await this.script(APPEND_AUDIT_BY, [this.keys.run(runId), this.keys.audit(runId)], encodeAudit(audit));
   }
 
   async audit(runId: string): Promise<AuditEntry[]> {
@@ -135,17 +155,38 @@ export class RedisRunStore implements RunStore {
     return this.redis.get(this.keys.lock(service)).catch(rethrow);
   }
 
+  /**
+   * Newest first. The ids of expired runs still in the index read (their service saved nothing since) are taken
+   * out of it, and the next ones read instead: a list never names a run that is gone.
+   */
   async list(query: ListQuery = {}): Promise<Run[]> {
-    const index = query.service ? this.keys.serviceRuns(query.service) : this.keys.allRuns();
-    const ids = await this.redis.zrevrange(index, 0, (query.limit ?? 20) - 1).catch(rethrow);
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hget(this.keys.run(id), "json");
-    const replies = (await pipeline.exec().catch(rethrow)) ?? [];
-    return ids.flatMap((id, i) => {
-      const json = replies[i]?.[1];
-      return typeof json === "string" ? [decodeRun(id, json)] : [];
-    });
+    const k = this.keys;
+    if (query.service)
+      await this.script(
+        PRUNE_RUNS_BY,
+        [k.finishedRuns(query.service), k.serviceRuns(query.service), k.allRuns()],
+        [],
+      );
+    const index = query.service ? k.serviceRuns(query.service) : k.allRuns();
+    const limit = query.limit ?? 20;
+    const runs: Run[] = [];
+    const gone: string[] = [];
+    for (let start = 0; runs.length < limit; ) {
+      const ids = await this.redis.zrevrange(index, start, start + limit - runs.length - 1).catch(rethrow);
+      if (ids.length === 0) break;
+      start += ids.length;
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hget(k.run(id), "json");
+      const replies = (await pipeline.exec().catch(rethrow)) ?? [];
+      ids.forEach((id, i) => {
+        const [error, json] = replies[i] ?? [null, null];
+        if (error) rethrow(error);
+        if (typeof json === "string") runs.push(decodeRun(id, json));
+        else gone.push(id);
+      });
+    }
+    if (gone.length > 0) await this.redis.zrem(index, ...gone).catch(rethrow);
+    return runs;
   }
 }
 

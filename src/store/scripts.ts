@@ -4,12 +4,38 @@
  */
 
 /**
- * KEYS: run, lock, audit, service index, all index, the service's id counter (hash: gen, n).
+ * Takes the ids of the service's runs that expired (at most 100 a call, more than one call adds) out of the indexes
+ * list reads: KEYS[finished], KEYS[service], KEYS[all] of the calling script, by position.
+ */
+const PRUNE_FINISHED = `
+local function prune_finished(finished, service_index, all_index)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local gone = redis.call('ZRANGEBYSCORE', finished, '-inf', now, 'LIMIT', 0, 100)
+  if #gone > 0 then
+    redis.call('ZREM', finished, unpack(gone))
+    redis.call('ZREM', service_index, unpack(gone))
+    redis.call('ZREM', all_index, unpack(gone))
+  end
+  return now
+end
+`;
+
+/**
+ * KEYS: finished runs of the service, service index, all index. Prunes them (see PRUNE_FINISHED).
+ */
+export const PRUNE_RUNS = `${PRUNE_FINISHED}
+prune_finished(KEYS[1], KEYS[2], KEYS[3])
+return {'ok'}
+`;
+
+/**
+ * KEYS: run, lock, audit, service index, all index, the service's id counter (hash: gen, n), its finished runs.
  * ARGV: runId, json, score, generation and number of the id, owner of the step, audit fields…
  * The id was built from the counter as read before: when the counter moved since ('moved'), the caller builds the
  * next id and tries again; when the service is locked, the counter does not move (no id is used up).
  */
-export const CREATE_RUN = `
+export const CREATE_RUN = `${PRUNE_FINISHED}
 local holder = redis.call('GET', KEYS[2])
 if holder then return {'locked', holder} end
 local gen = redis.call('HGET', KEYS[6], 'gen')
@@ -22,19 +48,23 @@ redis.call('HSET', KEYS[1], 'json', ARGV[2], 'revision', '1', 'step-owner', ARGV
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
 redis.call('XADD', KEYS[3], '*', unpack(ARGV, 7))
+prune_finished(KEYS[7], KEYS[4], KEYS[5])
 return {'ok'}
 `;
 
 /**
- * Compare-and-set. KEYS: run, lock, audit. ARGV: runId, expected revision, json, new revision,
+ * Compare-and-set. KEYS: run, lock, audit, service index, all index, the service's finished runs.
+ * ARGV: runId, expected revision, json, new revision,
  * lock mode ("hold": the run is active, or its deploy is being rolled back, and must hold its service lock;
  * "release": it reached a terminal state),
  * the fencing claim (which owner field, "step-owner" or "rollback-owner", or "" for none, and the owner the
  * report claims: refused as 'stale' with the stored owner when another attempt owns it now; a run saved before
  * owners were stored has none and is not fenced), the new step owner and rollback owner,
- * audit fields…
+ * how long a finished run is kept (ms), audit fields…
+ * A run that reaches a terminal state gets that lifetime (run and audit, the first time it ends: later notes do not
+ * extend it) and its place in the finished index; one that becomes active again (retry, rollback) loses both.
  */
-export const SAVE_RUN = `
+export const SAVE_RUN = `${PRUNE_FINISHED}
 local revision = redis.call('HGET', KEYS[1], 'revision')
 if not revision then return {'missing'} end
 if ARGV[6] ~= '' then
@@ -48,7 +78,33 @@ if ARGV[5] == 'hold' then
   redis.call('SET', KEYS[2], ARGV[1])
 end
 redis.call('HSET', KEYS[1], 'json', ARGV[3], 'revision', ARGV[4], 'step-owner', ARGV[8], 'rollback-owner', ARGV[9])
-if ARGV[5] == 'release' and redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-redis.call('XADD', KEYS[3], '*', unpack(ARGV, 10))
+redis.call('XADD', KEYS[3], '*', unpack(ARGV, 11))
+local now = prune_finished(KEYS[6], KEYS[4], KEYS[5])
+if ARGV[5] == 'release' then
+  if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 0 then
+    ttl = tonumber(ARGV[10])
+    redis.call('ZADD', KEYS[6], now + ttl, ARGV[1])
+  end
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[3], ttl)
+else
+  redis.call('PERSIST', KEYS[1])
+  redis.call('PERSIST', KEYS[3])
+  redis.call('ZREM', KEYS[6], ARGV[1])
+end
+return {'ok'}
+`;
+
+/**
+ * A note in a run's audit trail. KEYS: run, audit. ARGV: audit fields…
+ * Only while the run exists (a trail never outlives its run), and with the run's remaining lifetime.
+ */
+export const APPEND_AUDIT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+redis.call('XADD', KEYS[2], '*', unpack(ARGV))
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 return {'ok'}
 `;

@@ -6,6 +6,7 @@ import { LogNotifier } from "../app/log-notifier.js";
 import { CompositeNotifier } from "../app/notifiers.js";
 import type { WorkerDeps } from "../app/process-step.js";
 import type { LoadedServices } from "../config/load-services.js";
+import { finishedRunMs } from "../config/retention-schema.js";
 import { LedgerAttemptProcesses } from "../executors/earlier-processes.js";
 import { MetricsNotifier } from "../metrics/metrics-notifier.js";
 import type { RedisClient } from "../net/redis/connect.js";
@@ -71,6 +72,8 @@ export interface Engine {
   workerDeps: WorkerDeps;
   /** The services of the services file. */
   serviceNames: string[];
+  /** How long a finished run and its audit are kept (ms): a run id not found may be older. */
+  finishedRunMs: number;
   /** Closes the queue; the Redis connection belongs to the caller. */
   close(): Promise<void>;
 }
@@ -78,7 +81,11 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const logger = options.logger ?? defaultLogger;
   const now = options.now ?? (() => new Date());
-  const store = new RedisRunStore(options.redis, options.prefix, { writeBudgetMs: options.writeBudgetMs });
+  const keepMs = finishedRunMs(options.services.retention);
+  const store = new RedisRunStore(options.redis, options.prefix, {
+    writeBudgetMs: options.writeBudgetMs,
+    finishedRunMs: keepMs,
+  });
   const queue = new BullStepQueue(options.redis, storeKeys(options.prefix).bull());
   const notifier = new CompositeNotifier(
     [new LogNotifier(logger), new MetricsNotifier(), ...(options.notifiers ?? [])],
@@ -122,6 +129,7 @@ export function createEngine(options: EngineOptions): Engine {
     useCases,
     workerDeps,
     serviceNames: Object.keys(options.services.services),
+    finishedRunMs: keepMs,
     close: () => queue.close(),
   };
 }

@@ -93,7 +93,9 @@ describe("phasegate run on a real Redis", () => {
     expect(action.stderr).toContain('unknown action "frobnicate"');
     const missing = await run(["status", "--run", "shop-99"]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('no run shop-99: check the id with "phasegate run list"');
+    expect(missing.stderr).toContain(
+      'no run shop-99 (finished runs are kept 90 days): check the id with "phasegate run list"',
+    );
     const unknown = await run(["start", "--service", "billing", "--version", "v2"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no service "billing" (known: shop)');

@@ -34,13 +34,17 @@ function signed(dir: string, name: string, subject: string, extensions: string) 
   ]);
 }
 
-/** Made with the openssl command line in `dir` (a second or so). */
-export function makeCertificates(dir: string): Certificates {
+/**
+ * Made with the openssl command line in `dir` (a second or so). The server certificate is for 127.0.0.1, or for
+ * `serverNames` only when given (reached at 127.0.0.1, it passes only when the client checks one of those names).
+ */
+export function makeCertificates(dir: string, serverNames?: string[]): Certificates {
   openssl(dir, [
     ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt"],
     ...["-days", "2", "-subj", "/CN=kube-sim-ca"],
   ]);
-  signed(dir, "server", "/CN=kube-sim", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  const names = serverNames?.map((name) => `DNS:${name}`).join(",") ?? "IP:127.0.0.1";
+  signed(dir, "server", "/CN=kube-sim", `subjectAltName=${names}\nextendedKeyUsage=serverAuth\n`);
   signed(dir, "client", "/CN=phasegate", "extendedKeyUsage=clientAuth\n");
   const read = (file: string) => readFileSync(path.join(dir, file), "utf8");
   return {

@@ -51,6 +51,8 @@ export interface KubeSimOptions {
   user?: string;
   /** Serve HTTPS with a throwaway CA (`certificates` then holds its files); plain HTTP otherwise. */
   tls?: boolean;
+  /** With tls: the DNS names its certificate is for, instead of 127.0.0.1 (a kubeconfig's tls-server-name). */
+  serverNames?: string[];
 }
 
 export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
@@ -66,7 +68,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const dir = await mkdtemp(path.join(tmpdir(), "kube-sim-"));
   const tokenFile = path.join(dir, "token");
   await writeFile(tokenFile, `${token}\n`);
-  const certificates = options.tls ? makeCertificates(dir) : undefined;
+  const certificates = options.tls ? makeCertificates(dir, options.serverNames) : undefined;
   const { server, url } = await listen({
     routes: routes(cluster, { deployments, statefulSets, argoRollouts }, jobs),
     faults,

@@ -14,6 +14,8 @@ export interface LoggedRequest extends Attributes {
   query: string;
   contentType: string;
   status: number;
+  /** The name the client sent in SNI (HTTPS only; none for an IP address). */
+  servername?: string;
 }
 
 export interface ServerOptions {
@@ -81,6 +83,8 @@ async function handle(options: ServerOptions, request: IncomingMessage, response
     contentType,
     status: 0,
   };
+  const { servername } = request.socket as TLSSocket;
+  if (typeof servername === "string") entry.servername = servername;
   options.log.push(entry);
   const answer = (status: number, payload: unknown, type?: string) => {
     entry.status = status;

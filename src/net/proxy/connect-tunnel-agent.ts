@@ -3,20 +3,25 @@ import { Agent, type AgentOptions } from "node:https";
 import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
+import { proxyAuthorization } from "./proxy-env.js";
 
 type Callback = (error: Error | null, socket: Duplex) => void;
 
 /**
  * An https.Agent that reaches every destination through a CONNECT tunnel of an HTTP proxy, for clients that take
  * a Node agent (the Slack Web API client is axios-based, Socket Mode uses ws): axios' own proxy support cannot
- * tunnel TLS, and Node has no proxying agent of its own.
+ * tunnel TLS, Node has no proxying agent of its own, and undici's ProxyAgent (used for fetch) is a dispatcher, not
+ * an http.Agent. The proxy URL's user:password is sent as `Proxy-Authorization: Basic`.
  */
 export class ConnectTunnelAgent extends Agent {
+  private readonly authorization: string | undefined;
+
   constructor(
     private readonly proxy: URL,
     options: AgentOptions = {},
   ) {
     super({ keepAlive: true, ...options });
+    this.authorization = proxyAuthorization(proxy);
   }
 
   override createConnection(options: RequestOptions, callback?: Callback): Duplex | null | undefined {
@@ -29,7 +34,7 @@ export class ConnectTunnelAgent extends Agent {
       port: Number(this.proxy.port || 80),
       method: "CONNECT",
       path: target,
-      headers: { host: target },
+      headers: { host: target, ...(this.authorization ? { "proxy-authorization": this.authorization } : {}) },
     });
     handshake.once("connect", (response, socket) => {
       if (response.statusCode !== 200) {

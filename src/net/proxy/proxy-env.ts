@@ -1,8 +1,12 @@
 import { z } from "zod";
+import { type NoProxyEntry, noProxyEntry } from "./no-proxy.js";
 
 const proxyUrl = z
   .string()
-  .regex(/^https?:\/\/[^\s/]+\/?$/, "must be the proxy's http:// URL, e.g. http://proxy.internal:3128");
+  .regex(
+    /^https?:\/\/[^\s/]+\/?$/,
+    "must be the proxy's http:// URL, e.g. http://proxy.internal:3128 (with user:password@ when it asks for them)",
+  );
 
 /** The proxy settings phasegate honours: HTTPS_PROXY for https:// destinations, NO_PROXY for exceptions. */
 export const proxyEnvSchema = z.object({
@@ -11,10 +15,10 @@ export const proxyEnvSchema = z.object({
 });
 
 export interface ProxySettings {
-  /** The proxy for https:// destinations (a CONNECT tunnel); none when unset. */
+  /** The proxy for https:// destinations (a CONNECT tunnel), credentials included; none when unset. */
   httpsProxy: string | undefined;
-  /** NO_PROXY entries: "*", a host, a domain (".example.com" or "example.com" covers its subdomains), host:port. */
-  noProxy: string[];
+  /** NO_PROXY entries as curl reads them (see no-proxy.ts). */
+  noProxy: NoProxyEntry[];
 }
 
 /**
@@ -29,23 +33,18 @@ export function proxySettingsFromEnv(env: NodeJS.ProcessEnv): ProxySettings {
   const parsed = proxyEnvSchema.safeParse(raw);
   if (!parsed.success)
     throw new Error(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  const entries = (parsed.data.NO_PROXY ?? "").split(/[,\s]+/).filter(Boolean);
   return {
     httpsProxy: parsed.data.HTTPS_PROXY,
-    noProxy: (parsed.data.NO_PROXY ?? "")
-      .split(/[,\s]+/)
-      .map((entry) => entry.trim().toLowerCase())
-      .filter(Boolean),
+    noProxy: entries.map((entry) => {
+      const matcher = noProxyEntry(entry);
+      if (!matcher)
+        throw new Error(
+          `NO_PROXY: "${entry}" is no host, domain, address or CIDR range (like 10.0.0.0/8 or fd00::/8)`,
+        );
+      return matcher;
+    }),
   };
-}
-
-function bypassed(entry: string, host: string, port: string): boolean {
-  if (entry === "*") return true;
-  const [entryHost = "", entryPort] = entry.startsWith("[")
-    ? [entry.slice(0, entry.indexOf("]") + 1), entry.slice(entry.indexOf("]") + 2) || undefined]
-    : entry.split(":");
-  if (entryPort && entryPort !== port) return false;
-  const domain = entryHost.replace(/^\*?\./, "");
-  return host === domain || host.endsWith(`.${domain}`);
 }
 
 /** The proxy to use for `url`, or null to connect directly (no proxy, an http:// URL, or NO_PROXY names it). */
@@ -53,7 +52,19 @@ export function proxyFor(url: string, settings: ProxySettings): string | null {
   const target = new URL(url);
   if (target.protocol !== "https:" && target.protocol !== "wss:") return null;
   if (!settings.httpsProxy) return null;
-  const host = target.hostname.toLowerCase();
+  const host = target.hostname.toLowerCase().replace(/^\[|\]$/g, "");
   const port = target.port || "443";
-  return settings.noProxy.some((entry) => bypassed(entry, host, port)) ? null : settings.httpsProxy;
+  return settings.noProxy.some((bypass) => bypass(host, port)) ? null : settings.httpsProxy;
+}
+
+/** A proxy URL as logs and messages show it: without its password. */
+export function shownProxy(url: string): string {
+  return new URL(url).origin;
+}
+
+/** The `Proxy-Authorization` value for a proxy URL with user:password, or undefined without. */
+export function proxyAuthorization(url: URL): string | undefined {
+  if (!url.username && !url.password) return undefined;
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return `Basic ${Buffer.from(credentials).toString("base64")}`;
 }

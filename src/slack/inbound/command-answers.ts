@@ -1,6 +1,8 @@
 import type { LoadedServices } from "../../config/load-services.js";
+import { finishedRunMs } from "../../config/retention-schema.js";
 import type { ServiceConfig } from "../../config/services-schema.js";
 import { ALL_SERVICES, type Freeze, freezesOf } from "../../domain/run/contract-hold.js";
+import { keptNote } from "../../domain/run/retention.js";
 import { isTerminal, type Run } from "../../domain/run/run.js";
 import { ACTION_DONE } from "../../ports/action-table.js";
 import type { ActionResult, UseCases } from "../../ports/use-cases.js";
@@ -57,7 +59,7 @@ async function readRun<T extends SlackMessage | SlackMessage[]>(
   answer: (run: Run) => T | Promise<T>,
 ): Promise<SlackMessage | T> {
   const run = await deps.useCases.status(runId);
-  if (!run) return notFound(runId);
+  if (!run) return notFound(deps, runId);
   const config = serviceFor(deps, run.service, caller);
   return isAnswer(config) ? config : answer(run);
 }
@@ -83,8 +85,10 @@ async function runsHere(deps: CommandDeps, caller: Caller, limit: number): Promi
     .slice(0, limit);
 }
 
-function notFound(runId: string): SlackMessage {
-  return refused(`No run ${runId}. \`/migrate list\` shows the latest runs.`);
+function notFound(deps: CommandDeps, runId: string): SlackMessage {
+  return refused(
+    `No run ${runId} (${keptNote(finishedRunMs(deps.services.retention))}). \`/migrate list\` shows the latest runs.`,
+  );
 }
 
 function actionAnswer(result: ActionResult, done: string): SlackMessage {
@@ -116,7 +120,7 @@ async function runAction(
   command: RunActionCommand,
 ): Promise<SlackMessage> {
   const run = await deps.useCases.status(command.runId);
-  if (!run) return notFound(command.runId);
+  if (!run) return notFound(deps, command.runId);
   const config = serviceFor(deps, run.service, caller);
   if (isAnswer(config)) return config;
   return actionAnswer(await act(deps, command, caller.user), ACTION_DONE[command.name](command.runId));
@@ -254,7 +258,7 @@ export async function answerCommand(
       const runId = command.runId;
       return readRun(deps, caller, runId, async () => {
         const entries = await deps.useCases.audit(runId);
-        return entries ? auditAnswer(runId, entries) : notFound(runId);
+        return entries ? auditAnswer(runId, entries) : notFound(deps, runId);
       });
     }
     case "owed": {

@@ -6,6 +6,7 @@ import {
   type ActionParam,
   actionSpec,
   FIELD_FORMS,
+  isActionName,
 } from "../../ports/action-table.js";
 import { escapeText, truncate } from "../blocks/kit.js";
 
@@ -75,10 +76,9 @@ function subcommand(name: ActionName): Subcommand {
 
 export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
   help: { params: [], flags: {}, usage: "/migrate help", summary: "this list" },
-  ...(Object.fromEntries(ACTION_NAMES.map((name) => [name, subcommand(name)])) as Record<
-    ActionName,
-    Subcommand
-  >),
+  ...(Object.fromEntries(
+    ACTION_NAMES.filter((name) => !actionSpec(name).cliOnly).map((name) => [name, subcommand(name)]),
+  ) as Omit<Record<SubcommandName, Subcommand>, "help">),
 };
 
 export type ParseResult = { ok: true; command: MigrateCommand } | { ok: false; message: string };
@@ -118,6 +118,11 @@ export function parseMigrateCommand(text: string): ParseResult {
       message: `Tell me what to do, for example \`/migrate plan shop v42\`.\n${helpText()}`,
     };
   const name = first.toLowerCase();
+  if (isActionName(name) && actionSpec(name).cliOnly)
+    return {
+      ok: false,
+      message: `\`${name}\` runs from a terminal, not in Slack: \`phasegate run ${name} --help\` there says how.`,
+    };
   if (!isSubcommand(name))
     return { ok: false, message: `Unknown subcommand ${echo(first)}. \`/migrate help\` lists them.` };
   const spec = SUBCOMMANDS[name];

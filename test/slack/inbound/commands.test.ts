@@ -159,9 +159,15 @@ describe("/migrate answers", () => {
   });
 
   it("answers status, list and audit of runs that do not exist", async () => {
-    expect((await h.migrate("status shop-99")).text).toContain("No run shop-99.");
-    expect((await h.migrate("audit shop-99")).text).toContain("No run shop-99.");
-    expect((await h.migrate("cancel shop-99")).text).toContain("No run shop-99.");
+    expect((await h.migrate("status shop-99")).text).toContain(
+      "No run shop-99 (finished runs are kept 90 days).",
+    );
+    expect((await h.migrate("audit shop-99")).text).toContain(
+      "No run shop-99 (finished runs are kept 90 days).",
+    );
+    expect((await h.migrate("cancel shop-99")).text).toContain(
+      "No run shop-99 (finished runs are kept 90 days).",
+    );
     expect((await h.migrate("status")).text).toContain("Active runs (0)");
     expect((await h.migrate("list nosuch")).text).toContain('No service named "nosuch"');
   });
