@@ -1,7 +1,12 @@
-import { conflictingLockNames, type PhaseFacts, type RewriteRate } from "../domain/locks/live-facts.js";
+import {
+  conflictingLockNames,
+  type PhaseFacts,
+  type RewriteRate,
+  type StepFacts,
+} from "../domain/locks/live-facts.js";
 import { phaseFacts } from "../domain/locks/phase-facts.js";
 import { operationsOf, tableWork } from "../domain/locks/table-work.js";
-import type { MigrateStep } from "../domain/plan/plan.js";
+import type { MigrateStep, Plan } from "../domain/plan/plan.js";
 import type { Run } from "../domain/run/run.js";
 import { SYSTEM_ACTOR } from "../domain/run/run.js";
 import type { Logger } from "../ports/logger.js";
@@ -18,16 +23,15 @@ export interface LiveFactsDeps {
 const MB = 1_000_000;
 
 /** The rate measured on the service's database, else the configured one. */
-async function rateFor(
-  deps: LiveFactsDeps,
-  adapters: ServiceAdapters,
-  service: string,
-): Promise<RewriteRate> {
+async function rateFor(deps: LiveFactsDeps, adapters: FactsAdapters, service: string): Promise<RewriteRate> {
   const measured = await deps.rewriteRates.measured(service).catch(() => null);
   if (measured) return measured;
   const configured = adapters.liveFacts.config.rewriteMbPerSecond * MB;
   return { bytesPerSecond: configured, source: "configured", measuredAt: null };
 }
+
+/** What reading the facts needs of a service's adapters. */
+export type FactsAdapters = Pick<ServiceAdapters, "liveFacts">;
 
 /** What phasegate knows about a run, enough to read the facts of one of its migrate steps. */
 type RunPart = Pick<Run, "id" | "service" | "version" | "plan">;
@@ -38,7 +42,7 @@ type RunPart = Pick<Run, "id" | "service" | "version" | "plan">;
  */
 export async function readStepFacts(
   deps: LiveFactsDeps,
-  adapters: ServiceAdapters,
+  adapters: FactsAdapters,
   run: RunPart,
   step: MigrateStep,
   signal?: AbortSignal,
@@ -79,4 +83,23 @@ export async function noteGateFacts(
   if (gate?.kind !== "approval" || guarded?.kind !== "migrate") return;
   const facts = await readStepFacts(deps, adapters, run, guarded);
   await transition(deps, run.id, { type: "live-facts-noted", gate: gate.gate, facts }, SYSTEM_ACTOR);
+}
+
+/** The plan preview's facts: those of each migrate step, read one after the other (each bounded). */
+export async function planFacts(
+  deps: LiveFactsDeps,
+  adapters: FactsAdapters,
+  release: { service: string; version: string; plan: Plan },
+): Promise<StepFacts[]> {
+  const run = { ...release, id: `${release.service}-plan` };
+  const found: StepFacts[] = [];
+  for (const step of release.plan.steps) {
+    if (step.kind !== "migrate") continue;
+    found.push({
+      step: step.index,
+      phase: step.phase,
+      facts: await readStepFacts(deps, adapters, run, step),
+    });
+  }
+  return found;
 }

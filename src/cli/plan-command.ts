@@ -3,6 +3,7 @@ import { z } from "zod";
 import { planRelease } from "../domain/plan/planner.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./cli-error.js";
+import { readProjectFacts } from "./plan-facts.js";
 import { FORMATS, type Format, renderPlan, reportError, requestedFormat } from "./plan-output.js";
 import { introspectProject, projectOptionsShape } from "./project-options.js";
 
@@ -71,7 +72,15 @@ async function runPlan(argv: string[]): Promise<number> {
     key: "plan",
   });
   const result = planRelease(introspection);
-  const render = { verbose: options.verbose, project: options.project };
+  // Only the formats a person reads; CI's annotations need no database state.
+  const facts =
+    result.ok && (format === "text" || format === "json")
+      ? await readProjectFacts(
+          { projectDir, settings: options.settings, python: options.python },
+          result.plan,
+        )
+      : [];
+  const render = { verbose: options.verbose, project: options.project, facts };
   process.stdout.write(renderPlan(format, result, introspection, projectDir, render));
   return result.ok ? 0 : 1;
 }

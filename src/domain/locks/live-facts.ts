@@ -81,6 +81,13 @@ export type PhaseFacts =
     }
   | { ok: false; gatheredAt: string; unavailable: string };
 
+/** The live facts read before one migrate step of a plan (the plan preview shows one per phase). */
+export interface StepFacts {
+  step: number;
+  phase: "expand" | "contract";
+  facts: PhaseFacts;
+}
+
 /** pg_locks' name of each table lock mode. */
 const PG_LOCK_NAMES = {
   "ACCESS SHARE": "AccessShareLock",
