@@ -11,8 +11,8 @@ import { checkOut, type Release } from "../fleet/release-checkout.js";
 import type { ReplicaCounters } from "../fleet/replica-counters.js";
 import { migrate } from "../fleet/shop-database.js";
 import type { Logger } from "../ports/logger.js";
-import { STORY_PEOPLE } from "./people.js";
 import { type HeldLock, holdTableLock } from "./held-lock.js";
+import { STORY_PEOPLE } from "./people.js";
 import { createDatabase, dropDatabase } from "./postgres.js";
 import { SandboxError } from "./sandbox-error.js";
 
