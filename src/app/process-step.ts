@@ -4,14 +4,16 @@ import { type Run, type RunEvent, SYSTEM_ACTOR } from "../domain/run/run.js";
 import type { AttemptProcesses } from "../ports/attempt-processes.js";
 import type { GateReminders } from "../ports/gate-reminders.js";
 import type { ReleaseHistory } from "../ports/release-history.js";
+import type { RewriteRates } from "../ports/rewrite-rates.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { JobControl, StepJob, StepQueue } from "../ports/step-queue.js";
 import { watchForCancel } from "./cancel-watch.js";
 import { awaitContractTurn, type ContractTurnDeps } from "./contract-turn.js";
+import { noteGateFacts } from "./live-facts.js";
 import { queueNext } from "./queue-next.js";
 import { runBackfillBatch } from "./steps/backfill.js";
 import { runDeployStep } from "./steps/deploy.js";
-import { runGuardedMigrateStep } from "./steps/migrate-guarded.js";
+import { runLiveMigrateStep } from "./steps/migrate-live.js";
 import type { StepOutcome } from "./steps/outcome.js";
 import { pollRolloutStep } from "./steps/rollout.js";
 import { takeOver } from "./take-over.js";
@@ -30,6 +32,8 @@ export interface WorkerDeps extends TransitionDeps, ContractTurnDeps {
   cancelPollMs: number;
   /** What a worker taking a step over waits for: the processes the earlier attempt left. */
   processes: AttemptProcesses;
+  /** The rewrite speed measured on each service's database, for the live facts' estimates. */
+  rewriteRates: RewriteRates;
 }
 
 function eventOf(
@@ -61,9 +65,11 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
   try {
     switch (step.kind) {
       case "migrate":
-        return await runGuardedMigrateStep(
+        return await runLiveMigrateStep(
+          deps,
           run,
           step,
+          adapters,
           { ...adapters, executorPollMs: deps.executorPollMs, random: Math.random },
           watch.signal,
         );
@@ -187,17 +193,20 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     return control.later(outcome.delayMs);
   }
   if (outcome.kind === "again") {
-    const { message, announce } = outcome;
+    const { message, announce, counted } = outcome;
     // Re-queued even when the report is refused: the next run of the job notices a cancel or a stale run.
     await transition(
       deps,
       run.id,
-      { type: "step-progress", step: job.step, message, announce, execution },
+      { type: "step-progress", step: job.step, message, announce, execution, counted },
       SYSTEM_ACTOR,
     );
     deps.logger.info({ job, delayMs: outcome.delayMs, progress: message }, "step runs again later");
     return control.later(outcome.delayMs);
   }
+  // The gate that opens next shows the live facts of the phase it guards.
+  if (outcome.kind === "succeeded")
+    await noteGateFacts(deps, await deps.adapters(run.service), run, step.index);
   const ended = await transition(deps, run.id, eventOf(job.step, execution, outcome), SYSTEM_ACTOR, run);
   if (ended.ok) await queueNext(deps, ended.run);
   else

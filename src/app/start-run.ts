@@ -17,11 +17,12 @@ import { recordFollowUps, runFollowUps } from "./follow-ups.js";
 import { newButtonToken, newGateTokens } from "./gate-buttons.js";
 import type { IntrospectionSlots, SlotResult } from "./introspection-slots.js";
 import type { JoinedReads } from "./joined-reads.js";
+import { type LiveFactsDeps, planFacts } from "./live-facts.js";
 import { type PreviousReleaseDeps, releaseBefore } from "./previous-release.js";
 import { type QueueNextDeps, queueNext } from "./queue-next.js";
 import { announce, type TransitionDeps } from "./transition.js";
 
-export interface StartRunDeps extends TransitionDeps, QueueNextDeps, PreviousReleaseDeps {
+export interface StartRunDeps extends TransitionDeps, QueueNextDeps, PreviousReleaseDeps, LiveFactsDeps {
   services: LoadedServices;
   introspect: ServiceIntrospector;
   followUps: FollowUpStore;
@@ -151,7 +152,9 @@ async function planOnly(
     freezes: await deps.freezes.list(),
     now: deps.now(),
   });
-  return { ok: true, dryRun: true, plan: result.plan, followUps: result.followUps, outlook };
+  const adapters = await deps.adapters(input.service);
+  const liveFacts = await planFacts(deps, adapters, { ...input, plan: result.plan });
+  return { ok: true, dryRun: true, plan: result.plan, followUps: result.followUps, outlook, liveFacts };
 }
 
 async function planAndCreate(

@@ -2,10 +2,11 @@ import path from "node:path";
 import { z } from "zod";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./cli-error.js";
+import { readProjectFacts } from "./plan-facts.js";
 import { FORMATS, type Format, requestedFormat } from "./plan-format.js";
 import { introspectProject, projectOptionsShape } from "./project-options.js";
 
-const USAGE = `Usage: phasegate plan --project DIR [--settings MODULE] [--python CMD] [--target app:migration ...] [--format FORMAT] [--json] [--verbose]
+const USAGE = `Usage: phasegate plan --project DIR [--settings MODULE] [--python CMD] [--target app:migration ...] [--format FORMAT] [--json] [--verbose] [--live-facts]
 
 Shows how the pending migrations of the Django project in DIR would roll out (expand, deploy, wait for the
 rollout, approval, contract), or why they cannot. Reads the project's database (DATABASE_URL or its settings).
@@ -18,6 +19,8 @@ rollout, approval, contract), or why they cannot. Reads the project's database (
                        every refused or lock-flagged operation, then the text); sarif (SARIF 2.1.0)
   --json               the same as --format json; an error is {"error": {...}} on stdout too
   --verbose            print the SQL of every operation
+  --live-facts         also read the database as it is now (table sizes, sessions that would block each lock) before
+                       each migrate step; text and json only; costs one more Python start
 
 Exit status: 0 plan ok, 1 refused (the reasons and recipes are printed), 2 usage, configuration or Django error.
 `;
@@ -30,6 +33,7 @@ const OPTIONS: OptionSpecs = {
   format: { type: "string" },
   json: { type: "boolean" },
   verbose: { type: "boolean" },
+  "live-facts": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -47,6 +51,7 @@ const planOptionsSchema = z.object({
   format: z.enum(FORMATS, { error: `--format takes ${FORMATS.join(", ")}` }).optional(),
   json: z.boolean().default(false),
   verbose: z.boolean().default(false),
+  "live-facts": z.boolean().default(false),
 });
 
 async function runPlan(argv: string[]): Promise<number> {
@@ -73,7 +78,15 @@ async function runPlan(argv: string[]): Promise<number> {
   });
   const [{ planRelease }, { renderPlan }] = await planning;
   const result = planRelease(introspection);
-  const render = { verbose: options.verbose, project: options.project };
+  // Asked for, and only in the formats a person reads; CI's annotations need no database state.
+  const facts =
+    options["live-facts"] && result.ok && (format === "text" || format === "json")
+      ? await readProjectFacts(
+          { projectDir, settings: options.settings, python: options.python },
+          result.plan,
+        )
+      : [];
+  const render = { verbose: options.verbose, project: options.project, facts };
   process.stdout.write(renderPlan(format, result, introspection, projectDir, render));
   return result.ok ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 import type { ClassifiedOperation } from "../domain/classify/classification.js";
 import type { Introspection } from "../domain/classify/migration.js";
+import type { StepFacts } from "../domain/locks/live-facts.js";
 import type { PlanResult } from "../domain/plan/plan.js";
 
 function operationJson(o: ClassifiedOperation) {
@@ -20,7 +21,11 @@ function operationJson(o: ClassifiedOperation) {
 }
 
 /** `phasegate plan --json`: one object, stable keys, for scripts and CI. */
-export function renderPlanJson(result: PlanResult, introspection: Introspection): string {
+export function renderPlanJson(
+  result: PlanResult,
+  introspection: Introspection,
+  liveFacts: StepFacts[] = [],
+): string {
   const operations = result.ok ? result.plan.operations : result.operations;
   const body = {
     ok: result.ok,
@@ -31,6 +36,7 @@ export function renderPlanJson(result: PlanResult, introspection: Introspection)
     operations: operations.map(operationJson),
     django: introspection.djangoVersion,
     vendor: introspection.vendor,
+    liveFacts,
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

@@ -1,7 +1,9 @@
 import path from "node:path";
 import type { Introspection } from "../domain/classify/migration.js";
+import type { StepFacts } from "../domain/locks/live-facts.js";
 import type { PlanResult } from "../domain/plan/plan.js";
 import type { CliError } from "./cli-error.js";
+import { stepFactsText } from "./plan-facts.js";
 import { planFindings } from "./plan-findings.js";
 import type { Format } from "./plan-format.js";
 import { renderGithubAnnotations, renderGithubError } from "./plan-github.js";
@@ -17,12 +19,12 @@ export function renderPlan(
   result: PlanResult,
   introspection: Introspection,
   projectDir: string,
-  options: { verbose: boolean; project: string },
+  options: { verbose: boolean; project: string; facts?: StepFacts[] },
 ): string {
-  if (format === "json") return renderPlanJson(result, introspection);
+  if (format === "json") return renderPlanJson(result, introspection, options.facts);
   if (format === "sarif") return renderSarif(planFindings(result, introspection, projectDir));
   const text = renderPlanText(result, introspection, options);
-  if (format === "text") return text;
+  if (format === "text") return `${text}${options.facts?.length ? `\n${stepFactsText(options.facts)}` : ""}`;
   return `${renderGithubAnnotations(planFindings(result, introspection, projectDir))}${text}`;
 }
 

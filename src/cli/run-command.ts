@@ -19,6 +19,7 @@ import type { ActionResult, FreezeResult, StartRunResult, UseCases } from "../po
 import { openEngine } from "../wiring/open-engine.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { UsageError } from "./cli-error.js";
+import { stepFactsText } from "./plan-facts.js";
 import { CONNECTION_OPTIONS, connectionFields, connectionOf } from "./run-connection.js";
 import { renderAudit, renderFreezes, renderPlanSteps, renderRun, renderRunList } from "./run-render.js";
 import { RUN_USAGE } from "./run-usage.js";
@@ -119,7 +120,7 @@ function reportStart(options: Options, result: StartRunResult): number {
     print(
       options,
       result.plan,
-      `Plan (nothing stored):\n${renderPlanSteps(result.plan)}${result.outlook.map((line) => `${line}\n`).join("")}`,
+      `Plan (nothing stored):\n${renderPlanSteps(result.plan)}${result.outlook.map((line) => `${line}\n`).join("")}${stepFactsText(result.liveFacts)}`,
     );
   else print(options, result.run, `started ${result.run.id}\n${renderRun(result.run)}`);
   return 0;

@@ -9,6 +9,7 @@ import {
   kubernetesExecutorSchema,
   kubernetesRolloutSchema,
 } from "./kubernetes-schema.js";
+import { LIVE_FACTS_DEFAULTS, liveFactsSchema } from "./live-facts-schema.js";
 import { LOCK_GUARD_DEFAULTS, lockGuardSchema } from "./lock-guard-schema.js";
 import { durationSeconds, pollingSchema } from "./polling-schema.js";
 import { remindersSchema } from "./reminders-schema.js";
@@ -139,6 +140,7 @@ export const serviceSchema = z.strictObject({
   timeouts: timeoutsSchema.default({ migrateSeconds: 3600, approvalSeconds: 4 * 3600 }),
   lockGuard: lockGuardSchema.default(LOCK_GUARD_DEFAULTS),
   introspection: introspectionConfigSchema.default(INTROSPECTION_DEFAULTS),
+  liveFacts: liveFactsSchema.default(LIVE_FACTS_DEFAULTS),
   backfill: backfillSchema.optional(),
   reminders: remindersSchema.optional(),
   windows: windowsSchema.optional(),

@@ -1,6 +1,9 @@
 """phasegate's Django introspection helper: prints the pending migrations of a Django project as JSON.
 
     python introspect.py [--settings MODULE] [app:migration ...]
+    python introspect.py [--settings MODULE] --live-facts REQUEST_JSON
+
+The second form reads live facts about the database instead (see live_facts below).
 
 Run it with the project directory (the one holding manage.py) as the working directory. Standard library and
 Django only (3.2 to 5.x, by feature detection); it may also run as `python -c <source>` where the file is absent.
@@ -610,12 +613,149 @@ def applied_not_in_release(loader):
     )
 
 
+# Live facts: read-only catalog and statistics queries, each bounded, on a connection that never waits for a lock.
+SESSION_COLUMNS = (
+    "a.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''), coalesce(a.state, ''), "
+    "coalesce(extract(epoch FROM now() - coalesce(a.xact_start, a.query_start, a.backend_start)), 0)::int, "
+    "left(coalesce(a.query, ''), %s)"
+)
+
+
+def session_of(row, extra=None):
+    pid, user, application, state, age, query = row[:6]
+    session = {"pid": pid, "user": user, "application": application, "state": state, "ageSeconds": age,
+               "query": query, "table": None, "mode": None}
+    session.update(extra or {})
+    return session
+
+
+def postgresql_tables(cursor, tables):
+    found = []
+    for table in tables:
+        cursor.execute(
+            "SELECT c.reltuples::bigint, pg_total_relation_size(c.oid) FROM pg_class c WHERE c.oid = to_regclass(%s)",
+            [table["name"]])
+        row = cursor.fetchone()
+        rows = None if row is None or row[0] < 0 else row[0]
+        found.append({"table": table["name"], "exists": row is not None, "rows": rows,
+                      "bytes": None if row is None else row[1], "sizeOf": "table"})
+    return found
+
+
+def blocking_sessions(cursor, tables, limit, query_chars):
+    sessions = []
+    for table in tables:
+        if not table["conflicts"]:
+            continue
+        cursor.execute(
+            "SELECT DISTINCT ON (a.pid) " + SESSION_COLUMNS + ", l.mode FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'relation' AND l.granted AND l.relation = to_regclass(%s) "
+            "AND l.mode = ANY(%s) AND a.pid <> pg_backend_pid() ORDER BY a.pid LIMIT %s",
+            [query_chars, table["name"], list(table["conflicts"]), limit + 1])
+        sessions += [session_of(row, {"table": table["name"], "mode": row[6]}) for row in cursor.fetchall()]
+    return sorted(sessions, key=lambda s: -s["ageSeconds"])
+
+
+def idle_sessions(cursor, idle_seconds, limit, query_chars):
+    cursor.execute(
+        "SELECT " + SESSION_COLUMNS + " FROM pg_stat_activity a WHERE a.state LIKE 'idle in transaction%%' "
+        "AND a.datname = current_database() AND a.pid <> pg_backend_pid() "
+        "AND a.xact_start < now() - make_interval(secs => %s) ORDER BY a.xact_start LIMIT %s",
+        [query_chars, idle_seconds, limit + 1])
+    return [session_of(row) for row in cursor.fetchall()]
+
+
+def replicas(cursor):
+    cursor.execute(
+        "SELECT coalesce(application_name, ''), coalesce(state, ''), extract(epoch FROM replay_lag)::float8 "
+        "FROM pg_stat_replication ORDER BY 1")
+    return [{"name": name, "state": state, "replayLagSeconds": lag} for name, state, lag in cursor.fetchall()]
+
+
+def postgresql_facts(connection, request):
+    limit, chars = request["maxSessions"], request["queryChars"]
+    with connection.cursor() as cursor:
+        # Never queue behind a lock (pg_total_relation_size opens the table), never run long.
+        cursor.execute("SET statement_timeout = %d" % int(request["statementTimeoutMs"]))
+        cursor.execute("SET lock_timeout = %d" % int(request["statementTimeoutMs"]))
+        tables = postgresql_tables(cursor, request["tables"])
+        blockers = blocking_sessions(cursor, request["tables"], limit, chars)
+        idle = idle_sessions(cursor, request["idleSeconds"], limit, chars)
+        standbys = replicas(cursor)
+    return {"tables": tables, "blockers": blockers, "idle": idle, "replicas": standbys}
+
+
+def sqlite_tables(cursor, tables):
+    cursor.execute("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+    database_bytes = cursor.fetchone()[0]
+    found = []
+    for table in tables:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [table["name"]])
+        exists = cursor.fetchone() is not None
+        size, of = (database_bytes, "database") if exists else (None, "table")
+        if exists:
+            try:
+                cursor.execute("SELECT sum(pgsize) FROM dbstat WHERE name = %s", [table["name"]])
+                size, of = cursor.fetchone()[0] or 0, "table"
+            except Exception:
+                pass  # no dbstat in this SQLite: the whole file's size it is
+        found.append({"table": table["name"], "exists": exists, "rows": None, "bytes": size, "sizeOf": of})
+    return found
+
+
+def live_facts(settings, request):
+    setup_django(settings)
+    connection = default_connection()
+    if new_sqlite_file(connection):
+        # No database yet (connecting would create the file): every table is still to be created.
+        missing = [{"table": t["name"], "exists": False, "rows": None, "bytes": None, "sizeOf": "table"}
+                   for t in request["tables"]]
+        return {"liveFacts": {"vendor": "sqlite", "tables": missing, "blockers": [], "idle": [], "replicas": []}}
+    connect(connection)
+    try:
+        if connection.vendor == "postgresql":
+            facts = postgresql_facts(connection, request)
+        elif connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                facts = {"tables": sqlite_tables(cursor, request["tables"]), "blockers": [], "idle": [],
+                         "replicas": []}
+        else:
+            facts = {"tables": [], "blockers": [], "idle": [], "replicas": []}
+    finally:
+        connection.close()
+    return {"liveFacts": dict(facts, vendor=connection.vendor)}
+
+
+def live_facts_request(argv):
+    """(settings, request) of `[--settings MODULE] --live-facts JSON`, None for an introspection."""
+    if "--live-facts" not in argv:
+        return None
+    args = list(argv)
+    at = args.index("--live-facts")
+    if at + 1 >= len(args):
+        raise Failure("usage", "--live-facts needs a JSON request")
+    raw = args.pop(at + 1)
+    args.pop(at)
+    settings, targets = parse_args(args)
+    if targets:
+        raise Failure("usage", "--live-facts takes no migration targets")
+    try:
+        return settings, json.loads(raw)
+    except ValueError as error:
+        raise Failure("usage", "--live-facts: %s" % one_line(error))
+
+
 def main(argv):
     # Whatever the project prints (settings, app ready() hooks) must not corrupt the JSON on stdout.
     sys.stdout = sys.stderr
     try:
-        settings, targets = parse_args(argv)
-        document, status = introspect(settings, targets), 0
+        facts = live_facts_request(argv)
+        if facts is not None:
+            document, status = live_facts(*facts), 0
+        else:
+            settings, targets = parse_args(argv)
+            document, status = introspect(settings, targets), 0
     except Failure as failure:
         document = {
             "error": {

@@ -1,8 +1,10 @@
 import type { BackfillConfig } from "../config/backfill-schema.js";
+import type { LiveFactsConfig } from "../config/live-facts-schema.js";
 import type { LockGuardConfig } from "../config/lock-guard-schema.js";
 import type { ChangeWindow } from "../domain/run/change-windows.js";
 import type { Deployer } from "./deployer.js";
 import type { Executor } from "./executor.js";
+import type { LiveFactsReader } from "./live-facts.js";
 import type { RolloutWatcher } from "./rollout-watcher.js";
 
 /** How to run `manage.py migrate` for a service. */
@@ -38,6 +40,8 @@ export interface ServiceAdapters {
    * lock: one migrate per database at a time), and its settings.
    */
   lockGuardWrapper: { argv: string[]; env: Record<string, string> };
+  /** Live facts about the service's database (src/django/live-facts.ts), read through its executor. */
+  liveFacts: { config: LiveFactsConfig; read: LiveFactsReader };
   /** The service's backfill command, null when it declares none. */
   backfill: BackfillConfig | null;
   approvalTimeoutMs: number;

@@ -1,3 +1,4 @@
+import type { StepFacts } from "../domain/locks/live-facts.js";
 import type { FollowUpReport, OwedFollowUp } from "../domain/plan/follow-up-report.js";
 import type { Plan, Refusal } from "../domain/plan/plan.js";
 import type { Freeze, RunningContract } from "../domain/run/contract-hold.js";
@@ -50,6 +51,8 @@ export type StartRunResult =
       followUps: FollowUpReport;
       /** What holds the run or its contract phase back now: a freeze, the change windows (contractOutlook). */
       outlook: string[];
+      /** Live facts about the database before each migrate step (src/app/live-facts.ts). */
+      liveFacts: StepFacts[];
     }
   | {
       ok: false;

@@ -11,6 +11,7 @@ import { checkOut, type Release } from "../fleet/release-checkout.js";
 import type { ReplicaCounters } from "../fleet/replica-counters.js";
 import { migrate } from "../fleet/shop-database.js";
 import type { Logger } from "../ports/logger.js";
+import { type HeldLock, holdTableLock } from "./held-lock.js";
 import { STORY_PEOPLE } from "./people.js";
 import { createDatabase, dropDatabase } from "./postgres.js";
 import { SandboxError } from "./sandbox-error.js";
@@ -30,6 +31,9 @@ const RELEASES: Release[] = [
   { version: "v2", withoutMigrations: ["catalog/migrations/0003_remove_product_is_enabled.py"] },
   { version: "v3", withoutMigrations: [] },
 ];
+
+/** The table the "hold a lock" button locks: the one the contract (0003) drops a column of. */
+const LOCKED_TABLE = "catalog_product";
 
 /** How long the naive path lets the old code run before and after it changes the schema. */
 const NAIVE_SETTLE_MS = 2000;
@@ -85,6 +89,7 @@ export class Story {
   private activity: string | null = null;
   private busy = false;
   private control: ControlServer | null = null;
+  private held: HeldLock | null = null;
 
   private constructor(
     private readonly options: StoryOptions,
@@ -145,6 +150,8 @@ export class Story {
         deadlineSeconds: 600,
       },
       slack: { channel: STORY_CHANNEL },
+      // The "hold a lock" session shows as idle in transaction after a few seconds; a blocked contract re-checks often.
+      liveFacts: { idleInTransactionSeconds: 5, recheckSeconds: 2 },
       access: {
         starters: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id],
         approvers: { users: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id] },
@@ -156,8 +163,11 @@ export class Story {
   async panel(): Promise<FleetPanel> {
     const { slots, stopped } = await this.fleet.snapshot();
     const live = slots.flatMap((s) => (s.counters ? [s.counters] : []));
+    const lock = this.held
+      ? `a psql session (pid ${this.held.pid}) holds ACCESS SHARE on ${LOCKED_TABLE}, idle in transaction: the gate names it and the contract waits for it`
+      : null;
     return {
-      activity: this.activity,
+      activity: [this.activity, lock].filter(Boolean).join(" · ") || null,
       slots: slots.map((s) => ({
         slot: s.slot,
         version: s.version,
@@ -188,7 +198,24 @@ export class Story {
     this.activity = "naive path done: the old code failed while the schema ran ahead of it";
   }
 
+  /** Starts the session idle in transaction on the shop's table, or ends it; whether one holds it now. */
+  async toggleLock(): Promise<boolean> {
+    if (this.held) {
+      await this.releaseLock();
+      return false;
+    }
+    this.held = await holdTableLock(this.database.url, LOCKED_TABLE);
+    return true;
+  }
+
+  private async releaseLock(): Promise<void> {
+    const held = this.held;
+    this.held = null;
+    await held?.release();
+  }
+
   async close(): Promise<void> {
+    await this.releaseLock();
     this.fleet.kill();
     await this.control?.close();
     await dropDatabase(this.options.serverUrl, this.database.name).catch((error: Error) =>
@@ -228,6 +255,7 @@ export class Story {
   }
 
   private async restart(label: ChapterTotals["label"]): Promise<void> {
+    await this.releaseLock();
     const counters = await this.fleet.stop();
     this.finished.push(totalsOf(this.label, counters, false));
     this.label = label;

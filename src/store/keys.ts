@@ -33,6 +33,8 @@ export function storeKeys(prefix: string) {
      * hands it to src/queue, which may not import the store.
      */
     bull: () => `${prefix}bull`,
+    /** The rewrite speed last measured on a service's database (JSON), for the live facts' estimates. */
+    rewriteRate: (service: string) => `${prefix}rewrite-rate:${service}`,
     /** A signed Slack request already received (its v0= signature), kept while its timestamp is in the window. */
     replay: (signature: string) => `${prefix}replay:${signature}`,
   };

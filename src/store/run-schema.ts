@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PhaseFacts } from "../domain/locks/live-facts.js";
 import type { Plan } from "../domain/plan/plan.js";
 import type { Run } from "../domain/run/run.js";
 
@@ -97,6 +98,13 @@ export const runSchema = z.object({
     .nullable()
     .default(null),
   rollbackToken: z.string().nullable().default(null),
+  /** Written by our worker from the helper's validated answer; only its shape is checked here. */
+  liveFacts: z
+    .record(
+      z.string(),
+      z.custom<PhaseFacts>((value) => typeof value === "object" && value !== null && "ok" in value),
+    )
+    .optional(),
   // Runs stored before freezes were noted on runs: not frozen (the worker reads the freezes themselves anyway).
   frozen: z
     .object({ scope: z.string(), by: z.string(), reason: z.string(), at: iso })

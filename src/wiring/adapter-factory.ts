@@ -1,6 +1,7 @@
 import path from "node:path";
 import { getService, type LoadedServices } from "../config/load-services.js";
 import type { ServiceConfig } from "../config/services-schema.js";
+import { liveFactsReader } from "../django/live-facts.js";
 import { guardArgv, guardEnv } from "../django/migrate-wrapper.js";
 import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
@@ -74,10 +75,27 @@ async function migrateOf(config: ServiceConfig, context: Context): Promise<Migra
   };
 }
 
+function liveFactsOf(config: ServiceConfig, executor: Executor, migrate: MigrateSettings) {
+  const { liveFacts } = config;
+  const read = liveFactsReader({
+    executor,
+    projectDir: migrate.projectDir,
+    python: migrate.python,
+    env: migrate.env,
+    inline: config.executor.kind !== "local",
+    timeoutMs: liveFacts.timeoutSeconds * 1000,
+    idleSeconds: liveFacts.idleInTransactionSeconds,
+    maxSessions: liveFacts.maxSessions,
+  });
+  return { config: liveFacts, read };
+}
+
 async function build(config: ServiceConfig, context: Context): Promise<ServiceAdapters> {
   const { rollout } = config;
+  const executor = executorOf(config, context);
+  const migrate = await migrateOf(config, context);
   return {
-    executor: executorOf(config, context),
+    executor,
     remoteExecutor: config.executor.kind !== "local",
     deployer: deployerOf(config, context),
     rollout: rolloutOf(config, context),
@@ -86,7 +104,8 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
       maxIntervalMs: rollout.maxPollIntervalSeconds * 1000,
       deadlineMs: rollout.deadlineSeconds * 1000,
     },
-    migrate: await migrateOf(config, context),
+    migrate,
+    liveFacts: liveFactsOf(config, executor, migrate),
     introspectionTimeoutMs: config.introspection.timeoutSeconds * 1000,
     lockGuard: config.lockGuard,
     lockGuardWrapper: {

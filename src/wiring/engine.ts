@@ -25,6 +25,7 @@ import { RedisFollowUps } from "../store/redis-follow-ups.js";
 import { RedisFreezeStore } from "../store/redis-freezes.js";
 import { RedisProcessLedger } from "../store/redis-process-ledger.js";
 import { RedisReleaseHistory } from "../store/redis-release-history.js";
+import { RedisRewriteRates } from "../store/redis-rewrite-rates.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
 import { logger as defaultLogger } from "../telemetry/pino-logger.js";
 import { createAdapterFactory } from "./adapter-factory.js";
@@ -106,6 +107,7 @@ export function createEngine(options: EngineOptions): Engine {
     executorPollMs: options.executorPollMs ?? 5000,
     cancelPollMs: options.cancelPollMs ?? 1000,
     freezes: new RedisFreezeStore(options.redis, options.prefix, options.writeBudgetMs),
+    rewriteRates: new RedisRewriteRates(options.redis, options.prefix),
   };
   const useCases = createUseCases({
     ...workerDeps,

@@ -38,8 +38,10 @@ beforeAll(async () => {
           kind: "command",
           command: ["sh", "fault-deploy.sh", "{runId}", "{version}", "{attempt}"],
         },
-        // The expand migrate waits for the table lock a reader holds, long enough to be killed while it waits.
+        // The expand migrate waits for the table lock a reader holds, long enough to be killed while it waits
+        // (without live facts it does not wait for the reader before it starts).
         lockGuard: { lockTimeoutMs: 30_000, maxTries: 3 },
+        liveFacts: { enabled: false },
       },
     },
   });

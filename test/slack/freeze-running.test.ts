@@ -18,10 +18,13 @@ let h: SlackHarness;
 let lock: HeldLock | null = null;
 
 beforeAll(async () => {
-  // The contract migrate of `thawed` waits up to a minute for a table lock: it is running while it waits.
+  // The contract migrate of `thawed` waits up to a minute for a table lock: it is running while it waits (without
+  // live facts, it does not wait for the session before it starts).
   h = await startSlackHarness("freezerunning", {
     withWorker: true,
-    extraServices: { thawed: { keys: { lockGuard: { lockTimeoutMs: 60_000, maxTries: 1 } } } },
+    extraServices: {
+      thawed: { keys: { lockGuard: { lockTimeoutMs: 60_000, maxTries: 1 }, liveFacts: { enabled: false } } },
+    },
   });
 });
 

@@ -8,6 +8,7 @@ export type StepOutcome =
   | { kind: "later"; delayMs: number; progress: string | null }
   /**
    * Run the step again after `delayMs`: a try that changed nothing (a lock timeout), or one batch of several done.
-   * `message` is recorded as the step's progress; `announce: false` keeps it out of the Slack thread.
+   * `message` is recorded as the step's progress; `announce: false` keeps it out of the Slack thread;
+   * `counted: false` (a wait for a blocking session) does not count as one of the step's tries.
    */
-  | { kind: "again"; delayMs: number; message: string; announce: boolean };
+  | { kind: "again"; delayMs: number; message: string; announce: boolean; counted?: boolean };

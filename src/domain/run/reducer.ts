@@ -159,7 +159,9 @@ function progress(run: Run, event: RunEvent & { type: "rollout-progress" | "step
   if (typeof found === "string") return refuse(found);
   const stale = notOwner(found.state, event.execution);
   if (stale) return refuse(stale);
-  const polled = withStep(run, step, { status: "waiting", message, polls: found.state.polls + 1 });
+  const counted = event.type === "rollout-progress" || event.counted !== false;
+  const polls = found.state.polls + (counted ? 1 : 0);
+  const polled = withStep(run, step, { status: "waiting", message, polls });
   return { ok: true, run: rollout ? { ...polled, status: "waiting-rollout" } : polled };
 }
 
@@ -336,6 +338,8 @@ function reduce(run: Run, event: RunEvent, now: string): Result {
       return held(run, event);
     case "freeze-noted":
       return { ok: true, run: { ...run, frozen: event.freeze } };
+    case "live-facts-noted":
+      return { ok: true, run: { ...run, liveFacts: { ...run.liveFacts, [event.gate]: event.facts } } };
     case "step-taken-over":
       return takenOver(run, event);
     case "approval-granted":

@@ -1,3 +1,4 @@
+import type { PhaseFacts } from "../locks/live-facts.js";
 import type { Plan } from "../plan/plan.js";
 import type { Freeze } from "./freeze.js";
 
@@ -169,6 +170,8 @@ export interface Run {
   rollback: RollbackState | null;
   /** The freeze holding the run's service while the run is active (its contract steps wait), or null. */
   frozen: Freeze | null;
+  /** Per gate, the live facts about the database read for the phase after it, as its gate opened. */
+  liveFacts?: Record<string, PhaseFacts>;
   /** Bumped by every saved change; the store refuses a save made from an older revision. */
   revision: number;
 }
@@ -192,7 +195,15 @@ export type RunEvent =
    * A running step reports progress (a migrate try that hit the lock timeout, a backfill batch) and goes on later;
    * `announce: false` is recorded on the run but not posted in the Slack thread.
    */
-  | { type: "step-progress"; step: number; message: string; announce?: boolean; execution?: number }
+  | {
+      type: "step-progress";
+      step: number;
+      message: string;
+      announce?: boolean;
+      execution?: number;
+      /** false: a wait (for a blocking session) that is not one of the step's tries (`polls`). */
+      counted?: boolean;
+    }
   /** The run is ready for the step, but it may not start yet (a freeze, outside the change windows): it waits. */
   | { type: "step-held"; step: number; message: string }
   /** The worker running the step died (or lost it); another one runs it again, after finding what the first did. */
@@ -208,6 +219,8 @@ export type RunEvent =
   | { type: "gate-message-attached"; gate: string; message: NotificationRef }
   /** An admin froze (or unfroze) the run's service while it is active: the freeze holding it now, or null. */
   | { type: "freeze-noted"; freeze: Freeze | null }
+  /** The live facts for the phase after a gate, read as it opens (shown in its approval message). */
+  | { type: "live-facts-noted"; gate: string; facts: PhaseFacts }
   | RollbackEvent;
 
 /** The only events a failed or rejected run still takes: the rollback of its deploy (src/domain/run/rollback-reducer.ts). */

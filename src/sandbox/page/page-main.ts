@@ -132,10 +132,13 @@ function wireStory(session: Session): void {
   for (const [id, path] of [
     ["story-reset", "/api/story/reset"],
     ["story-naive", "/api/story/naive"],
+    ["story-lock", "/api/story/lock"],
   ] as const)
     $(id).addEventListener("click", async () => {
       const answer = await post(path, {});
       notice(answer.ok ? "" : String(answer.data.error));
+      if (id === "story-lock" && answer.ok)
+        $(id).textContent = answer.data.held ? "Release the lock" : "Hold a lock on catalog_product";
     });
 }
 

@@ -18,6 +18,7 @@ import {
   truncate,
   userMention,
 } from "./kit.js";
+import { liveFactsBlocks } from "./live-facts-blocks.js";
 
 export const APPROVE_ACTION = "phasegate.approve";
 export const REJECT_ACTION = "phasegate.reject";
@@ -108,6 +109,7 @@ export function approvalMessage(run: Run, step: ApprovalStep, approverMentions: 
   const head = section(`:raised_hand: *Approval needed* ${approverMentions}`);
   const progress = approvalProgressText(run, step);
   const tail = [
+    ...liveFactsBlocks(run.liveFacts?.[step.gate]),
     context(`${progress ? `${progress}. ` : ""}Only listed approvers can decide.${fourEyes}`),
     gateActions(run, step),
   ];

@@ -1,8 +1,10 @@
+import type { StepFacts } from "../../domain/locks/live-facts.js";
 import type { FollowUpReport } from "../../domain/plan/follow-up-report.js";
 import type { Plan, PlanStep, Refusal } from "../../domain/plan/plan.js";
 import { splitMayFix } from "../../domain/split/may-fix.js";
 import { followUpLines } from "./follow-up-messages.js";
 import { escapeText, fitBlocks, header, type SlackMessage, section, sections } from "./kit.js";
+import { liveFactsBlocks } from "./live-facts-blocks.js";
 import { errorExcerpt } from "./text-hygiene.js";
 
 function stepLines(step: PlanStep): string[] {
@@ -20,6 +22,7 @@ export function planPreview(
   plan: Plan,
   followUps?: FollowUpReport,
   outlook: string[] = [],
+  facts: StepFacts[] = [],
 ): SlackMessage {
   const owed = followUps ? followUpLines(service, followUps) : [];
   const gate = plan.destructive
@@ -37,6 +40,10 @@ export function planPreview(
     section(`${plan.steps.length} steps, ${gate}. Start it with \`/migrate start ${service} ${version}\`.`),
     ...sections(plan.steps.flatMap(stepLines)),
     ...(outlook.length > 0 ? sections(outlook.map((line) => `:calendar: ${escapeText(line)}`)) : []),
+    ...facts.flatMap((f) => [
+      section(`*Before step ${f.step + 1} (${f.phase})*`),
+      ...liveFactsBlocks(f.facts),
+    ]),
     ...(owed.length > 0 ? [section("*Follow-ups*"), ...sections(owed)] : []),
     section("*Operations*"),
     ...sections(operations),

@@ -98,6 +98,8 @@ function eventReply(change: RunChange, event: RunEvent): SlackMessage | null {
     case "gate-message-attached":
     // The freeze is announced once in the service's channel; its card shows it.
     case "freeze-noted":
+    // Shown in the gate's approval message.
+    case "live-facts-noted":
       return null;
   }
 }

@@ -170,7 +170,8 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
     const owed = result.followUps ? followUpLines(c.service, result.followUps) : [];
     return refusalAnswer(result.message, result.refusals, config.project.path, owed);
   }
-  if (result.dryRun) return planPreview(c.service, c.version, result.plan, result.followUps, result.outlook);
+  if (result.dryRun)
+    return planPreview(c.service, c.version, result.plan, result.followUps, result.outlook, result.liveFacts);
   const owed = followUpLines(c.service, result.followUps);
   const started = result.cardProblem
     ? `:warning: Created *${result.run.id}* (${c.service} ${c.version}), but Slack did not take its card in <#${config.slack.channel}>: ${escapeText(result.cardProblem)}. The run does not start its first step until the card is posted; phasegate keeps trying. \`/migrate cancel ${result.run.id}\` drops it.`

@@ -53,6 +53,8 @@ class PsqlSession {
 }
 
 export interface HeldLock {
+  /** The holding session's backend pid. */
+  pid: number;
   release(): Promise<void>;
 }
 
@@ -60,7 +62,8 @@ export interface HeldLock {
 export async function holdLock(database: string, table: string, mode: string): Promise<HeldLock> {
   const session = new PsqlSession(database);
   await session.ask(`BEGIN; LOCK TABLE ${table} IN ${mode} MODE; SELECT 'locked';`);
-  return { release: () => session.close("COMMIT;") };
+  const pid = Number(await session.ask("SELECT pg_backend_pid();"));
+  return { pid, release: () => session.close("COMMIT;") };
 }
 
 export interface Readers {
