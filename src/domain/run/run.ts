@@ -1,4 +1,5 @@
 import type { Plan } from "../plan/plan.js";
+import type { AnalysisProgress } from "./analysis.js";
 import type { Freeze } from "./freeze.js";
 
 /**
@@ -56,6 +57,8 @@ export interface StepState {
    * the middle of it. The deploy hook gets it as {attempt}.
    */
   executions: number;
+  /** An analysis step's latest evaluation and soak (src/domain/run/analysis.ts). */
+  analysis?: AnalysisProgress;
 }
 
 export interface GateDecision {
@@ -184,15 +187,30 @@ export type RunEvent =
       step: number;
       message?: string;
       commands?: CommandOutcome[];
+      analysis?: AnalysisProgress;
       execution?: number;
     }
-  | { type: "step-failed"; step: number; message: string; commands?: CommandOutcome[]; execution?: number }
+  | {
+      type: "step-failed";
+      step: number;
+      message: string;
+      commands?: CommandOutcome[];
+      analysis?: AnalysisProgress;
+      execution?: number;
+    }
   | { type: "rollout-progress"; step: number; message: string; execution?: number }
   /**
    * A running step reports progress (a migrate try that hit the lock timeout, a backfill batch) and goes on later;
    * `announce: false` is recorded on the run but not posted in the Slack thread.
    */
-  | { type: "step-progress"; step: number; message: string; announce?: boolean; execution?: number }
+  | {
+      type: "step-progress";
+      step: number;
+      message: string;
+      announce?: boolean;
+      analysis?: AnalysisProgress;
+      execution?: number;
+    }
   /** The run is ready for the step, but it may not start yet (a freeze, outside the change windows): it waits. */
   | { type: "step-held"; step: number; message: string }
   /** The worker running the step died (or lost it); another one runs it again, after finding what the first did. */
@@ -202,7 +220,12 @@ export type RunEvent =
   | { type: "approval-rejected"; gate: string; by: string; reason?: string }
   | { type: "cancelled"; by: string; reason?: string }
   /** A step's deadline passed: an approval left open too long, a rollout that never finished. */
-  | { type: "timed-out"; step: number; message: string; execution?: number }
+  | { type: "timed-out"; step: number; message: string; analysis?: AnalysisProgress; execution?: number }
+  /**
+   * An admin lets the run past its analysis step (waiting, or failed with the run), saying why: the step succeeds
+   * and the approval is offered.
+   */
+  | { type: "analysis-overridden"; step: number; by: string; reason: string }
   | { type: "retried"; by: string }
   | { type: "notification-attached"; notification: NotificationRef }
   | { type: "gate-message-attached"; gate: string; message: NotificationRef }
