@@ -33,6 +33,7 @@ const analysisProgressSchema = z.object({
     ]),
   ),
   evaluatedAt: iso,
+  headline: z.string(),
 });
 
 const stepStateSchema = z.object({

@@ -38,6 +38,8 @@ export interface AnalysisProgress {
   failures: Record<string, number>;
   readings: QueryReading[];
   evaluatedAt: string;
+  /** Where the soak stands in words: "soak 40 s of 120 s", "passed", "failed". */
+  headline: string;
 }
 
 export interface AnalysisRules {
@@ -156,7 +158,14 @@ export function judgeAnalysis(
   );
   const allPass = readings.every((r) => r.kind === "value" && r.passed);
   const passingSince = allPass ? (previous?.passingSince ?? (readings.length === 0 ? startedAt : at)) : null;
-  const progress: AnalysisProgress = { passingSince, failures, readings, evaluatedAt: at };
+  const soaked = passingSince === null ? null : now.getTime() - Date.parse(passingSince);
+  const progress = (headline: string): AnalysisProgress => ({
+    passingSince,
+    failures,
+    readings,
+    evaluatedAt: at,
+    headline,
+  });
   const failing = readings.filter(
     (r) => r.kind === "value" && (failures[r.name] ?? 0) >= rules.consecutiveFailures,
   );
@@ -166,22 +175,21 @@ export function judgeAnalysis(
     return {
       kind: "failed",
       message: `analysis failed${row}: ${failing.map(readingText).join("; ")}; nothing destructive ran`,
-      progress,
+      progress: progress("failed"),
     };
   }
-  const soaked = passingSince === null ? null : now.getTime() - Date.parse(passingSince);
   if (soaked !== null && soaked >= rules.minimumSoakMs)
     return {
       kind: "passed",
       message: `analysis passed: ${readings.length === 0 ? "the new code ran" : "every query passed"} for ${seconds(soaked)}${summary(readings)}`,
-      progress,
+      progress: progress(`passed for ${seconds(soaked)}`),
     };
   const elapsed = now.getTime() - Date.parse(startedAt);
   if (elapsed >= rules.timeoutMs)
     return {
       kind: "timed-out",
       message: `the analysis did not pass within ${seconds(rules.timeoutMs)}${summary(readings)}; nothing destructive ran`,
-      progress,
+      progress: progress("timed out"),
     };
   const soak =
     soaked === null
@@ -190,7 +198,7 @@ export function judgeAnalysis(
   return {
     kind: "waiting",
     message: `${soak}${summary(readings)}`,
-    progress,
+    progress: progress(soak),
     soakLeftMs: soaked === null ? null : rules.minimumSoakMs - soaked,
   };
 }
