@@ -30,7 +30,7 @@ export const analysisQuerySchema = z.strictObject({
     .min(1, "give the PromQL expression")
     .max(4000, "at most 4000 characters")
     .describe(
-      "PromQL expression evaluated as an instant query; every series it returns must pass the threshold. No series (or NaN) is no data: the query does not pass, the soak waits",
+      "PromQL expression evaluated as an instant query, `{version}` and `{service}` replaced by the run's; every series it returns must pass the threshold. No series (or NaN) is no data: the query does not pass, the soak waits",
     ),
   threshold: z
     .union([thresholdText, thresholdObject])

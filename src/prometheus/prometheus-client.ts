@@ -42,12 +42,12 @@ const answerSchema = z.discriminatedUnion("status", [
 
 const cut = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text);
 
-/** `{instance="…",version="v3"}`, without the metric's name. */
-function seriesOf(metric: Record<string, string>): string {
+/** `{instance="…",version="v3"}`, without the metric's name; null for none (an aggregate such as sum(…)). */
+function seriesOf(metric: Record<string, string>): string | null {
   const labels = Object.entries(metric)
     .filter(([name]) => name !== "__name__")
     .map(([name, value]) => `${name}="${value}"`);
-  return cut(`{${labels.join(",")}}`);
+  return labels.length === 0 ? null : cut(`{${labels.join(",")}}`);
 }
 
 class AnswerTooLarge extends Error {}

@@ -6,13 +6,21 @@ import type { StepOutcome } from "./outcome.js";
 /** Shortest wait between two evaluations (a soak about to end is looked at again no sooner). */
 const MIN_DELAY_MS = 250;
 
+/**
+ * The query of this run: `{version}` and `{service}` replaced (a version and a service name are letters, digits,
+ * '.', '_' and '-', safe inside a PromQL string).
+ */
+function queryOf(run: Run, query: string): string {
+  return query.replaceAll("{version}", run.version).replaceAll("{service}", run.service);
+}
+
 /** Every query asked once, in parallel; a query that cannot be asked is a reading too ("unavailable"). */
-function evaluate(settings: AnalysisSettings, signal: AbortSignal): Promise<QueryReading[]> {
+function evaluate(run: Run, settings: AnalysisSettings, signal: AbortSignal): Promise<QueryReading[]> {
   const { source } = settings;
   return Promise.all(
     settings.queries.map(async ({ name, query, threshold }): Promise<QueryReading> => {
       if (!source) return { name, kind: "unavailable", threshold, detail: "no prometheus to ask" };
-      const answer = await source.query(query, signal);
+      const answer = await source.query(queryOf(run, query), signal);
       return answer.ok
         ? readingOf(name, threshold, answer.samples)
         : { name, kind: "unavailable", threshold, detail: answer.reason };
@@ -36,7 +44,7 @@ export async function pollAnalysisStep(
       message: `the services file no longer declares an analysis for ${run.service}: declare it again and retry, or an admin overrides it`,
     };
   const state = run.steps[run.currentStep];
-  const readings = await evaluate(settings, signal);
+  const readings = await evaluate(run, settings, signal);
   const at = now();
   const verdict = judgeAnalysis(
     state?.analysis ?? null,

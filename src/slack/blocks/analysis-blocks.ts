@@ -19,8 +19,8 @@ function readingLine(reading: QueryReading): string {
 }
 
 /**
- * An analysis step on the card: where the soak stands, then the latest value of each query, one line each (the card
- * is updated in place at every evaluation), and when they were read.
+ * An analysis step on the card while it runs: where the soak stands, then the latest value of each query, one line
+ * each (the card is updated in place at every evaluation). Once it ended, its message says how, with the values.
  */
 export function analysisStepText(step: PlanStep, state: StepState): string | null {
   if (step.kind !== "analysis" || (state.status !== "running" && state.status !== "waiting")) return null;
@@ -30,15 +30,9 @@ export function analysisStepText(step: PlanStep, state: StepState): string | nul
   return [`:mag: analysing: ${escapeText(soak)}`, ...progress.readings.map(readingLine)].join("\n");
 }
 
-/** After the analysis ended: the values it ended on (its message says why). */
-export function analysisReadingLines(step: PlanStep, state: StepState): string[] {
-  if (step.kind !== "analysis" || state.status === "running" || state.status === "waiting") return [];
-  return (state.analysis?.readings ?? []).map(readingLine);
-}
-
 /** A run its analysis failed: the admins' way past it. */
 export function analysisOverrideHint(run: Run): string | null {
   const step = run.plan.steps[run.currentStep];
   if (run.status !== "failed" || step?.kind !== "analysis" || run.rollback) return null;
-  return `An admin who judges the metrics wrong may let it past: \`/migrate override ${run.id} <reason>\` (audited).`;
+  return `An admin who judges the metrics wrong may let it past: \`/migrate override ${run.id} ${escapeText("<reason>")}\` (audited).`;
 }

@@ -1,7 +1,7 @@
 import type { PlanStep } from "../../domain/plan/plan.js";
 import { approvalsOf, closingDecision } from "../../domain/run/approvals.js";
 import { isTerminal, type Run, type RunStatus, type StepState } from "../../domain/run/run.js";
-import { analysisOverrideHint, analysisReadingLines, analysisStepText } from "./analysis-blocks.js";
+import { analysisOverrideHint, analysisStepText } from "./analysis-blocks.js";
 import { approvalProgressText, approverList } from "./approval-progress.js";
 import { runFollowUpLines } from "./follow-up-messages.js";
 import {
@@ -91,9 +91,8 @@ function gateSummary(run: Run, step: PlanStep): string {
 function stepBlock(run: Run, step: PlanStep): Block {
   const state = run.steps[step.index];
   const text = state ? stepStateText(run, step, state) : ":white_circle: pending";
-  const readings = state ? analysisReadingLines(step, state).map((line) => `\n${line}`) : [];
   return section(
-    `*${step.index + 1}. ${escapeText(step.title)}* _(${step.phase})_\n${text}${readings.join("")}${gateSummary(run, step)}`,
+    `*${step.index + 1}. ${escapeText(step.title)}* _(${step.phase})_\n${text}${gateSummary(run, step)}`,
   );
 }
 
