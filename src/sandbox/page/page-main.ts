@@ -132,6 +132,7 @@ function wireStory(session: Session): void {
   for (const [id, path] of [
     ["story-reset", "/api/story/reset"],
     ["story-naive", "/api/story/naive"],
+    ["story-break-v3", "/api/story/break-v3"],
   ] as const)
     $(id).addEventListener("click", async () => {
       const answer = await post(path, {});
