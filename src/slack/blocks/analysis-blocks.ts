@@ -5,17 +5,13 @@ import { escapeText, truncate } from "./kit.js";
 
 const READING_CHARS = 200;
 
-const ICON: Record<QueryReading["kind"] | "passed" | "failed", string> = {
-  passed: ":large_green_circle:",
-  failed: ":red_circle:",
-  "no-data": ":white_circle:",
-  unavailable: ":warning:",
-  value: "",
-};
+function icon(reading: QueryReading): string {
+  if (reading.kind === "value") return reading.passed ? ":large_green_circle:" : ":red_circle:";
+  return reading.kind === "no-data" ? ":white_circle:" : ":warning:";
+}
 
 function readingLine(reading: QueryReading): string {
-  const icon = reading.kind === "value" ? ICON[reading.passed ? "passed" : "failed"] : ICON[reading.kind];
-  return `${icon} ${escapeText(truncate(readingText(reading), READING_CHARS))}`;
+  return `${icon(reading)} ${escapeText(truncate(readingText(reading), READING_CHARS))}`;
 }
 
 /**
@@ -26,8 +22,9 @@ export function analysisStepText(step: PlanStep, state: StepState): string | nul
   if (step.kind !== "analysis" || (state.status !== "running" && state.status !== "waiting")) return null;
   const progress = state.analysis;
   if (!progress) return ":mag: analysing: first evaluation under way";
-  const soak = (state.message ?? "").split(": ")[0] ?? "";
-  return [`:mag: analysing: ${escapeText(soak)}`, ...progress.readings.map(readingLine)].join("\n");
+  return [`:mag: analysing: ${escapeText(progress.headline)}`, ...progress.readings.map(readingLine)].join(
+    "\n",
+  );
 }
 
 /** A run its analysis failed: the admins' way past it. */
