@@ -10,6 +10,7 @@ const ADAPTERS = [
   "hooks",
   "kubernetes",
   "metrics",
+  "prometheus",
   "queue",
   "slack",
   "slack-emulator",

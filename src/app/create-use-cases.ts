@@ -2,7 +2,7 @@ import type { UseCases } from "../ports/use-cases.js";
 import { dropFollowUp } from "./follow-ups.js";
 import { freeze, unfreeze } from "./freezes.js";
 import { rollBack } from "./rollback.js";
-import { approve, cancel, type RunActionDeps, reject, retry } from "./run-actions.js";
+import { approve, cancel, overrideAnalysis, type RunActionDeps, reject, retry } from "./run-actions.js";
 import { type StartRunDeps, startRun } from "./start-run.js";
 
 export type UseCaseDeps = StartRunDeps & RunActionDeps;
@@ -16,6 +16,7 @@ export function createUseCases(deps: UseCaseDeps): UseCases {
     cancel: (input) => cancel(deps, input),
     retry: (input) => retry(deps, input),
     rollback: (input) => rollBack(deps, input),
+    overrideAnalysis: (input) => overrideAnalysis(deps, input),
     status: (runId) => deps.store.get(runId),
     list: (query) => deps.store.list(query),
     audit: async (runId) => ((await deps.store.get(runId)) ? deps.store.audit(runId) : null),

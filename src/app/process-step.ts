@@ -11,6 +11,7 @@ import { watchForCancel } from "./cancel-watch.js";
 import { awaitContractTurn, type ContractTurnDeps } from "./contract-turn.js";
 import { noteGateFacts } from "./live-facts.js";
 import { queueNext } from "./queue-next.js";
+import { pollAnalysisStep } from "./steps/analysis.js";
 import { runBackfillBatch } from "./steps/backfill.js";
 import { runDeployStep } from "./steps/deploy.js";
 import { runLiveMigrateStep } from "./steps/migrate-live.js";
@@ -41,14 +42,14 @@ function eventOf(
   execution: number,
   outcome: Exclude<StepOutcome, { kind: "later" | "again" }>,
 ): RunEvent {
-  const { message } = outcome;
+  const { message, analysis } = outcome;
   switch (outcome.kind) {
     case "succeeded":
-      return { type: "step-succeeded", step, message, commands: outcome.commands, execution };
+      return { type: "step-succeeded", step, message, commands: outcome.commands, analysis, execution };
     case "failed":
-      return { type: "step-failed", step, message, commands: outcome.commands, execution };
+      return { type: "step-failed", step, message, commands: outcome.commands, analysis, execution };
     case "timed-out":
-      return { type: "timed-out", step, message, execution };
+      return { type: "timed-out", step, message, analysis, execution };
   }
 }
 
@@ -88,6 +89,8 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
           { ...adapters, executorPollMs: deps.executorPollMs, now: deps.now() },
           watch.signal,
         );
+      case "analysis":
+        return await pollAnalysisStep(run, adapters.analysis, deps.now, watch.signal);
       case "approval":
         throw new Error(`step ${step.index} is an approval gate; no worker runs it`);
     }
@@ -193,12 +196,12 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
     return control.later(outcome.delayMs);
   }
   if (outcome.kind === "again") {
-    const { message, announce, counted } = outcome;
+    const { message, announce, counted, analysis } = outcome;
     // Re-queued even when the report is refused: the next run of the job notices a cancel or a stale run.
     await transition(
       deps,
       run.id,
-      { type: "step-progress", step: job.step, message, announce, execution, counted },
+      { type: "step-progress", step: job.step, message, announce, analysis, execution, counted },
       SYSTEM_ACTOR,
     );
     deps.logger.info({ job, delayMs: outcome.delayMs, progress: message }, "step runs again later");

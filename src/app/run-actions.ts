@@ -140,6 +140,23 @@ export function cancel(
   );
 }
 
+const admin: Permission = (deps, run, user) => deps.approvers.mayAdminister({ service: run.service, user });
+
+/** Audited like every action: the event, who, and the reason, in the run's audit trail. */
+export function overrideAnalysis(
+  deps: RunActionDeps,
+  input: { runId: string; user: string; reason: string },
+): Promise<ActionResult> {
+  return act(
+    deps,
+    input.runId,
+    userActor(input.user),
+    admin,
+    (run) => ({ type: "analysis-overridden", step: run.currentStep, by: input.user, reason: input.reason }),
+    "override the analysis of",
+  );
+}
+
 export function retry(deps: RunActionDeps, input: { runId: string; user: string }): Promise<ActionResult> {
   return act(
     deps,

@@ -119,16 +119,17 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   }
 }
 
+/** What the service's own keys add to each plan: its backfill command, its analysis gate. */
+function planOptionsOf(config: ServiceConfig): PlanOptions {
+  return { backfill: config.backfill, analysis: config.analysis !== undefined };
+}
+
 type Planned = { ok: true; plan: Plan; followUps: FollowUpReport } | Refusal;
 
-async function planned(
-  deps: StartRunDeps,
-  input: StartRunInput,
-  backfill: PlanOptions["backfill"],
-): Promise<Planned> {
+async function planned(deps: StartRunDeps, input: StartRunInput, options: PlanOptions): Promise<Planned> {
   const release = await readRelease(deps, input);
   if (!release.ok) return release;
-  const result = planRelease(release.introspection, { backfill });
+  const result = planRelease(release.introspection, options);
   const followUps = followUpReport(await deps.followUps.owed(input.service), release.introspection);
   if (result.ok) return { ok: true, plan: result.plan, followUps };
   return {
@@ -145,7 +146,7 @@ async function planOnly(
   input: StartRunInput,
   config: ServiceConfig,
 ): Promise<StartRunResult> {
-  const result = await planned(deps, input, config.backfill);
+  const result = await planned(deps, input, planOptionsOf(config));
   if (!result.ok) return result;
   const outlook = contractOutlook(input.service, result.plan, {
     windows: config.windows ?? [],
@@ -162,7 +163,7 @@ async function planAndCreate(
   input: StartRunInput,
   config: ServiceConfig,
 ): Promise<StartRunResult> {
-  const result = await planned(deps, input, config.backfill);
+  const result = await planned(deps, input, planOptionsOf(config));
   if (!result.ok) return result;
   // The plan always deploys and waits for the rollout: what makes a run is a migration to apply.
   if (result.plan.migrations.length === 0)

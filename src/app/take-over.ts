@@ -5,7 +5,8 @@ import type { JobControl } from "../ports/step-queue.js";
 import { earlierAttemptNote } from "./earlier-attempt.js";
 import { type TransitionDeps, transition } from "./transition.js";
 
-const TAKEN_OVER: Record<Exclude<PlanStep["kind"], "wait-rollout" | "approval">, string> = {
+/** Steps that only poll (a rollout, an analysis) or wait for people (a gate) have nothing to take over. */
+const TAKEN_OVER: Record<Exclude<PlanStep["kind"], "wait-rollout" | "analysis" | "approval">, string> = {
   migrate: "the migrate",
   deploy: "the deploy",
   backfill: "a backfill batch",
@@ -44,7 +45,7 @@ export async function takeOver(
   step: PlanStep,
   control: JobControl,
 ): Promise<Run | null> {
-  if (step.kind === "wait-rollout" || step.kind === "approval") return run;
+  if (step.kind === "wait-rollout" || step.kind === "analysis" || step.kind === "approval") return run;
   const n = (run.steps[step.index]?.executions ?? 0) + 1;
   deps.logger.warn(
     { runId: run.id, step: step.index, attempt: n },

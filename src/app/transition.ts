@@ -143,6 +143,7 @@ function refusedEntry(run: Run, event: RunEvent, actor: Actor, at: string, reaso
 }
 
 function describe(event: RunEvent): string | null {
+  if (event.type === "analysis-overridden") return `step ${event.step}: ${event.reason}`;
   if ("step" in event)
     return `step ${event.step}${"message" in event && event.message ? `: ${event.message}` : ""}`;
   if (event.type === "approval-rejected" && event.reason) return `gate ${event.gate}: ${event.reason}`;

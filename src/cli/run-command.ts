@@ -157,7 +157,7 @@ interface Call {
 
 type RunAction = keyof typeof ACTION_DONE;
 
-/** approve, reject, cancel, retry, rollback: the use case, then what it did and the run. */
+/** approve, reject, cancel, retry, rollback, override: the use case, then what it did and the run. */
 function runAction(action: RunAction, act: (call: Call, runId: string) => Promise<ActionResult>) {
   return async (call: Call) => {
     const runId = call.need("runId");
@@ -205,6 +205,9 @@ const PERFORM: Record<ActionName, (call: Call) => Promise<number>> = {
   ),
   retry: runAction("retry", ({ useCases, user }, runId) => useCases.retry({ runId, user })),
   rollback: runAction("rollback", ({ useCases, user }, runId) => useCases.rollback({ runId, user })),
+  override: runAction("override", ({ useCases, user, need }, runId) =>
+    useCases.overrideAnalysis({ runId, user, reason: need("reason") }),
+  ),
   audit: async (call) => {
     const runId = call.need("runId");
     const entries = await call.useCases.audit(runId);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ALL_SERVICES } from "../domain/run/contract-hold.js";
+import { analysisSchema } from "./analysis-schema.js";
 import { approvalKeys, checkApprovalRules } from "./approvals-schema.js";
 import { backfillSchema } from "./backfill-schema.js";
 import { helmDeployerSchema } from "./helm-schema.js";
@@ -142,6 +143,7 @@ export const serviceSchema = z.strictObject({
   introspection: introspectionConfigSchema.default(INTROSPECTION_DEFAULTS),
   liveFacts: liveFactsSchema.default(LIVE_FACTS_DEFAULTS),
   backfill: backfillSchema.optional(),
+  analysis: analysisSchema.optional(),
   reminders: remindersSchema.optional(),
   windows: windowsSchema.optional(),
 });

@@ -38,6 +38,7 @@ export class Fleet {
   private readonly stopped: ReplicaCounters[] = [];
   private readonly spans: RolloutSpan[] = [];
   private target: string | null = null;
+  private readonly broken = new Set<string>();
   private rolling: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: FleetOptions) {
@@ -46,6 +47,17 @@ export class Fleet {
 
   versionUrls(): string[] {
     return this.options.ports.map((port) => `http://127.0.0.1:${port}/version`);
+  }
+
+  /** Where Prometheus scrapes each slot's replica (GET /metrics: shop_requests_total, shop_errors_total). */
+  metricsTargets(): string[] {
+    return this.options.ports.map((port) => `127.0.0.1:${port}`);
+  }
+
+  /** The version's replicas fail requests from now on: those running, and those started later. */
+  async breakVersion(version: string): Promise<void> {
+    this.broken.add(version);
+    await Promise.all(this.live.filter((r) => r?.spec.version === version).map((r) => r?.breakRequests()));
   }
 
   get rollouts(): readonly RolloutSpan[] {
@@ -61,7 +73,7 @@ export class Fleet {
   private startReplica(slot: number, version: string): Promise<Replica> {
     const port = this.options.ports[slot];
     if (port === undefined) throw new Error(`no slot ${slot}`);
-    return Replica.start({ ...this.options.replica, version, slot, port });
+    return Replica.start({ ...this.options.replica, version, slot, port, broken: this.broken.has(version) });
   }
 
   async start(version: string): Promise<void> {

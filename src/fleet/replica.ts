@@ -12,6 +12,8 @@ export interface ReplicaSpec {
   slot: number;
   port: number;
   pauseMs: number;
+  /** Its requests fail from the start (a broken release). */
+  broken?: boolean;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -65,7 +67,12 @@ export class Replica {
       ],
       {
         cwd: spec.shopDir,
-        env: { ...process.env, DATABASE_URL: spec.databaseUrl, SHOP_CODE_VERSION: spec.version },
+        env: {
+          ...process.env,
+          DATABASE_URL: spec.databaseUrl,
+          SHOP_CODE_VERSION: spec.version,
+          SHOP_BROKEN: spec.broken ? "1" : "0",
+        },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -101,6 +108,15 @@ export class Replica {
     } catch {
       return null;
     }
+  }
+
+  /** From now on each of its rounds also fails a request (POST /break). */
+  async breakRequests(): Promise<void> {
+    const response = await fetch(`http://127.0.0.1:${this.spec.port}/break`, {
+      method: "POST",
+      signal: AbortSignal.timeout(2_000),
+    });
+    if (!response.ok) throw new Error(`${this.name} refused to break: HTTP ${response.status}`);
   }
 
   /** Asks the replica to finish its round and exit (SIGTERM), then reads its counters. */

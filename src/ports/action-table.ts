@@ -114,6 +114,11 @@ export const ACTIONS = {
     summary:
       "roll back the deploy of a failed or rejected run to the release live before it (approvers; migrations stay)",
   },
+  override: {
+    params: [run, because],
+    summary:
+      "an admin lets a run past its analysis gate (waiting, or failed by it), saying why (audited); the approval is offered",
+  },
   audit: { params: [run], summary: "who did what to a run, and when" },
   export: {
     params: [run],
@@ -165,4 +170,6 @@ export const ACTION_DONE = {
   retry: (runId: string) => `${runId} starts again from its failed step.`,
   rollback: (runId: string) =>
     `Rolling back the deploy of ${runId}: its card follows it. Migrations are not rolled back.`,
+  override: (runId: string) =>
+    `The analysis of ${runId} is overridden (recorded in its audit): the approval is offered.`,
 } satisfies Partial<Record<ActionName, (runId: string) => string>>;

@@ -1,10 +1,12 @@
 import type { BackfillConfig } from "../config/backfill-schema.js";
 import type { LiveFactsConfig } from "../config/live-facts-schema.js";
 import type { LockGuardConfig } from "../config/lock-guard-schema.js";
+import type { AnalysisRules, Threshold } from "../domain/run/analysis.js";
 import type { ChangeWindow } from "../domain/run/change-windows.js";
 import type { Deployer } from "./deployer.js";
 import type { Executor } from "./executor.js";
 import type { LiveFactsReader } from "./live-facts.js";
+import type { MetricsSource } from "./metrics-source.js";
 import type { RolloutWatcher } from "./rollout-watcher.js";
 
 /** How to run `manage.py migrate` for a service. */
@@ -15,6 +17,15 @@ export interface MigrateSettings {
   managePy: string;
   env: Record<string, string>;
   timeoutMs: number;
+}
+
+/** A service's analysis gate: what it asks its metrics server, and its rules. */
+export interface AnalysisSettings {
+  /** Null when the analysis is a soak only (no queries). */
+  source: MetricsSource | null;
+  queries: Array<{ name: string; query: string; threshold: Threshold }>;
+  rules: AnalysisRules;
+  intervalMs: number;
 }
 
 export interface PollingSettings {
@@ -44,6 +55,8 @@ export interface ServiceAdapters {
   liveFacts: { config: LiveFactsConfig; read: LiveFactsReader };
   /** The service's backfill command, null when it declares none. */
   backfill: BackfillConfig | null;
+  /** The service's analysis gate, null when it declares none. */
+  analysis: AnalysisSettings | null;
   approvalTimeoutMs: number;
   /** When the service's contract steps may start; empty: any time. */
   windows: ChangeWindow[];

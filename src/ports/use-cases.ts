@@ -139,6 +139,8 @@ export interface UseCases {
    * and its rollout awaited, by the workers. Migrations are not rolled back.
    */
   rollback(input: RollbackInput): Promise<ActionResult>;
+  /** An admin of the service lets the run past its analysis step (waiting, or failed by it), saying why. Audited. */
+  overrideAnalysis(input: { runId: string; user: string; reason: string }): Promise<ActionResult>;
   status(runId: string): Promise<Run | null>;
   list(query?: ListQuery): Promise<Run[]>;
   /** Null when the run does not exist. */

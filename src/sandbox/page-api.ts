@@ -159,6 +159,15 @@ async function lockAction(context: PageContext) {
   return { held };
 }
 
+/** "Break v3": allowed any time, a run may be waiting on v3's analysis. */
+async function breakV3(context: PageContext) {
+  const story = context.story;
+  if (!story) throw new BadRequest("this sandbox runs your services file: there is no built-in story", 404);
+  await story.breakV3();
+  await context.feed.sendFleet();
+  return { broken: "v3" };
+}
+
 function session(context: PageContext) {
   const { directory } = context;
   return {
@@ -196,6 +205,7 @@ export async function handleApi(
     if (route === "POST /api/story/reset") return send(response, 202, await storyAction(context, "reset"));
     if (route === "POST /api/story/naive") return send(response, 202, await storyAction(context, "naive"));
     if (route === "POST /api/story/lock") return send(response, 200, await lockAction(context));
+    if (route === "POST /api/story/break-v3") return send(response, 200, await breakV3(context));
     send(response, 404, { error: `no route ${route}` });
   } catch (error) {
     if (error instanceof BadRequest) return send(response, error.status, { error: error.message });

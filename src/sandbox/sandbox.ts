@@ -9,6 +9,11 @@ import { isTerminal } from "../domain/run/run.js";
 import { createRedisClient } from "../net/redis/connect.js";
 import { redisTopologyFromEnv } from "../net/redis/redis-env.js";
 import type { Logger } from "../ports/logger.js";
+import {
+  findPrometheus,
+  type LocalPrometheus,
+  startLocalPrometheus,
+} from "../prometheus/local-prometheus.js";
 import { SlackFake, SlackWorkspace } from "../slack-emulator/index.js";
 import { deleteKeys } from "../store/delete-prefix.js";
 import { type BotOptions, type RunningBot, startBot } from "../wiring/bot.js";
@@ -44,6 +49,8 @@ export interface SandboxOptions {
   logger: Logger;
   /** Where the page's modules come from: the built ones by default (tests running the sources compile them). */
   pageModules?: PageModules;
+  /** The Prometheus executable scraping the story's fleet; found on PATH when undefined, none when null. */
+  prometheus?: string | null;
   /** Engine settings (the bench replaces Django's introspection). */
   engine?: BotOptions["engine"];
 }
@@ -62,14 +69,40 @@ export const SANDBOX_BOT_TOKEN = "xoxb-sandbox";
 const APP_TOKEN = "xapp-sandbox";
 
 /** The story's services file, written where the bot loads it from. */
-async function storyServices(story: Story, dir: string): Promise<LoadedServices> {
+async function storyServices(
+  story: Story,
+  dir: string,
+  prometheus: LocalPrometheus | null,
+): Promise<LoadedServices> {
   const file = path.join(dir, "services.yaml");
-  await writeFile(file, stringify({ services: { [STORY_SERVICE]: story.service() } }));
+  await writeFile(file, stringify({ services: { [STORY_SERVICE]: story.service(prometheus?.url ?? null) } }));
   return loadServices(file);
 }
 
 function storyDirectory(): Directory {
   return { people: Object.values(STORY_PEOPLE), channels: { [STORY_CHANNEL]: "shop-deploys" }, groups: {} };
+}
+
+/**
+ * Prometheus scraping the story's fleet every second, when it is installed (the story's analysis asks it); without
+ * it the analysis is a soak only.
+ */
+async function storyPrometheus(
+  story: Story,
+  binary: string | null | undefined,
+  logger: Logger,
+): Promise<LocalPrometheus | null> {
+  const found = binary === undefined ? findPrometheus() : binary;
+  if (!found) {
+    logger.info("prometheus is not installed: the story's analysis gate is a soak only");
+    return null;
+  }
+  return startLocalPrometheus({
+    binary: found,
+    targets: story.metricsTargets(),
+    job: STORY_SERVICE,
+    scrapeIntervalSeconds: 1,
+  });
 }
 
 /** Anyone who reaches a page not on loopback could start and approve runs: it needs a token nobody can guess. */
@@ -122,7 +155,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
           logger,
         });
     if (story) undo.push(() => story.close());
-    const services = story ? await storyServices(story, dir) : await loadServices(options.servicesFile ?? "");
+    const prometheus = story ? await storyPrometheus(story, options.prometheus, logger) : null;
+    if (prometheus) undo.push(() => prometheus.stop());
+    const services = story
+      ? await storyServices(story, dir, prometheus)
+      : await loadServices(options.servicesFile ?? "");
     const directory = story ? storyDirectory() : directoryOf(services);
     const fake = await new SlackFake({
       token: SANDBOX_BOT_TOKEN,

@@ -35,6 +35,26 @@ const RELEASES: Release[] = [
 /** The table the "hold a lock" button locks: the one the contract (0003) drops a column of. */
 const LOCKED_TABLE = "catalog_product";
 
+/**
+ * The shop's analysis gate: with Prometheus, the share of the new version's requests that failed over the last 10 s
+ * must stay under 1 % for 10 s; without, a soak of 10 s.
+ */
+const SOAK_SECONDS = 10;
+const ERROR_RATE =
+  'sum(rate(shop_errors_total{version="{version}"}[10s])) / sum(rate(shop_requests_total{version="{version}"}[10s]))';
+
+function analysisOf(prometheusUrl: string | null): Record<string, unknown> {
+  if (!prometheusUrl) return { minimumSoakSeconds: SOAK_SECONDS, intervalSeconds: 2 };
+  return {
+    prometheus: { url: prometheusUrl },
+    queries: [{ name: "errorRate", query: ERROR_RATE, threshold: "< 0.01" }],
+    minimumSoakSeconds: SOAK_SECONDS,
+    intervalSeconds: 2,
+    consecutiveFailures: 2,
+    timeoutSeconds: 300,
+  };
+}
+
 /** How long the naive path lets the old code run before and after it changes the schema. */
 const NAIVE_SETTLE_MS = 2000;
 
@@ -127,8 +147,16 @@ export class Story {
     return this.database.url;
   }
 
-  /** The shop's entry in the services file, as a team would write it for this fleet. */
-  service(): Record<string, unknown> {
+  /** Where Prometheus scrapes the replicas: one `host:port` per slot, the same across resets. */
+  metricsTargets(): string[] {
+    return this.fleet.metricsTargets();
+  }
+
+  /**
+   * The shop's entry in the services file, as a team would write it for this fleet; its analysis asks the
+   * Prometheus scraping the fleet, when there is one.
+   */
+  service(prometheusUrl: string | null): Record<string, unknown> {
     const { python, shopDir } = this.options;
     return {
       project: {
@@ -152,6 +180,7 @@ export class Story {
       slack: { channel: STORY_CHANNEL },
       // The "hold a lock" session shows as idle in transaction after a few seconds; a blocked contract re-checks often.
       liveFacts: { idleInTransactionSeconds: 5, recheckSeconds: 2 },
+      analysis: analysisOf(prometheusUrl),
       access: {
         starters: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id],
         approvers: { users: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id] },
@@ -212,6 +241,12 @@ export class Story {
     const held = this.held;
     this.held = null;
     await held?.release();
+  }
+
+  /** v3 is broken from now on (until a reset): its replicas fail requests, and the analysis of a v3 run fails. */
+  async breakV3(): Promise<void> {
+    await this.fleet.breakVersion("v3");
+    this.activity = "v3 is broken: its replicas fail some requests (a reset mends it)";
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { PhaseFacts } from "../domain/locks/live-facts.js";
 import type { Plan } from "../domain/plan/plan.js";
+import { THRESHOLD_OPS } from "../domain/run/analysis.js";
 import type { Run } from "../domain/run/run.js";
 
 const iso = z.string().min(1);
@@ -15,6 +16,27 @@ const commandOutcomeSchema = z.object({
   durationMs: z.number(),
 });
 
+const thresholdSchema = z.object({ op: z.enum(THRESHOLD_OPS), value: z.number() });
+const readingBase = { name: z.string(), threshold: thresholdSchema };
+const analysisProgressSchema = z.object({
+  passingSince: iso.nullable(),
+  failures: z.record(z.string(), z.number().int().min(0)),
+  readings: z.array(
+    z.discriminatedUnion("kind", [
+      z.object({
+        ...readingBase,
+        kind: z.literal("value"),
+        value: z.string(),
+        passed: z.boolean(),
+        series: z.string().nullable(),
+      }),
+      z.object({ ...readingBase, kind: z.enum(["no-data", "unavailable"]), detail: z.string() }),
+    ]),
+  ),
+  evaluatedAt: iso,
+  headline: z.string(),
+});
+
 const stepStateSchema = z.object({
   index: z.number().int().min(0),
   status: z.enum(["pending", "running", "waiting", "succeeded", "failed", "skipped", "cancelled"]),
@@ -26,6 +48,7 @@ const stepStateSchema = z.object({
   polls: z.number().int().min(0),
   // Runs stored before it was counted.
   executions: z.number().int().min(0).default(0),
+  analysis: analysisProgressSchema.optional(),
 });
 
 /** The plan was built by our planner; only its shape is checked here. */

@@ -15,7 +15,13 @@ import type { Deployer } from "../ports/deployer.js";
 import type { Executor } from "../ports/executor.js";
 import type { Logger } from "../ports/logger.js";
 import type { RolloutWatcher } from "../ports/rollout-watcher.js";
-import type { AdapterFactory, MigrateSettings, ServiceAdapters } from "../ports/service-adapters.js";
+import type {
+  AdapterFactory,
+  AnalysisSettings,
+  MigrateSettings,
+  ServiceAdapters,
+} from "../ports/service-adapters.js";
+import { PrometheusClient } from "../prometheus/prometheus-client.js";
 
 interface Context {
   name: string;
@@ -90,6 +96,30 @@ function liveFactsOf(config: ServiceConfig, executor: Executor, migrate: Migrate
   return { config: liveFacts, read };
 }
 
+function analysisOf(config: ServiceConfig, context: Context): AnalysisSettings | null {
+  const analysis = config.analysis;
+  if (!analysis) return null;
+  const { prometheus } = analysis;
+  return {
+    source: prometheus
+      ? new PrometheusClient({
+          url: prometheus.url,
+          bearerTokenFile: prometheus.bearerTokenFile
+            ? path.resolve(context.loaded.baseDir, prometheus.bearerTokenFile)
+            : null,
+          timeoutMs: prometheus.timeoutSeconds * 1000,
+        })
+      : null,
+    queries: analysis.queries,
+    rules: {
+      minimumSoakMs: analysis.minimumSoakSeconds * 1000,
+      consecutiveFailures: analysis.consecutiveFailures,
+      timeoutMs: analysis.timeoutSeconds * 1000,
+    },
+    intervalMs: analysis.intervalSeconds * 1000,
+  };
+}
+
 async function build(config: ServiceConfig, context: Context): Promise<ServiceAdapters> {
   const { rollout } = config;
   const executor = executorOf(config, context);
@@ -113,6 +143,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
       env: guardEnv(config.lockGuard, config.timeouts.migrateSeconds * 1000),
     },
     backfill: config.backfill ?? null,
+    analysis: analysisOf(config, context),
     approvalTimeoutMs: config.timeouts.approvalSeconds * 1000,
     windows: config.windows ?? [],
     reminders: config.reminders

@@ -160,7 +160,8 @@ describe("the sandbox page, in a real browser", () => {
 
       // The thread: one reply per step, in the thread pane.
       await card("shop v3 · shop-").locator(".replies").click();
-      await expect.poll(() => page.locator("#thread-messages").textContent()).toContain("Step 1/4");
+      await expect.poll(() => page.locator("#thread-messages").textContent()).toContain("Step 1/5");
+      expect(await page.locator("#thread-messages").textContent()).toContain("analysis passed:");
       expect(await page.locator("#thread-messages").textContent()).toContain("fully migrated");
 
       // The fleet served the whole phased story without an error.

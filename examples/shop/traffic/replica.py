@@ -33,6 +33,8 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     counters = Counters(models.CODE_VERSION, options.slot)
+    if os.environ.get("SHOP_BROKEN") == "1":
+        counters.broken.set()
     server = serve(options.port, counters)
     parent = os.getppid()
     rounds = 0

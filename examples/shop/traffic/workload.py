@@ -2,6 +2,10 @@
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
 
+class BrokenRelease(DatabaseError):
+    """What a broken replica's checkout answers: counted as an error like a real one."""
+
+
 def attempt(counters, operation, action):
     try:
         result = action()
@@ -21,3 +25,9 @@ def one_round(code, counters, name):
     latest = attempt(counters, "list", lambda: list(code.Product.objects.order_by("-id")[:20]))
     if latest:
         attempt(counters, "update", lambda: code.deactivate(latest[0]))
+    if counters.broken.is_set():
+        attempt(counters, "checkout", broken_checkout)
+
+
+def broken_checkout():
+    raise BrokenRelease("HTTP 500 from checkout: this release is broken")

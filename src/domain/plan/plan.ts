@@ -1,8 +1,15 @@
 import type { ClassifiedOperation } from "../classify/classification.js";
 import type { MigrationKey } from "../classify/migration.js";
 
-export type PhaseKind = "expand" | "deploy" | "wait-rollout" | "backfill" | "approval" | "contract";
-export type StepKind = "migrate" | "deploy" | "wait-rollout" | "backfill" | "approval";
+export type PhaseKind =
+  | "expand"
+  | "deploy"
+  | "wait-rollout"
+  | "backfill"
+  | "analysis"
+  | "approval"
+  | "contract";
+export type StepKind = "migrate" | "deploy" | "wait-rollout" | "backfill" | "analysis" | "approval";
 
 /** `manage.py migrate <app> <name>`: migrate one app up to and including that migration. */
 export interface MigrateTarget {
@@ -43,6 +50,12 @@ export interface BackfillStep extends StepBase {
   command: string[];
 }
 
+/** The analysis gate: the service's metrics must pass for its soak before the approval is offered (src/domain/run/analysis.ts). */
+export interface AnalysisStep extends StepBase {
+  kind: "analysis";
+  phase: "analysis";
+}
+
 export interface ApprovalStep extends StepBase {
   kind: "approval";
   phase: "approval";
@@ -52,7 +65,13 @@ export interface ApprovalStep extends StepBase {
   summary: string[];
 }
 
-export type PlanStep = MigrateStep | DeployStep | WaitRolloutStep | BackfillStep | ApprovalStep;
+export type PlanStep =
+  | MigrateStep
+  | DeployStep
+  | WaitRolloutStep
+  | BackfillStep
+  | AnalysisStep
+  | ApprovalStep;
 
 export interface PlanMigration extends MigrationKey {
   phase: "expand" | "contract";

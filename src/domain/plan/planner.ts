@@ -31,9 +31,13 @@ function migrateStep(
   };
 }
 
-/** What the service adds to every plan: a backfill command run after the rollout, before the approval. */
+/**
+ * What the service adds to every plan: a backfill command run after the rollout, then the analysis of its metrics,
+ * both before the approval.
+ */
 export interface PlanOptions {
   backfill?: { command: string[] };
+  analysis?: boolean;
 }
 
 function buildPlan(migrations: PhasedMigration[], options: PlanOptions): Plan {
@@ -51,6 +55,15 @@ function buildPlan(migrations: PhasedMigration[], options: PlanOptions): Plan {
             phase: "backfill" as const,
             title: "Backfill the data batch by batch",
             command: options.backfill.command,
+          },
+        ]
+      : []),
+    ...(options.analysis
+      ? [
+          {
+            kind: "analysis" as const,
+            phase: "analysis" as const,
+            title: "Analyse the new code's metrics until they pass for the soak",
           },
         ]
       : []),
@@ -79,7 +92,7 @@ function buildPlan(migrations: PhasedMigration[], options: PlanOptions): Plan {
   };
 }
 
-/** Splits the pending migrations of a release into expand → deploy → wait → (backfill) → approval → contract, or refuses with every reason. */
+/** Splits the pending migrations of a release into expand → deploy → wait → (backfill) → (analysis) → approval → contract, or refuses with every reason. */
 export function planRelease(introspection: Introspection, options: PlanOptions = {}): PlanResult {
   const migrations = assignPhases(introspection);
   const refusals = [...downgradeRefusals(introspection), ...findRefusals(migrations)];

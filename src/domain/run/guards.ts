@@ -9,15 +9,16 @@ export function isContractStep(step: PlanStep): step is MigrateStep {
 
 /**
  * Why the step cannot start yet, or null. A destructive (contract) migration needs every rollout and backfill before
- * it to have succeeded and an approval recorded for every gate before it; one without any gate before it never runs.
+ * it (and its analysis) to have succeeded and an approval recorded for every gate before it; one without any gate before it never runs.
  */
 export function contractGuard(run: Run, step: PlanStep): string | null {
   if (!isContractStep(step)) return null;
   const before = run.plan.steps.slice(0, step.index);
   if (!before.some((s) => s.kind === "wait-rollout"))
     return `contract step ${step.index} has no rollout step before it`;
-  for (const waited of before.filter((s) => s.kind === "wait-rollout" || s.kind === "backfill")) {
-    const what = waited.kind === "backfill" ? "backfill" : "rollout";
+  const waitedKinds = ["wait-rollout", "backfill", "analysis"];
+  for (const waited of before.filter((s) => waitedKinds.includes(s.kind))) {
+    const what = waited.kind === "wait-rollout" ? "rollout" : waited.kind;
     if (run.steps[waited.index]?.status !== "succeeded")
       return `contract step ${step.index} needs the ${what} (step ${waited.index}) to have succeeded`;
   }

@@ -17,7 +17,8 @@ export interface JobOfStep {
  * - `start`: the step is pending: wait for its contract turn, record the start, run it.
  * - `duplicate`: the step already ended; the job is a duplicate.
  * - `take-over`: started and never ended (its worker died); it is run again and the thread told.
- * - `resume`: a step polled or run again: a rollout's poll, a try after a lock timeout, a backfill batch.
+ * - `resume`: a step polled or run again: a rollout's or an analysis's poll, a try after a lock timeout, a backfill
+ *   batch.
  */
 export type NextMove =
   | { kind: "stale"; requeue: boolean }
@@ -40,6 +41,8 @@ export function nextMove(run: Run, job: JobOfStep): NextMove {
   if (state.status === "pending") return { kind: "start", step };
   if (state.status !== "running" && state.status !== "waiting")
     return { kind: "duplicate", step, status: state.status };
-  if (state.status === "running" && step.kind !== "wait-rollout") return { kind: "take-over", step };
+  // A rollout or an analysis only polls: a poll cut short is asked again, nothing to take over.
+  const polls = step.kind === "wait-rollout" || step.kind === "analysis";
+  if (state.status === "running" && !polls) return { kind: "take-over", step };
   return { kind: "resume", step, status: state.status };
 }

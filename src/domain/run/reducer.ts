@@ -124,6 +124,7 @@ function endStep(
   if (stale) return refuse(stale);
   const message = "message" in event && event.message !== undefined ? event.message : found.state.message;
   const commands = "commands" in event && event.commands ? event.commands : found.state.commands;
+  const analysis = event.analysis ? { analysis: event.analysis } : {};
   const succeeded = event.type === "step-succeeded";
   if (run.status === "cancelling") {
     const ended = withStep(run, step, {
@@ -139,6 +140,7 @@ function endStep(
     finishedAt: now,
     message,
     commands,
+    ...analysis,
   });
   if (succeeded) return { ok: true, run: advance(ended, now) };
   return {
@@ -160,8 +162,13 @@ function progress(run: Run, event: RunEvent & { type: "rollout-progress" | "step
   const stale = notOwner(found.state, event.execution);
   if (stale) return refuse(stale);
   const counted = event.type === "rollout-progress" || event.counted !== false;
-  const polls = found.state.polls + (counted ? 1 : 0);
-  const polled = withStep(run, step, { status: "waiting", message, polls });
+  const analysis = event.type === "step-progress" && event.analysis ? { analysis: event.analysis } : {};
+  const polled = withStep(run, step, {
+    status: "waiting",
+    message,
+    polls: found.state.polls + (counted ? 1 : 0),
+    ...analysis,
+  });
   return { ok: true, run: rollout ? { ...polled, status: "waiting-rollout" } : polled };
 }
 
@@ -316,6 +323,40 @@ function retry(run: Run, now: string): Result {
   };
 }
 
+/**
+ * An admin's override of the analysis step the run is at: waiting (the soak goes on) or failed with the run (not
+ * after a rollback was started: the release it judged is gone). The step succeeds; the approval is offered.
+ */
+function overrideAnalysis(run: Run, event: RunEvent & { type: "analysis-overridden" }, now: string): Result {
+  const step = run.plan.steps[run.currentStep];
+  const state = run.steps[run.currentStep];
+  if (step?.kind !== "analysis" || !state || event.step !== run.currentStep)
+    return refuse(`${run.id} is not at its analysis step: there is nothing to override`);
+  const failedHere = run.status === "failed" && state.status === "failed";
+  const waiting = !isTerminal(run.status) && (state.status === "running" || state.status === "waiting");
+  if (!failedHere && !waiting)
+    return refuse(`the analysis of ${run.id} is ${state.status}: nothing to override`);
+  if (run.status === "cancelling") return refuse(`${run.id} is being cancelled`);
+  if (run.rollback) return refuse(`the deploy of ${run.id} was rolled back: start a new run instead`);
+  const reason = event.reason.trim();
+  const length = [...reason].length;
+  if (length === 0 || length > MAX_REASON_CHARS)
+    return refuse(`an override needs a reason of at most ${MAX_REASON_CHARS} characters`);
+  const ended = withStep(run, state.index, {
+    status: "succeeded",
+    finishedAt: now,
+    message: `analysis overridden by ${event.by}: ${reason}`,
+  });
+  const reopened: Run = failedHere
+    ? {
+        ...ended,
+        outcome: null,
+        steps: ended.steps.map((s) => (s.index > state.index ? pendingStep(s.index) : s)),
+      }
+    : ended;
+  return { ok: true, run: advance(reopened, now) };
+}
+
 function reduce(run: Run, event: RunEvent, now: string): Result {
   if (event.type === "notification-attached")
     return { ok: true, run: { ...run, notification: event.notification } };
@@ -323,6 +364,7 @@ function reduce(run: Run, event: RunEvent, now: string): Result {
     return { ok: true, run: { ...run, gateMessages: { ...run.gateMessages, [event.gate]: event.message } } };
   if (event.type === "retried") return retry(run, now);
   if (isRollbackEvent(event)) return reduceRollback(run, event, now);
+  if (event.type === "analysis-overridden") return overrideAnalysis(run, event, now);
   if (isTerminal(run.status)) return refuse(`${run.id} is ${run.status}: nothing more happens to it`);
   switch (event.type) {
     case "step-started":

@@ -1,5 +1,6 @@
 import type { PhaseFacts } from "../locks/live-facts.js";
 import type { Plan } from "../plan/plan.js";
+import type { AnalysisProgress } from "./analysis.js";
 import type { Freeze } from "./freeze.js";
 
 /**
@@ -57,6 +58,8 @@ export interface StepState {
    * the middle of it. The deploy hook gets it as {attempt}.
    */
   executions: number;
+  /** An analysis step's latest evaluation and soak (src/domain/run/analysis.ts). */
+  analysis?: AnalysisProgress;
 }
 
 export interface GateDecision {
@@ -187,9 +190,17 @@ export type RunEvent =
       step: number;
       message?: string;
       commands?: CommandOutcome[];
+      analysis?: AnalysisProgress;
       execution?: number;
     }
-  | { type: "step-failed"; step: number; message: string; commands?: CommandOutcome[]; execution?: number }
+  | {
+      type: "step-failed";
+      step: number;
+      message: string;
+      commands?: CommandOutcome[];
+      analysis?: AnalysisProgress;
+      execution?: number;
+    }
   | { type: "rollout-progress"; step: number; message: string; execution?: number }
   /**
    * A running step reports progress (a migrate try that hit the lock timeout, a backfill batch) and goes on later;
@@ -200,6 +211,7 @@ export type RunEvent =
       step: number;
       message: string;
       announce?: boolean;
+      analysis?: AnalysisProgress;
       execution?: number;
       /** false: a wait (for a blocking session) that is not one of the step's tries (`polls`). */
       counted?: boolean;
@@ -213,7 +225,12 @@ export type RunEvent =
   | { type: "approval-rejected"; gate: string; by: string; reason?: string }
   | { type: "cancelled"; by: string; reason?: string }
   /** A step's deadline passed: an approval left open too long, a rollout that never finished. */
-  | { type: "timed-out"; step: number; message: string; execution?: number }
+  | { type: "timed-out"; step: number; message: string; analysis?: AnalysisProgress; execution?: number }
+  /**
+   * An admin lets the run past its analysis step (waiting, or failed with the run), saying why: the step succeeds
+   * and the approval is offered.
+   */
+  | { type: "analysis-overridden"; step: number; by: string; reason: string }
   | { type: "retried"; by: string }
   | { type: "notification-attached"; notification: NotificationRef }
   | { type: "gate-message-attached"; gate: string; message: NotificationRef }

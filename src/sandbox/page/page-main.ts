@@ -133,6 +133,7 @@ function wireStory(session: Session): void {
     ["story-reset", "/api/story/reset"],
     ["story-naive", "/api/story/naive"],
     ["story-lock", "/api/story/lock"],
+    ["story-break-v3", "/api/story/break-v3"],
   ] as const)
     $(id).addEventListener("click", async () => {
       const answer = await post(path, {});

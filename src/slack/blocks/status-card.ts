@@ -1,6 +1,7 @@
 import type { PlanStep } from "../../domain/plan/plan.js";
 import { approvalsOf, closingDecision } from "../../domain/run/approvals.js";
 import { isTerminal, type Run, type RunStatus, type StepState } from "../../domain/run/run.js";
+import { analysisOverrideHint, analysisStepText } from "./analysis-blocks.js";
 import { approvalProgressText, approverList } from "./approval-progress.js";
 import { runFollowUpLines } from "./follow-up-messages.js";
 import {
@@ -52,6 +53,8 @@ function approvedBy(run: Run, step: PlanStep, at: string): string {
 export function stepStateText(run: Run, step: PlanStep, state: StepState): string {
   const took = durationBetween(state.startedAt, state.finishedAt);
   const decision = decisionOf(run, step);
+  const analysing = analysisStepText(step, state);
+  if (analysing) return analysing;
   switch (state.status) {
     case "pending":
       // A pending step with a message is held back (a freeze, outside the change windows).
@@ -123,6 +126,8 @@ export function statusCard(run: Run, { buttons = false }: { buttons?: boolean } 
   const followUps = runFollowUpLines(run.followUps);
   if (followUps.length > 0) blocks.push(...sections(["*Follow-ups*", ...followUps]));
   if (run.outcome) blocks.push(section(`*Outcome:* ${escapeText(truncate(run.outcome, 1000))}`));
+  const override = analysisOverrideHint(run);
+  if (override) blocks.push(context(override));
   blocks.push(...rollbackBlocks(run, buttons));
   blocks.push(
     context(`\`/migrate status ${run.id}\` · \`/migrate audit ${run.id}\` · revision ${run.revision}`),

@@ -90,6 +90,10 @@ function eventReply(change: RunChange, event: RunEvent): SlackMessage | null {
       return reply(
         `:no_entry_sign: ${userMention(event.by)} cancelled the run${event.reason ? `: ${escapeText(event.reason)}` : ""}`,
       );
+    case "analysis-overridden":
+      return reply(
+        `:warning: ${userMention(event.by)} overrode the analysis (${stepName(after, event.step)}): ${escapeText(truncate(event.reason, 500))}`,
+      );
     case "retried":
       return reply(
         `:repeat: ${userMention(event.by)} retried the run from ${stepName(after, after.currentStep)}`,

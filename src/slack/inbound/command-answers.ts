@@ -110,10 +110,12 @@ function act(deps: CommandDeps, command: RunActionCommand, user: string): Promis
       return deps.useCases.retry({ runId, user });
     case "rollback":
       return deps.useCases.rollback({ runId, user });
+    case "override":
+      return deps.useCases.overrideAnalysis({ runId, user, reason: command.reason });
   }
 }
 
-/** approve, reject, cancel, retry, rollback: in the run's own channels only. */
+/** approve, reject, cancel, retry, rollback, override: in the run's own channels only. */
 async function runAction(
   deps: CommandDeps,
   caller: Caller,
@@ -254,6 +256,7 @@ export async function answerCommand(
     case "cancel":
     case "retry":
     case "rollback":
+    case "override":
       return runAction(deps, caller, command);
     case "audit": {
       const runId = command.runId;

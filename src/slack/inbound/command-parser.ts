@@ -26,6 +26,7 @@ export const migrateCommandSchema = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("cancel"), runId }),
   z.strictObject({ name: z.literal("retry"), runId }),
   z.strictObject({ name: z.literal("rollback"), runId }),
+  z.strictObject({ name: z.literal("override"), runId, reason }),
   z.strictObject({ name: z.literal("audit"), runId }),
   z.strictObject({ name: z.literal("owed"), service }),
   z.strictObject({ name: z.literal("drop-owed"), service, migration, reason }),

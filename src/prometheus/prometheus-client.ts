@@ -1,0 +1,196 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import type { Sample } from "../domain/run/analysis.js";
+import type { MetricsAnswer, MetricsSource } from "../ports/metrics-source.js";
+
+/** An answer larger than this is refused unread: a query for a gate returns a few series, not a dump. */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+const MAX_TOKEN_BYTES = 16 * 1024;
+const MAX_TEXT = 300;
+
+export interface PrometheusSettings {
+  url: string;
+  /** Absolute path of a file holding the bearer token, read at each query (so a rotated token is picked up). */
+  bearerTokenFile: string | null;
+  timeoutMs: number;
+}
+
+/** `[<unix time>, "<value>"]`: Prometheus writes values as strings ("0.01", "NaN", "+Inf"). */
+const sampleValue = z.tuple([z.number(), z.string()]);
+
+const dataSchema = z.discriminatedUnion("resultType", [
+  z.object({
+    resultType: z.literal("vector"),
+    result: z.array(
+      z.object({
+        metric: z.record(z.string(), z.string()),
+        value: sampleValue.optional(),
+        histogram: z.unknown().optional(),
+      }),
+    ),
+  }),
+  z.object({ resultType: z.literal("scalar"), result: sampleValue }),
+  z.object({ resultType: z.literal("matrix"), result: z.unknown() }),
+  z.object({ resultType: z.literal("string"), result: z.unknown() }),
+]);
+
+/** The API's envelope (https://prometheus.io/docs/prometheus/latest/querying/api/#format-overview). */
+const answerSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("success"), data: dataSchema }),
+  z.object({ status: z.literal("error"), errorType: z.string().optional(), error: z.string().optional() }),
+]);
+
+const cut = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text);
+
+/** `{instance="…",version="v3"}`, without the metric's name; null for none (an aggregate such as sum(…)). */
+function seriesOf(metric: Record<string, string>): string | null {
+  const labels = Object.entries(metric)
+    .filter(([name]) => name !== "__name__")
+    .map(([name, value]) => `${name}="${value}"`);
+  return labels.length === 0 ? null : cut(`{${labels.join(",")}}`);
+}
+
+class AnswerTooLarge extends Error {}
+
+/** The body, read up to MAX_ANSWER_BYTES: a larger one is cancelled rather than buffered. */
+async function boundedText(response: Response): Promise<string> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > MAX_ANSWER_BYTES) {
+    await response.body?.cancel();
+    throw new AnswerTooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw new AnswerTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function samplesOf(data: z.infer<typeof dataSchema>): MetricsAnswer {
+  switch (data.resultType) {
+    case "scalar":
+      return { ok: true, samples: [{ series: null, value: data.result[1] }] };
+    case "vector": {
+      const samples: Sample[] = [];
+      for (const entry of data.result) {
+        if (!entry.value)
+          return {
+            ok: false,
+            reason: "the query returned a native histogram: ask for a number (histogram_quantile, …)",
+          };
+        samples.push({ series: seriesOf(entry.metric), value: entry.value[1] });
+      }
+      return { ok: true, samples };
+    }
+    case "matrix":
+      return {
+        ok: false,
+        reason: "the query returned a range vector: wrap it in a function such as rate(…[5m])",
+      };
+    case "string":
+      return { ok: false, reason: "the query returned a string, not a number" };
+  }
+}
+
+/** What the body says, or why it says nothing usable. */
+function readAnswer(status: number, body: string): MetricsAnswer {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    const start = cut(body.trim().replace(/\s+/g, " ").slice(0, 80));
+    return {
+      ok: false,
+      reason: `Prometheus answered HTTP ${status} with something that is not JSON (${start || "an empty body"}): check prometheus.url`,
+    };
+  }
+  const parsed = answerSchema.safeParse(raw);
+  if (!parsed.success)
+    return {
+      ok: false,
+      reason: `Prometheus answered HTTP ${status} with JSON that is not a query answer: check prometheus.url`,
+    };
+  const answer = parsed.data;
+  if (answer.status === "error")
+    return {
+      ok: false,
+      reason: cut(
+        `Prometheus refused the query (${answer.errorType ?? `HTTP ${status}`}): ${answer.error ?? "no reason given"}`,
+      ),
+    };
+  if (status < 200 || status > 299) return { ok: false, reason: `Prometheus answered HTTP ${status}` };
+  return samplesOf(answer.data);
+}
+
+/** Prometheus's HTTP API: one instant query per call, POSTed as a form (long expressions fit). */
+export class PrometheusClient implements MetricsSource {
+  constructor(private readonly settings: PrometheusSettings) {}
+
+  private endpoint(): URL {
+    const base = this.settings.url.endsWith("/") ? this.settings.url : `${this.settings.url}/`;
+    return new URL("api/v1/query", base);
+  }
+
+  private async headers(): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "application/json",
+    };
+    const file = this.settings.bearerTokenFile;
+    if (!file) return headers;
+    const token = (await readFile(file)).subarray(0, MAX_TOKEN_BYTES).toString("utf8").trim();
+    if (!token) throw new Error(`the bearer token file ${file} is empty`);
+    return { ...headers, authorization: `Bearer ${token}` };
+  }
+
+  async query(expression: string, signal?: AbortSignal): Promise<MetricsAnswer> {
+    const where = this.settings.url;
+    let headers: Record<string, string>;
+    try {
+      headers = await this.headers();
+    } catch (error) {
+      return { ok: false, reason: cut(`could not read the bearer token: ${(error as Error).message}`) };
+    }
+    const timeout = AbortSignal.timeout(this.settings.timeoutMs);
+    try {
+      const response = await fetch(this.endpoint(), {
+        method: "POST",
+        headers,
+        body: new URLSearchParams({ query: expression }).toString(),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        redirect: "error",
+      });
+      if (response.status === 401 || response.status === 403) {
+        await response.body?.cancel();
+        return {
+          ok: false,
+          reason: `Prometheus at ${where} answered HTTP ${response.status}: check the bearer token`,
+        };
+      }
+      return readAnswer(response.status, await boundedText(response));
+    } catch (error) {
+      if (error instanceof AnswerTooLarge)
+        return {
+          ok: false,
+          reason: `Prometheus's answer is larger than ${MAX_ANSWER_BYTES} bytes: make the query return fewer series (sum by …)`,
+        };
+      if (timeout.aborted)
+        return {
+          ok: false,
+          reason: `Prometheus at ${where} did not answer within ${this.settings.timeoutMs / 1000} s`,
+        };
+      const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
+      return { ok: false, reason: cut(`Prometheus at ${where} could not be reached: ${cause}`) };
+    }
+  }
+}
