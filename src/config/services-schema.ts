@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ALL_SERVICES } from "../domain/run/contract-hold.js";
 import { approvalKeys, checkApprovalRules } from "./approvals-schema.js";
 import { backfillSchema } from "./backfill-schema.js";
+import { argocdDeployerSchema, fluxDeployerSchema } from "./gitops-schema.js";
 import { helmDeployerSchema } from "./helm-schema.js";
 import { INTROSPECTION_DEFAULTS, introspectionConfigSchema } from "./introspection-schema.js";
 import {
@@ -121,6 +122,8 @@ export const deployerSchema = z.discriminatedUnion("kind", [
   commandDeployerSchema,
   kubernetesDeployerSchema,
   helmDeployerSchema,
+  argocdDeployerSchema,
+  fluxDeployerSchema,
 ]);
 export const rolloutSchema = z.discriminatedUnion("kind", [
   commandRolloutSchema,

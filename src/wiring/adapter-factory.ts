@@ -15,6 +15,7 @@ import type { Executor } from "../ports/executor.js";
 import type { Logger } from "../ports/logger.js";
 import type { RolloutWatcher } from "../ports/rollout-watcher.js";
 import type { AdapterFactory, MigrateSettings, ServiceAdapters } from "../ports/service-adapters.js";
+import { type GitOpsDeployerConfig, gitOpsAdapters, statusThenRollout } from "./gitops-adapters.js";
 
 interface Context {
   name: string;
@@ -33,8 +34,9 @@ function executorOf(config: ServiceConfig, context: Context): Executor {
   return executor.kind === "local" ? context.local : kubernetesExecutor(executor, k8sContext(context));
 }
 
-function deployerOf(config: ServiceConfig, context: Context): Deployer {
-  const deployer = config.deployer;
+type DeployerConfig = ServiceConfig["deployer"];
+
+function deployerOf(deployer: Exclude<DeployerConfig, GitOpsDeployerConfig>, context: Context): Deployer {
   switch (deployer.kind) {
     case "command":
       return new CommandDeployer(deployer, context.loaded.baseDir, context.local);
@@ -43,6 +45,17 @@ function deployerOf(config: ServiceConfig, context: Context): Deployer {
     case "kubernetes":
       return kubernetesDeployer(deployer, k8sContext(context));
   }
+}
+
+/** The deployer and the rollout watcher; a GitOps tool's status is watched before the `rollout` section's. */
+function deployAdapters(config: ServiceConfig, context: Context) {
+  const { deployer } = config;
+  const rollout = rolloutOf(config, context);
+  if (deployer.kind === "argocd" || deployer.kind === "flux") {
+    const gitOps = gitOpsAdapters(deployer, k8sContext(context));
+    return { deployer: gitOps.deployer, rollout: statusThenRollout(gitOps.status, rollout) };
+  }
+  return { deployer: deployerOf(deployer, context), rollout };
 }
 
 function rolloutOf(config: ServiceConfig, context: Context): RolloutWatcher {
@@ -79,8 +92,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
   return {
     executor: executorOf(config, context),
     remoteExecutor: config.executor.kind !== "local",
-    deployer: deployerOf(config, context),
-    rollout: rolloutOf(config, context),
+    ...deployAdapters(config, context),
     polling: {
       intervalMs: rollout.pollIntervalSeconds * 1000,
       maxIntervalMs: rollout.maxPollIntervalSeconds * 1000,
