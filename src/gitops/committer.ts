@@ -18,7 +18,9 @@ export interface Committed {
 /** The words every commit of a run carries, so that its deploy and rollback commits can be found again. */
 export const runMark = (runId: string) => `Phasegate-Run: ${runId}`;
 
-const REJECTED_BECAUSE_MOVED = /\[rejected\].*\((fetch first|non-fast-forward)\)/;
+/** Git's words when the branch moved under the push: behind it (non-fast-forward), or moved during it. */
+const REJECTED_BECAUSE_MOVED =
+  /\[rejected\].*\((fetch first|non-fast-forward)\)|cannot lock ref .* but expected/;
 
 /**
  * Commits a release to the file a GitOps tool applies, and reverts it. Each change is made in a fresh clone that
@@ -202,7 +204,7 @@ export class GitCommitter implements GitRevisions {
     const { branch, pushAttempts, author } = this.config;
     for (let attempt = 1; ; attempt++) {
       try {
-        await run(["push", "--porcelain", "origin", `HEAD:refs/heads/${branch}`]);
+        await run(["push", "origin", `HEAD:refs/heads/${branch}`]);
         return (await run(["rev-parse", "HEAD"])).trim();
       } catch (error) {
         const moved = error instanceof GitError && REJECTED_BECAUSE_MOVED.test(error.stderr + error.message);
