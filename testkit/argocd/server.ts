@@ -107,6 +107,12 @@ export class ArgoCdStandIn {
     return app;
   }
 
+  /** Resolves after a full reconcile pass that started after the call (every Application compared once). */
+  async settled(): Promise<void> {
+    while (this.reconciling) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this.reconcile();
+  }
+
   get(name: string): ArgoApplication {
     const managed = this.apps.get(name);
     if (!managed) throw new Error(`no Application ${name}`);
