@@ -3,10 +3,10 @@ import { ArgoCdStandIn } from "../../testkit/argocd/server.js";
 import { createGitOpsRepo, type GitOpsRepo } from "../../testkit/gitops-repo.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { type SlackHarness, startSlackHarness } from "../../testkit/slack-setup.js";
+import { cardOfFailedRun } from "../gitops/rollback-card.js";
 import { image } from "../kubernetes/setup.js";
 import {
   approveFromSlack,
-  cardOf,
   kubernetesKeys,
   rollBackFromCard,
   runControllers,
@@ -119,7 +119,7 @@ describe("a full run with the argocd deployer in Git mode (local bare repository
       `rollout failed: Argo CD reports gitbad Degraded at a revision with ${deployCommit.slice(0, 12)}: deployment "web" exceeded its progress deadline`,
     );
     expect(failed.steps.slice(3).map((s) => s.status)).toEqual(["skipped", "skipped"]);
-    const card = await cardOf(h, failed);
+    const card = await cardOfFailedRun(h, failed);
     expect(text(card)).toContain("The deploy can be rolled back to *v1*");
 
     stepping.add("gitbad");

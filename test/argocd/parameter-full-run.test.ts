@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArgoCdStandIn } from "../../testkit/argocd/server.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { type SlackHarness, startSlackHarness } from "../../testkit/slack-setup.js";
+import { cardOfFailedRun } from "../gitops/rollback-card.js";
 import { image } from "../kubernetes/setup.js";
 import {
   approveFromSlack,
@@ -121,7 +122,7 @@ describe("a full run with the argocd deployer in parameter mode (Argo CD stand-i
       'rollout failed: Argo CD reports argobad Degraded at v2: deployment "web" exceeded its progress deadline',
     );
     expect(failed.steps.slice(3).map((s) => s.status)).toEqual(["skipped", "skipped"]);
-    const card = await cardOf(h, failed);
+    const card = await cardOfFailedRun(h, failed);
     expect(text(card)).toContain("The deploy can be rolled back to *v1*");
 
     stepping.add("argobad");
