@@ -2,10 +2,9 @@ import { deploymentRolloutStatus } from "../../src/kubernetes/rollout-status.js"
 import { gitIn, imageOfFile } from "../gitops-repo.js";
 import { key } from "./cluster.js";
 import type { Deployments } from "./deployments.js";
-import type { Route } from "./routes.js";
 import { notFound } from "./status.js";
 
-type FluxKind = "Kustomization" | "HelmRelease";
+export type FluxKind = "Kustomization" | "HelmRelease";
 
 interface Condition {
   type: "Ready" | "Reconciling" | "Stalled";
@@ -38,7 +37,7 @@ export interface NewFluxObject {
   workload: { namespace: string; deployment: string; container?: string };
 }
 
-const API: Record<FluxKind, { group: string; version: string; plural: string }> = {
+export const FLUX_API: Record<FluxKind, { group: string; version: string; plural: string }> = {
   Kustomization: { group: "kustomize.toolkit.fluxcd.io", version: "v1", plural: "kustomizations" },
   HelmRelease: { group: "helm.toolkit.fluxcd.io", version: "v2", plural: "helmreleases" },
 };
@@ -60,7 +59,7 @@ export class Flux {
   ) {}
 
   add(spec: NewFluxObject): FluxObject {
-    const { group, version } = API[spec.kind];
+    const { group, version } = FLUX_API[spec.kind];
     const object: FluxObject = {
       apiVersion: `${group}/${version}`,
       kind: spec.kind,
@@ -79,7 +78,7 @@ export class Flux {
 
   get(kind: FluxKind, namespace: string, name: string): FluxObject {
     const item = this.items.get(key(namespace, `${kind}/${name}`));
-    if (!item) throw notFound(API[kind].plural, API[kind].group, name);
+    if (!item) throw notFound(FLUX_API[kind].plural, FLUX_API[kind].group, name);
     return item.object;
   }
 
@@ -88,22 +87,6 @@ export class Flux {
     const object = this.get(kind, namespace, name);
     this.setCondition(object, "Stalled", "True", reason, message);
     this.setCondition(object, "Ready", "False", reason, message);
-  }
-
-  routes(): Route[] {
-    return (Object.keys(API) as FluxKind[]).map((kind) => {
-      const { group, version, plural } = API[kind];
-      return {
-        method: "GET",
-        pattern: new RegExp(
-          `^/apis/${group}/${version}/namespaces/(?<namespace>[^/]+)/${plural}/(?<name>[^/]+)$`,
-        ),
-        verb: "get",
-        apiGroup: group,
-        resource: plural,
-        handle: (r) => ({ json: structuredClone(this.get(kind, r.namespace, r.name)) }),
-      };
-    });
   }
 
   /** One pass of the source, kustomize and helm controllers over every object. */
