@@ -6,9 +6,14 @@ import type { GitCommitter } from "./committer.js";
  * run's commit. Idempotent: a deploy finding the file already at the release commits nothing.
  */
 export class GitDeployer implements Deployer {
-  constructor(private readonly committer: GitCommitter) {}
+  constructor(
+    private readonly committer: GitCommitter,
+    /** What must exist before anything is committed (Flux's Kustomization): throws naming what is missing. */
+    private readonly precheck?: (signal?: AbortSignal) => Promise<unknown>,
+  ) {}
 
   async deploy(request: DeployRequest, signal?: AbortSignal): Promise<DeployOutcome> {
+    await this.precheck?.(signal);
     const done = request.rollback
       ? await this.committer.revertRun(request.runId, request.rollback.number, signal)
       : await this.committer.commitVersion(request.runId, request.version, signal);

@@ -30,7 +30,8 @@ export function gitOpsAdapters(
     };
   }
   const committer = new GitCommitter(deployer.git, context.service);
-  return { deployer: new GitDeployer(committer), status: fluxWatcher(deployer, committer, context) };
+  const status = fluxWatcher(deployer, committer, context);
+  return { deployer: new GitDeployer(committer, (signal) => status.read(signal)), status };
 }
 
 /**

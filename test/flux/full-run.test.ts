@@ -82,6 +82,13 @@ beforeAll(async () => {
           namespace: "fluxbad",
         }),
       },
+      // A Kustomization Flux does not have (a typo in the services file).
+      fluxnone: {
+        keys: keys("fluxok", KUSTOMIZATION_FILE, "images[0].newTag", {
+          kind: "Kustomization",
+          name: "shopp",
+        }),
+      },
     },
   });
 }, 60_000);
@@ -148,5 +155,19 @@ describe("a full run with the flux deployer (local bare repository, Flux in the 
     const release = sim.flux.get("HelmRelease", "fluxbad", "shop");
     expect(release.status.lastAppliedRevision).toBe(`main@sha1:${revert}`);
     expect(release.status.conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
+  });
+
+  it("an unknown Kustomization fails the deploy naming it; nothing is committed, no rollback offered", {
+    timeout: 60_000,
+  }, async () => {
+    const before = await repo.head();
+    const run = await startFromSlack(h, "fluxnone", "v3");
+    const failed = await h.waitForRun(run.id, (r) => r.status === "failed");
+    expect(failed.steps[1]?.message).toBe(
+      "deploy of v3 failed: Flux has no Kustomization flux-system/shopp (kustomize.toolkit.fluxcd.io/v1): check deployer.resource",
+    );
+    expect(failed.steps.slice(2).map((s) => s.status)).toEqual(["skipped", "skipped", "skipped"]);
+    expect(await repo.head()).toBe(before);
+    expect(text(await cardOfFailedRun(h, failed))).not.toContain("The deploy can be rolled back");
   });
 });
