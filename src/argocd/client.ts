@@ -26,10 +26,6 @@ export class ArgoCdClient {
     private readonly baseDir: string,
   ) {}
 
-  get application() {
-    return this.config.application;
-  }
-
   async request<S extends z.ZodType>(
     method: "GET" | "PATCH" | "POST",
     suffix: string,

@@ -16,7 +16,7 @@ export interface Committed {
 }
 
 /** The words every commit of a run carries, so that its deploy and rollback commits can be found again. */
-export const runMark = (runId: string) => `Phasegate-Run: ${runId}`;
+const runMark = (runId: string) => `Phasegate-Run: ${runId}`;
 
 /** Git's words when the branch moved under the push: behind it (non-fast-forward), or moved during it. */
 const REJECTED_BECAUSE_MOVED =
