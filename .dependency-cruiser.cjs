@@ -3,9 +3,11 @@
  * name; fix the import (move the type into src/ports/, or the wiring into src/wiring/), never the rule.
  */
 const ADAPTERS = [
+  "argocd",
   "django",
   "executors",
   "fleet",
+  "gitops",
   "helm",
   "hooks",
   "kubernetes",

@@ -3,6 +3,7 @@ import { ALL_SERVICES } from "../domain/run/contract-hold.js";
 import { analysisSchema } from "./analysis-schema.js";
 import { approvalKeys, checkApprovalRules } from "./approvals-schema.js";
 import { backfillSchema } from "./backfill-schema.js";
+import { argocdDeployerSchema, fluxDeployerSchema } from "./gitops-schema.js";
 import { helmDeployerSchema } from "./helm-schema.js";
 import { INTROSPECTION_DEFAULTS, introspectionConfigSchema } from "./introspection-schema.js";
 import {
@@ -124,6 +125,8 @@ export const deployerSchema = z.discriminatedUnion("kind", [
   commandDeployerSchema,
   kubernetesDeployerSchema,
   helmDeployerSchema,
+  argocdDeployerSchema,
+  fluxDeployerSchema,
 ]);
 export const rolloutSchema = z.discriminatedUnion("kind", [
   commandRolloutSchema,

@@ -1,10 +1,13 @@
+import type { FluxDeployerConfig } from "../config/gitops-schema.js";
 import type {
   KubernetesDeployerConfig,
   KubernetesExecutorConfig,
   KubernetesRolloutConfig,
 } from "../config/kubernetes-schema.js";
+import type { GitRevisions } from "../ports/git-revisions.js";
 import type { Logger } from "../ports/logger.js";
 import { createKubernetesClient } from "./create-client.js";
+import { FluxWatcher } from "./flux-watcher.js";
 import { KubernetesJobExecutor } from "./job-executor.js";
 import { KubernetesDeployer } from "./kubernetes-deployer.js";
 import { KubernetesRolloutWatcher } from "./kubernetes-rollout-watcher.js";
@@ -36,4 +39,12 @@ export function kubernetesDeployer(config: KubernetesDeployerConfig, context: Ku
 
 export function kubernetesRolloutWatcher(config: KubernetesRolloutConfig, context: KubernetesAdapterContext) {
   return new KubernetesRolloutWatcher(config, client(config, context));
+}
+
+export function fluxWatcher(
+  config: FluxDeployerConfig,
+  git: GitRevisions,
+  context: KubernetesAdapterContext,
+) {
+  return new FluxWatcher(config.resource, client(config, context), git);
 }

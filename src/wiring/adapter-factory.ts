@@ -22,6 +22,7 @@ import type {
   ServiceAdapters,
 } from "../ports/service-adapters.js";
 import { PrometheusClient } from "../prometheus/prometheus-client.js";
+import { type GitOpsDeployerConfig, gitOpsAdapters, statusThenRollout } from "./gitops-adapters.js";
 
 interface Context {
   name: string;
@@ -40,8 +41,9 @@ function executorOf(config: ServiceConfig, context: Context): Executor {
   return executor.kind === "local" ? context.local : kubernetesExecutor(executor, k8sContext(context));
 }
 
-function deployerOf(config: ServiceConfig, context: Context): Deployer {
-  const deployer = config.deployer;
+type DeployerConfig = ServiceConfig["deployer"];
+
+function deployerOf(deployer: Exclude<DeployerConfig, GitOpsDeployerConfig>, context: Context): Deployer {
   switch (deployer.kind) {
     case "command":
       return new CommandDeployer(deployer, context.loaded.baseDir, context.local);
@@ -50,6 +52,17 @@ function deployerOf(config: ServiceConfig, context: Context): Deployer {
     case "kubernetes":
       return kubernetesDeployer(deployer, k8sContext(context));
   }
+}
+
+/** The deployer and the rollout watcher; a GitOps tool's status is watched before the `rollout` section's. */
+function deployAdapters(config: ServiceConfig, context: Context) {
+  const { deployer } = config;
+  const rollout = rolloutOf(config, context);
+  if (deployer.kind === "argocd" || deployer.kind === "flux") {
+    const gitOps = gitOpsAdapters(deployer, k8sContext(context));
+    return { deployer: gitOps.deployer, rollout: statusThenRollout(gitOps.status, rollout) };
+  }
+  return { deployer: deployerOf(deployer, context), rollout };
 }
 
 function rolloutOf(config: ServiceConfig, context: Context): RolloutWatcher {
@@ -127,8 +140,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
   return {
     executor,
     remoteExecutor: config.executor.kind !== "local",
-    deployer: deployerOf(config, context),
-    rollout: rolloutOf(config, context),
+    ...deployAdapters(config, context),
     polling: {
       intervalMs: rollout.pollIntervalSeconds * 1000,
       maxIntervalMs: rollout.maxPollIntervalSeconds * 1000,

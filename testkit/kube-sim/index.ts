@@ -7,6 +7,7 @@ import { type Certificates, makeCertificates } from "./certificates.js";
 import { Cluster, key, type Pod } from "./cluster.js";
 import { Deployments } from "./deployments.js";
 import { Faults } from "./faults.js";
+import { Flux } from "./flux.js";
 import { Jobs } from "./jobs.js";
 import { routes } from "./routes.js";
 import { type LoggedRequest, listen } from "./server.js";
@@ -33,6 +34,8 @@ export interface KubeSim {
   statefulSets: StatefulSets;
   /** Argo Rollouts `Rollout`s (the CRD and its controller). */
   argoRollouts: ArgoRollouts;
+  /** Flux's Kustomizations and HelmReleases, reconciled from a bare Git repository into the Deployments. */
+  flux: Flux;
   jobs: Jobs;
   faults: Faults;
   /** Every request received, in order. */
@@ -60,6 +63,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const deployments = new Deployments(cluster);
   const statefulSets = new StatefulSets(cluster);
   const argoRollouts = new ArgoRollouts(cluster);
+  const flux = new Flux(deployments, () => cluster.nextResourceVersion());
   const jobs = new Jobs(cluster);
   const faults = new Faults();
   const requests: LoggedRequest[] = [];
@@ -70,7 +74,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   await writeFile(tokenFile, `${token}\n`);
   const certificates = options.tls ? makeCertificates(dir, options.serverNames) : undefined;
   const { server, url } = await listen({
-    routes: routes(cluster, { deployments, statefulSets, argoRollouts }, jobs),
+    routes: routes(cluster, { deployments, statefulSets, argoRollouts, flux }, jobs),
     faults,
     token,
     tokens,
@@ -86,6 +90,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     deployments,
     statefulSets,
     argoRollouts,
+    flux,
     jobs,
     faults,
     requests,

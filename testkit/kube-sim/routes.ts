@@ -1,6 +1,7 @@
 import type { ArgoRollouts } from "./argo-rollouts.js";
 import { type Cluster, key, type Pod } from "./cluster.js";
 import type { Deployments } from "./deployments.js";
+import { FLUX_API, type Flux, type FluxKind } from "./flux.js";
 import type { Jobs } from "./jobs.js";
 import { matchesSelector } from "./selector.js";
 import type { StatefulSets } from "./stateful-sets.js";
@@ -54,6 +55,7 @@ export interface Workloads {
   deployments: Deployments;
   statefulSets: StatefulSets;
   argoRollouts: ArgoRollouts;
+  flux: Flux;
 }
 
 /** GET and PATCH of one workload kind. */
@@ -98,7 +100,7 @@ function workloadRoutes(
 }
 
 export function routes(cluster: Cluster, workloads: Workloads, jobs: Jobs): Route[] {
-  const { deployments, statefulSets, argoRollouts } = workloads;
+  const { deployments, statefulSets, argoRollouts, flux } = workloads;
   const podsOf = (r: RouteRequest) =>
     cluster
       .podsIn(r.namespace)
@@ -111,6 +113,17 @@ export function routes(cluster: Cluster, workloads: Workloads, jobs: Jobs): Rout
   const apps = Object.keys(patchers);
   return [
     ...workloadRoutes("apps/v1", "statefulsets", statefulSets, apps),
+    ...(Object.keys(FLUX_API) as FluxKind[]).map((kind): Route => {
+      const { group, version, plural } = FLUX_API[kind];
+      return {
+        method: "GET",
+        pattern: path(`/apis/${group}/${version}/namespaces/${ns}/${plural}/${name}`),
+        verb: "get",
+        apiGroup: group,
+        resource: plural,
+        handle: (r) => ({ json: structuredClone(flux.get(kind, r.namespace, r.name)) }),
+      };
+    }),
     // A custom resource: no strategic-merge patch.
     ...workloadRoutes("argoproj.io/v1alpha1", "rollouts", argoRollouts, ["application/merge-patch+json"]),
     {

@@ -1,0 +1,120 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { type Dispatcher, fetch } from "undici";
+import type { z } from "zod";
+import type { ArgocdDeployerConfig } from "../config/gitops-schema.js";
+import { proxySettingsFromEnv } from "../net/proxy/proxy-env.js";
+import { dispatcherFor } from "../net/proxy/undici-dispatcher.js";
+
+/** An answer of Argo CD that is not a success: its status and Argo CD's own message. */
+export class ArgoCdError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ArgoCdError";
+  }
+}
+
+/** Argo CD's REST API (the subset phasegate uses), with the bearer token read from its file on every request. */
+export class ArgoCdClient {
+  private dispatcher: Promise<Dispatcher> | undefined;
+
+  constructor(
+    private readonly config: ArgocdDeployerConfig,
+    private readonly baseDir: string,
+  ) {}
+
+  async request<S extends z.ZodType>(
+    method: "GET" | "PATCH" | "POST",
+    suffix: string,
+    schema: S,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<z.output<S>> {
+    const { url, application, appNamespace, requestTimeoutSeconds } = this.config;
+    const target = new URL(`/api/v1/applications/${encodeURIComponent(application)}${suffix}`, url);
+    if (appNamespace) target.searchParams.set("appNamespace", appNamespace);
+    const token = await this.token();
+    const timeout = AbortSignal.timeout(requestTimeoutSeconds * 1000);
+    const where = `${method} ${target.pathname}`;
+    let response: Awaited<ReturnType<typeof fetch>>;
+    try {
+      response = await fetch(target, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: await this.dispatcherOf(),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+      throw new Error(`Argo CD at ${url} did not answer ${where}: ${cause}`);
+    }
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ArgoCdError(
+        response.status,
+        `Argo CD answered ${where} with ${response.status} and no JSON: ${text.slice(0, 200)}`,
+      );
+    }
+    if (!response.ok) throw this.failure(response.status, json, where);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const problem = parsed.error.issues[0];
+      throw new Error(
+        `Argo CD's answer to ${where} is not what phasegate reads: ${problem?.path.join(".")}: ${problem?.message}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  private failure(status: number, json: unknown, where: string): ArgoCdError {
+    const said = (json as { message?: unknown }).message;
+    const message = typeof said === "string" ? said : `status ${status}`;
+    const app = `Application "${this.config.application}"`;
+    if (status === 404) return new ArgoCdError(status, `Argo CD has no ${app}: ${message}`);
+    if (status === 401)
+      return new ArgoCdError(
+        status,
+        `Argo CD refused the token in ${this.config.tokenFile} (${message}): issue a new one`,
+      );
+    if (status === 403)
+      return new ArgoCdError(
+        status,
+        `Argo CD refused ${where} (${message}): the ${app} does not exist, or the token's account may not act on it`,
+      );
+    return new ArgoCdError(status, `Argo CD answered ${where} with ${status}: ${message}`);
+  }
+
+  private async token(): Promise<string> {
+    const file = path.resolve(this.baseDir, this.config.tokenFile);
+    try {
+      return (await readFile(file, "utf8")).trim();
+    } catch (error) {
+      throw new Error(`cannot read the Argo CD token from ${file}: ${(error as NodeJS.ErrnoException).code}`);
+    }
+  }
+
+  private dispatcherOf(): Promise<Dispatcher> {
+    this.dispatcher ??= (async () => {
+      const { caFile, insecureSkipTlsVerify, url } = this.config;
+      const ca = caFile ? await readFile(path.resolve(this.baseDir, caFile), "utf8") : undefined;
+      return dispatcherFor(new URL(url).origin, proxySettingsFromEnv(process.env), {
+        tls: { ...(ca ? { ca } : {}), ...(insecureSkipTlsVerify ? { rejectUnauthorized: false } : {}) },
+      });
+    })();
+    this.dispatcher.catch(() => {
+      this.dispatcher = undefined;
+    });
+    return this.dispatcher;
+  }
+}

@@ -1,0 +1,45 @@
+import { execFile } from "node:child_process";
+
+export interface GitOptions {
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** A git command that did not succeed: its exit code and what git said on stderr. */
+export class GitError extends Error {
+  constructor(
+    readonly args: string[],
+    readonly exitCode: number | null,
+    readonly stderr: string,
+  ) {
+    super(
+      `git ${args[0]} failed: ${stderr.trim().split("\n").slice(-6).join(" / ") || `exit code ${exitCode}`}`,
+    );
+    this.name = "GitError";
+  }
+}
+
+/** Runs git without a shell; never prompts (a missing credential fails instead of hanging the step). */
+export function git(args: string[], options: GitOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      args,
+      {
+        cwd: options.cwd,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...options.env },
+        timeout: options.timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+        encoding: "utf8",
+        signal: options.signal,
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const code = typeof error.code === "number" ? error.code : null;
+        reject(new GitError(args, code, stderr || error.message));
+      },
+    );
+  });
+}
