@@ -30,9 +30,7 @@ export type StartRefusalCode =
   /** Too many plans are waiting for an introspection slot. */
   | "busy"
   /** The service (or every service) is frozen by an admin. */
-  | "frozen"
-  /** The release has no pending migration: nothing to run. */
-  | "nothing-pending";
+  | "frozen";
 
 export type StartRunResult =
   | {
