@@ -78,8 +78,9 @@ describe("KubernetesDeployer", () => {
     );
   });
 
-  it("halts what Kubernetes can: a Deployment still rolling out is paused, a finished one and a StatefulSet are left going", async () => {
+  it("halts what Kubernetes can: a Deployment still rolling out is paused; a finished one, a StatefulSet and a DaemonSet are left going", async () => {
     sim.statefulSets.add({ namespace, name: "db", image: image("v41"), replicas: 3 });
+    sim.daemonSets.add({ namespace, name: "agent", image: image("v41") });
     const deployer = kubernetesDeployer(
       kubernetesDeployerSchema.parse({
         kind: "kubernetes",
@@ -88,12 +89,14 @@ describe("KubernetesDeployer", () => {
         api: sim.api(),
         deployments: ["web", "worker"],
         statefulSets: ["db"],
+        daemonSets: ["agent"],
       }),
       { service: "shop", baseDir: process.cwd() },
     );
     await deployer.deploy(release("v42"));
     sim.deployments.rollOut(namespace, "worker");
     sim.statefulSets.step(namespace, "db");
+    sim.daemonSets.step(namespace, "agent");
     const before = patches().length;
 
     const halted = await deployer.halt({ runId: "run-1", service: "shop", version: "v42" });
@@ -104,6 +107,7 @@ describe("KubernetesDeployer", () => {
       'deployment "worker" had finished rolling out',
       'statefulset "db" cannot be paused (`kubectl rollout pause` supports Deployments only): its rolling update goes on (Waiting for partitioned roll out to finish: 0 out of 3 new pods have been updated...)',
       `to hold it, raise its partition: \`kubectl patch statefulset/db -n shop -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":3}}}}'\``,
+      'daemonset "agent" cannot be paused (`kubectl rollout pause` supports Deployments only): its rolling update goes on (Waiting for daemon set "agent" rollout to finish: 0 out of 3 new pods have been updated...)',
     ]);
     expect(
       patches()

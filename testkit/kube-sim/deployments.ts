@@ -240,7 +240,12 @@ export class Deployments {
     });
   }
 
-  private setProgressing(deployment: Deployment, status: Condition["status"], reason: string, message: string) {
+  private setProgressing(
+    deployment: Deployment,
+    status: Condition["status"],
+    reason: string,
+    message: string,
+  ) {
     this.setCondition(deployment, { type: "Progressing", status, reason, message });
   }
 

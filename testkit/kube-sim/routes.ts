@@ -1,5 +1,6 @@
 import type { ArgoRollouts } from "./argo-rollouts.js";
 import { type Cluster, key, type Pod } from "./cluster.js";
+import type { DaemonSets } from "./daemon-sets.js";
 import type { Deployments } from "./deployments.js";
 import type { Jobs } from "./jobs.js";
 import { matchesSelector } from "./selector.js";
@@ -53,6 +54,7 @@ const list = (kind: string, apiVersion: string, items: unknown[]) => ({
 export interface Workloads {
   deployments: Deployments;
   statefulSets: StatefulSets;
+  daemonSets: DaemonSets;
   argoRollouts: ArgoRollouts;
 }
 
@@ -98,7 +100,7 @@ function workloadRoutes(
 }
 
 export function routes(cluster: Cluster, workloads: Workloads, jobs: Jobs): Route[] {
-  const { deployments, statefulSets, argoRollouts } = workloads;
+  const { deployments, statefulSets, daemonSets, argoRollouts } = workloads;
   const podsOf = (r: RouteRequest) =>
     cluster
       .podsIn(r.namespace)
@@ -111,6 +113,7 @@ export function routes(cluster: Cluster, workloads: Workloads, jobs: Jobs): Rout
   const apps = Object.keys(patchers);
   return [
     ...workloadRoutes("apps/v1", "statefulsets", statefulSets, apps),
+    ...workloadRoutes("apps/v1", "daemonsets", daemonSets, apps),
     // A custom resource: no strategic-merge patch.
     ...workloadRoutes("argoproj.io/v1alpha1", "rollouts", argoRollouts, ["application/merge-patch+json"]),
     {
