@@ -19,7 +19,8 @@ FROM node:20-bookworm-slim AS runtime
 # setpriv (util-linux) and perl (perl-base), both essential in Debian, run the guard that ends every command a
 # worker starts when the worker dies (src/executors/process-guard.ts): the build fails if either is missing.
 # git (with ca-certificates and openssh-client) is for deploy commands that commit to a Git repository. Debian has
-# no helm package, so the image carries none: see docs/deploying.md (Helm) for adding it in an image of your own.
+# no helm package, and a pinned download needs a checksum that could not be verified where this image is built and
+# tested, so the image carries none: docs/deploying.md (Helm) builds an image of your own with it, checksum-checked.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends tini git ca-certificates openssh-client \
   && rm -rf /var/lib/apt/lists/* \

@@ -9,6 +9,7 @@ import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { JobControl, StepJob, StepQueue } from "../ports/step-queue.js";
 import { watchForCancel } from "./cancel-watch.js";
 import { awaitContractTurn, type ContractTurnDeps } from "./contract-turn.js";
+import { finishCancel } from "./finish-cancel.js";
 import { noteGateFacts } from "./live-facts.js";
 import { queueNext } from "./queue-next.js";
 import { pollAnalysisStep } from "./steps/analysis.js";
@@ -121,11 +122,9 @@ async function prepare(
       return null;
     case "missing-step":
       throw new Error(`run ${run.id} has no step ${job.step}`);
-    case "finish-cancel": {
-      const event: RunEvent = { type: "step-failed", step: job.step, message: "stopped by a cancel" };
-      await transition(deps, run.id, event, SYSTEM_ACTOR);
+    case "finish-cancel":
+      await finishCancel(deps, run, move.step);
       return null;
-    }
     case "queue-next":
       await queueNext(deps, run);
       return null;
@@ -187,6 +186,9 @@ export async function processStepJob(deps: WorkerDeps, job: StepJob, control: Jo
       const message = outcome.progress;
       const event: RunEvent = { type: "rollout-progress", step: job.step, message, execution };
       const progressed = await transition(deps, run.id, event, SYSTEM_ACTOR, run);
+      // A cancel came during this poll: the wait ends here, the rollout halted.
+      if (!progressed.ok && "run" in progressed && progressed.run.status === "cancelling")
+        await finishCancel(deps, progressed.run, step);
       if (!progressed.ok) return;
     }
     deps.logger.debug(

@@ -11,8 +11,8 @@ export interface QueueNextDeps {
 
 /**
  * What has to be queued for the run to go on from where it stands: its pending step, the expiry (and the
- * reminders) of the gate it waits at, or the rollback of its deploy. Idempotent (job ids are deterministic), so it
- * is safe to call again after a crash.
+ * reminders) of the gate it waits at, the rollback of its deploy, or the end of a cancel during its rollout
+ * wait. Idempotent (job ids are deterministic), so it is safe to call again after a crash.
  */
 export async function queueNext(deps: QueueNextDeps, run: Run): Promise<void> {
   if (run.rollback?.status === "running") {
@@ -22,6 +22,11 @@ export async function queueNext(deps: QueueNextDeps, run: Run): Promise<void> {
   const state = run.steps[run.currentStep];
   if (run.status === "running" && state?.status === "pending") {
     await deps.queue.enqueueStep(run);
+    return;
+  }
+  // A cancel during the rollout wait: the sleeping poll wakes now to halt the rollout and end the run.
+  if (run.status === "cancelling" && run.plan.steps[run.currentStep]?.kind === "wait-rollout") {
+    await deps.queue.wakeStep(run);
     return;
   }
   if (run.status === "awaiting-approval" && state?.startedAt) {

@@ -17,7 +17,7 @@ async function laterRun(deps: RunActionDeps, run: Run): Promise<string | null> {
 }
 
 /**
- * An approver rolls back the deploy of a failed or rejected run (from the run's card, or `/migrate rollback`).
+ * An approver rolls back the deploy of a failed, rejected or cancelled run (from the run's card, or `/migrate rollback`).
  * Refused, answered and audited: a click that is not from the run's card with its token, a user who is no
  * approver, a run of the service started since, and whatever the run itself refuses (see rollbackRefusal). Of
  * concurrent requests one starts the rollback (compare-and-set) and its job is queued once (deterministic id).

@@ -165,13 +165,7 @@ async function planAndCreate(
 ): Promise<StartRunResult> {
   const result = await planned(deps, input, planOptionsOf(config));
   if (!result.ok) return result;
-  // The plan always deploys and waits for the rollout: what makes a run is a migration to apply.
-  if (result.plan.migrations.length === 0)
-    return {
-      ok: false,
-      code: "nothing-pending",
-      message: `${input.service} has no pending migrations: deploy ${input.version} the usual way`,
-    };
+  // A release without pending migrations runs too (deploy and wait only), so one path serves every release.
   // Read before anything of this run is deployed; a retried run keeps it.
   const previousRelease = await releaseBefore(deps, input.service);
   const now = deps.now().toISOString();

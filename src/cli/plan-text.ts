@@ -59,7 +59,7 @@ function operationsSection(
   phases: Map<string, string>,
   verbose: boolean,
 ): string[] {
-  if (operations.length === 0) return ["No pending migrations."];
+  if (operations.length === 0) return ["No pending migrations: deploy and wait only."];
   const headers = ["PHASE", "MIGRATION", "OP", "OPERATION", "VERDICT"];
   const rows = operations.map((o) => [
     phases.get(`${o.app}.${o.migration}`) ?? "-",

@@ -50,6 +50,11 @@ export const commandDeployerSchema = z
     cwd: z.string().optional(),
     env: z.record(z.string(), z.string()).default({}),
     timeoutSeconds: durationSeconds.default(600),
+    haltCommand: commandTemplate
+      .optional()
+      .describe(
+        "Stops the rollout of `{version}` where your platform can (pause it, abort a canary), run when a run is cancelled while it waits for its rollout; argv like `command`, same `cwd`, `env` and time limit. Absent: a cancel leaves the rollout going, and the card says so",
+      ),
   })
   .describe(
     "`command` is an argv (no shell) where `{version}`, `{service}`, `{runId}`, `{attempt}` and `{previousVersion}` are replaced. `{version}` is the release to deploy: the run's, or, when an approver rolls the run's deploy back, the release that was live before the run. `{previousVersion}` is the release live before this deploy: for a run's deploy, the release phasegate last deployed of the service when the run was created (a retried run keeps it); during a rollback, the run's own release (the one rolled back); the empty string when phasegate has deployed nothing of the service yet (the run's deploy can then only be rolled back by hand). `{attempt}` is 1 the first time the deploy runs for a run, 2 when its worker died during it and another worker runs it again, and so on (a retried run goes on counting; a rollback's deploys go on counting from its own first). The command must be idempotent.",

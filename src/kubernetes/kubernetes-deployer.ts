@@ -1,10 +1,18 @@
 import type { KubernetesDeployerConfig } from "../config/kubernetes-schema.js";
-import type { Deployer, DeployOutcome, DeployRequest, LiveRelease } from "../ports/deployer.js";
+import type {
+  Deployer,
+  DeployOutcome,
+  DeployRequest,
+  HaltOutcome,
+  HaltRequest,
+  LiveRelease,
+} from "../ports/deployer.js";
 import type { Logger } from "../ports/logger.js";
 import { logger as rootLogger } from "../telemetry/pino-logger.js";
 import type { KubernetesClient } from "./client.js";
 import { pickContainer } from "./containers.js";
 import { releaseImage, versionOfImage } from "./release-image.js";
+import { haltWorkload, resumeIfHalted } from "./rollout-halt.js";
 import { KINDS, listedWorkloads, type Workload, workloadPath, workloadSchema } from "./workloads.js";
 
 /**
@@ -63,12 +71,17 @@ export class KubernetesDeployer implements Deployer {
     return this.client.json({ method: "GET", path }, workloadSchema, signal);
   }
 
-  /** True when the workload was patched, false when it already had the image. */
+  /**
+   * True when the workload was patched, false when it already had the image. A Deployment phasegate paused at a
+   * cancel is resumed by the same patch (see rollout-halt.ts).
+   */
   private async setImage(workload: Workload, image: string, signal?: AbortSignal): Promise<boolean> {
     const found = await this.read(workload, signal);
     const kind = KINDS[workload.kind];
     const container = pickContainer(found, this.config.container, kind.noun);
-    if (container.image === image) return false;
+    const resume = resumeIfHalted(workload, found);
+    const changed = container.image !== image;
+    if (!changed && !resume) return false;
     const containers =
       kind.patch === "strategic"
         ? [{ name: container.name, image }]
@@ -83,11 +96,28 @@ export class KubernetesDeployer implements Deployer {
           kind.patch === "strategic"
             ? "application/strategic-merge-patch+json"
             : "application/merge-patch+json",
-        body: { spec: { template: { spec: { containers } } } },
+        body: {
+          ...(resume ? { metadata: resume.metadata } : {}),
+          spec: { ...resume?.spec, template: { spec: { containers } } },
+        },
       },
       workloadSchema,
       signal,
     );
-    return true;
+    return changed;
+  }
+
+  /** Stops each listed workload's rollout where Kubernetes can (see rollout-halt.ts). */
+  async halt(request: HaltRequest, signal?: AbortSignal): Promise<HaltOutcome> {
+    const said: string[] = [];
+    for (const workload of this.workloads) {
+      const message = await haltWorkload(this.client, this.config.namespace, workload, request.runId, signal);
+      this.log.info(
+        { runId: request.runId, workload: workload.name, kind: workload.kind, message },
+        "rollout halted",
+      );
+      said.push(message);
+    }
+    return { message: said.join("; ") };
   }
 }

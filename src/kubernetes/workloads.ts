@@ -83,8 +83,12 @@ const container = z.looseObject({ name: z.string(), image: z.string().optional()
 
 /** What phasegate reads of every workload kind: its pod template and selector. */
 export const workloadSchema = z.looseObject({
-  metadata: z.looseObject({ name: z.string() }),
+  metadata: z.looseObject({
+    name: z.string(),
+    annotations: z.record(z.string(), z.string()).optional().default({}),
+  }),
   spec: z.looseObject({
+    replicas: z.number().int().nonnegative().optional(),
     paused: z.boolean().optional().default(false),
     selector: z.looseObject({ matchLabels: z.record(z.string(), z.string()).optional().default({}) }),
     template: z.looseObject({ spec: z.looseObject({ containers: z.array(container).min(1) }) }).optional(),

@@ -112,7 +112,7 @@ export const ACTIONS = {
   rollback: {
     params: [run],
     summary:
-      "roll back the deploy of a failed or rejected run to the release live before it (approvers; migrations stay)",
+      "roll back the deploy of a failed, rejected or cancelled run to the release live before it (approvers; migrations stay)",
   },
   override: {
     params: [run, because],

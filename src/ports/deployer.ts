@@ -34,6 +34,20 @@ export interface LiveRelease {
   revision?: number;
 }
 
+/** Which run's rollout to stop: the run's own release, deployed by its deploy step. */
+export interface HaltRequest {
+  runId: string;
+  service: string;
+  version: string;
+}
+
+/** What stopping the rollout did, workload by workload, for the run's card ("paused deployment web at 1 of 3"). */
+export interface HaltOutcome {
+  message: string;
+  /** The commands the halt ran (a command hook's haltCommand), with their output. */
+  commands?: CommandOutcome[];
+}
+
 /** Rolls the new code out. Must be idempotent: deploying a version already deployed succeeds without change. */
 export interface Deployer {
   deploy(request: DeployRequest, signal?: AbortSignal): Promise<DeployOutcome>;
@@ -42,4 +56,10 @@ export interface Deployer {
    * can be read. A deployer without it (a command hook) relies on what phasegate last deployed (ReleaseHistory).
    */
   liveRelease?(service: string, signal?: AbortSignal): Promise<LiveRelease | null>;
+  /**
+   * Stops the rollout of the run's release where the platform can (a run cancelled while it waits for its
+   * rollout): pauses a Deployment, aborts an Argo Rollout, says what it left going. Absent: the deployer cannot
+   * stop a rollout, so it goes on. A rollback (a deploy with `rollback`) undoes what it did.
+   */
+  halt?(request: HaltRequest, signal?: AbortSignal): Promise<HaltOutcome>;
 }

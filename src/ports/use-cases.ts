@@ -31,9 +31,7 @@ export type StartRefusalCode =
   /** Too many plans are waiting for an introspection slot. */
   | "busy"
   /** The service (or every service) is frozen by an admin. */
-  | "frozen"
-  /** The release has no pending migration: nothing to run. */
-  | "nothing-pending";
+  | "frozen";
 
 export type StartRunResult =
   | {
@@ -135,7 +133,7 @@ export interface UseCases {
   /** Starts a failed run again from its failed step (takes the service lock again). */
   retry(input: { runId: string; user: string }): Promise<ActionResult>;
   /**
-   * An approver rolls back the deploy of a failed or rejected run: the release live before it is deployed again
+   * An approver rolls back the deploy of a failed, rejected or cancelled run: the release live before it is deployed again
    * and its rollout awaited, by the workers. Migrations are not rolled back.
    */
   rollback(input: RollbackInput): Promise<ActionResult>;

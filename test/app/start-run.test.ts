@@ -16,7 +16,7 @@ const start = (service: string, version = "v2") =>
   h.engine.useCases.startRun({ service, version, requester: REQUESTER });
 
 describe("startRun on examples/shop", () => {
-  it("refuses a release with no pending migration: nothing to run, no run stored", async () => {
+  it("starts a release with no pending migration: deploy and wait only, no gate", async () => {
     const db = h.databases.get("current");
     if (!db) throw new Error("no database");
     execFileSync(findDjangoPython(), ["manage.py", "migrate", "--no-input"], {
@@ -24,13 +24,12 @@ describe("startRun on examples/shop", () => {
       env: { ...process.env, DATABASE_URL: db.url },
       stdio: "ignore",
     });
-    expect(await start("current")).toEqual({
-      ok: false,
-      code: "nothing-pending",
-      message: "current has no pending migrations: deploy v2 the usual way",
-    });
-    expect(await h.engine.useCases.list({ service: "current" })).toEqual([]);
-    expect(await h.engine.store.activeRunId("current")).toBeNull();
+    const started = await start("current");
+    if (!started.ok || started.dryRun) throw new Error(`not started: ${JSON.stringify(started)}`);
+    expect(started.run.plan.steps.map((s) => s.kind)).toEqual(["deploy", "wait-rollout"]);
+    expect(started.run.plan.migrations).toEqual([]);
+    expect(await h.engine.store.activeRunId("current")).toBe(started.run.id);
+    await h.engine.useCases.cancel({ runId: started.run.id, user: REQUESTER });
   });
 
   it("of two starts of one service at once, the second is refused before it introspects and takes no run id", async () => {

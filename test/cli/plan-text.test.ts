@@ -40,7 +40,7 @@ describe("plan output", () => {
   it("says when there is nothing pending", () => {
     const facts = introspection([]);
     const text = renderPlanText(planRelease(facts), facts, options);
-    expect(text).toContain("No pending migrations.");
+    expect(text).toContain("No pending migrations: deploy and wait only.");
     expect(JSON.parse(renderPlanJson(planRelease(facts), facts))).toMatchObject({
       ok: true,
       operations: [],

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { kubernetesDeployerSchema } from "../../src/config/kubernetes-schema.js";
+import { kubernetesDeployer } from "../../src/kubernetes/adapters.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
-import { adapters, image, namespace, release, seedShop } from "./setup.js";
+import { adapters, image, imageTemplate, namespace, release, seedShop } from "./setup.js";
 
 let sim: KubeSim;
 beforeEach(async () => {
@@ -74,5 +76,49 @@ describe("KubernetesDeployer", () => {
     await expect(deployer.deploy(release("v42"))).rejects.toThrow(
       'deployments "frontend" not found in namespace "shop": check the name and namespace in the services file',
     );
+  });
+
+  it("halts what Kubernetes can: a Deployment still rolling out is paused; a finished one, a StatefulSet and a DaemonSet are left going", async () => {
+    sim.statefulSets.add({ namespace, name: "db", image: image("v41"), replicas: 3 });
+    sim.daemonSets.add({ namespace, name: "agent", image: image("v41") });
+    const deployer = kubernetesDeployer(
+      kubernetesDeployerSchema.parse({
+        kind: "kubernetes",
+        namespace,
+        image: imageTemplate,
+        api: sim.api(),
+        deployments: ["web", "worker"],
+        statefulSets: ["db"],
+        daemonSets: ["agent"],
+      }),
+      { service: "shop", baseDir: process.cwd() },
+    );
+    await deployer.deploy(release("v42"));
+    sim.deployments.rollOut(namespace, "worker");
+    sim.statefulSets.step(namespace, "db");
+    sim.daemonSets.step(namespace, "agent");
+    const before = patches().length;
+
+    const halted = await deployer.halt({ runId: "run-1", service: "shop", version: "v42" });
+
+    expect(halted.message.split("; ")).toEqual([
+      'paused deployment "web" where it stood (Waiting for deployment spec update to be observed...)',
+      "rolling back resumes it, or `kubectl rollout resume deployment/web -n shop` lets it go on",
+      'deployment "worker" had finished rolling out',
+      'statefulset "db" cannot be paused (`kubectl rollout pause` supports Deployments only): its rolling update goes on (Waiting for partitioned roll out to finish: 0 out of 3 new pods have been updated...)',
+      `to hold it, raise its partition: \`kubectl patch statefulset/db -n shop -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":3}}}}'\``,
+      'daemonset "agent" cannot be paused (`kubectl rollout pause` supports Deployments only): its rolling update goes on (Waiting for daemon set "agent" rollout to finish: 0 out of 3 new pods have been updated...)',
+    ]);
+    expect(
+      patches()
+        .slice(before)
+        .map((r) => r.path),
+    ).toEqual(["/apis/apps/v1/namespaces/shop/deployments/web"]);
+    expect(sim.deployments.get(namespace, "web").spec.paused).toBe(true);
+    expect(sim.deployments.get(namespace, "worker").spec.paused).toBeUndefined();
+
+    // Its rollback resumes the Deployment phasegate paused; one paused by someone else would stay paused.
+    await deployer.deploy({ ...release("v41"), rollback: { number: 1 } });
+    expect(sim.deployments.get(namespace, "web").spec.paused).toBe(false);
   });
 });

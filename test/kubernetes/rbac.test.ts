@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { kubernetesDeployerSchema, kubernetesRolloutSchema } from "../../src/config/kubernetes-schema.js";
+import { kubernetesDeployer, kubernetesRolloutWatcher } from "../../src/kubernetes/adapters.js";
 import { requestAttributes } from "../../src/kubernetes/request-attributes.js";
 import { ruleAllows } from "../../testkit/kube-sim/faults.js";
 import { type KubeSim, type RbacRule, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { loadBotRbac, loadRbac } from "./rbac-manifest.js";
 import { agePods, runJob, watchRollout } from "./scenario.js";
-import { adapters, image, release, seedShop } from "./setup.js";
+import { adapters, image, imageTemplate, namespace, release, seedShop } from "./setup.js";
 
 /** One release through every Kubernetes adapter: expand Job, image patch, rollout, contract Job, and a Job whose image is missing. */
 async function fullScenario(sim: KubeSim) {
@@ -24,7 +26,39 @@ async function fullScenario(sim: KubeSim) {
   await executor.execute(unpulled);
   agePods(sim, unpulled.key, 3600);
   const abandoned = await runJob(sim, executor, unpulled);
-  return { expand, rollout, contract, abandoned };
+  const otherKinds = await otherWorkloads(sim);
+  return { expand, rollout, contract, abandoned, otherKinds };
+}
+
+/**
+ * The other workload kinds through the same adapters: a StatefulSet, a DaemonSet and an Argo Rollout deployed and
+ * watched until rolled out, then a next release halted by a cancel (the Rollout aborted through rollouts/status).
+ */
+async function otherWorkloads(sim: KubeSim) {
+  sim.statefulSets.add({ namespace, name: "db", image: image("v41") });
+  sim.daemonSets.add({ namespace, name: "agent", image: image("v41") });
+  sim.argoRollouts.add({ namespace, name: "canary", image: image("v41"), steps: [] });
+  const section = {
+    kind: "kubernetes",
+    namespace,
+    image: imageTemplate,
+    api: sim.api(),
+    container: "app",
+    statefulSets: ["db"],
+    daemonSets: ["agent"],
+    rollouts: ["canary"],
+  };
+  const context = { service: "shop", baseDir: process.cwd() };
+  const deployer = kubernetesDeployer(kubernetesDeployerSchema.parse(section), context);
+  const watcher = kubernetesRolloutWatcher(kubernetesRolloutSchema.parse(section), context);
+  await deployer.deploy(release("v42"));
+  sim.statefulSets.rollOut(namespace, "db");
+  sim.daemonSets.rollOut(namespace, "agent");
+  sim.argoRollouts.rollOut(namespace, "canary");
+  const rolledOut = await watcher.check(release("v42"));
+  await deployer.deploy(release("v43"));
+  const halted = await deployer.halt({ runId: "run-2", service: "shop", version: "v43" });
+  return { rolledOut, halted };
 }
 
 let sim: KubeSim;
@@ -54,6 +88,8 @@ describe("manifests/kubernetes/app-namespace/rbac.yaml", () => {
     expect(outcome.rollout.final.done).toBe(true);
     expect(outcome.contract.exitCode).toBe(4);
     expect(outcome.abandoned.timedOut).toBe(true);
+    expect(outcome.otherKinds.rolledOut.done).toBe(true);
+    expect(outcome.otherKinds.halted.message).toContain('aborted rollout "canary"');
 
     const made = sim.requests.map((r) => {
       const attributes = requestAttributes(r.method, r.path);
@@ -78,6 +114,7 @@ describe("manifests/kubernetes/app-namespace/rbac.yaml", () => {
 
     const outcome = await fullScenario(sim);
     expect(outcome.rollout.final.done).toBe(true);
+    expect(outcome.otherKinds.halted.message).toContain('aborted rollout "canary"');
     expect(sim.requests.filter((r) => r.status === 403)).toEqual([]);
   });
 

@@ -59,11 +59,22 @@ export async function approveFromSlack(h: SlackHarness, run: Run): Promise<Run> 
   return h.waitForRun(run.id, (r) => ["succeeded", "failed"].includes(r.status));
 }
 
-/** The run's card as Slack holds it now. */
+/** The card's last line ("… · revision 12"): which change of the run it shows. */
+const shownRevision = (card: StoredMessage) =>
+  Number([...text(card).matchAll(/ · revision (\d+)/g)].at(-1)?.[1] ?? -1);
+
+/**
+ * The run's card as Slack holds it once it shows the run as stored now (the card is updated at most once a
+ * second, so a busy machine may still hold an older one for a moment).
+ */
 export async function cardOf(h: SlackHarness, run: Run): Promise<StoredMessage> {
   await h.bot.notifier.flush();
-  const ts = (await h.run(run.id)).notification?.ts ?? "";
-  return h.fake.waitFor(() => h.fake.message(SHOP_CHANNEL, ts));
+  const stored = await h.run(run.id);
+  const ts = stored.notification?.ts ?? "";
+  return h.fake.waitFor(() => {
+    const card = h.fake.message(SHOP_CHANNEL, ts);
+    return card && shownRevision(card) >= stored.revision ? card : undefined;
+  });
 }
 
 /** The card's "Roll back the deploy" button's value, or undefined when the card offers none. */

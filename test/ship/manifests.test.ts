@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { COMMANDS } from "../../src/cli/commands.js";
 import { type LoadedServices, loadServices, parseServices } from "../../src/config/load-services.js";
 import { serveMetricsFromEnv } from "../../src/metrics/metrics-server.js";
@@ -26,6 +27,16 @@ import {
 } from "./manifests.js";
 
 const manifests = readManifests();
+
+const roleSchema = z.looseObject({
+  rules: z.array(
+    z.strictObject({
+      apiGroups: z.array(z.string()),
+      resources: z.array(z.string()),
+      verbs: z.array(z.string()),
+    }),
+  ),
+});
 
 function one(kind: string, name: string) {
   const found = manifests.filter((m) => m.kind === kind && m.metadata.name === name);
@@ -251,5 +262,27 @@ describe("Kubernetes manifests", () => {
       expect(context.runAsNonRoot).toBe(true);
       expect([context.runAsUser, context.runAsGroup]).toEqual([uid, gid]);
     }
+  });
+
+  it("give the worker, in each managed namespace, exactly the workload rights its deployer, halt and watcher use; the bot none", () => {
+    const rendered = renderKustomization(path.join(MANIFESTS, "app-namespace"));
+    const rulesOf = (name: string) =>
+      roleSchema.parse(
+        rendered.find(
+          (m) => m.kind === "Role" && (m.raw as { metadata: { name: string } }).metadata.name === name,
+        )?.raw,
+      ).rules;
+    const onWorkloads = (rule: { apiGroups: string[] }) =>
+      rule.apiGroups.some((group) => group === "apps" || group === "argoproj.io");
+    expect(rulesOf("phasegate").filter(onWorkloads)).toEqual([
+      {
+        apiGroups: ["apps"],
+        resources: ["deployments", "statefulsets", "daemonsets"],
+        verbs: ["get", "patch"],
+      },
+      { apiGroups: ["argoproj.io"], resources: ["rollouts"], verbs: ["get", "patch"] },
+      { apiGroups: ["argoproj.io"], resources: ["rollouts/status"], verbs: ["patch"] },
+    ]);
+    expect(rulesOf("phasegate-bot").filter(onWorkloads)).toEqual([]);
   });
 });

@@ -239,7 +239,7 @@ describe("rolling back the deploy from Slack", () => {
     // Not offered while the run waits at its gate.
     expect(text(await card(atGate))).not.toContain(ROLLBACK_ACTION);
     expect((await h.migrate(`rollback ${atGate.id}`, BOB)).text).toContain(
-      "only the deploy of a failed or rejected run can be rolled back",
+      "only the deploy of a failed, rejected or cancelled run can be rolled back",
     );
     expect((await h.migrate(`reject ${atGate.id} the new code is slow`, BOB)).text).toContain("rejected");
     const run = await h.waitForRun(atGate.id, (r) => r.status === "rejected");

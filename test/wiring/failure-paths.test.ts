@@ -136,13 +136,18 @@ describe("runs that do not succeed end in the right state, free the service and 
     await h.expectLockReleased("stuck");
   });
 
-  it("a cancel while waiting for the rollout ends the run at once and stops the polling", async () => {
+  it("a cancel while waiting for the rollout wakes the worker, which halts what it can, ends the run and stops the polling", async () => {
     await writeFile(h.file("cancelrollout.rollout-stuck"), "");
     const run = await h.start("cancelrollout");
     await h.waitFor(run.id, (r) => (r.steps[2]?.polls ?? 0) >= 1, "a rollout poll");
-    const cancelled = await h.engine.useCases.cancel({ runId: run.id, user: REQUESTER });
-    expect(cancelled).toMatchObject({ ok: true, run: { status: "cancelled" } });
-    expect((await h.engine.useCases.status(run.id))?.steps[2]?.status).toBe("cancelled");
+    const cancelling = await h.engine.useCases.cancel({ runId: run.id, user: REQUESTER });
+    expect(cancelling).toMatchObject({ ok: true, run: { status: "cancelling" } });
+    const cancelled = await h.waitFor(run.id, (r) => r.status === "cancelled", "cancelled");
+    expect(cancelled.steps[2]).toMatchObject({
+      status: "cancelled",
+      message:
+        "stopped by a cancel: the deploy command has no haltCommand in the services file, so the rollout goes on",
+    });
     const polls = await h.read(`${run.id}.polls`);
     // Longer than the largest poll interval (2 s): a poll still queued would have come.
     await new Promise((resolve) => setTimeout(resolve, 3000));

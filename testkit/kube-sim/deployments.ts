@@ -7,7 +7,7 @@ import { patchWorkload } from "./workload-patch.js";
 
 interface Condition {
   type: string;
-  status: "True" | "False";
+  status: "True" | "False" | "Unknown";
   reason: string;
   message: string;
   lastUpdateTime: string;
@@ -55,7 +55,8 @@ const templateHash = (template: Deployment["spec"]["template"]) =>
 /**
  * Deployments and a rollout controller the test steps by hand: one call of `step` is one action of the real
  * controller (observe the new generation, surge one new pod, make a pod ready, start terminating an old pod, end
- * a terminating pod's grace period), with maxSurge 1 and maxUnavailable 0.
+ * a terminating pod's grace period), with maxSurge 1 and maxUnavailable 0. A paused Deployment (`spec.paused`,
+ * `kubectl rollout pause`) observes its new generation but rolls nothing out until resumed.
  */
 export class Deployments {
   private readonly items = new Map<string, Deployment>();
@@ -155,7 +156,17 @@ export class Deployments {
       this.setProgressing(deployment, "True", "ReplicaSetUpdated", `ReplicaSet is progressing.`);
       return true;
     }
-    if (deployment.spec.paused) return false;
+    const progressing = deployment.status.conditions.find((c) => c.type === "Progressing");
+    // A paused Deployment rolls nothing out, and its progress deadline does not run (the controller's words).
+    if (deployment.spec.paused) {
+      if (progressing?.reason === "DeploymentPaused") return false;
+      this.setProgressing(deployment, "Unknown", "DeploymentPaused", "Deployment is paused");
+      return true;
+    }
+    if (progressing?.reason === "DeploymentPaused") {
+      this.setProgressing(deployment, "Unknown", "DeploymentResumed", "Deployment is resumed");
+      return true;
+    }
     const hash = templateHash(deployment.spec.template);
     const pods = this.pods(namespace, name);
     const active = pods.filter((p) => !p.metadata.deletionTimestamp);
@@ -229,7 +240,12 @@ export class Deployments {
     });
   }
 
-  private setProgressing(deployment: Deployment, status: "True" | "False", reason: string, message: string) {
+  private setProgressing(
+    deployment: Deployment,
+    status: Condition["status"],
+    reason: string,
+    message: string,
+  ) {
     this.setCondition(deployment, { type: "Progressing", status, reason, message });
   }
 

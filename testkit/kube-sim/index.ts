@@ -5,6 +5,7 @@ import path from "node:path";
 import { ArgoRollouts } from "./argo-rollouts.js";
 import { type Certificates, makeCertificates } from "./certificates.js";
 import { Cluster, key, type Pod } from "./cluster.js";
+import { DaemonSets } from "./daemon-sets.js";
 import { Deployments } from "./deployments.js";
 import { Faults } from "./faults.js";
 import { Flux } from "./flux.js";
@@ -18,9 +19,9 @@ export type { RbacRule, RequestMatch } from "./faults.js";
 export type { LoggedRequest } from "./server.js";
 
 /**
- * A Kubernetes API simulator on loopback for tests: Deployments with a rollout controller the test steps, Jobs that
- * run a local command as their pod, fault injection and a log of every request. Production adapters talk to it
- * unchanged, through `api: { url, tokenFile }`.
+ * A Kubernetes API simulator on loopback for tests: Deployments, StatefulSets, DaemonSets and Argo Rollouts with
+ * controllers the test steps, Jobs that run a local command as their pod, fault injection and a log of every
+ * request. Production adapters talk to it unchanged, through `api: { url, tokenFile }`.
  */
 export interface KubeSim {
   url: string;
@@ -32,6 +33,7 @@ export interface KubeSim {
   certificates: Certificates | undefined;
   deployments: Deployments;
   statefulSets: StatefulSets;
+  daemonSets: DaemonSets;
   /** Argo Rollouts `Rollout`s (the CRD and its controller). */
   argoRollouts: ArgoRollouts;
   /** Flux's Kustomizations and HelmReleases, reconciled from a bare Git repository into the Deployments. */
@@ -62,6 +64,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const cluster = new Cluster();
   const deployments = new Deployments(cluster);
   const statefulSets = new StatefulSets(cluster);
+  const daemonSets = new DaemonSets(cluster);
   const argoRollouts = new ArgoRollouts(cluster);
   const flux = new Flux(deployments, () => cluster.nextResourceVersion());
   const jobs = new Jobs(cluster);
@@ -74,7 +77,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   await writeFile(tokenFile, `${token}\n`);
   const certificates = options.tls ? makeCertificates(dir, options.serverNames) : undefined;
   const { server, url } = await listen({
-    routes: routes(cluster, { deployments, statefulSets, argoRollouts, flux }, jobs),
+    routes: routes(cluster, { deployments, statefulSets, daemonSets, argoRollouts, flux }, jobs),
     faults,
     token,
     tokens,
@@ -89,6 +92,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     certificates,
     deployments,
     statefulSets,
+    daemonSets,
     argoRollouts,
     flux,
     jobs,

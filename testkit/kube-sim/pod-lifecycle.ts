@@ -6,7 +6,7 @@ export function createPod(
   namespace: string,
   name: string,
   labels: Record<string, string>,
-  spec: { containers: Container[] },
+  spec: { containers: Container[]; [field: string]: unknown },
 ): Pod {
   const pod: Pod = {
     apiVersion: "v1",

@@ -1,5 +1,6 @@
 import type { ArgoRollouts } from "./argo-rollouts.js";
 import { type Cluster, key, type Pod } from "./cluster.js";
+import type { DaemonSets } from "./daemon-sets.js";
 import type { Deployments } from "./deployments.js";
 import { FLUX_API, type Flux, type FluxKind } from "./flux.js";
 import type { Jobs } from "./jobs.js";
@@ -54,6 +55,7 @@ const list = (kind: string, apiVersion: string, items: unknown[]) => ({
 export interface Workloads {
   deployments: Deployments;
   statefulSets: StatefulSets;
+  daemonSets: DaemonSets;
   argoRollouts: ArgoRollouts;
   flux: Flux;
 }
@@ -100,7 +102,7 @@ function workloadRoutes(
 }
 
 export function routes(cluster: Cluster, workloads: Workloads, jobs: Jobs): Route[] {
-  const { deployments, statefulSets, argoRollouts, flux } = workloads;
+  const { deployments, statefulSets, daemonSets, argoRollouts, flux } = workloads;
   const podsOf = (r: RouteRequest) =>
     cluster
       .podsIn(r.namespace)
@@ -113,6 +115,7 @@ export function routes(cluster: Cluster, workloads: Workloads, jobs: Jobs): Rout
   const apps = Object.keys(patchers);
   return [
     ...workloadRoutes("apps/v1", "statefulsets", statefulSets, apps),
+    ...workloadRoutes("apps/v1", "daemonsets", daemonSets, apps),
     ...(Object.keys(FLUX_API) as FluxKind[]).map((kind): Route => {
       const { group, version, plural } = FLUX_API[kind];
       return {

@@ -48,7 +48,8 @@ function buildPlan(migrations: PhasedMigration[], options: PlanOptions): Plan {
     ...(expand.length > 0 ? [migrateStep("expand", expand)] : []),
     { kind: "deploy", phase: "deploy", title: "Deploy the new code" },
     { kind: "wait-rollout", phase: "wait-rollout", title: "Wait until every instance runs the new code" },
-    ...(options.backfill
+    // A release without migrations has nothing to backfill: it deploys and waits only.
+    ...(options.backfill && migrations.length > 0
       ? [
           {
             kind: "backfill" as const,

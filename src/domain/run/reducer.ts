@@ -285,10 +285,12 @@ function cancel(run: Run, event: RunEvent & { type: "cancelled" }, now: string):
   const step = run.plan.steps[run.currentStep];
   const state = run.steps[run.currentStep];
   // A process may be working for the step: the worker stops it, then records the end. A backfill between batches
-  // is "waiting" but its next batch may already run.
+  // is "waiting" but its next batch may already run. A rollout under way is stopped by the worker where the
+  // platform can (the deployer's halt), which then records the end.
+  const active = state?.status === "running" || state?.status === "waiting";
   const busy =
     (state?.status === "running" && (step?.kind === "migrate" || step?.kind === "deploy")) ||
-    (step?.kind === "backfill" && (state?.status === "running" || state?.status === "waiting"));
+    (active && (step?.kind === "backfill" || step?.kind === "wait-rollout"));
   if (busy) return { ok: true, run: { ...run, status: "cancelling", outcome } };
   const stopped =
     state && (state.status === "running" || state.status === "waiting")

@@ -5,6 +5,7 @@ import {
   type RollbackState,
   type Run,
   type RunEvent,
+  type RunStatus,
   type TransitionResult,
 } from "./run.js";
 
@@ -15,7 +16,7 @@ import {
  */
 
 export type RollbackRefusalCode =
-  /** The run is not failed or rejected (running, succeeded, cancelled). */
+  /** The run has not ended, or it succeeded. */
   | "not-ended"
   /** Its deploy never succeeded: nothing to roll back. */
   | "no-deploy"
@@ -35,9 +36,12 @@ export interface RollbackRefusal {
 
 const refusal = (code: RollbackRefusalCode, message: string): RollbackRefusal => ({ code, message });
 
+/** The ends of a run whose deploy may be rolled back (a cancel during the rollout wait halted it there). */
+const ROLLED_BACK_FROM: readonly RunStatus[] = ["failed", "rejected", "cancelled"];
+
 /**
  * Why the run's deploy cannot be rolled back now, or null when it can: a failed run whose deploy succeeded (it
- * failed at or after the rollout wait), or a run rejected at a gate after its deploy; not while a rollback runs or
+ * failed at or after the rollout wait), a run rejected at a gate after its deploy, or one cancelled after it; not while a rollback runs or
  * once one succeeded (a failed rollback can be started again).
  */
 export function rollbackRefusal(run: Run): RollbackRefusal | null {
@@ -52,10 +56,10 @@ export function rollbackRefusal(run: Run): RollbackRefusal | null {
       "rolled-back",
       `${run.id} was already rolled back to ${rollback.toVersion} by ${rollback.by}`,
     );
-  if (run.status !== "failed" && run.status !== "rejected")
+  if (!ROLLED_BACK_FROM.includes(run.status))
     return refusal(
       "not-ended",
-      `${run.id} is ${run.status}: only the deploy of a failed or rejected run can be rolled back`,
+      `${run.id} is ${run.status}: only the deploy of a failed, rejected or cancelled run can be rolled back`,
     );
   const deploy = run.plan.steps.find((step) => step.kind === "deploy");
   if (!deploy || run.steps[deploy.index]?.status !== "succeeded")
@@ -119,7 +123,7 @@ function start(run: Run, event: RollbackEvent & { type: "rollback-started" }, no
   return { ok: true, run: { ...run, rollback } };
 }
 
-/** Applies a rollback event to a failed or rejected run (the reducer hands every rollback event here). */
+/** Applies a rollback event to a failed, rejected or cancelled run (the reducer hands every rollback event here). */
 export function reduceRollback(run: Run, event: RollbackEvent, now: string): TransitionResult {
   if (event.type === "rollback-started") return start(run, event, now);
   const rollback = run.rollback;

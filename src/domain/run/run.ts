@@ -240,7 +240,7 @@ export type RunEvent =
   | { type: "live-facts-noted"; gate: string; facts: PhaseFacts }
   | RollbackEvent;
 
-/** The only events a failed or rejected run still takes: the rollback of its deploy (src/domain/run/rollback-reducer.ts). */
+/** The only events a failed, rejected or cancelled run still takes: the rollback of its deploy (src/domain/run/rollback-reducer.ts). */
 export type RollbackEvent =
   | { type: "rollback-started"; by: string; toVersion: string }
   /** A worker begins the rollback's deploy; `message` says why when it runs it again (its worker died). */

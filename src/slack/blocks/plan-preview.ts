@@ -30,7 +30,9 @@ export function planPreview(
     : "nothing destructive";
   const operations =
     plan.operations.length === 0
-      ? ["No pending migrations: a run would only deploy and wait for the rollout."]
+      ? [
+          "No pending migrations: deploy and wait only (a run deploys the release and waits for its rollout; no gate).",
+        ]
       : plan.operations.map(
           (o) =>
             `• \`${o.app}.${o.migration}\` ${escapeText(o.description)} → *${o.verdict}*${o.overridden ? " (overridden)" : ""}`,

@@ -147,7 +147,7 @@ export function rollbackReply(run: Run, event: RollbackEvent): SlackMessage | nu
   }
 }
 
-/** The end of a failed or rejected run: how to roll its deploy back, when it can be. */
+/** The end of a failed, rejected or cancelled run: how to roll its deploy back, when it can be. */
 export function rollbackHint(run: Run): string {
   if (rollbackRefusal(run)) return "";
   return `\nOr roll back the deploy to ${escapeText(run.previousRelease?.version ?? "")}: the card's *Roll back the deploy* button, or ${rollbackCommand(run)}.`;

@@ -61,8 +61,9 @@ function eventReply(change: RunChange, event: RunEvent): SlackMessage | null {
     case "timed-out": {
       const state = (before ?? after).steps[event.step];
       const took = durationBetween(state?.startedAt ?? null, after.updatedAt);
-      const verb = event.type === "timed-out" ? "timed out" : "failed";
-      const head = `:x: ${stepName(after, event.step)} ${verb}${took ? ` after ${took}` : ""}: ${escapeText(truncate(event.message, 500))}`;
+      const cancelled = after.status === "cancelled";
+      const verb = event.type === "timed-out" ? "timed out" : cancelled ? "stopped" : "failed";
+      const head = `${cancelled ? ":no_entry_sign:" : ":x:"} ${stepName(after, event.step)} ${verb}${took ? ` after ${took}` : ""}: ${escapeText(truncate(event.message, 500))}`;
       const log = failureLog(event.type === "step-failed" ? (event.commands ?? []) : []);
       return { text: truncate(head, 3000), blocks: sections(log ? [head, log] : [head]) };
     }

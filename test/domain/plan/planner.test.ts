@@ -95,9 +95,11 @@ describe("planRelease", () => {
     expect(plan.destructive).toBe(false);
   });
 
-  it("a release without pending migrations only deploys and waits", () => {
+  it("a release without pending migrations only deploys and waits, even for a service with a backfill", () => {
     const plan = expectPlan(planRelease(introspection([])));
     expect(plan.steps.map((s) => s.kind)).toEqual(["deploy", "wait-rollout"]);
+    const withBackfill = expectPlan(planRelease(introspection([]), { backfill: { command: ["backfill"] } }));
+    expect(withBackfill.steps.map((s) => s.kind)).toEqual(["deploy", "wait-rollout"]);
   });
 
   it("names the last migration of each phase per app as the migrate target", () => {

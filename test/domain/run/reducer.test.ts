@@ -24,6 +24,16 @@ function atGate(): Run {
   return run;
 }
 
+/** Expand and deploy done: the run waits for its rollout (step 2 started). */
+function atRollout(): Run {
+  let run = shopRun();
+  for (const step of [0, 1]) {
+    run = apply(run, { type: "step-started", step });
+    run = apply(run, { type: "step-succeeded", step });
+  }
+  return apply(run, { type: "step-started", step: 2 });
+}
+
 describe("run reducer", () => {
   it("walks the happy path to succeeded, bumping the revision each time", () => {
     let run = atGate();
@@ -187,7 +197,7 @@ describe("run reducer", () => {
     expect(stopped.status).toBe("cancelled");
   });
 
-  it("cancels at once when no process runs, and after the step when one does", () => {
+  it("cancels at once when no process runs, and after the step when one does (or a rollout is under way)", () => {
     const queued = apply(shopRun(), { type: "cancelled", by: "U_BOB" });
     expect(queued.status).toBe("cancelled");
     expect(queued.steps.map((s) => s.status)).toEqual([
@@ -212,6 +222,20 @@ describe("run reducer", () => {
     const aborted = apply(migrating, { type: "step-failed", step: 0, message: "killed by SIGTERM" });
     expect(aborted.status).toBe("cancelled");
     expect(aborted.steps[0]?.status).toBe("cancelled");
+    const waiting = apply(apply(atRollout(), { type: "rollout-progress", step: 2, message: "1 of 2" }), {
+      type: "cancelled",
+      by: "U_BOB",
+    });
+    expect(waiting.status).toBe("cancelling");
+    expect(refusal(waiting, { type: "rollout-progress", step: 2, message: "2 of 2" })).toMatch(
+      /being cancelled/,
+    );
+    const halted = apply(waiting, { type: "step-failed", step: 2, message: "paused deployment web" });
+    expect([halted.status, halted.steps[2]?.status, halted.steps[2]?.message]).toEqual([
+      "cancelled",
+      "cancelled",
+      "paused deployment web",
+    ]);
     const finished = apply(migrating, { type: "step-succeeded", step: 0 });
     expect(finished.status).toBe("cancelled");
     expect(finished.steps[0]?.status).toBe("succeeded");

@@ -66,10 +66,18 @@ describe("rolling back a run's deploy (reducer)", () => {
     });
     expect(rollbackRefusal(deployFailed)?.code).toBe("no-deploy");
     expect(refusal(runTo(3), start())).toBe(
-      "shop-1 is awaiting-approval: only the deploy of a failed or rejected run can be rolled back",
+      "shop-1 is awaiting-approval: only the deploy of a failed, rejected or cancelled run can be rolled back",
     );
-    const cancelled = apply(runTo(3), { type: "cancelled", by: "U_ALICE" });
-    expect(rollbackRefusal(cancelled)?.code).toBe("not-ended");
+    const cancelledAtGate = apply(runTo(3), { type: "cancelled", by: "U_ALICE" });
+    expect(rollbackRefusal(cancelledAtGate)).toBeNull();
+    const cancelledDuringRollout = apply(
+      apply(apply(runTo(2), { type: "step-started", step: 2 }), { type: "cancelled", by: "U_ALICE" }),
+      { type: "step-failed", step: 2, message: "paused deployment web" },
+    );
+    expect(cancelledDuringRollout.status).toBe("cancelled");
+    expect(rollbackRefusal(cancelledDuringRollout)).toBeNull();
+    const cancelledBeforeDeploy = apply(runTo(1), { type: "cancelled", by: "U_ALICE" });
+    expect(rollbackRefusal(cancelledBeforeDeploy)?.code).toBe("no-deploy");
     let succeeded = apply(runTo(3), { type: "approval-granted", gate: "contract", by: "U_BOB" });
     succeeded = apply(apply(succeeded, { type: "step-started", step: 4 }), {
       type: "step-succeeded",
