@@ -7,6 +7,7 @@ const ADAPTERS = [
   "executors",
   "fleet",
   "helm",
+  "api",
   "hooks",
   "kubernetes",
   "metrics",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ALL_SERVICES } from "../domain/run/contract-hold.js";
 import { approvalKeys, checkApprovalRules } from "./approvals-schema.js";
 import { backfillSchema } from "./backfill-schema.js";
+import { externalDeployerSchema } from "./external-schema.js";
 import { helmDeployerSchema } from "./helm-schema.js";
 import { INTROSPECTION_DEFAULTS, introspectionConfigSchema } from "./introspection-schema.js";
 import {
@@ -10,6 +11,7 @@ import {
   kubernetesRolloutSchema,
 } from "./kubernetes-schema.js";
 import { LOCK_GUARD_DEFAULTS, lockGuardSchema } from "./lock-guard-schema.js";
+import { pipelineSchema } from "./pipeline-schema.js";
 import { durationSeconds, pollingSchema } from "./polling-schema.js";
 import { remindersSchema } from "./reminders-schema.js";
 import { slackUsergroupId, slackUserId } from "./slack-ids-schema.js";
@@ -121,6 +123,7 @@ export const deployerSchema = z.discriminatedUnion("kind", [
   commandDeployerSchema,
   kubernetesDeployerSchema,
   helmDeployerSchema,
+  externalDeployerSchema,
 ]);
 export const rolloutSchema = z.discriminatedUnion("kind", [
   commandRolloutSchema,
@@ -141,7 +144,13 @@ export const serviceSchema = z.strictObject({
   backfill: backfillSchema.optional(),
   reminders: remindersSchema.optional(),
   windows: windowsSchema.optional(),
-});
+  pipeline: pipelineSchema.optional(),
+})
+  .refine((s) => s.deployer.kind !== "external" || s.deployer.watch !== undefined || s.pipeline, {
+    message:
+      "an external deployer needs deployer.watch (the workload the pipeline deploys) or pipeline.tokens (so the pipeline can report the deploy): nothing could tell phasegate the release is out",
+    path: ["deployer"],
+  });
 
 export const serviceName = z
   .string()

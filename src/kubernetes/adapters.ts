@@ -1,3 +1,4 @@
+import type { ExternalWatchConfig } from "../config/external-schema.js";
 import type {
   KubernetesDeployerConfig,
   KubernetesExecutorConfig,
@@ -8,6 +9,7 @@ import { createKubernetesClient } from "./create-client.js";
 import { KubernetesJobExecutor } from "./job-executor.js";
 import { KubernetesDeployer } from "./kubernetes-deployer.js";
 import { KubernetesRolloutWatcher } from "./kubernetes-rollout-watcher.js";
+import { WorkloadVersionReader } from "./workload-version.js";
 
 export interface KubernetesAdapterContext {
   /** The service the adapter works for (fills `{service}` in image templates). */
@@ -36,4 +38,8 @@ export function kubernetesDeployer(config: KubernetesDeployerConfig, context: Ku
 
 export function kubernetesRolloutWatcher(config: KubernetesRolloutConfig, context: KubernetesAdapterContext) {
   return new KubernetesRolloutWatcher(config, client(config, context));
+}
+
+export function workloadVersionReader(config: ExternalWatchConfig, context: KubernetesAdapterContext) {
+  return new WorkloadVersionReader(config, client(config, context));
 }

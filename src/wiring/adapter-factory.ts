@@ -6,13 +6,20 @@ import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
 import { HelmDeployer } from "../helm/deployer.js";
 import { CommandDeployer } from "../hooks/command-deployer.js";
+import { ExternalDeployer, PipelineDeployWatcher } from "../app/external-deploy.js";
 import { CommandRolloutWatcher } from "../hooks/command-watcher.js";
 import { HttpRolloutWatcher } from "../hooks/http-watcher.js";
-import { kubernetesDeployer, kubernetesExecutor, kubernetesRolloutWatcher } from "../kubernetes/adapters.js";
+import {
+  kubernetesDeployer,
+  kubernetesExecutor,
+  kubernetesRolloutWatcher,
+  workloadVersionReader,
+} from "../kubernetes/adapters.js";
 import type { ProcessLedger } from "../ports/attempt-processes.js";
 import type { Deployer } from "../ports/deployer.js";
 import type { Executor } from "../ports/executor.js";
 import type { Logger } from "../ports/logger.js";
+import type { PipelineDeploys, WorkloadWatch } from "../ports/pipeline-store.js";
 import type { RolloutWatcher } from "../ports/rollout-watcher.js";
 import type { AdapterFactory, MigrateSettings, ServiceAdapters } from "../ports/service-adapters.js";
 
@@ -22,6 +29,8 @@ interface Context {
   /** Deploy and rollout commands run where phasegate runs, whatever executes the migrations. */
   local: Executor;
   logger: Logger;
+  /** What pipelines reported through the API (pipeline mode). */
+  pipelineDeploys: PipelineDeploys;
 }
 
 function k8sContext(context: Context) {
@@ -33,9 +42,18 @@ function executorOf(config: ServiceConfig, context: Context): Executor {
   return executor.kind === "local" ? context.local : kubernetesExecutor(executor, k8sContext(context));
 }
 
-function deployerOf(config: ServiceConfig, context: Context): Deployer {
+/** Pipeline mode's watched workload, if the services file names one. */
+function watchOf(config: ServiceConfig, context: Context): WorkloadWatch | null {
+  const deployer = config.deployer;
+  if (deployer.kind !== "external" || !deployer.watch) return null;
+  return workloadVersionReader(deployer.watch, k8sContext(context));
+}
+
+function deployerOf(config: ServiceConfig, context: Context, watch: WorkloadWatch | null): Deployer {
   const deployer = config.deployer;
   switch (deployer.kind) {
+    case "external":
+      return new ExternalDeployer(watch);
     case "command":
       return new CommandDeployer(deployer, context.loaded.baseDir, context.local);
     case "helm":
@@ -45,7 +63,13 @@ function deployerOf(config: ServiceConfig, context: Context): Deployer {
   }
 }
 
-function rolloutOf(config: ServiceConfig, context: Context): RolloutWatcher {
+function rolloutOf(config: ServiceConfig, context: Context, watch: WorkloadWatch | null): RolloutWatcher {
+  const watcher = ownRolloutOf(config, context);
+  if (config.deployer.kind !== "external") return watcher;
+  return new PipelineDeployWatcher(context.pipelineDeploys, watch, watcher);
+}
+
+function ownRolloutOf(config: ServiceConfig, context: Context): RolloutWatcher {
   const rollout = config.rollout;
   switch (rollout.kind) {
     case "command":
@@ -75,16 +99,19 @@ async function migrateOf(config: ServiceConfig, context: Context): Promise<Migra
 }
 
 async function build(config: ServiceConfig, context: Context): Promise<ServiceAdapters> {
-  const { rollout } = config;
+  const { rollout, deployer } = config;
+  const watch = watchOf(config, context);
+  // In pipeline mode the wait covers the pipeline's deploy too.
+  const pipelineSeconds = deployer.kind === "external" ? deployer.timeoutSeconds : 0;
   return {
     executor: executorOf(config, context),
     remoteExecutor: config.executor.kind !== "local",
-    deployer: deployerOf(config, context),
-    rollout: rolloutOf(config, context),
+    deployer: deployerOf(config, context, watch),
+    rollout: rolloutOf(config, context, watch),
     polling: {
       intervalMs: rollout.pollIntervalSeconds * 1000,
       maxIntervalMs: rollout.maxPollIntervalSeconds * 1000,
-      deadlineMs: rollout.deadlineSeconds * 1000,
+      deadlineMs: (rollout.deadlineSeconds + pipelineSeconds) * 1000,
     },
     migrate: await migrateOf(config, context),
     introspectionTimeoutMs: config.introspection.timeoutSeconds * 1000,
@@ -112,6 +139,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
 export function createAdapterFactory(
   loaded: LoadedServices,
   logger: Logger,
+  pipelineDeploys: PipelineDeploys,
   ledger?: ProcessLedger,
 ): AdapterFactory {
   const local = new LocalProcessExecutor({ ledger });
@@ -119,7 +147,7 @@ export function createAdapterFactory(
   return (name) => {
     let adapters = built.get(name);
     if (!adapters) {
-      adapters = build(getService(loaded, name), { name, loaded, local, logger });
+      adapters = build(getService(loaded, name), { name, loaded, local, logger, pipelineDeploys });
       // A failure (no Python found) is not cached: the next use tries again.
       adapters.catch(() => built.delete(name));
       built.set(name, adapters);

@@ -12,6 +12,7 @@ import type { RedisClient } from "../net/redis/connect.js";
 import type { GateReminders } from "../ports/gate-reminders.js";
 import type { Logger } from "../ports/logger.js";
 import type { Notifier } from "../ports/notifier.js";
+import type { PipelineStore } from "../ports/pipeline-store.js";
 import type { RunStore } from "../ports/run-store.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { ServiceIntrospector } from "../ports/service-introspector.js";
@@ -22,6 +23,7 @@ import { BullStepQueue } from "../queue/bull-step-queue.js";
 import { storeKeys } from "../store/keys.js";
 import { RedisFollowUps } from "../store/redis-follow-ups.js";
 import { RedisFreezeStore } from "../store/redis-freezes.js";
+import { RedisPipelineStore } from "../store/redis-pipeline-store.js";
 import { RedisProcessLedger } from "../store/redis-process-ledger.js";
 import { RedisReleaseHistory } from "../store/redis-release-history.js";
 import { RedisRunStore } from "../store/redis-run-store.js";
@@ -69,6 +71,8 @@ export interface Engine {
   queue: StepQueue;
   useCases: UseCases;
   workerDeps: WorkerDeps;
+  /** The pipeline API's reported deploys, idempotency keys and audit. */
+  pipeline: PipelineStore;
   /** The services of the services file. */
   serviceNames: string[];
   /** Closes the queue; the Redis connection belongs to the caller. */
@@ -85,7 +89,8 @@ export function createEngine(options: EngineOptions): Engine {
     logger,
   );
   const ledger = new RedisProcessLedger(options.redis, options.prefix);
-  const adapters = options.adapters ?? createAdapterFactory(options.services, logger, ledger);
+  const pipeline = new RedisPipelineStore(options.redis, options.prefix);
+  const adapters = options.adapters ?? createAdapterFactory(options.services, logger, pipeline, ledger);
   const workerDeps: WorkerDeps = {
     processes: new LedgerAttemptProcesses(ledger, logger),
     store,
@@ -121,6 +126,7 @@ export function createEngine(options: EngineOptions): Engine {
     queue,
     useCases,
     workerDeps,
+    pipeline,
     serviceNames: Object.keys(options.services.services),
     close: () => queue.close(),
   };
