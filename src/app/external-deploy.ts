@@ -18,7 +18,9 @@ export class ExternalDeployer implements Deployer {
 
   async deploy(request: DeployRequest): Promise<DeployOutcome> {
     if (request.rollback)
-      throw new Error(`${request.service} is deployed by its pipeline: ${PIPELINE_ROLLBACK}, ${request.version}`);
+      throw new Error(
+        `${request.service} is deployed by its pipeline: ${PIPELINE_ROLLBACK}, ${request.version}`,
+      );
     const noticed = this.watch
       ? `${this.watch.describe()} runs it, or the pipeline reports it`
       : `the pipeline reports it (POST ${deployedPath(request.runId)})`;

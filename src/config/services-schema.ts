@@ -131,21 +131,22 @@ export const rolloutSchema = z.discriminatedUnion("kind", [
   kubernetesRolloutSchema,
 ]);
 
-export const serviceSchema = z.strictObject({
-  project: projectSchema,
-  executor: executorSchema.default({ kind: "local" }),
-  deployer: deployerSchema,
-  rollout: rolloutSchema,
-  slack: slackSchema,
-  access: accessSchema,
-  timeouts: timeoutsSchema.default({ migrateSeconds: 3600, approvalSeconds: 4 * 3600 }),
-  lockGuard: lockGuardSchema.default(LOCK_GUARD_DEFAULTS),
-  introspection: introspectionConfigSchema.default(INTROSPECTION_DEFAULTS),
-  backfill: backfillSchema.optional(),
-  reminders: remindersSchema.optional(),
-  windows: windowsSchema.optional(),
-  pipeline: pipelineSchema.optional(),
-})
+export const serviceSchema = z
+  .strictObject({
+    project: projectSchema,
+    executor: executorSchema.default({ kind: "local" }),
+    deployer: deployerSchema,
+    rollout: rolloutSchema,
+    slack: slackSchema,
+    access: accessSchema,
+    timeouts: timeoutsSchema.default({ migrateSeconds: 3600, approvalSeconds: 4 * 3600 }),
+    lockGuard: lockGuardSchema.default(LOCK_GUARD_DEFAULTS),
+    introspection: introspectionConfigSchema.default(INTROSPECTION_DEFAULTS),
+    backfill: backfillSchema.optional(),
+    reminders: remindersSchema.optional(),
+    windows: windowsSchema.optional(),
+    pipeline: pipelineSchema.optional(),
+  })
   .refine((s) => s.deployer.kind !== "external" || s.deployer.watch !== undefined || s.pipeline, {
     message:
       "an external deployer needs deployer.watch (the workload the pipeline deploys) or pipeline.tokens (so the pipeline can report the deploy): nothing could tell phasegate the release is out",

@@ -58,7 +58,8 @@ export class WorkloadVersionReader implements WorkloadWatch {
       return { version: imageTag(image), source: `the image ${image}`, rollout };
     }
     const field = from.from === "label" ? "labels" : "annotations";
-    const value = raw.spec.template?.metadata?.[field]?.[from.name] ?? raw.metadata[field]?.[from.name] ?? null;
+    const value =
+      raw.spec.template?.metadata?.[field]?.[from.name] ?? raw.metadata[field]?.[from.name] ?? null;
     return { version: value, source: `${from.from} ${from.name}`, rollout };
   }
 }

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { ExternalDeployer, PipelineDeployWatcher } from "../app/external-deploy.js";
 import { getService, type LoadedServices } from "../config/load-services.js";
 import type { ServiceConfig } from "../config/services-schema.js";
 import { guardArgv, guardEnv } from "../django/migrate-wrapper.js";
@@ -6,7 +7,6 @@ import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
 import { HelmDeployer } from "../helm/deployer.js";
 import { CommandDeployer } from "../hooks/command-deployer.js";
-import { ExternalDeployer, PipelineDeployWatcher } from "../app/external-deploy.js";
 import { CommandRolloutWatcher } from "../hooks/command-watcher.js";
 import { HttpRolloutWatcher } from "../hooks/http-watcher.js";
 import {

@@ -119,7 +119,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       ? []
       : [
           ...healthRoutes(redis, logger),
-          ...pipelineApiRoutes({ services, useCases: answering.useCases, pipeline: answering.pipeline, logger }),
+          ...pipelineApiRoutes({
+            services,
+            useCases: answering.useCases,
+            pipeline: answering.pipeline,
+            logger,
+          }),
         ];
   const app = createSlackApp(env, routes, logger, acks, new RedisReplayGuard(requestRedis, prefix));
   registerHandlers(app, { useCases: answering.useCases, services, logger, acks });

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,7 +28,7 @@ async function jobLines(file: string): Promise<Record<string, string[]>> {
   );
 }
 
-/** The job's phasegate commands (the lines that run bin/phasegate.js), and whether a deploy comes between them. */
+/** The job's phasegate commands (the lines that run bin/phasegate.js) and its deploy (kubectl), in order. */
 function phasegateCommands(lines: string[]): string[] {
   return lines.filter((line) => line.includes("node bin/phasegate.js") || line.startsWith("kubectl "));
 }
@@ -181,10 +181,9 @@ describe("the CI examples drive a real bot", () => {
 
   it("a token the bot does not know is refused with a clear message (exit 2), nothing started", async () => {
     const [line] = phasegateCommands((await jobLines("github-actions.yml"))["migrate-and-deploy"] ?? []);
-    await sh(
-      `printf %s wrong-token > "${dir}/wrong/phasegate.token" 2>/dev/null || (mkdir -p "${dir}/wrong" && printf %s wrong-token > "${dir}/wrong/phasegate.token")`,
-      {},
-    );
+    await mkdir(path.join(dir, "wrong"), { recursive: true });
+    await writeFile(path.join(dir, "wrong", "phasegate.token"), "wrong-token");
+    const before = await redis.zcard(`${p.prefix}runs:gh-plain`);
     const run = await sh(line ?? "", {
       PHASEGATE_URL: p.api,
       SERVICE: "gh-plain",
@@ -193,5 +192,6 @@ describe("the CI examples drive a real bot", () => {
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("phasegate refused the token (401)");
+    expect(await redis.zcard(`${p.prefix}runs:gh-plain`)).toBe(before);
   });
 });

@@ -27,7 +27,7 @@ describe("docs/deploying.md", () => {
   it("has a section per platform, each with a services-file example", () => {
     const found = sections(page);
     expect(found.map((s) => s.title)).toEqual(
-      expect.arrayContaining(["Plain Deployment", "Helm", "Argo Rollouts", "StatefulSet"]),
+      expect.arrayContaining(["Plain Deployment", "Helm", "Argo Rollouts", "StatefulSet", "Pipeline mode"]),
     );
     for (const section of found) expect(section.blocks.length, section.title).toBeGreaterThan(0);
   });

@@ -40,7 +40,8 @@ export function readBounded(request: IncomingMessage, limit: number, timeoutMs: 
       else chunks.push(chunk);
     };
     const onEnd = () => finish({ ok: true, body: Buffer.concat(chunks, size) });
-    const onError = (error: Error) => finish({ ok: false, status: 400, reason: "aborted", detail: error.message });
+    const onError = (error: Error) =>
+      finish({ ok: false, status: 400, reason: "aborted", detail: error.message });
     const timer = setTimeout(
       () =>
         finish({
