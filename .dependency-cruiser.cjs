@@ -9,6 +9,7 @@ const ADAPTERS = [
   "fleet",
   "gitops",
   "helm",
+  "api",
   "hooks",
   "kubernetes",
   "metrics",

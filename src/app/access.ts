@@ -1,4 +1,5 @@
 import type { LoadedServices } from "../config/load-services.js";
+import { pipelineOf } from "../domain/run/pipeline-requester.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { UsergroupDirectory } from "../ports/usergroup-directory.js";
 
@@ -44,8 +45,12 @@ export class ConfigApprovers implements Approvers {
   }
 }
 
-/** Everyone may start a run when the service lists no starters. */
+/**
+ * Everyone may start a run when the service lists no starters. A pipeline's run comes through the API, which let
+ * it in with a token of the service's `pipeline.tokens`.
+ */
 export function mayStart(services: LoadedServices, service: string, user: string): boolean {
   const starters = services.services[service]?.access.starters;
-  return starters !== undefined && (starters.length === 0 || starters.includes(user));
+  if (starters === undefined) return false;
+  return starters.length === 0 || starters.includes(user) || pipelineOf(user) !== null;
 }

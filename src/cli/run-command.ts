@@ -20,6 +20,7 @@ import { openEngine } from "../wiring/open-engine.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { UsageError } from "./cli-error.js";
 import { stepFactsText } from "./plan-facts.js";
+import { apiRun } from "./run-api.js";
 import { CONNECTION_OPTIONS, connectionFields, connectionOf } from "./run-connection.js";
 import { renderAudit, renderFreezes, renderPlanSteps, renderRun, renderRunList } from "./run-render.js";
 import { RUN_USAGE } from "./run-usage.js";
@@ -38,6 +39,11 @@ const OPTIONS: OptionSpecs = {
   "dry-run": { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  api: { type: "string" },
+  "token-file": { type: "string" },
+  wait: { type: "boolean" },
+  until: { type: "string" },
+  "idempotency-key": { type: "string" },
 };
 
 const schema = z.object({
@@ -58,6 +64,13 @@ const schema = z.object({
   "dry-run": z.boolean().default(false),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
+  api: z
+    .url({ protocol: /^https?$/, error: "--api needs the bot's URL, e.g. https://phasegate.example.com" })
+    .optional(),
+  "token-file": z.string().min(1, "--token-file needs a file").optional(),
+  wait: z.boolean().default(false),
+  until: z.enum(["deploy-ready"], { error: "--until takes deploy-ready" }).optional(),
+  "idempotency-key": z.string().min(1).optional(),
 });
 
 type Options = z.infer<typeof schema>;
@@ -282,6 +295,24 @@ async function start(call: Call, dryRun: boolean): Promise<number> {
   return reportStart(call.options, result);
 }
 
+/** `run start` and `run status` through the bot's pipeline API (CI): validated by the action table's rules. */
+function viaApi(action: ActionName, options: Options, api: string): Promise<number> {
+  if (action !== "start" && action !== "status")
+    throw new UsageError("--api works with run start and run status");
+  const may = <F extends ActionField>(name: F) => field(options, action, name, true);
+  return apiRun({
+    api,
+    tokenFile: options["token-file"],
+    service: action === "start" ? field(options, action, "service", false) : undefined,
+    version: action === "start" ? field(options, action, "version", false) : undefined,
+    run: action === "status" ? field(options, action, "runId", false) : may("runId"),
+    wait: options.wait,
+    until: options.until,
+    idempotencyKey: options["idempotency-key"],
+    json: options.json,
+  });
+}
+
 /** `phasegate run <action>`: the use cases from a terminal, against the same Redis as the bot and the workers. */
 export async function runCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
@@ -296,6 +327,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(RUN_USAGE);
     return 0;
   }
+  if (options.api !== undefined) return viaApi(action, options, options.api);
   const user = options.user ?? process.env.PHASEGATE_USER ?? os.userInfo().username;
   const { engine, close } = await openEngine(connectionOf(options), "command");
   try {

@@ -29,6 +29,13 @@ ${ACTION_NAMES.map(actionLine).join("\n")}
   --json               print JSON
 ${CONNECTION_USAGE}
 
+From CI, through the bot's pipeline API (no Redis, no services file):
+  run start --api URL --token-file F --service S --version V [--wait [--until deploy-ready]] [--idempotency-key K]
+  run status --api URL --token-file F --run ID [--wait]
+  --wait prints each step's change on stderr until the run ends: exit 0 when it succeeded, 1 when it failed, was
+  rejected or cancelled (2: the token was refused, 401/403, or the bot could not be reached). --until deploy-ready
+  returns once a pipeline-mode run says the pipeline may deploy. A retried start keeps its Idempotency-Key.
+
 A freeze works from a terminal while Slack is down (no channel is told then).
 Exit status: 0 done, 1 refused or not found (the reason is printed), 2 usage or configuration error (an unknown
 service, a project that cannot be introspected).

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { pollingSchema } from "./polling-schema.js";
 
 /** DNS-1123 label: namespaces and container names. */
-const dnsLabel = z
+export const dnsLabel = z
   .string()
   .regex(
     /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
@@ -10,7 +10,7 @@ const dnsLabel = z
   );
 
 /** DNS-1123 subdomain: Deployment names. */
-const dnsSubdomain = z
+export const dnsSubdomain = z
   .string()
   .max(253)
   .regex(

@@ -3,6 +3,7 @@ import { ALL_SERVICES } from "../domain/run/contract-hold.js";
 import { analysisSchema } from "./analysis-schema.js";
 import { approvalKeys, checkApprovalRules } from "./approvals-schema.js";
 import { backfillSchema } from "./backfill-schema.js";
+import { externalDeployerSchema } from "./external-schema.js";
 import { argocdDeployerSchema, fluxDeployerSchema } from "./gitops-schema.js";
 import { helmDeployerSchema } from "./helm-schema.js";
 import { INTROSPECTION_DEFAULTS, introspectionConfigSchema } from "./introspection-schema.js";
@@ -13,6 +14,7 @@ import {
 } from "./kubernetes-schema.js";
 import { LIVE_FACTS_DEFAULTS, liveFactsSchema } from "./live-facts-schema.js";
 import { LOCK_GUARD_DEFAULTS, lockGuardSchema } from "./lock-guard-schema.js";
+import { pipelineSchema } from "./pipeline-schema.js";
 import { durationSeconds, pollingSchema } from "./polling-schema.js";
 import { remindersSchema } from "./reminders-schema.js";
 import { RETENTION_DEFAULTS, retentionSchema } from "./retention-schema.js";
@@ -132,6 +134,7 @@ export const deployerSchema = z.discriminatedUnion("kind", [
   helmDeployerSchema,
   argocdDeployerSchema,
   fluxDeployerSchema,
+  externalDeployerSchema,
 ]);
 export const rolloutSchema = z.discriminatedUnion("kind", [
   commandRolloutSchema,
@@ -139,22 +142,29 @@ export const rolloutSchema = z.discriminatedUnion("kind", [
   kubernetesRolloutSchema,
 ]);
 
-export const serviceSchema = z.strictObject({
-  project: projectSchema,
-  executor: executorSchema.default({ kind: "local" }),
-  deployer: deployerSchema,
-  rollout: rolloutSchema,
-  slack: slackSchema,
-  access: accessSchema,
-  timeouts: timeoutsSchema.default({ migrateSeconds: 3600, approvalSeconds: 4 * 3600 }),
-  lockGuard: lockGuardSchema.default(LOCK_GUARD_DEFAULTS),
-  introspection: introspectionConfigSchema.default(INTROSPECTION_DEFAULTS),
-  liveFacts: liveFactsSchema.default(LIVE_FACTS_DEFAULTS),
-  backfill: backfillSchema.optional(),
-  analysis: analysisSchema.optional(),
-  reminders: remindersSchema.optional(),
-  windows: windowsSchema.optional(),
-});
+export const serviceSchema = z
+  .strictObject({
+    project: projectSchema,
+    executor: executorSchema.default({ kind: "local" }),
+    deployer: deployerSchema,
+    rollout: rolloutSchema,
+    slack: slackSchema,
+    access: accessSchema,
+    timeouts: timeoutsSchema.default({ migrateSeconds: 3600, approvalSeconds: 4 * 3600 }),
+    lockGuard: lockGuardSchema.default(LOCK_GUARD_DEFAULTS),
+    introspection: introspectionConfigSchema.default(INTROSPECTION_DEFAULTS),
+    liveFacts: liveFactsSchema.default(LIVE_FACTS_DEFAULTS),
+    backfill: backfillSchema.optional(),
+    analysis: analysisSchema.optional(),
+    reminders: remindersSchema.optional(),
+    windows: windowsSchema.optional(),
+    pipeline: pipelineSchema.optional(),
+  })
+  .refine((s) => s.deployer.kind !== "external" || s.deployer.watch !== undefined || s.pipeline, {
+    message:
+      "an external deployer needs deployer.watch (the workload the pipeline deploys) or pipeline.tokens (so the pipeline can report the deploy): nothing could tell phasegate the release is out",
+    path: ["deployer"],
+  });
 
 export const serviceName = z
   .string()

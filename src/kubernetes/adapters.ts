@@ -1,3 +1,4 @@
+import type { ExternalWatchConfig } from "../config/external-schema.js";
 import type { FluxDeployerConfig } from "../config/gitops-schema.js";
 import type {
   KubernetesDeployerConfig,
@@ -11,6 +12,7 @@ import { FluxWatcher } from "./flux-watcher.js";
 import { KubernetesJobExecutor } from "./job-executor.js";
 import { KubernetesDeployer } from "./kubernetes-deployer.js";
 import { KubernetesRolloutWatcher } from "./kubernetes-rollout-watcher.js";
+import { WorkloadVersionReader } from "./workload-version.js";
 
 export interface KubernetesAdapterContext {
   /** The service the adapter works for (fills `{service}` in image templates). */
@@ -47,4 +49,8 @@ export function fluxWatcher(
   context: KubernetesAdapterContext,
 ) {
   return new FluxWatcher(config.resource, client(config, context), git);
+}
+
+export function workloadVersionReader(config: ExternalWatchConfig, context: KubernetesAdapterContext) {
+  return new WorkloadVersionReader(config, client(config, context));
 }

@@ -37,6 +37,12 @@ export function storeKeys(prefix: string) {
     rewriteRate: (service: string) => `${prefix}rewrite-rate:${service}`,
     /** A signed Slack request already received (its v0= signature), kept while its timestamp is in the window. */
     replay: (signature: string) => `${prefix}replay:${signature}`,
+    /** Hash of the deploy a pipeline reported for a run (version, by, at). */
+    pipelineDeployed: (runId: string) => `${prefix}pipeline-deployed:${runId}`,
+    /** A start's Idempotency-Key, per token scope (a hash of the key): its request's fingerprint and run id. */
+    idempotency: (scope: string, keyHash: string) => `${prefix}idem:${scope}:${keyHash}`,
+    /** Stream of the pipeline API's refused calls and started runs. */
+    apiAudit: () => `${prefix}api-audit`,
   };
 }
 

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { ExternalDeployer, PipelineDeployWatcher } from "../app/external-deploy.js";
 import { getService, type LoadedServices } from "../config/load-services.js";
 import type { ServiceConfig } from "../config/services-schema.js";
 import { liveFactsReader } from "../django/live-facts.js";
@@ -9,11 +10,17 @@ import { HelmDeployer } from "../helm/deployer.js";
 import { CommandDeployer } from "../hooks/command-deployer.js";
 import { CommandRolloutWatcher } from "../hooks/command-watcher.js";
 import { HttpRolloutWatcher } from "../hooks/http-watcher.js";
-import { kubernetesDeployer, kubernetesExecutor, kubernetesRolloutWatcher } from "../kubernetes/adapters.js";
+import {
+  kubernetesDeployer,
+  kubernetesExecutor,
+  kubernetesRolloutWatcher,
+  workloadVersionReader,
+} from "../kubernetes/adapters.js";
 import type { ProcessLedger } from "../ports/attempt-processes.js";
 import type { Deployer } from "../ports/deployer.js";
 import type { Executor } from "../ports/executor.js";
 import type { Logger } from "../ports/logger.js";
+import type { PipelineDeploys, WorkloadWatch } from "../ports/pipeline-store.js";
 import type { RolloutWatcher } from "../ports/rollout-watcher.js";
 import type {
   AdapterFactory,
@@ -30,6 +37,8 @@ interface Context {
   /** Deploy and rollout commands run where phasegate runs, whatever executes the migrations. */
   local: Executor;
   logger: Logger;
+  /** What pipelines reported through the API (pipeline mode). */
+  pipelineDeploys: PipelineDeploys;
 }
 
 function k8sContext(context: Context) {
@@ -43,8 +52,21 @@ function executorOf(config: ServiceConfig, context: Context): Executor {
 
 type DeployerConfig = ServiceConfig["deployer"];
 
-function deployerOf(deployer: Exclude<DeployerConfig, GitOpsDeployerConfig>, context: Context): Deployer {
+/** Pipeline mode's watched workload, if the services file names one. */
+function watchOf(config: ServiceConfig, context: Context): WorkloadWatch | null {
+  const deployer = config.deployer;
+  if (deployer.kind !== "external" || !deployer.watch) return null;
+  return workloadVersionReader(deployer.watch, k8sContext(context));
+}
+
+function deployerOf(
+  deployer: Exclude<DeployerConfig, GitOpsDeployerConfig>,
+  context: Context,
+  watch: WorkloadWatch | null,
+): Deployer {
   switch (deployer.kind) {
+    case "external":
+      return new ExternalDeployer(watch);
     case "command":
       return new CommandDeployer(deployer, context.loaded.baseDir, context.local);
     case "helm":
@@ -57,15 +79,22 @@ function deployerOf(deployer: Exclude<DeployerConfig, GitOpsDeployerConfig>, con
 /** The deployer and the rollout watcher; a GitOps tool's status is watched before the `rollout` section's. */
 function deployAdapters(config: ServiceConfig, context: Context) {
   const { deployer } = config;
-  const rollout = rolloutOf(config, context);
+  const watch = watchOf(config, context);
+  const rollout = rolloutOf(config, context, watch);
   if (deployer.kind === "argocd" || deployer.kind === "flux") {
     const gitOps = gitOpsAdapters(deployer, k8sContext(context));
     return { deployer: gitOps.deployer, rollout: statusThenRollout(gitOps.status, rollout) };
   }
-  return { deployer: deployerOf(deployer, context), rollout };
+  return { deployer: deployerOf(deployer, context, watch), rollout };
 }
 
-function rolloutOf(config: ServiceConfig, context: Context): RolloutWatcher {
+function rolloutOf(config: ServiceConfig, context: Context, watch: WorkloadWatch | null): RolloutWatcher {
+  const watcher = ownRolloutOf(config, context);
+  if (config.deployer.kind !== "external") return watcher;
+  return new PipelineDeployWatcher(context.pipelineDeploys, watch, watcher);
+}
+
+function ownRolloutOf(config: ServiceConfig, context: Context): RolloutWatcher {
   const rollout = config.rollout;
   switch (rollout.kind) {
     case "command":
@@ -134,9 +163,11 @@ function analysisOf(config: ServiceConfig, context: Context): AnalysisSettings |
 }
 
 async function build(config: ServiceConfig, context: Context): Promise<ServiceAdapters> {
-  const { rollout } = config;
+  const { rollout, deployer } = config;
   const executor = executorOf(config, context);
   const migrate = await migrateOf(config, context);
+  // In pipeline mode the wait covers the pipeline's deploy too.
+  const pipelineSeconds = deployer.kind === "external" ? deployer.timeoutSeconds : 0;
   return {
     executor,
     remoteExecutor: config.executor.kind !== "local",
@@ -144,7 +175,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
     polling: {
       intervalMs: rollout.pollIntervalSeconds * 1000,
       maxIntervalMs: rollout.maxPollIntervalSeconds * 1000,
-      deadlineMs: rollout.deadlineSeconds * 1000,
+      deadlineMs: (rollout.deadlineSeconds + pipelineSeconds) * 1000,
     },
     migrate,
     liveFacts: liveFactsOf(config, executor, migrate),
@@ -174,6 +205,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
 export function createAdapterFactory(
   loaded: LoadedServices,
   logger: Logger,
+  pipelineDeploys: PipelineDeploys,
   ledger?: ProcessLedger,
 ): AdapterFactory {
   const local = new LocalProcessExecutor({ ledger });
@@ -181,7 +213,7 @@ export function createAdapterFactory(
   return (name) => {
     let adapters = built.get(name);
     if (!adapters) {
-      adapters = build(getService(loaded, name), { name, loaded, local, logger });
+      adapters = build(getService(loaded, name), { name, loaded, local, logger, pipelineDeploys });
       // A failure (no Python found) is not cached: the next use tries again.
       adapters.catch(() => built.delete(name));
       built.set(name, adapters);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import type { App } from "@slack/bolt";
+import { pipelineApiRoutes } from "../api/pipeline-api.js";
 import type { LoadedServices } from "../config/load-services.js";
 import type { RedisClient } from "../net/redis/connect.js";
 import type { Logger } from "../ports/logger.js";
@@ -82,11 +83,8 @@ async function flushWithin(
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { env, services, redis, prefix, logger } = options;
   const acks = new AckGate();
-  // In Socket Mode Bolt serves the health routes on every interface: left out when told to listen on one address.
-  const routes = env.SLACK_APP_TOKEN && options.host ? [] : healthRoutes(redis, logger);
   // Answering Slack fails fast when Redis is unreachable (the replay check included) instead of waiting for it.
   const requestRedis = await requestConnection(redis, logger);
-  const app = createSlackApp(env, routes, logger, acks, new RedisReplayGuard(requestRedis, prefix));
   const client = slackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   void checkToken(client, logger);
   const slack = createSlackOutbound(
@@ -115,6 +113,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     redis: requestRedis,
     writeBudgetMs: REQUEST_WRITE_BUDGET_MS,
   });
+  // In Socket Mode Bolt serves the health routes on every interface: left out when told to listen on one address.
+  const routes =
+    env.SLACK_APP_TOKEN && options.host
+      ? []
+      : [
+          ...healthRoutes(redis, logger),
+          ...pipelineApiRoutes({
+            services,
+            useCases: answering.useCases,
+            pipeline: answering.pipeline,
+            logger,
+          }),
+        ];
+  const app = createSlackApp(env, routes, logger, acks, new RedisReplayGuard(requestRedis, prefix));
   registerHandlers(app, { useCases: answering.useCases, services, logger, acks });
   const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
   collectProcessMetrics();

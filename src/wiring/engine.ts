@@ -13,6 +13,7 @@ import type { RedisClient } from "../net/redis/connect.js";
 import type { GateReminders } from "../ports/gate-reminders.js";
 import type { Logger } from "../ports/logger.js";
 import type { Notifier } from "../ports/notifier.js";
+import type { PipelineStore } from "../ports/pipeline-store.js";
 import type { RunStore } from "../ports/run-store.js";
 import type { AdapterFactory } from "../ports/service-adapters.js";
 import type { ServiceIntrospector } from "../ports/service-introspector.js";
@@ -23,6 +24,7 @@ import { BullStepQueue } from "../queue/bull-step-queue.js";
 import { storeKeys } from "../store/keys.js";
 import { RedisFollowUps } from "../store/redis-follow-ups.js";
 import { RedisFreezeStore } from "../store/redis-freezes.js";
+import { RedisPipelineStore } from "../store/redis-pipeline-store.js";
 import { RedisProcessLedger } from "../store/redis-process-ledger.js";
 import { RedisReleaseHistory } from "../store/redis-release-history.js";
 import { RedisRewriteRates } from "../store/redis-rewrite-rates.js";
@@ -71,6 +73,8 @@ export interface Engine {
   queue: StepQueue;
   useCases: UseCases;
   workerDeps: WorkerDeps;
+  /** The pipeline API's reported deploys, idempotency keys and audit. */
+  pipeline: PipelineStore;
   /** The services of the services file. */
   serviceNames: string[];
   /** How long a finished run and its audit are kept (ms): a run id not found may be older. */
@@ -93,7 +97,8 @@ export function createEngine(options: EngineOptions): Engine {
     logger,
   );
   const ledger = new RedisProcessLedger(options.redis, options.prefix);
-  const adapters = options.adapters ?? createAdapterFactory(options.services, logger, ledger);
+  const pipeline = new RedisPipelineStore(options.redis, options.prefix);
+  const adapters = options.adapters ?? createAdapterFactory(options.services, logger, pipeline, ledger);
   const workerDeps: WorkerDeps = {
     processes: new LedgerAttemptProcesses(ledger, logger),
     store,
@@ -130,6 +135,7 @@ export function createEngine(options: EngineOptions): Engine {
     queue,
     useCases,
     workerDeps,
+    pipeline,
     serviceNames: Object.keys(options.services.services),
     finishedRunMs: keepMs,
     close: () => queue.close(),

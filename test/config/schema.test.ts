@@ -69,7 +69,14 @@ describe("services file reference", () => {
 
   it("loads the documented example with the loader the bot and the worker use", async () => {
     const loaded = await loadServices(EXAMPLE);
-    expect(Object.keys(loaded.services)).toEqual(["shop", "billing", "reports", "catalog", "search"]);
+    expect(Object.keys(loaded.services)).toEqual([
+      "shop",
+      "billing",
+      "reports",
+      "catalog",
+      "search",
+      "storefront",
+    ]);
     expect(loaded.services.shop?.rollout).toMatchObject({ kind: "kubernetes", deadlineSeconds: 1800 });
     expect(loaded.services.billing?.executor).toEqual({ kind: "local" });
     expect(loaded.services.billing?.access.fourEyes).toBe(true);

@@ -36,6 +36,7 @@ describe("docs/deploying.md", () => {
         "StatefulSet",
         "DaemonSet",
         "Cancelling during the rollout",
+        "Pipeline mode",
       ]),
     );
     for (const section of found) expect(section.blocks.length, section.title).toBeGreaterThan(0);

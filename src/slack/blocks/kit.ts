@@ -1,4 +1,5 @@
 import type { types } from "@slack/bolt";
+import { pipelineOf } from "../../domain/run/pipeline-requester.js";
 import { headOf, tailOf } from "./graphemes.js";
 
 export type Block = types.KnownBlock;
@@ -149,5 +150,7 @@ export function slackDate(iso: string): string {
 }
 
 export function userMention(user: string): string {
+  const pipeline = pipelineOf(user);
+  if (pipeline !== null) return `the pipeline ${escapeText(pipeline)}`;
   return /^[UW][A-Z0-9]+$/.test(user) ? `<@${user}>` : escapeText(user);
 }

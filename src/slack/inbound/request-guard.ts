@@ -1,20 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { Counter } from "prom-client";
+import { BODY_TIMEOUT_MS, MAX_BODY_BYTES, readBounded } from "../../net/http/bounded-body.js";
 import type { Logger } from "../../ports/logger.js";
 import type { ReplayGuard } from "../../ports/replay-guard.js";
 import { StoreUnavailableError } from "../../ports/store-unavailable.js";
 import { malformedPayload } from "./payload-schema.js";
 import { checkSlackSignature, SLACK_WINDOW_SECONDS } from "./slack-signature.js";
-
-/**
- * The largest body Slack's endpoint accepts. Slack's largest payloads are interactions carrying a whole message or
- * view: a modal holds at most 100 blocks of at most 3,000 characters (~300 KB of text), which JSON escaping and
- * form encoding can roughly triple; our own messages hold at most 50 blocks. 1 MiB is above that worst case and
- * keeps a burst of refused bodies small.
- */
-export const MAX_BODY_BYTES = 1024 * 1024;
-/** A client that has sent its headers has this long to send its whole body. */
-export const BODY_TIMEOUT_MS = 5000;
 
 const refused = new Counter({
   name: "phasegate_slack_requests_refused_total",
@@ -72,35 +63,6 @@ async function replayVerdict(
     if (error instanceof StoreUnavailableError) return REPLAY_CHECK_DOWN;
     throw error;
   }
-}
-
-/** Reads the body up to the limit and within the time allowed; never buffers more than the limit. */
-function readBounded(request: IncomingMessage, limit: number, timeoutMs: number): Promise<Verdict> {
-  const declared = Number(request.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit)
-    return Promise.resolve(refuse(413, "too-large", `content-length ${declared} over ${limit} bytes`));
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (verdict: Verdict) => {
-      clearTimeout(timer);
-      request.off("data", onData).off("end", onEnd).off("error", onError);
-      request.pause();
-      resolve(verdict);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) finish(refuse(413, "too-large", `body over ${limit} bytes`));
-      else chunks.push(chunk);
-    };
-    const onEnd = () => finish({ ok: true, body: Buffer.concat(chunks, size) });
-    const onError = (error: Error) => finish(refuse(400, "aborted", error.message));
-    const timer = setTimeout(
-      () => finish(refuse(408, "body-timeout", `body not received within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    request.on("data", onData).on("end", onEnd).on("error", onError);
-  });
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {

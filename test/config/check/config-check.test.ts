@@ -270,7 +270,10 @@ describe("phasegate config check", () => {
 
   it("accepts the documented example (whose projects and scripts are not on this machine)", async () => {
     const result = await checkServicesFile(EXAMPLE, { files: false });
-    expect(result).toEqual({ ok: true, services: ["shop", "billing", "reports", "catalog", "search"] });
+    expect(result).toEqual({
+      ok: true,
+      services: ["shop", "billing", "reports", "catalog", "search", "storefront"],
+    });
   });
 
   it.each(MISTAKES)("reports a $name with its place and the fix", async (mistake) => {
@@ -316,7 +319,7 @@ describe("phasegate config check", () => {
   it("exits 0 for a valid file, 1 with problems, 2 for a usage error", async () => {
     const ok = await runCli(["config", "check", "--skip-files", EXAMPLE]);
     expect(ok).toMatchObject({ code: 0 });
-    expect(ok.stdout).toMatch(/ok, 5 services \(shop, billing, reports, catalog, search\)\n$/);
+    expect(ok.stdout).toMatch(/ok, 6 services \(shop, billing, reports, catalog, search, storefront\)\n$/);
 
     const faultyFile = path.join(dir, "faulty.yaml");
     await writeFile(faultyFile, example.replace("kind: http", "kind: grpc"));

@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PIPELINE_ROLLBACK } from "../../src/app/external-deploy.js";
+import { RedisPipelineStore } from "../../src/store/redis-pipeline-store.js";
+import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
+import { type PipelineBot, startPipelineBot } from "../../testkit/pipeline-bot.js";
+import { connectRedis } from "../../testkit/redis.js";
+import { image, imageTemplate } from "../kubernetes/setup.js";
+import { runControllers } from "../kubernetes/workloads-slack.js";
+
+let sim: KubeSim;
+let p: PipelineBot;
+let stopControllers: () => void;
+const redis = connectRedis();
+
+/** Pipeline mode watching the Deployment `web` of the namespace named after the service, on the simulator. */
+function watched(namespace: string) {
+  const target = { kind: "kubernetes", namespace, image: imageTemplate, api: sim.api(), container: "app" };
+  return {
+    deployer: {
+      kind: "external",
+      timeoutSeconds: 120,
+      watch: {
+        namespace,
+        api: sim.api(),
+        workload: { name: "web" },
+        version: { from: "image", container: "app" },
+      },
+    },
+    rollout: { ...target, deployments: ["web"], pollIntervalSeconds: 1, maxPollIntervalSeconds: 1 },
+  };
+}
+
+beforeAll(async () => {
+  sim = await startKubeSim();
+  for (const ns of ["pipe", "pipebad"])
+    sim.deployments.add({ namespace: ns, name: "web", image: image("v1") });
+  stopControllers = runControllers([() => sim.deployments.step("pipe", "web")]);
+  p = await startPipelineBot("pipeapi", {
+    pipe: { keys: watched("pipe"), tokens: ["ci-pipe"] },
+    pipebad: { keys: watched("pipebad"), tokens: ["ci-bad"] },
+    reported: { keys: { deployer: { kind: "external" } }, tokens: ["ci-reported"] },
+    plain: { tokens: ["ci-plain"] },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  stopControllers?.();
+  await p?.close();
+  await sim?.close();
+  redis.disconnect();
+});
+
+interface Sent {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+}
+
+async function api(method: string, path: string, init: { token?: string; body?: string; key?: string } = {}) {
+  const response = await fetch(`${p.api}${path}`, {
+    method,
+    headers: {
+      ...(init.token !== undefined ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.key ? { "idempotency-key": init.key } : {}),
+      "content-type": "application/json",
+    },
+    ...(init.body !== undefined ? { body: init.body } : {}),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    headers: response.headers,
+  };
+}
+
+const start = (token: string, body: object, key?: string): Promise<Sent> =>
+  api("POST", "/api/v1/runs", { token: p.token(token), body: JSON.stringify(body), key });
+const read = async (token: string, id: string) =>
+  (await api("GET", `/api/v1/runs/${id}`, { token: p.token(token) })).body;
+
+async function until(token: string, id: string, holds: (run: Record<string, unknown>) => boolean) {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const run = await read(token, id);
+    if (holds(run)) return run;
+    if (Date.now() > deadline) throw new Error(`${id} stayed ${JSON.stringify(run)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+type Step = { title: string; status: string; message: string | null };
+const steps = (run: Record<string, unknown>) => run.steps as Step[];
+const runsOf = async (service: string) => (await redis.zrange(`${p.prefix}runs:${service}`, 0, -1)).length;
+
+describe("the pipeline API on a real bot process", () => {
+  it("401 without a token or with one no service lists, 403 with another service's: audited, logged, nothing started", async () => {
+    const body = JSON.stringify({ service: "plain", version: "v2" });
+    const none = await api("POST", "/api/v1/runs", { body });
+    expect(none.status).toBe(401);
+    expect(none.body.message).toContain("Authorization: Bearer <token>");
+    expect((await api("POST", "/api/v1/runs", { token: "not-a-listed-token", body })).status).toBe(401);
+    const other = await start("ci-pipe", { service: "plain", version: "v2" });
+    expect(other.status).toBe(403);
+    expect(other.body.message).toBe("the token ci-pipe may not act on plain; it is listed for pipe");
+    expect(await runsOf("plain")).toBe(0);
+    const trail = await new RedisPipelineStore(redis, p.prefix).auditTrail(10);
+    expect(trail.slice(0, 3).map((e) => [e.status, e.token, e.service, e.detail])).toEqual([
+      [403, "ci-pipe", "plain", "token ci-pipe is not one of plain's"],
+      [401, null, null, "a token no service lists"],
+      [401, null, null, "no bearer token"],
+    ]);
+    expect(p.bot.output()).toContain("token ci-pipe is not one of plain's");
+  });
+
+  it("bad JSON, unknown fields and bodies over 1 MiB are refused with what to send; nothing started", async () => {
+    const token = p.token("ci-plain");
+    const bad = await api("POST", "/api/v1/runs", { token, body: "{service: plain" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('the body must be JSON, e.g. {"service": "shop", "version": "v42"}');
+    const extra = await start("ci-plain", { service: "plain", version: "v2", force: true });
+    expect(extra.status).toBe(400);
+    expect(extra.body.message).toContain('body: Unrecognized key: "force"');
+    const wrongVersion = await start("ci-plain", { service: "plain", version: "../v2" });
+    expect(wrongVersion.body.message).toContain("version: a version is a release tag");
+    const big = await api("POST", "/api/v1/runs", {
+      token,
+      body: JSON.stringify({ pad: "x".repeat(1024 * 1024) }),
+    });
+    expect(big.status).toBe(413);
+    const mismatch = await start("ci-plain", { service: "plain", version: "v2", deploy: "external" });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body.message).toContain(
+      "set deployer.kind external in the services file for pipeline mode",
+    );
+    expect(await runsOf("plain")).toBe(0);
+  });
+
+  it("a start is 201 with the run; a retry with the same Idempotency-Key gets the same run; the pipeline reports its deploy", {
+    timeout: 150_000,
+  }, async () => {
+    const first = await start(
+      "ci-reported",
+      { service: "reported", version: "v2", deploy: "external" },
+      "ci-run-17",
+    );
+    expect(first.status).toBe(201);
+    const id = String(first.body.id);
+    expect(first.body).toMatchObject({
+      service: "reported",
+      version: "v2",
+      startedBy: "pipeline ci-reported",
+    });
+    const again = await start("ci-reported", { service: "reported", version: "v2" }, "ci-run-17");
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id, replayed: true });
+    const reused = await start("ci-reported", { service: "reported", version: "v3" }, "ci-run-17");
+    expect(reused.status).toBe(422);
+    expect(await runsOf("reported")).toBe(1);
+
+    const ready = await until("ci-reported", id, (r) => r.deploy === "ready");
+    expect(steps(ready)[1]?.message).toBe(
+      `phasegate does not deploy reported: the pipeline may deploy v2 now; the run goes on once the pipeline reports it (POST /api/v1/runs/${id}/deployed)`,
+    );
+    expect(steps(ready)[2]?.message ?? "").toMatch(/waiting for the pipeline to deploy v2 and report it|^$/);
+    const wrong = await api("POST", `/api/v1/runs/${id}/deployed`, {
+      token: p.token("ci-reported"),
+      body: JSON.stringify({ version: "v9" }),
+    });
+    expect(wrong.status).toBe(409);
+    const reported = await api("POST", `/api/v1/runs/${id}/deployed`, {
+      token: p.token("ci-reported"),
+      body: "",
+    });
+    expect(reported.status).toBe(200);
+    expect(reported.body).toMatchObject({ deploy: "deployed", deployedBy: "pipeline ci-reported" });
+    const gate = await until("ci-reported", id, (r) => r.status === "awaiting-approval");
+    expect(gate.gate).toBe("contract");
+    await p.migrate(`approve ${id}`);
+    const done = await until("ci-reported", id, (r) => r.status === "succeeded" || r.status === "failed");
+    expect(done.status).toBe("succeeded");
+    const card = p.fake.history("C0SHOP").find((m) => JSON.stringify(m.blocks ?? []).includes(id));
+    expect(JSON.stringify(card?.blocks)).toContain("Started by the pipeline ci-reported");
+  });
+
+  it("pipeline mode on the simulator: expand, wait until the watched Deployment runs the release, gate, contract", {
+    timeout: 150_000,
+  }, async () => {
+    const { body } = await start("ci-pipe", { service: "pipe", version: "v2" });
+    const id = String(body.id);
+    const waiting = await until("ci-pipe", id, (r) => r.deploy === "ready" && steps(r)[2]?.message !== null);
+    expect(steps(waiting)[0]?.status).toBe("succeeded");
+    expect(steps(waiting)[2]?.message).toBe(
+      `waiting for the pipeline to deploy v2: deployment/web in pipe runs v1 (the image ${image("v1")})`,
+    );
+    sim.deployments.setImage("pipe", "web", "app", image("v2"));
+    const gate = await until("ci-pipe", id, (r) => r.status === "awaiting-approval" || r.status === "failed");
+    expect(gate.deploy).toBe("deployed");
+    expect(steps(gate)[2]?.message).toBe(`web rolled out: every pod runs ${image("v2")}`);
+    await p.migrate(`approve ${id}`);
+    const done = await until("ci-pipe", id, (r) => r.status === "succeeded" || r.status === "failed");
+    expect(done.status).toBe("succeeded");
+  });
+
+  it("a failed rollout of the watched Deployment fails the run before the contract, saying the pipeline rolls back", {
+    timeout: 150_000,
+  }, async () => {
+    const { body } = await start("ci-bad", { service: "pipebad", version: "v2" });
+    const id = String(body.id);
+    await until("ci-bad", id, (r) => r.deploy === "ready");
+    sim.deployments.setImage("pipebad", "web", "app", image("v2"));
+    sim.deployments.step("pipebad", "web");
+    sim.deployments.exceedProgressDeadline("pipebad", "web");
+    const failed = await until("ci-bad", id, (r) => r.status === "failed");
+    expect(steps(failed)[2]?.message).toBe(
+      `rollout failed: deployment "web" exceeded its progress deadline; deployment/web in pipebad was deployed by the pipeline: ${PIPELINE_ROLLBACK}`,
+    );
+    expect(
+      steps(failed)
+        .slice(3)
+        .map((s) => s.status),
+    ).toEqual(["skipped", "skipped"]);
+  });
+});
