@@ -1,5 +1,6 @@
 import { claimOf, staleClaim } from "../domain/run/attempt.js";
 import { applyRunEvent } from "../domain/run/reducer.js";
+import { stepNumber } from "../domain/run/step-number.js";
 import type { Actor, Run, RunEvent } from "../domain/run/run.js";
 import type { Logger } from "../ports/logger.js";
 import type { Notifier } from "../ports/notifier.js";
@@ -144,7 +145,7 @@ function refusedEntry(run: Run, event: RunEvent, actor: Actor, at: string, reaso
 
 function describe(event: RunEvent): string | null {
   if ("step" in event)
-    return `step ${event.step}${"message" in event && event.message ? `: ${event.message}` : ""}`;
+    return `${stepNumber(event.step)}${"message" in event && event.message ? `: ${event.message}` : ""}`;
   if (event.type === "approval-rejected" && event.reason) return `gate ${event.gate}: ${event.reason}`;
   if ("gate" in event) return `gate ${event.gate}`;
   if (event.type === "cancelled" && event.reason) return event.reason;

@@ -90,7 +90,7 @@ describe("N-of-M approvals from Slack", () => {
     expect(granted.map((e) => e.outcome)).toEqual(["applied", "applied", "applied"]);
     // One transition out of the gate: two approvals kept it waiting, the third opened it.
     expect(granted.map((e) => e.to)).toEqual(["awaiting-approval", "awaiting-approval", "running"]);
-    expect(audit.filter((e) => e.action === "step-started" && e.detail === "step 4")).toHaveLength(1);
+    expect(audit.filter((e) => e.action === "step-started" && e.detail === "step 5")).toHaveLength(1);
     // The clicked message ends with everyone who approved.
     const final = h.fake.responses
       .filter((r) => r.body.replace_original === true && JSON.stringify(r.body).includes(trioRun))
