@@ -17,6 +17,7 @@ import {
   truncate,
   userMention,
 } from "./kit.js";
+import { escapeNaming, peopleOf } from "./mentions.js";
 import { rollbackBlocks, rollbackStatus } from "./rollback-messages.js";
 
 const RUN_STATUS: Record<RunStatus, string> = {
@@ -34,8 +35,8 @@ const MESSAGE_CHARS = 300;
 
 const prefixed = (text: string | null) => (text ? `: ${text}` : "");
 
-function note(state: StepState): string {
-  return state.message ? `: ${escapeText(truncate(state.message, MESSAGE_CHARS))}` : "";
+function note(run: Run, state: StepState): string {
+  return state.message ? `: ${escapeNaming(truncate(state.message, MESSAGE_CHARS), peopleOf(run))}` : "";
 }
 
 /** The decision that closed an approval step, if any. */
@@ -61,20 +62,20 @@ export function stepStateText(run: Run, step: PlanStep, state: StepState): strin
     case "running":
       return `:arrows_counterclockwise: running since ${state.startedAt ? slackDate(state.startedAt) : "now"}`;
     case "waiting":
-      if (step.kind !== "approval") return `:hourglass_flowing_sand: waiting for rollout${note(state)}`;
+      if (step.kind !== "approval") return `:hourglass_flowing_sand: waiting for rollout${note(run, state)}`;
       return `:raised_hand: awaiting approval${prefixed(approvalProgressText(run, step))}`;
     case "succeeded":
       return decision
         ? approvedBy(run, step, decision.at)
-        : `:white_check_mark: done${took ? ` in ${took}` : ""}${note(state)}`;
+        : `:white_check_mark: done${took ? ` in ${took}` : ""}${note(run, state)}`;
     case "failed":
       return decision
         ? `:no_entry: rejected by ${userMention(decision.by)} ${slackDate(decision.at)}${decision.reason ? `: ${escapeText(decision.reason)}` : ""}`
-        : `:x: failed${took ? ` after ${took}` : ""}${note(state)}`;
+        : `:x: failed${took ? ` after ${took}` : ""}${note(run, state)}`;
     case "skipped":
       return ":black_right_pointing_double_triangle_with_vertical_bar: skipped";
     case "cancelled":
-      return `:no_entry_sign: cancelled${note(state)}`;
+      return `:no_entry_sign: cancelled${note(run, state)}`;
   }
 }
 
@@ -122,7 +123,7 @@ export function statusCard(run: Run, { buttons = false }: { buttons?: boolean } 
   ];
   const followUps = runFollowUpLines(run.followUps);
   if (followUps.length > 0) blocks.push(...sections(["*Follow-ups*", ...followUps]));
-  if (run.outcome) blocks.push(section(`*Outcome:* ${escapeText(truncate(run.outcome, 1000))}`));
+  if (run.outcome) blocks.push(section(`*Outcome:* ${escapeNaming(truncate(run.outcome, 1000), peopleOf(run))}`));
   blocks.push(...rollbackBlocks(run, buttons));
   blocks.push(
     context(`\`/migrate status ${run.id}\` · \`/migrate audit ${run.id}\` · revision ${run.revision}`),

@@ -112,7 +112,7 @@ async function decideClick(
   };
   const input = { runId: button.runId, gate: button.gate, user: body.user.id, button: origin };
   const result = approve ? await deps.useCases.approve(input) : await deps.useCases.reject(input);
-  if (!result.ok) await ephemeral(respond, clickRefusal(result, button.gate));
+  if (!result.ok) await ephemeral(respond, clickRefusal(result, button.gate, body.user.id));
   // The message clicked is not this run's gate: it must not be rewritten with this run's state.
   if (!result.ok && result.code === "wrong-button") return;
   // A gate decided or closed elsewhere (another click, the CLI, a timeout, a cancel) loses its buttons too.

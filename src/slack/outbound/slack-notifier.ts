@@ -279,7 +279,7 @@ export class SlackNotifier implements Notifier {
     if (!gate || !config) return;
     this.posting.add(run.id);
     try {
-      const mentions = approverMentions(config);
+      const mentions = approverMentions(config, run, gate);
       const where = { thread_ts: ref.ts, reply_broadcast: true };
       let posted = await this.post(run.id, ref.channel, approvalMessage(run, gate, mentions), where);
       if ("error" in posted) {
