@@ -1,3 +1,4 @@
+import { escapeNaming } from "./mentions.js";
 import { ALL_SERVICES, type Freeze, type RunningContract } from "../../domain/run/contract-hold.js";
 import type { FreezeAuditEntry } from "../../ports/freeze-store.js";
 import type { FreezeChange } from "../../ports/notifier.js";
@@ -38,7 +39,7 @@ export function freezeAnnouncement(change: FreezeChange, services: string[]): Sl
 
 function auditLine(entry: FreezeAuditEntry): string {
   const refused = entry.outcome === "refused" ? " *refused*" : "";
-  return `${slackDate(entry.at)} ${userMention(entry.by)} \`${entry.action} ${escapeText(entry.scope)}\`${refused}: ${escapeText(entry.detail)}`;
+  return `${slackDate(entry.at)} ${userMention(entry.by)} \`${entry.action} ${escapeText(entry.scope)}\`${refused}: ${escapeNaming(entry.detail, [entry.by])}`;
 }
 
 /** `/migrate freezes`: the active freezes, then the latest freezes and unfreezes, done or refused. */

@@ -11,7 +11,7 @@ import {
   truncate,
   userMention,
 } from "./kit.js";
-import { escapeNaming } from "./mentions.js";
+import { escapeNaming, peopleOf } from "./mentions.js";
 import { statusLine } from "./status-card.js";
 
 function answer(text: string, lines: string[], seeAlso: string): SlackMessage {
@@ -22,7 +22,7 @@ function answer(text: string, lines: string[], seeAlso: string): SlackMessage {
 function held(run: Run): string {
   const state = run.steps[run.currentStep];
   return state?.status === "pending" && state.message
-    ? ` — :double_vertical_bar: ${escapeText(truncate(state.message, 300))}`
+    ? ` — :double_vertical_bar: ${escapeNaming(truncate(state.message, 300), peopleOf(run))}`
     : "";
 }
 

@@ -57,7 +57,7 @@ export function stepStateText(run: Run, step: PlanStep, state: StepState): strin
     case "pending":
       // A pending step with a message is held back (a freeze, outside the change windows).
       return state.message
-        ? `:double_vertical_bar: ${escapeText(truncate(state.message, MESSAGE_CHARS))}`
+        ? `:double_vertical_bar: ${escapeNaming(truncate(state.message, MESSAGE_CHARS), peopleOf(run))}`
         : ":white_circle: pending";
     case "running":
       return `:arrows_counterclockwise: running since ${state.startedAt ? slackDate(state.startedAt) : "now"}`;

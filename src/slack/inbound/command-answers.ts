@@ -166,7 +166,8 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
         `:hourglass_flowing_sand: ${ahead} plan${ahead === 1 ? "" : "s"} ahead of yours (phasegate reads ${limit} release${limit === 1 ? "" : "s"} at a time); your answer follows.`,
       ),
   });
-  if (!result.ok && result.code === "not-allowed") return refused(result.message, [caller.user]);
+  if (!result.ok && (result.code === "not-allowed" || result.code === "frozen"))
+    return refused(result.message, [caller.user, ...(await freezers(deps))]);
   if (!result.ok) {
     const owed = result.followUps ? followUpLines(c.service, result.followUps) : [];
     return refusalAnswer(result.message, result.refusals, config.project.path, owed);
@@ -177,6 +178,11 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
     ? `:warning: Created *${result.run.id}* (${c.service} ${c.version}), but Slack did not take its card in <#${config.slack.channel}>: ${escapeText(result.cardProblem)}. The run does not start its first step until the card is posted; phasegate keeps trying. \`/migrate cancel ${result.run.id}\` drops it.`
     : `:rocket: Started *${result.run.id}* (${c.service} ${c.version}). Follow it in <#${config.slack.channel}>; \`/migrate cancel ${result.run.id}\` stops it.`;
   return { text: started, blocks: sections([started, ...owed]) };
+}
+
+/** Who froze what is frozen now: refusals that name a freeze mention them. */
+async function freezers(deps: CommandDeps): Promise<string[]> {
+  return (await deps.useCases.freezes()).map((f) => f.by);
 }
 
 /** The freezes that hold any of the services (a freeze of all once). */
@@ -200,7 +206,7 @@ async function freezeCommand(
     c.name === "freeze"
       ? await deps.useCases.freeze({ ...input, reason: c.reason })
       : await deps.useCases.unfreeze(input);
-  if (!result.ok) return refused(result.message, [caller.user]);
+  if (!result.ok) return refused(result.message, [caller.user, ...(await freezers(deps))]);
   const scope = escapeText(c.scope);
   if (c.name === "freeze") {
     const held = c.scope === ALL_SERVICES ? Object.keys(deps.services.services) : [c.scope];
