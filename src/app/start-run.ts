@@ -1,4 +1,5 @@
 import type { LoadedServices } from "../config/load-services.js";
+import { ReleaseNotFound } from "../config/release-dir.js";
 import type { ServiceConfig } from "../config/services-schema.js";
 import type { Introspection } from "../domain/classify/migration.js";
 import { type FollowUpReport, followUpReport } from "../domain/plan/follow-up-report.js";
@@ -58,11 +59,11 @@ async function readRelease(
     return { ok: true, introspection: slot.value };
   } catch (error) {
     deps.logger.warn({ err: error, service: input.service }, "introspection failed");
-    return {
-      ok: false,
-      code: "introspection-failed",
-      message: `could not read the pending migrations of ${input.service}: ${(error as Error).message}`,
-    };
+    const message =
+      error instanceof ReleaseNotFound
+        ? error.message
+        : `could not read the pending migrations of ${input.service}: ${(error as Error).message}`;
+    return { ok: false, code: "introspection-failed", message };
   }
 }
 

@@ -1,7 +1,7 @@
 import { claimOf, staleClaim } from "../domain/run/attempt.js";
 import { applyRunEvent } from "../domain/run/reducer.js";
-import { stepNumber } from "../domain/run/step-number.js";
 import type { Actor, Run, RunEvent } from "../domain/run/run.js";
+import { stepNumber } from "../domain/run/step-number.js";
 import type { Logger } from "../ports/logger.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { AuditInput, RunStore } from "../ports/run-store.js";

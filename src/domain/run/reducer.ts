@@ -3,7 +3,6 @@ import { approvalProgress, countedGroup } from "./approvals.js";
 import { staleAttempt } from "./attempt.js";
 import { pendingStep } from "./create.js";
 import { contractGuard } from "./guards.js";
-import { stepNumber } from "./step-number.js";
 import { isRollbackEvent, reduceRollback } from "./rollback-reducer.js";
 import {
   type GateDecision,
@@ -16,6 +15,7 @@ import {
   type StepState,
   type TransitionResult,
 } from "./run.js";
+import { stepNumber } from "./step-number.js";
 
 type Result = TransitionResult;
 
@@ -79,7 +79,8 @@ interface StepNeeds {
 function stepFor(run: Run, step: number, needs: StepNeeds): { plan: PlanStep; state: StepState } | string {
   const found = currentPlanStep(run, step);
   if (typeof found === "string") return found;
-  if (needs.rolloutOnly && found.plan.kind !== "wait-rollout") return `${stepNumber(step)} is not a rollout step`;
+  if (needs.rolloutOnly && found.plan.kind !== "wait-rollout")
+    return `${stepNumber(step)} is not a rollout step`;
   if (needs.notGate && found.plan.kind === "approval")
     return `${stepNumber(step)} is an approval gate: an approver decides it`;
   if (needs.notCancelling && run.status === "cancelling") return `${run.id} is being cancelled`;

@@ -1,8 +1,8 @@
-import { escapeNaming } from "./mentions.js";
 import { ALL_SERVICES, type Freeze, type RunningContract } from "../../domain/run/contract-hold.js";
 import type { FreezeAuditEntry } from "../../ports/freeze-store.js";
 import type { FreezeChange } from "../../ports/notifier.js";
 import { escapeText, fitBlocks, type SlackMessage, sections, slackDate, userMention } from "./kit.js";
+import { escapeNaming } from "./mentions.js";
 
 function what(scope: string): string {
   return scope === ALL_SERVICES ? "every service" : `*${escapeText(scope)}*`;

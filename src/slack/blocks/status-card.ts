@@ -2,6 +2,7 @@ import type { PlanStep } from "../../domain/plan/plan.js";
 import { approvalsOf, closingDecision } from "../../domain/run/approvals.js";
 import { isTerminal, type Run, type RunStatus, type StepState } from "../../domain/run/run.js";
 import { approvalProgressText, approverList } from "./approval-progress.js";
+import { retryBlocks } from "./command-button.js";
 import { runFollowUpLines } from "./follow-up-messages.js";
 import {
   type Block,
@@ -123,8 +124,9 @@ export function statusCard(run: Run, { buttons = false }: { buttons?: boolean } 
   ];
   const followUps = runFollowUpLines(run.followUps);
   if (followUps.length > 0) blocks.push(...sections(["*Follow-ups*", ...followUps]));
-  if (run.outcome) blocks.push(section(`*Outcome:* ${escapeNaming(truncate(run.outcome, 1000), peopleOf(run))}`));
-  blocks.push(...rollbackBlocks(run, buttons));
+  if (run.outcome)
+    blocks.push(section(`*Outcome:* ${escapeNaming(truncate(run.outcome, 1000), peopleOf(run))}`));
+  blocks.push(...retryBlocks(run, buttons), ...rollbackBlocks(run, buttons));
   blocks.push(
     context(`\`/migrate status ${run.id}\` · \`/migrate audit ${run.id}\` · revision ${run.revision}`),
   );

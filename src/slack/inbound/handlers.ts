@@ -7,6 +7,7 @@ import { APPROVE_ACTION, type GateButton, gateButtonSchema } from "../blocks/app
 import { AckGate } from "./ack-gate.js";
 import { clickRefusal } from "./click-answer.js";
 import { answerCommand } from "./command-answers.js";
+import { registerCommandButtons } from "./command-buttons.js";
 import { echo, helpText, parseMigrateCommand } from "./command-parser.js";
 import { registerErrorHandler } from "./error-handler.js";
 import { gateMessageAfter } from "./gate-message.js";
@@ -151,6 +152,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   registerUnknownCommands(app);
   registerApprove(app, deps, acks);
   registerRollback(app, { ...deps, failureAnswer }, acks);
+  registerCommandButtons(app, { ...deps, failureAnswer }, acks);
   registerReject(app, {
     useCases: deps.useCases,
     logger: deps.logger,

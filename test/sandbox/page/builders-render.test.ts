@@ -102,7 +102,10 @@ function everyMessage(): Array<[string, SlackMessage]> {
     ["help", { text: helpText(), blocks: [] }],
     [
       "too late",
-      { text: clickRefusal({ ok: false, code: "refused", message: "x", run: done }, "contract", "U0BOB"), blocks: [] },
+      {
+        text: clickRefusal({ ok: false, code: "refused", message: "x", run: done }, "contract", "U0BOB"),
+        blocks: [],
+      },
     ],
     [
       "not an approver",
