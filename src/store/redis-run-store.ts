@@ -94,7 +94,7 @@ export class RedisRunStore implements RunStore {
   async save(
     next: Run,
     expectedRevision: number,
-    audit: AuditInput,
+    audit: AuditInput | null,
     claim: AttemptClaim | null = null,
   ): Promise<SaveResult> {
     if (next.revision !== expectedRevision + 1)
@@ -112,7 +112,7 @@ export class RedisRunStore implements RunStore {
         claim?.owner ?? "",
         stepOwner(next),
         rollbackOwner(next),
-        ...encodeAudit(audit),
+        ...(audit ? encodeAudit(audit) : []),
       ],
     );
     if (outcome === "ok") return { ok: true };

@@ -32,7 +32,7 @@ return {'ok'}
  * the fencing claim (which owner field, "step-owner" or "rollback-owner", or "" for none, and the owner the
  * report claims: refused as 'stale' with the stored owner when another attempt owns it now; a run saved before
  * owners were stored has none and is not fenced), the new step owner and rollback owner,
- * audit fields…
+ * audit fields… (none: the change is saved without an audit entry, as a rollout poll is)
  */
 export const SAVE_RUN = `
 local revision = redis.call('HGET', KEYS[1], 'revision')
@@ -49,6 +49,6 @@ if ARGV[5] == 'hold' then
 end
 redis.call('HSET', KEYS[1], 'json', ARGV[3], 'revision', ARGV[4], 'step-owner', ARGV[8], 'rollback-owner', ARGV[9])
 if ARGV[5] == 'release' and redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-redis.call('XADD', KEYS[3], '*', unpack(ARGV, 10))
+if #ARGV >= 10 then redis.call('XADD', KEYS[3], '*', unpack(ARGV, 10)) end
 return {'ok'}
 `;
