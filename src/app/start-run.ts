@@ -10,6 +10,7 @@ import { contractOutlook } from "../domain/run/contract-outlook.js";
 import { createRun } from "../domain/run/create.js";
 import type { FollowUpStore } from "../ports/follow-up-store.js";
 import type { FreezeStore } from "../ports/freeze-store.js";
+import { noteLogContext } from "../ports/log-context.js";
 import type { ServiceIntrospector } from "../ports/service-introspector.js";
 import type { StartRunInput, StartRunResult } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
@@ -200,6 +201,7 @@ async function planAndCreate(
   if (!created.ok) return activeRunRefusal(input.service, created.activeRunId);
   const { run } = created;
   const { followUps } = result;
+  noteLogContext({ runId: run.id });
   deps.logger.info({ runId: run.id, version: input.version, requester: input.requester }, "run created");
   await recordFollowUps(deps.followUps, run, followUps);
   await announce(deps, { before: null, after: run, event: null, actor });

@@ -77,7 +77,9 @@ describe("a failed run in Slack", () => {
     const audit = await h.migrate(`audit ${runId}`, ALICE);
     expect(audit.all).toContain(`<@${EVE}> \`retried\` *refused*`);
     expect(audit.all).toContain(`<@${EVE}> may not retry`);
-    expect(audit.all).toMatch(/step-succeeded`[^"]*step 3: rollout: 2 polls over \d+ s, 2 of 2 instances run v2/);
+    expect(audit.all).toMatch(
+      /step-succeeded`[^"]*step 3: rollout: 2 polls over \d+ s, 2 of 2 instances run v2/,
+    );
     expect(audit.all).not.toContain("rollout-progress");
   });
 
