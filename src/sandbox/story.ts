@@ -84,6 +84,8 @@ export class Story {
   private readonly finished: ChapterTotals[] = [];
   private activity: string | null = null;
   private busy = false;
+  /** The next deploy fails (the page's "Break the next deploy"), so a failed card's Retry can be tried. */
+  private breakDeploy = false;
   private control: ControlServer | null = null;
 
   private constructor(
@@ -103,7 +105,7 @@ export class Story {
     try {
       for (const release of RELEASES)
         await checkOut(options.shopDir, story.releaseDir(release.version), release);
-      story.control = await startControlServer({ requestRollout: (v) => story.fleet.requestRollout(v) });
+      story.control = await startControlServer({ requestRollout: (v) => story.deployRequested(v) });
       await story.begin();
     } catch (error) {
       await story.close();
@@ -146,8 +148,11 @@ export class Story {
       },
       slack: { channel: STORY_CHANNEL },
       access: {
-        starters: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id],
-        approvers: { users: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id] },
+        starters: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id, STORY_PEOPLE.admin.id],
+        approvers: {
+          users: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id, STORY_PEOPLE.admin.id],
+        },
+        admins: { users: [STORY_PEOPLE.admin.id] },
         fourEyes: true,
       },
     };
@@ -186,6 +191,19 @@ export class Story {
       await sleep(NAIVE_SETTLE_MS);
     });
     this.activity = "naive path done: the old code failed while the schema ran ahead of it";
+  }
+
+  /** The next deploy request fails as a platform would refuse it; the one after (a retry) goes through. */
+  breakNextDeploy(): void {
+    this.breakDeploy = true;
+  }
+
+  private deployRequested(version: string): string {
+    if (!this.breakDeploy) return this.fleet.requestRollout(version);
+    this.breakDeploy = false;
+    throw new Error(
+      `the image registry did not answer for ${version} (the sandbox broke this deploy on purpose): retry the run`,
+    );
   }
 
   async close(): Promise<void> {
