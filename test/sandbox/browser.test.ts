@@ -105,8 +105,15 @@ describe("the sandbox page, in a real browser", () => {
     expect(whileStarting).toContain("The sandbox is starting…");
     await page.waitForSelector("body[data-ready=true]");
     expect(await page.locator("#notice").isHidden()).toBe(true);
-    expect(await page.locator("#user option").allTextContents()).toContain("carol");
     expect(pageErrors).toEqual([]);
+
+    // The story's admin may freeze and unfreeze the shop.
+    await actAs("U0CAROL");
+    expect(await page.locator("#user option:checked").textContent()).toContain("admin");
+    await type("/migrate freeze shop trying the freeze");
+    await expect.poll(() => page.locator("#messages").textContent()).toContain("frozen by @carol");
+    await type("/migrate unfreeze shop");
+    await expect.poll(() => page.locator("#messages").textContent()).toContain("unfroze");
   });
 
   it(
