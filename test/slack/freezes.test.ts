@@ -128,7 +128,7 @@ describe("freezes", () => {
     );
     expect(announcement).toContain("code freeze for the holidays");
     expect((await h.migrate("start frosty v4", BOB)).text).toMatch(
-      /^every service frozen by U0CAROL since .*: code freeze for the holidays\. Nothing was started; an admin lifts the freeze with `\/migrate unfreeze all`\.$/,
+      /^:no_entry: every service frozen by <@U0CAROL> since .*: code freeze for the holidays\. Nothing was started; an admin lifts the freeze with `\/migrate unfreeze all`\.$/,
     );
     for (const read of ["list", "status"])
       expect((await h.migrate(read, EVE, SHOP_CHANNEL)).all).toContain(
