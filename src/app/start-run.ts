@@ -1,4 +1,5 @@
 import type { LoadedServices } from "../config/load-services.js";
+import { ReleaseNotFound } from "../config/release-dir.js";
 import type { ServiceConfig } from "../config/services-schema.js";
 import type { Introspection } from "../domain/classify/migration.js";
 import { type FollowUpReport, followUpReport } from "../domain/plan/follow-up-report.js";
@@ -9,6 +10,7 @@ import { contractOutlook } from "../domain/run/contract-outlook.js";
 import { createRun } from "../domain/run/create.js";
 import type { FollowUpStore } from "../ports/follow-up-store.js";
 import type { FreezeStore } from "../ports/freeze-store.js";
+import { noteLogContext } from "../ports/log-context.js";
 import type { ServiceIntrospector } from "../ports/service-introspector.js";
 import type { StartRunInput, StartRunResult } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
@@ -59,11 +61,11 @@ async function readRelease(
     return { ok: true, introspection: slot.value };
   } catch (error) {
     deps.logger.warn({ err: error, service: input.service }, "introspection failed");
-    return {
-      ok: false,
-      code: "introspection-failed",
-      message: `could not read the pending migrations of ${input.service}: ${(error as Error).message}`,
-    };
+    const message =
+      error instanceof ReleaseNotFound
+        ? error.message
+        : `could not read the pending migrations of ${input.service}: ${(error as Error).message}`;
+    return { ok: false, code: "introspection-failed", message };
   }
 }
 
@@ -197,6 +199,7 @@ async function planAndCreate(
   if (!created.ok) return activeRunRefusal(input.service, created.activeRunId);
   const { run } = created;
   const { followUps } = result;
+  noteLogContext({ runId: run.id });
   deps.logger.info({ runId: run.id, version: input.version, requester: input.requester }, "run created");
   await recordFollowUps(deps.followUps, run, followUps);
   await announce(deps, { before: null, after: run, event: null, actor });

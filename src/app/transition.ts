@@ -1,6 +1,7 @@
 import { claimOf, staleClaim } from "../domain/run/attempt.js";
 import { applyRunEvent } from "../domain/run/reducer.js";
 import type { Actor, Run, RunEvent } from "../domain/run/run.js";
+import { stepNumber } from "../domain/run/step-number.js";
 import type { Logger } from "../ports/logger.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { AuditInput, RunStore } from "../ports/run-store.js";
@@ -102,20 +103,18 @@ export async function writeRunEvent(
       return { ok: false, code: "refused", message: result.reason, run: before };
     }
     const claim = claimOf(event);
-    const saved = await deps.store.save(
-      result.run,
-      before.revision,
-      {
-        at,
-        actor,
-        action: event.type,
-        from: before.status,
-        to: result.run.status,
-        outcome: "applied",
-        detail: describe(event),
-      },
-      claim,
-    );
+    const audit: AuditInput | null = isPoll(event)
+      ? null
+      : {
+          at,
+          actor,
+          action: event.type,
+          from: before.status,
+          to: result.run.status,
+          outcome: "applied",
+          detail: describe(event, before, at),
+        };
+    const saved = await deps.store.save(result.run, before.revision, audit, claim);
     if (saved.ok) {
       deps.logger.info(
         { runId, event: event.type, from: before.status, to: result.run.status, actor: actor.id },
@@ -142,10 +141,33 @@ function refusedEntry(run: Run, event: RunEvent, actor: Actor, at: string, reaso
   return { at, actor, action: event.type, from: run.status, to: null, outcome: "refused", detail: reason };
 }
 
-function describe(event: RunEvent): string | null {
-  if (event.type === "analysis-overridden") return `step ${event.step}: ${event.reason}`;
-  if ("step" in event)
-    return `step ${event.step}${"message" in event && event.message ? `: ${event.message}` : ""}`;
+/**
+ * A rollout poll changes what the card shows, not the run's state: the audit trail keeps state changes, and the
+ * polls are summed up in the entry that ends the wait (pollSummary).
+ */
+function isPoll(event: RunEvent): boolean {
+  return event.type === "rollout-progress";
+}
+
+/** "rollout: 12 polls over 60 s, " for the end of a rollout wait that polled; "" otherwise. */
+function pollSummary(event: RunEvent, before: Run, at: string): string {
+  if (!("step" in event) || !["step-succeeded", "step-failed", "timed-out"].includes(event.type)) return "";
+  const state = before.steps[event.step];
+  if (before.plan.steps[event.step]?.kind !== "wait-rollout" || !state) return "";
+  // The check that ended the wait is a poll too; a timeout ends it without one.
+  const polls = state.polls + (event.type === "timed-out" ? 0 : 1);
+  const since = state.startedAt ? Date.parse(state.startedAt) : Date.parse(at);
+  const seconds = Math.round((Date.parse(at) - since) / 1000);
+  return `rollout: ${polls} poll${polls === 1 ? "" : "s"} over ${seconds} s, `;
+}
+
+function describe(event: RunEvent, before: Run, at: string): string | null {
+  if (event.type === "analysis-overridden") return `${stepNumber(event.step)}: ${event.reason}`;
+  if ("step" in event) {
+    const said = "message" in event && event.message ? event.message : "";
+    const summary = pollSummary(event, before, at);
+    return `${stepNumber(event.step)}${summary || said ? `: ${summary}${said}` : ""}`;
+  }
   if (event.type === "approval-rejected" && event.reason) return `gate ${event.gate}: ${event.reason}`;
   if ("gate" in event) return `gate ${event.gate}`;
   if (event.type === "cancelled" && event.reason) return event.reason;

@@ -24,7 +24,10 @@ function answer(response: ServerResponse, status: number, message: string): void
   response.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify({ message }));
 }
 
-/** The harness's deploy endpoint: `POST /deploy {"version":"v2"}` starts a rolling deploy and answers 202 at once. */
+/**
+ * The harness's deploy endpoint: `POST /deploy {"version":"v2"}` starts a rolling deploy and answers 202 at once;
+ * 503 with the reason when `requestRollout` throws.
+ */
 export async function startControlServer(fleet: Pick<Fleet, "requestRollout">): Promise<ControlServer> {
   const server = createServer(async (request, response) => {
     if (request.method !== "POST" || request.url !== "/deploy")
@@ -36,7 +39,12 @@ export async function startControlServer(fleet: Pick<Fleet, "requestRollout">): 
       return answer(response, 400, 'the body is not JSON; send {"version":"v2"}');
     }
     if (!parsed.success) return answer(response, 400, parsed.error.issues.map((i) => i.message).join("; "));
-    answer(response, 202, fleet.requestRollout(parsed.data.version));
+    try {
+      answer(response, 202, fleet.requestRollout(parsed.data.version));
+    } catch (error) {
+      // A deploy the platform refuses (the sandbox's "Break the next deploy"): the hook fails with the reason.
+      answer(response, 503, (error as Error).message);
+    }
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");

@@ -52,12 +52,13 @@ export interface RunStore {
   /**
    * Saves `next` (its revision must be `expectedRevision + 1`) if the stored run is still at `expectedRevision`
    * and, given a claim, the attempt it names still owns the step (checked first: a stale attempt is refused even
-   * when it read the latest revision).
+   * when it read the latest revision). `audit` null: a change nobody needs in the trail (a rollout poll, summed up
+   * when the wait ends).
    */
   save(
     next: Run,
     expectedRevision: number,
-    audit: AuditInput,
+    audit: AuditInput | null,
     claim?: AttemptClaim | null,
   ): Promise<SaveResult>;
   /** Records a refused action (or any note) in the run's audit trail without changing the run. */

@@ -1,6 +1,7 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { z } from "zod";
 import type { RedisClient } from "../net/redis/connect.js";
+import { type LogFields, withLogContext } from "../ports/log-context.js";
 import type { Logger } from "../ports/logger.js";
 import type { GateReminderJob, JobControl, RollbackJob, StepJob } from "../ports/step-queue.js";
 import { logRepeatedErrors } from "../telemetry/repeated-errors.js";
@@ -79,20 +80,31 @@ function abandonedWork(job: Job, error: Error, handlers: StepHandlers): Promise<
   return null;
 }
 
+/** The ids a job's log lines carry: its own, its run's and its step's. */
+function jobLogFields(job: Job): LogFields {
+  const data = (job.data ?? {}) as { runId?: unknown; step?: unknown };
+  return {
+    jobId: job.id,
+    ...(typeof data.runId === "string" ? { runId: data.runId } : {}),
+    ...(typeof data.step === "number" ? { step: data.step } : {}),
+  };
+}
+
 /** The BullMQ worker of the step queue: validates each payload and hands it to the engine. */
 export function createStepWorker(options: StepWorkerOptions, handlers: StepHandlers): Worker {
+  async function processJob(job: Job, token: string | undefined): Promise<unknown> {
+    if (job.name === JOB_GATE_REMINDER)
+      return handlers.gateReminder(parsePayload(job, gateReminderJobSchema));
+    if (job.name === JOB_ROLLBACK)
+      return handlers.rollback(parsePayload(job, rollbackJobSchema), controlOf(job, token));
+    const payload = parsePayload(job, stepJobSchema);
+    if (job.name === JOB_STEP) return handlers.step(payload, controlOf(job, token));
+    if (job.name === JOB_APPROVAL_TIMEOUT) return handlers.approvalTimeout(payload);
+    throw new UnrecoverableError(`unknown job name "${job.name}" (job ${job.id})`);
+  }
   const worker = new Worker(
     STEP_QUEUE,
-    async (job, token) => {
-      if (job.name === JOB_GATE_REMINDER)
-        return handlers.gateReminder(parsePayload(job, gateReminderJobSchema));
-      if (job.name === JOB_ROLLBACK)
-        return handlers.rollback(parsePayload(job, rollbackJobSchema), controlOf(job, token));
-      const payload = parsePayload(job, stepJobSchema);
-      if (job.name === JOB_STEP) return handlers.step(payload, controlOf(job, token));
-      if (job.name === JOB_APPROVAL_TIMEOUT) return handlers.approvalTimeout(payload);
-      throw new UnrecoverableError(`unknown job name "${job.name}" (job ${job.id})`);
-    },
+    (job, token) => withLogContext(jobLogFields(job), () => processJob(job, token)),
     {
       connection: options.connection,
       prefix: options.bullPrefix,

@@ -168,6 +168,14 @@ async function breakV3(context: PageContext) {
   return { broken: "v3" };
 }
 
+/** The failing path: the next deploy fails, so the failed card's Retry (and Roll back) can be tried. */
+function breakDeploy(context: PageContext) {
+  if (!context.story)
+    throw new BadRequest("this sandbox runs your services file: there is no built-in story", 404);
+  context.story.breakNextDeploy();
+  return { broken: "the next deploy fails; start a release, then Retry from its card" };
+}
+
 function session(context: PageContext) {
   const { directory } = context;
   return {
@@ -206,6 +214,7 @@ export async function handleApi(
     if (route === "POST /api/story/naive") return send(response, 202, await storyAction(context, "naive"));
     if (route === "POST /api/story/lock") return send(response, 200, await lockAction(context));
     if (route === "POST /api/story/break-v3") return send(response, 200, await breakV3(context));
+    if (route === "POST /api/story/break-deploy") return send(response, 200, breakDeploy(context));
     send(response, 404, { error: `no route ${route}` });
   } catch (error) {
     if (error instanceof BadRequest) return send(response, error.status, { error: error.message });

@@ -15,10 +15,14 @@ export interface Directory {
   groups: Record<string, string[]>;
 }
 
-/** The built-in story's cast: a requester, an approver (four-eyes keeps the requester from approving) and Eve. */
+/**
+ * The built-in story's cast: a requester, an approver (four-eyes keeps the requester from approving), an admin (who
+ * may freeze the shop, and approve) and Eve.
+ */
 export const STORY_PEOPLE = {
   requester: { id: "U0ALICE", name: "alice", role: "requester (starts runs; may approve others' runs)" },
   approver: { id: "U0BOB", name: "bob", role: "approver" },
+  admin: { id: "U0CAROL", name: "carol", role: "admin (freezes and unfreezes; approves)" },
   bystander: { id: "U0EVE", name: "eve", role: "may do nothing" },
 } as const satisfies Record<string, Person>;
 

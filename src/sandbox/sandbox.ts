@@ -53,6 +53,8 @@ export interface SandboxOptions {
   prometheus?: string | null;
   /** Engine settings (the bench replaces Django's introspection). */
   engine?: BotOptions["engine"];
+  /** Told the page's address as soon as it listens, before the rest is up (the page waits until it is). */
+  onListening?: (url: string) => void;
 }
 
 export interface RunningSandbox {
@@ -137,6 +139,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   checkAccess(options.host, accessToken);
   const page = new PageServer(logger, accessToken, options.pageModules);
   const url = await page.listen(options.host, options.port);
+  options.onListening?.(url);
   const undo: Array<() => Promise<void>> = [() => page.close()];
   return startAll(undo, async () => {
     await checkRedis(options.redisUrl);

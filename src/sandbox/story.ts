@@ -108,6 +108,8 @@ export class Story {
   private readonly finished: ChapterTotals[] = [];
   private activity: string | null = null;
   private busy = false;
+  /** The next deploy fails (the page's "Break the next deploy"), so a failed card's Retry can be tried. */
+  private breakDeploy = false;
   private control: ControlServer | null = null;
   private held: HeldLock | null = null;
 
@@ -128,7 +130,7 @@ export class Story {
     try {
       for (const release of RELEASES)
         await checkOut(options.shopDir, story.releaseDir(release.version), release);
-      story.control = await startControlServer({ requestRollout: (v) => story.fleet.requestRollout(v) });
+      story.control = await startControlServer({ requestRollout: (v) => story.deployRequested(v) });
       await story.begin();
     } catch (error) {
       await story.close();
@@ -182,8 +184,11 @@ export class Story {
       liveFacts: { idleInTransactionSeconds: 5, recheckSeconds: 2 },
       analysis: analysisOf(prometheusUrl),
       access: {
-        starters: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id],
-        approvers: { users: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id] },
+        starters: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id, STORY_PEOPLE.admin.id],
+        approvers: {
+          users: [STORY_PEOPLE.requester.id, STORY_PEOPLE.approver.id, STORY_PEOPLE.admin.id],
+        },
+        admins: { users: [STORY_PEOPLE.admin.id] },
         fourEyes: true,
       },
     };
@@ -247,6 +252,19 @@ export class Story {
   async breakV3(): Promise<void> {
     await this.fleet.breakVersion("v3");
     this.activity = "v3 is broken: its replicas fail some requests (a reset mends it)";
+  }
+
+  /** The next deploy request fails as a platform would refuse it; the one after (a retry) goes through. */
+  breakNextDeploy(): void {
+    this.breakDeploy = true;
+  }
+
+  private deployRequested(version: string): string {
+    if (!this.breakDeploy) return this.fleet.requestRollout(version);
+    this.breakDeploy = false;
+    throw new Error(
+      `the image registry did not answer for ${version} (the sandbox broke this deploy on purpose): retry the run`,
+    );
   }
 
   async close(): Promise<void> {

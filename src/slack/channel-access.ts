@@ -1,12 +1,21 @@
 import type { ServiceConfig } from "../config/services-schema.js";
+import type { ApprovalStep } from "../domain/plan/plan.js";
+import { approvalsOf } from "../domain/run/approvals.js";
+import type { Run } from "../domain/run/run.js";
 
 /** `/migrate` for a service is taken in its own channel and the channels it allows, nowhere else. */
 export function channelAllowed(service: ServiceConfig, channel: string): boolean {
   return service.slack.channel === channel || service.slack.allowedChannels.includes(channel);
 }
 
-/** "<@U1> <!subteam^S1>": every approver of the service, so a gate opening notifies them. */
-export function approverMentions(service: ServiceConfig): string {
+/**
+ * "<@U1> <!subteam^S1>": the approvers who may still decide the gate, so its opening notifies them and nobody
+ * else: not the requester when four-eyes keeps them out, not who already approved it. (A group is pinged whole.)
+ */
+export function approverMentions(service: ServiceConfig, run: Run, step: ApprovalStep): string {
   const { users, usergroups } = service.access.approvers;
-  return [...users.map((u) => `<@${u}>`), ...usergroups.map((g) => `<!subteam^${g}>`)].join(" ");
+  const cannot = new Set(approvalsOf(run, step).map((a) => a.by));
+  if (run.fourEyes) cannot.add(run.requester);
+  const may = users.filter((u) => !cannot.has(u));
+  return [...may.map((u) => `<@${u}>`), ...usergroups.map((g) => `<!subteam^${g}>`)].join(" ");
 }

@@ -101,7 +101,7 @@ export class RedisRunStore implements RunStore {
   async save(
     next: Run,
     expectedRevision: number,
-    audit: AuditInput,
+    audit: AuditInput | null,
     claim: AttemptClaim | null = null,
   ): Promise<SaveResult> {
     if (next.revision !== expectedRevision + 1)
@@ -127,7 +127,7 @@ export class RedisRunStore implements RunStore {
         stepOwner(next),
         rollbackOwner(next),
         String(this.finishedRunMs),
-        ...encodeAudit(audit),
+        ...(audit ? encodeAudit(audit) : []),
       ],
     );
     if (outcome === "ok") return { ok: true };

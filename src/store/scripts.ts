@@ -60,7 +60,8 @@ return {'ok'}
  * the fencing claim (which owner field, "step-owner" or "rollback-owner", or "" for none, and the owner the
  * report claims: refused as 'stale' with the stored owner when another attempt owns it now; a run saved before
  * owners were stored has none and is not fenced), the new step owner and rollback owner,
- * how long a finished run is kept (ms), audit fields…
+ * how long a finished run is kept (ms), audit fields… (none: the change is saved without an audit entry, as a
+ * rollout poll is).
  * A run that reaches a terminal state gets that lifetime (run and audit, the first time it ends: later notes do not
  * extend it) and its place in the finished index; one that becomes active again (retry, rollback) loses both.
  */
@@ -78,7 +79,7 @@ if ARGV[5] == 'hold' then
   redis.call('SET', KEYS[2], ARGV[1])
 end
 redis.call('HSET', KEYS[1], 'json', ARGV[3], 'revision', ARGV[4], 'step-owner', ARGV[8], 'rollback-owner', ARGV[9])
-redis.call('XADD', KEYS[3], '*', unpack(ARGV, 11))
+if #ARGV >= 11 then redis.call('XADD', KEYS[3], '*', unpack(ARGV, 11)) end
 local now = prune_finished(KEYS[6], KEYS[4], KEYS[5])
 if ARGV[5] == 'release' then
   if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end

@@ -1,4 +1,4 @@
-import { releaseProjectDir } from "../config/release-dir.js";
+import { localReleaseDir, releaseProjectDir } from "../config/release-dir.js";
 import { introspect } from "../django/introspect.js";
 import type { ServiceIntrospector } from "../ports/service-introspector.js";
 
@@ -7,7 +7,9 @@ export function djangoIntrospector(now: () => Date): ServiceIntrospector {
   return ({ service, version, adapters }) =>
     introspect({
       executor: adapters.executor,
-      projectDir: releaseProjectDir(adapters.migrate.projectDir, version),
+      projectDir: adapters.remoteExecutor
+        ? releaseProjectDir(adapters.migrate.projectDir, version)
+        : localReleaseDir(service, adapters.migrate.projectDir, version),
       python: adapters.migrate.python,
       env: adapters.migrate.env,
       targets: [],

@@ -36,7 +36,7 @@ describe("a step found started but never ended", () => {
     const audit = (await h.engine.useCases.audit(run.id)) ?? [];
     expect(audit.filter((a) => a.action === "step-taken-over").map((a) => a.detail)).toEqual([
       expect.stringMatching(
-        /^step 0: phasegate could not record how the migrate ended \(the worker's log has the error\); attempt 1 left nothing running; running it again, attempt 2: /,
+        /^step 1: phasegate could not record how the migrate ended \(the worker's log has the error\); attempt 1 left nothing running; running it again, attempt 2: /,
       ),
     ]);
   }, 60_000);

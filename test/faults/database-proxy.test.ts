@@ -60,7 +60,7 @@ describe("PostgreSQL unreachable through a proxy during the migrate step", () =>
     const command = failed.steps[0]?.commands.at(-1);
     expect(command).toMatchObject({ timedOut: false, exitCode: 1 });
     expect(failed.outcome).toMatch(
-      /^step 0 \(Apply 1 expand migration\) failed: migrate catalog 0002_product_is_active exited with 1: django\.db\.utils\.OperationalError: .*Connection refused/,
+      /^step 1 \(Apply 1 expand migration\) failed: migrate catalog 0002_product_is_active exited with 1: django\.db\.utils\.OperationalError: .*Connection refused/,
     );
     expect(failed.steps.slice(1).every((s) => s.status === "skipped")).toBe(true);
     await recovers("refused", failed);

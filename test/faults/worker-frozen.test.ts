@@ -113,12 +113,12 @@ describe("a worker frozen (SIGSTOP) during a long deploy while another takes the
 
     const audit = (await h.engine.useCases.audit(run.id)) ?? [];
     expect(audit.find((a) => a.action === "step-taken-over")?.detail).toMatch(
-      /^step 1: the worker restarted during the deploy; attempt 1 was still running \(its worker stopped answering\): it ended by itself after \d+ s of waiting; running it again, attempt 2$/,
+      /^step 2: the worker restarted during the deploy; attempt 1 was still running \(its worker stopped answering\): it ended by itself after \d+ s of waiting; running it again, attempt 2$/,
     );
     // The woken worker's report was refused, and its log says so.
     await until("the frozen worker's report refused", async () =>
       ((await h.engine.useCases.audit(run.id)) ?? []).some(
-        (a) => a.outcome === "refused" && a.detail?.includes("attempt 1 of step 1 no longer owns it"),
+        (a) => a.outcome === "refused" && a.detail?.includes("attempt 1 of step 2 no longer owns it"),
       ),
     );
     const frozenLog = await readFile(h.file("worker-frozen.log"), "utf8");

@@ -168,9 +168,9 @@ describe("a worker process killed with SIGKILL, alone, in each kind of step", ()
     const takenOver = audit.filter((a) => a.action === "step-taken-over");
     expect(takenOver.map((a) => a.detail)).toEqual([
       expect.stringMatching(
-        /^step 0: the worker restarted during the migrate; attempt 1 left nothing running; running it again, attempt 2: /,
+        /^step 1: the worker restarted during the migrate; attempt 1 left nothing running; running it again, attempt 2: /,
       ),
-      "step 1: the worker restarted during the deploy; attempt 1 left nothing running; running it again, attempt 2",
+      "step 2: the worker restarted during the deploy; attempt 1 left nothing running; running it again, attempt 2",
     ]);
     await slack.waitFor(() => threadTexts().some((t) => t.includes("is fully migrated")), 20_000);
     const thread = threadTexts();

@@ -16,9 +16,24 @@ const STORY_TIMEOUT_MS = 300_000;
 let sandbox: RunningSandbox;
 let browser: Browser;
 let page: Page;
+/** What the page showed while the sandbox was still starting, and the errors it threw. */
+let whileStarting: string | null = null;
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  let opened: Promise<void> = Promise.resolve();
+  // The page is opened as soon as it listens, while /api/session still answers 503.
+  const starting = startSandbox({
+    onListening: (url) => {
+      opened = (async () => {
+        await page.goto(url);
+        await page.waitForSelector("#notice:not([hidden])");
+        whileStarting = await page.textContent("#notice");
+      })();
+    },
     host: "127.0.0.1",
     accessToken: null,
     port: 0,
@@ -33,8 +48,8 @@ beforeAll(async () => {
     logger,
     pageModules: sourcePageModules,
   });
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
+  sandbox = await starting;
+  await opened;
 }, 120_000);
 
 afterAll(async () => {
@@ -86,6 +101,21 @@ async function approveAs(user: string): Promise<void> {
 }
 
 describe("the sandbox page, in a real browser", () => {
+  it("opened before the sandbox is ready, says it is starting, then renders without a reload", async () => {
+    expect(whileStarting).toContain("The sandbox is starting…");
+    await page.waitForSelector("body[data-ready=true]");
+    expect(await page.locator("#notice").isHidden()).toBe(true);
+    expect(pageErrors).toEqual([]);
+
+    // The story's admin may freeze and unfreeze the shop.
+    await actAs("U0CAROL");
+    expect(await page.locator("#user option:checked").textContent()).toContain("admin");
+    await type("/migrate freeze shop trying the freeze");
+    await expect.poll(() => page.locator("#messages").textContent()).toContain("frozen by @carol");
+    await type("/migrate unfreeze shop");
+    await expect.poll(() => page.locator("#messages").textContent()).toContain("unfroze");
+  });
+
   it(
     "plays the whole story: plan, v2, v3, four-eyes, a rejection with its reason, v3 again, approval, done, with 0 errors in the fleet",
     async () => {
@@ -107,8 +137,17 @@ describe("the sandbox page, in a real browser", () => {
       });
       expect(await lastEphemeral().textContent()).toContain("catalog.0003_remove_product_is_enabled");
 
-      // Release v2: the card moves through its steps in place, live.
+      // Release v2, its deploy broken on purpose: the card fails at step 2 and offers Retry, which goes on.
+      await page.click("#story-break");
+      await expect.poll(() => page.textContent("#notice")).toContain("the next deploy fails");
       await type("/migrate start shop v2");
+      await watchCard("shop v2 · shop-", "Failed");
+      expect(await card("shop v2 · shop-").textContent()).toContain("2. Deploy the new code");
+      await card("shop v2 · shop-").locator("button.block-button", { hasText: "Retry" }).click();
+      await page.waitForSelector("dialog#confirm[open]");
+      expect(await page.textContent("#confirm-text")).toContain("starts again from step 2");
+      await page.click("#confirm-yes");
+      // The card moves through its steps in place, live.
       const v2 = await watchCard("shop v2 · shop-", "Succeeded");
       expect(v2.length).toBeGreaterThan(1);
       expect(v2.at(-1)).toContain("✅ Succeeded");

@@ -40,7 +40,7 @@ describe("freezes", () => {
   it("refuses a freeze by someone who is no admin, or of an unknown service, and keeps both in the freeze trail", async () => {
     const refused = await h.migrate("freeze shop incident 123", ALICE);
     expect(refused.text).toBe(
-      ":no_entry: U0ALICE may not freeze or unfreeze shop: only an admin of shop may (access.admins)",
+      ":no_entry: <@U0ALICE> may not freeze or unfreeze shop: only an admin of shop may (access.admins)",
     );
     const unknown = await h.migrate("freeze nosuch incident 123", CAROL);
     expect(unknown.text).toMatch(
@@ -51,7 +51,7 @@ describe("freezes", () => {
     const trail = await h.migrate("freezes", EVE);
     expect(trail.all).toContain("Nothing is frozen.");
     expect(trail.all).toContain(
-      `<@${ALICE}> \`freeze shop\` *refused*: U0ALICE may not freeze or unfreeze shop: only an admin of shop may`,
+      `<@${ALICE}> \`freeze shop\` *refused*: <@${ALICE}> may not freeze or unfreeze shop: only an admin of shop may`,
     );
     expect(trail.all).toContain(`<@${CAROL}> \`freeze nosuch\` *refused*: no service`);
   });
@@ -75,13 +75,13 @@ describe("freezes", () => {
 
     const start = await h.migrate("start frosty v3", BOB);
     expect(start.text).toMatch(
-      /^frosty frozen by U0CAROL since \d{4}-\d\d-\d\d \d\d:\d\d UTC: incident 123 &lt;!channel&gt;\. Nothing was started; an admin lifts the freeze with `\/migrate unfreeze frosty`\.$/,
+      /^:no_entry: frosty frozen by <@U0CAROL> since \d{4}-\d\d-\d\d \d\d:\d\d UTC: incident 123 &lt;!channel&gt;\. Nothing was started; an admin lifts the freeze with `\/migrate unfreeze frosty`\.$/,
     );
-    expect(start.all).toContain(":no_entry: frosty frozen by U0CAROL");
+    expect(start.all).toContain(":no_entry: frosty frozen by <@U0CAROL>");
     expect(start.all).toContain("&lt;!channel&gt;");
     const again = await h.migrate("freeze frosty a second reason", CAROL);
     expect(again.text).toMatch(
-      /^:no_entry: frosty frozen by U0CAROL .*To change the reason, unfreeze it first\.$/,
+      /^:no_entry: frosty frozen by <@U0CAROL> .*To change the reason, unfreeze it first\.$/,
     );
 
     expect((await h.migrate(`approve ${run.id}`, BOB)).text).toContain("Your approval");
@@ -90,14 +90,14 @@ describe("freezes", () => {
     expect(held.steps[CONTRACT]?.message).toMatch(
       /^contract waits: frosty frozen by U0CAROL since .*: incident 123/,
     );
-    await h.fake.waitFor(() => cardText(held).includes("contract waits: frosty frozen by U0CAROL"));
+    await h.fake.waitFor(() => cardText(held).includes("contract waits: frosty frozen by <@U0CAROL>"));
     await h.fake.waitFor(() => threadTexts(held).find((t) => t.includes("contract waits: frosty frozen")));
 
     const list = await h.migrate("list frosty", EVE);
     expect(list.all).toContain(`:snowflake: *frosty* frozen by <@${CAROL}>`);
-    expect(list.all).toContain(":double_vertical_bar: contract waits: frosty frozen by U0CAROL");
+    expect(list.all).toContain(":double_vertical_bar: contract waits: frosty frozen by <@U0CAROL>");
 
-    expect((await h.migrate("unfreeze frosty", ALICE)).text).toMatch(/^:no_entry: U0ALICE may not/);
+    expect((await h.migrate("unfreeze frosty", ALICE)).text).toMatch(/^:no_entry: <@U0ALICE> may not/);
     expect((await h.migrate("unfreeze frosty", CAROL)).text).toMatch(/^:sunny: frosty unfrozen/);
     await h.fake.waitFor(() =>
       channelTexts().find((t) => t.startsWith(`:sunny: <@${CAROL}> unfroze *frosty*`)),
@@ -116,7 +116,7 @@ describe("freezes", () => {
 
   it("freezes every service with all, and a run waiting for the unfreeze can still be cancelled", async () => {
     expect((await h.migrate("freeze all holidays", ALICE)).text).toMatch(
-      /^:no_entry: U0ALICE may not freeze or unfreeze all: only an admin of shop may \(access\.admins\); all needs an admin of every service$/,
+      /^:no_entry: <@U0ALICE> may not freeze or unfreeze all: only an admin of shop may \(access\.admins\); all needs an admin of every service$/,
     );
     const run = await atGate("icy");
     expect((await h.migrate("freeze all code freeze for the holidays", CAROL)).all).toContain(
@@ -128,7 +128,7 @@ describe("freezes", () => {
     );
     expect(announcement).toContain("code freeze for the holidays");
     expect((await h.migrate("start frosty v4", BOB)).text).toMatch(
-      /^every service frozen by U0CAROL since .*: code freeze for the holidays\. Nothing was started; an admin lifts the freeze with `\/migrate unfreeze all`\.$/,
+      /^:no_entry: every service frozen by <@U0CAROL> since .*: code freeze for the holidays\. Nothing was started; an admin lifts the freeze with `\/migrate unfreeze all`\.$/,
     );
     for (const read of ["list", "status"])
       expect((await h.migrate(read, EVE, SHOP_CHANNEL)).all).toContain(

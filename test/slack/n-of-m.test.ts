@@ -90,7 +90,7 @@ describe("N-of-M approvals from Slack", () => {
     expect(granted.map((e) => e.outcome)).toEqual(["applied", "applied", "applied"]);
     // One transition out of the gate: two approvals kept it waiting, the third opened it.
     expect(granted.map((e) => e.to)).toEqual(["awaiting-approval", "awaiting-approval", "running"]);
-    expect(audit.filter((e) => e.action === "step-started" && e.detail === "step 4")).toHaveLength(1);
+    expect(audit.filter((e) => e.action === "step-started" && e.detail === "step 5")).toHaveLength(1);
     // The clicked message ends with everyone who approved.
     const final = h.fake.responses
       .filter((r) => r.body.replace_original === true && JSON.stringify(r.body).includes(trioRun))
@@ -109,7 +109,7 @@ describe("N-of-M approvals from Slack", () => {
     // Fran leaves the leads after the gate opened: her click is decided on who she is now.
     h.fake.setUsergroup(LEAD_GROUP, [GUS]);
     const byFran = await h.click(APPROVE_ACTION, value, FRAN, gate.ts);
-    expect(byFran.text).toContain(`${FRAN} may not approve ${teamsRun}`);
+    expect(byFran.text).toContain(`<@${FRAN}> may not approve ${teamsRun}`);
     expect(await lastAudit(teamsRun)).toMatchObject({ actor: { id: FRAN }, outcome: "refused" });
 
     const byCarol = await h.click(APPROVE_ACTION, value, CAROL, gate.ts);
@@ -130,7 +130,7 @@ describe("N-of-M approvals from Slack", () => {
     );
     expect(await lastAudit(teamsRun)).toMatchObject({ actor: { id: DAN }, outcome: "refused" });
     const byCarolAgain = await h.click(APPROVE_ACTION, value, CAROL, gate.ts);
-    expect(byCarolAgain.text).toContain(`${CAROL} already approved gate "contract" of ${teamsRun}`);
+    expect(byCarolAgain.text).toContain(`<@${CAROL}> already approved gate "contract" of ${teamsRun}`);
     expect((await h.run(teamsRun)).status).toBe("awaiting-approval");
 
     const byGus = await h.click(APPROVE_ACTION, value, GUS, gate.ts);
@@ -158,7 +158,7 @@ describe("N-of-M approvals from Slack", () => {
     await h.waitForRun(second, (r) => r.status === "awaiting-approval");
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, removedAt + 3100 - Date.now())));
     const refused = await h.click(APPROVE_ACTION, secondGate.value, GUS, secondGate.gate.ts);
-    expect(refused.text).toContain(`${GUS} may not approve ${second}`);
+    expect(refused.text).toContain(`<@${GUS}> may not approve ${second}`);
     expect(await lastAudit(second)).toMatchObject({ actor: { id: GUS }, outcome: "refused" });
     expect((await h.run(second)).status).toBe("awaiting-approval");
   });

@@ -147,7 +147,7 @@ describe("Reject with a reason", () => {
   it("/migrate approve and /migrate reject do the same from the command line, with the same authorization", async () => {
     const approving = await atGate("byapprove");
     expect((await h.migrate(`approve ${approving.run.id}`, EVE)).text).toContain(
-      `${EVE} may not approve ${approving.run.id}`,
+      `<@${EVE}> may not approve ${approving.run.id}`,
     );
     expect(await lastAudit(approving.run.id)).toMatchObject({ actor: { id: EVE }, outcome: "refused" });
     expect((await h.migrate(`approve ${approving.run.id}`, ALICE)).text).toContain(

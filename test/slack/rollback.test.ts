@@ -262,7 +262,9 @@ describe("rolling back the deploy from Slack", () => {
     expect(threadOf(run).some((t) => t.includes(":x: Rollback to v1 failed"))).toBe(true);
 
     // Again, from the command line of Slack, with the same authorization.
-    expect((await h.migrate(`rollback ${run.id}`, EVE)).text).toContain(`${EVE} may not roll back ${run.id}`);
+    expect((await h.migrate(`rollback ${run.id}`, EVE)).text).toContain(
+      `<@${EVE}> may not roll back ${run.id}`,
+    );
     expect((await audit(run.id)).at(-1)).toMatchObject({ actor: { id: EVE }, outcome: "refused" });
     expect((await h.migrate(`rollback ${run.id}`, BOB)).text).toContain(
       `Rolling back the deploy of ${run.id}`,

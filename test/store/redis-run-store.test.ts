@@ -173,7 +173,7 @@ describe("RedisRunStore", () => {
     );
     expect(stale).toMatchObject({ ok: false, code: "refused" });
     expect(stale.ok ? "" : stale.message).toContain(
-      "attempt 1 of step 0 no longer owns it (attempt 2 took it over)",
+      "attempt 1 of step 1 no longer owns it (attempt 2 took it over)",
     );
     const stored = await store.get(run.id);
     expect(stored?.steps[0]).toMatchObject({ status: "running", executions: 2 });

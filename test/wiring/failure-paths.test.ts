@@ -97,7 +97,7 @@ describe("runs that do not succeed end in the right state, free the service and 
       /column "is_active" of relation "catalog_product" already exists/,
     );
     expect(failed.outcome).toMatch(
-      /step 0 .* failed: migrate catalog 0002_product_is_active exited with 1: .*already exists/,
+      /step 1 .* failed: migrate catalog 0002_product_is_active exited with 1: .*already exists/,
     );
     expect(await h.read(`${run.id}.deploy`)).toBe("");
     expect(await h.engine.store.activeRunId("migfail")).toBeNull();

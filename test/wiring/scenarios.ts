@@ -9,8 +9,6 @@ export const SHOP_APPLIED_AUDIT = [
   "step-started running",
   "step-succeeded running",
   "step-started waiting-rollout",
-  "rollout-progress waiting-rollout",
-  "rollout-progress waiting-rollout",
   "step-succeeded awaiting-approval",
   "approval-granted running",
   "step-started running",

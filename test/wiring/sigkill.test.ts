@@ -67,8 +67,8 @@ describe("a worker process killed with SIGKILL in the middle of each kind of ste
     for (const action of ["step-started", "step-succeeded"]) {
       expect(applied.filter((a) => a.action === action).map((a) => a.detail?.split(":")[0])).toEqual(
         action === "step-started"
-          ? ["step 0", "step 1", "step 2", "step 4"]
-          : ["step 0", "step 1", "step 2", "step 4"],
+          ? ["step 1", "step 2", "step 3", "step 5"]
+          : ["step 1", "step 2", "step 3", "step 5"],
       );
     }
   });

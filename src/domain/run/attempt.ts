@@ -1,4 +1,5 @@
 import type { Run, RunEvent } from "./run.js";
+import { stepNumber } from "./step-number.js";
 
 /**
  * Fencing: which worker attempt owns a run's running step (and its rollback's deploy). Each start and each
@@ -36,6 +37,6 @@ export function staleAttempt(what: string, execution: number, owner: number): st
 export function staleClaim(claim: AttemptClaim, storedOwner: string): string {
   const [step, claimed] = claim.of === "step" ? claim.owner.split(".") : [null, claim.owner];
   const owner = claim.of === "step" ? storedOwner.split(".")[1] : storedOwner;
-  const what = step === null ? "the rollback's deploy" : `step ${step}`;
+  const what = step === null ? "the rollback's deploy" : stepNumber(Number(step));
   return staleAttempt(what, Number(claimed), Number(owner));
 }

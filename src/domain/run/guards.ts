@@ -1,6 +1,7 @@
 import type { MigrateStep, PlanStep } from "../plan/plan.js";
 import { ruleOf } from "./approvals.js";
 import type { Run } from "./run.js";
+import { stepNumber } from "./step-number.js";
 
 /** A contract (or destructive) migration: what approvals, change windows and freezes hold back. */
 export function isContractStep(step: PlanStep): step is MigrateStep {
@@ -15,16 +16,16 @@ export function contractGuard(run: Run, step: PlanStep): string | null {
   if (!isContractStep(step)) return null;
   const before = run.plan.steps.slice(0, step.index);
   if (!before.some((s) => s.kind === "wait-rollout"))
-    return `contract step ${step.index} has no rollout step before it`;
+    return `contract ${stepNumber(step.index)} has no rollout step before it`;
   const waitedKinds = ["wait-rollout", "backfill", "analysis"];
   for (const waited of before.filter((s) => waitedKinds.includes(s.kind))) {
     const what = waited.kind === "wait-rollout" ? "rollout" : waited.kind;
     if (run.steps[waited.index]?.status !== "succeeded")
-      return `contract step ${step.index} needs the ${what} (step ${waited.index}) to have succeeded`;
+      return `contract ${stepNumber(step.index)} needs the ${what} (${stepNumber(waited.index)}) to have succeeded`;
   }
   const gates = before.filter((s) => s.kind === "approval");
   if (step.destructive && gates.length === 0)
-    return `destructive step ${step.index} has no approval gate before it`;
+    return `destructive ${stepNumber(step.index)} has no approval gate before it`;
   for (const gate of gates) {
     const approvers = new Set(
       run.gates
@@ -33,7 +34,7 @@ export function contractGuard(run: Run, step: PlanStep): string | null {
     );
     const needed = ruleOf(run, gate.gate).approvals;
     if (approvers.size < needed)
-      return `contract step ${step.index} needs ${needed === 1 ? "an approval" : `${needed} approvals`} of gate "${gate.gate}" first`;
+      return `contract ${stepNumber(step.index)} needs ${needed === 1 ? "an approval" : `${needed} approvals`} of gate "${gate.gate}" first`;
   }
   return null;
 }

@@ -15,6 +15,7 @@ import {
   type StepState,
   type TransitionResult,
 } from "./run.js";
+import { stepNumber } from "./step-number.js";
 
 type Result = TransitionResult;
 
@@ -49,17 +50,17 @@ function advance(run: Run, now: string): Run {
 
 function currentPlanStep(run: Run, step: number): { plan: PlanStep; state: StepState } | string {
   if (step !== run.currentStep)
-    return `step ${step} is not the current step of ${run.id} (it is at step ${run.currentStep})`;
+    return `${stepNumber(step)} is not the current step of ${run.id} (it is at ${stepNumber(run.currentStep)})`;
   const plan = run.plan.steps[step];
   const state = run.steps[step];
-  if (!plan || !state) return `${run.id} has no step ${step}`;
+  if (!plan || !state) return `${run.id} has no ${stepNumber(step)}`;
   return { plan, state };
 }
 
 /** Why a worker's report is refused: its execution no longer owns the step; null when it does (or no worker sent it). */
 function notOwner(state: StepState, execution: number | undefined): string | null {
   if (execution === undefined || execution === state.executions) return null;
-  return staleAttempt(`step ${state.index}`, execution, state.executions);
+  return staleAttempt(stepNumber(state.index), execution, state.executions);
 }
 
 /** What a worker's event needs of the step it names, checked in this order after it being the current one. */
@@ -78,14 +79,15 @@ interface StepNeeds {
 function stepFor(run: Run, step: number, needs: StepNeeds): { plan: PlanStep; state: StepState } | string {
   const found = currentPlanStep(run, step);
   if (typeof found === "string") return found;
-  if (needs.rolloutOnly && found.plan.kind !== "wait-rollout") return `step ${step} is not a rollout step`;
+  if (needs.rolloutOnly && found.plan.kind !== "wait-rollout")
+    return `${stepNumber(step)} is not a rollout step`;
   if (needs.notGate && found.plan.kind === "approval")
-    return `step ${step} is an approval gate: an approver decides it`;
+    return `${stepNumber(step)} is an approval gate: an approver decides it`;
   if (needs.notCancelling && run.status === "cancelling") return `${run.id} is being cancelled`;
   const { status } = found.state;
-  if (needs.state === "pending" && status !== "pending") return `step ${step} is already ${status}`;
+  if (needs.state === "pending" && status !== "pending") return `${stepNumber(step)} is already ${status}`;
   if (needs.state === "active" && status !== "running" && status !== "waiting")
-    return `step ${step} is ${status}, not running`;
+    return `${stepNumber(step)} is ${status}, not running`;
   return found;
 }
 
@@ -148,7 +150,7 @@ function endStep(
     run: finish(
       ended,
       "failed",
-      `step ${step} (${found.plan.title}) ${timeout ? "timed out" : "failed"}: ${message}`,
+      `${stepNumber(step)} (${found.plan.title}) ${timeout ? "timed out" : "failed"}: ${message}`,
     ),
   };
 }

@@ -20,3 +20,29 @@ export function notice(text: string): void {
   element.textContent = text;
   element.hidden = text === "";
 }
+
+/** Between two questions to a sandbox that is still starting. */
+const STARTING_RETRY_MS = 500;
+
+/**
+ * The sandbox's session once it is up. It answers 503 for its first seconds (Django, PostgreSQL and the fleet are
+ * still starting): meanwhile the page says so and asks again, instead of drawing nothing.
+ */
+export async function readySession<T>(): Promise<T> {
+  for (;;) {
+    const response = await fetch("/api/session").catch(() => null);
+    if (response?.ok) {
+      notice("");
+      return (await response.json()) as T;
+    }
+    if (response && response.status !== 503) {
+      const answer = (await response.json().catch(() => ({}))) as { error?: unknown };
+      notice(
+        `The sandbox refused this page: ${String(answer.error ?? response.status)}. Open the URL it printed.`,
+      );
+      throw new Error(`GET /api/session answered ${response.status}`);
+    }
+    notice("The sandbox is starting… this page carries on by itself once it is ready.");
+    await new Promise((resolve) => setTimeout(resolve, STARTING_RETRY_MS));
+  }
+}

@@ -1,21 +1,13 @@
-/** What the composer suggests: every /migrate command, with the story's own steps first. */
+/**
+ * What the composer suggests: whole commands that run as they are (test/sandbox/page/hints.test.ts parses each with
+ * the command parser), the story's own steps first. Commands that need a run id are left to the run's card.
+ */
 export function commandHints(services: string[], story: boolean): string[] {
   const storySteps = story
     ? ["/migrate plan shop v3", "/migrate start shop v2", "/migrate start shop v3"]
     : [];
-  const perService = services.flatMap((s) => [
-    `/migrate plan ${s} `,
-    `/migrate start ${s} `,
-    `/migrate list ${s}`,
-  ]);
-  const general = [
-    "/migrate status",
-    "/migrate list",
-    "/migrate help",
-    "/migrate audit ",
-    "/migrate cancel ",
-    "/migrate retry ",
-  ];
+  const perService = services.flatMap((s) => [`/migrate list ${s}`, `/migrate owed ${s}`]);
+  const general = ["/migrate status", "/migrate list", "/migrate freezes", "/migrate help"];
   return [...new Set([...storySteps, ...perService, ...general])];
 }
 

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // The page's only DOM code: state from the server's event stream, drawn with the pure renderers beside it.
-import { notice, post } from "./api.js";
+import { notice, post, readySession } from "./api.js";
 import { channelHtml, threadHtml } from "./channel-view.js";
 import { wireComposer } from "./composer.js";
 import { askConfirm } from "./confirm-dialog.js";
@@ -134,17 +134,18 @@ function wireStory(session: Session): void {
     ["story-naive", "/api/story/naive"],
     ["story-lock", "/api/story/lock"],
     ["story-break-v3", "/api/story/break-v3"],
+    ["story-break", "/api/story/break-deploy"],
   ] as const)
     $(id).addEventListener("click", async () => {
       const answer = await post(path, {});
-      notice(answer.ok ? "" : String(answer.data.error));
+      notice(answer.ok ? String(answer.data.broken ?? "") : String(answer.data.error));
       if (id === "story-lock" && answer.ok)
         $(id).textContent = answer.data.held ? "Release the lock" : "Hold a lock on catalog_product";
     });
 }
 
 async function boot(): Promise<void> {
-  const session = (await (await fetch("/api/session")).json()) as Session;
+  const session = await readySession<Session>();
   state.context = {
     users: Object.fromEntries(session.people.map((p) => [p.id, p.name])),
     channels: session.channels,

@@ -128,7 +128,7 @@ export function decidedMessage(run: Run, step: ApprovalStep, decision: GateDecis
   const reason = decision.reason ? `: ${escapeText(decision.reason)}` : "";
   const line = section(`${verb} by ${who} ${slackDate(decision.at)}${reason}`);
   return {
-    text: `${run.id}: gate "${step.gate}" ${decision.decision} by ${decision.by}`,
+    text: `${run.id}: gate "${step.gate}" ${decision.decision} by ${userMention(decision.by)}`,
     blocks: [...summaryBlocks(run, step, [line]), line],
   };
 }

@@ -2,6 +2,7 @@ import { ALL_SERVICES, type Freeze, type RunningContract } from "../../domain/ru
 import type { FreezeAuditEntry } from "../../ports/freeze-store.js";
 import type { FreezeChange } from "../../ports/notifier.js";
 import { escapeText, fitBlocks, type SlackMessage, sections, slackDate, userMention } from "./kit.js";
+import { escapeNaming } from "./mentions.js";
 
 function what(scope: string): string {
   return scope === ALL_SERVICES ? "every service" : `*${escapeText(scope)}*`;
@@ -38,7 +39,7 @@ export function freezeAnnouncement(change: FreezeChange, services: string[]): Sl
 
 function auditLine(entry: FreezeAuditEntry): string {
   const refused = entry.outcome === "refused" ? " *refused*" : "";
-  return `${slackDate(entry.at)} ${userMention(entry.by)} \`${entry.action} ${escapeText(entry.scope)}\`${refused}: ${escapeText(entry.detail)}`;
+  return `${slackDate(entry.at)} ${userMention(entry.by)} \`${entry.action} ${escapeText(entry.scope)}\`${refused}: ${escapeNaming(entry.detail, [entry.by])}`;
 }
 
 /** `/migrate freezes`: the active freezes, then the latest freezes and unfreezes, done or refused. */

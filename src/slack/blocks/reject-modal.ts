@@ -54,5 +54,7 @@ export function rejectModal(button: GateButton, message: { channel: string; ts: 
 
 /** A modal shows an input's error as plain text under it. */
 export function modalError(message: string): Record<string, string> {
-  return { [REASON_BLOCK]: truncate(message.replace(/:[a-z_]+: /g, ""), 300) };
+  // A modal's error is plain text: emoji codes and mentions would show as written.
+  const plain = message.replace(/:[a-z_]+: /g, "").replace(/<@([UW][A-Z0-9]+)>/g, "$1");
+  return { [REASON_BLOCK]: truncate(plain, 300) };
 }

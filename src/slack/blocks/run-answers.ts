@@ -11,6 +11,7 @@ import {
   truncate,
   userMention,
 } from "./kit.js";
+import { escapeNaming, peopleOf } from "./mentions.js";
 import { statusLine } from "./status-card.js";
 
 function answer(text: string, lines: string[], seeAlso: string): SlackMessage {
@@ -21,7 +22,7 @@ function answer(text: string, lines: string[], seeAlso: string): SlackMessage {
 function held(run: Run): string {
   const state = run.steps[run.currentStep];
   return state?.status === "pending" && state.message
-    ? ` — :double_vertical_bar: ${escapeText(truncate(state.message, 300))}`
+    ? ` — :double_vertical_bar: ${escapeNaming(truncate(state.message, 300), peopleOf(run))}`
     : "";
 }
 
@@ -38,19 +39,20 @@ export function runList(title: string, runs: Run[], freezes: Freeze[] = []): Sla
   );
 }
 
-function auditLine(entry: AuditEntry): string {
+function auditLine(entry: AuditEntry, people: string[]): string {
   const who = entry.actor.kind === "user" ? userMention(entry.actor.id) : "phasegate";
   const move = entry.to ? ` ${entry.from ?? "new"} → ${entry.to}` : "";
   const refused = entry.outcome === "refused" ? " *refused*" : "";
-  const detail = entry.detail ? `: ${escapeText(entry.detail)}` : "";
+  const detail = entry.detail ? `: ${escapeNaming(entry.detail, people)}` : "";
   return `${slackDate(entry.at)} ${who} \`${entry.action}\`${refused}${move}${detail}`;
 }
 
 /** `/migrate audit <run>`: every change and refused action, oldest first. */
 export function auditAnswer(runId: string, entries: AuditEntry[]): SlackMessage {
+  const people = entries.flatMap((e) => (e.actor.kind === "user" ? [e.actor.id] : []));
   return answer(
     `Audit trail of ${runId} (${entries.length} entries)`,
-    entries.map(auditLine),
+    entries.map((entry) => auditLine(entry, people)),
     "`phasegate audit`",
   );
 }

@@ -3,6 +3,7 @@ import { approvalsOf, closingDecision } from "../../domain/run/approvals.js";
 import { isTerminal, type Run, type RunStatus, type StepState } from "../../domain/run/run.js";
 import { analysisOverrideHint, analysisStepText } from "./analysis-blocks.js";
 import { approvalProgressText, approverList } from "./approval-progress.js";
+import { retryBlocks } from "./command-button.js";
 import { runFollowUpLines } from "./follow-up-messages.js";
 import {
   type Block,
@@ -18,6 +19,7 @@ import {
   truncate,
   userMention,
 } from "./kit.js";
+import { escapeNaming, peopleOf } from "./mentions.js";
 import { rollbackBlocks, rollbackStatus } from "./rollback-messages.js";
 
 const RUN_STATUS: Record<RunStatus, string> = {
@@ -35,8 +37,8 @@ const MESSAGE_CHARS = 300;
 
 const prefixed = (text: string | null) => (text ? `: ${text}` : "");
 
-function note(state: StepState): string {
-  return state.message ? `: ${escapeText(truncate(state.message, MESSAGE_CHARS))}` : "";
+function note(run: Run, state: StepState): string {
+  return state.message ? `: ${escapeNaming(truncate(state.message, MESSAGE_CHARS), peopleOf(run))}` : "";
 }
 
 /** The decision that closed an approval step, if any. */
@@ -59,25 +61,25 @@ export function stepStateText(run: Run, step: PlanStep, state: StepState): strin
     case "pending":
       // A pending step with a message is held back (a freeze, outside the change windows).
       return state.message
-        ? `:double_vertical_bar: ${escapeText(truncate(state.message, MESSAGE_CHARS))}`
+        ? `:double_vertical_bar: ${escapeNaming(truncate(state.message, MESSAGE_CHARS), peopleOf(run))}`
         : ":white_circle: pending";
     case "running":
       return `:arrows_counterclockwise: running since ${state.startedAt ? slackDate(state.startedAt) : "now"}`;
     case "waiting":
-      if (step.kind !== "approval") return `:hourglass_flowing_sand: waiting for rollout${note(state)}`;
+      if (step.kind !== "approval") return `:hourglass_flowing_sand: waiting for rollout${note(run, state)}`;
       return `:raised_hand: awaiting approval${prefixed(approvalProgressText(run, step))}`;
     case "succeeded":
       return decision
         ? approvedBy(run, step, decision.at)
-        : `:white_check_mark: done${took ? ` in ${took}` : ""}${note(state)}`;
+        : `:white_check_mark: done${took ? ` in ${took}` : ""}${note(run, state)}`;
     case "failed":
       return decision
         ? `:no_entry: rejected by ${userMention(decision.by)} ${slackDate(decision.at)}${decision.reason ? `: ${escapeText(decision.reason)}` : ""}`
-        : `:x: failed${took ? ` after ${took}` : ""}${note(state)}`;
+        : `:x: failed${took ? ` after ${took}` : ""}${note(run, state)}`;
     case "skipped":
       return ":black_right_pointing_double_triangle_with_vertical_bar: skipped";
     case "cancelled":
-      return `:no_entry_sign: cancelled${note(state)}`;
+      return `:no_entry_sign: cancelled${note(run, state)}`;
   }
 }
 
@@ -125,10 +127,11 @@ export function statusCard(run: Run, { buttons = false }: { buttons?: boolean } 
   ];
   const followUps = runFollowUpLines(run.followUps);
   if (followUps.length > 0) blocks.push(...sections(["*Follow-ups*", ...followUps]));
-  if (run.outcome) blocks.push(section(`*Outcome:* ${escapeText(truncate(run.outcome, 1000))}`));
+  if (run.outcome)
+    blocks.push(section(`*Outcome:* ${escapeNaming(truncate(run.outcome, 1000), peopleOf(run))}`));
   const override = analysisOverrideHint(run);
   if (override) blocks.push(context(override));
-  blocks.push(...rollbackBlocks(run, buttons));
+  blocks.push(...retryBlocks(run, buttons), ...rollbackBlocks(run, buttons));
   blocks.push(
     context(`\`/migrate status ${run.id}\` · \`/migrate audit ${run.id}\` · revision ${run.revision}`),
   );

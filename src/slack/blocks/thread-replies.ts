@@ -11,6 +11,7 @@ import {
   truncate,
   userMention,
 } from "./kit.js";
+import { escapeNaming, peopleOf } from "./mentions.js";
 import { rollbackHint, rollbackReply } from "./rollback-messages.js";
 
 /** Room for the log tail in a reply section, leaving space for the line above it. */
@@ -63,7 +64,7 @@ function eventReply(change: RunChange, event: RunEvent): SlackMessage | null {
       const took = durationBetween(state?.startedAt ?? null, after.updatedAt);
       const cancelled = after.status === "cancelled";
       const verb = event.type === "timed-out" ? "timed out" : cancelled ? "stopped" : "failed";
-      const head = `${cancelled ? ":no_entry_sign:" : ":x:"} ${stepName(after, event.step)} ${verb}${took ? ` after ${took}` : ""}: ${escapeText(truncate(event.message, 500))}`;
+      const head = `${cancelled ? ":no_entry_sign:" : ":x:"} ${stepName(after, event.step)} ${verb}${took ? ` after ${took}` : ""}: ${escapeNaming(truncate(event.message, 500), peopleOf(after))}`;
       const log = failureLog(event.type === "step-failed" ? (event.commands ?? []) : []);
       return { text: truncate(head, 3000), blocks: sections(log ? [head, log] : [head]) };
     }
@@ -119,7 +120,8 @@ function endReply(change: RunChange): SlackMessage | null {
     return reply(
       `:tada: ${who} ${after.service} ${after.version} is fully migrated${took ? ` (took ${took})` : ""}.`,
     );
-  const why = after.outcome ? `: ${escapeText(truncate(after.outcome, 1000))}` : "";
+  const people = [...peopleOf(after), change.actor.id];
+  const why = after.outcome ? `: ${escapeNaming(truncate(after.outcome, 1000), people)}` : "";
   const next = after.status === "failed" ? `\nFix the cause, then \`/migrate retry ${after.id}\`.` : "";
   return reply(`:warning: ${who} ${after.id} ${after.status}${why}${next}${rollbackHint(after)}`);
 }

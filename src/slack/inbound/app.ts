@@ -1,4 +1,4 @@
-import { App, HTTPReceiver } from "@slack/bolt";
+import { App, type AppOptions, HTTPReceiver } from "@slack/bolt";
 import { z } from "zod";
 import { type ProxySettings, proxySettingsFromEnv } from "../../net/proxy/proxy-env.js";
 import type { Logger } from "../../ports/logger.js";
@@ -8,6 +8,7 @@ import { slackAgent } from "../proxy-agent.js";
 import type { AckGate } from "./ack-gate.js";
 import type { healthRoutes } from "./health-routes.js";
 import { guardRequests } from "./request-guard.js";
+import { requestIdMiddleware, withRequestIds } from "./request-ids.js";
 
 /** The Slack side of the environment, validated: HTTP (signed requests) by default, Socket Mode with an app token. */
 export const slackEnvSchema = z
@@ -50,13 +51,15 @@ function guardedReceiver(
     customRoutes: routes,
     logger: boltLogger(logger),
   });
-  receiver.requestListener = guardRequests(receiver.requestListener, {
-    signingSecret: env.SLACK_SIGNING_SECRET,
-    replays,
-    endpoint: ENDPOINT,
-    logger,
-    onAccepted: (response) => acks.track(response),
-  });
+  receiver.requestListener = withRequestIds(
+    guardRequests(receiver.requestListener, {
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      replays,
+      endpoint: ENDPOINT,
+      logger,
+      onAccepted: (response) => acks.track(response),
+    }),
+  );
   return receiver;
 }
 
@@ -86,6 +89,19 @@ export function createSlackApp(
     // app.error gets the request's body too (src/slack/inbound/error-handler.ts).
     extendedErrorHandler: true,
   };
+  const app = socketOrHttpApp(env, routes, logger, acks, replays, common);
+  app.use(requestIdMiddleware);
+  return app;
+}
+
+function socketOrHttpApp(
+  env: SlackEnv,
+  routes: ReturnType<typeof healthRoutes>,
+  logger: Logger,
+  acks: AckGate,
+  replays: ReplayGuard,
+  common: AppOptions,
+): App {
   if (env.SLACK_APP_TOKEN || !env.SLACK_SIGNING_SECRET)
     return new App({
       ...common,

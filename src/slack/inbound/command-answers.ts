@@ -9,6 +9,7 @@ import type { ActionResult, UseCases } from "../../ports/use-cases.js";
 import { followUpLines, owedAnswer } from "../blocks/follow-up-messages.js";
 import { freezeEffect, freezeLine, freezesAnswer } from "../blocks/freeze-messages.js";
 import { escapeText, type SlackMessage, sections } from "../blocks/kit.js";
+import { escapeNaming, peopleOf } from "../blocks/mentions.js";
 import { planPreview, refusalAnswer } from "../blocks/plan-preview.js";
 import { auditAnswer, runList } from "../blocks/run-answers.js";
 import { runPlanAnswer } from "../blocks/run-plan.js";
@@ -33,8 +34,9 @@ function text(message: string): SlackMessage {
   return { text: message, blocks: sections([message]) };
 }
 
-function refused(message: string): SlackMessage {
-  return text(`:no_entry: ${escapeText(message)}`);
+/** `people`: whose Slack user ids in the message are written as mentions (the caller, the run's people). */
+function refused(message: string, people: string[] = []): SlackMessage {
+  return text(`:no_entry: ${escapeNaming(message, people)}`);
 }
 
 /** The service's config when the caller may act on it from this channel, else the answer saying why not. */
@@ -91,8 +93,9 @@ function notFound(deps: CommandDeps, runId: string): SlackMessage {
   );
 }
 
-function actionAnswer(result: ActionResult, done: string): SlackMessage {
-  return result.ok ? text(`:white_check_mark: ${done}`) : refused(result.message);
+function actionAnswer(result: ActionResult, done: string, user: string): SlackMessage {
+  if (result.ok) return text(`:white_check_mark: ${done}`);
+  return refused(result.message, [user, ...(result.run ? peopleOf(result.run) : [])]);
 }
 
 type RunActionCommand = MigrateCommand & { name: keyof typeof ACTION_DONE };
@@ -125,7 +128,8 @@ async function runAction(
   if (!run) return notFound(deps, command.runId);
   const config = serviceFor(deps, run.service, caller);
   if (isAnswer(config)) return config;
-  return actionAnswer(await act(deps, command, caller.user), ACTION_DONE[command.name](command.runId));
+  const done = ACTION_DONE[command.name](command.runId);
+  return actionAnswer(await act(deps, command, caller.user), done, caller.user);
 }
 
 /** `/migrate status`: a run's card, or the active runs of the services this channel may see. */
@@ -168,6 +172,8 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
         `:hourglass_flowing_sand: ${ahead} plan${ahead === 1 ? "" : "s"} ahead of yours (phasegate reads ${limit} release${limit === 1 ? "" : "s"} at a time); your answer follows.`,
       ),
   });
+  if (!result.ok && (result.code === "not-allowed" || result.code === "frozen"))
+    return refused(result.message, [caller.user, ...(await freezers(deps))]);
   if (!result.ok) {
     const owed = result.followUps ? followUpLines(c.service, result.followUps) : [];
     return refusalAnswer(result.message, result.refusals, config.project.path, owed);
@@ -179,6 +185,11 @@ async function start(deps: CommandDeps, caller: Caller, c: MigrateCommand & { na
     ? `:warning: Created *${result.run.id}* (${c.service} ${c.version}), but Slack did not take its card in <#${config.slack.channel}>: ${escapeText(result.cardProblem)}. The run does not start its first step until the card is posted; phasegate keeps trying. \`/migrate cancel ${result.run.id}\` drops it.`
     : `:rocket: Started *${result.run.id}* (${c.service} ${c.version}). Follow it in <#${config.slack.channel}>; \`/migrate cancel ${result.run.id}\` stops it.`;
   return { text: started, blocks: sections([started, ...owed]) };
+}
+
+/** Who froze what is frozen now: refusals that name a freeze mention them. */
+async function freezers(deps: CommandDeps): Promise<string[]> {
+  return (await deps.useCases.freezes()).map((f) => f.by);
 }
 
 /** The freezes that hold any of the services (a freeze of all once). */
@@ -202,7 +213,7 @@ async function freezeCommand(
     c.name === "freeze"
       ? await deps.useCases.freeze({ ...input, reason: c.reason })
       : await deps.useCases.unfreeze(input);
-  if (!result.ok) return refused(result.message);
+  if (!result.ok) return refused(result.message, [caller.user, ...(await freezers(deps))]);
   const scope = escapeText(c.scope);
   if (c.name === "freeze") {
     const held = c.scope === ALL_SERVICES ? Object.keys(deps.services.services) : [c.scope];
@@ -226,7 +237,7 @@ async function dropOwed(deps: CommandDeps, caller: Caller, c: MigrateCommand & {
   const config = serviceFor(deps, c.service, caller);
   if (isAnswer(config)) return config;
   const result = await deps.useCases.dropFollowUp({ ...c, user: caller.user });
-  if (!result.ok) return refused(result.message);
+  if (!result.ok) return refused(result.message, [caller.user]);
   const { dropped } = result;
   return text(
     `:wastebasket: ${c.migration.app}.${c.migration.name} is no longer owed by ${c.service} (declared in ${dropped.runId}); the reason is in \`/migrate audit ${dropped.runId}\`.`,

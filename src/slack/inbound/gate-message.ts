@@ -22,5 +22,5 @@ export function gateMessageAfter(
   const config = services.services[run.service];
   if (!step || !config || run.status !== "awaiting-approval" || run.plan.steps[run.currentStep] !== step)
     return null;
-  return approvalMessage(run, step, approverMentions(config));
+  return approvalMessage(run, step, approverMentions(config, run, step));
 }

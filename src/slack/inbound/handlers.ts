@@ -7,6 +7,7 @@ import { APPROVE_ACTION, type GateButton, gateButtonSchema } from "../blocks/app
 import { AckGate } from "./ack-gate.js";
 import { clickRefusal } from "./click-answer.js";
 import { answerCommand } from "./command-answers.js";
+import { registerCommandButtons } from "./command-buttons.js";
 import { echo, helpText, parseMigrateCommand } from "./command-parser.js";
 import { registerErrorHandler } from "./error-handler.js";
 import { gateMessageAfter } from "./gate-message.js";
@@ -112,7 +113,7 @@ async function decideClick(
   };
   const input = { runId: button.runId, gate: button.gate, user: body.user.id, button: origin };
   const result = approve ? await deps.useCases.approve(input) : await deps.useCases.reject(input);
-  if (!result.ok) await ephemeral(respond, clickRefusal(result, button.gate));
+  if (!result.ok) await ephemeral(respond, clickRefusal(result, button.gate, body.user.id));
   // The message clicked is not this run's gate: it must not be rewritten with this run's state.
   if (!result.ok && result.code === "wrong-button") return;
   // A gate decided or closed elsewhere (another click, the CLI, a timeout, a cancel) loses its buttons too.
@@ -151,6 +152,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   registerUnknownCommands(app);
   registerApprove(app, deps, acks);
   registerRollback(app, { ...deps, failureAnswer }, acks);
+  registerCommandButtons(app, { ...deps, failureAnswer }, acks);
   registerReject(app, {
     useCases: deps.useCases,
     logger: deps.logger,

@@ -118,7 +118,10 @@ function registerRejectSubmission(app: App, deps: RejectDeps): void {
       reason,
     });
     if (!result.ok)
-      return ack({ response_action: "errors", errors: modalError(clickRefusal(result, metadata.gate)) });
+      return ack({
+        response_action: "errors",
+        errors: modalError(clickRefusal(result, metadata.gate, body.user.id)),
+      });
     await ack();
     const settled = settledGateMessage(result.run, metadata.gate);
     if (!settled) return;

@@ -304,7 +304,7 @@ export class SlackNotifier implements Notifier {
     if (!gate || !config) return;
     this.posting.add(run.id);
     try {
-      const mentions = approverMentions(config);
+      const mentions = approverMentions(config, run, gate);
       const message = approvalMessage(run, gate, mentions);
       const under = (place: NotificationRef) => ({ thread_ts: place.ts, reply_broadcast: true });
       let ref = this.rerouter.current(card);

@@ -83,7 +83,7 @@ describe("a service with a backfill command", () => {
     const contract = run.plan.steps[5];
     if (!contract) throw new Error("no contract step");
     expect(contractGuard(run, contract)).toBe(
-      "contract step 5 needs the backfill (step 3) to have succeeded",
+      "contract step 6 needs the backfill (step 4) to have succeeded",
     );
     expect(applyRunEvent(run, { type: "approval-granted", gate: "contract", by: "U_BOB" }, "t").ok).toBe(
       false,
@@ -98,6 +98,6 @@ describe("a service with a backfill command", () => {
     const run = newRun("shop-2");
     const atGate: Run = { ...run, currentStep: 4, status: "awaiting-approval" };
     const result = applyRunEvent(atGate, { type: "step-progress", step: 4, message: "x" }, "t");
-    expect(result).toEqual({ ok: false, reason: "step 4 is an approval gate: an approver decides it" });
+    expect(result).toEqual({ ok: false, reason: "step 5 is an approval gate: an approver decides it" });
   });
 });

@@ -53,7 +53,7 @@ interface Batch {
 async function recordedBatches(runId: string): Promise<Batch[]> {
   const entries = await h.engine.store.audit(runId);
   return entries.flatMap((entry) => {
-    const match = entry.detail?.match(/^step 3: batch (\d+): (\d+) rows? changed, (\d+) remaining$/);
+    const match = entry.detail?.match(/^step 4: batch (\d+): (\d+) rows? changed, (\d+) remaining$/);
     return entry.action === "step-progress" && match
       ? [{ batch: Number(match[1]), changed: Number(match[2]), remaining: Number(match[3]) }]
       : [];

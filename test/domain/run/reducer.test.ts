@@ -122,7 +122,7 @@ describe("run reducer", () => {
     const run = apply(atGate(), { type: "approval-granted", gate: "contract", by: "U_BOB" });
     const steps = run.steps.map((s) => (s.index === 2 ? { ...s, status: "failed" as const } : s));
     expect(refusal({ ...run, steps }, { type: "step-started", step: 4 })).toMatch(
-      /rollout \(step 2\) to have succeeded/,
+      /rollout \(step 3\) to have succeeded/,
     );
   });
 
@@ -145,7 +145,7 @@ describe("run reducer", () => {
       message: "exit 1",
     });
     expect(failed.status).toBe("failed");
-    expect(failed.outcome).toMatch(/step 0 .* failed: exit 1/);
+    expect(failed.outcome).toMatch(/step 1 .* failed: exit 1/);
     expect(failed.steps.slice(1).map((s) => s.status)).toEqual(["skipped", "skipped", "skipped", "skipped"]);
     for (const event of [
       { type: "step-started", step: 0 },

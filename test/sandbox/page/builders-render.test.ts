@@ -102,7 +102,10 @@ function everyMessage(): Array<[string, SlackMessage]> {
     ["help", { text: helpText(), blocks: [] }],
     [
       "too late",
-      { text: clickRefusal({ ok: false, code: "refused", message: "x", run: done }, "contract"), blocks: [] },
+      {
+        text: clickRefusal({ ok: false, code: "refused", message: "x", run: done }, "contract", "U0BOB"),
+        blocks: [],
+      },
     ],
     [
       "not an approver",
@@ -110,6 +113,7 @@ function everyMessage(): Array<[string, SlackMessage]> {
         text: clickRefusal(
           { ok: false, code: "not-allowed", message: "U0EVE may not approve shop-1", run: atGate },
           "contract",
+          "U0EVE",
         ),
         blocks: [],
       },

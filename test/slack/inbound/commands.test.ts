@@ -116,7 +116,7 @@ describe("/migrate answers", () => {
 
   it("refuses a start by someone who is not a starter", async () => {
     const answer = await h.migrate("start shop v2", EVE);
-    expect(answer.text).toContain("U0EVE may not start runs of shop");
+    expect(answer.text).toContain("<@U0EVE> may not start runs of shop");
     await expectNothingStarted();
   });
 
