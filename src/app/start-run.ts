@@ -156,7 +156,13 @@ async function planOnly(
     now: deps.now(),
   });
   const adapters = await deps.adapters(input.service);
-  const liveFacts = await planFacts(deps, adapters, { ...input, plan: result.plan });
+  // The facts' Python takes a slot like the introspection: a burst of previews stays within the service's share.
+  const facts = await deps.introspections.run(
+    () => planFacts(deps, adapters, { ...input, plan: result.plan }),
+    undefined,
+    input.service,
+  );
+  const liveFacts = facts.ok ? facts.value : [];
   return { ok: true, dryRun: true, plan: result.plan, followUps: result.followUps, outlook, liveFacts };
 }
 

@@ -103,7 +103,7 @@ export async function writeRunEvent(
       return { ok: false, code: "refused", message: result.reason, run: before };
     }
     const claim = claimOf(event);
-    const audit: AuditInput | null = isPoll(event)
+    const audit: AuditInput | null = isNote(event)
       ? null
       : {
           at,
@@ -143,10 +143,11 @@ function refusedEntry(run: Run, event: RunEvent, actor: Actor, at: string, reaso
 
 /**
  * A rollout poll changes what the card shows, not the run's state: the audit trail keeps state changes, and the
- * polls are summed up in the entry that ends the wait (pollSummary).
+ * polls are summed up in the entry that ends the wait (pollSummary). The live facts a gate shows are kept on the run
+ * itself (and in `run export`), not as an entry of their own.
  */
-function isPoll(event: RunEvent): boolean {
-  return event.type === "rollout-progress";
+function isNote(event: RunEvent): boolean {
+  return event.type === "rollout-progress" || event.type === "live-facts-noted";
 }
 
 /** "rollout: 12 polls over 60 s, " for the end of a rollout wait that polled; "" otherwise. */

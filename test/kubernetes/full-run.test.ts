@@ -103,7 +103,8 @@ describe("a full run on the Kubernetes adapters (simulator, real Django and Post
     );
     expect(atGate.steps[ROLLOUT]?.message).toBe(`web, worker rolled out: every pod runs ${image("v2")}`);
     expect(k.columns("shop")).toEqual(expect.arrayContaining(["is_active", "is_enabled"]));
-    expect(jobsOf("shop")).toHaveLength(2);
+    // Introspection, expand, and the gate's live facts (read through the service's executor: a Job too).
+    expect(jobsOf("shop")).toHaveLength(3);
 
     expect(await k.engine.useCases.approve({ runId: run.id, user: APPROVER })).toMatchObject({ ok: true });
     const done = await k.waitFor(run.id, ended, "to the end");
@@ -114,17 +115,17 @@ describe("a full run on the Kubernetes adapters (simulator, real Django and Post
     expect(k.columns("shop")).toContain("is_active");
     expect(k.columns("shop")).not.toContain("is_enabled");
     const jobs = jobsOf("shop");
-    expect(jobs.map((j) => j.spec.template.spec.containers[0]?.image)).toEqual(Array(3).fill(image("v2")));
+    expect(jobs.map((j) => j.spec.template.spec.containers[0]?.image)).toEqual(Array(4).fill(image("v2")));
     // The Jobs run in the release's image, where phasegate's files are absent: helper and lock guard go inline.
-    expect(jobs.map((j) => commandOf(j)[1])).toEqual(["-c", "-c", "-c"]);
+    expect(jobs.map((j) => commandOf(j)[1])).toEqual(["-c", "-c", "-c", "-c"]);
     expect(jobs.flatMap(commandOf).filter((arg) => arg.startsWith(repoRoot))).toEqual([]);
     expect(jobs.map((j) => j.status.conditions?.some((c) => c.type === "Complete"))).toEqual(
-      Array(3).fill(true),
+      Array(4).fill(true),
     );
     // The only error answers: each Job looked up (not found) before it was created.
     const errors = requestsTo("shop").filter((r) => r.status >= 400);
-    expect(errors.map((r) => `${r.verb} ${r.resource} ${r.status}`)).toEqual(Array(3).fill("get jobs 404"));
-  }, 120_000); // about ten rollout polls a second apart, plus three Jobs of Django
+    expect(errors.map((r) => `${r.verb} ${r.resource} ${r.status}`)).toEqual(Array(4).fill("get jobs 404"));
+  }, 120_000); // about ten rollout polls a second apart, plus four Jobs of Django
 
   it("a failed migration Job fails the run with the Job's log on the step; nothing is deployed", async () => {
     // The column exists already, so the expand phase's AddField fails in the database.
@@ -183,7 +184,8 @@ describe("a full run on the Kubernetes adapters (simulator, real Django and Post
 
     expect(done.status).toBe("succeeded");
     expect(k.columns(service)).not.toContain("is_enabled");
-    expect(jobsOf(service)).toHaveLength(3);
+    // Introspection, expand, the gate's live facts, contract.
+    expect(jobsOf(service)).toHaveLength(4);
     const errors = requestsTo(service).filter((r) => r.status >= 500);
     expect(errors.map((r) => `${r.verb} ${r.resource} ${r.status}`).sort()).toEqual([
       "create jobs 500",

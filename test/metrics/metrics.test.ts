@@ -70,7 +70,9 @@ describe("metrics notifier", () => {
       .step(0, 0, 10)
       .step(1, 10, 20)
       .apply(20, { type: "step-started", step: 2 })
-      .apply(65, { type: "cancelled", by: "U_BOB" }, BOB);
+      .apply(65, { type: "cancelled", by: "U_BOB" }, BOB)
+      // A cancel during the rollout wait: the worker halts the rollout, then ends the step.
+      .apply(65, { type: "step-failed", step: 2, message: "stopped by a cancel" });
     for (const history of [rejected, expired, cancelled]) await notifyAll(history);
 
     expect(await sample("phasegate_runs_started_total", { service: "shop", start: "new" })).toBe(3);

@@ -11,7 +11,7 @@ import {
 } from "../../testkit/slack-setup.js";
 
 /** Time to start the harness and bring a run to its gate, with room for a loaded machine. */
-const OPENS_IN_MS = 15_000;
+const OPENS_IN_MS = 25_000;
 const CONTRACT = 4;
 
 let h: SlackHarness;

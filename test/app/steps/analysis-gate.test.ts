@@ -144,7 +144,7 @@ describe("the analysis gate on a fleet scraped by Prometheus", () => {
     const run = await harness.start("shop", "v3");
     const failed = await harness.waitFor(run.id, (r) => r.status === "failed", "failed");
     expect(failed.outcome).toMatch(
-      /^step 2 \(Analyse the new code's metrics until they pass for the soak\) failed: analysis failed in 2 evaluations in a row: errorRate = 0\.\d+ \(fails: must be < 0\.01\); nothing destructive ran$/,
+      /^step 3 \(Analyse the new code's metrics until they pass for the soak\) failed: analysis failed in 2 evaluations in a row: errorRate = 0\.\d+ \(fails: must be < 0\.01\); nothing destructive ran$/,
     );
     expect(seen(run.id).some((r) => r.status === "awaiting-approval")).toBe(false);
     expect(failed.steps.at(-1)?.status).toBe("skipped");
@@ -176,7 +176,7 @@ describe("the analysis gate on a fleet scraped by Prometheus", () => {
         actor: { kind: "user", id: ADMIN },
         from: "failed",
         to: "awaiting-approval",
-        detail: "step 2: the errors come from a load test client",
+        detail: "step 3: the errors come from a load test client",
       }),
     ]);
     await harness.engine.useCases.cancel({ runId: run.id, user: REQUESTER });

@@ -66,7 +66,7 @@ const MISTAKES: Mistake[] = [
     edit: (t) => t.replace("      cwd: ../billing\n", "      cwd: ../billing\n      colour: blue\n"),
     path: "services.billing.deployer.colour",
     message: /^unknown key "colour"$/,
-    fix: /^remove it; the keys allowed here are kind, command, cwd, env, timeoutSeconds$/,
+    fix: /^remove it; the keys allowed here are kind, command, cwd, env, timeoutSeconds, haltCommand$/,
     at: "colour: blue",
   },
   {

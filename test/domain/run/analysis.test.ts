@@ -166,7 +166,7 @@ describe("the analysis step in the run", () => {
       NOW,
     );
     expect(run.status).toBe("failed");
-    expect(run.outcome).toBe("step 3 (Analyse) failed: analysis failed: errorRate = 0.2");
+    expect(run.outcome).toBe("step 4 (Analyse) failed: analysis failed: errorRate = 0.2");
     expect(run.steps[4]?.status).toBe("skipped");
     run = applied(
       run,
@@ -207,6 +207,6 @@ describe("the analysis step in the run", () => {
     const run = applied(atAnalysis(), { type: "step-taken-over", step: 3, message: "again" }, NOW);
     expect(
       refusalOf(run, { type: "step-progress", step: 3, message: "soak 10 s of 60 s", execution: 1 }, NOW),
-    ).toMatch(/attempt 1 of step 3 no longer owns it/);
+    ).toMatch(/attempt 1 of step 4 no longer owns it/);
   });
 });
