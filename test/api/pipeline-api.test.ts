@@ -109,7 +109,10 @@ describe("the pipeline API on a real bot process", () => {
       [401, null, null, "a token no service lists"],
       [401, null, null, "no bearer token"],
     ]);
-    expect(p.bot.output()).toContain("token ci-pipe is not one of plain's");
+    // The bot's log line reaches its stdout on its own time.
+    await expect
+      .poll(() => p.bot.output(), { timeout: 10_000 })
+      .toContain("token ci-pipe is not one of plain's");
   });
 
   it("bad JSON, unknown fields and bodies over 1 MiB are refused with what to send; nothing started", async () => {

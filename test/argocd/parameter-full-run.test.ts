@@ -113,7 +113,8 @@ describe("a full run with the argocd deployer in parameter mode (Argo CD stand-i
     const run = await startFromSlack(h, "argobad", "v2");
     expect(run.previousRelease).toEqual({ version: "v1", source: "deployments" });
     await h.waitForRun(run.id, (r) => (r.steps[2]?.polls ?? 0) > 0 || r.status === "failed");
-    expect(imageOf("argobad")).toBe(image("v2"));
+    // The stand-in syncs on its own beat (every 50 ms), maybe after the first poll.
+    await expect.poll(() => imageOf("argobad"), { timeout: 30_000 }).toBe(image("v2"));
     sim.deployments.step("argobad", "web");
     sim.deployments.exceedProgressDeadline("argobad", "web");
     const failed = await h.waitForRun(run.id, (r) => r.status === "failed");

@@ -36,9 +36,10 @@ afterAll(async () => {
 
 async function settled(id: string) {
   for (;;) {
-    const job = await raw.getJob(id);
-    const state = await job?.getState();
-    if (job && (state === "failed" || state === "completed")) return { job, state };
+    const state = await (await raw.getJob(id))?.getState();
+    // Read again once settled: a job read before its state changed lacks its failedReason.
+    const job = state === "failed" || state === "completed" ? await raw.getJob(id) : undefined;
+    if (job) return { job, state };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
