@@ -36,7 +36,10 @@ const run = (args: string[], user = REQUESTER) =>
   });
 
 describe("phasegate run on a real Redis", () => {
-  it("starts a run, shows it, approves it at the gate, lists it and prints its audit", async () => {
+  // A dozen CLI processes (each a tsx start) and three Django ones: over a minute on a loaded machine.
+  it("starts a run, shows it, approves it at the gate, lists it and prints its audit", {
+    timeout: 180_000,
+  }, async () => {
     const dry = await run(["start", "--service", "shop", "--version", "v2", "--dry-run"]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain("Plan (nothing stored):");
