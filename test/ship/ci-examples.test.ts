@@ -114,6 +114,8 @@ async function decide(service: string, decision: "approve" | "reject"): Promise<
       throw new Error(`${id} is ${status}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  // A person takes seconds to decide; the job's CLI (polling every 300 ms) sees the gate open before it closes.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   await p.migrate(decision === "approve" ? `approve ${id}` : `reject ${id} the new index is not built yet`);
 }
 
