@@ -36,6 +36,14 @@ export function buttonMismatch(run: Run, gate: string, button: ButtonOrigin): st
 }
 
 /**
+ * The click carries the gate's token but the gate's approval message is not recorded yet: Slack showed the message
+ * before phasegate wrote down its ts (the post's answer and that write are two steps), so the record is coming.
+ */
+export function gateMessageUnrecorded(run: Run, gate: string, button: ButtonOrigin): boolean {
+  return sameToken(run.gateTokens[gate], button.token) && !run.gateMessages[gate];
+}
+
+/**
  * Why a click on "Roll back the deploy" does not count for this run, or null when it does: the button must carry
  * the run's rollback token and come from the run's card.
  */

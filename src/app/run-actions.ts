@@ -4,7 +4,7 @@ import type { Actor, Run, RunEvent } from "../domain/run/run.js";
 import type { Approvers } from "../ports/approvers.js";
 import type { ActionResult, GateInput } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
-import { buttonMismatch } from "./gate-buttons.js";
+import { buttonMismatch, gateMessageUnrecorded } from "./gate-buttons.js";
 import { type QueueNextDeps, queueNext } from "./queue-next.js";
 import { type TransitionDeps, transition } from "./transition.js";
 
@@ -23,8 +23,30 @@ const operator: Permission = async (deps, run, user) =>
 
 export const userActor = (id: string): Actor => ({ kind: "user", id });
 
-/** Why the run refuses the action before any permission is looked at (a click from the wrong button). */
-type Mismatch = (run: Run) => string | null;
+/**
+ * Why the run refuses the action before any permission is looked at (a click from the wrong button); `early` says
+ * the click came before the run recorded the message it was made on, so it is read again before judging it.
+ */
+interface Mismatch {
+  why(run: Run): string | null;
+  early(run: Run): boolean;
+}
+
+const NO_MISMATCH: Mismatch = { why: () => null, early: () => false };
+
+/** How long a click made on a message the run has not recorded yet waits for that record. */
+const RECORD_WAIT_MS = 5000;
+const RECORD_POLL_MS = 50;
+
+/** The run as stored, read again (briefly) while the click is ahead of the record of the message it was made on. */
+async function runForClick(deps: RunActionDeps, runId: string, mismatch: Mismatch): Promise<Run | null> {
+  const deadline = Date.now() + RECORD_WAIT_MS;
+  for (;;) {
+    const run = await deps.store.get(runId);
+    if (!run || !mismatch.early(run) || Date.now() >= deadline) return run;
+    await new Promise((resolve) => setTimeout(resolve, RECORD_POLL_MS));
+  }
+}
 
 export async function refuseInAudit(
   deps: RunActionDeps,
@@ -55,12 +77,12 @@ async function act(
   allowed: Permission | null,
   event: (run: Run) => RunEvent | Promise<RunEvent>,
   what: string,
-  mismatch: Mismatch = () => null,
+  mismatch: Mismatch = NO_MISMATCH,
 ): Promise<ActionResult> {
-  const run = await deps.store.get(runId);
+  const run = await runForClick(deps, runId, mismatch);
   if (!run) return { ok: false, code: "not-found", message: `no run ${runId}: check the id with "list"` };
   const ev = await event(run);
-  const wrong = mismatch(run);
+  const wrong = mismatch.why(run);
   if (wrong) {
     await refuseInAudit(deps, run, actor, ev.type, wrong);
     return { ok: false, code: "wrong-button", message: wrong, run };
@@ -89,7 +111,11 @@ function gateOf(run: Run, gate: string | undefined): string {
 /** A click must come with the gate's token from the gate's approval message; the CLI names the gate itself. */
 function clickMismatch(input: GateInput): Mismatch {
   const button = input.button;
-  return button ? (run) => buttonMismatch(run, gateOf(run, input.gate), button) : () => null;
+  if (!button) return NO_MISMATCH;
+  return {
+    why: (run) => buttonMismatch(run, gateOf(run, input.gate), button),
+    early: (run) => gateMessageUnrecorded(run, gateOf(run, input.gate), button),
+  };
 }
 
 export function approve(deps: RunActionDeps, input: GateInput): Promise<ActionResult> {

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../../src/domain/run/run.js";
+import { cliArgv } from "../../../testkit/cli-entry.js";
 import { APPROVER, createHarness, type Harness, REQUESTER } from "../../../testkit/engine-harness.js";
 import type { TestDatabase } from "../../../testkit/postgres.js";
 import { repoRoot } from "../../../testkit/run-cli.js";
@@ -33,10 +33,9 @@ const count = (db: TestDatabase, where: string) =>
 
 /** `phasegate worker` in a process of its own, so the test can kill it like a crashed pod. */
 function workerProcess(): ChildProcess {
-  const main = path.join(repoRoot, "src", "cli", "main.ts");
   const args = ["worker", "--services", h.file("services.yaml"), "--prefix", h.prefix];
   const stall = ["--lock-duration-ms", "2000", "--stalled-interval-ms", "1000"];
-  return spawn(process.execPath, ["--import", "tsx", main, ...args, ...stall], {
+  return spawn(process.execPath, cliArgv(...args, ...stall), {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: "silent" },
     stdio: "ignore",
