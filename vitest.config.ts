@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The CLI processes tests spawn run dist/, built here when a source is newer.
+    globalSetup: ["testkit/build-dist.ts"],
     pool: "forks",
     // Vitest's default is one fork per core but one; most files wait on processes, Redis or PostgreSQL, so two
     // files at a time on two cores is what keeps both busy.

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import path from "node:path";
+import { cliArgv } from "./cli-entry.js";
 import { repoRoot } from "./run-cli.js";
 
 export async function freePort(): Promise<number> {
@@ -40,15 +40,10 @@ export interface BotProcessOptions {
   cli?: string[];
 }
 
-/** A real `phasegate bot` (or `all`) process (the TypeScript sources through tsx), ready once /healthz answers. */
+/** A real `phasegate bot` (or `all`) process (the compiled CLI), ready once /healthz answers. */
 export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
   const port = await freePort();
-  const [program, ...args] = options.cli ?? [
-    process.execPath,
-    "--import",
-    "tsx",
-    path.join(repoRoot, "src", "cli", "main.ts"),
-  ];
+  const [program, ...args] = options.cli ?? [process.execPath, ...cliArgv()];
   const child = spawn(program as string, [...args, options.command ?? "bot"], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { cliArgv, repoRoot } from "./cli-entry.js";
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export { repoRoot };
 export const shopDir = path.join(repoRoot, "examples", "shop");
 
 export interface CliRun {
@@ -11,13 +11,12 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the real CLI (TypeScript sources through tsx) as a user would, with only the given environment changes. */
+/** Runs the real CLI (compiled, as bin/phasegate.js does) as a user would, with only the given environment changes. */
 export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
-  const main = path.join(repoRoot, "src", "cli", "main.ts");
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", main, ...args],
+      cliArgv(...args),
       { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "silent", ...env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
+import { cliArgv } from "./cli-entry.js";
 import { repoRoot } from "./run-cli.js";
 
 export interface SandboxProcess {
@@ -10,13 +10,13 @@ export interface SandboxProcess {
   output(): string;
 }
 
-/** A real `phasegate sandbox --port 0 ARGS` (the TypeScript sources through tsx), once it prints the URL to open. */
+/** A real `phasegate sandbox --port 0 ARGS` (the compiled CLI), once it prints the URL to open. */
 export function startSandboxProcess(args: string[], started: ChildProcess[]): Promise<SandboxProcess> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(repoRoot, "src", "cli", "main.ts"), "sandbox", "--port", "0", ...args],
-    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "silent" } },
-  );
+  const child = spawn(process.execPath, cliArgv("sandbox", "--port", "0", ...args), {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, LOG_LEVEL: "silent" },
+  });
   started.push(child);
   let output = "";
   // Read with listeners: leaving a for-await loop would close the pipe, and the child's next write would fail.

@@ -73,16 +73,15 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs one line as the CI runner would (sh), with phasegate from this checkout. */
+/** Runs one line as the CI runner would (sh), with phasegate from this checkout (its compiled bin/phasegate.js). */
 function sh(
   line: string,
   env: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cli = `node --import tsx ${path.join(repoRoot, "src", "cli", "main.ts")}`;
   return new Promise((resolve) => {
     execFile(
       "sh",
-      ["-c", line.replaceAll("node bin/phasegate.js", cli)],
+      ["-c", line],
       { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "silent", PHASEGATE_POLL_MS: "300", ...env } },
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),

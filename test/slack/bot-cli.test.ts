@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SlackFake } from "../../src/slack-emulator/index.js";
 import { freePort } from "../../testkit/bot-process.js";
+import { cliArgv } from "../../testkit/cli-entry.js";
 import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../../testkit/redis.js";
 import { repoRoot, runCli } from "../../testkit/run-cli.js";
 
@@ -23,26 +24,22 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 /** Starts `phasegate all` against the given Slack API, waits until it is ready, stops it with SIGTERM: the exit code. */
 async function serveThenStop(slackApiUrl: string): Promise<number | null> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(repoRoot, "src", "cli", "main.ts"), "all"],
-    {
-      cwd: repoRoot,
-      stdio: "ignore",
-      env: {
-        ...process.env,
-        ...NO_SLACK,
-        LOG_LEVEL: "silent",
-        PORT: String(port),
-        SLACK_BOT_TOKEN: "xoxb-cli",
-        SLACK_SIGNING_SECRET: "secret",
-        SLACK_API_URL: slackApiUrl,
-        PHASEGATE_SERVICES: services,
-        PHASEGATE_PREFIX: prefix,
-        REDIS_URL: redisUrl,
-      },
+  const child = spawn(process.execPath, cliArgv("all"), {
+    cwd: repoRoot,
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      ...NO_SLACK,
+      LOG_LEVEL: "silent",
+      PORT: String(port),
+      SLACK_BOT_TOKEN: "xoxb-cli",
+      SLACK_SIGNING_SECRET: "secret",
+      SLACK_API_URL: slackApiUrl,
+      PHASEGATE_SERVICES: services,
+      PHASEGATE_PREFIX: prefix,
+      REDIS_URL: redisUrl,
     },
-  );
+  });
   const exited = once(child, "exit");
   await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
   expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()).toBe("ok\n");

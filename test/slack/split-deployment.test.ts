@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPROVE_ACTION } from "../../src/slack/blocks/approval.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
+import { cliArgv } from "../../testkit/cli-entry.js";
 import { redisUrl } from "../../testkit/redis.js";
 import { repoRoot } from "../../testkit/run-cli.js";
 import { runIdIn } from "../../testkit/run-ids.js";
@@ -14,22 +14,18 @@ let worker: ChildProcess;
 
 beforeAll(async () => {
   h = await startSlackHarness("slacksplit", { withWorker: false });
-  worker = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(repoRoot, "src", "cli", "main.ts"), "worker", "--services", h.servicesFile],
-    {
-      cwd: repoRoot,
-      stdio: "ignore",
-      env: {
-        ...process.env,
-        LOG_LEVEL: "silent",
-        PHASEGATE_PREFIX: h.prefix,
-        REDIS_URL: redisUrl,
-        SLACK_BOT_TOKEN: "xoxb-test-token",
-        SLACK_API_URL: h.fake.apiUrl,
-      },
+  worker = spawn(process.execPath, cliArgv("worker", "--services", h.servicesFile), {
+    cwd: repoRoot,
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      LOG_LEVEL: "silent",
+      PHASEGATE_PREFIX: h.prefix,
+      REDIS_URL: redisUrl,
+      SLACK_BOT_TOKEN: "xoxb-test-token",
+      SLACK_API_URL: h.fake.apiUrl,
     },
-  );
+  });
 });
 
 afterAll(async () => {

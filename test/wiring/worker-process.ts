@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { openSync } from "node:fs";
-import path from "node:path";
+import { cliArgv } from "../../testkit/cli-entry.js";
 import { redisUrl } from "../../testkit/redis.js";
 import { repoRoot } from "../../testkit/run-cli.js";
 import { workerEnv } from "../../testkit/worker-env.js";
@@ -53,10 +53,7 @@ export function spawnWorker(
   const log = openSync(logFile, "a");
   const child = spawn(
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      path.join(repoRoot, "src", "cli", "main.ts"),
+    cliArgv(
       "worker",
       "--services",
       servicesFile,
@@ -67,7 +64,7 @@ export function spawnWorker(
       String(options.lockDurationMs ?? 2000),
       "--stalled-interval-ms",
       "1000",
-    ],
+    ),
     {
       cwd: repoRoot,
       env: { ...workerEnv(options.redisEnv), ...options.env },
