@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ReplyError } from "ioredis";
 import type { RedisClient } from "../net/redis/connect.js";
 import { StoreUnavailableError } from "../ports/store-unavailable.js";
@@ -35,10 +36,42 @@ export async function evalWithin(
   args: Array<string | number>,
 ): Promise<string[]> {
   const deadline = budgetMs === undefined ? 0 : Date.now() + budgetMs;
-  const reply = (await redis.eval(script, keys.length, ...keys, deadline, ...args).catch((error: unknown) => {
-    throw unreachable(error);
-  })) as string[];
+  const reply = (await runScript(redis, script, [...keys, deadline, ...args], keys.length).catch(
+    (error: unknown) => {
+      throw unreachable(error);
+    },
+  )) as string[];
   if (reply[0] === "expired")
     throw new StoreUnavailableError(`the write reached Redis after ${budgetMs} ms and was not carried out`);
   return reply;
+}
+
+const digests = new Map<string, string>();
+
+function digestOf(script: string): string {
+  let digest = digests.get(script);
+  if (!digest) {
+    digest = createHash("sha1").update(script).digest("hex");
+    digests.set(script, digest);
+  }
+  return digest;
+}
+
+/**
+ * EVALSHA, and EVAL only when that Redis does not have the script yet (a new or restarted server, a failover, another
+ * Cluster node): a burst of writes sends 40 bytes each instead of the script's text. NOSCRIPT ran nothing, so the
+ * EVAL that follows is the only run.
+ */
+async function runScript(
+  redis: RedisClient,
+  script: string,
+  keysAndArgs: Array<string | number>,
+  keyCount: number,
+): Promise<unknown> {
+  try {
+    return await redis.evalsha(digestOf(script), keyCount, ...keysAndArgs);
+  } catch (error) {
+    if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
+    return redis.eval(script, keyCount, ...keysAndArgs);
+  }
 }

@@ -13,8 +13,9 @@ export class AckGate {
   private waiting: Array<() => void> = [];
 
   /**
-   * Counts a request whose body has been read and authenticated until its response is sent or the client went
-   * away. A client still sending its body is not counted: a stalled one must not hold up the others.
+   * Counts a request whose body has been read and whose signature is good until its response is sent or the client
+   * went away; it is counted during its replay check, which waits on Redis. A client still sending its body is not
+   * counted: a stalled one must not hold up the others.
    */
   track(response: ServerResponse): void {
     this.pending += 1;

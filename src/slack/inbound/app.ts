@@ -57,7 +57,7 @@ function guardedReceiver(
       replays,
       endpoint: ENDPOINT,
       logger,
-      onAccepted: (response) => acks.track(response),
+      onSigned: (response) => acks.track(response),
     }),
   );
   return receiver;

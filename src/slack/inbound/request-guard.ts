@@ -22,8 +22,11 @@ export interface RequestGuardOptions {
   logger: Logger;
   maxBodyBytes?: number;
   bodyTimeoutMs?: number;
-  /** Told about each request that passed, before Bolt sees it (the AckGate counts them). */
-  onAccepted?: (response: ServerResponse) => void;
+  /**
+   * Told about each request once its signature is checked, before the replay check's round trip to Redis (the
+   * AckGate counts it until its response closes, whether Bolt acks it or the guard refuses it).
+   */
+  onSigned?: (response: ServerResponse) => void;
   now?: () => Date;
 }
 
@@ -81,7 +84,7 @@ export function guardRequests(inner: RequestListener, options: RequestGuardOptio
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const timeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
 
-  async function verdictOf(request: IncomingMessage): Promise<Verdict> {
+  async function verdictOf(request: IncomingMessage, response: ServerResponse): Promise<Verdict> {
     const read = await readBounded(request, limit, timeoutMs);
     if (!read.ok) return read;
     const signature = header(request, "x-slack-signature");
@@ -92,6 +95,7 @@ export function guardRequests(inner: RequestListener, options: RequestGuardOptio
       now().getTime(),
     );
     if (!checked.ok) return refuse(401, "signature", checked.reason);
+    options.onSigned?.(response);
     // Remembered as long as its timestamp passes the window check: a replay after that is refused as too old.
     const ttlMs = (checked.timestamp + SLACK_WINDOW_SECONDS) * 1000 - now().getTime();
     const replayed = await replayVerdict(options.replays, signature as string, ttlMs);
@@ -107,11 +111,10 @@ export function guardRequests(inner: RequestListener, options: RequestGuardOptio
       inner(request, response);
       return;
     }
-    verdictOf(request).then(
+    verdictOf(request, response).then(
       (verdict) => {
         if (verdict.ok) {
           Object.assign(request, { rawBody: verdict.body });
-          options.onAccepted?.(response);
           inner(request, response);
           return;
         }
