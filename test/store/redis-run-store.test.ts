@@ -49,6 +49,16 @@ afterAll(async () => {
 });
 
 describe("RedisRunStore", () => {
+  it("keeps writing when Redis has forgotten its scripts (a restart, a failover, SCRIPT FLUSH): each write once", async () => {
+    const run = await newRun("flushed");
+    await redis.script("FLUSH");
+    expect((await transition(deps(), run.id, { type: "step-started", step: 0 }, SYSTEM_ACTOR)).ok).toBe(true);
+    const saved = await store.get(run.id);
+    expect(saved?.revision).toBe(run.revision + 1);
+    expect(saved?.steps[0]?.status).toBe("running");
+    expect((await store.audit(run.id))?.map((entry) => entry.action)).toEqual(["created", "step-started"]);
+  });
+
   it("numbers runs per service under a generation taken from the clock when the numbering starts", async () => {
     const clocked = new RedisRunStore(redis, prefix, { now: () => new Date(1_764_408_450_999) });
     const make = (service: string) =>
