@@ -8,6 +8,7 @@ import { connectRedis } from "../wiring/open-engine.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./cli-error.js";
 import type { Command } from "./command.js";
+import { exitAfterGrace } from "./exit-after.js";
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectionFields, connectionOf } from "./run-connection.js";
 
 const usage = (
@@ -23,8 +24,6 @@ Environment: SLACK_BOT_TOKEN (xoxb-…); SLACK_SIGNING_SECRET for HTTP mode on P
 SLACK_APP_TOKEN (xapp-…) for Socket Mode; SLACK_API_URL (optional). HTTP mode takes Slack's requests at
 /slack/events and serves /healthz, /readyz and /metrics on the same port. Stops on SIGTERM or SIGINT.
 `;
-
-const EXIT_GRACE_MS = 1000;
 
 const OPTIONS: OptionSpecs = { ...CONNECTION_OPTIONS, help: { type: "boolean", short: "h" } };
 const schema = z.object({ ...connectionFields, help: z.boolean().default(false) });
@@ -57,9 +56,8 @@ function serveCommand(name: string, what: string, withWorker: boolean): Command 
     logger.info({ signal }, `stopping phasegate ${name}`);
     await bot.stop();
     redis.disconnect();
-    // Everything of ours has stopped; Slack calls the Web API client still retries (for up to half an hour when
-    // Slack cannot be reached) would keep the process alive.
-    setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
+    // Slack calls the Web API client still retries (for up to half an hour when Slack cannot be reached).
+    exitAfterGrace(0);
     return 0;
   };
 }

@@ -5,6 +5,7 @@ import { logger } from "../telemetry/pino-logger.js";
 import { openEngine } from "../wiring/open-engine.js";
 import { startWorker } from "../wiring/start-worker.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
+import { exitAfterGrace } from "./exit-after.js";
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectionFields, connectionOf } from "./run-connection.js";
 
 const USAGE = `Usage: phasegate worker [--services FILE] [--redis URL] [--prefix P] [--concurrency N]
@@ -55,8 +56,10 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const metrics = await serveMetricsFromEnv(process.env, logger);
   const signal = await Promise.race([once(process, "SIGTERM"), once(process, "SIGINT")]);
   logger.info({ signal }, "stopping the worker: finishing the current steps");
-  await worker.close();
+  const settled = await worker.close();
   await metrics?.close();
   await close();
-  return 0;
+  const code = settled ? 0 : 1;
+  exitAfterGrace(code);
+  return code;
 }

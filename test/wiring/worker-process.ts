@@ -43,7 +43,7 @@ export interface SpawnOptions {
   env?: Record<string, string>;
 }
 
-/** `phasegate worker` as its own process (TypeScript through tsx), with quick stall recovery; its log goes to `logFile`. */
+/** `phasegate worker` as its own process (the compiled CLI), with quick stall recovery; its log goes to `logFile`. */
 export function spawnWorker(
   servicesFile: string,
   prefix: string,
