@@ -16,7 +16,7 @@ const failed = (message: string): RolloutStatus => ({ done: false, failed: true,
 
 /**
  * Argo CD's verdict on one Application after phasegate changed it: done when Synced to the change and Healthy;
- * failed when the sync of the change failed or the Application is Degraded after it; waiting otherwise (OutOfSync,
+ * failed when the sync of the change failed or the Application is Degraded once Synced to it; waiting otherwise (OutOfSync,
  * Progressing, Suspended, Missing, or still compared with what ran before). A failure from before the change does
  * not count: the deadline covers an Application that never takes the change.
  */
@@ -31,12 +31,16 @@ export function applicationRolloutStatus(app: Application, seen: ChangeSeen): Ro
   if (!seen.compared)
     return waiting(`Argo CD has not compared ${name} with ${seen.change} yet (${sync?.status ?? "Unknown"})`);
   const healthStatus = health?.status ?? "Unknown";
+  // Health is the live state's: until the change is synced, a Degraded is what ran before (a rollback's revert
+  // compared but not applied yet still shows the failed release's Degraded).
+  if (sync?.status !== "Synced")
+    return waiting(
+      `${name} is ${sync?.status ?? "Unknown"} at ${seen.change}, waiting for the sync${healthStatus === "Degraded" ? " (Degraded before it)" : ""}`,
+    );
   if (healthStatus === "Degraded")
     return failed(
       `Argo CD reports ${name} Degraded at ${seen.change}${health?.message ? `: ${health.message}` : ""}`,
     );
-  if (sync?.status !== "Synced")
-    return waiting(`${name} is ${sync?.status ?? "Unknown"} at ${seen.change}, waiting for the sync`);
   if (phase === "Running" || phase === "Terminating") return waiting(`Argo CD's sync of ${name} is ${phase}`);
   if (healthStatus === "Healthy")
     return { done: true, failed: false, message: `${name} is Synced to ${seen.change} and Healthy` };

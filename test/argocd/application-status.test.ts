@@ -50,6 +50,13 @@ describe("Argo CD's verdict on an Application after phasegate's change", () => {
     expect(
       applicationRolloutStatus(app(degraded), { ...seen, compared: false, operated: false }).failed,
     ).toBe(false);
+    // Compared with the change but not synced yet: the Degraded is the live state of what ran before.
+    const before = { sync: { status: "OutOfSync" }, health: { status: "Degraded", message: "crash loop" } };
+    expect(applicationRolloutStatus(app(before), seen)).toEqual({
+      done: false,
+      failed: false,
+      message: "shop is OutOfSync at v2, waiting for the sync (Degraded before it)",
+    });
     const syncFailed = {
       sync: { status: "OutOfSync" },
       operationState: { phase: "Failed", message: "one or more objects failed to apply" },

@@ -124,7 +124,10 @@ describe("a full run with the argocd deployer in Git mode (local bare repository
 
     stepping.add("gitbad");
     const rolledBack = await rollBackFromCard(h, failed, card);
-    expect(rolledBack.rollback).toMatchObject({ status: "succeeded", toVersion: "v1" });
+    expect(rolledBack.rollback, JSON.stringify(rolledBack.rollback)).toMatchObject({
+      status: "succeeded",
+      toVersion: "v1",
+    });
     const revert = await repo.head();
     const trail = (await h.bot.engine.useCases.audit(run.id)) ?? [];
     expect(trail.find((e) => e.action === "rollback-deployed")?.detail).toBe(
