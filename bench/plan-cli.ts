@@ -4,13 +4,25 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
+const builds = new Map<string, Promise<{ argv: string[]; how: string }>>();
+
+/** The CLI compiled once per bench run: the plan, oversized and rollout benchmarks all spawn it. */
+export function buildCli(root: string): Promise<{ argv: string[]; how: string }> {
+  let build = builds.get(root);
+  if (!build) {
+    build = compile(root);
+    builds.set(root, build);
+  }
+  return build;
+}
+
 /**
  * Compiles the CLI the way `npm run build` does (what `npx phasegate` runs), into a directory of the bench's own
  * so the shared dist/ is left alone; it finds package.json, and the helper in src/django, by walking up as dist/ does.
  * The directory is inside the checkout (.cache/, ignored by git): under node_modules, which a worktree may share
  * with another checkout, the walk up would find that checkout's package.json and helper.
  */
-export async function buildCli(root: string): Promise<{ argv: string[]; how: string }> {
+async function compile(root: string): Promise<{ argv: string[]; how: string }> {
   const outDir = path.join(root, ".cache", "bench-cli");
   await run(
     path.join(root, "node_modules", ".bin", "tsc"),
