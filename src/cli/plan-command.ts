@@ -1,10 +1,8 @@
 import path from "node:path";
-import { z } from "zod";
-import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./cli-error.js";
-import { readProjectFacts } from "./plan-facts.js";
-import { FORMATS, type Format, requestedFormat } from "./plan-format.js";
-import { introspectProject, projectOptionsShape } from "./project-options.js";
+import { type EarlyHelper, startEarly } from "./helper-start.js";
+import { type Format, requestedFormat } from "./plan-format.js";
+import { PLAN_OPTIONS } from "./plan-option-specs.js";
 
 const USAGE = `Usage: phasegate plan --project DIR [--settings MODULE] [--python CMD] [--target app:migration ...] [--format FORMAT] [--json] [--verbose] [--live-facts]
 
@@ -25,37 +23,19 @@ rollout, approval, contract), or why they cannot. Reads the project's database (
 Exit status: 0 plan ok, 1 refused (the reasons and recipes are printed), 2 usage, configuration or Django error.
 `;
 
-const OPTIONS: OptionSpecs = {
-  project: { type: "string" },
-  settings: { type: "string" },
-  python: { type: "string" },
-  target: { type: "string", multiple: true },
-  format: { type: "string" },
-  json: { type: "boolean" },
-  verbose: { type: "boolean" },
-  "live-facts": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-};
-
-const targetSchema = z
-  .string()
-  .regex(/^\w+:\w+$/, "--target takes app:migration, e.g. --target catalog:0002_product_is_active")
-  .transform((value) => {
-    const [app = "", migration = ""] = value.split(":");
-    return { app, migration };
-  });
-
-const planOptionsSchema = z.object({
-  ...projectOptionsShape,
-  target: z.array(targetSchema).default([]),
-  format: z.enum(FORMATS, { error: `--format takes ${FORMATS.join(", ")}` }).optional(),
-  json: z.boolean().default(false),
-  verbose: z.boolean().default(false),
-  "live-facts": z.boolean().default(false),
-});
-
 async function runPlan(argv: string[]): Promise<number> {
-  const options = parseOptions(argv, OPTIONS, planOptionsSchema);
+  // Only what starting the helper needs is loaded so far: the rest loads while Python starts Django.
+  const early = startEarly(argv, PLAN_OPTIONS, "plan");
+  try {
+    return await planWith(argv, early);
+  } finally {
+    early?.abort();
+  }
+}
+
+async function planWith(argv: string[], early: EarlyHelper | null): Promise<number> {
+  const { parsePlanOptions } = await import("./plan-options.js");
+  const options = parsePlanOptions(argv);
   if (options.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -69,19 +49,17 @@ async function runPlan(argv: string[]): Promise<number> {
   const projectDir = path.resolve(options.project);
   // The planner and the renderers load while the Django helper runs: the CLI's start-up hides behind Python's.
   const planning = Promise.all([import("../domain/plan/planner.js"), import("./plan-output.js")]);
-  const introspection = await introspectProject({
-    projectDir,
-    settings: options.settings,
-    python: options.python,
-    targets: options.target,
-    key: "plan",
-  });
+  const { introspectProject } = await import("./project-options.js");
+  const introspection = await introspectProject(
+    { projectDir, settings: options.settings, python: options.python, targets: options.target, key: "plan" },
+    early,
+  );
   const [{ planRelease }, { renderPlan }] = await planning;
   const result = planRelease(introspection);
   // Asked for, and only in the formats a person reads; CI's annotations need no database state.
   const facts =
     options["live-facts"] && result.ok && (format === "text" || format === "json")
-      ? await readProjectFacts(
+      ? await (await import("./plan-facts.js")).readProjectFacts(
           { projectDir, settings: options.settings, python: options.python },
           result.plan,
         )

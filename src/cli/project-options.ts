@@ -1,12 +1,10 @@
-import { stat } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
-import { IntrospectionError, introspect } from "../django/introspect.js";
-import { resolvePython } from "../django/python.js";
+import { helperContext } from "../django/helper.js";
+import { readHelperResult } from "../django/introspect.js";
+import { IntrospectionError } from "../django/introspection-error.js";
 import type { Introspection } from "../domain/classify/migration.js";
-import { LocalProcessExecutor } from "../executors/local-process.js";
-import { logger } from "../telemetry/pino-logger.js";
 import { CliError } from "./cli-error.js";
+import { type EarlyHelper, type HelperInputs, pythonCommand, startProjectHelper } from "./helper-start.js";
 
 /** The options of every command that reads a Django project: --project, --settings, --python. */
 export const projectOptionsShape = {
@@ -17,36 +15,24 @@ export const projectOptionsShape = {
     .string()
     .trim()
     .min(1, "--python needs a command, e.g. /usr/bin/python3")
-    .transform((command) => command.split(/\s+/))
+    .transform(pythonCommand)
     .optional(),
 };
 
-async function assertDjangoProject(projectDir: string): Promise<void> {
-  const managePy = path.join(projectDir, "manage.py");
-  const found = await stat(managePy).catch(() => null);
-  if (!found?.isFile()) {
-    throw new CliError(
-      `no manage.py in ${projectDir}: pass --project with the directory of your Django project`,
-    );
-  }
-}
-
-export interface ProjectRequest {
-  projectDir: string;
-  settings?: string;
-  python?: string[];
-  targets: { app: string; migration: string }[];
-  key: string;
-}
-
-/** The project's pending migrations as the helper reads them; user-fixable problems become CliErrors. */
-export async function introspectProject(request: ProjectRequest): Promise<Introspection> {
-  await assertDjangoProject(request.projectDir);
+/**
+ * The project's pending migrations as the helper reads them, from the helper started early when it was started
+ * for the same inputs; user-fixable problems become CliErrors.
+ */
+export async function introspectProject(
+  request: HelperInputs & { key: string },
+  early?: EarlyHelper | null,
+): Promise<Introspection> {
   try {
-    const executor = new LocalProcessExecutor();
-    const python = await resolvePython(executor, request.projectDir, request.python);
-    logger.debug({ projectDir: request.projectDir, python }, "introspecting the Django project");
-    return await introspect({ ...request, executor, python });
+    const { python, execution } = await (early?.startedFor(request) ??
+      startProjectHelper(request, request.key));
+    // A local process always runs to its end: "running" is a remote executor's answer.
+    if (execution.state !== "finished") throw new Error("the local helper answered that it is still running");
+    return readHelperResult(execution.result, helperContext({ python, settings: request.settings }));
   } catch (error) {
     if (error instanceof IntrospectionError) throw new CliError(error.message, 2, error.failure);
     throw error;

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Executor } from "../ports/executor.js";
 import { lastLines } from "./helper-failure.js";
-import { IntrospectionError } from "./introspect.js";
+import { IntrospectionError } from "./introspection-error.js";
 
 const PROBE_TIMEOUT_MS = 20_000;
 

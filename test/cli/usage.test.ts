@@ -1,16 +1,31 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakePythons, fakePythons } from "../../testkit/fake-python.js";
 import { runCli, shopDir } from "../../testkit/run-cli.js";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe("phasegate usage errors exit 2 and say what to do", () => {
   let emptyDir: string;
+  let pythons: FakePythons;
   beforeAll(async () => {
     emptyDir = await mkdtemp(path.join(os.tmpdir(), "phasegate-cli-"));
+    pythons = await fakePythons();
   });
   afterAll(async () => {
     await rm(emptyDir, { recursive: true, force: true });
+    await pythons.remove();
   });
 
   it("without a command, lists the commands", async () => {
@@ -52,9 +67,26 @@ describe("phasegate usage errors exit 2 and say what to do", () => {
   });
 
   it("a directory without manage.py is refused before Python runs", async () => {
-    const run = await runCli(["plan", "--project", emptyDir]);
+    const pidFile = path.join(emptyDir, "python-ran");
+    const python = await pythons.waiting("python-no-project", pidFile);
+    const run = await runCli(["plan", "--project", emptyDir, "--python", python], {
+      PHASEGATE_PYTHON: python,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`no manage.py in ${emptyDir}`);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it("refused options leave no Python running, even one started while they were checked", async () => {
+    const pidFile = path.join(emptyDir, "python-started");
+    const python = await pythons.waiting("python-slow", pidFile);
+    const run = await runCli(["plan", "--project", shopDir, "--python", python, "--format", "pdf"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--format takes text, json, github, sarif");
+    // Whether it started at all is the CLI's business; if it did, it must be gone.
+    const pid = existsSync(pidFile) ? Number(await readFile(pidFile, "utf8")) : null;
+    for (let waited = 0; pid !== null && alive(pid) && waited < 5_000; waited += 100) await sleep(100);
+    expect(pid === null || !alive(pid)).toBe(true);
   });
 
   it("a missing project directory is refused the same way", async () => {

@@ -2,12 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  IntrospectionError,
-  type IntrospectionRequest,
-  introspect,
-  pollIntrospection,
-} from "../../src/django/introspect.js";
+import type { IntrospectionRequest } from "../../src/django/helper.js";
+import { introspect, pollIntrospection } from "../../src/django/introspect.js";
+import { IntrospectionError } from "../../src/django/introspection-error.js";
 import { LocalProcessExecutor } from "../../src/executors/local-process.js";
 import type { CommandRequest, Execution, Executor } from "../../src/ports/executor.js";
 import { corpusDir } from "../../testkit/corpus.js";
