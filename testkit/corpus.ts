@@ -108,6 +108,7 @@ export function introspectCorpus(
   db: { url: string },
   targets: { app: string; migration: string }[] = [],
   settings?: string,
+  env: Record<string, string> = {},
 ): Promise<Introspection> {
   return introspect({
     executor: new LocalProcessExecutor(),
@@ -116,6 +117,6 @@ export function introspectCorpus(
     settings,
     targets,
     key: "corpus",
-    env: { DATABASE_URL: db.url },
+    env: { ...env, DATABASE_URL: db.url },
   });
 }

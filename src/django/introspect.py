@@ -13,8 +13,11 @@ Nothing is written to the database: SQL is collected the way `manage.py sqlmigra
 the SQL is built against the live schema (an operation that looks up constraints of a table a pending migration
 creates reports `sqlError` instead), RunPython is never called, and an operation of the project's own that uses the
 connection directly instead of the schema editor would run its SQL.
+A plan of many operations is described by two processes, where the system has fork() and two CPUs: the later half
+by a forked child with its own database connection (split_point; PHASEGATE_HELPER_SPLIT_OPERATIONS=0 turns it off).
 """
 import ast
+import gc
 import json
 import os
 import re
@@ -571,28 +574,112 @@ def with_lines(described, lines):
     return described
 
 
+def describe_migration(migration, state, connection):
+    """One pending migration and its operations; advances `state` past it."""
+    path = migration_file(migration)
+    lines = operation_lines(path) if path else []
+    return {
+        "app": migration.app_label,
+        "name": migration.name,
+        "dependencies": keys(migration.dependencies),
+        "replaces": keys(migration.replaces),
+        "atomic": bool(migration.atomic),
+        "transactional": runs_in_transaction(connection, migration),
+        "initial": bool(migration.initial),
+        "override": override_of(migration),
+        "file": path,
+        "operations": with_lines(walk(migration.operations, migration.app_label, state, connection), lines),
+        "followUp": follow_up_of(migration),
+    }
+
+
+def describe_all(plan, state, connection):
+    return [describe_migration(migration, state, connection) for migration in plan]
+
+
+def split_point(plan):
+    """Where a second process takes over the plan: at half of its operations, when there are enough to pay for
+    that process (a fork, a database connection, its half rendered once) and a second CPU to run it on.
+    PHASEGATE_HELPER_SPLIT_OPERATIONS: the fewest pending operations worth it (0: never split)."""
+    minimum = int(os.environ.get("PHASEGATE_HELPER_SPLIT_OPERATIONS") or SPLIT_OPERATIONS)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    counts = [len(migration.operations) for migration in plan]
+    total = sum(counts)
+    if minimum <= 0 or total < minimum or cpus < 2 or not hasattr(os, "fork") or len(plan) < 2:
+        return None
+    done = 0
+    for at, count in enumerate(counts[:-1]):
+        done += count
+        if done * 2 >= total:
+            return at + 1
+    return len(plan) - 1
+
+
+SPLIT_OPERATIONS = 200
+
+
+# The connection a forked process inherits, kept unused and unclosed until os._exit: closing it (or letting it be
+# collected) would end the parent's session, whose socket it shares.
+INHERITED = []
+
+
+def reconnect_after_fork(connection):
+    INHERITED.append(connection.connection)
+    connection.connection = None
+    connect(connection)
+
+
+def describe_later_half(plan, at, state, connection, out):
+    """In the forked process: the plan from `at` on, as JSON on `out`; never returns."""
+    try:
+        reconnect_after_fork(connection)
+        for migration in plan[:at]:
+            state = migration.mutate_state(state, preserve=False)
+        document = {"pending": describe_all(plan[at:], state, connection)}
+    except Failure as failure:
+        document = failure_document(failure)
+    except BaseException as error:
+        document = internal_failure_document(error)
+    try:
+        with os.fdopen(out, "w") as pipe:
+            pipe.write(json.dumps(document, separators=(",", ":")))
+    finally:
+        os._exit(0)
+
+
+def describe_plan(plan, state, connection):
+    """Every pending migration described; a long plan in two processes, the later half in a forked one."""
+    at = split_point(plan)
+    if at is None:
+        return describe_all(plan, state, connection)
+    read_end, write_end = os.pipe()
+    # What both processes share stays shared: the collector of either would otherwise touch, and copy, all of it.
+    gc.freeze()
+    child = os.fork()
+    if child == 0:
+        os.close(read_end)
+        describe_later_half(plan, at, state, connection, write_end)
+    os.close(write_end)
+    try:
+        first = describe_all(plan[:at], state, connection)
+    finally:
+        with os.fdopen(read_end) as pipe:
+            answer = pipe.read()
+        _, status = os.waitpid(child, 0)
+    if not answer:
+        raise Failure("internal", "the process describing the later half of the plan ended without an answer "
+                      "(wait status %d)" % status)
+    later = json.loads(answer)
+    if "error" in later:
+        error = later["error"]
+        raise Failure(error["kind"], error["message"], error.get("detail"), error.get("location"))
+    return first + later["pending"]
+
+
 def introspect_connected(django, connection, targets):
     executor, plan = pending_plan(connection, targets)
     state = executor._create_project_state(with_applied_migrations=True)
-    pending = []
-    for migration in plan:
-        path = migration_file(migration)
-        lines = operation_lines(path) if path else []
-        pending.append(
-            {
-                "app": migration.app_label,
-                "name": migration.name,
-                "dependencies": keys(migration.dependencies),
-                "replaces": keys(migration.replaces),
-                "atomic": bool(migration.atomic),
-                "transactional": runs_in_transaction(connection, migration),
-                "initial": bool(migration.initial),
-                "override": override_of(migration),
-                "file": path,
-                "operations": with_lines(walk(migration.operations, migration.app_label, state, connection), lines),
-                "followUp": follow_up_of(migration),
-            }
-        )
+    pending = describe_plan(plan, state, connection)
     return {
         "djangoVersion": django.get_version(),
         "vendor": connection.vendor,
@@ -746,6 +833,21 @@ def live_facts_request(argv):
         raise Failure("usage", "--live-facts: %s" % one_line(error))
 
 
+def failure_document(failure):
+    return {
+        "error": {
+            "kind": failure.kind,
+            "message": failure.message,
+            "detail": failure.detail,
+            "location": failure.location,
+        }
+    }
+
+
+def internal_failure_document(error):
+    return {"error": {"kind": "internal", "message": one_line(error), "detail": traceback.format_exc()}}
+
+
 def main(argv):
     # Whatever the project prints (settings, app ready() hooks) must not corrupt the JSON on stdout.
     sys.stdout = sys.stderr
@@ -757,18 +859,9 @@ def main(argv):
             settings, targets = parse_args(argv)
             document, status = introspect(settings, targets), 0
     except Failure as failure:
-        document = {
-            "error": {
-                "kind": failure.kind,
-                "message": failure.message,
-                "detail": failure.detail,
-                "location": failure.location,
-            }
-        }
-        status = 1
+        document, status = failure_document(failure), 1
     except Exception as error:
-        document = {"error": {"kind": "internal", "message": one_line(error), "detail": traceback.format_exc()}}
-        status = 1
+        document, status = internal_failure_document(error), 1
     # dumps, not dump: one call into the C encoder instead of thousands of small writes.
     REAL_STDOUT.write(json.dumps(document, separators=(",", ":")))
     REAL_STDOUT.flush()

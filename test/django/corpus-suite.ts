@@ -24,6 +24,7 @@ export function corpusSuite(python: string, version: DjangoVersion, vendor: Corp
   const cases = casesFor(version, vendor);
   let db: CorpusDatabase;
   let introspection: Introspection;
+  let inTwoProcesses: Introspection;
   const classified = new Map<string, ClassifiedOperation>();
 
   beforeAll(async () => {
@@ -32,6 +33,10 @@ export function corpusSuite(python: string, version: DjangoVersion, vendor: Corp
     // A newer release applied it: this one lacks its file (a downgrade).
     const forget = db.recordApplied("fieldops", "0099_from_a_newer_release");
     introspection = await introspectCorpus(python, db);
+    // The helper splits a long plan between two processes; here the corpus, split after its first half.
+    inTwoProcesses = await introspectCorpus(python, db, [], undefined, {
+      PHASEGATE_HELPER_SPLIT_OPERATIONS: "1",
+    });
     forget();
     // As the planner sees them: operations on tables an earlier migration of the release creates are new.
     for (const { entries } of assignPhases(introspection)) {
@@ -59,6 +64,11 @@ export function corpusSuite(python: string, version: DjangoVersion, vendor: Corp
       expect(result?.type).toBe(type);
       expect(result?.verdict).toBe(verdict);
       expect(result?.reason).toContain(reason);
+    });
+
+    it("describes a plan split between two processes exactly as one process does", () => {
+      expect(introspection.pending.length).toBeGreaterThan(2);
+      expect(inTwoProcesses).toEqual(introspection);
     });
 
     it("covers every pending operation of the corpus, and nothing else", () => {
