@@ -7,8 +7,9 @@ import { slackEnvSchema } from "../../src/slack/inbound/app.js";
 import { repoRoot } from "../../testkit/run-cli.js";
 
 /**
- * Environment variables phasegate reads: its environment schemas and every process.env.NAME in src/ (VITEST only
- * tells the logger it runs under the tests; Kubernetes sets KUBERNETES_SERVICE_* in every pod).
+ * Environment variables phasegate reads: its environment schemas, every process.env.NAME in src/ (VITEST only
+ * tells the logger it runs under the tests; Kubernetes sets KUBERNETES_SERVICE_* in every pod) and the introspection
+ * helper's own PHASEGATE_ settings (migrate_guarded.py's are set by phasegate for the command it wraps).
  */
 export function envNamesReadByCode(): Set<string> {
   const names = new Set(
@@ -22,6 +23,8 @@ export function envNamesReadByCode(): Set<string> {
       /process\.env\.([A-Z][A-Z0-9_]*)/g,
     ))
       names.add(match[1] ?? "");
+  const helper = readFileSync(path.join(src, "django", "introspect.py"), "utf8");
+  for (const match of helper.matchAll(/os\.environ\.get\("(PHASEGATE_[A-Z0-9_]+)"/g)) names.add(match[1] ?? "");
   names.delete("VITEST");
   return names;
 }
