@@ -6,6 +6,7 @@ import type { ActionResult, GateInput } from "../ports/use-cases.js";
 import { mayStart } from "./access.js";
 import { buttonMismatch, gateMessageUnrecorded } from "./gate-buttons.js";
 import { type QueueNextDeps, queueNext } from "./queue-next.js";
+import { cancelGateReminders } from "./steps/gate-reminder-jobs.js";
 import { type TransitionDeps, transition } from "./transition.js";
 
 export interface RunActionDeps extends TransitionDeps, QueueNextDeps {
@@ -92,12 +93,13 @@ async function act(
     await refuseInAudit(deps, run, actor, ev.type, message);
     return { ok: false, code: "not-allowed", message, run };
   }
-  const result = await transition(deps, runId, ev, actor);
+  // The run just read is the one decided on: the compare-and-set saves it without reading it again.
+  const result = await transition(deps, runId, ev, actor, run);
   if (!result.ok) return result;
-  // A gate decided (or a run cancelled while it waited): what was pending to remind its approvers goes.
-  if (result.before.status === "awaiting-approval" && result.run.status !== "awaiting-approval")
-    await deps.queue.cancelGateReminders(run.id);
+  // What comes next is queued first: removing the reminders of a decided gate holds nothing up.
   await queueNext(deps, result.run);
+  if (result.before.status === "awaiting-approval" && result.run.status !== "awaiting-approval")
+    await cancelGateReminders(deps, run);
   return { ok: true, run: result.run };
 }
 

@@ -6,6 +6,7 @@ import type { StepJob, StepQueue } from "../ports/step-queue.js";
 import {
   approvalTimeoutJobId,
   gateReminderJobId,
+  isGateReminderOf,
   JOB_APPROVAL_TIMEOUT,
   JOB_GATE_REMINDER,
   JOB_ROLLBACK,
@@ -79,10 +80,11 @@ export class BullStepQueue implements StepQueue {
     });
   }
 
+  /** By id (isGateReminderOf): the ids of the delayed jobs are read, not every delayed job of every run. */
   async cancelGateReminders(runId: string): Promise<void> {
-    const delayed = await this.queue.getDelayed();
-    const pending = delayed.filter((job) => job.name === JOB_GATE_REMINDER && job.data?.runId === runId);
-    await Promise.all(pending.map((job) => job.remove()));
+    const delayed = await this.queue.getRanges(["delayed"], 0, -1);
+    const pending = delayed.filter((id) => isGateReminderOf(id, runId));
+    await Promise.all(pending.map((id) => this.queue.remove(id)));
   }
 
   async close(): Promise<void> {

@@ -41,6 +41,13 @@ export function gateReminderJobId(job: GateReminderJob): string {
   return `${stepJobId(job)}.remind.${job.kind}.${job.count}`;
 }
 
+const REMINDER_ID = /^(.+)\.\d+\.\d+\.remind\.(reminder|escalation)\.\d+$/;
+
+/** The job id is one of gateReminderJobId's for that run. */
+export function isGateReminderOf(jobId: string, runId: string): boolean {
+  return REMINDER_ID.exec(jobId)?.[1] === runId;
+}
+
 export const rollbackJobSchema: z.ZodType<RollbackJob> = z.strictObject({
   runId: z.string().min(1),
   attempt: z.number().int().min(1),

@@ -32,6 +32,15 @@ export async function scheduleGateReminders(deps: GateReminderDeps, run: Run): P
     );
 }
 
+/**
+ * A gate decided (or a run cancelled while it waited): what was pending to remind its approvers goes. A service
+ * without reminders has none queued, so the queue is not asked.
+ */
+export async function cancelGateReminders(deps: GateReminderDeps, run: Run): Promise<void> {
+  const { reminders } = await deps.adapters(run.service);
+  if (reminders) await deps.queue.cancelGateReminders(run.id);
+}
+
 export type GateReminderJobDeps = TransitionDeps & GateReminderDeps & { reminders: GateReminders | null };
 
 /** A reminder falls due: told when the gate still waits (then the next one is queued), dropped when it moved on. */
