@@ -3,7 +3,13 @@
  * with a skin tone, a flag, a family), which Slack would show as a broken character. Lengths are UTF-16 code units,
  * which are never fewer than the characters Slack counts.
  */
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+let segmenter: Intl.Segmenter | undefined;
+
+/** Made on first use: ICU's segmenter takes tens of milliseconds to make, and most texts are short enough. */
+function graphemes(text: string): Intl.Segments {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  return segmenter.segment(text);
+}
 
 /**
  * Code units around a cut that are segmented: only the neighbourhood of the cut decides where it may fall, so a
@@ -15,7 +21,7 @@ const WINDOW = 64;
 export function headOf(text: string, max: number): string {
   if (text.length <= max) return text;
   let end = 0;
-  for (const { segment, index } of segmenter.segment(text.slice(0, max + WINDOW))) {
+  for (const { segment, index } of graphemes(text.slice(0, max + WINDOW))) {
     if (index + segment.length > max) break;
     end = index + segment.length;
   }
@@ -27,7 +33,7 @@ export function tailOf(text: string, max: number): string {
   if (text.length <= max) return text;
   const from = text.length - max;
   const start = Math.max(0, from - WINDOW);
-  for (const { index } of segmenter.segment(text.slice(start)))
+  for (const { index } of graphemes(text.slice(start)))
     if (start + index >= from) return text.slice(start + index);
   return "";
 }
