@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { HttpRolloutConfig } from "../config/services-schema.js";
+import { getText } from "../net/http/get-text.js";
 import type { RolloutRequest, RolloutStatus, RolloutWatcher } from "../ports/rollout-watcher.js";
 
 const reportedVersion = z.union([z.string(), z.number()]).transform(String);
@@ -29,10 +30,8 @@ export class HttpRolloutWatcher implements RolloutWatcher {
   constructor(private readonly config: HttpRolloutConfig) {}
 
   private async versionAt(url: string, signal?: AbortSignal): Promise<string> {
-    const timeout = AbortSignal.timeout(this.config.timeoutSeconds * 1000);
-    const response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-    const body = await response.text();
-    if (!response.ok) throw new Error(`answered HTTP ${response.status}`);
+    const { status, body } = await getText(url, this.config.timeoutSeconds * 1000, signal);
+    if (status < 200 || status > 299) throw new Error(`answered HTTP ${status}`);
     return versionIn(body, this.config.versionField);
   }
 

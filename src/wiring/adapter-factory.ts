@@ -10,12 +10,6 @@ import { HelmDeployer } from "../helm/deployer.js";
 import { CommandDeployer } from "../hooks/command-deployer.js";
 import { CommandRolloutWatcher } from "../hooks/command-watcher.js";
 import { HttpRolloutWatcher } from "../hooks/http-watcher.js";
-import {
-  kubernetesDeployer,
-  kubernetesExecutor,
-  kubernetesRolloutWatcher,
-  workloadVersionReader,
-} from "../kubernetes/adapters.js";
 import type { ProcessLedger } from "../ports/attempt-processes.js";
 import type { Deployer } from "../ports/deployer.js";
 import type { Executor } from "../ports/executor.js";
@@ -29,7 +23,14 @@ import type {
   ServiceAdapters,
 } from "../ports/service-adapters.js";
 import { PrometheusClient } from "../prometheus/prometheus-client.js";
-import { type GitOpsDeployerConfig, gitOpsAdapters, statusThenRollout } from "./gitops-adapters.js";
+import type { GitOpsDeployerConfig } from "./gitops-adapters.js";
+
+/**
+ * Loaded for the services that use them only: the Kubernetes client brings the undici package (megabytes of heap a
+ * worker without Kubernetes or GitOps would carry for nothing).
+ */
+const kubernetes = () => import("../kubernetes/adapters.js");
+const gitOps = () => import("./gitops-adapters.js");
 
 interface Context {
   name: string;
@@ -45,25 +46,26 @@ function k8sContext(context: Context) {
   return { service: context.name, baseDir: context.loaded.baseDir, log: context.logger };
 }
 
-function executorOf(config: ServiceConfig, context: Context): Executor {
+async function executorOf(config: ServiceConfig, context: Context): Promise<Executor> {
   const executor = config.executor;
-  return executor.kind === "local" ? context.local : kubernetesExecutor(executor, k8sContext(context));
+  if (executor.kind === "local") return context.local;
+  return (await kubernetes()).kubernetesExecutor(executor, k8sContext(context));
 }
 
 type DeployerConfig = ServiceConfig["deployer"];
 
 /** Pipeline mode's watched workload, if the services file names one. */
-function watchOf(config: ServiceConfig, context: Context): WorkloadWatch | null {
+async function watchOf(config: ServiceConfig, context: Context): Promise<WorkloadWatch | null> {
   const deployer = config.deployer;
   if (deployer.kind !== "external" || !deployer.watch) return null;
-  return workloadVersionReader(deployer.watch, k8sContext(context));
+  return (await kubernetes()).workloadVersionReader(deployer.watch, k8sContext(context));
 }
 
-function deployerOf(
+async function deployerOf(
   deployer: Exclude<DeployerConfig, GitOpsDeployerConfig>,
   context: Context,
   watch: WorkloadWatch | null,
-): Deployer {
+): Promise<Deployer> {
   switch (deployer.kind) {
     case "external":
       return new ExternalDeployer(watch);
@@ -72,29 +74,34 @@ function deployerOf(
     case "helm":
       return new HelmDeployer(deployer, context.loaded.baseDir, context.local);
     case "kubernetes":
-      return kubernetesDeployer(deployer, k8sContext(context));
+      return (await kubernetes()).kubernetesDeployer(deployer, k8sContext(context));
   }
 }
 
 /** The deployer and the rollout watcher; a GitOps tool's status is watched before the `rollout` section's. */
-function deployAdapters(config: ServiceConfig, context: Context) {
+async function deployAdapters(config: ServiceConfig, context: Context) {
   const { deployer } = config;
-  const watch = watchOf(config, context);
-  const rollout = rolloutOf(config, context, watch);
+  const watch = await watchOf(config, context);
+  const rollout = await rolloutOf(config, context, watch);
   if (deployer.kind === "argocd" || deployer.kind === "flux") {
-    const gitOps = gitOpsAdapters(deployer, k8sContext(context));
-    return { deployer: gitOps.deployer, rollout: statusThenRollout(gitOps.status, rollout) };
+    const { gitOpsAdapters, statusThenRollout } = await gitOps();
+    const adapters = gitOpsAdapters(deployer, k8sContext(context));
+    return { deployer: adapters.deployer, rollout: statusThenRollout(adapters.status, rollout) };
   }
-  return { deployer: deployerOf(deployer, context, watch), rollout };
+  return { deployer: await deployerOf(deployer, context, watch), rollout };
 }
 
-function rolloutOf(config: ServiceConfig, context: Context, watch: WorkloadWatch | null): RolloutWatcher {
-  const watcher = ownRolloutOf(config, context);
+async function rolloutOf(
+  config: ServiceConfig,
+  context: Context,
+  watch: WorkloadWatch | null,
+): Promise<RolloutWatcher> {
+  const watcher = await ownRolloutOf(config, context);
   if (config.deployer.kind !== "external") return watcher;
   return new PipelineDeployWatcher(context.pipelineDeploys, watch, watcher);
 }
 
-function ownRolloutOf(config: ServiceConfig, context: Context): RolloutWatcher {
+async function ownRolloutOf(config: ServiceConfig, context: Context): Promise<RolloutWatcher> {
   const rollout = config.rollout;
   switch (rollout.kind) {
     case "command":
@@ -102,7 +109,7 @@ function ownRolloutOf(config: ServiceConfig, context: Context): RolloutWatcher {
     case "http":
       return new HttpRolloutWatcher(rollout);
     case "kubernetes":
-      return kubernetesRolloutWatcher(rollout, k8sContext(context));
+      return (await kubernetes()).kubernetesRolloutWatcher(rollout, k8sContext(context));
   }
 }
 
@@ -164,14 +171,14 @@ function analysisOf(config: ServiceConfig, context: Context): AnalysisSettings |
 
 async function build(config: ServiceConfig, context: Context): Promise<ServiceAdapters> {
   const { rollout, deployer } = config;
-  const executor = executorOf(config, context);
+  const executor = await executorOf(config, context);
   const migrate = await migrateOf(config, context);
   // In pipeline mode the wait covers the pipeline's deploy too.
   const pipelineSeconds = deployer.kind === "external" ? deployer.timeoutSeconds : 0;
   return {
     executor,
     remoteExecutor: config.executor.kind !== "local",
-    ...deployAdapters(config, context),
+    ...(await deployAdapters(config, context)),
     polling: {
       intervalMs: rollout.pollIntervalSeconds * 1000,
       maxIntervalMs: rollout.maxPollIntervalSeconds * 1000,

@@ -1,7 +1,6 @@
 import { loadServices } from "../config/load-services.js";
 import { openRedis, type RedisClient, type RedisMode } from "../net/redis/connect.js";
 import { describeTopology, RedisConfigError, type RedisTopology } from "../net/redis/redis-env.js";
-import { slackOutboundFromEnv } from "../slack/outbound/outbound.js";
 import { logger } from "../telemetry/pino-logger.js";
 import { createEngine, type Engine } from "./engine.js";
 import { queueFirstStep } from "./first-step.js";
@@ -43,17 +42,21 @@ export async function openEngine(connection: Connection, mode: "worker" | "comma
   // A ConfigError reaches the CLI, which prints it like `config check` (file:line:column, path, fix).
   const services = await loadServices(connection.services);
   const redis = await connectRedis(connection, mode === "worker" ? "serve" : "command");
-  const slack = slackOutboundFromEnv(
-    process.env,
-    services,
-    logger,
-    outboundStores(
-      redis,
-      connection.prefix,
-      () => engine.workerDeps,
-      queueFirstStep(() => engine.queue, logger),
-    ),
-  );
+  // Without a token Slack hears nothing from this process: its Web API client (Bolt, axios) is not even loaded.
+  const slack =
+    process.env.SLACK_BOT_TOKEN === undefined
+      ? null
+      : (await import("../slack/outbound/outbound.js")).slackOutboundFromEnv(
+          process.env,
+          services,
+          logger,
+          outboundStores(
+            redis,
+            connection.prefix,
+            () => engine.workerDeps,
+            queueFirstStep(() => engine.queue, logger),
+          ),
+        );
   const engine: Engine = createEngine({
     redis,
     prefix: connection.prefix,

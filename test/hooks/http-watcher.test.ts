@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpRolloutSchema } from "../../src/config/services-schema.js";
 import { HttpRolloutWatcher } from "../../src/hooks/http-watcher.js";
 
-/** Version endpoints on loopback: /a and /b answer what `versions` holds, /text a plain body, /broken HTTP 500. */
+/**
+ * Version endpoints on loopback: /a and /b answer what `versions` holds, /text a plain body, /broken HTTP 500, /moved
+ * redirects to /a, /slow answers after 3 s.
+ */
 const versions: Record<string, string> = { a: "v1", b: "v1" };
 let server: Server;
 let base: string;
@@ -12,7 +15,12 @@ let base: string;
 beforeAll(async () => {
   server = createServer((request, response) => {
     const name = (request.url ?? "/").slice(1);
-    if (name === "broken") {
+    if (name === "moved") {
+      response.statusCode = 302;
+      response.setHeader("location", "/a");
+      response.end();
+    } else if (name === "slow") setTimeout(() => response.end("{}"), 3000).unref();
+    else if (name === "broken") {
       response.statusCode = 500;
       response.end("oops");
     } else if (name === "text") response.end(`${versions.a}\n`);
@@ -60,5 +68,27 @@ describe("HttpRolloutWatcher", () => {
     expect(missing.message).toContain('has no string or number at "release.tag"');
     const closed = await watcher(["http://127.0.0.1:1/version"]).check(request);
     expect(closed).toMatchObject({ done: false, failed: false });
+  });
+
+  it("follows a redirect to the instance's version", async () => {
+    versions.a = "v2";
+    expect(await watcher([`${base}/moved`]).check(request)).toEqual({
+      done: true,
+      failed: false,
+      message: "1 of 1 report v2",
+    });
+  });
+
+  it("gives up on an instance after timeoutSeconds, saying so, and stops when the step is cancelled", async () => {
+    const slow = new HttpRolloutWatcher(
+      httpRolloutSchema.parse({ kind: "http", urls: [`${base}/slow`], timeoutSeconds: 1 }),
+    );
+    const started = Date.now();
+    const timedOut = await slow.check(request);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(timedOut.message).toContain("aborted due to timeout");
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort(new Error("run shop-1 was cancelled")), 100);
+    expect((await slow.check(request, cancel.signal)).message).toContain("run shop-1 was cancelled");
   });
 });
