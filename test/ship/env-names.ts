@@ -24,7 +24,8 @@ export function envNamesReadByCode(): Set<string> {
     ))
       names.add(match[1] ?? "");
   const helper = readFileSync(path.join(src, "django", "introspect.py"), "utf8");
-  for (const match of helper.matchAll(/os\.environ\.get\("(PHASEGATE_[A-Z0-9_]+)"/g)) names.add(match[1] ?? "");
+  for (const match of helper.matchAll(/os\.environ\.get\("(PHASEGATE_[A-Z0-9_]+)"/g))
+    names.add(match[1] ?? "");
   names.delete("VITEST");
   return names;
 }
