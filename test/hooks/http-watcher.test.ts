@@ -6,7 +6,7 @@ import { HttpRolloutWatcher } from "../../src/hooks/http-watcher.js";
 
 /**
  * Version endpoints on loopback: /a and /b answer what `versions` holds, /text a plain body, /broken HTTP 500, /moved
- * redirects to /a, /slow answers after 3 s.
+ * redirects to /a, /slow answers after 3 s, /endless streams until the client goes.
  */
 const versions: Record<string, string> = { a: "v1", b: "v1" };
 let server: Server;
@@ -25,7 +25,14 @@ beforeAll(async () => {
       response.end("oops");
     } else if (name === "text") response.end(`${versions.a}\n`);
     else if (name === "html") response.end("<html>");
-    else response.end(JSON.stringify({ build: { version: versions[name] } }));
+    else if (name === "endless") {
+      const chunk = "v".repeat(64 * 1024);
+      const more = () => {
+        while (!response.destroyed && response.write(chunk));
+        if (!response.destroyed) response.once("drain", more);
+      };
+      more();
+    } else response.end(JSON.stringify({ build: { version: versions[name] } }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -68,6 +75,12 @@ describe("HttpRolloutWatcher", () => {
     expect(missing.message).toContain('has no string or number at "release.tag"');
     const closed = await watcher(["http://127.0.0.1:1/version"]).check(request);
     expect(closed).toMatchObject({ done: false, failed: false });
+  });
+
+  it("stops reading an endpoint that answers without end, saying so", async () => {
+    const endless = await watcher([`${base}/endless`], "body").check(request);
+    expect(endless).toMatchObject({ done: false, failed: false });
+    expect(endless.message).toContain("answered more than 1 MiB, not a version");
   });
 
   it("follows a redirect to the instance's version", async () => {

@@ -3,6 +3,8 @@ import { request as httpsRequest } from "node:https";
 
 /** As fetch: at most 20 redirects followed. */
 const MAX_REDIRECTS = 20;
+/** A version endpoint answers a few bytes; one that streams without end must not fill the worker's memory. */
+const MAX_TEXT_BYTES = 1024 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export interface TextAnswer {
@@ -11,8 +13,8 @@ export interface TextAnswer {
 }
 
 /**
- * What `fetch(url)` then `response.text()` answer for a GET (redirects followed, the body read as UTF-8), in at most
- * `timeoutMs` and until `signal` aborts, with node:http. fetch keeps each request's state reachable through weak
+ * What `fetch(url)` then `response.text()` answer for a GET (redirects followed, the body read as UTF-8, at most
+ * 1 MiB of it), in at most `timeoutMs` and until `signal` aborts, with node:http. fetch keeps each request's state reachable through weak
  * references and its abort signals until a full GC: with a thousand rollouts polled, every poll's request outlived
  * the young generation and swelled the old one (about half of what the worker promoted, tens of MB of RSS).
  */
@@ -53,8 +55,16 @@ function get(url: URL, signal: AbortSignal): Promise<IncomingMessage> {
 
 async function readText(response: IncomingMessage, signal: AbortSignal): Promise<string> {
   const chunks: Buffer[] = [];
+  let bytes = 0;
   try {
-    for await (const chunk of response) chunks.push(chunk as Buffer);
+    for await (const chunk of response) {
+      bytes += (chunk as Buffer).length;
+      if (bytes > MAX_TEXT_BYTES) {
+        response.destroy();
+        throw new Error(`answered more than ${MAX_TEXT_BYTES / 1024 / 1024} MiB, not a version`);
+      }
+      chunks.push(chunk as Buffer);
+    }
   } catch (error) {
     throw signal.aborted ? signal.reason : error;
   }
