@@ -52,7 +52,7 @@ export async function startProjectHelper(
 ): Promise<StartedHelper> {
   await assertDjangoProject(inputs.projectDir);
   const executor = new LocalProcessExecutor();
-  const python = await resolvePython(executor, inputs.projectDir, inputs.python);
+  const python = await resolvePython(executor, inputs.projectDir, inputs.python, signal);
   logger.debug({ projectDir: inputs.projectDir, python }, "introspecting the Django project");
   const execution = await startHelper({ ...inputs, executor, python, key, signal });
   return { python, execution };

@@ -18,12 +18,11 @@ function candidates(projectDir: string): string[] {
 }
 
 /** Null when the Python can import Django, otherwise why not. */
-async function probe(executor: Executor, python: string): Promise<string | null> {
-  const execution = await executor.execute({
-    key: "probe-python",
-    argv: [python, "-c", "import django"],
-    timeoutMs: PROBE_TIMEOUT_MS,
-  });
+async function probe(executor: Executor, python: string, signal?: AbortSignal): Promise<string | null> {
+  const execution = await executor.execute(
+    { key: "probe-python", argv: [python, "-c", "import django"], timeoutMs: PROBE_TIMEOUT_MS },
+    signal,
+  );
   if (execution.state !== "finished") return "did not answer";
   const { result } = execution;
   if (result.exitCode === 0) return null;
@@ -39,11 +38,12 @@ export async function resolvePython(
   executor: Executor,
   projectDir: string,
   explicit?: string[],
+  signal?: AbortSignal,
 ): Promise<string[]> {
   if (explicit && explicit.length > 0) return explicit;
   const list = candidates(projectDir);
   // All probes start at once; the first candidate in order that imports Django wins.
-  const probes = list.map((candidate) => probe(executor, candidate));
+  const probes = list.map((candidate) => probe(executor, candidate, signal));
   const tried: string[] = [];
   for (const [i, candidate] of list.entries()) {
     const why = await probes[i];
