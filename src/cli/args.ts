@@ -4,7 +4,12 @@ import { UsageError } from "./cli-error.js";
 
 export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
 
-/** Parses `--name value` / `--flag` options with node's parseArgs, then validates them with the command's schema. */
+/** `--name value` / `--flag` options as node's parseArgs reads them, not validated; throws what parseArgs throws. */
+export function readOptions(argv: string[], options: OptionSpecs): Record<string, unknown> {
+  return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+}
+
+/** Reads the options (readOptions), then validates them with the command's schema. */
 export function parseOptions<S extends z.ZodType>(
   argv: string[],
   options: OptionSpecs,
@@ -12,7 +17,7 @@ export function parseOptions<S extends z.ZodType>(
 ): z.infer<S> {
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    values = readOptions(argv, options);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -1,12 +1,11 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { startHelper } from "../django/helper.js";
 import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
 import type { Execution } from "../ports/executor.js";
 import { logger } from "../telemetry/pino-logger.js";
-import type { OptionSpecs } from "./args.js";
+import { type OptionSpecs, readOptions } from "./args.js";
 import { CliError } from "./cli-error.js";
 
 /** The project, settings, Python and targets a helper runs for; `python` absent: found as resolvePython finds it. */
@@ -85,7 +84,7 @@ export interface EarlyHelper {
 export function startEarly(argv: string[], options: OptionSpecs, key: string): EarlyHelper | null {
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    values = readOptions(argv, options);
   } catch {
     return null;
   }

@@ -48,16 +48,15 @@ const outboundEnvSchema = z.object({
 });
 
 /**
- * Slack for processes other than the bot (`phasegate worker`, `phasegate run …`): with SLACK_BOT_TOKEN set, the
- * changes they make update the run's card and thread like the bot's own; without it, Slack hears nothing from them.
+ * Slack for processes other than the bot (`phasegate worker`, `phasegate run …`) when SLACK_BOT_TOKEN is set: the
+ * changes they make update the run's card and thread like the bot's own (wiring/open-engine.ts decides whether it is).
  */
 export function slackOutboundFromEnv(
   env: NodeJS.ProcessEnv,
   services: LoadedServices,
   logger: Logger,
   stores: OutboundStores,
-): SlackOutbound | null {
-  if (env.SLACK_BOT_TOKEN === undefined) return null;
+): SlackOutbound {
   const parsed = outboundEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`Slack settings: ${describeIssues(parsed.error.issues).join("; ")}`);
   const { SLACK_BOT_TOKEN: token, SLACK_API_URL: slackApiUrl } = parsed.data;
