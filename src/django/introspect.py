@@ -597,6 +597,9 @@ def describe_all(plan, state, connection):
     return [describe_migration(migration, state, connection) for migration in plan]
 
 
+SPLIT_OPERATIONS = 200
+
+
 def split_point(plan):
     """Where a second process takes over the plan: at half of its operations, when there are enough to pay for
     that process (a fork, a database connection, its half rendered once) and a second CPU to run it on.
@@ -613,9 +616,6 @@ def split_point(plan):
         if done * 2 >= total:
             return at + 1
     return len(plan) - 1
-
-
-SPLIT_OPERATIONS = 200
 
 
 # The connection a forked process inherits, kept unused and unclosed until os._exit: closing it (or letting it be

@@ -14,9 +14,10 @@ export interface TextAnswer {
 
 /**
  * What `fetch(url)` then `response.text()` answer for a GET (redirects followed, the body read as UTF-8, at most
- * 1 MiB of it), in at most `timeoutMs` and until `signal` aborts, with node:http. fetch keeps each request's state reachable through weak
- * references and its abort signals until a full GC: with a thousand rollouts polled, every poll's request outlived
- * the young generation and swelled the old one (about half of what the worker promoted, tens of MB of RSS).
+ * 1 MiB of it), in at most `timeoutMs` and until `signal` aborts, with node:http. fetch keeps each request's state
+ * reachable through weak references and its abort signals until a full GC: with a thousand rollouts polled, every
+ * poll's request outlived the young generation and swelled the old one (about half of what the worker promoted,
+ * tens of MB of RSS).
  */
 export async function getText(url: string, timeoutMs: number, signal?: AbortSignal): Promise<TextAnswer> {
   const controller = new AbortController();
