@@ -72,7 +72,10 @@ describe("a service whose Django settings hang", () => {
     const [one, two, three, again] = results.map((r) => r.ms);
     expect(Math.max(one ?? 0, two ?? 0)).toBeLessThan(15_000);
     expect(three).toBeGreaterThanOrEqual(Math.min(one ?? 0, two ?? 0));
-    expect(again).toBe(one);
+    // Joined: it ends with the first (each caller's own answer after the shared helper may take a millisecond
+    // more or less), long before the third, which waited for a slot and then for its own timeout.
+    expect(Math.abs((again ?? 0) - (one ?? 0))).toBeLessThan(500);
+    expect(again).toBeLessThan(three ?? 0);
     const runs = (await readFile(path.join(hangDir, "runs.log"), "utf8")).trim().split("\n");
     expect(runs).toHaveLength(3);
     expect(await processesGone(MARKER, marker)).toEqual([]);
