@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreUnavailableError } from "../../src/ports/store-unavailable.js";
@@ -20,8 +21,11 @@ beforeAll(async () => {
     maxRetriesPerRequest: 0,
   });
   reader = new Redis(server.url);
+  // Without an offline queue a command sent before the connection is ready fails at once, as the bot's does; the
+  // bot waits for "ready" at start (requestConnection), so the test does too.
+  if (requests.status !== "ready") await once(requests, "ready");
   await reader.ping();
-  await requests.ping();
+  expect(await requests.ping()).toBe("PONG");
 });
 
 afterAll(async () => {
