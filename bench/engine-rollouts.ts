@@ -52,15 +52,17 @@ function memoryMb(pid: number, field: "VmRSS" | "VmHWM"): number {
   return Number(line?.match(/(\d+)/)?.[1] ?? Number.NaN) / 1024;
 }
 
-/** The RSS of the worker once it has started and holds no run: its RSS still for a second (after 3 s at least). */
+/**
+ * The RSS of the worker once it has started and holds no run: the least over its first 15 s, so that the garbage of
+ * its start (the services file) counts only if no collection ever frees it.
+ */
 async function idleRssMb(pid: number): Promise<number> {
-  await sleep(3000);
-  for (let before = memoryMb(pid, "VmRSS"); ; ) {
+  let least = Number.POSITIVE_INFINITY;
+  for (let second = 0; second < 15; second++) {
     await sleep(1000);
-    const now = memoryMb(pid, "VmRSS");
-    if (Math.abs(now - before) < 1) return now;
-    before = now;
+    least = Math.min(least, memoryMb(pid, "VmRSS"));
   }
+  return least;
 }
 
 /** One `phasegate worker` process holding 1,000 runs that wait for their rollout, polled every 5 s over HTTP. */

@@ -4,6 +4,7 @@ import { describeIssues, loadServices } from "../config/load-services.js";
 import { slackEnvSchema } from "../slack/inbound/app.js";
 import { logger } from "../telemetry/pino-logger.js";
 import { startBot } from "../wiring/bot.js";
+import { boundHeapGrowth } from "../wiring/heap-growth.js";
 import { connectRedis } from "../wiring/open-engine.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./cli-error.js";
@@ -44,6 +45,7 @@ function serveCommand(name: string, what: string, withWorker: boolean): Command 
       process.stdout.write(usage(name, what));
       return 0;
     }
+    boundHeapGrowth();
     const env = readEnv();
     const connection = connectionOf(options);
     if (!connection.services)

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { z } from "zod";
 import { serveMetricsFromEnv } from "../metrics/metrics-server.js";
 import { logger } from "../telemetry/pino-logger.js";
+import { boundHeapGrowth } from "../wiring/heap-growth.js";
 import { openEngine } from "../wiring/open-engine.js";
 import { startWorker } from "../wiring/start-worker.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
@@ -47,6 +48,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  boundHeapGrowth();
   const { engine, close } = await openEngine(connectionOf(options), "worker");
   const worker = startWorker(engine, {
     concurrency: options.concurrency,
