@@ -1,16 +1,46 @@
-import pino from "pino";
+import { createRequire } from "node:module";
+import type pino from "pino";
 import { logContext } from "../ports/log-context.js";
 import type { Logger } from "../ports/logger.js";
 import { logFormat } from "./log-format.js";
 
-/** Structured JSON logs on stderr (stdout stays free for command output such as `plan --json`). */
-export const logger: Logger = pino(
-  {
-    name: "phasegate",
-    level: process.env.LOG_LEVEL ?? (process.env.VITEST ? "silent" : "info"),
-    ...logFormat,
-    // The request, run and step of the work at hand, on each of its lines (src/ports/log-context.ts).
-    mixin: logContext,
+const LEVEL = process.env.LOG_LEVEL ?? (process.env.VITEST ? "silent" : "info");
+/** pino's own numbers: a line below the level is dropped without pino. */
+const SEVERITY: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const THRESHOLD = LEVEL === "silent" ? Number.POSITIVE_INFINITY : (SEVERITY[LEVEL] ?? 0);
+const NOTHING = () => {};
+
+let made: Logger | undefined;
+
+/** Loading pino costs about 40 ms; `phasegate plan` starts Django before it logs anything, if it ever does. */
+function make(): Logger {
+  const load = createRequire(import.meta.url)("pino") as typeof pino;
+  made = load(
+    {
+      name: "phasegate",
+      level: LEVEL,
+      ...logFormat,
+      // The request, run and step of the work at hand, on each of its lines (src/ports/log-context.ts).
+      mixin: logContext,
+    },
+    load.destination(2),
+  );
+  return made;
+}
+
+/**
+ * Structured JSON logs on stderr (stdout stays free for command output such as `plan --json`). pino is loaded on
+ * the first line at or above the level, or the first other use (`child`, setting `level`).
+ */
+export const logger: Logger = new Proxy({} as Logger, {
+  get(_, property) {
+    if (!made && typeof property === "string" && (SEVERITY[property] ?? THRESHOLD) < THRESHOLD)
+      return NOTHING;
+    const real = made ?? make();
+    const value = Reflect.get(real, property, real);
+    return typeof value === "function" ? value.bind(real) : value;
   },
-  pino.destination(2),
-);
+  set(_, property, value) {
+    return Reflect.set(made ?? make(), property, value);
+  },
+});
