@@ -20,7 +20,7 @@ import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
 import { createEngine, type Engine, type EngineOptions } from "./engine.js";
 import { queueFirstStep } from "./first-step.js";
 import { outboundStores } from "./outbound-stores.js";
-import { REQUEST_WRITE_BUDGET_MS, requestConnection } from "./request-redis.js";
+import { REQUEST_WRITE_BUDGET_MS, replayConnection, requestConnection } from "./request-redis.js";
 import { type RunningWorker, startWorker } from "./start-worker.js";
 import { watchState } from "./state-watch.js";
 
@@ -85,6 +85,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const acks = new AckGate();
   // Answering Slack fails fast when Redis is unreachable (the replay check included) instead of waiting for it.
   const requestRedis = await requestConnection(redis, logger);
+  const replayRedis = await replayConnection(requestRedis);
   const client = slackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, logger);
   void checkToken(client, logger);
   const slack = createSlackOutbound(
@@ -126,7 +127,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
           }),
         ];
-  const app = createSlackApp(env, routes, logger, acks, new RedisReplayGuard(requestRedis, prefix));
+  const app = createSlackApp(env, routes, logger, acks, new RedisReplayGuard(replayRedis, prefix));
   registerHandlers(app, { useCases: answering.useCases, services, logger, acks });
   const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
   collectProcessMetrics();
@@ -162,6 +163,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       await answering.close();
       await ready.close();
       requestRedis.disconnect();
+      replayRedis.disconnect();
     },
   };
 }

@@ -82,6 +82,18 @@ describe("replays across bot replicas", () => {
     expect(answered(key)).toHaveLength(1);
   });
 
+  it("the same signed request sent 20 times at once, to both replicas, is answered once", async () => {
+    const { key, body, timestamp } = list();
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        postSigned((i % 2 === 0 ? first : second).url, SECRET, body, { timestamp }),
+      ),
+    );
+    expect(replies.map((reply) => reply.status).sort()).toEqual([200, ...Array(19).fill(401)]);
+    await fake.waitFor(() => answered(key)[0]);
+    expect(answered(key)).toHaveLength(1);
+  });
+
   it("Redis unreachable for the replay check: the request is refused with an answer, nothing done; a retry works once it is back", async () => {
     const { key, body, timestamp } = list();
     redis.pause();
