@@ -35,8 +35,12 @@ export async function startRedisSentinels(): Promise<TestSentinels> {
   const dir = await mkdtemp(path.join(tmpdir(), "phasegate-redis-sentinel-"));
   // The data nodes and the sentinels each have a password of their own, as managed Sentinel setups do.
   const [password, sentinelPassword] = [randomBytes(12).toString("hex"), randomBytes(12).toString("hex")];
+  // A primary waits 5 s by default before a diskless sync, for more replicas to share it; here there is one.
   const dataNode = (name: string, args: string[]) =>
-    startRedisProcess(dir, name, { password, args: () => ["--masterauth", password, ...args] });
+    startRedisProcess(dir, name, {
+      password,
+      args: () => ["--masterauth", password, "--repl-diskless-sync-delay", "0", ...args],
+    });
   const first = await dataNode("primary", []);
   const second = await dataNode("replica", ["--replicaof", "127.0.0.1", String(first.port)]);
   const data = [first, second];
@@ -47,6 +51,12 @@ export async function startRedisSentinels(): Promise<TestSentinels> {
         sentinelConfig: sentinelConfig(first.port, password),
       }),
     ),
+  );
+  // Sentinel's own periods are for production networks: a replica's INFO every 10 s, and a demoted primary made
+  // a replica only 4 hello periods (8 s) after it last said it was primary. Shorter on this loopback group, where
+  // they are most of a failover's time; the tilt settings (a stalled timer) stay, a loaded machine needs them.
+  await Promise.all(
+    sentinels.map((s) => s.cli("sentinel", "debug", "info-period", "1000", "publish-period", "500")),
   );
   const primaryPort = async () => {
     for (const sentinel of sentinels.filter((s) => s.alive())) {
