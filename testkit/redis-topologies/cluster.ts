@@ -67,6 +67,8 @@ export async function startRedisCluster(): Promise<TestCluster> {
           ...["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--masterauth", password],
           ...["--cluster-port", String(await freePort())],
           ...["--cluster-node-timeout", "1000", "--cluster-replica-validity-factor", "0"],
+          // A primary waits 5 s by default before a diskless sync, for more replicas to share it; each has one.
+          ...["--repl-diskless-sync-delay", "0"],
         ],
       }),
     ),
