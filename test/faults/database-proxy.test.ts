@@ -15,7 +15,12 @@ beforeAll(async () => {
     // Each migrate sleeps first, so the fault can be switched on between the start of the step and Django's connect.
     migrateSleepSeconds: 2,
     databasePort: proxies.get(service)?.port,
-    config: { timeouts: { migrateSeconds: MIGRATE_SECONDS, approvalSeconds: 3600 } },
+    config: {
+      timeouts: { migrateSeconds: MIGRATE_SECONDS, approvalSeconds: 3600 },
+      // The live facts are read just before the migrate, through the proxy too: a blackhole holds them until
+      // their limit (15 s by default) before the migrate starts. A read that answers takes 0.4 s on an idle machine.
+      liveFacts: { timeoutSeconds: 5 },
+    },
   });
   h = await createHarness("dbproxy", { refused: behind("refused"), blackholed: behind("blackholed") });
   h.startWorkers(1);
