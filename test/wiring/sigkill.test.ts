@@ -7,7 +7,7 @@ let h: Harness;
 const spawned: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  h = await createHarness("sigkill", { shop: { migrateSleepSeconds: 4 } });
+  h = await createHarness("sigkill", { shop: { migrateSleepSeconds: 2 } });
 });
 
 afterAll(async () => {
@@ -33,7 +33,9 @@ describe("a worker process killed with SIGKILL in the middle of each kind of ste
   it("another worker takes over; the run finishes, no step runs twice to success, nothing is lost", {
     timeout: 180_000,
   }, async () => {
-    await writeFile(h.file("shop.deploy-sleep"), "4");
+    // Each migrate and the deploy sleep long enough for the test to see them start and kill their worker (a
+    // poll of 50 ms and a ps), not longer: every migrate of the run sleeps, the ones run again too.
+    await writeFile(h.file("shop.deploy-sleep"), "2");
     const { id: runId } = await h.start("shop");
 
     const first = worker();
