@@ -2,6 +2,8 @@ import { once } from "node:events";
 import { Cluster } from "ioredis";
 import { expect } from "vitest";
 import { duplicateWith } from "../../../src/net/redis/connect.js";
+import { RedisReplayGuard } from "../../../src/store/redis-replay-guard.js";
+import { replayConnection } from "../../../src/wiring/request-redis.js";
 import { startRedisCluster, type TestCluster } from "../../../testkit/redis-topologies/cluster.js";
 import { untilRedis } from "../../../testkit/redis-topologies/redis-process.js";
 import { describeOnTopology } from "./topology-suite.js";
@@ -71,6 +73,28 @@ describeOnTopology(
           expect(requests).toBeInstanceOf(Cluster);
           expect(await requests.zcard(`${h.prefix}runs`)).toBeGreaterThan(0);
         } finally {
+          requests.disconnect();
+        }
+      },
+    },
+    {
+      name: "the replay check's auto-pipelined connection lets each of 40 signatures through once, however many arrive at once",
+      async check(_, h) {
+        const requests = duplicateWith(h.redis, {
+          enableOfflineQueue: false,
+          commandTimeout: 1500,
+          maxRetriesPerRequest: 0,
+        });
+        const replay = await replayConnection(requests);
+        try {
+          expect(replay).toBeInstanceOf(Cluster);
+          const guard = new RedisReplayGuard(replay, h.prefix);
+          const signatures = Array.from({ length: 120 }, (_, i) => `v0=cluster-${i % 40}`);
+          const first = await Promise.all(signatures.map((signature) => guard.firstUse(signature, 60_000)));
+          expect(first.filter(Boolean)).toHaveLength(40);
+          expect(new Set(signatures.filter((_, i) => first[i]))).toHaveProperty("size", 40);
+        } finally {
+          replay.disconnect();
           requests.disconnect();
         }
       },
