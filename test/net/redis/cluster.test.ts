@@ -1,12 +1,20 @@
 import { once } from "node:events";
 import { Cluster } from "ioredis";
 import { expect } from "vitest";
-import { duplicateWith } from "../../../src/net/redis/connect.js";
 import { RedisReplayGuard } from "../../../src/store/redis-replay-guard.js";
-import { replayConnection } from "../../../src/wiring/request-redis.js";
+import { logger } from "../../../src/telemetry/pino-logger.js";
+import { replayConnection, requestConnection } from "../../../src/wiring/request-redis.js";
+import type { Harness } from "../../../testkit/engine-harness.js";
 import { startRedisCluster, type TestCluster } from "../../../testkit/redis-topologies/cluster.js";
 import { untilRedis } from "../../../testkit/redis-topologies/redis-process.js";
 import { describeOnTopology } from "./topology-suite.js";
+
+/** The Slack requests' fail-fast connection, as the bot makes it, once it is ready. */
+async function requestsReady(h: Harness) {
+  const requests = await requestConnection(h.redis, logger);
+  if (requests.status !== "ready") await once(requests, "ready");
+  return requests;
+}
 
 /** The primary and replica of the slot every key of the harness lives in (its prefix is hash-tagged). */
 const holderOfRuns = (cluster: TestCluster, prefix: string) => cluster.holderOf(`${prefix}run:x`);
@@ -63,13 +71,8 @@ describeOnTopology(
     {
       name: "the Slack requests' fail-fast connection (a duplicate without offline queue) reads the runs",
       async check(_, h) {
-        const requests = duplicateWith(h.redis, {
-          enableOfflineQueue: false,
-          commandTimeout: 1500,
-          maxRetriesPerRequest: 0,
-        });
+        const requests = await requestsReady(h);
         try {
-          await once(requests, "ready");
           expect(requests).toBeInstanceOf(Cluster);
           expect(await requests.zcard(`${h.prefix}runs`)).toBeGreaterThan(0);
         } finally {
@@ -80,11 +83,7 @@ describeOnTopology(
     {
       name: "the replay check's auto-pipelined connection lets each of 40 signatures through once, however many arrive at once",
       async check(_, h) {
-        const requests = duplicateWith(h.redis, {
-          enableOfflineQueue: false,
-          commandTimeout: 1500,
-          maxRetriesPerRequest: 0,
-        });
+        const requests = await requestsReady(h);
         const replay = await replayConnection(requests);
         try {
           expect(replay).toBeInstanceOf(Cluster);
