@@ -51,6 +51,7 @@ export async function replayConnection(requests: RedisClient): Promise<RedisClie
       : requests.duplicate({ enableAutoPipelining: true });
   // Said once already by the request connection's own listener; without a listener ioredis prints each error.
   connection.on("error", () => {});
-  await readySoon(connection);
+  // The request connection has waited already: a Redis that is down does not delay the start twice.
+  if (requests.status === "ready") await readySoon(connection);
   return connection;
 }
