@@ -24,8 +24,20 @@ wrapper_works() {
   "$cache/$version/python" -c "import django, sys; sys.exit(django.get_version()[:3] != '$version')" 2>/dev/null
 }
 
+# Byte-compiled as Debian's own install does (py3compile in the package's postinst), which dpkg-deb -x skips:
+# without it, every Python start with PYTHONDONTWRITEBYTECODE set compiles Django again (0.2 s of each plan).
+byte_compile() {
+  /usr/bin/python3 -m compileall -q -j0 "$cache/$1/root/usr/lib/python3/dist-packages" >/dev/null
+}
+
 missing=()
-for version in 4.2 5.2; do wrapper_works "$version" || missing+=("$version"); done
+for version in 4.2 5.2; do
+  if wrapper_works "$version"; then
+    [ -d "$cache/$version/root/usr/lib/python3/dist-packages/django/__pycache__" ] || byte_compile "$version"
+  else
+    missing+=("$version")
+  fi
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -74,6 +86,7 @@ here=$(dirname "$(readlink -f "$0")")
 PYTHONPATH="$here/root/usr/lib/python3/dist-packages${PYTHONPATH:+:$PYTHONPATH}" exec /usr/bin/python3 "$@"
 EOF
   chmod +x "$target/python"
+  byte_compile "$version"
   if ! wrapper_works "$version"; then
     echo "bootstrap: $target/python cannot import Django $version" >&2
     exit 1

@@ -594,6 +594,11 @@ def describe_migration(migration, state, connection):
 
 
 def describe_all(plan, state, connection):
+    if plan:
+        # Rendered once before the first operation, as migrate renders it before it applies anything: each
+        # operation then re-renders only the models it changes. Left to the first operation, the state before it
+        # and the state after it would each render every model.
+        state.apps
     return [describe_migration(migration, state, connection) for migration in plan]
 
 

@@ -31,6 +31,15 @@ describeEachDjango(
       expect(psycopg2?.startsWith("/usr/lib/python3/dist-packages/")).toBe(true);
     });
 
+    it("byte-compiled Django as Debian's own install does, so a Python that writes no bytecode loads it compiled", () => {
+      const cached = execFileSync(
+        python,
+        ["-c", "import os, django.db.migrations.state as m; print(os.path.exists(m.__cached__))"],
+        { encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } },
+      );
+      expect(cached.trim()).toBe("True");
+    });
+
     it("a second run does nothing: it prints nothing and exits 0", () => {
       const output = execFileSync("bash", [path.join(repoRoot, "scripts", "bootstrap-django.sh")], {
         encoding: "utf8",
