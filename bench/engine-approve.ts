@@ -1,6 +1,8 @@
 import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { isTerminal, type Run } from "../src/domain/run/run.js";
 import type { Notifier, RunChange } from "../src/ports/notifier.js";
+import type { RunStore } from "../src/ports/run-store.js";
 import type { UseCases } from "../src/ports/use-cases.js";
 import { logger } from "../src/telemetry/pino-logger.js";
 import { createEngine } from "../src/wiring/engine.js";
@@ -8,21 +10,33 @@ import { startWorker } from "../src/wiring/start-worker.js";
 import {
   APPROVER,
   type BenchRedis,
+  type BenchSetup,
   benchSetup,
   machineRedis,
   percentile,
   storeRunAt,
 } from "./engine-setup.js";
 import type { Figure } from "./figure.js";
+import { startWorkerProcess } from "./worker-process.js";
 
 const RUNS = 220;
 const WARMUP = 20;
+/** The step after the gate: the contract migrate. */
+const CONTRACT_STEP = 4;
 
 /** The issue's goal (25): a few Redis round trips. */
 const GOAL_P99_MS = 20;
 
-/** When the worker records the start of a run's contract step (the step after the gate), and when the run ends. */
-class RunWatch implements Notifier {
+/** Milliseconds since the epoch, with this process's sub-millisecond clock. */
+const epochMs = () => performance.timeOrigin + performance.now();
+
+/** When a run's contract step started (ms since the epoch), and when the run ended. */
+interface RunWatch {
+  next(runId: string): { started: Promise<number>; ended: Promise<void> };
+}
+
+/** Watches the worker of this process through its notifier: the start is when the worker recorded it. */
+class NotifierWatch implements Notifier, RunWatch {
   private readonly started = new Map<string, (at: number) => void>();
   private readonly ended = new Map<string, () => void>();
 
@@ -34,15 +48,36 @@ class RunWatch implements Notifier {
   }
 
   async notify(change: RunChange): Promise<void> {
-    if (change.event?.type === "step-started" && change.event.step === 4)
-      this.started.get(change.after.id)?.(performance.now());
+    if (change.event?.type === "step-started" && change.event.step === CONTRACT_STEP)
+      this.started.get(change.after.id)?.(epochMs());
     if (isTerminal(change.after.status)) this.ended.get(change.after.id)?.();
   }
 }
 
 /**
+ * Watches a worker in another process through the store: the start is the step's startedAt, which that worker
+ * stamps when it starts the step (millisecond resolution); the store is read every 2 ms only to go on.
+ */
+class StoreWatch implements RunWatch {
+  constructor(private readonly store: RunStore) {}
+
+  next(runId: string): { started: Promise<number>; ended: Promise<void> } {
+    const until = async (done: (run: Run) => boolean): Promise<Run> => {
+      for (;;) {
+        const run = await this.store.get(runId);
+        if (run && done(run)) return run;
+        await sleep(2);
+      }
+    };
+    const startedAt = (run: Run) => run.steps[CONTRACT_STEP]?.startedAt ?? null;
+    const started = until((run) => startedAt(run) !== null).then((run) => Date.parse(startedAt(run) ?? ""));
+    return { started, ended: started.then(() => until((run) => isTerminal(run.status))).then(() => {}) };
+  }
+}
+
+/**
  * Approves each run and waits for its contract step to start. `alone`: also for the run to end before the next
- * approval, so that no migrate of an earlier run (two child processes, whose fork blocks this process's event loop
+ * approval, so that no migrate of an earlier run (two child processes, whose fork blocks the worker's event loop
  * for milliseconds each) runs meanwhile; otherwise the next approval comes while the earlier run's migrate runs.
  */
 async function approveEach(useCases: UseCases, watch: RunWatch, runs: Run[], alone: boolean) {
@@ -50,7 +85,7 @@ async function approveEach(useCases: UseCases, watch: RunWatch, runs: Run[], alo
   const ends: Promise<void>[] = [];
   for (const run of runs) {
     const { started, ended } = watch.next(run.id);
-    const t0 = performance.now();
+    const t0 = epochMs();
     const result = await useCases.approve({ runId: run.id, user: APPROVER });
     if (!result.ok) throw new Error(result.message);
     latencies.push((await started) - t0);
@@ -61,10 +96,57 @@ async function approveEach(useCases: UseCases, watch: RunWatch, runs: Run[], alo
   return latencies.slice(WARMUP);
 }
 
-/** From an approve call to the worker starting the next step, one run after another, with a worker in-process. */
-export async function engineApproveBenchmark(on: BenchRedis = machineRedis): Promise<Figure[]> {
-  const setup = await benchSetup(RUNS, () => ({ kind: "command", command: ["true"] }), on);
-  const watch = new RunWatch();
+/** Runs of every service, stored at their approval gate. */
+async function runsAtGate(store: RunStore): Promise<Run[]> {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await storeRunAt(store, `bench-${i}`, "gate"));
+  return runs;
+}
+
+/** Both measurements of one topology: approvals overlapping the run before's migrate, and approvals alone. */
+async function measure(
+  useCases: UseCases,
+  store: RunStore,
+  watch: RunWatch,
+  on: BenchRedis,
+  topology: { label: string; where: string },
+): Promise<Figure[]> {
+  const overlapping = await approveEach(useCases, watch, await runsAtGate(store), false);
+  const alone = await approveEach(useCases, watch, await runsAtGate(store), true);
+  const [load = 0] = os.loadavg();
+  const where = `${topology.where}, Redis${on.label} on loopback, load average ${load.toFixed(1)} on ${os.cpus().length} cores`;
+  const figures = (label: string, measured: number[], detail: string): Figure[] => [
+    {
+      name: `${label}${topology.label}${on.label}, p50`,
+      value: percentile(measured, 50),
+      unit: "ms",
+      detail,
+    },
+    {
+      name: `${label}${topology.label}${on.label}, p99`,
+      value: percentile(measured, 99),
+      unit: "ms",
+      goal: GOAL_P99_MS,
+      detail,
+    },
+  ];
+  return [
+    ...figures(
+      "approve -> next step started",
+      overlapping,
+      `${overlapping.length} runs, one approval at a time, each while the run approved before runs its migrate, ${where}`,
+    ),
+    ...figures(
+      "approve -> next step started, nothing else running",
+      alone,
+      `${alone.length} runs, each approved once the run before ended, ${where}`,
+    ),
+  ];
+}
+
+/** The worker in the process that approves, as `phasegate all` runs them. */
+async function inOneProcess(setup: BenchSetup, on: BenchRedis): Promise<Figure[]> {
+  const watch = new NotifierWatch();
   const engine = createEngine({
     redis: setup.redis,
     prefix: setup.prefix,
@@ -73,37 +155,44 @@ export async function engineApproveBenchmark(on: BenchRedis = machineRedis): Pro
     logger: logger.child({}, { level: "warn" }),
   });
   const worker = startWorker(engine, { concurrency: 10 });
-  const runsAtGate = async () => {
-    const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await storeRunAt(engine.store, `bench-${i}`, "gate"));
-    return runs;
-  };
   try {
-    const overlapping = await approveEach(engine.useCases, watch, await runsAtGate(), false);
-    const alone = await approveEach(engine.useCases, watch, await runsAtGate(), true);
-    const [load = 0] = os.loadavg();
-    const where = `worker in the same process, Redis${on.label} on loopback, load average ${load.toFixed(1)} on ${os.cpus().length} cores`;
-    const figures = (label: string, measured: number[], detail: string, goal?: number): Figure[] => [
-      { name: `${label}${on.label}, p50`, value: percentile(measured, 50), unit: "ms", detail },
-      { name: `${label}${on.label}, p99`, value: percentile(measured, 99), unit: "ms", goal, detail },
-    ];
-    return [
-      ...figures(
-        "approve -> next step started",
-        overlapping,
-        `${overlapping.length} runs, one approval at a time, each while the run approved before runs its migrate, ${where}`,
-        GOAL_P99_MS,
-      ),
-      ...figures(
-        "approve -> next step started, nothing else running",
-        alone,
-        `${alone.length} runs, each approved once the run before ended, ${where}`,
-        GOAL_P99_MS,
-      ),
-    ];
+    return await measure(engine.useCases, engine.store, watch, on, {
+      label: "",
+      where: "worker in the same process",
+    });
   } finally {
     await worker.close();
     await engine.close();
+  }
+}
+
+/** The worker in a process of its own, as the manifests deploy the bot and the worker: this process approves. */
+async function inTwoProcesses(setup: BenchSetup, on: BenchRedis): Promise<Figure[]> {
+  const engine = createEngine({
+    redis: setup.redis,
+    prefix: setup.prefix,
+    services: setup.services,
+    logger: logger.child({}, { level: "warn" }),
+  });
+  const worker = await startWorkerProcess(setup, on);
+  try {
+    await worker.ready;
+    return await measure(engine.useCases, engine.store, new StoreWatch(engine.store), on, {
+      label: " (worker process)",
+      where: "compiled worker process as deployed, approvals from this one",
+    });
+  } finally {
+    await worker.stop();
+    await engine.close();
+  }
+}
+
+/** From an approve call to the worker starting the next step, one run after another. */
+export async function engineApproveBenchmark(on: BenchRedis = machineRedis): Promise<Figure[]> {
+  const setup = await benchSetup(RUNS, () => ({ kind: "command", command: ["true"] }), on);
+  try {
+    return [...(await inOneProcess(setup, on)), ...(await inTwoProcesses(setup, on))];
+  } finally {
     await setup.close();
   }
 }

@@ -1,14 +1,12 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createEngine } from "../src/wiring/engine.js";
-import { workerEnv } from "../testkit/worker-env.js";
-import { type BenchRedis, benchSetup, machineRedis, percentile, root, storeRunAt } from "./engine-setup.js";
+import { type BenchRedis, benchSetup, machineRedis, percentile, storeRunAt } from "./engine-setup.js";
 import type { Figure } from "./figure.js";
-import { buildCli } from "./plan-cli.js";
+import { startWorkerProcess } from "./worker-process.js";
 
 const RUNS = 1000;
 const INTERVAL_S = 5;
@@ -80,14 +78,9 @@ export async function engineRolloutsBenchmark(on: BenchRedis = machineRedis): Pr
   );
   const engine = createEngine({ redis: setup.redis, prefix: setup.prefix, services: setup.services });
   // What the shipped image runs: the compiled CLI (tsx costs the process tens of MB more).
-  const [node = process.execPath, ...cli] = (await buildCli(root)).argv;
-  const worker = spawn(node, [...cli, "worker", "--services", setup.servicesFile], {
-    env: { ...workerEnv(on.topology ? on.env : undefined), PHASEGATE_PREFIX: setup.prefix },
-    stdio: "ignore",
-  });
+  const worker = await startWorkerProcess(setup, on);
   try {
-    const pid = worker.pid;
-    if (pid === undefined) throw new Error("the worker did not start");
+    const { pid } = worker;
     const idle = await idleRssMb(pid);
     for (let i = 0; i < RUNS; i++)
       await engine.queue.enqueueStep(await storeRunAt(engine.store, `bench-${i}`, "rollout"));
@@ -145,8 +138,7 @@ export async function engineRolloutsBenchmark(on: BenchRedis = machineRedis): Pr
       },
     ];
   } finally {
-    worker.kill("SIGTERM");
-    await new Promise((resolve) => worker.once("exit", resolve));
+    await worker.stop();
     endpoints.close();
     await engine.close();
     await setup.close();
