@@ -16,7 +16,7 @@ import { decodeAudit, encodeAudit } from "./audit-codec.js";
 import { evalWithin, unreachable, withDeadline } from "./deadline.js";
 import { type StoreKeys, storeKeys } from "./keys.js";
 import { decodeRun } from "./run-schema.js";
-import { APPEND_AUDIT, CREATE_RUN, PRUNE_RUNS, SAVE_RUN } from "./scripts.js";
+import { APPEND_AUDIT, CREATE_RUN, NEWEST_RUNS_OF, PRUNE_RUNS, SAVE_RUN } from "./scripts.js";
 
 type ScriptReply = [string, string?];
 
@@ -24,6 +24,7 @@ const CREATE_RUN_BY = withDeadline(CREATE_RUN);
 const SAVE_RUN_BY = withDeadline(SAVE_RUN);
 const APPEND_AUDIT_BY = withDeadline(APPEND_AUDIT);
 const PRUNE_RUNS_BY = withDeadline(PRUNE_RUNS);
+const NEWEST_RUNS_OF_BY = withDeadline(NEWEST_RUNS_OF);
 
 export interface RedisRunStoreOptions {
   /**
@@ -160,6 +161,7 @@ export class RedisRunStore implements RunStore {
    * out of it, and the next ones read instead: a list never names a run that is gone.
    */
   async list(query: ListQuery = {}): Promise<Run[]> {
+    if (query.services) return this.newestOf(query.services, query.limit ?? 20);
     const k = this.keys;
     if (query.service)
       await this.script(
@@ -187,6 +189,34 @@ export class RedisRunStore implements RunStore {
     }
     if (gone.length > 0) await this.redis.zrem(index, ...gone).catch(rethrow);
     return runs;
+  }
+
+  /** The newest runs of these services together: one script for every index, one pipeline for the runs. */
+  private async newestOf(services: string[], limit: number): Promise<Run[]> {
+    if (services.length === 0) return [];
+    const k = this.keys;
+    const keys = [k.allRuns(), ...services.flatMap((s) => [k.finishedRuns(s), k.serviceRuns(s)])];
+    for (;;) {
+      const reply = await this.script(NEWEST_RUNS_OF_BY, keys, [limit]);
+      const newest = Array.from({ length: reply.length / 2 }, (_, i) => ({
+        id: reply[2 * i] as string,
+        service: services[Number(reply[2 * i + 1])] as string,
+      }));
+      const pipeline = this.redis.pipeline();
+      for (const { id } of newest) pipeline.hget(k.run(id), "json");
+      const replies = (await pipeline.exec().catch(rethrow)) ?? [];
+      const runs: Run[] = [];
+      const gone = this.redis.pipeline();
+      newest.forEach(({ id, service }, i) => {
+        const [error, json] = replies[i] ?? [null, null];
+        if (error) rethrow(error);
+        if (typeof json === "string") runs.push(decodeRun(id, json));
+        else gone.zrem(k.serviceRuns(service), id);
+      });
+      if (gone.length === 0) return runs;
+      // Runs whose record is gone leave their index; the newest are read again without them.
+      await gone.exec().catch(rethrow);
+    }
   }
 }
 

@@ -30,6 +30,30 @@ return {'ok'}
 `;
 
 /**
+ * KEYS: all index, then the finished runs and the index of each service. ARGV: limit. Prunes each service (see
+ * PRUNE_FINISHED) and returns the newest `limit` runs of them all, newest first: run id, then the 0-based position
+ * of its service among the KEYS' services.
+ */
+export const NEWEST_RUNS_OF = `${PRUNE_FINISHED}
+local limit = tonumber(ARGV[1])
+local found = {}
+for i = 2, #KEYS, 2 do
+  prune_finished(KEYS[i], KEYS[i + 1], KEYS[1])
+  local newest = redis.call('ZREVRANGE', KEYS[i + 1], 0, limit - 1, 'WITHSCORES')
+  for j = 1, #newest, 2 do
+    found[#found + 1] = {newest[j], tonumber(newest[j + 1]), (i - 2) / 2}
+  end
+end
+table.sort(found, function(a, b) return a[2] > b[2] end)
+local reply = {}
+for j = 1, math.min(limit, #found) do
+  reply[#reply + 1] = found[j][1]
+  reply[#reply + 1] = tostring(found[j][3])
+end
+return reply
+`;
+
+/**
  * KEYS: run, lock, audit, service index, all index, the service's id counter (hash: gen, n), its finished runs.
  * ARGV: runId, json, score, generation and number of the id, owner of the step, audit fields…
  * The id was built from the counter as read before: when the counter moved since ('moved'), the caller builds the

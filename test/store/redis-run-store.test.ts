@@ -261,6 +261,27 @@ describe("RedisRunStore", () => {
     expect(await store.list({ service: "list-a", limit: 1 })).toHaveLength(1);
   });
 
+  it("lists the newest runs of several services together, skipping runs whose record is gone", async () => {
+    const at = (second: number) => `2026-01-02T00:00:0${second}.000Z`;
+    const x1 = await newRun("many-x", { createdAt: at(1) });
+    await release(x1);
+    const x4 = await newRun("many-x", { createdAt: at(4) });
+    const y2 = await newRun("many-y", { createdAt: at(2) });
+    await release(y2);
+    const y5 = await newRun("many-y", { createdAt: at(5) });
+    const z3 = await newRun("many-z", { createdAt: at(3) });
+    const ids = async (services: string[], limit?: number) =>
+      (await store.list({ services, limit })).map((r) => r.id);
+    expect(await ids(["many-x", "many-y", "many-z"])).toEqual([y5.id, x4.id, z3.id, y2.id, x1.id]);
+    expect(await ids(["many-x", "many-y"], 3)).toEqual([y5.id, x4.id, y2.id]);
+    expect(await ids(["many-none"])).toEqual([]);
+    expect(await ids([])).toEqual([]);
+    // A run whose record was lost leaves the list, and its index: the next newest takes its place.
+    await redis.del(`${prefix}run:${x4.id}`);
+    expect(await ids(["many-x", "many-y", "many-z"], 3)).toEqual([y5.id, z3.id, y2.id]);
+    expect(await redis.zscore(`${prefix}runs:many-x`, x4.id)).toBeNull();
+  });
+
   it("reports a stored run that is not readable instead of using it", async () => {
     await redis.hset(`${prefix}run:broken-1`, "json", '{"id":"broken-1"}', "revision", "1");
     await expect(store.get("broken-1")).rejects.toThrow(/stored run broken-1 is not readable/);

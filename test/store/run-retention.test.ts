@@ -104,6 +104,21 @@ describe("retention of finished runs", () => {
     expect(await ttls(active)).toEqual([-1, -1]);
   });
 
+  it("a channel's list of several services forgets the finished runs past their retention too", async () => {
+    const store = new RedisRunStore(redis, prefix, { finishedRunMs: 300 });
+    const first = await newRun(store, "short-a");
+    await apply(store, first, { type: "cancelled", by: "U_ALICE" });
+    const other = await newRun(store, "short-b");
+    const ids = async () => (await store.list({ services: ["short-a", "short-b"] })).map((r) => r.id);
+    expect((await ids()).sort()).toEqual([first.id, other.id].sort());
+
+    await waitUntil(async () => (await redis.exists(keys.run(first.id))) === 0);
+    expect(await ids()).toEqual([other.id]);
+    expect(await redis.zscore(keys.serviceRuns("short-a"), first.id)).toBeNull();
+    expect(await redis.zscore(keys.allRuns(), first.id)).toBeNull();
+    expect(await redis.zscore(keys.finishedRuns("short-a"), first.id)).toBeNull();
+  });
+
   it("takes expired ids out of the indexes when the service starts its next run, without a list", async () => {
     const store = new RedisRunStore(redis, prefix, { finishedRunMs: 200 });
     const old = await newRun(store, "pruned");

@@ -80,11 +80,7 @@ function servicesHere(deps: CommandDeps, caller: Caller): string[] | SlackMessag
 async function runsHere(deps: CommandDeps, caller: Caller, limit: number): Promise<Run[] | SlackMessage> {
   const here = servicesHere(deps, caller);
   if (isAnswer(here)) return here;
-  const lists = await Promise.all(here.map((service) => deps.useCases.list({ service, limit })));
-  return lists
-    .flat()
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-    .slice(0, limit);
+  return deps.useCases.list({ services: here, limit });
 }
 
 function notFound(deps: CommandDeps, runId: string): SlackMessage {
