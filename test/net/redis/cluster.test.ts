@@ -81,6 +81,18 @@ describeOnTopology(
       },
     },
     {
+      name: "a channel's runs of several services are read in one script across their indexes",
+      async check(_, h) {
+        const services = ["shop", "race", "failover0", "failover1", "not-a-service"];
+        const channel = await h.engine.useCases.list({ services, limit: 10 });
+        const all = await h.engine.useCases.list({ limit: 10 });
+        expect(channel.length).toBeGreaterThan(1);
+        expect(channel.map((run) => run.id).sort()).toEqual(all.map((run) => run.id).sort());
+        const created = channel.map((run) => run.createdAt);
+        expect(created).toEqual([...created].sort().reverse());
+      },
+    },
+    {
       name: "the replay check's auto-pipelined connection lets each of 40 signatures through once, however many arrive at once",
       async check(_, h) {
         const requests = await requestsReady(h);
