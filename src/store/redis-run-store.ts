@@ -177,15 +177,9 @@ export class RedisRunStore implements RunStore {
       const ids = await this.redis.zrevrange(index, start, start + limit - runs.length - 1).catch(rethrow);
       if (ids.length === 0) break;
       start += ids.length;
-      const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hget(k.run(id), "json");
-      const replies = (await pipeline.exec().catch(rethrow)) ?? [];
-      ids.forEach((id, i) => {
-        const [error, json] = replies[i] ?? [null, null];
-        if (error) rethrow(error);
-        if (typeof json === "string") runs.push(decodeRun(id, json));
-        else gone.push(id);
-      });
+      const read = await this.readRuns(ids);
+      runs.push(...read.runs);
+      gone.push(...read.gone);
     }
     if (gone.length > 0) await this.redis.zrem(index, ...gone).catch(rethrow);
     return runs;
@@ -202,21 +196,29 @@ export class RedisRunStore implements RunStore {
         id: reply[2 * i] as string,
         service: services[Number(reply[2 * i + 1])] as string,
       }));
-      const pipeline = this.redis.pipeline();
-      for (const { id } of newest) pipeline.hget(k.run(id), "json");
-      const replies = (await pipeline.exec().catch(rethrow)) ?? [];
-      const runs: Run[] = [];
-      const gone = this.redis.pipeline();
-      newest.forEach(({ id, service }, i) => {
-        const [error, json] = replies[i] ?? [null, null];
-        if (error) rethrow(error);
-        if (typeof json === "string") runs.push(decodeRun(id, json));
-        else gone.zrem(k.serviceRuns(service), id);
-      });
+      const { runs, gone } = await this.readRuns(newest.map(({ id }) => id));
       if (gone.length === 0) return runs;
       // Runs whose record is gone leave their index; the newest are read again without them.
-      await gone.exec().catch(rethrow);
+      const leave = this.redis.pipeline();
+      for (const { id, service } of newest) if (gone.includes(id)) leave.zrem(k.serviceRuns(service), id);
+      await leave.exec().catch(rethrow);
     }
+  }
+
+  /** The runs of these ids in one pipeline, in their order; `gone`: the ids whose record no longer exists. */
+  private async readRuns(ids: string[]): Promise<{ runs: Run[]; gone: string[] }> {
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.keys.run(id), "json");
+    const replies = (await pipeline.exec().catch(rethrow)) ?? [];
+    const runs: Run[] = [];
+    const gone: string[] = [];
+    ids.forEach((id, i) => {
+      const [error, json] = replies[i] ?? [null, null];
+      if (error) rethrow(error);
+      if (typeof json === "string") runs.push(decodeRun(id, json));
+      else gone.push(id);
+    });
+    return { runs, gone };
   }
 }
 
