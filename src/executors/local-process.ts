@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { AttemptProcess, ProcessLedger } from "../ports/attempt-processes.js";
 import type { CommandRequest, CommandResult, Execution, Executor } from "../ports/executor.js";
 import { logger } from "../telemetry/pino-logger.js";
 import { BoundedBuffer } from "./bounded-buffer.js";
+import { type Spawner, spawnHere } from "./command-process.js";
 import { thisMachine } from "./machine.js";
-import { guardedArgv } from "./process-guard.js";
 
 export interface LocalProcessOptions {
   /** Time between SIGTERM and SIGKILL when a command times out or is cancelled. */
@@ -16,6 +15,8 @@ export interface LocalProcessOptions {
   maxStderrBytes?: number;
   /** Where a run's command is recorded while it runs, so a worker taking its step over waits for it. */
   ledger?: ProcessLedger;
+  /** What starts each command under the guard: from this process (the default), or its launcher. */
+  spawner?: Spawner;
 }
 
 /** Exit codes a shell uses when it cannot start a command, so callers see the same thing either way. */
@@ -60,9 +61,11 @@ export class LocalProcessExecutor implements Executor {
   private readonly maxStdoutBytes: number;
   private readonly maxStderrBytes: number;
   private readonly ledger: ProcessLedger | undefined;
+  private readonly spawner: Spawner;
 
   constructor(options: LocalProcessOptions = {}) {
     this.ledger = options.ledger;
+    this.spawner = options.spawner ?? spawnHere;
     this.killGraceMs = options.killGraceMs ?? 5_000;
     this.maxStdoutBytes = options.maxStdoutBytes ?? 64 * 1024 * 1024;
     this.maxStderrBytes = options.maxStderrBytes ?? 1024 * 1024;
@@ -80,36 +83,29 @@ export class LocalProcessExecutor implements Executor {
   }
 
   private run(request: CommandRequest, signal?: AbortSignal): Promise<CommandResult> {
-    const [command, ...args] = request.argv.length > 0 ? guardedArgv(request.argv) : [];
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    if (!command) return Promise.reject(new Error("LocalProcessExecutor: argv is empty"));
+    if (request.argv.length === 0) return Promise.reject(new Error("LocalProcessExecutor: argv is empty"));
     if (signal?.aborted) return Promise.resolve(cancelledBeforeStart());
     return new Promise((resolve) => {
       const stdout = new BoundedBuffer(this.maxStdoutBytes, "head");
       const stderr = new BoundedBuffer(this.maxStderrBytes, "tail");
       let timedOut = false;
       let killTimer: NodeJS.Timeout | undefined;
+      let forget = () => {};
       // Its own process group, so a timeout or a cancel also ends what the command started (manage.py's children);
       // under the guard, so does phasegate's death.
-      const child = spawn(command, args, {
+      const child = this.spawner({
+        argv: request.argv,
         cwd: request.cwd,
         env: { ...process.env, ...request.env },
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true,
       });
-      const forget = this.record(request, child.pid);
-      const kill = (sig: NodeJS.Signals) => {
-        if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-        try {
-          process.kill(-child.pid, sig);
-        } catch {
-          child.kill(sig);
-        }
-      };
+      child.on("spawn", (pid) => {
+        forget = this.record(request, pid);
+      });
       const stop = () => {
-        kill("SIGTERM");
-        killTimer ??= setTimeout(() => kill("SIGKILL"), this.killGraceMs);
+        child.kill("SIGTERM");
+        killTimer ??= setTimeout(() => child.kill("SIGKILL"), this.killGraceMs);
       };
       const timeout = setTimeout(() => {
         timedOut = true;
@@ -119,18 +115,17 @@ export class LocalProcessExecutor implements Executor {
         clearTimeout(timeout);
         clearTimeout(killTimer);
         signal?.removeEventListener("abort", stop);
+        forget();
       };
       signal?.addEventListener("abort", stop, { once: true });
-      child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-      child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-      child.on("error", (error: NodeJS.ErrnoException) => {
+      child.on("stdout", (chunk) => stdout.push(chunk));
+      child.on("stderr", (chunk) => stderr.push(chunk));
+      child.on("error", (error) => {
         cleanup();
-        forget();
         resolve(spawnFailure(request, error, elapsed()));
       });
       child.on("close", (exitCode, exitSignal) => {
         cleanup();
-        forget();
         const truncated =
           stdout.dropped > 0 ? `\nphasegate: stdout cut at ${this.maxStdoutBytes} bytes\n` : "";
         resolve({
@@ -146,9 +141,9 @@ export class LocalProcessExecutor implements Executor {
   }
 
   /** Records a run's command in the ledger (a failure is logged: the command runs anyway); returns its forget. */
-  private record(request: CommandRequest, pid: number | undefined): () => void {
+  private record(request: CommandRequest, pid: number): () => void {
     const ledger = this.ledger;
-    if (!ledger || !request.runId || pid === undefined) return () => undefined;
+    if (!ledger || !request.runId) return () => undefined;
     const entry: AttemptProcess = {
       runId: request.runId,
       key: request.key,

@@ -13,7 +13,8 @@ import { logger } from "../telemetry/pino-logger.js";
  * the way the command ended (re-raising its signal), so phasegate sees what it would have seen without the guard.
  * SIGTERM and SIGHUP are blocked across the fork, so the child cannot lose one before it resets its handlers.
  * ARGV[0] is phasegate's pid: when the guard's parent is already another process, phasegate died before the
- * pdeathsig was armed, and the command must not start.
+ * pdeathsig was armed, and the command must not start. A worker and a bot start their commands through their
+ * launcher instead (process-launcher.ts), which does this work once for all of them.
  */
 const GUARD_PL = `use POSIX ();
 my ($parent, @command) = @ARGV;
@@ -58,33 +59,38 @@ function onPath(command: string): string | null {
 
 let tools: { setpriv: string; perl: string } | null | undefined;
 
-function findTools(): { setpriv: string; perl: string } | null {
-  if (process.platform !== "linux") return null;
-  const setpriv = onPath("setpriv");
-  const perl = onPath("perl");
-  return setpriv && perl ? { setpriv, perl } : null;
-}
-
-/**
- * The argv that runs `argv` under the guard, or `argv` itself where setpriv or perl is missing: then a command
- * can outlive a killed phasegate, which is said once in the log.
- */
-export function guardedArgv(argv: string[]): string[] {
+/** setpriv and perl, or null where either is missing (then said once in the log). */
+export function guardTools(): { setpriv: string; perl: string } | null {
   if (tools === undefined) {
-    tools = findTools();
+    tools = process.platform === "linux" ? findTools() : null;
     if (tools === null)
       logger.warn(
         { platform: process.platform },
         "setpriv (util-linux) or perl (perl-base) not found: a command phasegate starts keeps running if phasegate is killed",
       );
   }
-  if (tools === null) return argv;
+  return tools;
+}
+
+function findTools(): { setpriv: string; perl: string } | null {
+  const setpriv = onPath("setpriv");
+  const perl = onPath("perl");
+  return setpriv && perl ? { setpriv, perl } : null;
+}
+
+/**
+ * The argv that runs `argv` under the guard, or `argv` itself where setpriv or perl is missing: then a command can
+ * outlive a killed phasegate.
+ */
+export function guardedArgv(argv: string[]): string[] {
+  const found = guardTools();
+  if (found === null) return argv;
   return [
-    tools.setpriv,
+    found.setpriv,
     "--pdeathsig",
     "SIGHUP",
     "--",
-    tools.perl,
+    found.perl,
     "-e",
     GUARD_PL,
     "--",

@@ -6,6 +6,7 @@ import { liveFactsReader } from "../django/live-facts.js";
 import { guardArgv, guardEnv } from "../django/migrate-wrapper.js";
 import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
+import { launcherSpawner } from "../executors/process-launcher.js";
 import { HelmDeployer } from "../helm/deployer.js";
 import { CommandDeployer } from "../hooks/command-deployer.js";
 import { CommandRolloutWatcher } from "../hooks/command-watcher.js";
@@ -215,7 +216,8 @@ export function createAdapterFactory(
   pipelineDeploys: PipelineDeploys,
   ledger?: ProcessLedger,
 ): AdapterFactory {
-  const local = new LocalProcessExecutor({ ledger });
+  // A bot and a worker live long and start many commands: through the launcher, off their event loop.
+  const local = new LocalProcessExecutor({ ledger, spawner: launcherSpawner() });
   const built = new Map<string, Promise<ServiceAdapters>>();
   return (name) => {
     let adapters = built.get(name);

@@ -2,7 +2,9 @@ import { mkdtemp, realpath, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Spawner, spawnHere } from "../../src/executors/command-process.js";
 import { LocalProcessExecutor } from "../../src/executors/local-process.js";
+import { launcherSpawner } from "../../src/executors/process-launcher.js";
 import type { CommandRequest, CommandResult } from "../../src/ports/executor.js";
 
 let scratch: string;
@@ -11,18 +13,22 @@ beforeAll(async () => {
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-async function run(
-  argv: string[],
-  extra: Partial<CommandRequest> = {},
-  executor = new LocalProcessExecutor({ killGraceMs: 200 }),
-  signal?: AbortSignal,
-): Promise<CommandResult> {
-  const execution = await executor.execute({ key: "t", argv, timeoutMs: 30_000, ...extra }, signal);
-  if (execution.state !== "finished") throw new Error("a local process always finishes");
-  return execution.result;
-}
+// Every behaviour holds whether phasegate forks the command itself (a CLI) or its launcher does (a worker, a bot).
+describe.each([
+  ["from phasegate's process", spawnHere],
+  ["through the launcher", launcherSpawner()],
+] as [string, Spawner][])("LocalProcessExecutor, commands started %s", (_, spawner) => {
+  async function run(
+    argv: string[],
+    extra: Partial<CommandRequest> = {},
+    executor = new LocalProcessExecutor({ killGraceMs: 200, spawner }),
+    signal?: AbortSignal,
+  ): Promise<CommandResult> {
+    const execution = await executor.execute({ key: "t", argv, timeoutMs: 30_000, ...extra }, signal);
+    if (execution.state !== "finished") throw new Error("a local process always finishes");
+    return execution.result;
+  }
 
-describe("LocalProcessExecutor", () => {
   it("runs argv without a shell, in cwd, with env merged over its own", async () => {
     const result = await run(
       ["sh", "-c", 'echo "$1 $PWD $PHASEGATE_T $HOME"; echo oops >&2; exit 4', "sh", "a;b"],
@@ -42,7 +48,7 @@ describe("LocalProcessExecutor", () => {
   });
 
   it("cuts stdout at its cap and says so, keeps only the end of stderr", async () => {
-    const executor = new LocalProcessExecutor({ maxStdoutBytes: 10, maxStderrBytes: 8 });
+    const executor = new LocalProcessExecutor({ maxStdoutBytes: 10, maxStderrBytes: 8, spawner });
     const result = await run(
       ["sh", "-c", "echo 0123456789abcdef; echo first-line-of-stderr >&2; echo tail >&2"],
       {},

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { killProcessesWithEnv, processesGone, processesWithEnv } from "../../testkit/processes.js";
 import { repoRoot } from "../../testkit/run-cli.js";
@@ -7,11 +8,16 @@ import { repoRoot } from "../../testkit/run-cli.js";
 const MARKER = "PHASEGATE_GUARD_TEST";
 let marker = "";
 
-/** A Node process that runs `argv` through the LocalProcessExecutor, as a worker runs a step's command. */
-function phasegateRunning(argv: string[]): ChildProcess {
+/**
+ * A Node process that runs `argv` through the LocalProcessExecutor, as a CLI runs a command (forked from its own
+ * process) or as a worker runs a step's (through its launcher).
+ */
+function phasegateRunning(argv: string[], launcher: boolean): ChildProcess {
   const script = `
     import { LocalProcessExecutor } from "./src/executors/local-process.ts";
-    await new LocalProcessExecutor().execute({ key: "t", argv: ${JSON.stringify(argv)}, timeoutMs: 600_000 });`;
+    import { launcherSpawner } from "./src/executors/process-launcher.ts";
+    const spawner = ${launcher} ? launcherSpawner() : undefined;
+    await new LocalProcessExecutor({ spawner }).execute({ key: "t", argv: ${JSON.stringify(argv)}, timeoutMs: 600_000 });`;
   return spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
     cwd: repoRoot,
     env: { ...process.env, [MARKER]: marker },
@@ -22,23 +28,50 @@ function phasegateRunning(argv: string[]): ChildProcess {
 async function until(check: () => boolean): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error("the command never started");
+    if (Date.now() > deadline) throw new Error("timed out waiting");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 afterEach(() => killProcessesWithEnv(MARKER, marker));
 
+/** State and parent of a live process; null once it is gone or a zombie. */
+function statOf(pid: number): { ppid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return state === "Z" ? null : { ppid: Number(ppid) };
+  } catch {
+    return null;
+  }
+}
+
+/** The live processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  const pids = readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number);
+  return pids.filter((child) => statOf(child)?.ppid === pid);
+}
+
+const BACKGROUND = ["sh", "-c", "sleep 300 & sleep 300 & wait"];
+const DEAF = ["sh", "-c", "trap '' TERM HUP; sleep 300 & wait"];
+
 describe("a command run by phasegate never outlives it", () => {
+  // How many processes run once the command is up: phasegate, the guard (forked by phasegate), the shell, the sleeps.
   it.each([
-    ["a shell and its background children", ["sh", "-c", "sleep 300 & sleep 300 & wait"]],
-    ["a command that ignores SIGTERM and SIGHUP", ["sh", "-c", "trap '' TERM HUP; sleep 300 & wait"]],
-  ])("SIGKILL of phasegate ends %s", async (_, argv) => {
+    ["a shell and its background children", BACKGROUND, false, 5],
+    ["a command that ignores SIGTERM and SIGHUP", DEAF, false, 4],
+    ["a shell and its background children, through the launcher", BACKGROUND, true, 4],
+    ["a command that ignores SIGTERM and SIGHUP, through the launcher", DEAF, true, 3],
+  ])("SIGKILL of phasegate ends %s", async (_, argv, launcher, processes) => {
     marker = randomUUID();
-    const phasegate = phasegateRunning(argv);
-    // phasegate itself, the guard, the shell and its two children
-    await until(() => processesWithEnv(MARKER, marker).length >= 4);
+    const phasegate = phasegateRunning(argv as string[], launcher as boolean);
+    await until(() => processesWithEnv(MARKER, marker).length >= (processes as number));
+    // the guard or the launcher (and tsx's esbuild, at times)
+    const children = childrenOf(phasegate.pid as number);
     phasegate.kill("SIGKILL");
     expect(await processesGone(MARKER, marker)).toEqual([]);
+    await until(() => children.every((pid) => statOf(pid) === null));
   });
 });
