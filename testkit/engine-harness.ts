@@ -6,6 +6,7 @@ import { loadServices } from "../src/config/load-services.js";
 import type { Run } from "../src/domain/run/run.js";
 import type { RedisClient } from "../src/net/redis/connect.js";
 import type { RedisTopology } from "../src/net/redis/redis-env.js";
+import { StoreUnavailableError } from "../src/ports/store-unavailable.js";
 import { createEngine, type Engine } from "../src/wiring/engine.js";
 import { type RunningWorker, startWorker } from "../src/wiring/start-worker.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
@@ -189,7 +190,11 @@ export async function createHarness(
     async waitFor(runId, until, what) {
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const run = await engine.store.get(runId);
+        // Redis may be failing over under the test: the run is read again until the deadline.
+        const run = await engine.store.get(runId).catch((error: unknown) => {
+          if (error instanceof StoreUnavailableError && Date.now() < deadline) return undefined;
+          throw error;
+        });
         if (run && until(run)) return run;
         if (Date.now() > deadline)
           throw new Error(`${runId} never got ${what}; it is ${run?.status} at step ${run?.currentStep}`);
