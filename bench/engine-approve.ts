@@ -77,8 +77,8 @@ class StoreWatch implements RunWatch {
 
 /**
  * Approves each run and waits for its contract step to start. `alone`: also for the run to end before the next
- * approval, so that no migrate of an earlier run (two guarded child processes, which on 2 cores take CPU from the
- * worker and Redis) runs meanwhile; otherwise the next approval comes while the earlier run's migrate runs.
+ * approval, so that no migrate of an earlier run (two commands, and a job BullMQ's worker waits for before it
+ * fetches again) runs meanwhile; otherwise the next approval comes while the earlier run's migrate runs.
  */
 async function approveEach(useCases: UseCases, watch: RunWatch, runs: Run[], alone: boolean) {
   const latencies: number[] = [];
