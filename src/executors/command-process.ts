@@ -8,7 +8,7 @@ type CommandEvents = {
   spawn: [pid: number];
   stdout: [chunk: Buffer];
   stderr: [chunk: Buffer];
-  /** Could not be started (it never spawned), or could not be followed (its launcher died). */
+  /** Could not be started: it never spawned. */
   error: [error: NodeJS.ErrnoException];
   close: [exitCode: number | null, signal: NodeJS.Signals | null];
 };

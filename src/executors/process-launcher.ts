@@ -40,7 +40,7 @@ class LaunchedCommand extends CommandProcess {
 /**
  * Starts commands from a small process of its own instead of from phasegate's. Forking phasegate (hundreds of MB
  * mapped) blocks its event loop for milliseconds per command (15 ms on a 2-core VM), and each command's own guard
- * (setpriv, Perl and its POSIX module) costs about 30 ms of CPU: a worker's approvals, polls and lock renewals
+ * (setpriv, Perl and its POSIX module) costs about 40 ms of CPU: a worker's approvals, polls and lock renewals
  * waited behind both. The launcher is a bare Node process, in a session of its own (a terminal's Ctrl-C or
  * tini's group signal is for phasegate to handle), that the kernel sends SIGHUP when phasegate dies
  * (`setpriv --pdeathsig`): it then SIGKILLs every command's process group, as each command's guard would have.
