@@ -43,3 +43,22 @@ export function killProcessesWithEnv(name: string, value: string): void {
     }
   }
 }
+
+/** The parent of a live process; null once it is gone or a zombie. */
+export function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return state === "Z" ? null : Number(ppid);
+  } catch {
+    return null;
+  }
+}
+
+/** The live processes whose parent is `pid`. */
+export function childrenOf(pid: number): number[] {
+  const pids = readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number);
+  return pids.filter((child) => parentOf(child) === pid);
+}

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
+import { signalGroup } from "./machine.js";
 import { guardedArgv } from "./process-guard.js";
 
 /** What a started command reports, in the order node:child_process reports it. */
@@ -45,11 +46,8 @@ export class CommandProcess extends EventEmitter<CommandEvents> {
       this.pending = signal;
       return;
     }
-    try {
-      process.kill(-this.started, signal);
-    } catch {
-      // the group is gone: its close is on the way
-    }
+    // A group already gone has its close on the way.
+    signalGroup(this.started, signal);
   }
 }
 

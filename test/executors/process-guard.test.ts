@@ -1,8 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { killProcessesWithEnv, processesGone, processesWithEnv } from "../../testkit/processes.js";
+import {
+  childrenOf,
+  killProcessesWithEnv,
+  parentOf,
+  processesGone,
+  processesWithEnv,
+} from "../../testkit/processes.js";
 import { repoRoot } from "../../testkit/run-cli.js";
 
 const MARKER = "PHASEGATE_GUARD_TEST";
@@ -35,25 +40,6 @@ async function until(check: () => boolean): Promise<void> {
 
 afterEach(() => killProcessesWithEnv(MARKER, marker));
 
-/** State and parent of a live process; null once it is gone or a zombie. */
-function statOf(pid: number): { ppid: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return state === "Z" ? null : { ppid: Number(ppid) };
-  } catch {
-    return null;
-  }
-}
-
-/** The live processes whose parent is `pid`. */
-function childrenOf(pid: number): number[] {
-  const pids = readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number);
-  return pids.filter((child) => statOf(child)?.ppid === pid);
-}
-
 const BACKGROUND = ["sh", "-c", "sleep 300 & sleep 300 & wait"];
 const DEAF = ["sh", "-c", "trap '' TERM HUP; sleep 300 & wait"];
 
@@ -72,6 +58,6 @@ describe("a command run by phasegate never outlives it", () => {
     const children = childrenOf(phasegate.pid as number);
     phasegate.kill("SIGKILL");
     expect(await processesGone(MARKER, marker)).toEqual([]);
-    await until(() => children.every((pid) => statOf(pid) === null));
+    await until(() => children.every((pid) => parentOf(pid) === null));
   });
 });

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
@@ -8,11 +7,7 @@ import { groupAlive } from "../../src/executors/machine.js";
 import { guardTools } from "../../src/executors/process-guard.js";
 import { ProcessLauncher } from "../../src/executors/process-launcher.js";
 import type { CommandResult } from "../../src/ports/executor.js";
-
-function parentOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-}
+import { parentOf } from "../../testkit/processes.js";
 
 /** A launcher of its own, the pids its commands started with, and the warnings it logged. */
 function launcherUnderTest() {
@@ -72,6 +67,7 @@ describe("the process launcher", () => {
     await until(() => started.length === 1);
     const command = started[0] as number;
     const launcher = parentOf(command);
+    if (launcher === null) throw new Error(`command ${command} is not running`);
     expect(launcher).not.toBe(process.pid);
     process.kill(launcher, "SIGKILL");
     const result = await pending;
