@@ -2,13 +2,15 @@ import http from "node:http";
 
 /**
  * POSTs `totalBytes` of junk to the URL in 64 KiB chunks, unsigned, as an attacker would; with `declareLength` the
- * size is announced in Content-Length, else the body is chunked. Resolves with the HTTP status the server answered
- * (or "reset" when it closed the connection without one) and how many bytes were sent before it stopped us.
+ * size is announced in Content-Length, else the body is chunked. `rawPath` is sent as the request's path exactly as
+ * written (a URL would resolve `/./` first). Resolves with the HTTP status the server answered (or "reset" when it
+ * closed the connection without one) and how many bytes were sent before it stopped us.
  */
 export function oversizedPost(
   url: string,
   totalBytes: number,
   declareLength: boolean,
+  rawPath?: string,
 ): Promise<{ status: number | "reset"; sentBytes: number }> {
   const chunk = Buffer.alloc(64 * 1024, "a");
   return new Promise((resolve) => {
@@ -23,6 +25,7 @@ export function oversizedPost(
     const request = http.request(url, {
       method: "POST",
       agent: false,
+      ...(rawPath ? { path: rawPath } : {}),
       headers: {
         "content-type": "application/x-www-form-urlencoded",
         ...(declareLength ? { "content-length": String(totalBytes) } : {}),

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import http from "node:http";
 import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -33,6 +34,38 @@ function command(text: string) {
     key,
     body: slashCommandBody({ text, user: ALICE, channel: CHANNEL, responseUrl: fake.responseUrl(key) }),
   };
+}
+
+/** A signed POST to the bot at `rawPath`, sent as written (fetch would resolve `/./` and `\\` first). */
+function rawSignedPost(
+  rawPath: string,
+  body: string,
+  timestamp: number,
+  signature = slackSignature(SECRET, timestamp, body),
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: "127.0.0.1",
+        port: bot.port,
+        method: "POST",
+        path: rawPath,
+        agent: false,
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-slack-request-timestamp": String(timestamp),
+          "x-slack-signature": signature,
+        },
+      },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
 }
 
 beforeAll(async () => {
@@ -81,6 +114,26 @@ describe("Slack's endpoint in front of authentication", () => {
     expect((await postSigned(bot.url, SECRET, body)).status).toBe(200);
     expect(key).toBeTruthy();
   }, 60_000);
+
+  // Bolt routes by the URL's pathname, where these are its endpoint: each must meet the same guard.
+  const aliases = ["/slack/./events", "/slack/x/../events", "/slack\\events", "/slack/events#x"];
+
+  it("guards every path Bolt reads as its endpoint: an oversized post is cut off, a replay and a forgery refused", async () => {
+    for (const alias of aliases) {
+      const oversized = await oversizedPost(bot.url, 20 * MiB, true, alias);
+      expect([413, "reset"]).toContain(oversized.status);
+      expect(oversized.sentBytes).toBeLessThan(10 * MiB);
+
+      const { key, body } = command("list");
+      const timestamp = nowSeconds();
+      expect((await rawSignedPost(alias, body, timestamp)).status).toBe(200);
+      await fake.waitFor(() => fake.responses.find((r) => r.key === key));
+      const replay = await rawSignedPost(alias, body, timestamp);
+      expect(replay).toEqual({ status: 401, text: "replayed: this signed request was already received\n" });
+      expect((await rawSignedPost(alias, command("list").body, timestamp, "v0=00")).status).toBe(401);
+      expect(fake.responses.filter((r) => r.key === key)).toHaveLength(1);
+    }
+  });
 
   it("refuses a replayed signed request (same signature within Slack's window)", async () => {
     const { key, body } = command("list");

@@ -68,6 +68,19 @@ async function replayVerdict(
   }
 }
 
+/**
+ * The path as Bolt's HTTPReceiver routes it: its URL's pathname, where `/slack/./events` and `/slack\events` are
+ * `/slack/events`. Matching the raw path instead let such a request reach Bolt around the guard, unlimited and
+ * unchecked for replays. Null when the URL cannot be read at all (Bolt cannot route it either).
+ */
+function routedPath(url: string | undefined): string | null {
+  try {
+    return new URL(url ?? "/", "http://localhost").pathname;
+  } catch {
+    return null;
+  }
+}
+
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === "string" ? value : undefined;
@@ -106,8 +119,7 @@ export function guardRequests(inner: RequestListener, options: RequestGuardOptio
   }
 
   return (request, response) => {
-    const path = (request.url ?? "/").split("?")[0];
-    if (path !== options.endpoint || request.method !== "POST") {
+    if (routedPath(request.url) !== options.endpoint || request.method?.toUpperCase() !== "POST") {
       inner(request, response);
       return;
     }
