@@ -39,11 +39,40 @@ function nodeOptions(mode: RedisMode): RedisOptions {
   };
 }
 
+/** How long a serving connection that ioredis ended waits before it connects again. */
+const CONNECT_AGAIN_MS = 100;
+
+/**
+ * ioredis ends a connection for good when a connect under way is cut off. A Sentinel connection's failover
+ * detector does that when a sentinel announces the new primary (+switch-master) while the connection is already
+ * reconnecting because its primary died: every command then failed with "Connection is closed" until the process
+ * restarted. A serving connection connects again, unless phasegate closed it.
+ */
+function connectAgainWhenEnded(client: Redis): Redis {
+  let closed = false;
+  const disconnect = client.disconnect.bind(client);
+  client.disconnect = (reconnect = false) => {
+    if (!reconnect) closed = true;
+    disconnect(reconnect);
+  };
+  client.on("end", () => {
+    setTimeout(() => {
+      if (!closed && client.status === "end") client.connect().catch(() => undefined);
+    }, CONNECT_AGAIN_MS).unref();
+  });
+  return client;
+}
+
 /**
  * The one place a Redis connection is made (bot, worker, CLI, bench and tests). "serve" connects at once and keeps
  * trying; "command" connects on `connect()`.
  */
 export function createRedisClient(topology: RedisTopology, mode: RedisMode): RedisClient {
+  const client = newClient(topology, mode);
+  return mode === "serve" && client instanceof Redis ? connectAgainWhenEnded(client) : client;
+}
+
+function newClient(topology: RedisTopology, mode: RedisMode): RedisClient {
   if (topology.kind === "standalone") {
     const tls = topology.url.startsWith("rediss://") ? { tls: tlsOf(topology.caFile) } : {};
     return new Redis(topology.url, { ...nodeOptions(mode), ...tls });
@@ -137,5 +166,5 @@ export function duplicateWith(client: RedisClient, options: CommandOptions): Red
       redisOptions: { ...client.options.redisOptions, ...perNode },
     });
   }
-  return client.duplicate(options);
+  return connectAgainWhenEnded(client.duplicate(options));
 }
