@@ -1,6 +1,7 @@
 import { loadServices } from "../src/config/load-services.js";
 import { logger } from "../src/telemetry/pino-logger.js";
 import { startBot } from "../src/wiring/bot.js";
+import { boundHeapGrowth } from "../src/wiring/heap-growth.js";
 import { connectRedis } from "../testkit/redis.js";
 import { generateIntrospection } from "./generate-introspection.js";
 
@@ -10,6 +11,8 @@ import { generateIntrospection } from "./generate-introspection.js";
  * Prints `{"port":N}` once listening; stops on SIGTERM.
  */
 const [servicesFile = "", prefix = "", slackApiUrl = "", secret = "", token = ""] = process.argv.slice(2);
+// As `phasegate bot` does at start.
+boundHeapGrowth();
 const redis = connectRedis();
 const bot = await startBot({
   env: { SLACK_BOT_TOKEN: token, SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slackApiUrl, PORT: 0 },
