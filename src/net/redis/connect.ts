@@ -48,19 +48,19 @@ const CONNECT_AGAIN_MS = 100;
  * reconnecting because its primary died: every command then failed with "Connection is closed" until the process
  * restarted. A serving connection connects again, unless phasegate closed it.
  */
-function connectAgainWhenEnded(client: Redis): Redis {
+function connectAgainWhenEnded(connection: Redis): Redis {
   let closed = false;
-  const disconnect = client.disconnect.bind(client);
-  client.disconnect = (reconnect = false) => {
+  const disconnect = connection.disconnect.bind(connection);
+  connection.disconnect = (reconnect = false) => {
     if (!reconnect) closed = true;
     disconnect(reconnect);
   };
-  client.on("end", () => {
+  connection.on("end", () => {
     setTimeout(() => {
-      if (!closed && client.status === "end") client.connect().catch(() => undefined);
+      if (!closed && connection.status === "end") connection.connect().catch(() => undefined);
     }, CONNECT_AGAIN_MS).unref();
   });
-  return client;
+  return connection;
 }
 
 /**
