@@ -55,6 +55,11 @@ function connectAgainWhenEnded(connection: Redis): Redis {
     if (!reconnect) closed = true;
     disconnect(reconnect);
   };
+  const quit = connection.quit.bind(connection);
+  connection.quit = ((...args: Parameters<Redis["quit"]>) => {
+    closed = true;
+    return quit(...args);
+  }) as Redis["quit"];
   connection.on("end", () => {
     setTimeout(() => {
       if (!closed && connection.status === "end") connection.connect().catch(() => undefined);

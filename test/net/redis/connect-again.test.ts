@@ -62,12 +62,15 @@ describe("a serving connection to Redis Sentinel that ioredis ends", () => {
     expect(await pingWithin(duplicate, 5000)).toBe("PONG");
   });
 
-  it("stays closed once phasegate closed it", async () => {
-    const client = serving();
-    await pingWithin(client, 5000);
-    client.disconnect();
+  it("stays closed once phasegate closed it, with disconnect or quit", async () => {
+    const [disconnected, quitted] = [serving(), serving()];
+    await Promise.all([pingWithin(disconnected, 5000), pingWithin(quitted, 5000)]);
+    disconnected.disconnect();
+    expect(await quitted.quit()).toBe("OK");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((client as Redis).status).toBe("end");
-    await expect(client.ping()).rejects.toThrow("Connection is closed");
+    for (const client of [disconnected, quitted]) {
+      expect((client as Redis).status).toBe("end");
+      await expect(client.ping()).rejects.toThrow("Connection is closed");
+    }
   });
 });
