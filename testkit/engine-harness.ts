@@ -218,12 +218,16 @@ export async function createHarness(
         workers.push(startWorker(engine, { concurrency: 5, lockDurationMs: 2000, stalledIntervalMs: 1000 }));
     },
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
-      await engine.close();
-      await deleteKeys(redis, prefix);
-      redis.disconnect();
-      for (const db of databases.values()) db.drop();
-      await rm(dir, { recursive: true, force: true });
+      // A test that failed on an unreachable Redis must still leave no database or directory behind.
+      try {
+        await Promise.all(workers.map((w) => w.close()));
+        await engine.close();
+        await deleteKeys(redis, prefix);
+      } finally {
+        redis.disconnect();
+        for (const db of databases.values()) db.drop();
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   };
   return harness;
