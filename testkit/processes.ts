@@ -23,13 +23,29 @@ export function processesWithEnv(name: string, value: string, where?: (pid: stri
   return found;
 }
 
-/** Waits until no live process has `NAME=value` in its environment; the pids still there after `ms` otherwise. */
-export async function processesGone(name: string, value: string, ms = 5_000): Promise<number[]> {
+/**
+ * Waits until no live process has `NAME=value` in its environment; after `ms`, what is still there, each process
+ * described (state, parent, group, command line) so that a failing test says what outlived what.
+ */
+export async function processesGone(name: string, value: string, ms = 5_000): Promise<string[]> {
   const deadline = Date.now() + ms;
   for (;;) {
     const left = processesWithEnv(name, value);
-    if (left.length === 0 || Date.now() > deadline) return left;
+    if (left.length === 0 || Date.now() > deadline) return left.map(describeProcess);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** `pid (comm) state S, parent P, group G: command line`, or `pid: gone` once it has ended. */
+function describeProcess(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const comm = stat.slice(stat.indexOf("("), stat.lastIndexOf(")") + 1);
+    const [state, ppid, pgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+    return `${pid} ${comm} state ${state}, parent ${ppid}, group ${pgid}: ${command}`;
+  } catch {
+    return `${pid}: gone`;
   }
 }
 
