@@ -1,26 +1,42 @@
 import { readdirSync, readFileSync } from "node:fs";
 
+/** The pids under /proc now. */
+function allPids(): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number);
+}
+
+/** What /proc/<pid>/stat says of a process (its name in parentheses may hold spaces); null once it is gone. */
+function statOf(pid: number): { comm: string; state: string; ppid: number; pgid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const close = stat.lastIndexOf(")");
+    const [state = "", ppid, pgid] = stat.slice(close + 2).split(" ");
+    return { comm: stat.slice(stat.indexOf("("), close + 1), state, ppid: Number(ppid), pgid: Number(pgid) };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Pids of the live processes whose environment holds `NAME=value` (what a process and all it starts inherit).
  * `where`, when given, is asked first: a cheap test that spares reading the environment of every process.
  */
 export function processesWithEnv(name: string, value: string, where?: (pid: string) => boolean): number[] {
   const wanted = `${name}=${value}`;
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+  return allPids().filter((pid) => {
     try {
-      if (where && !where(entry)) continue;
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (where && !where(String(pid))) return false;
       // A zombie holds nothing and runs nothing: its parent has not reaped it yet.
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      if (readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(wanted))
-        found.push(Number(entry));
+      const state = statOf(pid)?.state;
+      if (state === undefined || state === "Z") return false;
+      return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(wanted);
     } catch {
       // gone meanwhile, or not ours to read
+      return false;
     }
-  }
-  return found;
+  });
 }
 
 /**
@@ -38,15 +54,15 @@ export async function processesGone(name: string, value: string, ms = 5_000): Pr
 
 /** `pid (comm) state S, parent P, group G: command line`, or `pid: gone` once it has ended. */
 function describeProcess(pid: number): string {
+  const stat = statOf(pid);
+  if (!stat) return `${pid}: gone`;
+  let command = "";
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const comm = stat.slice(stat.indexOf("("), stat.lastIndexOf(")") + 1);
-    const [state, ppid, pgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
-    return `${pid} ${comm} state ${state}, parent ${ppid}, group ${pgid}: ${command}`;
+    command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
   } catch {
-    return `${pid}: gone`;
+    // ended meanwhile: its stat is still worth telling
   }
+  return `${pid} ${stat.comm} state ${stat.state}, parent ${stat.ppid}, group ${stat.pgid}: ${command}`;
 }
 
 /** SIGKILLs every process with `NAME=value` in its environment (a test's cleanup, whatever it left). */
@@ -62,19 +78,11 @@ export function killProcessesWithEnv(name: string, value: string): void {
 
 /** The parent of a live process; null once it is gone or a zombie. */
 export function parentOf(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return state === "Z" ? null : Number(ppid);
-  } catch {
-    return null;
-  }
+  const stat = statOf(pid);
+  return !stat || stat.state === "Z" ? null : stat.ppid;
 }
 
 /** The live processes whose parent is `pid`. */
 export function childrenOf(pid: number): number[] {
-  const pids = readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number);
-  return pids.filter((child) => parentOf(child) === pid);
+  return allPids().filter((child) => parentOf(child) === pid);
 }
