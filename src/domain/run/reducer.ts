@@ -316,12 +316,19 @@ function retry(run: Run, now: string): Result {
       : s,
   );
   const reset: Run = { ...run, steps, retries: run.retries + 1, outcome: null, status: "running" };
-  if (run.plan.steps[run.currentStep]?.kind !== "approval") return { ok: true, run: reset };
+  const gate = run.plan.steps[run.currentStep];
+  if (gate?.kind !== "approval") return { ok: true, run: reset };
   const attempts = (run.steps[run.currentStep]?.attempts ?? 0) + 1;
+  // The gate opens again with an approval message of its own: clicks on the old one no longer count.
+  const { [gate.gate]: _old, ...gateMessages } = reset.gateMessages;
   return {
     ok: true,
     run: {
-      ...withStep(reset, run.currentStep, { status: "waiting", startedAt: now, attempts }),
+      ...withStep({ ...reset, gateMessages }, run.currentStep, {
+        status: "waiting",
+        startedAt: now,
+        attempts,
+      }),
       status: "awaiting-approval",
     },
   };

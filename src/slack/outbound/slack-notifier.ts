@@ -50,6 +50,12 @@ export interface SlackNotifierOptions {
 const POST_ATTEMPTS = 3;
 /** The longest wait between two repairs of a run's missing card or gate message. */
 const MAX_REPAIR_BACKOFF_MS = 60_000;
+/**
+ * How long a gate just opened is left to the process that opened it (its post, with retries, and the record of
+ * where it went) before another process posts its approval message: two would be posted, and only the one recorded
+ * last would take clicks.
+ */
+export const GATE_POST_GRACE_MS = 60_000;
 
 interface CardUpdate {
   ref: NotificationRef;
@@ -159,9 +165,15 @@ export class SlackNotifier implements Notifier {
       if (isTerminal(run.status) || this.posting.has(run.id) || !this.repairDue(run.id)) continue;
       const gate = openGateOf(run);
       if (run.notification === null) this.enqueue(run.id, () => this.ensureCard(run));
-      else if (gate && !run.gateMessages[gate.gate])
+      else if (gate && !run.gateMessages[gate.gate] && this.gateOverdue(run))
         this.enqueue(run.id, () => this.repairGate(run, run.notification as NotificationRef));
     }
+  }
+
+  /** The run's open gate has waited for its approval message longer than its opener should take to post it. */
+  private gateOverdue(run: Run): boolean {
+    const opened = Date.parse(run.steps[run.currentStep]?.startedAt ?? "");
+    return !(this.now().getTime() - opened < GATE_POST_GRACE_MS);
   }
 
   /** Which gate opening (run, gate, attempt) an approval message was posted for by this process. */

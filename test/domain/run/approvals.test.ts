@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { buttonMismatch } from "../../../src/app/gate-buttons.js";
 import { approvalProgress, closingDecision } from "../../../src/domain/run/approvals.js";
 import { contractGuard } from "../../../src/domain/run/guards.js";
 import type { ApprovalRule, Run, RunEvent } from "../../../src/domain/run/run.js";
@@ -101,5 +102,23 @@ describe("N-of-M approvals", () => {
     expect(approvalProgress(reopened, gate(reopened)).given).toEqual([]);
     const again = apply(reopened, approve("U_BOB"));
     expect(again.steps[3]).toMatchObject({ status: "waiting", message: "1 of 2 approvals" });
+  });
+
+  it("takes clicks only from the approval message of the gate's new opening once a retried run opens it again", () => {
+    const old = { channel: "C0SHOP", ts: "1700000000.000100" };
+    const posted = apply(atGate({ approvals: 1, fromGroups: [] }), {
+      type: "gate-message-attached",
+      gate: "contract",
+      message: old,
+    });
+    const timedOut = apply(posted, { type: "timed-out", step: 3, message: "no decision within 4 h" });
+    const reopened = apply(timedOut, { type: "retried", by: ALICE });
+    const click = { token: reopened.gateTokens.contract ?? "", channel: old.channel, messageTs: old.ts };
+    expect(reopened.gateMessages).toEqual({});
+    expect(buttonMismatch(reopened, "contract", click)).toContain("did not come from the approval message");
+    const fresh = { channel: "C0SHOP", ts: "1700000400.000200" };
+    const attached = apply(reopened, { type: "gate-message-attached", gate: "contract", message: fresh });
+    expect(buttonMismatch(attached, "contract", { ...click, messageTs: fresh.ts })).toBeNull();
+    expect(buttonMismatch(attached, "contract", click)).toContain("did not come from the approval message");
   });
 });

@@ -55,8 +55,8 @@ describe("Redis over TLS (rediss://)", () => {
     );
   });
 
-  it("says which file REDIS_CA_FILE names when it cannot be read", () => {
-    expect(() =>
+  it("says which file REDIS_CA_FILE names when it cannot be read", async () => {
+    await expect(async () =>
       openRedis(
         redisTopologyFromEnv({ REDIS_URL: server.url, REDIS_CA_FILE: "/nonexistent/ca.pem" }),
         prefix,
