@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type pino from "pino";
 import { logContext } from "../ports/log-context.js";
 import type { Logger } from "../ports/logger.js";
+import { withoutHttpRequests } from "./http-error-scrub.js";
 import { logFormat } from "./log-format.js";
 
 const LEVEL = process.env.LOG_LEVEL ?? (process.env.VITEST ? "silent" : "info");
@@ -22,6 +23,7 @@ function make(): Logger {
       ...logFormat,
       // The request, run and step of the work at hand, on each of its lines (src/ports/log-context.ts).
       mixin: logContext,
+      serializers: { err: (error: unknown) => withoutHttpRequests(load.stdSerializers.err(error as Error)) },
     },
     load.destination(2),
   );
