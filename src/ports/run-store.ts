@@ -33,7 +33,7 @@ export interface ListQuery {
   /** Only this service's runs; every service when absent. */
   service?: string;
   /** Only these services' runs, the newest of them all (instead of `service`): one round trip for a whole channel. */
-  services?: string[];
+  services?: readonly string[];
   /** Newest first, at most this many (default 20). */
   limit?: number;
 }

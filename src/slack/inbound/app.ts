@@ -89,9 +89,7 @@ export function createSlackApp(
     // app.error gets the request's body too (src/slack/inbound/error-handler.ts).
     extendedErrorHandler: true,
   };
-  const app = socketOrHttpApp(env, routes, logger, acks, replays, common);
-  app.use(requestIdMiddleware);
-  return app;
+  return socketOrHttpApp(env, routes, logger, acks, replays, common);
 }
 
 function socketOrHttpApp(
@@ -102,8 +100,8 @@ function socketOrHttpApp(
   replays: ReplayGuard,
   common: AppOptions,
 ): App {
-  if (env.SLACK_APP_TOKEN || !env.SLACK_SIGNING_SECRET)
-    return new App({
+  if (env.SLACK_APP_TOKEN || !env.SLACK_SIGNING_SECRET) {
+    const app = new App({
       ...common,
       customRoutes: routes,
       appToken: env.SLACK_APP_TOKEN,
@@ -111,6 +109,10 @@ function socketOrHttpApp(
       // The Socket Mode client has a Web API client of its own (for apps.connections.open): same base URL.
       installerOptions: { port: env.PORT, clientOptions: common.clientOptions },
     });
+    // An HTTP request got its id before Bolt saw it (withRequestIds); a Socket Mode event gets its own here.
+    app.use(requestIdMiddleware);
+    return app;
+  }
   const receiver = guardedReceiver(
     { ...env, SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET },
     routes,

@@ -14,7 +14,7 @@ import { planPreview, refusalAnswer } from "../blocks/plan-preview.js";
 import { auditAnswer, runList } from "../blocks/run-answers.js";
 import { runPlanAnswer } from "../blocks/run-plan.js";
 import { statusCard } from "../blocks/status-card.js";
-import { channelAllowed } from "../channel-access.js";
+import { channelAllowed, servicesInChannel } from "../channel-access.js";
 import { helpText, type MigrateCommand } from "./command-parser.js";
 
 export interface CommandDeps {
@@ -67,10 +67,8 @@ async function readRun<T extends SlackMessage | SlackMessage[]>(
 }
 
 /** The services this channel may see, or why it sees none. */
-function servicesHere(deps: CommandDeps, caller: Caller): string[] | SlackMessage {
-  const here = Object.entries(deps.services.services)
-    .filter(([, config]) => channelAllowed(config, caller.channel))
-    .map(([service]) => service);
+function servicesHere(deps: CommandDeps, caller: Caller): readonly string[] | SlackMessage {
+  const here = servicesInChannel(deps.services.services, caller.channel);
   if (here.length === 0)
     return text(":no_entry: No service is run from this channel: ask in a service's own channel.");
   return here;
@@ -189,7 +187,7 @@ async function freezers(deps: CommandDeps): Promise<string[]> {
 }
 
 /** The freezes that hold any of the services (a freeze of all once). */
-async function freezesFor(deps: CommandDeps, services: string[]): Promise<Freeze[]> {
+async function freezesFor(deps: CommandDeps, services: readonly string[]): Promise<Freeze[]> {
   const freezes = await deps.useCases.freezes();
   return freezes.filter((f) => services.some((s) => freezesOf(s, [f]).length > 0));
 }

@@ -1,7 +1,7 @@
-import type { App, BlockButtonAction } from "@slack/bolt";
 import type { Logger } from "../../ports/logger.js";
 import { COMMAND_ACTION } from "../blocks/command-button.js";
 import type { AckGate } from "./ack-gate.js";
+import type { Buttons } from "./buttons.js";
 import { answerCommand, type CommandDeps } from "./command-answers.js";
 import { parseMigrateCommand } from "./command-parser.js";
 import { respondTo } from "./response-url.js";
@@ -17,30 +17,27 @@ export interface CommandButtonDeps extends CommandDeps {
  * had typed it in the channel of the card, so the action table, the channel rules and the use cases' access
  * checks decide it; a click grants nothing typing would not.
  */
-export function registerCommandButtons(app: App, deps: CommandButtonDeps, acks: AckGate): void {
-  app.action<BlockButtonAction>(
-    { type: "block_actions", action_id: COMMAND_ACTION },
-    async ({ ack, body }) => {
-      await ack();
-      await acks.settled();
-      const respond = respondTo(body.response_url);
-      const tell = (text: string, blocks?: unknown[]) =>
-        respond({ response_type: "ephemeral", replace_original: false, text, ...(blocks ? { blocks } : {}) });
-      const parsed = parseMigrateCommand(body.actions[0]?.value ?? "");
-      try {
-        if (!parsed.ok) return void (await tell(parsed.message));
-        const answer = await answerCommand(deps, parsed.command, {
-          user: body.user.id,
-          channel: body.container?.channel_id ?? body.channel?.id ?? "",
-        });
-        for (const message of [answer].flat()) await tell(message.text, message.blocks);
-      } catch (error) {
-        deps.logger.error(
-          { err: error, user: body.user.id, actionId: COMMAND_ACTION },
-          "command button failed",
-        );
-        await tell(deps.failureAnswer(error)).catch(() => undefined);
-      }
-    },
-  );
+export function registerCommandButtons(buttons: Buttons, deps: CommandButtonDeps, acks: AckGate): void {
+  buttons.on(COMMAND_ACTION, async ({ ack, body }) => {
+    await ack();
+    await acks.settled();
+    const respond = respondTo(body.response_url);
+    const tell = (text: string, blocks?: unknown[]) =>
+      respond({ response_type: "ephemeral", replace_original: false, text, ...(blocks ? { blocks } : {}) });
+    const parsed = parseMigrateCommand(body.actions[0]?.value ?? "");
+    try {
+      if (!parsed.ok) return void (await tell(parsed.message));
+      const answer = await answerCommand(deps, parsed.command, {
+        user: body.user.id,
+        channel: body.container?.channel_id ?? body.channel?.id ?? "",
+      });
+      for (const message of [answer].flat()) await tell(message.text, message.blocks);
+    } catch (error) {
+      deps.logger.error(
+        { err: error, user: body.user.id, actionId: COMMAND_ACTION },
+        "command button failed",
+      );
+      await tell(deps.failureAnswer(error)).catch(() => undefined);
+    }
+  });
 }

@@ -1,10 +1,17 @@
-import type { App, BlockButtonAction, RespondFn } from "@slack/bolt";
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockButtonAction,
+  RespondFn,
+  SlackCommandMiddlewareArgs,
+} from "@slack/bolt";
 import type { LoadedServices } from "../../config/load-services.js";
 import type { Logger } from "../../ports/logger.js";
 import { StoreUnavailableError } from "../../ports/store-unavailable.js";
 import type { UseCases } from "../../ports/use-cases.js";
 import { APPROVE_ACTION, type GateButton, gateButtonSchema } from "../blocks/approval.js";
 import { AckGate } from "./ack-gate.js";
+import { Buttons } from "./buttons.js";
 import { clickRefusal } from "./click-answer.js";
 import { answerCommand } from "./command-answers.js";
 import { registerCommandButtons } from "./command-buttons.js";
@@ -43,40 +50,44 @@ async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): 
   } as Parameters<RespondFn>[0]);
 }
 
-function registerCommand(app: App, deps: HandlerDeps, acks: AckGate): void {
-  app.command("/migrate", async ({ command, ack }) => {
-    const parsed = parseMigrateCommand(command.text);
-    if (!parsed.ok) return ack({ response_type: "ephemeral", text: parsed.message });
-    if (parsed.command.name === "help") return ack({ response_type: "ephemeral", text: helpText() });
-    await ack();
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+async function migrate(deps: HandlerDeps, acks: AckGate, { command, ack }: CommandArgs): Promise<void> {
+  const parsed = parseMigrateCommand(command.text);
+  if (!parsed.ok) return ack({ response_type: "ephemeral", text: parsed.message });
+  if (parsed.command.name === "help") return ack({ response_type: "ephemeral", text: helpText() });
+  await ack();
+  await acks.settled();
+  const respond = respondTo(command.response_url);
+  try {
+    const notify = (text: string) =>
+      void ephemeral(respond, text).catch((error: unknown) =>
+        deps.logger.warn({ err: error, user: command.user_id }, "could not tell a caller to wait"),
+      );
+    const answer = await answerCommand(deps, parsed.command, {
+      user: command.user_id,
+      channel: command.channel_id,
+      notify,
+    });
+    // Sending the answer costs as much as the ack; a burst that arrived meanwhile is acked first.
     await acks.settled();
-    const respond = respondTo(command.response_url);
-    try {
-      const notify = (text: string) =>
-        void ephemeral(respond, text).catch((error: unknown) =>
-          deps.logger.warn({ err: error, user: command.user_id }, "could not tell a caller to wait"),
-        );
-      const answer = await answerCommand(deps, parsed.command, {
-        user: command.user_id,
-        channel: command.channel_id,
-        notify,
-      });
-      // Sending the answer costs as much as the ack; a burst that arrived meanwhile is acked first.
-      await acks.settled();
-      for (const message of [answer].flat()) await ephemeral(respond, message.text, message.blocks);
-    } catch (error) {
-      deps.logger.error({ err: error, command: parsed.command, user: command.user_id }, "/migrate failed");
-      await ephemeral(respond, failureAnswer(error)).catch(() => undefined);
-    }
-  });
+    for (const message of [answer].flat()) await ephemeral(respond, message.text, message.blocks);
+  } catch (error) {
+    deps.logger.error({ err: error, command: parsed.command, user: command.user_id }, "/migrate failed");
+    await ephemeral(respond, failureAnswer(error)).catch(() => undefined);
+  }
 }
 
-/** The app's manifest declares only /migrate; another command routed here gets told so instead of a timeout. */
-function registerUnknownCommands(app: App): void {
-  app.command(/^\/(?!migrate$)/, async ({ command, ack }) => {
-    await ack({
+/**
+ * Every slash command through one listener (one per command cost every request its middleware, see Buttons). The
+ * app's manifest declares only /migrate; another command routed here gets told so instead of a timeout.
+ */
+function registerCommands(app: App, deps: HandlerDeps, acks: AckGate): void {
+  app.command(/^\//, async (args) => {
+    if (args.command.command === "/migrate") return migrate(deps, acks, args);
+    await args.ack({
       response_type: "ephemeral",
-      text: `phasegate does not know ${echo(command.command)}; try \`/migrate help\`.`,
+      text: `phasegate does not know ${echo(args.command.command)}; try \`/migrate help\`.`,
     });
   });
 }
@@ -121,24 +132,21 @@ async function decideClick(
   if (replaced) await respond({ replace_original: true, ...replaced } as Parameters<RespondFn>[0]);
 }
 
-function registerApprove(app: App, deps: HandlerDeps, acks: AckGate): void {
-  app.action<BlockButtonAction>(
-    { type: "block_actions", action_id: APPROVE_ACTION },
-    async ({ ack, body }) => {
-      await ack();
-      await acks.settled();
-      const respond = respondTo(body.response_url);
-      try {
-        await decideClick(deps, body, respond, true);
-      } catch (error) {
-        deps.logger.error(
-          { err: error, user: body.user.id, actionId: APPROVE_ACTION },
-          "approval click failed",
-        );
-        await ephemeral(respond, failureAnswer(error)).catch(() => undefined);
-      }
-    },
-  );
+function registerApprove(buttons: Buttons, deps: HandlerDeps, acks: AckGate): void {
+  buttons.on(APPROVE_ACTION, async ({ ack, body }) => {
+    await ack();
+    await acks.settled();
+    const respond = respondTo(body.response_url);
+    try {
+      await decideClick(deps, body, respond, true);
+    } catch (error) {
+      deps.logger.error(
+        { err: error, user: body.user.id, actionId: APPROVE_ACTION },
+        "approval click failed",
+      );
+      await ephemeral(respond, failureAnswer(error)).catch(() => undefined);
+    }
+  });
 }
 
 /**
@@ -148,15 +156,16 @@ function registerApprove(app: App, deps: HandlerDeps, acks: AckGate): void {
 export function registerHandlers(app: App, deps: HandlerDeps): void {
   const acks = deps.acks ?? new AckGate();
   registerErrorHandler(app, deps.logger);
-  registerCommand(app, deps, acks);
-  registerUnknownCommands(app);
-  registerApprove(app, deps, acks);
-  registerRollback(app, { ...deps, failureAnswer }, acks);
-  registerCommandButtons(app, { ...deps, failureAnswer }, acks);
-  registerReject(app, {
+  registerCommands(app, deps, acks);
+  const buttons = new Buttons();
+  registerApprove(buttons, deps, acks);
+  registerRollback(buttons, { ...deps, failureAnswer }, acks);
+  registerCommandButtons(buttons, { ...deps, failureAnswer }, acks);
+  registerReject(app, buttons, {
     useCases: deps.useCases,
     logger: deps.logger,
     buttonOf,
     lateClick: (body) => decideClick(deps, body, respondTo(body.response_url), false),
   });
+  buttons.listen(app, deps.logger);
 }

@@ -12,6 +12,7 @@ import {
   rejectMetadataSchema,
   rejectModal,
 } from "../blocks/reject-modal.js";
+import type { Buttons } from "./buttons.js";
 import { clickRefusal } from "./click-answer.js";
 import { respondTo } from "./response-url.js";
 
@@ -41,49 +42,43 @@ async function tell(responseUrl: string, text: string): Promise<void> {
  * Reject on an open gate opens a modal asking why (views.open needs the click's trigger_id, valid for 3 s: only a
  * read of the run comes first); on a gate already closed it is answered at once.
  */
-function registerRejectButton(app: App, deps: RejectDeps): void {
-  app.action<BlockButtonAction>(
-    { type: "block_actions", action_id: REJECT_ACTION },
-    async ({ ack, body, client }) => {
-      await ack();
-      const action = body.actions[0];
-      const button = action ? deps.buttonOf(action) : null;
-      if (!button) {
-        await tell(
-          body.response_url,
-          ":no_entry: This button carries no run I can read; nothing was changed.",
-        );
-        return;
-      }
-      const run = await deps.useCases.status(button.runId);
-      const step = run?.plan.steps[run.currentStep];
-      const message = {
-        channel: body.container?.channel_id ?? body.channel?.id ?? "",
-        ts: body.container?.message_ts ?? body.message?.ts ?? "",
-      };
-      const open =
-        run?.status === "awaiting-approval" &&
-        step?.kind === "approval" &&
-        step.gate === button.gate &&
-        run.gateTokens[button.gate] === button.token &&
-        message.channel !== "" &&
-        message.ts !== "";
-      // A closed gate, or a button not of this gate: decided (refused, audited) at once, no dialog.
-      if (!open) return deps.lateClick(body);
-      try {
-        await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(button, message) });
-      } catch (error) {
-        deps.logger.error(
-          { err: error, user: body.user.id, runId: button.runId },
-          "could not open the reject dialog",
-        );
-        await tell(
-          body.response_url,
-          `:warning: The reject dialog did not open; nothing was changed. \`/migrate reject ${button.runId} <reason>\` does the same.`,
-        ).catch(() => undefined);
-      }
-    },
-  );
+function registerRejectButton(buttons: Buttons, deps: RejectDeps): void {
+  buttons.on(REJECT_ACTION, async ({ ack, body, client }) => {
+    await ack();
+    const action = body.actions[0];
+    const button = action ? deps.buttonOf(action) : null;
+    if (!button) {
+      await tell(body.response_url, ":no_entry: This button carries no run I can read; nothing was changed.");
+      return;
+    }
+    const run = await deps.useCases.status(button.runId);
+    const step = run?.plan.steps[run.currentStep];
+    const message = {
+      channel: body.container?.channel_id ?? body.channel?.id ?? "",
+      ts: body.container?.message_ts ?? body.message?.ts ?? "",
+    };
+    const open =
+      run?.status === "awaiting-approval" &&
+      step?.kind === "approval" &&
+      step.gate === button.gate &&
+      run.gateTokens[button.gate] === button.token &&
+      message.channel !== "" &&
+      message.ts !== "";
+    // A closed gate, or a button not of this gate: decided (refused, audited) at once, no dialog.
+    if (!open) return deps.lateClick(body);
+    try {
+      await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(button, message) });
+    } catch (error) {
+      deps.logger.error(
+        { err: error, user: body.user.id, runId: button.runId },
+        "could not open the reject dialog",
+      );
+      await tell(
+        body.response_url,
+        `:warning: The reject dialog did not open; nothing was changed. \`/migrate reject ${button.runId} <reason>\` does the same.`,
+      ).catch(() => undefined);
+    }
+  });
 }
 
 /**
@@ -136,7 +131,7 @@ function registerRejectSubmission(app: App, deps: RejectDeps): void {
   });
 }
 
-export function registerReject(app: App, deps: RejectDeps): void {
-  registerRejectButton(app, deps);
+export function registerReject(app: App, buttons: Buttons, deps: RejectDeps): void {
+  registerRejectButton(buttons, deps);
   registerRejectSubmission(app, deps);
 }

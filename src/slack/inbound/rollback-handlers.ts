@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from "@slack/bolt";
+import type { BlockButtonAction } from "@slack/bolt";
 import type { Logger } from "../../ports/logger.js";
 import type { ActionResult, UseCases } from "../../ports/use-cases.js";
 import { escapeText } from "../blocks/kit.js";
@@ -9,6 +9,7 @@ import {
   rollbackButtonSchema,
 } from "../blocks/rollback-messages.js";
 import type { AckGate } from "./ack-gate.js";
+import type { Buttons } from "./buttons.js";
 import { respondTo } from "./response-url.js";
 
 export interface RollbackHandlerDeps {
@@ -39,38 +40,35 @@ async function tell(responseUrl: string, text: string): Promise<void> {
 }
 
 /** "Roll back the deploy" on a run's card: acked at once, then decided (authorised, audited) and answered. */
-export function registerRollback(app: App, deps: RollbackHandlerDeps, acks: AckGate): void {
-  app.action<BlockButtonAction>(
-    { type: "block_actions", action_id: ROLLBACK_ACTION },
-    async ({ ack, body }) => {
-      await ack();
-      await acks.settled();
-      try {
-        const button = buttonOf(body);
-        if (!button) {
-          await tell(
-            body.response_url,
-            ":no_entry: This button carries no run I can read; nothing was changed. Use `/migrate status`.",
-          );
-          return;
-        }
-        const result = await deps.useCases.rollback({
-          runId: button.runId,
-          user: body.user.id,
-          button: {
-            token: button.token,
-            channel: body.container?.channel_id ?? body.channel?.id ?? "",
-            messageTs: body.container?.message_ts ?? body.message?.ts ?? "",
-          },
-        });
-        await tell(body.response_url, answerOf(result));
-      } catch (error) {
-        deps.logger.error(
-          { err: error, user: body.user.id, actionId: ROLLBACK_ACTION },
-          "rollback click failed",
+export function registerRollback(buttons: Buttons, deps: RollbackHandlerDeps, acks: AckGate): void {
+  buttons.on(ROLLBACK_ACTION, async ({ ack, body }) => {
+    await ack();
+    await acks.settled();
+    try {
+      const button = buttonOf(body);
+      if (!button) {
+        await tell(
+          body.response_url,
+          ":no_entry: This button carries no run I can read; nothing was changed. Use `/migrate status`.",
         );
-        await tell(body.response_url, deps.failureAnswer(error)).catch(() => undefined);
+        return;
       }
-    },
-  );
+      const result = await deps.useCases.rollback({
+        runId: button.runId,
+        user: body.user.id,
+        button: {
+          token: button.token,
+          channel: body.container?.channel_id ?? body.channel?.id ?? "",
+          messageTs: body.container?.message_ts ?? body.message?.ts ?? "",
+        },
+      });
+      await tell(body.response_url, answerOf(result));
+    } catch (error) {
+      deps.logger.error(
+        { err: error, user: body.user.id, actionId: ROLLBACK_ACTION },
+        "rollback click failed",
+      );
+      await tell(body.response_url, deps.failureAnswer(error)).catch(() => undefined);
+    }
+  });
 }

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nowSeconds, slackSignature, slashCommandBody } from "../../../src/slack-emulator/index.js";
+import { APPROVE_ACTION } from "../../../src/slack/blocks/approval.js";
+import {
+  blockActionsBody,
+  nowSeconds,
+  slackSignature,
+  slashCommandBody,
+} from "../../../src/slack-emulator/index.js";
 import {
   ALICE,
   BOB,
@@ -130,6 +136,23 @@ describe("/migrate answers", () => {
     });
     const answer = await h.send(body);
     expect(answer.json?.text).toContain('phasegate does not know "/deploy"');
+  });
+
+  it("acks a click on a button it has no handler for (a message of another version), and does nothing", async () => {
+    const body = blockActionsBody({
+      user: ALICE,
+      channel: "C0SHOP",
+      messageTs: "1.000001",
+      actionId: "phasegate_retired_button",
+      value: "{}",
+      responseUrl: h.fake.responseUrl("retired"),
+    });
+    expect(await h.send(body)).toMatchObject({ status: 200, text: "" });
+    // The approve button still reaches its handler behind the same listener: a value it cannot read is answered.
+    const approve = await h.click(APPROVE_ACTION, "not json", ALICE);
+    expect(approve.text).toContain("This button carries no run I can read");
+    expect(h.fake.responses.filter((r) => r.key === "retired")).toEqual([]);
+    await expectNothingStarted();
   });
 
   it("previews the plan of examples/shop: phases, verdicts, the approval summary", async () => {
