@@ -10,6 +10,7 @@ import { SandboxError } from "../sandbox/sandbox-error.js";
 import { logger } from "../telemetry/pino-logger.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./cli-error.js";
+import { exitAfterGrace } from "./exit-after.js";
 import type { Command } from "./command.js";
 
 const USAGE = `Usage: phasegate sandbox [--port N] [--host ADDR] [--access-token TOKEN|generate] [--services FILE]
@@ -77,6 +78,14 @@ export const sandboxCommand: Command = async (argv) => {
   const given = options["access-token"];
   const accessToken = given === "generate" ? generateToken() : (given ?? null);
   if (options.services) process.stderr.write(realDeploysWarning(options.services));
+  // Ctrl-C while it starts would kill it before it could remove what it made (the story's database, its
+  // replicas): it stops once started instead.
+  let started = false;
+  let stopAsked = false;
+  const stop = Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]).then(() => {
+    stopAsked = true;
+    if (!started) process.stderr.write("phasegate sandbox: stopping once started, to remove what it made\n");
+  });
   try {
     const sandbox = await startSandbox({
       host: options.host,
@@ -93,15 +102,19 @@ export const sandboxCommand: Command = async (argv) => {
       slotPauseMs: 2000,
       logger,
     });
+    started = true;
     const address = accessToken ? `${sandbox.url}?token=${encodeURIComponent(accessToken)}` : sandbox.url;
-    process.stdout.write(
-      `phasegate sandbox: open ${address} (Slack over ${options["socket-mode"] ? "Socket Mode" : "signed HTTP"}; Ctrl-C stops it)\n`,
-    );
-    await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
+    if (!stopAsked)
+      process.stdout.write(
+        `phasegate sandbox: open ${address} (Slack over ${options["socket-mode"] ? "Socket Mode" : "signed HTTP"}; Ctrl-C stops it)\n`,
+      );
+    await stop;
     // A terminal closed with the sandbox must not keep it from cleaning up (a write would fail with EPIPE).
     process.stdout.on("error", () => undefined);
     process.stdout.write("phasegate sandbox: stopping\n");
     await sandbox.stop();
+    // BullMQ's stalled-job check, closed while it makes its first check, still waits out its 30 s interval.
+    exitAfterGrace(0);
     return 0;
   } catch (error) {
     if (error instanceof SandboxError) throw new CliError(error.message, error.exitCode);

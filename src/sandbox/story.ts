@@ -126,6 +126,7 @@ export class Story {
     const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-sandbox-"));
     const name = `phasegate_sandbox_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
     const url = await createDatabase(options.serverUrl, name);
+    options.logger.info({ database: name }, "story database created (dropped when the sandbox stops)");
     const story = new Story(options, dir, { name, url }, await freePorts(options.replicas));
     try {
       for (const release of RELEASES)

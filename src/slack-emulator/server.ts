@@ -199,7 +199,12 @@ export class SlackFake {
     for (const res of this.hung) res.destroy();
     this.hung.clear();
     this.socketMode.close();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      // A client's kept-alive connection (the bot's Web API client) would hold the close for seconds.
+      this.server.closeAllConnections();
+    });
   }
 
   setUsergroup(id: string, users: string[]): void {

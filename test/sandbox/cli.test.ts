@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { pg } from "../../testkit/postgres.js";
+import { cliArgv } from "../../testkit/cli-entry.js";
+import { pg, psqlScript } from "../../testkit/postgres.js";
 import { repoRoot, runCli } from "../../testkit/run-cli.js";
 import { startSandboxProcess } from "../../testkit/sandbox-process.js";
 
@@ -139,6 +140,35 @@ describe("phasegate sandbox: one command, stopped by Ctrl-C", () => {
     child.kill("SIGINT");
     expect((await exited)[0]).toBe(0);
   });
+
+  it("stopped by Ctrl-C while it still starts: it stops once started and drops the story's database", async () => {
+    const child = spawn(process.execPath, cliArgv("sandbox", "--port", "0", "--replicas", "1"), {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, LOG_LEVEL: "info" },
+    });
+    started.push(child);
+    let output = "";
+    const exited = once(child, "exit");
+    const created = new Promise<string>((resolve) => {
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        const database = /"database":"(phasegate_sandbox_\w+)"/.exec(output)?.[1];
+        if (database) resolve(database);
+      };
+      child.stdout?.on("data", read);
+      child.stderr?.on("data", read);
+    });
+    const database = await created;
+    // The replicas, Prometheus and the bot are still to come: the start is under way.
+    child.kill("SIGINT");
+    expect(await exited).toEqual([0, null]);
+    expect(output).toContain("stopping once started, to remove what it made");
+    expect(output).not.toContain("open http");
+    expect(psqlScript("postgres", `select count(*) from pg_database where datname = '${database}'`)).toBe(
+      "0",
+    );
+  }, 120_000);
 
   it("plays the story on Ctrl-C's terms: the replicas stop with it, nothing is left behind", async () => {
     const { child, url } = await startSandbox(["--replicas", "1"]);
