@@ -5,7 +5,7 @@ import { type Run, type RunEvent, SYSTEM_ACTOR } from "../src/domain/run/run.js"
 import { storeKeys } from "../src/store/keys.js";
 import { RedisRunStore } from "../src/store/redis-run-store.js";
 import { logger } from "../src/telemetry/pino-logger.js";
-import { CREATED_AUDIT, shopRun } from "../testkit/plans.js";
+import { CREATED_AUDIT, shopRun, TO_THE_GATE } from "../testkit/plans.js";
 import { RecordingNotifier } from "../testkit/recording-notifier.js";
 import { RedisServer } from "../testkit/redis-server.js";
 import type { Figure } from "./figure.js";
@@ -23,12 +23,7 @@ const quiet = logger.child({}, { level: "warn" });
 
 /** The shop's release from start to success, as the worker and an approver drive it. */
 const WHOLE_RUN: RunEvent[] = [
-  { type: "step-started", step: 0 },
-  { type: "step-succeeded", step: 0 },
-  { type: "step-started", step: 1 },
-  { type: "step-succeeded", step: 1 },
-  { type: "step-started", step: 2 },
-  { type: "step-succeeded", step: 2 },
+  ...TO_THE_GATE,
   { type: "approval-granted", gate: "contract", by: "U_BOB" },
   { type: "step-started", step: 4 },
   { type: "step-succeeded", step: 4 },

@@ -78,6 +78,16 @@ export function replay(run: Run, events: RunEvent[]): RunChange[] {
   return changes;
 }
 
+/** The shop run's events from its start to its contract gate: expand, deploy, rollout, each started and done. */
+export const TO_THE_GATE: RunEvent[] = [
+  { type: "step-started", step: 0 },
+  { type: "step-succeeded", step: 0 },
+  { type: "step-started", step: 1 },
+  { type: "step-succeeded", step: 1 },
+  { type: "step-started", step: 2 },
+  { type: "step-succeeded", step: 2 },
+];
+
 /** The audit entry of a run created by U_ALICE, as the store tests hand it to `create`. */
 export const CREATED_AUDIT: AuditInput = {
   at: "2026-01-01T00:00:00.000Z",

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LoadedServices } from "../../../src/config/load-services.js";
-import { serviceSchema } from "../../../src/config/services-schema.js";
 import { SYSTEM_ACTOR } from "../../../src/domain/run/run.js";
 import type { RedisClient } from "../../../src/net/redis/connect.js";
 import { slackClient } from "../../../src/slack/outbound/outbound.js";
@@ -10,25 +8,14 @@ import { RedisNotificationOutbox } from "../../../src/store/redis-notification-o
 import { logger } from "../../../src/telemetry/pino-logger.js";
 import { replay, shopRun } from "../../../testkit/plans.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../../testkit/redis.js";
+import { shopServices } from "../../../testkit/shop-services.js";
 
 const TOKEN = "xoxb-durable";
 const prefix = uniquePrefix("outbox");
 let fake: SlackFake;
 let redis: RedisClient;
 
-const services: LoadedServices = {
-  file: "services.yaml",
-  baseDir: ".",
-  services: {
-    shop: serviceSchema.parse({
-      project: { path: "." },
-      deployer: { kind: "command", command: ["true"] },
-      rollout: { kind: "command", command: ["true"] },
-      slack: { channel: "C0SHOP" },
-      access: { approvers: { users: ["U0BOB"] } },
-    }),
-  },
-};
+const services = shopServices("C0SHOP");
 
 /** A notifier as a bot process builds it, over the shared outbox; `retryAfterMs` 0 drains at once. */
 function notifier() {

@@ -1,13 +1,12 @@
 import { webApi } from "@slack/bolt";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LoadedServices } from "../../../src/config/load-services.js";
-import { serviceSchema } from "../../../src/config/services-schema.js";
-import { type NotificationRef, type Run, type RunEvent, SYSTEM_ACTOR } from "../../../src/domain/run/run.js";
+import { type NotificationRef, type Run, SYSTEM_ACTOR } from "../../../src/domain/run/run.js";
 import type { RunChange } from "../../../src/ports/notifier.js";
 import { GATE_POST_GRACE_MS, SlackNotifier } from "../../../src/slack/outbound/slack-notifier.js";
 import { SlackFake, type StoredMessage } from "../../../src/slack-emulator/index.js";
-import { replay, shopRun } from "../../../testkit/plans.js";
+import { replay, shopRun, TO_THE_GATE } from "../../../testkit/plans.js";
+import { shopServices } from "../../../testkit/shop-services.js";
 
 const TOKEN = "xoxb-gate-repair";
 const CHANNEL = "C0GATES";
@@ -19,19 +18,7 @@ const setClock = (at: number) => {
   ahead = at - Date.now();
 };
 
-const services: LoadedServices = {
-  file: "services.yaml",
-  baseDir: ".",
-  services: {
-    shop: serviceSchema.parse({
-      project: { path: "." },
-      deployer: { kind: "command", command: ["true"] },
-      rollout: { kind: "command", command: ["true"] },
-      slack: { channel: CHANNEL },
-      access: { approvers: { users: ["U0BOB"] } },
-    }),
-  },
-};
+const services = shopServices(CHANNEL);
 
 /** A process's notifier (the bot's or a worker's); the gate messages it records go to `recorded`. */
 function notifierOfAProcess(recorded: NotificationRef[]): SlackNotifier {
@@ -50,15 +37,6 @@ function notifierOfAProcess(recorded: NotificationRef[]): SlackNotifier {
   });
 }
 
-const toGate: RunEvent[] = [
-  { type: "step-started", step: 0 },
-  { type: "step-succeeded", step: 0 },
-  { type: "step-started", step: 1 },
-  { type: "step-succeeded", step: 1 },
-  { type: "step-started", step: 2 },
-  { type: "step-succeeded", step: 2 },
-];
-
 /** A run told to `opener` up to the change that opens its gate, which is returned (as stored, with its card). */
 async function upToTheGate(
   runId: string,
@@ -66,7 +44,7 @@ async function upToTheGate(
 ): Promise<{ opening: RunChange; atGate: Run }> {
   // Created now: the notifiers' clock only moves forward, as a real one does.
   const run = shopRun({ id: runId, requester: "U0ALICE", createdAt: new Date().toISOString() });
-  const told = [{ before: null, after: run, event: null, actor: SYSTEM_ACTOR }, ...replay(run, toGate)];
+  const told = [{ before: null, after: run, event: null, actor: SYSTEM_ACTOR }, ...replay(run, TO_THE_GATE)];
   const opening = told.pop();
   if (!opening) throw new Error("no change");
   for (const change of told) {

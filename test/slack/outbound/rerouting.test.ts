@@ -10,7 +10,7 @@ import { SlackNotifier } from "../../../src/slack/outbound/slack-notifier.js";
 import { SlackUsergroupDirectory } from "../../../src/slack/outbound/slack-usergroup-directory.js";
 import { SlackFake, type StoredMessage } from "../../../src/slack-emulator/index.js";
 import { RedisNotificationOutbox } from "../../../src/store/redis-notification-outbox.js";
-import { replay, shopRun } from "../../../testkit/plans.js";
+import { replay, shopRun, TO_THE_GATE } from "../../../testkit/plans.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../../testkit/redis.js";
 import { sample } from "../../ship/samples.js";
 
@@ -54,16 +54,8 @@ function notifierFor(channel: string, attached: NotificationRef[] = [], outbox?:
   });
 }
 
-const toGate: RunEvent[] = [
-  { type: "step-started", step: 0 },
-  { type: "step-succeeded", step: 0 },
-  { type: "step-started", step: 1 },
-  { type: "step-succeeded", step: 1 },
-  { type: "step-started", step: 2 },
-  { type: "step-succeeded", step: 2 },
-];
 const toEnd: RunEvent[] = [
-  ...toGate,
+  ...TO_THE_GATE,
   { type: "approval-granted", gate: "contract", by: "U0BOB" },
   { type: "step-started", step: 4 },
   { type: "step-succeeded", step: 4 },
@@ -144,7 +136,7 @@ describe("a run whose card was deleted (message_not_found)", () => {
 
   it("a gate message or reply refused under the deleted card goes under a fresh card", async () => {
     const notifier = notifierFor("C0GATE");
-    const all = changes(shopRun({ id: "shop-22", requester: "U0ALICE" }), toGate);
+    const all = changes(shopRun({ id: "shop-22", requester: "U0ALICE" }), TO_THE_GATE);
     await tell(notifier, all.slice(0, -1));
     const [card] = cardsIn("C0GATE");
     if (!card) throw new Error("no card");
@@ -171,7 +163,7 @@ describe("a run whose channel is lost", () => {
     async (error, channel, why, lose) => {
       const notifier = notifierFor(channel);
       const all = changes(shopRun({ id: `shop-${channel}`, requester: "U0ALICE" }), toEnd);
-      const atGate = toGate.length; // the change that opens the gate
+      const atGate = TO_THE_GATE.length; // the change that opens the gate
       await tell(notifier, all.slice(0, atGate));
       const before = await rerouted(error, "direct-message");
       lose(channel);
@@ -203,7 +195,7 @@ describe("the reply outbox", () => {
   it("lets go of a reply its channel will never take, and its people are told instead", async () => {
     const outbox = new RedisNotificationOutbox(redis, prefix);
     const first = notifierFor("C0BOX", [], outbox);
-    const all = changes(shopRun({ id: "shop-31", requester: "U0ALICE" }), toGate.slice(0, 2));
+    const all = changes(shopRun({ id: "shop-31", requester: "U0ALICE" }), TO_THE_GATE.slice(0, 2));
     await tell(first, all.slice(0, 2));
     fake.failNext("chat.postMessage", "internal_error", 3);
     await tell(first, all.slice(2));
@@ -226,7 +218,7 @@ describe("the reply outbox", () => {
   it("posts nothing twice and keeps nothing when the bot leaves a channel mid-run", async () => {
     const outbox = new RedisNotificationOutbox(redis, prefix);
     const notifier = notifierFor("C0LEFT", [], outbox);
-    const all = changes(shopRun({ id: "shop-32", requester: "U0ALICE" }), toGate);
+    const all = changes(shopRun({ id: "shop-32", requester: "U0ALICE" }), TO_THE_GATE);
     await tell(notifier, all.slice(0, 2));
     fake.removeBot("C0LEFT");
     await tell(notifier, all.slice(2));
