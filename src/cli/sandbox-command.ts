@@ -10,8 +10,8 @@ import { SandboxError } from "../sandbox/sandbox-error.js";
 import { logger } from "../telemetry/pino-logger.js";
 import { type OptionSpecs, parseOptions } from "./args.js";
 import { CliError } from "./cli-error.js";
-import { exitAfterGrace } from "./exit-after.js";
 import type { Command } from "./command.js";
+import { exitAfterGrace } from "./exit-after.js";
 
 const USAGE = `Usage: phasegate sandbox [--port N] [--host ADDR] [--access-token TOKEN|generate] [--services FILE]
                          [--socket-mode] [--replicas N]
