@@ -66,6 +66,23 @@ function realDeploysWarning(file: string): string {
   return `phasegate sandbox: WARNING: --services ${file} is used as it is: a run started in the page migrates the databases and runs the deploy and rollout commands that file names, for real. Point it at a test project, not production.\n`;
 }
 
+/** What repeats a stop signal within this long is the same Ctrl-C, forwarded by a wrapper (npm, timeout). */
+const REPEAT_MS = 1000;
+
+/** A second Ctrl-C while it stops kills it at once, leaving what it made (its database, its Redis keys). */
+function killOnAnotherSignal(): void {
+  const first = Date.now();
+  const kill = () => {
+    if (Date.now() - first < REPEAT_MS) return;
+    process.stderr.write(
+      "phasegate sandbox: killed before it cleaned up: drop its phasegate_sandbox_* database by hand\n",
+    );
+    process.exit(130);
+  };
+  process.on("SIGINT", kill);
+  process.on("SIGTERM", kill);
+}
+
 export const sandboxCommand: Command = async (argv) => {
   const options = parseOptions(argv, OPTIONS, schema);
   if (options.help) {
@@ -85,6 +102,7 @@ export const sandboxCommand: Command = async (argv) => {
   const stop = Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]).then(() => {
     stopAsked = true;
     if (!started) process.stderr.write("phasegate sandbox: stopping once started, to remove what it made\n");
+    killOnAnotherSignal();
   });
   try {
     const sandbox = await startSandbox({

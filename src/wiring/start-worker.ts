@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Worker } from "bullmq";
 import { processAbandonedStep } from "../app/abandoned-step.js";
 import { processStepJob } from "../app/process-step.js";
@@ -74,6 +75,16 @@ class Running {
   }
 }
 
+/**
+ * BullMQ's close, called while the worker still starts, returns at once: its start goes on and its first stalled
+ * check writes the queue's keys afterwards (a sandbox stopped right after its start kept two keys of its prefix).
+ * Waits for that start to end, then for what it sent on the shared connection.
+ */
+async function startupSettled(worker: Worker, redis: RedisClient): Promise<void> {
+  for (let waited = 0; worker.isRunning() && waited < SETTLE_MS; waited += 10) await delay(10);
+  await redis.ping().catch(() => undefined);
+}
+
 /** Starts a step worker in this process (`phasegate worker`, or `phasegate all` next to the Slack app). */
 export function startWorker(engine: Engine, options: WorkerOptions = {}): RunningWorker {
   const deps = engine.workerDeps;
@@ -124,6 +135,7 @@ export function startWorker(engine: Engine, options: WorkerOptions = {}): Runnin
         return false;
       }
       await worker.close();
+      await startupSettled(worker, engine.redis);
       return true;
     },
   };

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cliArgv } from "../../testkit/cli-entry.js";
 import { pg, psqlScript } from "../../testkit/postgres.js";
+import { connectRedis } from "../../testkit/redis.js";
 import { repoRoot, runCli } from "../../testkit/run-cli.js";
 import { startSandboxProcess } from "../../testkit/sandbox-process.js";
 
@@ -160,7 +161,9 @@ describe("phasegate sandbox: one command, stopped by Ctrl-C", () => {
       child.stderr?.on("data", read);
     });
     const database = await created;
-    // The replicas, Prometheus and the bot are still to come: the start is under way.
+    // The replicas, Prometheus and the bot are still to come: the start is under way. A wrapper (npm, timeout)
+    // forwards the Ctrl-C its group got too: the same Ctrl-C arrives twice within milliseconds.
+    child.kill("SIGINT");
     child.kill("SIGINT");
     expect(await exited).toEqual([0, null]);
     expect(output).toContain("stopping once started, to remove what it made");
@@ -168,6 +171,14 @@ describe("phasegate sandbox: one command, stopped by Ctrl-C", () => {
     expect(psqlScript("postgres", `select count(*) from pg_database where datname = '${database}'`)).toBe(
       "0",
     );
+    const prefix = /"prefix":"(phasegate:sandbox:\w+:)"/.exec(output)?.[1];
+    expect(prefix).toBeDefined();
+    const redis = connectRedis();
+    try {
+      expect(await redis.keys(`${prefix}*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   }, 120_000);
 
   it("plays the story on Ctrl-C's terms: the replicas stop with it, nothing is left behind", async () => {
