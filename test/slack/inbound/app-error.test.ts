@@ -9,7 +9,7 @@ import { healthRoutes } from "../../../src/slack/inbound/health-routes.js";
 import { blockActionsBody, postSigned, SlackFake } from "../../../src/slack-emulator/index.js";
 import { RedisReplayGuard } from "../../../src/store/redis-replay-guard.js";
 import { logFormat } from "../../../src/telemetry/log-format.js";
-import { connectRedis, uniquePrefix } from "../../../testkit/redis.js";
+import { connectRedis, deleteKeys, uniquePrefix } from "../../../testkit/redis.js";
 
 const SECRET = "app-error-secret";
 const lines: Array<Record<string, unknown>> = [];
@@ -18,6 +18,7 @@ const logger = pino(
   { write: (line: string) => lines.push(JSON.parse(line)) },
 );
 const redis = connectRedis();
+const prefix = uniquePrefix("app-error");
 let fake: SlackFake;
 let app: App;
 let url: string;
@@ -29,7 +30,7 @@ beforeAll(async () => {
     healthRoutes(redis, logger),
     logger,
     new AckGate(),
-    new RedisReplayGuard(redis, uniquePrefix("app-error")),
+    new RedisReplayGuard(redis, prefix),
   );
   registerErrorHandler(app, logger);
   app.action("test.boom", async ({ ack }) => {
@@ -43,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await fake?.stop();
+  await deleteKeys(redis, prefix);
   redis.disconnect();
 });
 
