@@ -173,7 +173,8 @@ export class SlackNotifier implements Notifier {
   /** The run's open gate has waited for its approval message longer than its opener should take to post it. */
   private gateOverdue(run: Run): boolean {
     const opened = Date.parse(run.steps[run.currentStep]?.startedAt ?? "");
-    return !(this.now().getTime() - opened < GATE_POST_GRACE_MS);
+    // A gate without a readable opening time is posted at once.
+    return Number.isNaN(opened) || this.now().getTime() - opened >= GATE_POST_GRACE_MS;
   }
 
   /** Which gate opening (run, gate, attempt) an approval message was posted for by this process. */
