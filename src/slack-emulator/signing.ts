@@ -103,6 +103,8 @@ export interface SignOptions {
   signature?: string;
   /** Give up after this long (AbortSignal's TimeoutError), as Slack does after 3 s. */
   timeoutMs?: number;
+  /** Another content type than Slack's own (a proxy that adds a charset). */
+  contentType?: string;
 }
 
 export interface SignedAnswer {
@@ -123,7 +125,7 @@ export async function postSigned(
   const response = await fetch(url, {
     method: "POST",
     headers: {
-      "content-type": "application/x-www-form-urlencoded",
+      "content-type": options.contentType ?? "application/x-www-form-urlencoded",
       "x-slack-request-timestamp": String(timestamp),
       "x-slack-signature": options.signature ?? slackSignature(secret, timestamp, body),
     },

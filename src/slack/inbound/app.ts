@@ -1,4 +1,4 @@
-import { App, type AppOptions, HTTPReceiver } from "@slack/bolt";
+import { App, type AppOptions } from "@slack/bolt";
 import { z } from "zod";
 import { type ProxySettings, proxySettingsFromEnv } from "../../net/proxy/proxy-env.js";
 import type { Logger } from "../../ports/logger.js";
@@ -6,9 +6,9 @@ import type { ReplayGuard } from "../../ports/replay-guard.js";
 import { boltLogger } from "../bolt-logger.js";
 import { slackAgent } from "../proxy-agent.js";
 import type { AckGate } from "./ack-gate.js";
+import { GuardedReceiver } from "./guarded-receiver.js";
 import type { healthRoutes } from "./health-routes.js";
-import { guardRequests } from "./request-guard.js";
-import { requestIdMiddleware, withRequestIds } from "./request-ids.js";
+import { requestIdMiddleware } from "./request-ids.js";
 
 /** The Slack side of the environment, validated: HTTP (signed requests) by default, Socket Mode with an app token. */
 export const slackEnvSchema = z
@@ -36,32 +36,6 @@ export type SlackEnv = z.infer<typeof slackEnvSchema>;
 export const SERVER_TIMEOUTS = { headersTimeout: 5000, requestTimeout: 10_000, keepAliveTimeout: 5000 };
 
 const ENDPOINT = "/slack/events";
-
-/** Bolt's HTTP receiver behind our request guard (body limit, signature, replay, payload shape). */
-function guardedReceiver(
-  env: SlackEnv & { SLACK_SIGNING_SECRET: string },
-  routes: ReturnType<typeof healthRoutes>,
-  logger: Logger,
-  acks: AckGate,
-  replays: ReplayGuard,
-): HTTPReceiver {
-  const receiver = new HTTPReceiver({
-    signingSecret: env.SLACK_SIGNING_SECRET,
-    endpoints: [ENDPOINT],
-    customRoutes: routes,
-    logger: boltLogger(logger),
-  });
-  receiver.requestListener = withRequestIds(
-    guardRequests(receiver.requestListener, {
-      signingSecret: env.SLACK_SIGNING_SECRET,
-      replays,
-      endpoint: ENDPOINT,
-      logger,
-      onSigned: (response) => acks.track(response),
-    }),
-  );
-  return receiver;
-}
 
 /** A Bolt app over our logger with /healthz, /readyz and /metrics next to Slack's endpoint, on PORT. */
 export function createSlackApp(
@@ -113,12 +87,13 @@ function socketOrHttpApp(
     app.use(requestIdMiddleware);
     return app;
   }
-  const receiver = guardedReceiver(
-    { ...env, SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET },
-    routes,
-    logger,
-    acks,
+  const receiver = new GuardedReceiver({
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    endpoint: ENDPOINT,
+    customRoutes: routes,
+    logger: { bolt: boltLogger(logger), guard: logger },
     replays,
-  );
+    onSigned: (response) => acks.track(response),
+  });
   return new App({ ...common, receiver });
 }

@@ -22,27 +22,41 @@ const blockActionsSchema = z.object({
 /** Other interactions (views, shortcuts) are Bolt's to ignore; only their type is required. */
 const otherInteractionSchema = z.object({ type: z.string().min(1) });
 
-/** Null when the body is a request we can handle (or ignore); else why it is malformed. */
-export function malformedPayload(body: string, contentType: string | undefined): string | null {
+/** The body as Bolt takes it: the form's fields, or an interaction's JSON payload. */
+export type SlackBody = Record<string, unknown>;
+
+export type PayloadRead = { ok: true; body: SlackBody } | { ok: false; reason: string };
+
+function malformed(reason: string): PayloadRead {
+  return { ok: false, reason };
+}
+
+/**
+ * The body of a request we can handle (or leave to Bolt to ignore), parsed once; else why it is malformed. A slash
+ * command is its form; an interaction is the form's `payload` field, JSON (as Bolt's own receiver parses them).
+ */
+export function readPayload(body: string, contentType: string | undefined): PayloadRead {
   if (!(contentType ?? "").startsWith("application/x-www-form-urlencoded"))
-    return "expected application/x-www-form-urlencoded";
-  const form = parse(body);
-  if (form.ssl_check === "1") return null;
+    return malformed("expected application/x-www-form-urlencoded");
+  const form: SlackBody = parse(body);
+  if (form.ssl_check === "1") return { ok: true, body: form };
   if (typeof form.payload === "string") {
     let payload: unknown;
     try {
       payload = JSON.parse(form.payload);
     } catch {
-      return "payload is not JSON";
+      return malformed("payload is not JSON");
     }
     const type = otherInteractionSchema.safeParse(payload);
-    if (!type.success) return "payload has no type";
+    if (!type.success) return malformed("payload has no type");
     const schema = type.data.type === "block_actions" ? blockActionsSchema : otherInteractionSchema;
     const parsed = schema.safeParse(payload);
-    return parsed.success ? null : `${type.data.type}: ${firstIssue(parsed.error)}`;
+    return parsed.success
+      ? { ok: true, body: payload as SlackBody }
+      : malformed(`${type.data.type}: ${firstIssue(parsed.error)}`);
   }
   const parsed = commandSchema.safeParse(form);
-  return parsed.success ? null : `slash command: ${firstIssue(parsed.error)}`;
+  return parsed.success ? { ok: true, body: form } : malformed(`slash command: ${firstIssue(parsed.error)}`);
 }
 
 function firstIssue(error: z.ZodError): string {

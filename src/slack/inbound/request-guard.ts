@@ -4,7 +4,7 @@ import { BODY_TIMEOUT_MS, MAX_BODY_BYTES, readBounded } from "../../net/http/bou
 import type { Logger } from "../../ports/logger.js";
 import type { ReplayGuard } from "../../ports/replay-guard.js";
 import { StoreUnavailableError } from "../../ports/store-unavailable.js";
-import { malformedPayload } from "./payload-schema.js";
+import { readPayload, type SlackBody } from "./payload-schema.js";
 import { checkSlackSignature, SLACK_WINDOW_SECONDS } from "./slack-signature.js";
 
 const refused = new Counter({
@@ -27,11 +27,16 @@ export interface RequestGuardOptions {
    * AckGate counts it until its response closes, whether Bolt acks it or the guard refuses it).
    */
   onSigned?: (response: ServerResponse) => void;
+  /** Gets each request to Slack's endpoint that passed every check, its body read (`rawBody`) and parsed. */
+  accepted: (request: AcceptedRequest, body: SlackBody, response: ServerResponse) => void;
   now?: () => Date;
 }
 
+/** A request to Slack's endpoint whose body the guard has read, as Bolt's own receiver leaves it. */
+export type AcceptedRequest = IncomingMessage & { rawBody: Buffer };
+
 type Verdict =
-  | { ok: true; body: Buffer }
+  | { ok: true; raw: Buffer; body: SlackBody }
   | { ok: false; status: number; reason: string; detail: string; answer?: string };
 
 function refuse(status: number, reason: string, detail: string): Verdict {
@@ -69,9 +74,9 @@ async function replayVerdict(
 }
 
 /**
- * The path as Bolt's HTTPReceiver routes it: its URL's pathname, where `/slack/./events` and `/slack\events` are
- * `/slack/events`. Matching the raw path instead let such a request reach Bolt around the guard, unlimited and
- * unchecked for replays. Null when the URL cannot be read at all (Bolt cannot route it either).
+ * The path as Bolt's HTTPReceiver routes the others: its URL's pathname, where `/slack/./events` and `/slack\events`
+ * are `/slack/events`, as Slack's endpoint is for any HTTP server. Null when the URL cannot be read at all (Bolt
+ * cannot route it either).
  */
 function routedPath(url: string | undefined): string | null {
   try {
@@ -87,12 +92,11 @@ function header(request: IncomingMessage, name: string): string | undefined {
 }
 
 /**
- * In front of Bolt's request listener: Slack's endpoint gets a bounded body (413 past the limit, before it is
- * buffered; 408 when it is not sent in time), a valid signature within Slack's window seen for the first time
- * (401 otherwise) and a payload we can read (400), before Bolt buffers or parses anything. Bolt then finds the
- * body already read (`rawBody`) and checks the signature again.
+ * Slack's endpoint: a bounded body (413 past the limit, before it is buffered; 408 when it is not sent in time), a
+ * valid signature within Slack's window seen for the first time (401 otherwise) and a payload we can read (400);
+ * then `accepted`, with the body read and parsed once. Every other path and method goes to `others`.
  */
-export function guardRequests(inner: RequestListener, options: RequestGuardOptions): RequestListener {
+export function guardRequests(others: RequestListener, options: RequestGuardOptions): RequestListener {
   const now = options.now ?? (() => new Date());
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const timeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
@@ -113,21 +117,20 @@ export function guardRequests(inner: RequestListener, options: RequestGuardOptio
     const ttlMs = (checked.timestamp + SLACK_WINDOW_SECONDS) * 1000 - now().getTime();
     const replayed = await replayVerdict(options.replays, signature as string, ttlMs);
     if (replayed) return replayed;
-    const malformed = malformedPayload(read.body.toString("utf8"), header(request, "content-type"));
-    if (malformed) return refuse(400, "malformed", malformed);
-    return read;
+    const payload = readPayload(read.body.toString("utf8"), header(request, "content-type"));
+    if (!payload.ok) return refuse(400, "malformed", payload.reason);
+    return { ok: true, raw: read.body, body: payload.body };
   }
 
   return (request, response) => {
     if (routedPath(request.url) !== options.endpoint || request.method?.toUpperCase() !== "POST") {
-      inner(request, response);
+      others(request, response);
       return;
     }
     verdictOf(request, response).then(
       (verdict) => {
         if (verdict.ok) {
-          Object.assign(request, { rawBody: verdict.body });
-          inner(request, response);
+          options.accepted(Object.assign(request, { rawBody: verdict.raw }), verdict.body, response);
           return;
         }
         refused.inc({ reason: verdict.reason });

@@ -25,12 +25,13 @@ beforeAll(async () => {
   // The proxy resets the connection on purpose; ioredis reconnects by itself.
   redis.on("error", () => undefined);
   await redis.ping();
-  const answer = guardRequests((_request, response) => response.end(), {
+  const answer = guardRequests((_request, response) => response.writeHead(404).end(), {
     signingSecret: SECRET,
     replays: new RedisReplayGuard(redis, prefix),
     endpoint: "/slack/events",
     logger,
     onSigned: (response) => acks.track(response),
+    accepted: (_request, _body, response) => response.end(),
   });
   server = createServer(answer).listen(0, "127.0.0.1");
   await once(server, "listening");

@@ -1,0 +1,92 @@
+import type { Server, ServerOptions, ServerResponse } from "node:http";
+import type { ListenOptions } from "node:net";
+import {
+  type App,
+  type CustomRoute,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  HTTPResponseAck,
+  type Logger,
+  type Receiver,
+} from "@slack/bolt";
+import type { SlackBody } from "./payload-schema.js";
+import type { AcceptedRequest, RequestGuardOptions } from "./request-guard.js";
+import { guardRequests } from "./request-guard.js";
+import { withRequestIds } from "./request-ids.js";
+
+export interface GuardedReceiverOptions extends Omit<RequestGuardOptions, "accepted" | "logger"> {
+  customRoutes: CustomRoute[];
+  /** Bolt's logger (acks, routes) and ours (the guard's refusals). */
+  logger: { bolt: Logger; guard: RequestGuardOptions["logger"] };
+}
+
+/**
+ * HTTP mode's receiver. Slack's endpoint is served by the request guard, which reads, checks and parses each request
+ * once, and from here the event goes to the app as Bolt's HTTPReceiver would send it (same ack, same errors). That
+ * HTTPReceiver owns the server and serves only the other routes (health, metrics, the pipeline API): it has no Slack
+ * endpoint, so no request reaches the app around the guard, and none is verified or parsed a second time.
+ */
+export class GuardedReceiver implements Receiver {
+  private readonly http: HTTPReceiver;
+  private readonly logger: Logger;
+  private app: App | undefined;
+
+  constructor(options: GuardedReceiverOptions) {
+    this.logger = options.logger.bolt;
+    this.http = new HTTPReceiver({
+      signingSecret: options.signingSecret,
+      endpoints: [],
+      customRoutes: options.customRoutes,
+      logger: this.logger,
+    });
+    this.http.requestListener = withRequestIds(
+      guardRequests(this.http.requestListener, {
+        ...options,
+        logger: options.logger.guard,
+        accepted: (request, body, response) => void this.dispatch(request, body, response),
+      }),
+    );
+  }
+
+  init(app: App): void {
+    this.app = app;
+    this.http.init(app);
+  }
+
+  start(port: number | ListenOptions, serverOptions?: ServerOptions): Promise<Server> {
+    return this.http.start(port, serverOptions);
+  }
+
+  stop(): Promise<void> {
+    return this.http.stop();
+  }
+
+  private async dispatch(request: AcceptedRequest, body: SlackBody, response: ServerResponse): Promise<void> {
+    if (body.ssl_check === "1") return HTTPModuleFunctions.buildSSLCheckResponse(response);
+    const ack = new HTTPResponseAck({
+      logger: this.logger,
+      processBeforeResponse: false,
+      httpRequest: request,
+      httpRequestBody: body,
+      httpResponse: response,
+    });
+    try {
+      if (!this.app) throw new Error("the receiver got a request before Bolt's app took it");
+      await this.app.processEvent({
+        body,
+        ack: ack.bind(),
+        retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(request),
+        retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(request),
+      });
+    } catch (error) {
+      const acked = await HTTPModuleFunctions.defaultProcessEventErrorHandler({
+        error: error as Error,
+        logger: this.logger,
+        request,
+        response,
+        storedResponse: ack.storedResponse,
+      });
+      if (acked) ack.ack();
+    }
+  }
+}
