@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -6,13 +5,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createEngine } from "../src/wiring/engine.js";
 import { type BenchRedis, benchSetup, machineRedis, percentile, storeRunAt } from "./engine-setup.js";
 import type { Figure } from "./figure.js";
+import { cpuSeconds, memoryMb } from "./proc-stat.js";
 import { startWorkerProcess } from "./worker-process.js";
 
 const RUNS = 1000;
 const INTERVAL_S = 5;
 const WINDOW_MS = 30_000;
-/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
-const TICKS_PER_SECOND = 100;
 /** The goals of issue 25: the worker holding 1,000 polling runs. */
 const CPU_GOAL_PERCENT = 20;
 const RSS_GOAL_MB = 150;
@@ -35,19 +33,6 @@ async function versionEndpoints() {
     url: (service: string) => `http://127.0.0.1:${port}/${service}`,
     close: () => server.close(),
   };
-}
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function memoryMb(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith(`${field}:`));
-  return Number(line?.match(/(\d+)/)?.[1] ?? Number.NaN) / 1024;
 }
 
 /**
@@ -87,9 +72,9 @@ export async function engineRolloutsBenchmark(on: BenchRedis = machineRedis): Pr
     // Steady state: every run polled twice already.
     while ([...endpoints.polls.values()].filter((t) => t.length >= 2).length < RUNS) await sleep(500);
     const from = performance.now();
-    const ticks = cpuTicks(pid);
+    const cpuBefore = cpuSeconds(pid);
     await sleep(WINDOW_MS);
-    const cpu = (cpuTicks(pid) - ticks) / TICKS_PER_SECOND / (WINDOW_MS / 1000);
+    const cpu = (cpuSeconds(pid) - cpuBefore) / (WINDOW_MS / 1000);
     const to = performance.now();
     const rss = memoryMb(pid, "VmRSS");
     const peak = memoryMb(pid, "VmHWM");

@@ -4,10 +4,17 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-const builds = new Map<string, Promise<{ argv: string[]; how: string }>>();
+/** How to run the compiled CLI, and the compiled tree (its `src/`) for a bench process that imports from it. */
+export interface CompiledCli {
+  argv: string[];
+  how: string;
+  outDir: string;
+}
+
+const builds = new Map<string, Promise<CompiledCli>>();
 
 /** The CLI compiled once per bench run: the plan, oversized and rollout benchmarks all spawn it. */
-export function buildCli(root: string): Promise<{ argv: string[]; how: string }> {
+export function buildCli(root: string): Promise<CompiledCli> {
   let build = builds.get(root);
   if (!build) {
     build = compile(root);
@@ -22,7 +29,7 @@ export function buildCli(root: string): Promise<{ argv: string[]; how: string }>
  * The directory is inside the checkout (.cache/, ignored by git): under node_modules, which a worktree may share
  * with another checkout, the walk up would find that checkout's package.json and helper.
  */
-async function compile(root: string): Promise<{ argv: string[]; how: string }> {
+async function compile(root: string): Promise<CompiledCli> {
   const outDir = path.join(root, ".cache", "bench-cli");
   await run(
     path.join(root, "node_modules", ".bin", "tsc"),
@@ -31,5 +38,5 @@ async function compile(root: string): Promise<{ argv: string[]; how: string }> {
       cwd: root,
     },
   );
-  return { argv: [process.execPath, path.join(outDir, "src", "cli", "main.js")], how: "built CLI" };
+  return { argv: [process.execPath, path.join(outDir, "src", "cli", "main.js")], how: "built CLI", outDir };
 }

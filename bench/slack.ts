@@ -10,7 +10,10 @@ import { nowSeconds, SlackFake, slackSignature, slashCommandBody } from "../src/
 import { RedisRunStore } from "../src/store/redis-run-store.js";
 import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../testkit/redis.js";
 import { shopDir } from "../testkit/run-cli.js";
+import { root } from "./engine-setup.js";
 import type { Figure } from "./figure.js";
+import { buildCli } from "./plan-cli.js";
+import { cpuSeconds } from "./proc-stat.js";
 
 const CONCURRENCY = 200;
 /**
@@ -19,6 +22,10 @@ const CONCURRENCY = 200;
  * and its anchor see the same moments of the machine.
  */
 const ROUNDS = 5;
+/** Unmeasured bursts to each of the anchor and the bot before the first measured one. */
+const WARM_UP_BURSTS = 10;
+/** Bursts of the CPU-per-ack figure (/proc counts CPU in 10-ms ticks: 2 s of each process's CPU in all). */
+const CPU_BURSTS = 10;
 const SECRET = "bench-secret";
 const TOKEN = "xoxb-bench";
 /** The channel of round r's services; `/migrate status` is asked in round 0's. */
@@ -32,13 +39,22 @@ function percentile(sorted: number[], p: number): number {
 const BARE_SERVER = `require("node:http").createServer((req, res) => { req.resume(); req.on("end", () => res.end()); })
   .listen(0, "127.0.0.1", function () { console.log(JSON.stringify({ port: this.address().port })); });`;
 
-/** Starts a server process that prints `{"port":N}` once listening. */
+/** Starts a server process that prints `{"port":N}` once listening; one that exits first fails with its last words. */
 async function spawnServer(argv: string[]): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, argv, {
-    stdio: ["ignore", "pipe", "ignore"],
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, REDIS_URL: redisUrl },
   });
-  const [line] = (await once(child.stdout ?? child, "data")) as [Buffer];
+  let said = "";
+  // Read to the end all the same: a full pipe would stop the server at its next log line.
+  child.stderr?.on("data", (chunk: Buffer) => {
+    said = (said + chunk.toString()).slice(-2000);
+  });
+  const exited = once(child, "exit").then(([code]) => {
+    throw new Error(`${argv.at(-1)} exited (${code}) before it listened: ${said}`);
+  });
+  const [line] = (await Promise.race([once(child.stdout ?? child, "data"), exited])) as [Buffer];
+  exited.catch(() => undefined);
   const { port } = JSON.parse(line.toString()) as { port: number };
   return { child, port };
 }
@@ -149,7 +165,8 @@ export async function slackBenchmark(): Promise<Figure[]> {
   // PHASEGATE_BENCH_CPU_PROF=<dir>: the bot process writes a V8 CPU profile there when it stops.
   const profile = process.env.PHASEGATE_BENCH_CPU_PROF;
   const profiling = profile ? ["--cpu-prof", "--cpu-prof-dir", profile] : [];
-  const { child, port } = await spawnServer([...profiling, "--import", "tsx", script, ...args]);
+  const { outDir } = await buildCli(root);
+  const { child, port } = await spawnServer([...profiling, "--import", "tsx", script, outDir, ...args]);
   const bare = await spawnServer(["-e", BARE_SERVER]);
   const bolt = await spawnServer([
     "--import",
@@ -174,15 +191,29 @@ export async function slackBenchmark(): Promise<Figure[]> {
     await ackTimes(bareUrl, indexes.map(String));
     const floor = (await ackTimes(bareUrl, indexes.map(String))).sort((a, b) => a - b);
     const boltUrl = `http://127.0.0.1:${bolt.port}/slack/events`;
-    // A first burst to each opens the client's connections and warms the JIT; the measured bursts reuse them.
-    await ackTimes(
-      boltUrl,
-      indexes.map((i) => command("help", i)),
-    );
-    await ackTimes(
-      url,
-      indexes.map((i) => command("help", i)),
-    );
+    // Warm-up bursts open the client's connections and let the JIT of both processes settle before anything is
+    // measured (the anchor's p99 halved over the first ten); the measured bursts reuse the connections. A typo is
+    // answered in the ack itself, by the anchor as by the bot: nothing runs after it in either process, so the CPU
+    // each spends on such bursts is its cost per ack.
+    const typoBurst = (target: string) =>
+      ackTimes(
+        target,
+        indexes.map((i) => command("statuss", i)),
+      );
+    for (let round = 0; round < WARM_UP_BURSTS; round++)
+      for (const target of [boltUrl, url]) await typoBurst(target);
+    const cpu = { anchor: 0, bot: 0 };
+    for (let round = 0; round < CPU_BURSTS; round++) {
+      for (const [who, pid, target] of [
+        ["anchor", bolt.child.pid, boltUrl],
+        ["bot", child.pid, url],
+      ] as const) {
+        const before = cpuSeconds(pid ?? 0);
+        await typoBurst(target);
+        cpu[who] += cpuSeconds(pid ?? 0) - before;
+      }
+    }
+    const perAck = (seconds: number) => (seconds * 1000) / (CPU_BURSTS * CONCURRENCY);
     const anchorBurst = () =>
       ackTimes(
         boltUrl,
@@ -243,6 +274,12 @@ export async function slackBenchmark(): Promise<Figure[]> {
         `${bursts} signed requests, ${runs} runs started, ${cards} cards posted`,
       ),
       ratio("/migrate start", start.bot, start.anchor),
+      {
+        name: "CPU per ack / bare Bolt's",
+        value: cpu.bot / cpu.anchor,
+        unit: "×",
+        detail: `the bot ${perAck(cpu.bot).toFixed(3)} ms, bare Bolt ${perAck(cpu.anchor).toFixed(3)} ms of CPU per request, from /proc over ${CPU_BURSTS} bursts of ${CONCURRENCY} of a mistyped command, which each answers in its ack`,
+      },
     ];
   } finally {
     for (const server of [child, bare.child, bolt.child]) {
