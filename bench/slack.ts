@@ -278,7 +278,7 @@ export async function slackBenchmark(): Promise<Figure[]> {
         name: "CPU per ack / bare Bolt's",
         value: cpu.bot / cpu.anchor,
         unit: "×",
-        detail: `the bot ${perAck(cpu.bot).toFixed(3)} ms, bare Bolt ${perAck(cpu.anchor).toFixed(3)} ms of CPU per request, from /proc over ${CPU_BURSTS} bursts of ${CONCURRENCY} of a mistyped command, which each answers in its ack`,
+        detail: `the bot ${perAck(cpu.bot).toFixed(3)} ms, bare Bolt ${perAck(cpu.anchor).toFixed(3)} ms of CPU per request, from /proc over ${CPU_BURSTS} bursts of ${CONCURRENCY} of a mistyped command, answered in the ack (the bot's ack carries its usage message, the anchor's is empty) and nothing after`,
       },
     ];
   } finally {
