@@ -2,14 +2,11 @@ import type { AddressInfo } from "node:net";
 import type { App } from "@slack/bolt";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AckGate } from "../../../src/slack/inbound/ack-gate.js";
-import { createSlackApp } from "../../../src/slack/inbound/app.js";
 import { registerErrorHandler } from "../../../src/slack/inbound/error-handler.js";
-import { healthRoutes } from "../../../src/slack/inbound/health-routes.js";
 import { blockActionsBody, postSigned, SlackFake } from "../../../src/slack-emulator/index.js";
-import { RedisReplayGuard } from "../../../src/store/redis-replay-guard.js";
 import { logFormat } from "../../../src/telemetry/log-format.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../../testkit/redis.js";
+import { slackAppOnFake } from "../../../testkit/slack-app.js";
 
 const SECRET = "app-error-secret";
 const lines: Array<Record<string, unknown>> = [];
@@ -25,13 +22,7 @@ let url: string;
 
 beforeAll(async () => {
   fake = await new SlackFake().start();
-  app = createSlackApp(
-    { SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: 0 },
-    healthRoutes(redis, logger),
-    logger,
-    new AckGate(),
-    new RedisReplayGuard(redis, prefix),
-  );
+  app = slackAppOnFake(fake, SECRET, redis, prefix, logger);
   registerErrorHandler(app, logger);
   app.action("test.boom", async ({ ack }) => {
     await ack();

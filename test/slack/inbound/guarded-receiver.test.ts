@@ -1,13 +1,10 @@
 import type { AddressInfo } from "node:net";
 import type { App } from "@slack/bolt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AckGate } from "../../../src/slack/inbound/ack-gate.js";
-import { createSlackApp } from "../../../src/slack/inbound/app.js";
-import { healthRoutes } from "../../../src/slack/inbound/health-routes.js";
 import { postSigned, SlackFake, slashCommandBody } from "../../../src/slack-emulator/index.js";
-import { RedisReplayGuard } from "../../../src/store/redis-replay-guard.js";
 import { logger } from "../../../src/telemetry/pino-logger.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../../testkit/redis.js";
+import { slackAppOnFake } from "../../../testkit/slack-app.js";
 
 const SECRET = "guarded-receiver-secret";
 const redis = connectRedis();
@@ -19,13 +16,7 @@ let heard: string[] = [];
 
 beforeAll(async () => {
   fake = await new SlackFake().start();
-  app = createSlackApp(
-    { SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: 0 },
-    healthRoutes(redis, logger),
-    logger,
-    new AckGate(),
-    new RedisReplayGuard(redis, prefix),
-  );
+  app = slackAppOnFake(fake, SECRET, redis, prefix, logger);
   app.command("/migrate", async ({ command, ack }) => {
     heard.push(command.text);
     await ack({ response_type: "ephemeral", text: `heard ${command.text}` });
