@@ -43,7 +43,11 @@ export class GuardedReceiver implements Receiver {
       guardRequests(this.http.requestListener, {
         ...options,
         logger: options.logger.guard,
-        accepted: (request, body, response) => void this.dispatch(request, body, response),
+        accepted: (request, body, response) =>
+          this.dispatch(request, body, response).catch((error: unknown) => {
+            options.logger.guard.error({ err: error }, "a Slack request could not be handed to Bolt");
+            if (!response.headersSent) response.writeHead(500).end();
+          }),
       }),
     );
   }
