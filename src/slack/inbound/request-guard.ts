@@ -97,7 +97,8 @@ function header(request: IncomingMessage, name: string): string | undefined {
  * then `accepted`, with the body read and parsed once. Every other path and method goes to `others`.
  */
 export function guardRequests(others: RequestListener, options: RequestGuardOptions): RequestListener {
-  const now = options.now ?? (() => new Date());
+  const now = options.now;
+  const nowMs = now ? () => now().getTime() : Date.now;
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const timeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
 
@@ -109,12 +110,12 @@ export function guardRequests(others: RequestListener, options: RequestGuardOpti
       options.signingSecret,
       { signature, timestamp: header(request, "x-slack-request-timestamp") },
       read.body,
-      now().getTime(),
+      nowMs(),
     );
     if (!checked.ok) return refuse(401, "signature", checked.reason);
     options.onSigned?.(response);
     // Remembered as long as its timestamp passes the window check: a replay after that is refused as too old.
-    const ttlMs = (checked.timestamp + SLACK_WINDOW_SECONDS) * 1000 - now().getTime();
+    const ttlMs = (checked.timestamp + SLACK_WINDOW_SECONDS) * 1000 - nowMs();
     const replayed = await replayVerdict(options.replays, signature as string, ttlMs);
     if (replayed) return replayed;
     const payload = readPayload(read.body.toString("utf8"), header(request, "content-type"));
@@ -123,7 +124,9 @@ export function guardRequests(others: RequestListener, options: RequestGuardOpti
   }
 
   return (request, response) => {
-    if (routedPath(request.url) !== options.endpoint || request.method?.toUpperCase() !== "POST") {
+    // Slack's own requests name the endpoint as it is: no URL to parse then.
+    const path = request.url === options.endpoint ? request.url : routedPath(request.url);
+    if (path !== options.endpoint || request.method?.toUpperCase() !== "POST") {
       others(request, response);
       return;
     }
