@@ -31,21 +31,21 @@ export class GuardedReceiver implements Receiver {
   private readonly logger: Logger;
   private app: App | undefined;
 
-  constructor(options: GuardedReceiverOptions) {
-    this.logger = options.logger.bolt;
+  constructor({ customRoutes, logger, ...guard }: GuardedReceiverOptions) {
+    this.logger = logger.bolt;
     this.http = new HTTPReceiver({
-      signingSecret: options.signingSecret,
+      signingSecret: guard.signingSecret,
       endpoints: [],
-      customRoutes: options.customRoutes,
+      customRoutes,
       logger: this.logger,
     });
     this.http.requestListener = withRequestIds(
       guardRequests(this.http.requestListener, {
-        ...options,
-        logger: options.logger.guard,
+        ...guard,
+        logger: logger.guard,
         accepted: (request, body, response) =>
           this.dispatch(request, body, response).catch((error: unknown) => {
-            options.logger.guard.error({ err: error }, "a Slack request could not be handed to Bolt");
+            logger.guard.error({ err: error }, "a Slack request could not be handed to Bolt");
             if (!response.headersSent) response.writeHead(500).end();
           }),
       }),

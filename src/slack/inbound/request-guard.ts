@@ -124,9 +124,7 @@ export function guardRequests(others: RequestListener, options: RequestGuardOpti
   }
 
   return (request, response) => {
-    // Slack's own requests name the endpoint as it is: no URL to parse then.
-    const path = request.url === options.endpoint ? request.url : routedPath(request.url);
-    if (path !== options.endpoint || request.method?.toUpperCase() !== "POST") {
+    if (routedPath(request.url) !== options.endpoint || request.method?.toUpperCase() !== "POST") {
       others(request, response);
       return;
     }
