@@ -116,18 +116,31 @@ async function ackTimes(url: string, bodies: string[]): Promise<number[]> {
   return times;
 }
 
-/** Each round: a burst to the anchor, then the bot's burst of that round; the times of both, pooled and sorted. */
+const sorted = (times: number[]) => [...times].sort((a, b) => a - b);
+
+interface Alternated {
+  /** Every ack time of the rounds, pooled and sorted. */
+  anchor: number[];
+  bot: number[];
+  /** Each round's bot p99 over the p99 of the anchor burst just before it. */
+  roundRatios: number[];
+}
+
+/** Each round: a burst to the anchor, then the bot's burst of that round. */
 async function alternating(
   anchor: () => Promise<number[]>,
   bot: (round: number) => Promise<number[]>,
-): Promise<{ anchor: number[]; bot: number[] }> {
+): Promise<Alternated> {
   const pooled = { anchor: [] as number[], bot: [] as number[] };
+  const roundRatios: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    pooled.anchor.push(...(await anchor()));
-    pooled.bot.push(...(await bot(round)));
+    const anchorTimes = await anchor();
+    const botTimes = await bot(round);
+    roundRatios.push(percentile(sorted(botTimes), 99) / percentile(sorted(anchorTimes), 99));
+    pooled.anchor.push(...anchorTimes);
+    pooled.bot.push(...botTimes);
   }
-  const sorted = (times: number[]) => times.sort((a, b) => a - b);
-  return { anchor: sorted(pooled.anchor), bot: sorted(pooled.bot) };
+  return { anchor: sorted(pooled.anchor), bot: sorted(pooled.bot), roundRatios };
 }
 
 /** The bot's ack p99 may be at most this many times the bare Bolt app's, measured in the same run. */
@@ -141,9 +154,20 @@ function figures(name: string, times: number[], what: string): Figure[] {
   ];
 }
 
-function ratio(name: string, times: number[], anchor: number[]): Figure {
-  const value = percentile(times, 99) / percentile(anchor, 99);
-  return { name: `${name} ack p99 / bare Bolt's`, value, unit: "×", goal: ACK_RATIO_GOAL };
+/**
+ * The pooled p99s' ratio, which the goal judges; each round's own ratio in the detail shows whether a miss is one
+ * slow burst or every burst.
+ */
+function ratio(name: string, { bot, anchor, roundRatios }: Alternated): Figure {
+  const value = percentile(bot, 99) / percentile(anchor, 99);
+  const rounds = roundRatios.map((r) => r.toFixed(2)).join(", ");
+  return {
+    name: `${name} ack p99 / bare Bolt's`,
+    value,
+    unit: "×",
+    goal: ACK_RATIO_GOAL,
+    detail: `pooled over ${ROUNDS} rounds; each round's own bot p99 / anchor p99: ${rounds}`,
+  };
 }
 
 /**
@@ -189,7 +213,7 @@ export async function slackBenchmark(): Promise<Figure[]> {
     const indexes = Array.from({ length: CONCURRENCY }, (_, i) => i + 1);
     const bareUrl = `http://127.0.0.1:${bare.port}/`;
     await ackTimes(bareUrl, indexes.map(String));
-    const floor = (await ackTimes(bareUrl, indexes.map(String))).sort((a, b) => a - b);
+    const floor = sorted(await ackTimes(bareUrl, indexes.map(String)));
     const boltUrl = `http://127.0.0.1:${bolt.port}/slack/events`;
     // Warm-up bursts open the client's connections and let the JIT of both processes settle before anything is
     // measured (the anchor's p99 halved over the first ten); the measured bursts reuse the connections. A typo is
@@ -263,17 +287,17 @@ export async function slackBenchmark(): Promise<Figure[]> {
       ...figures("bare node:http server (floor)", floor, "the same burst and client against an empty server"),
       ...figures(
         "bare Bolt app acking only (anchor)",
-        [...status.anchor, ...start.anchor].sort((a, b) => a - b),
+        sorted([...status.anchor, ...start.anchor]),
         `the same bursts, signed, one \`ack()\` listener, one before each of the bot's`,
       ),
       ...figures("/migrate status", status.bot, `${bursts} signed requests`),
-      ratio("/migrate status", status.bot, status.anchor),
+      ratio("/migrate status", status),
       ...figures(
         "/migrate start",
         start.bot,
         `${bursts} signed requests, ${runs} runs started, ${cards} cards posted`,
       ),
-      ratio("/migrate start", start.bot, start.anchor),
+      ratio("/migrate start", start),
       {
         name: "CPU per ack / bare Bolt's",
         value: cpu.bot / cpu.anchor,
