@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Cluster, type Container, key, type ObjectMeta, type Pod, randomSuffix } from "./cluster.js";
 import { createPod, isReady, makeReady } from "./pod-lifecycle.js";
-import { notFound } from "./status.js";
-import { patchWorkload } from "./workload-patch.js";
+import { WorkloadStore } from "./workload-store.js";
 
 type CanaryStep = { setWeight: number } | { pause: Record<string, never> };
 
@@ -53,10 +52,10 @@ const hashOf = (rollout: ArgoRollout) =>
  * scales the canary back down and leaves the Rollout Degraded until its template changes. The phase and message
  * are set the way the v1 controller sets them.
  */
-export class ArgoRollouts {
-  private readonly items = new Map<string, ArgoRollout>();
-
-  constructor(private readonly cluster: Cluster) {}
+export class ArgoRollouts extends WorkloadStore<ArgoRollout> {
+  constructor(cluster: Cluster) {
+    super(cluster, { plural: "rollouts", group: "argoproj.io" });
+  }
 
   add(spec: NewArgoRollout): ArgoRollout {
     const labels = { app: spec.name };
@@ -72,7 +71,7 @@ export class ArgoRollouts {
       },
       status: {},
     };
-    this.items.set(key(spec.namespace, spec.name), rollout);
+    this.save(rollout);
     // The first version of a Rollout goes straight to 100 %, skipping its steps.
     rollout.status = {
       observedGeneration: "1",
@@ -81,24 +80,6 @@ export class ArgoRollouts {
     };
     this.rollOut(spec.namespace, spec.name);
     return rollout;
-  }
-
-  get(namespace: string, name: string): ArgoRollout {
-    const rollout = this.items.get(key(namespace, name));
-    if (!rollout) throw notFound("rollouts", "argoproj.io", name);
-    return rollout;
-  }
-
-  patch(
-    namespace: string,
-    name: string,
-    patch: unknown,
-    merge: (target: unknown, patch: unknown) => unknown,
-  ) {
-    const rollout = this.get(namespace, name);
-    const patched = patchWorkload(rollout, patch, merge, this.cluster.nextResourceVersion(), "argoproj.io");
-    this.items.set(key(namespace, name), patched);
-    return patched;
   }
 
   /** A merge patch of the status subresource (what the plugin's promote and abort send). */
@@ -127,22 +108,7 @@ export class ArgoRollouts {
     this.get(namespace, name).status.abort = true;
   }
 
-  pods(namespace: string, name: string): Pod[] {
-    return this.cluster.podsIn(namespace).filter((p) => p.metadata.labels.app === name);
-  }
-
-  step(namespace: string, name: string): boolean {
-    const rollout = this.get(namespace, name);
-    const acted = this.act(rollout);
-    this.refreshStatus(rollout);
-    return acted;
-  }
-
-  rollOut(namespace: string, name: string): void {
-    while (this.step(namespace, name));
-  }
-
-  private act(rollout: ArgoRollout): boolean {
+  protected act(rollout: ArgoRollout): boolean {
     const { status } = rollout;
     const steps = rollout.spec.strategy.canary.steps;
     if (String(rollout.metadata.generation) !== status.observedGeneration) {
@@ -216,7 +182,7 @@ export class ArgoRollouts {
     return true;
   }
 
-  private refreshStatus(rollout: ArgoRollout): void {
+  protected refreshStatus(rollout: ArgoRollout): void {
     const { status } = rollout;
     const active = this.pods(rollout.metadata.namespace, rollout.metadata.name).filter(
       (p) => !p.metadata.deletionTimestamp,

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Cluster, type Container, key, type ObjectMeta, type Pod, randomSuffix } from "./cluster.js";
 import { crashLoop, createPod, isReady, makeReady } from "./pod-lifecycle.js";
-import { notFound } from "./status.js";
-import { patchWorkload } from "./workload-patch.js";
+import { PodReplacingStore } from "./workload-store.js";
 
 export interface DaemonSet {
   apiVersion: "apps/v1";
@@ -46,12 +45,12 @@ const revisionOf = (set: DaemonSet) =>
  * replaced at once (it counts for nothing), as the real controller does; OnDelete replaces a pod only once it is
  * deleted. Pods of a broken image crash and never get ready.
  */
-export class DaemonSets {
-  private readonly items = new Map<string, DaemonSet>();
+export class DaemonSets extends PodReplacingStore<DaemonSet> {
   private readonly nodes = new Map<string, number>();
-  private readonly broken = new Set<string>();
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(cluster: Cluster) {
+    super(cluster, { plural: "daemonsets", group: "apps" });
+  }
 
   add(spec: NewDaemonSet): DaemonSet {
     const labels = { app: spec.name };
@@ -71,44 +70,10 @@ export class DaemonSets {
       },
       status: { desiredNumberScheduled: 0, currentNumberScheduled: 0, numberReady: 0 },
     };
-    this.items.set(key(spec.namespace, spec.name), set);
+    this.save(set);
     this.nodes.set(key(spec.namespace, spec.name), spec.nodes ?? 3);
     this.rollOut(spec.namespace, spec.name);
     return set;
-  }
-
-  get(namespace: string, name: string): DaemonSet {
-    const set = this.items.get(key(namespace, name));
-    if (!set) throw notFound("daemonsets", "apps", name);
-    return set;
-  }
-
-  patch(
-    namespace: string,
-    name: string,
-    patch: unknown,
-    merge: (target: unknown, patch: unknown) => unknown,
-  ) {
-    const set = this.get(namespace, name);
-    const patched = patchWorkload(set, patch, merge, this.cluster.nextResourceVersion(), "apps");
-    this.items.set(key(namespace, name), patched);
-    return patched;
-  }
-
-  breakImage(image: string): void {
-    this.broken.add(image);
-  }
-
-  /** `kubectl delete pod`: what OnDelete waits for. */
-  deletePod(namespace: string, pod: string): void {
-    const found = this.cluster.pods.get(key(namespace, pod));
-    if (!found) throw notFound("pods", "", pod);
-    found.metadata.deletionTimestamp = new Date().toISOString();
-    this.cluster.savePod(found);
-  }
-
-  pods(namespace: string, name: string): Pod[] {
-    return this.cluster.podsIn(namespace).filter((p) => p.metadata.labels.app === name);
   }
 
   /** Nodes without an available (ready, not terminating) pod of the DaemonSet. */
@@ -118,23 +83,12 @@ export class DaemonSets {
       .length;
   }
 
-  step(namespace: string, name: string): boolean {
-    const set = this.get(namespace, name);
-    const acted = this.act(set);
-    this.refreshStatus(set);
-    return acted;
-  }
-
-  rollOut(namespace: string, name: string): void {
-    while (this.step(namespace, name));
-  }
-
   private nodeNames(namespace: string, name: string): string[] {
     const count = this.nodes.get(key(namespace, name)) ?? 0;
     return Array.from({ length: count }, (_, i) => `node-${i + 1}`);
   }
 
-  private act(set: DaemonSet): boolean {
+  protected act(set: DaemonSet): boolean {
     const { namespace, name } = set.metadata;
     if (set.metadata.generation !== set.status.observedGeneration) {
       set.status.observedGeneration = set.metadata.generation;
@@ -154,7 +108,7 @@ export class DaemonSets {
     }
     const empty = this.nodeNames(namespace, name).find((node) => !pods.some((p) => p.spec.nodeName === node));
     if (empty) return this.create(set, empty, update);
-    const starting = pods.find((p) => !isReady(p) && !this.broken.has(p.spec.containers[0]?.image ?? ""));
+    const starting = pods.find((p) => !isReady(p) && !this.isBroken(p));
     if (starting) return makeReady(this.cluster, starting);
     return false;
   }
@@ -172,11 +126,11 @@ export class DaemonSets {
       ...set.spec.template.spec,
       nodeName: node,
     });
-    if (this.broken.has(pod.spec.containers[0]?.image ?? "")) crashLoop(this.cluster, pod);
+    if (this.isBroken(pod)) crashLoop(this.cluster, pod);
     return true;
   }
 
-  private refreshStatus(set: DaemonSet): void {
+  protected refreshStatus(set: DaemonSet): void {
     const { namespace, name } = set.metadata;
     const update = revisionOf(set);
     const active = this.pods(namespace, name).filter((p) => !p.metadata.deletionTimestamp);

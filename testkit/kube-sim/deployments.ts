@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { type Cluster, type Container, key, type ObjectMeta, type Pod, randomSuffix } from "./cluster.js";
 import { createPod, makeReady } from "./pod-lifecycle.js";
-import { notFound } from "./status.js";
 import { strategicMerge } from "./strategic-merge.js";
-import { patchWorkload } from "./workload-patch.js";
+import { WorkloadStore } from "./workload-store.js";
 
 interface Condition {
   type: string;
@@ -58,10 +57,10 @@ const templateHash = (template: Deployment["spec"]["template"]) =>
  * a terminating pod's grace period), with maxSurge 1 and maxUnavailable 0. A paused Deployment (`spec.paused`,
  * `kubectl rollout pause`) observes its new generation but rolls nothing out until resumed.
  */
-export class Deployments {
-  private readonly items = new Map<string, Deployment>();
-
-  constructor(private readonly cluster: Cluster) {}
+export class Deployments extends WorkloadStore<Deployment> {
+  constructor(cluster: Cluster) {
+    super(cluster, { plural: "deployments", group: "apps" });
+  }
 
   add(spec: NewDeployment): Deployment {
     const labels = { app: spec.name };
@@ -79,33 +78,13 @@ export class Deployments {
       },
       status: { observedGeneration: 0, conditions: [] },
     };
-    this.items.set(key(spec.namespace, spec.name), deployment);
-    while (this.step(spec.namespace, spec.name));
-    return deployment;
-  }
-
-  get(namespace: string, name: string): Deployment {
-    const deployment = this.items.get(key(namespace, name));
-    if (!deployment) throw notFound("deployments", "apps", name);
+    this.save(deployment);
+    this.rollOut(spec.namespace, spec.name);
     return deployment;
   }
 
   list(namespace: string): Deployment[] {
     return [...this.items.values()].filter((d) => d.metadata.namespace === namespace);
-  }
-
-  /** Applies a patch to the Deployment; a change of the spec bumps the generation, as the API server does. */
-  patch(
-    namespace: string,
-    name: string,
-    patch: unknown,
-    merge: (target: unknown, patch: unknown) => unknown,
-  ) {
-    const deployment = this.get(namespace, name);
-    const version = this.cluster.nextResourceVersion();
-    const patched = patchWorkload(deployment, patch, merge, version, "apps");
-    this.items.set(key(namespace, name), patched);
-    return patched;
   }
 
   /** Sets the container image the way `kubectl set image` does (a strategic-merge patch). */
@@ -116,19 +95,6 @@ export class Deployments {
       { spec: { template: { spec: { containers: [{ name: container, image }] } } } },
       (t, p) => strategicMerge(t, p),
     );
-  }
-
-  /** One controller action; false when there is nothing left to do. */
-  step(namespace: string, name: string): boolean {
-    const deployment = this.get(namespace, name);
-    const acted = this.act(deployment);
-    this.refreshStatus(deployment);
-    return acted;
-  }
-
-  /** Steps until the rollout is finished (every old pod gone). */
-  rollOut(namespace: string, name: string): void {
-    while (this.step(namespace, name));
   }
 
   exceedProgressDeadline(namespace: string, name: string): void {
@@ -142,14 +108,14 @@ export class Deployments {
   }
 
   /** The pods of the Deployment, old and new, terminating ones included. */
-  pods(namespace: string, name: string): Pod[] {
+  override pods(namespace: string, name: string): Pod[] {
     const selector = this.get(namespace, name).spec.selector.matchLabels;
     return this.cluster
       .podsIn(namespace)
       .filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels[k] === v));
   }
 
-  private act(deployment: Deployment): boolean {
+  protected act(deployment: Deployment): boolean {
     const { namespace, name } = deployment.metadata;
     if (deployment.metadata.generation > deployment.status.observedGeneration) {
       deployment.status.observedGeneration = deployment.metadata.generation;
@@ -212,7 +178,7 @@ export class Deployments {
     return true;
   }
 
-  private refreshStatus(deployment: Deployment): void {
+  protected refreshStatus(deployment: Deployment): void {
     const { namespace, name } = deployment.metadata;
     const hash = templateHash(deployment.spec.template);
     const active = this.pods(namespace, name).filter((p) => !p.metadata.deletionTimestamp);

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { type Cluster, type Container, key, type ObjectMeta, type Pod } from "./cluster.js";
+import { type Cluster, type Container, key, type ObjectMeta } from "./cluster.js";
 import { crashLoop, createPod, isReady, makeReady } from "./pod-lifecycle.js";
-import { notFound } from "./status.js";
-import { patchWorkload } from "./workload-patch.js";
+import { PodReplacingStore } from "./workload-store.js";
 
 export interface StatefulSet {
   apiVersion: "apps/v1";
@@ -46,14 +45,13 @@ const revisionOf = (set: StatefulSet) =>
  * in order; a rolling update replaces one pod at a time from the highest ordinal down to the partition (delete,
  * recreate at the update revision, wait until ready); OnDelete replaces nothing until a pod is deleted.
  */
-export class StatefulSets {
-  private readonly items = new Map<string, StatefulSet>();
-  /** Images whose pods crash (never ready): a broken release. */
-  private readonly broken = new Set<string>();
+export class StatefulSets extends PodReplacingStore<StatefulSet> {
   /** Each revision's template, as ControllerRevisions keep them. */
   private readonly templates = new Map<string, StatefulSet["spec"]["template"]>();
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(cluster: Cluster) {
+    super(cluster, { plural: "statefulsets", group: "apps" });
+  }
 
   add(spec: NewStatefulSet): StatefulSet {
     const labels = { app: spec.name };
@@ -72,59 +70,12 @@ export class StatefulSets {
       },
       status: {},
     };
-    this.items.set(key(spec.namespace, spec.name), set);
+    this.save(set);
     this.rollOut(spec.namespace, spec.name);
     return set;
   }
 
-  get(namespace: string, name: string): StatefulSet {
-    const set = this.items.get(key(namespace, name));
-    if (!set) throw notFound("statefulsets", "apps", name);
-    return set;
-  }
-
-  patch(
-    namespace: string,
-    name: string,
-    patch: unknown,
-    merge: (target: unknown, patch: unknown) => unknown,
-  ) {
-    const set = this.get(namespace, name);
-    const patched = patchWorkload(set, patch, merge, this.cluster.nextResourceVersion(), "apps");
-    this.items.set(key(namespace, name), patched);
-    return patched;
-  }
-
-  /** Pods of this image never become ready (CrashLoopBackOff). */
-  breakImage(image: string): void {
-    this.broken.add(image);
-  }
-
-  /** `kubectl delete pod`: what an operator does to a pod OnDelete (or a forced rollback) waits for. */
-  deletePod(namespace: string, pod: string): void {
-    const found = this.cluster.pods.get(key(namespace, pod));
-    if (!found) throw notFound("pods", "", pod);
-    found.metadata.deletionTimestamp = new Date().toISOString();
-    this.cluster.savePod(found);
-  }
-
-  pods(namespace: string, name: string): Pod[] {
-    return this.cluster.podsIn(namespace).filter((p) => p.metadata.labels.app === name);
-  }
-
-  /** One controller action; false when there is nothing left to do. */
-  step(namespace: string, name: string): boolean {
-    const set = this.get(namespace, name);
-    const acted = this.act(set);
-    this.refreshStatus(set);
-    return acted;
-  }
-
-  rollOut(namespace: string, name: string): void {
-    while (this.step(namespace, name));
-  }
-
-  private act(set: StatefulSet): boolean {
+  protected act(set: StatefulSet): boolean {
     const { namespace, name } = set.metadata;
     if (set.metadata.generation !== set.status.observedGeneration) {
       set.status.observedGeneration = set.metadata.generation;
@@ -140,7 +91,7 @@ export class StatefulSets {
         return this.create(set, ordinal, ordinal < this.partition(set) ? set.status.currentRevision : update);
       if (pod.metadata.deletionTimestamp) return this.cluster.pods.delete(key(namespace, pod.metadata.name));
       if (!isReady(pod)) {
-        if (this.broken.has(pod.spec.containers[0]?.image ?? "")) return false;
+        if (this.isBroken(pod)) return false;
         return makeReady(this.cluster, pod);
       }
     }
@@ -170,11 +121,11 @@ export class StatefulSets {
     const previous = this.templates.get(revision ?? "") ?? set.spec.template;
     const labels = { ...previous.metadata.labels, [REVISION]: revision ?? revisionOf(set) };
     const pod = createPod(this.cluster, namespace, `${name}-${ordinal}`, labels, previous.spec);
-    if (this.broken.has(pod.spec.containers[0]?.image ?? "")) crashLoop(this.cluster, pod);
+    if (this.isBroken(pod)) crashLoop(this.cluster, pod);
     return true;
   }
 
-  private refreshStatus(set: StatefulSet): void {
+  protected refreshStatus(set: StatefulSet): void {
     this.templates.set(revisionOf(set), structuredClone(set.spec.template));
     const active = this.pods(set.metadata.namespace, set.metadata.name).filter(
       (p) => !p.metadata.deletionTimestamp,

@@ -1,7 +1,7 @@
 import type { Container } from "./cluster.js";
 import { invalid } from "./status.js";
 
-interface Patchable {
+export interface Patchable {
   kind: string;
   metadata: {
     name: string;
