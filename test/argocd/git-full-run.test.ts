@@ -8,6 +8,7 @@ import { image } from "../kubernetes/setup.js";
 import {
   approveFromSlack,
   kubernetesKeys,
+  reachGate,
   rollBackFromCard,
   runControllers,
   startFromSlack,
@@ -83,11 +84,7 @@ describe("a full run with the argocd deployer in Git mode (local bare repository
   }, async () => {
     const run = await startFromSlack(h, "gitok", "v2");
     expect(run.previousRelease).toEqual({ version: "v1", source: "deployments" });
-    const atGate = await h.waitForRun(
-      run.id,
-      (r) => r.status === "awaiting-approval" || r.status === "failed",
-    );
-    expect(atGate.status).toBe("awaiting-approval");
+    const atGate = await reachGate(h, run);
     const head = await repo.head();
     expect(atGate.steps[1]?.message).toBe(
       `committed images[0].newTag=v2 to ${overlay("gitok")} on main as ${head.slice(0, 12)}`,

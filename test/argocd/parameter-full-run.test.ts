@@ -8,6 +8,7 @@ import {
   approveFromSlack,
   cardOf,
   kubernetesKeys,
+  reachGate,
   rollBackFromCard,
   runControllers,
   startFromSlack,
@@ -89,11 +90,7 @@ describe("a full run with the argocd deployer in parameter mode (Argo CD stand-i
   }, async () => {
     const run = await startFromSlack(h, "argook", "v2");
     expect(run.previousRelease).toEqual({ version: "v1", source: "deployments" });
-    const atGate = await h.waitForRun(
-      run.id,
-      (r) => r.status === "awaiting-approval" || r.status === "failed",
-    );
-    expect(atGate.status).toBe("awaiting-approval");
+    const atGate = await reachGate(h, run);
     expect(atGate.steps[1]?.message).toBe(
       `set Application argook's kustomize image ${REPOSITORY} to v2; sync requested (no automated sync policy)`,
     );

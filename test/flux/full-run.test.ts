@@ -7,6 +7,7 @@ import { image } from "../kubernetes/setup.js";
 import {
   approveFromSlack,
   kubernetesKeys,
+  reachGate,
   rollBackFromCard,
   runControllers,
   startFromSlack,
@@ -108,11 +109,7 @@ describe("a full run with the flux deployer (local bare repository, Flux in the 
   }, async () => {
     const run = await startFromSlack(h, "fluxok", "v2");
     expect(run.previousRelease).toEqual({ version: "v1", source: "deployments" });
-    const atGate = await h.waitForRun(
-      run.id,
-      (r) => r.status === "awaiting-approval" || r.status === "failed",
-    );
-    expect(atGate.status).toBe("awaiting-approval");
+    const atGate = await reachGate(h, run);
     const head = await repo.head();
     expect(atGate.steps[1]?.message).toBe(
       `committed images[0].newTag=v2 to ${KUSTOMIZATION_FILE} on main as ${head.slice(0, 12)}`,

@@ -11,6 +11,7 @@ import {
   approveFromSlack,
   cardOf,
   kubernetesKeys,
+  reachGate,
   rollBackFromCard,
   runControllers,
   startFromSlack,
@@ -89,11 +90,7 @@ describe("a full run with the helm deployer (testkit's helm stand-in, simulator)
   }, async () => {
     const run = await startFromSlack(h, "helmok", "v2");
     expect(run.previousRelease).toEqual({ version: "v1", revision: 1, source: "deployments" });
-    const atGate = await h.waitForRun(
-      run.id,
-      (r) => r.status === "awaiting-approval" || r.status === "failed",
-    );
-    expect(atGate.status).toBe("awaiting-approval");
+    const atGate = await reachGate(h, run);
     const deploy = atGate.steps[1];
     expect(deploy?.message).toBe("helm upgrade shop with image.tag=v2: TEST SUITE: None");
     expect(deploy?.commands[0]?.argv).toEqual([

@@ -7,6 +7,7 @@ import {
   approveFromSlack,
   cardOf,
   kubernetesKeys,
+  reachGate,
   rollBackFromCard,
   runControllers,
   startFromSlack,
@@ -85,11 +86,7 @@ describe("full runs on DaemonSets (simulator) driven from Slack", () => {
   }, async () => {
     const run = await startFromSlack(h, "dsok", "v2");
     expect(run.previousRelease).toMatchObject({ version: "v1", images: { agent: image("v1") } });
-    const atGate = await h.waitForRun(
-      run.id,
-      (r) => r.status === "awaiting-approval" || r.status === "failed",
-    );
-    expect(atGate.status).toBe("awaiting-approval");
+    const atGate = await reachGate(h, run);
     expect(atGate.steps[1]?.message).toBe(`patched agent to ${image("v2")}`);
     expect(atGate.steps[2]?.message).toBe(`agent rolled out: every pod runs ${image("v2")}`);
     expect(podImages(sim.daemonSets.pods("dsok", "agent"))).toEqual(Array(3).fill(image("v2")));

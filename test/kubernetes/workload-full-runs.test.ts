@@ -6,6 +6,7 @@ import {
   approveFromSlack,
   cardOf,
   kubernetesKeys,
+  reachGate,
   rollBackFromCard,
   rollbackValue,
   runControllers,
@@ -56,11 +57,7 @@ describe("full runs on StatefulSets (simulator) driven from Slack", () => {
   }, async () => {
     const run = await startFromSlack(h, "stsok", "v2");
     expect(run.previousRelease).toMatchObject({ version: "v1", images: { db: image("v1") } });
-    const atGate = await h.waitForRun(
-      run.id,
-      (r) => r.status === "awaiting-approval" || r.status === "failed",
-    );
-    expect(atGate.status).toBe("awaiting-approval");
+    const atGate = await reachGate(h, run);
     expect(atGate.steps[1]?.message).toBe(`patched db to ${image("v2")}`);
     expect(atGate.steps[2]?.message).toBe(`db rolled out: every pod runs ${image("v2")}`);
     expect(podImages(sim.statefulSets.pods("stsok", "db"))).toEqual(Array(3).fill(image("v2")));
@@ -112,11 +109,7 @@ describe("full runs on Argo Rollouts (simulator) driven from Slack", () => {
     expect((await h.run(run.id)).status).toBe("waiting-rollout");
 
     sim.argoRollouts.promote("argook", "web");
-    const atGate = await h.waitForRun(
-      run.id,
-      (r) => r.status === "awaiting-approval" || r.status === "failed",
-    );
-    expect(atGate.status).toBe("awaiting-approval");
+    const atGate = await reachGate(h, run);
     expect(atGate.steps[2]?.message).toBe(`web rolled out: every pod runs ${image("v2")}`);
     expect(sim.argoRollouts.get("argook", "web").status.phase).toBe("Healthy");
     const done = await approveFromSlack(h, atGate);

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import type { Run } from "../../src/domain/run/run.js";
 import { ROLLBACK_ACTION } from "../../src/slack/blocks/rollback-messages.js";
 import type { StoredMessage } from "../../src/slack-emulator/index.js";
@@ -52,6 +53,16 @@ export async function startFromSlack(h: SlackHarness, service: string, version: 
   const answer = await h.migrate(`start ${service} ${version}`, ALICE);
   const runId = runIdIn(answer.text, service);
   return h.waitForRun(runId, (r) => r.notification !== null);
+}
+
+/** The run once it waits at its gate; a run that failed before it fails the test, saying what each step said. */
+export async function reachGate(h: SlackHarness, run: Run): Promise<Run> {
+  const reached = await h.waitForRun(
+    run.id,
+    (r) => r.status === "awaiting-approval" || r.status === "failed",
+  );
+  expect(reached.status, reached.steps.map((s) => s.message).join(" | ")).toBe("awaiting-approval");
+  return reached;
 }
 
 export async function approveFromSlack(h: SlackHarness, run: Run): Promise<Run> {
