@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { LiveFacts } from "../domain/locks/live-facts.js";
-import type { Executor } from "../ports/executor.js";
+import type { CommandResult, Executor } from "../ports/executor.js";
 import type { LiveFactsReader, LiveFactsRequest } from "../ports/live-facts.js";
 import { helperErrorSchema } from "./contract.js";
 import { helperArgv } from "./helper.js";
-import { lastLines } from "./helper-failure.js";
+import { explainHelperError, explainProcessFailure, type FailureContext } from "./helper-failure.js";
 
 /** PostgreSQL shows this much of each session's query. */
 export const QUERY_CHARS = 80;
@@ -63,16 +63,22 @@ function parse(stdout: string): unknown {
   }
 }
 
-/** The facts in the helper's answer, or an Error saying why there are none. */
-function readAnswer(stdout: string, stderr: string, exitCode: number | null, timedOut: boolean): LiveFacts {
-  if (timedOut) throw new Error("the database did not answer in time");
-  const body = parse(stdout);
+/**
+ * The facts in the helper's answer, or an Error that says why there are none and what to check, in the words of the
+ * introspection's errors (the same helper, the same Python and settings).
+ */
+function readAnswer(result: CommandResult, context: FailureContext): LiveFacts {
+  if (result.timedOut) {
+    throw new Error(
+      `the database did not answer within ${context.timeoutMs / 1000} s (liveFacts.timeoutSeconds of the service)`,
+    );
+  }
+  const body = parse(result.stdout);
   const failed = helperErrorSchema.safeParse(body);
-  if (failed.success) throw new Error(failed.data.error.message);
+  if (failed.success) throw new Error(explainHelperError(failed.data.error, context));
   const parsed = liveFactsSchema.safeParse(body);
   if (parsed.success) return parsed.data.liveFacts;
-  const why = lastLines(stderr) || `exit code ${exitCode}`;
-  throw new Error(`the helper gave no facts (${why})`);
+  throw new Error(explainProcessFailure(result, context));
 }
 
 /** A reader of live facts through the service's executor, like its introspection. */
@@ -105,10 +111,17 @@ export function liveFactsReader(settings: LiveFactsSettings): LiveFactsReader {
         request.signal,
       );
       if (execution.state === "finished") {
-        const { stdout, stderr, exitCode, timedOut } = execution.result;
-        return readAnswer(stdout, stderr, exitCode, timedOut);
+        return readAnswer(execution.result, {
+          python: settings.python,
+          settings: settings.env.DJANGO_SETTINGS_MODULE,
+          timeoutMs: settings.timeoutMs,
+        });
       }
-      if (Date.now() >= deadline) throw new Error("the helper did not answer in time");
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `the helper did not answer within ${settings.timeoutMs / 1000} s (liveFacts.timeoutSeconds of the service)`,
+        );
+      }
       await sleep(settings.pollMs ?? 1000, undefined, { signal: request.signal });
     }
   };
