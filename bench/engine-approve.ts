@@ -13,10 +13,9 @@ import {
   type BenchSetup,
   benchSetup,
   machineRedis,
-  percentile,
   storeRunAt,
 } from "./engine-setup.js";
-import type { Figure } from "./figure.js";
+import { type Figure, percentile } from "./figure.js";
 import { startWorkerProcess } from "./worker-process.js";
 
 const RUNS = 220;

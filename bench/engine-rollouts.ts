@@ -3,8 +3,9 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createEngine } from "../src/wiring/engine.js";
-import { type BenchRedis, benchSetup, machineRedis, percentile, storeRunAt } from "./engine-setup.js";
+import { type BenchRedis, benchSetup, machineRedis, storeRunAt } from "./engine-setup.js";
 import type { Figure } from "./figure.js";
+import { percentile } from "./figure.js";
 import { cpuSeconds, memoryMb } from "./proc-stat.js";
 import { startWorkerProcess } from "./worker-process.js";
 

@@ -111,8 +111,3 @@ export async function storeRunAt(store: RunStore, service: string, at: "rollout"
   if (!created.ok) throw new Error(`${service} already has ${created.activeRunId}`);
   return created.run;
 }
-
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}

@@ -10,3 +10,9 @@ export interface Figure {
 }
 
 export type Benchmark = () => Promise<Figure[]>;
+
+/** The p-th percentile of the values (nearest rank), in any order. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}

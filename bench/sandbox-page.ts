@@ -7,17 +7,13 @@ import { launchBrowser } from "../testkit/browser.js";
 import { sourcePageModules } from "../testkit/page-modules.js";
 import { redisUrl } from "../testkit/redis.js";
 import { benchSetup } from "./engine-setup.js";
-import type { Figure } from "./figure.js";
+import { type Figure, percentile } from "./figure.js";
 import { generateIntrospection } from "./generate-introspection.js";
 
 const LOADS = 30;
 const RUNS = 8;
 const FIRST_RENDER_GOAL_MS = 500;
 const CARD_GOAL_MS = 1000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 /** Nine expand migrations (the generator's last one, a contract, left out): runs end without an approval. */
 function expandOnly() {
@@ -128,8 +124,6 @@ export async function sandboxPageBenchmark(): Promise<Figure[]> {
       loads.push(Number(await fresh.getAttribute("body", "data-ready-ms")));
       await fresh.close();
     }
-    loads.sort((a, b) => a - b);
-    latencies.sort((a, b) => a - b);
     const load = `load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`;
     const renderDetail = `${LOADS} loads of a channel holding ${RUNS} runs' cards and threads, headless Chromium; ${load}`;
     const cardDetail = `${latencies.length} step changes of ${RUNS} runs typed in the page (HTTP mode); ${load}`;

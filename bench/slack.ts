@@ -11,7 +11,7 @@ import { RedisRunStore } from "../src/store/redis-run-store.js";
 import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../testkit/redis.js";
 import { shopDir } from "../testkit/run-cli.js";
 import { root } from "./engine-setup.js";
-import type { Figure } from "./figure.js";
+import { type Figure, percentile } from "./figure.js";
 import { buildCli } from "./plan-cli.js";
 import { cpuSeconds } from "./proc-stat.js";
 
@@ -30,10 +30,6 @@ const SECRET = "bench-secret";
 const TOKEN = "xoxb-bench";
 /** The channel of round r's services; `/migrate status` is asked in round 0's. */
 const channel = (round: number) => `C0BENCH${round}`;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 /** An HTTP server that answers every request with an empty 200: what any Node server costs on this machine. */
 const BARE_SERVER = `require("node:http").createServer((req, res) => { req.resume(); req.on("end", () => res.end()); })
@@ -116,10 +112,8 @@ async function ackTimes(url: string, bodies: string[]): Promise<number[]> {
   return times;
 }
 
-const sorted = (times: number[]) => [...times].sort((a, b) => a - b);
-
 interface Alternated {
-  /** Every ack time of the rounds, pooled and sorted. */
+  /** Every ack time of the rounds, pooled. */
   anchor: number[];
   bot: number[];
   /** Each round's bot p99 over the p99 of the anchor burst just before it. */
@@ -136,11 +130,11 @@ async function alternating(
   for (let round = 0; round < ROUNDS; round++) {
     const anchorTimes = await anchor();
     const botTimes = await bot(round);
-    roundRatios.push(percentile(sorted(botTimes), 99) / percentile(sorted(anchorTimes), 99));
+    roundRatios.push(percentile(botTimes, 99) / percentile(anchorTimes, 99));
     pooled.anchor.push(...anchorTimes);
     pooled.bot.push(...botTimes);
   }
-  return { anchor: sorted(pooled.anchor), bot: sorted(pooled.bot), roundRatios };
+  return { ...pooled, roundRatios };
 }
 
 /** The bot's ack p99 may be at most this many times the bare Bolt app's, measured in the same run. */
@@ -213,7 +207,7 @@ export async function slackBenchmark(): Promise<Figure[]> {
     const indexes = Array.from({ length: CONCURRENCY }, (_, i) => i + 1);
     const bareUrl = `http://127.0.0.1:${bare.port}/`;
     await ackTimes(bareUrl, indexes.map(String));
-    const floor = sorted(await ackTimes(bareUrl, indexes.map(String)));
+    const floor = await ackTimes(bareUrl, indexes.map(String));
     const boltUrl = `http://127.0.0.1:${bolt.port}/slack/events`;
     // Warm-up bursts open the client's connections and let the JIT of both processes settle before anything is
     // measured (the anchor's p99 halved over the first ten); the measured bursts reuse the connections. A typo is
@@ -287,7 +281,7 @@ export async function slackBenchmark(): Promise<Figure[]> {
       ...figures("bare node:http server (floor)", floor, "the same burst and client against an empty server"),
       ...figures(
         "bare Bolt app acking only (anchor)",
-        sorted([...status.anchor, ...start.anchor]),
+        [...status.anchor, ...start.anchor],
         `the same bursts, signed, one \`ack()\` listener, one before each of the bot's`,
       ),
       ...figures("/migrate status", status.bot, `${bursts} signed requests`),
