@@ -63,16 +63,19 @@ function parse(stdout: string): unknown {
   }
 }
 
+/** A read stopped at its time limit, which names the setting that sets it. */
+function outOfTime(who: string, timeoutMs: number): Error {
+  return new Error(
+    `${who} did not answer within ${timeoutMs / 1000} s (liveFacts.timeoutSeconds of the service)`,
+  );
+}
+
 /**
  * The facts in the helper's answer, or an Error that says why there are none and what to check, in the words of the
  * introspection's errors (the same helper, the same Python and settings).
  */
 function readAnswer(result: CommandResult, context: FailureContext): LiveFacts {
-  if (result.timedOut) {
-    throw new Error(
-      `the database did not answer within ${context.timeoutMs / 1000} s (liveFacts.timeoutSeconds of the service)`,
-    );
-  }
+  if (result.timedOut) throw outOfTime("the database", context.timeoutMs);
   const body = parse(result.stdout);
   const failed = helperErrorSchema.safeParse(body);
   if (failed.success) throw new Error(explainHelperError(failed.data.error, context));
@@ -117,11 +120,7 @@ export function liveFactsReader(settings: LiveFactsSettings): LiveFactsReader {
           timeoutMs: settings.timeoutMs,
         });
       }
-      if (Date.now() >= deadline) {
-        throw new Error(
-          `the helper did not answer within ${settings.timeoutMs / 1000} s (liveFacts.timeoutSeconds of the service)`,
-        );
-      }
+      if (Date.now() >= deadline) throw outOfTime("the helper", settings.timeoutMs);
       await sleep(settings.pollMs ?? 1000, undefined, { signal: request.signal });
     }
   };
