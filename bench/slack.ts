@@ -287,7 +287,7 @@ export async function slackBenchmark(): Promise<Figure[]> {
     });
     const runs = (await new RedisRunStore(redis, prefix).list({ limit: CONCURRENCY * (ROUNDS + 1) })).length;
     const cards = fake.callsOf("chat.postMessage").filter((c) => c.answer.ok).length;
-    const bursts = `${ROUNDS} bursts of ${CONCURRENCY} concurrent, each command's first burst not measured`;
+    const bursts = `${ROUNDS} bursts of ${CONCURRENCY} concurrent signed requests (each command's first burst not measured)`;
     return [
       ...figures("bare node:http server (floor)", floor, "the same burst and client against an empty server"),
       ...figures(
@@ -295,12 +295,12 @@ export async function slackBenchmark(): Promise<Figure[]> {
         [...status.anchor, ...start.anchor],
         `the same bursts, signed, one \`ack()\` listener, one before each of the bot's`,
       ),
-      ...figures("/migrate status", status.bot, `${bursts} signed requests`),
+      ...figures("/migrate status", status.bot, bursts),
       ratio("/migrate status", status),
       ...figures(
         "/migrate start",
         start.bot,
-        `${bursts} signed requests; ${runs} runs started and ${cards} cards posted in all`,
+        `${bursts}; ${runs} runs started and ${cards} cards posted in all`,
       ),
       ratio("/migrate start", start),
       {
