@@ -6,6 +6,7 @@ import type { ReplayGuard } from "../../ports/replay-guard.js";
 import { boltLogger } from "../bolt-logger.js";
 import { slackAgent } from "../proxy-agent.js";
 import type { AckGate } from "./ack-gate.js";
+import { commandAck } from "./command-ack.js";
 import { GuardedReceiver } from "./guarded-receiver.js";
 import type { healthRoutes } from "./health-routes.js";
 import { requestIdMiddleware } from "./request-ids.js";
@@ -94,6 +95,7 @@ function socketOrHttpApp(
     logger: { bolt: boltLogger(logger), guard: logger },
     replays,
     onSigned: (response) => acks.track(response),
+    commandAck,
   });
   return new App({ ...common, receiver });
 }

@@ -1,6 +1,7 @@
 import type { Server, ServerOptions, ServerResponse } from "node:http";
 import type { ListenOptions } from "node:net";
 import {
+  type AckFn,
   type App,
   type CustomRoute,
   HTTPModuleFunctions,
@@ -9,6 +10,7 @@ import {
   type Logger,
   type Receiver,
 } from "@slack/bolt";
+import type { AckAnswer } from "./command-ack.js";
 import type { SlackBody } from "./payload-schema.js";
 import type { AcceptedRequest, RequestGuardOptions } from "./request-guard.js";
 import { guardRequests } from "./request-guard.js";
@@ -18,7 +20,15 @@ export interface GuardedReceiverOptions extends Omit<RequestGuardOptions, "accep
   customRoutes: CustomRoute[];
   /** Bolt's logger (acks, routes) and ours (the guard's refusals). */
   logger: { bolt: Logger; guard: RequestGuardOptions["logger"] };
+  /**
+   * What a slash command's ack says, from its name and text alone. Given, each slash command is acked here as soon
+   * as its checks pass, and its listener's own ack() does nothing; absent, the listener's ack is the answer.
+   */
+  commandAck?: (command: { command: string; text: string }) => AckAnswer | undefined;
 }
+
+/** Bolt's listener still calls ack() on a command the receiver has answered. */
+const ACKED = async () => {};
 
 /**
  * HTTP mode's receiver. Slack's endpoint is served by the request guard, which reads, checks and parses each request
@@ -30,9 +40,11 @@ export class GuardedReceiver implements Receiver {
   private readonly http: HTTPReceiver;
   private readonly logger: Logger;
   private app: App | undefined;
+  private readonly commandAck: GuardedReceiverOptions["commandAck"];
 
-  constructor({ customRoutes, logger, ...guard }: GuardedReceiverOptions) {
+  constructor({ customRoutes, logger, commandAck, ...guard }: GuardedReceiverOptions) {
     this.logger = logger.bolt;
+    this.commandAck = commandAck;
     this.http = new HTTPReceiver({
       signingSecret: guard.signingSecret,
       endpoints: [],
@@ -67,6 +79,8 @@ export class GuardedReceiver implements Receiver {
 
   private async dispatch(request: AcceptedRequest, body: SlackBody, response: ServerResponse): Promise<void> {
     if (body.ssl_check === "1") return HTTPModuleFunctions.buildSSLCheckResponse(response);
+    if (this.commandAck && typeof body.command === "string" && typeof body.text === "string")
+      return this.ackFirst(request, { ...body, command: body.command, text: body.text }, response);
     const ack = new HTTPResponseAck({
       logger: this.logger,
       processBeforeResponse: false,
@@ -75,13 +89,7 @@ export class GuardedReceiver implements Receiver {
       httpResponse: response,
     });
     try {
-      if (!this.app) throw new Error("the receiver got a request before Bolt's app took it");
-      await this.app.processEvent({
-        body,
-        ack: ack.bind(),
-        retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(request),
-        retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(request),
-      });
+      await this.toBolt(request, body, ack.bind());
     } catch (error) {
       const acked = await HTTPModuleFunctions.defaultProcessEventErrorHandler({
         error: error as Error,
@@ -92,5 +100,30 @@ export class GuardedReceiver implements Receiver {
       });
       if (acked) ack.ack();
     }
+  }
+
+  /**
+   * A slash command is acked as soon as its checks pass, with what its name and text alone say (commandAck). Bolt's
+   * middleware and the listener run on the next turn of the loop, once the acks of the requests read with it are
+   * out too: run first, they cost each ack of a burst the Bolt processing of every request before it.
+   */
+  private async ackFirst(
+    request: AcceptedRequest,
+    body: SlackBody & { command: string; text: string },
+    response: ServerResponse,
+  ): Promise<void> {
+    HTTPModuleFunctions.buildContentResponse(response, this.commandAck?.(body));
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.toBolt(request, body, ACKED);
+  }
+
+  private toBolt(request: AcceptedRequest, body: SlackBody, ack: AckFn<unknown>): Promise<void> {
+    if (!this.app) throw new Error("the receiver got a request before Bolt's app took it");
+    return this.app.processEvent({
+      body,
+      ack,
+      retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(request),
+      retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(request),
+    });
   }
 }

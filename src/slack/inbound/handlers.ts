@@ -13,9 +13,10 @@ import { APPROVE_ACTION, type GateButton, gateButtonSchema } from "../blocks/app
 import { AckGate } from "./ack-gate.js";
 import { Buttons } from "./buttons.js";
 import { clickRefusal } from "./click-answer.js";
+import { readSlashCommand } from "./command-ack.js";
 import { answerCommand } from "./command-answers.js";
 import { registerCommandButtons } from "./command-buttons.js";
-import { echo, helpText, parseMigrateCommand } from "./command-parser.js";
+import type { MigrateCommand } from "./command-parser.js";
 import { registerErrorHandler } from "./error-handler.js";
 import { gateMessageAfter } from "./gate-message.js";
 import { registerReject } from "./reject-handlers.js";
@@ -52,11 +53,12 @@ async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): 
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-async function migrate(deps: HandlerDeps, acks: AckGate, { command, ack }: CommandArgs): Promise<void> {
-  const parsed = parseMigrateCommand(command.text);
-  if (!parsed.ok) return ack({ response_type: "ephemeral", text: parsed.message });
-  if (parsed.command.name === "help") return ack({ response_type: "ephemeral", text: helpText() });
-  await ack();
+async function migrate(
+  deps: HandlerDeps,
+  acks: AckGate,
+  { command }: CommandArgs,
+  migrateCommand: MigrateCommand,
+): Promise<void> {
   await acks.settled();
   const respond = respondTo(command.response_url);
   try {
@@ -64,7 +66,7 @@ async function migrate(deps: HandlerDeps, acks: AckGate, { command, ack }: Comma
       void ephemeral(respond, text).catch((error: unknown) =>
         deps.logger.warn({ err: error, user: command.user_id }, "could not tell a caller to wait"),
       );
-    const answer = await answerCommand(deps, parsed.command, {
+    const answer = await answerCommand(deps, migrateCommand, {
       user: command.user_id,
       channel: command.channel_id,
       notify,
@@ -73,22 +75,21 @@ async function migrate(deps: HandlerDeps, acks: AckGate, { command, ack }: Comma
     await acks.settled();
     for (const message of [answer].flat()) await ephemeral(respond, message.text, message.blocks);
   } catch (error) {
-    deps.logger.error({ err: error, command: parsed.command, user: command.user_id }, "/migrate failed");
+    deps.logger.error({ err: error, command: migrateCommand, user: command.user_id }, "/migrate failed");
     await ephemeral(respond, failureAnswer(error)).catch(() => undefined);
   }
 }
 
 /**
- * Every slash command through one listener (one per command cost every request its middleware, see Buttons). The
- * app's manifest declares only /migrate; another command routed here gets told so instead of a timeout.
+ * Every slash command through one listener (one per command cost every request its middleware, see Buttons). In
+ * HTTP mode the receiver has acked it already with the same answer (commandAck) and this ack does nothing.
  */
 function registerCommands(app: App, deps: HandlerDeps, acks: AckGate): void {
   app.command(/^\//, async (args) => {
-    if (args.command.command === "/migrate") return migrate(deps, acks, args);
-    await args.ack({
-      response_type: "ephemeral",
-      text: `phasegate does not know ${echo(args.command.command)}; try \`/migrate help\`.`,
-    });
+    const read = readSlashCommand(args.command.command, args.command.text);
+    if ("answer" in read) return args.ack(read.answer);
+    await args.ack();
+    await migrate(deps, acks, args, read.migrate);
   });
 }
 

@@ -13,13 +13,18 @@ let fake: SlackFake;
 let app: App;
 let base: string;
 let heard: string[] = [];
+/** Commands whose listener has ended; a listener waits for `blocking`, when it is set, before its ack. */
+let finished: string[] = [];
+let blocking: Promise<void> | null = null;
 
 beforeAll(async () => {
   fake = await new SlackFake().start();
   app = slackAppOnFake(fake, SECRET, redis, prefix, logger);
   app.command("/migrate", async ({ command, ack }) => {
     heard.push(command.text);
+    await blocking;
     await ack({ response_type: "ephemeral", text: `heard ${command.text}` });
+    finished.push(command.text);
   });
   const server = (await app.start(0)) as { address(): AddressInfo };
   base = `http://127.0.0.1:${server.address().port}`;
@@ -27,6 +32,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   heard = [];
+  finished = [];
 });
 
 afterAll(async () => {
@@ -39,12 +45,49 @@ afterAll(async () => {
 const command = (text: string) =>
   slashCommandBody({ text, user: "U0ALICE", channel: "C0SHOP", responseUrl: fake.responseUrl(text) });
 
+/** The listener got these commands (it runs once the ack is out). */
+async function heardSoon(texts: string[]): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (heard.length < texts.length && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(heard).toEqual(texts);
+}
+
 describe("Slack's endpoint in HTTP mode", () => {
-  it("hands a checked command to its listener, whose ack is the answer", async () => {
+  it("acks a checked command at once (empty: its answer follows by response URL), then hands it to its listener", async () => {
     const answer = await postSigned(`${base}/slack/events`, SECRET, command("status"));
-    expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({ text: "heard status" });
-    expect(heard).toEqual(["status"]);
+    expect(answer).toMatchObject({ status: 200, text: "" });
+    await heardSoon(["status"]);
+  });
+
+  it("acks a typo or help with its answer, and the listener's own ack changes nothing", async () => {
+    const typo = await postSigned(`${base}/slack/events`, SECRET, command("statuss"));
+    expect(typo.status).toBe(200);
+    expect(typo.json).toMatchObject({
+      response_type: "ephemeral",
+      text: expect.stringContaining('Unknown subcommand "statuss"'),
+    });
+    const help = await postSigned(`${base}/slack/events`, SECRET, command("help"));
+    expect(help.json).toMatchObject({ text: expect.stringContaining("`/migrate start <service> <version>") });
+    await heardSoon(["statuss", "help"]);
+  });
+
+  it("answers a command while its listener is still busy: the ack never waits for Bolt's work", async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    blocking = held;
+    try {
+      const answer = await postSigned(`${base}/slack/events`, SECRET, command("plan shop v2"));
+      expect(answer).toMatchObject({ status: 200, text: "" });
+      await heardSoon(["plan shop v2"]);
+      expect(finished).toEqual([]);
+    } finally {
+      release();
+      blocking = null;
+    }
+    await expect.poll(() => finished).toEqual(["plan shop v2"]);
   });
 
   it("reads a form whose content type names its charset (a proxy may add one)", async () => {
@@ -52,8 +95,7 @@ describe("Slack's endpoint in HTTP mode", () => {
       contentType: "application/x-www-form-urlencoded; charset=utf-8",
     });
     expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({ text: "heard list" });
-    expect(heard).toEqual(["list"]);
+    await heardSoon(["list"]);
   });
 
   it("answers Slack's SSL check with an empty 200, and no listener sees it", async () => {
