@@ -17,7 +17,7 @@ import { readSlashCommand } from "./command-ack.js";
 import { answerCommand } from "./command-answers.js";
 import { registerCommandButtons } from "./command-buttons.js";
 import type { MigrateCommand } from "./command-parser.js";
-import { registerErrorHandler } from "./error-handler.js";
+import { OOPS, registerErrorHandler } from "./error-handler.js";
 import { gateMessageAfter } from "./gate-message.js";
 import { registerReject } from "./reject-handlers.js";
 import { respondTo } from "./response-url.js";
@@ -38,9 +38,6 @@ const REDIS_DOWN =
 function failureAnswer(error: unknown): string {
   return error instanceof StoreUnavailableError ? REDIS_DOWN : OOPS;
 }
-
-const OOPS =
-  ":warning: Something went wrong on phasegate's side while answering. Check `/migrate status` before trying again; the phasegate operators find the error in its log.";
 
 async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): Promise<void> {
   await respond({
