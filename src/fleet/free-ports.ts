@@ -1,12 +1,47 @@
 import { once } from "node:events";
-import type { AddressInfo } from "node:net";
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 
-/** Ports free right now on loopback (asked from the OS), one per replica slot. */
+/** Where the OS's ephemeral ports begin when it does not say: IANA's dynamic range (macOS, the BSDs, Windows). */
+const DYNAMIC_RANGE_START = 49152;
+/** How many ports below the ephemeral range the slots are drawn from. */
+const SPAN = 10_000;
+const MAX_TRIES = 1000;
+
+/** The first port the OS hands out on its own (Linux says so in /proc). */
+async function ephemeralStart(): Promise<number> {
+  const range = await readFile("/proc/sys/net/ipv4/ip_local_port_range", "utf8").catch(() => "");
+  const start = Number(range.trim().split(/\s+/)[0]);
+  return Number.isInteger(start) && start > 1024 ? start : DYNAMIC_RANGE_START;
+}
+
+async function canListen(port: number): Promise<boolean> {
+  const server = createServer();
+  try {
+    server.listen(port, "127.0.0.1");
+    await once(server, "listening");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/**
+ * Ports free right now on loopback, one per replica slot, below the range the OS hands out on its own. A slot
+ * keeps its port while its replica is replaced; a port of that range could meanwhile become the local port of any
+ * outgoing connection or `listen(0)` on the machine, and the next replica would find it taken.
+ */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer().listen(0, "127.0.0.1"));
-  await Promise.all(servers.map((server) => once(server, "listening")));
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  const end = await ephemeralStart();
+  const start = Math.max(1025, end - SPAN);
+  const ports: number[] = [];
+  for (let tries = 0; ports.length < count; tries++) {
+    if (tries === MAX_TRIES)
+      throw new Error(`no ${count} free ports on 127.0.0.1 between ${start} and ${end} after ${tries} tries`);
+    const port = start + Math.floor(Math.random() * (end - start));
+    if (!ports.includes(port) && (await canListen(port))) ports.push(port);
+  }
   return ports;
 }
