@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { type ControlServer, startControlServer } from "../src/fleet/control-server.js";
 import { Fleet } from "../src/fleet/fleet.js";
-import { freePorts } from "../src/fleet/free-ports.js";
 import type { ShopDatabase } from "../src/fleet/shop-database.js";
+import { freePorts } from "../src/net/free-ports.js";
 import type { Logger } from "../src/ports/logger.js";
 
 /** examples/shop in this checkout: the replicas always run its code, whatever copy the migrations come from. */

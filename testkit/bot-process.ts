@@ -1,18 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:net";
+import { freePort } from "../src/net/free-ports.js";
 import { cliArgv } from "./cli-entry.js";
 import { repoRoot } from "./run-cli.js";
-
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 export interface BotProcess {
   child: ChildProcess;

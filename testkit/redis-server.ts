@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { Redis } from "ioredis";
-import { freePort } from "./bot-process.js";
+import { freePort } from "../src/net/free-ports.js";
 
 /**
  * A redis-server of a test's own on a free loopback port, without persistence (`--save ""`): killing and starting

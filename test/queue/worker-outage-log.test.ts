@@ -1,9 +1,9 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../../src/net/free-ports.js";
 import { createRedisClient } from "../../src/net/redis/connect.js";
 import { createStepWorker } from "../../src/queue/step-worker.js";
 import { storeKeys } from "../../src/store/keys.js";
-import { freePort } from "../../testkit/bot-process.js";
 
 const nothing = async () => undefined;
 

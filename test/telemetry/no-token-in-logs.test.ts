@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { type BotProcess, freePort, startBotProcess } from "../../testkit/bot-process.js";
+import { freePort } from "../../src/net/free-ports.js";
+import { type BotProcess, startBotProcess } from "../../testkit/bot-process.js";
 import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../../testkit/redis.js";
 
 const TOKEN = "xoxb-1234-5678-never-in-a-log";

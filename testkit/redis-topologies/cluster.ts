@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../../src/net/free-ports.js";
 import type { RedisTopology } from "../../src/net/redis/redis-env.js";
-import { freePort } from "./free-port.js";
 import { type RedisProcess, startRedisProcess, untilRedis } from "./redis-process.js";
 
 /**

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { freePort } from "./free-port.js";
+import { freePort } from "../../src/net/free-ports.js";
 
 const run = promisify(execFile);
 

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../../src/net/free-ports.js";
 import { type Certificates, makeCertificates } from "../kube-sim/certificates.js";
-import { freePort } from "./free-port.js";
 import { startRedisProcess } from "./redis-process.js";
 
 /** A redis-server of this test file that takes TLS connections, with a certificate of a throwaway CA. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../../../src/domain/run/run.js";
 import { type ControlServer, startControlServer } from "../../../src/fleet/control-server.js";
 import { Fleet } from "../../../src/fleet/fleet.js";
-import { freePorts } from "../../../src/fleet/free-ports.js";
+import { freePorts } from "../../../src/net/free-ports.js";
 import type { LocalPrometheus } from "../../../src/prometheus/local-prometheus.js";
 import { statusCard } from "../../../src/slack/blocks/status-card.js";
 import { logger } from "../../../src/telemetry/pino-logger.js";

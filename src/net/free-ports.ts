@@ -45,3 +45,9 @@ export async function freePorts(count: number): Promise<number[]> {
   }
   return ports;
 }
+
+/** One such port: a server's of a test or of the sandbox, or one nobody listens on. */
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port as number;
+}

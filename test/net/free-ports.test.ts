@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { describe, expect, it } from "vitest";
-import { freePorts } from "../../src/fleet/free-ports.js";
+import { freePorts } from "../../src/net/free-ports.js";
 
 /** The first port Linux hands out on its own, for outgoing connections and `listen(0)`. */
 const ephemeralStart = Number(
