@@ -32,9 +32,10 @@ const ACKED = async () => {};
 
 /**
  * HTTP mode's receiver. Slack's endpoint is served by the request guard, which reads, checks and parses each request
- * once, and from here the event goes to the app as Bolt's HTTPReceiver would send it (same ack, same errors). That
- * HTTPReceiver owns the server and serves only the other routes (health, metrics, the pipeline API): it has no Slack
- * endpoint, so no request reaches the app around the guard, and none is verified or parsed a second time.
+ * once, and from here the event goes to the app as Bolt's HTTPReceiver would send it (same ack, same errors), except
+ * that a slash command is acked here first when commandAck is given. That HTTPReceiver owns the server and serves
+ * only the other routes (health, metrics, the pipeline API): it has no Slack endpoint, so no request reaches the app
+ * around the guard, and none is verified or parsed a second time.
  */
 export class GuardedReceiver implements Receiver {
   private readonly http: HTTPReceiver;
