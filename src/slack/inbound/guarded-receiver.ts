@@ -81,7 +81,12 @@ export class GuardedReceiver implements Receiver {
   private async dispatch(request: AcceptedRequest, body: SlackBody, response: ServerResponse): Promise<void> {
     if (body.ssl_check === "1") return HTTPModuleFunctions.buildSSLCheckResponse(response);
     if (this.commandAck && typeof body.command === "string" && typeof body.text === "string")
-      return this.ackFirst(request, { ...body, command: body.command, text: body.text }, response);
+      return this.ackFirst(
+        request,
+        body,
+        this.commandAck({ command: body.command, text: body.text }),
+        response,
+      );
     const ack = new HTTPResponseAck({
       logger: this.logger,
       processBeforeResponse: false,
@@ -110,10 +115,11 @@ export class GuardedReceiver implements Receiver {
    */
   private async ackFirst(
     request: AcceptedRequest,
-    body: SlackBody & { command: string; text: string },
+    body: SlackBody,
+    answer: AckAnswer | undefined,
     response: ServerResponse,
   ): Promise<void> {
-    HTTPModuleFunctions.buildContentResponse(response, this.commandAck?.(body));
+    HTTPModuleFunctions.buildContentResponse(response, answer);
     await new Promise((resolve) => setImmediate(resolve));
     await this.toBolt(request, body, ACKED);
   }
