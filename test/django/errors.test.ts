@@ -12,6 +12,7 @@ import { describeEachDjango } from "../../testkit/django-matrix.js";
 import { type FakePythons, fakePythons } from "../../testkit/fake-python.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { findDjangoPython } from "../../testkit/python.js";
+import { rejectionOf } from "../../testkit/rejection.js";
 import { DB_DEFAULT_MODELS, writeConflictingProject, writeTinyProject } from "./tiny-project.js";
 
 const python = findDjangoPython();
@@ -44,12 +45,7 @@ function request(overrides: Partial<IntrospectionRequest>): IntrospectionRequest
 }
 
 async function failure(overrides: Partial<IntrospectionRequest>): Promise<string> {
-  const error = await introspect(request(overrides)).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IntrospectionError);
-  return (error as Error).message;
+  return (await rejectionOf(introspect(request(overrides)), IntrospectionError)).message;
 }
 
 describe("introspect() turns every failure into an IntrospectionError that says what to do", () => {
@@ -226,18 +222,17 @@ describeEachDjango(
     it("names the exception and the project's file and line, not the settings", async () => {
       const project = path.join(scratch, `db-default-${version}`);
       await writeTinyProject(project, {}, DB_DEFAULT_MODELS);
-      const error = await introspect(request({ python: [olderPython], projectDir: project, env: {} })).then(
-        () => null,
-        (e: unknown) => e,
+      const error = await rejectionOf(
+        introspect(request({ python: [olderPython], projectDir: project, env: {} })),
+        IntrospectionError,
       );
-      expect(error).toBeInstanceOf(IntrospectionError);
       const models = path.join(project, "notes", "models.py");
-      expect((error as IntrospectionError).message).toMatch(
+      expect(error.message).toMatch(
         /^Django failed to start: TypeError: .*unexpected keyword argument 'db_default'/,
       );
-      expect((error as IntrospectionError).message).toContain(` in ${models}:5`);
-      expect((error as IntrospectionError).message).not.toContain("failed to load");
-      expect((error as IntrospectionError).failure).toEqual({
+      expect(error.message).toContain(` in ${models}:5`);
+      expect(error.message).not.toContain("failed to load");
+      expect(error.failure).toEqual({
         kind: "startup",
         location: { file: models, line: 5 },
       });

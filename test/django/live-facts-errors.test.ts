@@ -6,6 +6,7 @@ import { LocalProcessExecutor } from "../../src/executors/local-process.js";
 import { corpusDir } from "../../testkit/corpus.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { findDjangoPython } from "../../testkit/python.js";
+import { rejectionOf } from "../../testkit/rejection.js";
 
 const python = findDjangoPython();
 let db: TestDatabase;
@@ -35,12 +36,7 @@ function read(overrides: Partial<LiveFactsSettings>) {
 }
 
 async function failure(overrides: Partial<LiveFactsSettings>): Promise<string> {
-  const error = await read(overrides).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  return (error as Error).message;
+  return (await rejectionOf(read(overrides), Error)).message;
 }
 
 /** What an approver reads after "Live facts unavailable:" on the gate, and the operator in the log. */
