@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 
 /** Where the OS's ephemeral ports begin when it does not say: IANA's dynamic range (macOS, the BSDs, Windows). */
 const DYNAMIC_RANGE_START = 49152;
-/** How many ports below the ephemeral range the slots are drawn from. */
+/** How many ports below the ephemeral range the ports are drawn from. */
 const SPAN = 10_000;
 const MAX_TRIES = 1000;
 
@@ -29,9 +29,9 @@ async function canListen(port: number): Promise<boolean> {
 }
 
 /**
- * Ports free right now on loopback, one per replica slot, below the range the OS hands out on its own. A slot
- * keeps its port while its replica is replaced; a port of that range could meanwhile become the local port of any
- * outgoing connection or `listen(0)` on the machine, and the next replica would find it taken.
+ * Ports free right now on loopback, below the range the OS hands out on its own. A server started on one later (a
+ * fleet slot keeps its port while its replica is replaced, a test's Redis restarts on its port) would otherwise find
+ * it taken: a port of that range can meanwhile become the local port of any outgoing connection or `listen(0)`.
  */
 export async function freePorts(count: number): Promise<number[]> {
   const end = await ephemeralStart();
