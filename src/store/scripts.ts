@@ -77,6 +77,18 @@ return {'ok'}
 `;
 
 /**
+ * An audit trail that has no lifetime of its own gets its run's remaining one (a trail never outlives its run). One
+ * that has one keeps it: a finished run and its trail expire at the same instant (PEXPIREAT), and reading the run's
+ * PTTL to set the trail's with PEXPIRE could add the millisecond Redis's clock moved in between.
+ */
+const AUDIT_LIFETIME = `
+local function give_audit_run_lifetime(run, audit)
+  local ttl = redis.call('PTTL', run)
+  if ttl > 0 and redis.call('PTTL', audit) == -1 then redis.call('PEXPIRE', audit, ttl) end
+end
+`;
+
+/**
  * Compare-and-set. KEYS: run, lock, audit, service index, all index, the service's finished runs.
  * ARGV: runId, expected revision, json, new revision,
  * lock mode ("hold": the run is active, or its deploy is being rolled back, and must hold its service lock;
@@ -89,7 +101,7 @@ return {'ok'}
  * A run that reaches a terminal state gets that lifetime (run and audit, the first time it ends: later notes do not
  * extend it) and its place in the finished index; one that becomes active again (retry, rollback) loses both.
  */
-export const SAVE_RUN = `${PRUNE_FINISHED}
+export const SAVE_RUN = `${PRUNE_FINISHED}${AUDIT_LIFETIME}
 local revision = redis.call('HGET', KEYS[1], 'revision')
 if not revision then return {'missing'} end
 if ARGV[6] ~= '' then
@@ -107,13 +119,14 @@ if #ARGV >= 11 then redis.call('XADD', KEYS[3], '*', unpack(ARGV, 11)) end
 local now = prune_finished(KEYS[6], KEYS[4], KEYS[5])
 if ARGV[5] == 'release' then
   if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-  local ttl = redis.call('PTTL', KEYS[1])
-  if ttl < 0 then
-    ttl = tonumber(ARGV[10])
-    redis.call('ZADD', KEYS[6], now + ttl, ARGV[1])
+  if redis.call('PTTL', KEYS[1]) < 0 then
+    local at = now + tonumber(ARGV[10])
+    redis.call('ZADD', KEYS[6], at, ARGV[1])
+    redis.call('PEXPIREAT', KEYS[1], at)
+    redis.call('PEXPIREAT', KEYS[3], at)
+  else
+    give_audit_run_lifetime(KEYS[1], KEYS[3])
   end
-  redis.call('PEXPIRE', KEYS[1], ttl)
-  redis.call('PEXPIRE', KEYS[3], ttl)
 else
   redis.call('PERSIST', KEYS[1])
   redis.call('PERSIST', KEYS[3])
@@ -126,10 +139,9 @@ return {'ok'}
  * A note in a run's audit trail. KEYS: run, audit. ARGV: audit fields…
  * Only while the run exists (a trail never outlives its run), and with the run's remaining lifetime.
  */
-export const APPEND_AUDIT = `
+export const APPEND_AUDIT = `${AUDIT_LIFETIME}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
 redis.call('XADD', KEYS[2], '*', unpack(ARGV))
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+give_audit_run_lifetime(KEYS[1], KEYS[2])
 return {'ok'}
 `;
