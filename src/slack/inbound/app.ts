@@ -96,6 +96,7 @@ function socketOrHttpApp(
     replays,
     onSigned: (response) => acks.track(response),
     commandAck,
+    afterAcks: () => acks.settled(),
   });
   return new App({ ...common, receiver });
 }

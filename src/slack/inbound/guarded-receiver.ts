@@ -25,6 +25,8 @@ export interface GuardedReceiverOptions extends Omit<RequestGuardOptions, "accep
    * as its checks pass, and its listener's own ack() does nothing; absent, the listener's ack is the answer.
    */
   commandAck?: (command: { command: string; text: string }) => AckAnswer | undefined;
+  /** Resolves when a command acked here may go on to Bolt (AckGate.settled: once no request read awaits its ack). */
+  afterAcks: () => Promise<void>;
 }
 
 /** Bolt's listener still calls ack() on a command the receiver has answered. */
@@ -42,10 +44,12 @@ export class GuardedReceiver implements Receiver {
   private readonly logger: Logger;
   private app: App | undefined;
   private readonly commandAck: GuardedReceiverOptions["commandAck"];
+  private readonly afterAcks: () => Promise<void>;
 
-  constructor({ customRoutes, logger, commandAck, ...guard }: GuardedReceiverOptions) {
+  constructor({ customRoutes, logger, commandAck, afterAcks, ...guard }: GuardedReceiverOptions) {
     this.logger = logger.bolt;
     this.commandAck = commandAck;
+    this.afterAcks = afterAcks;
     this.http = new HTTPReceiver({
       signingSecret: guard.signingSecret,
       endpoints: [],
@@ -110,8 +114,8 @@ export class GuardedReceiver implements Receiver {
 
   /**
    * A slash command is acked as soon as its checks pass, with what its name and text alone say (commandAck). Bolt's
-   * middleware and the listener run on the next turn of the loop, once the acks of the requests read with it are
-   * out too: run first, they cost each ack of a burst the Bolt processing of every request before it.
+   * middleware and the listener run once the acks owed to the other requests read so far are out too (afterAcks):
+   * run first, they cost each ack of a burst the Bolt processing of every request before it.
    */
   private async ackFirst(
     request: AcceptedRequest,
@@ -120,7 +124,7 @@ export class GuardedReceiver implements Receiver {
     response: ServerResponse,
   ): Promise<void> {
     HTTPModuleFunctions.buildContentResponse(response, answer);
-    await new Promise((resolve) => setImmediate(resolve));
+    await this.afterAcks();
     await this.toBolt(request, body, ACKED);
   }
 

@@ -1,7 +1,12 @@
 import type { AddressInfo } from "node:net";
 import type { App } from "@slack/bolt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { postSigned, SlackFake, slashCommandBody } from "../../../src/slack-emulator/index.js";
+import {
+  blockActionsBody,
+  postSigned,
+  SlackFake,
+  slashCommandBody,
+} from "../../../src/slack-emulator/index.js";
 import { logger } from "../../../src/telemetry/pino-logger.js";
 import { connectRedis, deleteKeys, uniquePrefix } from "../../../testkit/redis.js";
 import { slackAppOnFake } from "../../../testkit/slack-app.js";
@@ -16,6 +21,9 @@ let heard: string[] = [];
 /** Commands whose listener has ended; a listener waits for `blocking`, when it is set, before its ack. */
 let finished: string[] = [];
 let blocking: Promise<void> | null = null;
+/** A click on the "hold" button is acked once `holding` resolves; `holds` counts the clicks its listener got. */
+let holding: Promise<void> = Promise.resolve();
+let holds = 0;
 
 beforeAll(async () => {
   fake = await new SlackFake().start();
@@ -25,6 +33,11 @@ beforeAll(async () => {
     await blocking;
     await ack({ response_type: "ephemeral", text: `heard ${command.text}` });
     finished.push(command.text);
+  });
+  app.action("hold", async ({ ack }) => {
+    holds += 1;
+    await holding;
+    await ack();
   });
   const server = (await app.start(0)) as { address(): AddressInfo };
   base = `http://127.0.0.1:${server.address().port}`;
@@ -88,6 +101,36 @@ describe("Slack's endpoint in HTTP mode", () => {
       blocking = null;
     }
     await expect.poll(() => finished).toEqual(["plan shop v2"]);
+  });
+
+  it("hands an acked command to its listener only once every ack owed is out: a click's held ack goes first", async () => {
+    let release = () => {};
+    holding = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const click = postSigned(
+      `${base}/slack/events`,
+      SECRET,
+      blockActionsBody({
+        user: "U0BOB",
+        channel: "C0SHOP",
+        messageTs: "1700000000.000100",
+        actionId: "hold",
+        value: "{}",
+        responseUrl: fake.responseUrl("hold"),
+      }),
+    );
+    try {
+      await expect.poll(() => holds).toBe(1);
+      const answer = await postSigned(`${base}/slack/events`, SECRET, command("plan shop v9"));
+      expect(answer).toMatchObject({ status: 200, text: "" });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toEqual([]);
+    } finally {
+      release();
+    }
+    expect((await click).status).toBe(200);
+    await heardSoon(["plan shop v9"]);
   });
 
   it("reads a form whose content type names its charset (a proxy may add one)", async () => {
