@@ -45,6 +45,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   heard = [];
+  holds = 0;
   finished = [];
 });
 
@@ -54,6 +55,30 @@ afterAll(async () => {
   await deleteKeys(redis, prefix);
   redis.disconnect();
 });
+
+/** A click on the "hold" button, its ack held until `release`. */
+function holdClick(messageTs: string) {
+  let release = () => {};
+  holding = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let answered = false;
+  const click = postSigned(
+    `${base}/slack/events`,
+    SECRET,
+    blockActionsBody({
+      user: "U0BOB",
+      channel: "C0SHOP",
+      messageTs,
+      actionId: "hold",
+      value: "{}",
+      responseUrl: fake.responseUrl(`hold-${messageTs}`),
+    }),
+  ).finally(() => {
+    answered = true;
+  });
+  return { click, release, answered: () => answered };
+}
 
 const command = (text: string) =>
   slashCommandBody({ text, user: "U0ALICE", channel: "C0SHOP", responseUrl: fake.responseUrl(text) });
@@ -104,22 +129,7 @@ describe("Slack's endpoint in HTTP mode", () => {
   });
 
   it("hands an acked command to its listener only once every ack owed is out: a click's held ack goes first", async () => {
-    let release = () => {};
-    holding = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const click = postSigned(
-      `${base}/slack/events`,
-      SECRET,
-      blockActionsBody({
-        user: "U0BOB",
-        channel: "C0SHOP",
-        messageTs: "1700000000.000100",
-        actionId: "hold",
-        value: "{}",
-        responseUrl: fake.responseUrl("hold"),
-      }),
-    );
+    const held = holdClick("1700000000.000100");
     try {
       await expect.poll(() => holds).toBe(1);
       const answer = await postSigned(`${base}/slack/events`, SECRET, command("plan shop v9"));
@@ -127,10 +137,25 @@ describe("Slack's endpoint in HTTP mode", () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(heard).toEqual([]);
     } finally {
-      release();
+      held.release();
     }
-    expect((await click).status).toBe(200);
+    expect((await held.click).status).toBe(200);
     await heardSoon(["plan shop v9"]);
+  });
+
+  it("carries out an acked command after 2 s all the same when another request's ack never comes", async () => {
+    const held = holdClick("1700000000.000200");
+    try {
+      await expect.poll(() => holds).toBe(1);
+      const sent = Date.now();
+      await postSigned(`${base}/slack/events`, SECRET, command("plan shop v8"));
+      await expect.poll(() => heard, { timeout: 4000 }).toEqual(["plan shop v8"]);
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(1900);
+      expect(held.answered()).toBe(false);
+    } finally {
+      held.release();
+    }
+    expect((await held.click).status).toBe(200);
   });
 
   it("reads a form whose content type names its charset (a proxy may add one)", async () => {
