@@ -4,6 +4,7 @@ import type { Logger } from "../src/ports/logger.js";
 import { AckGate } from "../src/slack/inbound/ack-gate.js";
 import { createSlackApp } from "../src/slack/inbound/app.js";
 import { healthRoutes } from "../src/slack/inbound/health-routes.js";
+import { InFlightWork } from "../src/slack/inbound/in-flight-work.js";
 import type { SlackFake } from "../src/slack-emulator/index.js";
 import { RedisReplayGuard } from "../src/store/redis-replay-guard.js";
 
@@ -23,6 +24,7 @@ export function slackAppOnFake(
     healthRoutes(redis, logger),
     logger,
     new AckGate(),
+    new InFlightWork(),
     new RedisReplayGuard(redis, prefix),
   );
 }

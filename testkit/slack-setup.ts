@@ -53,9 +53,10 @@ function service(
   env: Record<string, string> = {},
   rollout = ROLLOUT,
   project = shopDir,
+  python = [findDjangoPython()],
 ) {
   return {
-    project: { path: project, python: [findDjangoPython()], env: { DATABASE_URL: db.url, ...env } },
+    project: { path: project, python, env: { DATABASE_URL: db.url, ...env } },
     executor: { kind: "local" },
     deployer: { kind: "command", command: ["echo", "deployed {service} {version}"] },
     rollout: {
@@ -115,6 +116,8 @@ export interface SlackHarnessOptions {
   redisUrl?: string;
   /** How often the bot checks its state marker (default 2 s). */
   stateCheckMs?: number;
+  /** How long stopping the bot lets the requests it took finish (default 15 s). */
+  drainLimitMs?: number;
   transport?: "http" | "socket-mode";
   /**
    * More services like `shop` (channel, rollout), each on a database of its own: another project directory
@@ -126,6 +129,8 @@ export interface SlackHarnessOptions {
       project?: string;
       /** Apps of that project whose first migration is live before the release (another project's v1). */
       liveApps?: string[];
+      /** The command that runs the project's Python (Django's Python by default). */
+      python?: string[];
       access?: Record<string, unknown>;
       keys?: Record<string, unknown>;
     }
@@ -146,7 +151,7 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
     else if (more.liveApps)
       shopBeforeRelease({ DATABASE_URL: db.url }, more.liveApps, undefined, more.project);
     databases.push(db);
-    const base = service(db, dir, {}, ROLLOUT, more.project);
+    const base = service(db, dir, {}, ROLLOUT, more.project, more.python);
     return [serviceName, { ...base, ...more.keys, access: { ...base.access, ...more.access } }] as const;
   });
   await writeFile(
@@ -184,6 +189,7 @@ export async function startSlackHarness(name: string, options: SlackHarnessOptio
     withWorker: options.withWorker,
     engine: { cancelPollMs: 200 },
     stateCheckMs: options.stateCheckMs,
+    drainLimitMs: options.drainLimitMs,
   });
   const url = `http://127.0.0.1:${bot.port}/slack/events`;
   let requests = 0;

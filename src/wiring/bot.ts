@@ -10,6 +10,7 @@ import { AckGate } from "../slack/inbound/ack-gate.js";
 import { createSlackApp, SERVER_TIMEOUTS, type SlackEnv } from "../slack/inbound/app.js";
 import { registerHandlers } from "../slack/inbound/handlers.js";
 import { healthRoutes } from "../slack/inbound/health-routes.js";
+import { InFlightWork } from "../slack/inbound/in-flight-work.js";
 import { checkToken } from "../slack/outbound/check-token.js";
 import { createSlackOutbound, slackClient } from "../slack/outbound/outbound.js";
 import type { SlackNotifier } from "../slack/outbound/slack-notifier.js";
@@ -34,6 +35,8 @@ export interface BotOptions {
   withWorker: boolean;
   /** How often the state marker is checked (default 2 s). */
   stateCheckMs?: number;
+  /** How long stop() lets the Slack requests taken finish (default 15 s). */
+  drainLimitMs?: number;
   /**
    * Listen on this address only (all interfaces by default). In Socket Mode the health routes are then left out:
    * Bolt's Socket Mode receiver cannot bind them to one address.
@@ -59,6 +62,21 @@ function portOf(server: unknown): number | null {
 
 /** How long a stopping bot waits for Slack to take the card updates and replies still queued. */
 const FLUSH_LIMIT_MS = 10_000;
+/**
+ * How long a stopping bot lets the commands and clicks it has taken finish (a start plans its release first) before
+ * it closes its connections; with the flush above, within Kubernetes' default 30 s grace.
+ */
+const DRAIN_LIMIT_MS = 15_000;
+
+async function drainWithin(work: InFlightWork, limitMs: number, logger: Logger): Promise<void> {
+  if (work.size > 0)
+    logger.info({ requests: work.size }, "finishing the Slack requests taken before stopping");
+  if (!(await work.drain(limitMs)))
+    logger.warn(
+      { requests: work.size, limitMs },
+      "Slack requests were still being carried out when the bot stopped and are cut short: their users are told it failed where Slack can still be reached, and `/migrate status` shows what became of each start",
+    );
+}
 
 async function flushWithin(
   notifier: { flush(): Promise<void> },
@@ -127,8 +145,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
           }),
         ];
-  const app = createSlackApp(env, routes, logger, acks, new RedisReplayGuard(replayRedis, prefix));
-  registerHandlers(app, { useCases: answering.useCases, services, logger, acks });
+  const work = new InFlightWork();
+  const app = createSlackApp(env, routes, logger, acks, work, new RedisReplayGuard(replayRedis, prefix));
+  registerHandlers(app, { useCases: answering.useCases, services, logger, acks, work });
   const worker: RunningWorker | null = options.withWorker ? startWorker(ready) : null;
   collectProcessMetrics();
   const queueMetrics = watchStepQueue(redis, storeKeys(prefix).bull());
@@ -149,21 +168,29 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     { port, socketMode: Boolean(env.SLACK_APP_TOKEN), worker: options.withWorker },
     "slack bot started",
   );
+  // Stopping twice (a caller, then its cleanup) waits for the first stop.
+  let stopped: Promise<void> | undefined;
   return {
     app,
     engine: ready,
     notifier: slack.notifier,
     port,
-    async stop() {
-      stateWatch.close();
-      await app.stop();
-      await worker?.close();
-      await flushWithin(slack.notifier, FLUSH_LIMIT_MS, logger);
-      await queueMetrics.close();
-      await answering.close();
-      await ready.close();
-      requestRedis.disconnect();
-      replayRedis.disconnect();
+    stop() {
+      stopped ??= stop();
+      return stopped;
     },
   };
+
+  async function stop(): Promise<void> {
+    stateWatch.close();
+    await app.stop();
+    await drainWithin(work, options.drainLimitMs ?? DRAIN_LIMIT_MS, logger);
+    await worker?.close();
+    await flushWithin(slack.notifier, FLUSH_LIMIT_MS, logger);
+    await queueMetrics.close();
+    await answering.close();
+    await ready.close();
+    requestRedis.disconnect();
+    replayRedis.disconnect();
+  }
 }

@@ -9,6 +9,7 @@ import type { AckGate } from "./ack-gate.js";
 import { commandAck } from "./command-ack.js";
 import { GuardedReceiver } from "./guarded-receiver.js";
 import type { healthRoutes } from "./health-routes.js";
+import type { InFlightWork } from "./in-flight-work.js";
 import { requestIdMiddleware } from "./request-ids.js";
 
 /** The Slack side of the environment, validated: HTTP (signed requests) by default, Socket Mode with an app token. */
@@ -44,6 +45,7 @@ export function createSlackApp(
   routes: ReturnType<typeof healthRoutes>,
   logger: Logger,
   acks: AckGate,
+  work: InFlightWork,
   replays: ReplayGuard,
   proxy: ProxySettings = proxySettingsFromEnv(process.env),
 ): App {
@@ -64,7 +66,7 @@ export function createSlackApp(
     // app.error gets the request's body too (src/slack/inbound/error-handler.ts).
     extendedErrorHandler: true,
   };
-  return socketOrHttpApp(env, routes, logger, acks, replays, common);
+  return socketOrHttpApp(env, routes, logger, acks, work, replays, common);
 }
 
 function socketOrHttpApp(
@@ -72,6 +74,7 @@ function socketOrHttpApp(
   routes: ReturnType<typeof healthRoutes>,
   logger: Logger,
   acks: AckGate,
+  work: InFlightWork,
   replays: ReplayGuard,
   common: AppOptions,
 ): App {
@@ -86,6 +89,8 @@ function socketOrHttpApp(
     });
     // An HTTP request got its id before Bolt saw it (withRequestIds); a Socket Mode event gets its own here.
     app.use(requestIdMiddleware);
+    // The HTTP receiver tracks what it hands to Bolt; a Socket Mode event is tracked from here.
+    app.use(({ next }) => work.track(next()));
     return app;
   }
   const receiver = new GuardedReceiver({
@@ -97,6 +102,7 @@ function socketOrHttpApp(
     onSigned: (response) => acks.track(response),
     commandAck,
     afterAcks: () => acks.settled(),
+    work,
   });
   return new App({ ...common, receiver });
 }

@@ -11,6 +11,7 @@ import {
   type Receiver,
 } from "@slack/bolt";
 import type { AckAnswer } from "./command-ack.js";
+import type { InFlightWork } from "./in-flight-work.js";
 import type { SlackBody } from "./payload-schema.js";
 import type { AcceptedRequest, RequestGuardOptions } from "./request-guard.js";
 import { guardRequests } from "./request-guard.js";
@@ -27,6 +28,8 @@ export interface GuardedReceiverOptions extends Omit<RequestGuardOptions, "accep
   commandAck?: (command: { command: string; text: string }) => AckAnswer | undefined;
   /** Resolves when a command acked here may go on to Bolt (AckGate.settled: once no request read awaits its ack). */
   afterAcks: () => Promise<void>;
+  /** Each request handed on is tracked from there until Bolt's listeners are done with it. */
+  work: InFlightWork;
 }
 
 /** Bolt's listener still calls ack() on a command the receiver has answered. */
@@ -46,7 +49,7 @@ export class GuardedReceiver implements Receiver {
   private readonly commandAck: GuardedReceiverOptions["commandAck"];
   private readonly afterAcks: () => Promise<void>;
 
-  constructor({ customRoutes, logger, commandAck, afterAcks, ...guard }: GuardedReceiverOptions) {
+  constructor({ customRoutes, logger, commandAck, afterAcks, work, ...guard }: GuardedReceiverOptions) {
     this.logger = logger.bolt;
     this.commandAck = commandAck;
     this.afterAcks = afterAcks;
@@ -61,10 +64,12 @@ export class GuardedReceiver implements Receiver {
         ...guard,
         logger: logger.guard,
         accepted: (request, body, response) =>
-          this.dispatch(request, body, response).catch((error: unknown) => {
-            logger.guard.error({ err: error }, "a Slack request could not be handed to Bolt");
-            if (!response.headersSent) response.writeHead(500).end();
-          }),
+          work.track(
+            this.dispatch(request, body, response).catch((error: unknown) => {
+              logger.guard.error({ err: error }, "a Slack request could not be handed to Bolt");
+              if (!response.headersSent) response.writeHead(500).end();
+            }),
+          ),
       }),
     );
   }

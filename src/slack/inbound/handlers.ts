@@ -19,6 +19,7 @@ import { registerCommandButtons } from "./command-buttons.js";
 import type { MigrateCommand } from "./command-parser.js";
 import { OOPS, registerErrorHandler } from "./error-handler.js";
 import { gateMessageAfter } from "./gate-message.js";
+import type { InFlightWork } from "./in-flight-work.js";
 import { registerReject } from "./reject-handlers.js";
 import { respondTo } from "./response-url.js";
 import { registerRollback } from "./rollback-handlers.js";
@@ -29,13 +30,19 @@ export interface HandlerDeps {
   logger: Logger;
   /** What the work after an ack waits for; by default only the requests already read. */
   acks?: AckGate;
+  /** The requests in flight, which a stopping bot lets finish. */
+  work?: InFlightWork;
 }
 
 const REDIS_DOWN =
   ":warning: phasegate cannot reach Redis, where it keeps its runs, so nothing was done and nothing will be done later. Try again once it is back (`/migrate status` shows where the runs stand; the operators see it on /readyz).";
 
-/** What the user is told when answering failed: Redis unreachable, or our own error. */
-function failureAnswer(error: unknown): string {
+const STOPPED =
+  ":warning: phasegate was restarting and stopped before it had finished this. Check `/migrate status` to see whether it was done before trying again.";
+
+/** What the user is told when answering failed: the bot stopping, Redis unreachable, or our own error. */
+function failureAnswer(deps: HandlerDeps, error: unknown): string {
+  if (deps.work?.draining) return STOPPED;
   return error instanceof StoreUnavailableError ? REDIS_DOWN : OOPS;
 }
 
@@ -73,7 +80,7 @@ async function migrate(
     for (const message of [answer].flat()) await ephemeral(respond, message.text, message.blocks);
   } catch (error) {
     deps.logger.error({ err: error, command: migrateCommand, user: command.user_id }, "/migrate failed");
-    await ephemeral(respond, failureAnswer(error)).catch(() => undefined);
+    await ephemeral(respond, failureAnswer(deps, error)).catch(() => undefined);
   }
 }
 
@@ -142,7 +149,7 @@ function registerApprove(buttons: Buttons, deps: HandlerDeps, acks: AckGate): vo
         { err: error, user: body.user.id, actionId: APPROVE_ACTION },
         "approval click failed",
       );
-      await ephemeral(respond, failureAnswer(error)).catch(() => undefined);
+      await ephemeral(respond, failureAnswer(deps, error)).catch(() => undefined);
     }
   });
 }
@@ -157,8 +164,9 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   registerCommands(app, deps, acks);
   const buttons = new Buttons();
   registerApprove(buttons, deps, acks);
-  registerRollback(buttons, { ...deps, failureAnswer }, acks);
-  registerCommandButtons(buttons, { ...deps, failureAnswer }, acks);
+  const answerFailure = (error: unknown) => failureAnswer(deps, error);
+  registerRollback(buttons, { ...deps, failureAnswer: answerFailure }, acks);
+  registerCommandButtons(buttons, { ...deps, failureAnswer: answerFailure }, acks);
   registerReject(app, buttons, {
     useCases: deps.useCases,
     logger: deps.logger,
