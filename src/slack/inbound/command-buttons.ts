@@ -4,7 +4,7 @@ import type { AckGate } from "./ack-gate.js";
 import type { Buttons } from "./buttons.js";
 import { answerCommand, type CommandDeps } from "./command-answers.js";
 import { parseMigrateCommand } from "./command-parser.js";
-import { respondTo } from "./response-url.js";
+import { ephemeral, respondTo } from "./response-url.js";
 
 export interface CommandButtonDeps extends CommandDeps {
   logger: Logger;
@@ -22,22 +22,20 @@ export function registerCommandButtons(buttons: Buttons, deps: CommandButtonDeps
     await ack();
     await acks.settled();
     const respond = respondTo(body.response_url);
-    const tell = (text: string, blocks?: unknown[]) =>
-      respond({ response_type: "ephemeral", replace_original: false, text, ...(blocks ? { blocks } : {}) });
     const parsed = parseMigrateCommand(body.actions[0]?.value ?? "");
     try {
-      if (!parsed.ok) return void (await tell(parsed.message));
+      if (!parsed.ok) return void (await ephemeral(respond, parsed.message));
       const answer = await answerCommand(deps, parsed.command, {
         user: body.user.id,
         channel: body.container?.channel_id ?? body.channel?.id ?? "",
       });
-      for (const message of [answer].flat()) await tell(message.text, message.blocks);
+      for (const message of [answer].flat()) await ephemeral(respond, message.text, message.blocks);
     } catch (error) {
       deps.logger.error(
         { err: error, user: body.user.id, actionId: COMMAND_ACTION },
         "command button failed",
       );
-      await tell(deps.failureAnswer(error)).catch(() => undefined);
+      await ephemeral(respond, deps.failureAnswer(error)).catch(() => undefined);
     }
   });
 }

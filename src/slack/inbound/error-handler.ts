@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import { z } from "zod";
 import type { Logger } from "../../ports/logger.js";
-import { respondTo } from "./response-url.js";
+import { ephemeral, respondTo } from "./response-url.js";
 
 /** What a failed request was, from its body: enough to find it, never its whole payload. */
 const requestSchema = z.looseObject({
@@ -46,9 +46,8 @@ export function registerErrorHandler(app: App, logger: Logger): void {
     );
     const responseUrl = request?.command ? request.response_url : undefined;
     if (!responseUrl) return;
-    await respondTo(responseUrl)({ response_type: "ephemeral", replace_original: false, text: OOPS }).catch(
-      (failure: unknown) =>
-        logger.warn({ err: failure }, "could not tell the user that their command failed"),
+    await ephemeral(respondTo(responseUrl), OOPS).catch((failure: unknown) =>
+      logger.warn({ err: failure }, "could not tell the user that their command failed"),
     );
   });
 }

@@ -21,7 +21,7 @@ import { OOPS, registerErrorHandler } from "./error-handler.js";
 import { gateMessageAfter } from "./gate-message.js";
 import type { InFlightWork } from "./in-flight-work.js";
 import { registerReject } from "./reject-handlers.js";
-import { respondTo } from "./response-url.js";
+import { ephemeral, respondTo } from "./response-url.js";
 import { registerRollback } from "./rollback-handlers.js";
 
 export interface HandlerDeps {
@@ -44,15 +44,6 @@ const STOPPED =
 function failureAnswer(deps: HandlerDeps, error: unknown): string {
   if (deps.work?.draining) return STOPPED;
   return error instanceof StoreUnavailableError ? REDIS_DOWN : OOPS;
-}
-
-async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): Promise<void> {
-  await respond({
-    response_type: "ephemeral",
-    replace_original: false,
-    text,
-    ...(blocks ? { blocks } : {}),
-  } as Parameters<RespondFn>[0]);
 }
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;

@@ -14,7 +14,7 @@ import {
 } from "../blocks/reject-modal.js";
 import type { Buttons } from "./buttons.js";
 import { clickRefusal } from "./click-answer.js";
-import { respondTo } from "./response-url.js";
+import { ephemeral, respondTo } from "./response-url.js";
 
 export interface RejectDeps {
   useCases: UseCases;
@@ -34,10 +34,6 @@ function metadataOf(raw: string): RejectMetadata | null {
   }
 }
 
-async function tell(responseUrl: string, text: string): Promise<void> {
-  await respondTo(responseUrl)({ response_type: "ephemeral", replace_original: false, text });
-}
-
 /**
  * Reject on an open gate opens a modal asking why (views.open needs the click's trigger_id, valid for 3 s: only a
  * read of the run comes first); on a gate already closed it is answered at once.
@@ -48,7 +44,10 @@ function registerRejectButton(buttons: Buttons, deps: RejectDeps): void {
     const action = body.actions[0];
     const button = action ? deps.buttonOf(action) : null;
     if (!button) {
-      await tell(body.response_url, ":no_entry: This button carries no run I can read; nothing was changed.");
+      await ephemeral(
+        respondTo(body.response_url),
+        ":no_entry: This button carries no run I can read; nothing was changed.",
+      );
       return;
     }
     const run = await deps.useCases.status(button.runId);
@@ -73,8 +72,8 @@ function registerRejectButton(buttons: Buttons, deps: RejectDeps): void {
         { err: error, user: body.user.id, runId: button.runId },
         "could not open the reject dialog",
       );
-      await tell(
-        body.response_url,
+      await ephemeral(
+        respondTo(body.response_url),
         `:warning: The reject dialog did not open; nothing was changed. \`/migrate reject ${button.runId} <reason>\` does the same.`,
       ).catch(() => undefined);
     }

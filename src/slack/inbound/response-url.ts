@@ -36,3 +36,13 @@ export function respondTo(responseUrl: string): RespondFn {
     if (statusCode >= 300) throw new Error(`response_url answered ${statusCode}: ${answer.slice(0, 200)}`);
   };
 }
+
+/** An answer shown to the request's user alone, as a new message: the message clicked, if any, stays as it is. */
+export async function ephemeral(respond: RespondFn, text: string, blocks?: unknown[]): Promise<void> {
+  await respond({
+    response_type: "ephemeral",
+    replace_original: false,
+    text,
+    ...(blocks ? { blocks } : {}),
+  } as Parameters<RespondFn>[0]);
+}

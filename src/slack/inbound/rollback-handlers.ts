@@ -10,7 +10,7 @@ import {
 } from "../blocks/rollback-messages.js";
 import type { AckGate } from "./ack-gate.js";
 import type { Buttons } from "./buttons.js";
-import { respondTo } from "./response-url.js";
+import { ephemeral, respondTo } from "./response-url.js";
 
 export interface RollbackHandlerDeps {
   useCases: UseCases;
@@ -35,10 +35,6 @@ function answerOf(result: ActionResult): string {
   return `:rewind: Rolling back the deploy of ${result.run.id} to ${to}: its card follows it. ${MIGRATIONS_STAY}`;
 }
 
-async function tell(responseUrl: string, text: string): Promise<void> {
-  await respondTo(responseUrl)({ response_type: "ephemeral", replace_original: false, text });
-}
-
 /** "Roll back the deploy" on a run's card: acked at once, then decided (authorised, audited) and answered. */
 export function registerRollback(buttons: Buttons, deps: RollbackHandlerDeps, acks: AckGate): void {
   buttons.on(ROLLBACK_ACTION, async ({ ack, body }) => {
@@ -47,8 +43,8 @@ export function registerRollback(buttons: Buttons, deps: RollbackHandlerDeps, ac
     try {
       const button = buttonOf(body);
       if (!button) {
-        await tell(
-          body.response_url,
+        await ephemeral(
+          respondTo(body.response_url),
           ":no_entry: This button carries no run I can read; nothing was changed. Use `/migrate status`.",
         );
         return;
@@ -62,13 +58,13 @@ export function registerRollback(buttons: Buttons, deps: RollbackHandlerDeps, ac
           messageTs: body.container?.message_ts ?? body.message?.ts ?? "",
         },
       });
-      await tell(body.response_url, answerOf(result));
+      await ephemeral(respondTo(body.response_url), answerOf(result));
     } catch (error) {
       deps.logger.error(
         { err: error, user: body.user.id, actionId: ROLLBACK_ACTION },
         "rollback click failed",
       );
-      await tell(body.response_url, deps.failureAnswer(error)).catch(() => undefined);
+      await ephemeral(respondTo(body.response_url), deps.failureAnswer(error)).catch(() => undefined);
     }
   });
 }
