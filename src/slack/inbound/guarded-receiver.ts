@@ -22,10 +22,10 @@ export interface GuardedReceiverOptions extends Omit<RequestGuardOptions, "accep
   /** Bolt's logger (acks, routes) and ours (the guard's refusals). */
   logger: { bolt: Logger; guard: RequestGuardOptions["logger"] };
   /**
-   * What a slash command's ack says, from its name and text alone. Given, each slash command is acked here as soon
-   * as its checks pass, and its listener's own ack() does nothing; absent, the listener's ack is the answer.
+   * What a slash command's ack says, from its name and text alone: each slash command is acked here as soon as its
+   * checks pass, and its listener's own ack() does nothing.
    */
-  commandAck?: (command: { command: string; text: string }) => AckAnswer | undefined;
+  commandAck: (command: { command: string; text: string }) => AckAnswer | undefined;
   /** Resolves when a command acked here may go on to Bolt (AckGate.settled: once no request read awaits its ack). */
   afterAcks: () => Promise<void>;
   /** Each request handed on is tracked from there until Bolt's listeners are done with it. */
@@ -38,7 +38,7 @@ const ACKED = async () => {};
 /**
  * HTTP mode's receiver. Slack's endpoint is served by the request guard, which reads, checks and parses each request
  * once, and from here the event goes to the app as Bolt's HTTPReceiver would send it (same ack, same errors), except
- * that a slash command is acked here first when commandAck is given. That HTTPReceiver owns the server and serves
+ * that a slash command is acked here first (commandAck). That HTTPReceiver owns the server and serves
  * only the other routes (health, metrics, the pipeline API): it has no Slack endpoint, so no request reaches the app
  * around the guard, and none is verified or parsed a second time.
  */
@@ -89,7 +89,7 @@ export class GuardedReceiver implements Receiver {
 
   private async dispatch(request: AcceptedRequest, body: SlackBody, response: ServerResponse): Promise<void> {
     if (body.ssl_check === "1") return HTTPModuleFunctions.buildSSLCheckResponse(response);
-    if (this.commandAck && typeof body.command === "string" && typeof body.text === "string")
+    if (typeof body.command === "string" && typeof body.text === "string")
       return this.ackFirst(
         request,
         body,

@@ -7,7 +7,7 @@ import { setTimeout as delay } from "node:timers/promises";
  */
 export class InFlightWork {
   private readonly running = new Set<Promise<unknown>>();
-  private stopping = false;
+  private isDraining = false;
 
   track<T>(work: Promise<T>): Promise<T> {
     this.running.add(work);
@@ -22,12 +22,12 @@ export class InFlightWork {
 
   /** Whether the bot is stopping: what fails from now on fails because it stops. */
   get draining(): boolean {
-    return this.stopping;
+    return this.isDraining;
   }
 
   /** The bot stops: true once nothing is in flight, false when work is still running after limitMs. */
   async drain(limitMs: number): Promise<boolean> {
-    this.stopping = true;
+    this.isDraining = true;
     const deadline = Date.now() + limitMs;
     while (this.running.size > 0) {
       const left = deadline - Date.now();
