@@ -37,7 +37,8 @@ export interface BenchSetup {
 
 /**
  * `count` services `bench-<i>` whose migrations run `true` (the engine's cost, not Django's), deployed by `true`,
- * with the rollout given (an HTTP version endpoint per service, or a command).
+ * with the rollout given (an HTTP version endpoint per service, or a command). Live facts are off: there is no
+ * database to read them from, and reading them would start `true` as the helper and warn at each migrate step.
  */
 export async function benchSetup(
   count: number,
@@ -56,6 +57,7 @@ export async function benchSetup(
       rollout: rollout(name),
       slack: { channel: "C_BENCH" },
       access: { approvers: { users: [APPROVER] } },
+      liveFacts: { enabled: false },
     };
   }
   const servicesFile = path.join(dir, "services.yaml");
