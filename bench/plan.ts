@@ -165,6 +165,7 @@ async function smallRelease(cli: Cli, django: DjangoVersion): Promise<Figure[]> 
       .length;
     if (pending !== 3) throw new Error(`the release should plan 3 migrations, not ${pending}`);
     const anchor = await medianRun(SMALL_RUNS, [python, "manage.py", "migrate", "--plan"], dir, env);
+    const nodeStart = await medianRun(SMALL_RUNS, [process.execPath, "-e", "0"], dir, env);
     const [load = 0] = os.loadavg();
     const detail = `Django ${django} on PostgreSQL; CPU ${plan.cpu} s against Django's ${anchor.cpu} s; load average ${load.toFixed(1)} on ${os.cpus().length} cores`;
     return [
@@ -184,6 +185,12 @@ async function smallRelease(cli: Cli, django: DjangoVersion): Promise<Figure[]> 
         value: plan.seconds - anchor.seconds,
         unit: "s",
         goal: 0.2,
+      },
+      {
+        name: "  of that, Node's own start (node -e 0, floor)",
+        value: nodeStart.seconds,
+        unit: "s",
+        detail: `the same environment${process.env.NODE_EXTRA_CA_CERTS ? " (NODE_EXTRA_CA_CERTS is set: Node reads that file as it starts)" : ""}`,
       },
     ];
   } finally {
