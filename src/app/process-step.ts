@@ -87,7 +87,7 @@ async function runOnce(deps: WorkerDeps, run: Run, step: PlanStep): Promise<Step
         return await runBackfillBatch(
           run,
           step,
-          { ...adapters, executorPollMs: deps.executorPollMs, now: deps.now() },
+          { ...adapters, executorPollMs: deps.executorPollMs, now: deps.now },
           watch.signal,
         );
       case "analysis":

@@ -15,7 +15,8 @@ export interface BackfillDeps {
   migrate: MigrateSettings;
   backfill: BackfillConfig | null;
   executorPollMs: number;
-  now: Date;
+  /** Read once the batch has ended: whether its progress is told depends on the time it ended. */
+  now: () => Date;
 }
 
 /**
@@ -84,7 +85,7 @@ export async function runBackfillBatch(
     announce: progressDue(
       startedAt,
       Date.parse(run.updatedAt),
-      deps.now.getTime(),
+      deps.now().getTime(),
       config.progressIntervalSeconds * 1000,
     ),
   };

@@ -64,8 +64,7 @@ const backfillBatches = (run: Run) => run.steps[BACKFILL_STEP]?.polls ?? 0;
 
 beforeAll(async () => {
   h = await createHarness("backfill", {
-    // Paced, so that the worker killed after its third batch leaves batches (and progress to tell) to the next one:
-    // unpaced, a loaded machine saw the killed worker reach the last batch first, which tells no progress.
+    // Paced, so that the worker killed after its third batch leaves several batches, and progress to tell, to the next.
     shop: { config: backfill(5000, 400) },
     cancelme: { config: backfill(500) },
   });
