@@ -29,17 +29,14 @@ const NAME = `(${IDENTIFIER})`;
 const NAMES = String.raw`(${IDENTIFIER}(?:\s*,\s*${IDENTIFIER})*)`;
 const ALTER_TABLE = new RegExp(String.raw`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?${NAME}\s*\*?\s*(.*)$`, "is");
 const CREATE_INDEX = new RegExp(
-  String.raw`^CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?(?:(?:IF NOT EXISTS )?${IDENTIFIER} )?ON (?:ONLY )?${NAME}`,
+  `^CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?(?:(?:IF NOT EXISTS )?${IDENTIFIER} )?ON (?:ONLY )?${NAME}`,
   "is",
 );
 const DROP_INDEX = /^DROP INDEX (CONCURRENTLY )?/i;
-const DROP_TABLE = new RegExp(
-  String.raw`^(?:DROP TABLE (?:IF EXISTS )?|TRUNCATE (?:TABLE )?(?:ONLY )?)${NAMES}`,
-  "is",
-);
-const WRITE = new RegExp(String.raw`^(?:UPDATE (?:ONLY )?|INSERT INTO |DELETE FROM (?:ONLY )?)${NAME}`, "is");
-const TRIGGER = new RegExp(String.raw`^CREATE (?:OR REPLACE )?(?:CONSTRAINT )?TRIGGER .*? ON ${NAME}`, "is");
-const LOCK_TABLE = new RegExp(String.raw`^LOCK (?:TABLE )?(?:ONLY )?${NAMES}(?: IN ([A-Z ]+?) MODE)?`, "is");
+const DROP_TABLE = new RegExp(`^(?:DROP TABLE (?:IF EXISTS )?|TRUNCATE (?:TABLE )?(?:ONLY )?)${NAMES}`, "is");
+const WRITE = new RegExp(`^(?:UPDATE (?:ONLY )?|INSERT INTO |DELETE FROM (?:ONLY )?)${NAME}`, "is");
+const TRIGGER = new RegExp(`^CREATE (?:OR REPLACE )?(?:CONSTRAINT )?TRIGGER .*? ON ${NAME}`, "is");
+const LOCK_TABLE = new RegExp(`^LOCK (?:TABLE )?(?:ONLY )?${NAMES}(?: IN ([A-Z ]+?) MODE)?`, "is");
 const REFERENCES = new RegExp(String.raw`\bREFERENCES ${NAME}`, "gis");
 const COMMENT = new RegExp(
   String.raw`^COMMENT ON (?:TABLE ${NAME}|COLUMN (${IDENTIFIER_PART})\s*\.\s*${IDENTIFIER_PART}\s+IS)`,
@@ -144,7 +141,7 @@ function strongestLocks(statements: readonly string[], indexTable: string | null
 
 /** Tables a migration's SQL creates: statements on them lock nobody out, since no code uses them yet. */
 export function createdTables(sql: readonly string[]): Set<string> {
-  const created = new RegExp(String.raw`^CREATE TABLE (?:IF NOT EXISTS )?${NAME}`, "i");
+  const created = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${NAME}`, "i");
   return new Set(
     sql.flatMap(splitStatements).flatMap((statement) => {
       const match = statement.match(created);

@@ -3,12 +3,12 @@ import { IDENTIFIER, identifierName } from "./sql.js";
 /** A warning about one statement; `earlier` are the statements of the same operation before it. */
 type Flag = (statement: string, created: ReadonlySet<string>, earlier: readonly string[]) => string | null;
 
-const ALTER_TABLE = new RegExp(String.raw`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?(${IDENTIFIER})`, "i");
+const ALTER_TABLE = new RegExp(`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?(${IDENTIFIER})`, "i");
 const CREATE_INDEX = new RegExp(
-  String.raw`^CREATE (?:UNIQUE )?INDEX (?:(?:IF NOT EXISTS )?(${IDENTIFIER}) )?ON (?:ONLY )?(${IDENTIFIER})`,
+  `^CREATE (?:UNIQUE )?INDEX (?:(?:IF NOT EXISTS )?(${IDENTIFIER}) )?ON (?:ONLY )?(${IDENTIFIER})`,
   "i",
 );
-const SET_NOT_NULL = new RegExp(String.raw`ALTER (?:COLUMN )?(${IDENTIFIER}) SET NOT NULL`, "i");
+const SET_NOT_NULL = new RegExp(`ALTER (?:COLUMN )?(${IDENTIFIER}) SET NOT NULL`, "i");
 const UNCHECKED_CONSTRAINT = /\bADD (?:CONSTRAINT \S+ )?(CHECK|FOREIGN KEY)\b/i;
 const UNIQUE_BUILD =
   /\bADD (?:CONSTRAINT \S+ )?(?:UNIQUE|PRIMARY KEY)\b(?! USING INDEX)|\bADD COLUMN .*\bUNIQUE\b/i;
