@@ -12,7 +12,7 @@ export default defineConfig({
     // Most files wait on processes, Redis or PostgreSQL, so three files at a time on two cores. On the slower of the
     // 2-core machines two take 16.4 minutes, over the 15 allowed, three 14.4–14.8. The timing test that once failed
     // under three's load (a joined plan's end) allows half a second now. Four were no faster on another slow machine
-    // (14.0 minutes against 13.9–15.1 with three): both cores were busy, 1% idle.
+    // (14.0 minutes against 13.9–15.5 with three): both cores were busy, 1% idle.
     poolOptions: { forks: { maxForks: 3, minForks: 1 } },
     sequence: { sequencer: LongestFirst },
   },
