@@ -40,11 +40,12 @@ export function registerRollback(buttons: Buttons, deps: RollbackHandlerDeps, ac
   buttons.on(ROLLBACK_ACTION, async ({ ack, body }) => {
     await ack();
     await acks.settled();
+    const respond = respondTo(body.response_url);
     try {
       const button = buttonOf(body);
       if (!button) {
         await ephemeral(
-          respondTo(body.response_url),
+          respond,
           ":no_entry: This button carries no run I can read; nothing was changed. Use `/migrate status`.",
         );
         return;
@@ -58,13 +59,13 @@ export function registerRollback(buttons: Buttons, deps: RollbackHandlerDeps, ac
           messageTs: body.container?.message_ts ?? body.message?.ts ?? "",
         },
       });
-      await ephemeral(respondTo(body.response_url), answerOf(result));
+      await ephemeral(respond, answerOf(result));
     } catch (error) {
       deps.logger.error(
         { err: error, user: body.user.id, actionId: ROLLBACK_ACTION },
         "rollback click failed",
       );
-      await ephemeral(respondTo(body.response_url), deps.failureAnswer(error)).catch(() => undefined);
+      await ephemeral(respond, deps.failureAnswer(error)).catch(() => undefined);
     }
   });
 }
