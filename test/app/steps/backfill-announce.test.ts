@@ -3,11 +3,9 @@ import { describe, expect, it } from "vitest";
 import { runBackfillBatch } from "../../../src/app/steps/backfill.js";
 import { backfillSchema } from "../../../src/config/backfill-schema.js";
 import type { BackfillStep } from "../../../src/domain/plan/plan.js";
-import { planRelease } from "../../../src/domain/plan/planner.js";
-import { createRun } from "../../../src/domain/run/create.js";
 import type { Run } from "../../../src/domain/run/run.js";
 import { LocalProcessExecutor } from "../../../src/executors/local-process.js";
-import { introspection, migration, op, removeField } from "../../../testkit/migrations.js";
+import { backfillRun } from "../../../testkit/backfill-release.js";
 
 /** One batch that takes `seconds`, then reports 10 rows changed and 5 remaining. */
 const batchTaking = (seconds: number) => [`sleep ${seconds}; echo '{"changed": 10, "remaining": 5}'`];
@@ -18,22 +16,7 @@ function runInBackfill(
   startedMsAgo: number,
   lastMsAgo: number,
 ): { run: Run; step: BackfillStep } {
-  const release = introspection([
-    migration("catalog.0002_add", [op("CreateModel", { model: "review", table: "catalog_review" })]),
-    migration("catalog.0003_drop", [removeField("is_enabled", { null: true })]),
-  ]);
-  const planned = planRelease(release, { backfill: { command } });
-  if (!planned.ok) throw new Error("plan refused");
-  const run = createRun({
-    id: "shop-1",
-    service: "shop",
-    version: "v2",
-    requester: "U_ALICE",
-    plan: planned.plan,
-    fourEyes: true,
-    gateTokens: {},
-    now: new Date().toISOString(),
-  });
+  const run = backfillRun("shop-1", command);
   const step = run.plan.steps.find((s): s is BackfillStep => s.kind === "backfill");
   if (!step) throw new Error("no backfill step");
   const now = Date.now();

@@ -1,37 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { Plan } from "../../../src/domain/plan/plan.js";
 import { planRelease } from "../../../src/domain/plan/planner.js";
-import { createRun } from "../../../src/domain/run/create.js";
 import { contractGuard } from "../../../src/domain/run/guards.js";
 import { applyRunEvent } from "../../../src/domain/run/reducer.js";
 import type { Run } from "../../../src/domain/run/run.js";
-import { introspection, migration, op, removeField } from "../../../testkit/migrations.js";
+import { backfillPlan, backfillRelease, backfillRun } from "../../../testkit/backfill-release.js";
 
 const command = ["manage.py", "backfill_is_active"];
-const release = introspection([
-  migration("catalog.0002_add", [op("CreateModel", { model: "review", table: "catalog_review" })]),
-  migration("catalog.0003_drop", [removeField("is_enabled", { null: true })]),
-]);
-
-function planned(): Plan {
-  const result = planRelease(release, { backfill: { command } });
-  if (!result.ok) throw new Error("plan refused");
-  return result.plan;
-}
-
-/** A run of the planned release, as startRun creates it. */
-function newRun(id: string): Run {
-  return createRun({
-    id,
-    service: "shop",
-    version: "v2",
-    requester: "U_ALICE",
-    plan: planned(),
-    fourEyes: true,
-    gateTokens: {},
-    now: "2026-01-01T00:00:00.000Z",
-  });
-}
+const planned = () => backfillPlan(command);
+const newRun = (id: string) => backfillRun(id, command);
 
 function apply(run: Run, event: Parameters<typeof applyRunEvent>[1]): Run {
   const result = applyRunEvent(run, event, "2026-01-01T00:00:01.000Z");
@@ -54,7 +30,7 @@ describe("a service with a backfill command", () => {
   });
 
   it("without one, the plan has no backfill step", () => {
-    const result = planRelease(release);
+    const result = planRelease(backfillRelease);
     if (!result.ok) throw new Error("plan refused");
     expect(result.plan.steps.map((s) => s.kind)).toEqual([
       "migrate",
