@@ -1,6 +1,5 @@
 import { once } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
-import { Cluster } from "ioredis";
 import { duplicateWith, type RedisClient } from "../net/redis/connect.js";
 import type { Logger } from "../ports/logger.js";
 
@@ -45,10 +44,7 @@ async function readySoon(connection: RedisClient): Promise<void> {
  * it: BullMQ's commands never go through auto-pipelining, with which BullMQ users report lost job data.
  */
 export async function replayConnection(requests: RedisClient): Promise<RedisClient> {
-  const connection =
-    requests instanceof Cluster
-      ? requests.duplicate([], { enableAutoPipelining: true })
-      : requests.duplicate({ enableAutoPipelining: true });
+  const connection = duplicateWith(requests, { enableAutoPipelining: true });
   // Said once already by the request connection's own listener; without a listener ioredis prints each error.
   connection.on("error", () => {});
   // The request connection has waited already: a Redis that is down does not delay the start twice.

@@ -156,18 +156,22 @@ function fixOf(error: Error): string {
   return "start it, or fix REDIS_URL / REDIS_SENTINELS / REDIS_CLUSTER_NODES (or pass --redis URL)";
 }
 
-/** Command options a second connection may change (the Slack requests' fail-fast connection). */
+/** Command options a second connection may change (the Slack requests' fail-fast connection, the replay check's). */
 export type CommandOptions = Pick<
   RedisOptions,
-  "enableOfflineQueue" | "commandTimeout" | "maxRetriesPerRequest"
+  "enableOfflineQueue" | "commandTimeout" | "maxRetriesPerRequest" | "enableAutoPipelining"
 >;
 
-/** Another connection to the same Redis with other command options; a Cluster applies them to every node. */
+/**
+ * Another connection to the same Redis with other command options; a Cluster applies them to every node. Like a
+ * serving connection, it connects again when ioredis ends it, unless phasegate closed it.
+ */
 export function duplicateWith(client: RedisClient, options: CommandOptions): RedisClient {
   if (client instanceof Cluster) {
-    const { enableOfflineQueue, ...perNode } = options;
+    const { enableOfflineQueue, enableAutoPipelining, ...perNode } = options;
     return client.duplicate([], {
       ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+      ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
       redisOptions: { ...client.options.redisOptions, ...perNode },
     });
   }

@@ -1,6 +1,8 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisClient, duplicateWith, type RedisClient } from "../../../src/net/redis/connect.js";
+import { logger } from "../../../src/telemetry/pino-logger.js";
+import { replayConnection, requestConnection } from "../../../src/wiring/request-redis.js";
 import { startRedisSentinels, type TestSentinels } from "../../../testkit/redis-topologies/sentinel.js";
 
 let group: TestSentinels;
@@ -60,6 +62,18 @@ describe("a serving connection to Redis Sentinel that ioredis ends", () => {
     cutOffConnect(duplicate);
     await new Promise((resolve) => duplicate.once("end", resolve));
     expect(await pingWithin(duplicate, 5000)).toBe("PONG");
+  });
+
+  it("so does the replay check's auto-pipelined duplicate, which every Slack request goes through", async () => {
+    const requests = await requestConnection(serving(), logger);
+    const replay = await replayConnection(requests);
+    opened.push(requests, replay);
+    await pingWithin(replay, 5000);
+    // Ready already: it is cut off while it connects again, as after its primary died.
+    replay.once("connecting", () => cutOffConnect(replay));
+    replay.disconnect(true);
+    await new Promise((resolve) => replay.once("end", resolve));
+    expect(await pingWithin(replay, 5000)).toBe("PONG");
   });
 
   it("stays closed once phasegate closed it, with disconnect or quit", async () => {
