@@ -120,10 +120,16 @@ describe("Redis faults as the Slack user sees them", () => {
         expect(answer.text).toContain("phasegate cannot reach Redis");
         expect(ms).toBeLessThan(3000);
       }
-      // /metrics answers without Redis.
+      // /metrics answers without Redis; /readyz tells the operators what the users are told.
       const metrics = await timed(() => fetch(h.url.replace("/slack/events", "/metrics")));
       expect(metrics.answer.status).toBe(200);
       expect(metrics.ms).toBeLessThan(3000);
+      const ready = await timed(() => fetch(h.url.replace("/slack/events", "/readyz")));
+      expect([ready.answer.status, await ready.answer.text()]).toEqual([
+        503,
+        "not ready: Redis: no answer to PING within 2000 ms\n",
+      ]);
+      expect(ready.ms).toBeLessThan(3000);
     } finally {
       redis.resume();
     }

@@ -31,10 +31,8 @@ export function healthRoutes(redis: RedisClient, logger: Logger): CustomRoute[] 
         pingWithin(redis, PING_TIMEOUT_MS).then(
           () => res.writeHead(200, { "content-type": "text/plain" }).end("ready\n"),
           (error: Error) => {
-            logger.warn({ err: error }, "not ready: RedisClient does not answer");
-            res
-              .writeHead(503, { "content-type": "text/plain" })
-              .end(`not ready: RedisClient: ${error.message}\n`);
+            logger.warn({ err: error }, "not ready: Redis does not answer");
+            res.writeHead(503, { "content-type": "text/plain" }).end(`not ready: Redis: ${error.message}\n`);
           },
         );
       },
