@@ -127,8 +127,6 @@ export const sandboxCommand: Command = async (argv) => {
         `phasegate sandbox: open ${address} (Slack over ${options["socket-mode"] ? "Socket Mode" : "signed HTTP"}; Ctrl-C stops it)\n`,
       );
     await stop;
-    // A terminal closed with the sandbox must not keep it from cleaning up (a write would fail with EPIPE).
-    process.stdout.on("error", () => undefined);
     process.stdout.write("phasegate sandbox: stopping\n");
     await sandbox.stop();
     // BullMQ's stalled-job check, closed while it makes its first check, still waits out its 30 s interval.

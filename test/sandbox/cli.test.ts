@@ -186,6 +186,8 @@ describe("phasegate sandbox: one command, stopped by Ctrl-C", () => {
     expect((await fetch(url)).headers.get("content-type")).toContain("text/html");
     const below = descendants(child.pid ?? 0);
     expect(below.length).toBeGreaterThan(0);
+    // The terminal it was started in is closed first: its "stopping" line has no reader (EPIPE).
+    child.stdout?.destroy();
     const exited = once(child, "exit");
     child.kill("SIGINT");
     expect((await exited)[0]).toBe(0);
