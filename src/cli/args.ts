@@ -9,6 +9,13 @@ export function readOptions(argv: string[], options: OptionSpecs): Record<string
   return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
 }
 
+/** The issue's message, after the option it is about unless it names it already ("--limit takes a whole number"). */
+function namingItsOption(issue: z.core.$ZodIssue): string {
+  if (issue.path.length === 0) return issue.message;
+  const option = `--${String(issue.path[0])}`;
+  return issue.message.includes(option) ? issue.message : `${option}: ${issue.message}`;
+}
+
 /** Reads the options (readOptions), then validates them with the command's schema. */
 export function parseOptions<S extends z.ZodType>(
   argv: string[],
@@ -22,6 +29,6 @@ export function parseOptions<S extends z.ZodType>(
     throw new UsageError((error as Error).message);
   }
   const parsed = schema.safeParse(values);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("\n"));
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map(namingItsOption).join("\n"));
   return parsed.data;
 }
