@@ -55,8 +55,22 @@ function located(doc: Document, lines: LineCounter, problems: ConfigProblem[]): 
   return problems.map((problem) => ({ ...problem, location: locate(doc, lines, problem.path) }));
 }
 
-function schemaProblems(doc: Document, lines: LineCounter): LocatedProblem[] {
-  const data: unknown = doc.toJS();
+/** The document as plain data, or why not: yaml refuses aliases that expand without end ("billion laughs"). */
+function dataOf(doc: Document): { data: unknown } | { problem: LocatedProblem } {
+  try {
+    return { data: doc.toJS() };
+  } catch (error) {
+    const problem: LocatedProblem = {
+      path: [],
+      location: null,
+      message: `its aliases expand too far: ${(error as Error).message}`,
+      fix: "write the repeated values out instead of aliases (*name) of aliases",
+    };
+    return { problem };
+  }
+}
+
+function schemaProblems(doc: Document, lines: LineCounter, data: unknown): LocatedProblem[] {
   const parsed = servicesFileSchema.safeParse(data);
   if (parsed.success) return [];
   const issues = [...parsed.error.issues, ...entriesBehindBadNames(data, parsed.error.issues)];
@@ -89,9 +103,12 @@ export async function checkServicesFile(file: string, options: CheckOptions = {}
   const doc = parseDocument(text, { lineCounter: lines });
   // After the first syntax error the parser's further errors are mostly its own confusion: one at a time.
   const [syntaxError] = doc.errors;
-  const problems = syntaxError ? [yamlProblem(syntaxError)] : schemaProblems(doc, lines);
+  if (syntaxError) return { ok: false, problems: [yamlProblem(syntaxError)] };
+  const read = dataOf(doc);
+  if ("problem" in read) return { ok: false, problems: [read.problem] };
+  const problems = schemaProblems(doc, lines, read.data);
   if (problems.length > 0) return { ok: false, problems };
-  const { services } = servicesFileSchema.parse(doc.toJS());
+  const { services } = servicesFileSchema.parse(read.data);
   if (options.files !== false) {
     const missing = await localFileProblems(services, path.dirname(path.resolve(file)));
     if (missing.length > 0) return { ok: false, problems: located(doc, lines, missing) };
