@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { RetentionConfig } from "./retention-schema.js";
 import { ConfigError } from "./services-file-error.js";
 import { type ServiceConfig, type ServicesFile, servicesFileSchema } from "./services-schema.js";
+import { TOO_DEEP, TOO_DEEP_FIX, tooDeepAt } from "./yaml-nesting.js";
 
 /** "services.shop.access.approvers: name at least one approver" — the path in the file, then the fix. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
@@ -24,6 +25,8 @@ export interface LoadedServices {
 }
 
 export function parseServices(text: string, file: string): LoadedServices {
+  const deep = tooDeepAt(text);
+  if (deep) throw new ConfigError(file, [`line ${deep.line}: ${TOO_DEEP}; ${TOO_DEEP_FIX}`]);
   let raw: unknown;
   try {
     raw = parseYaml(text);

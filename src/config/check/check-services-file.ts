@@ -4,6 +4,7 @@ import { type Document, LineCounter, parseDocument, type YAMLError } from "yaml"
 import type { z } from "zod";
 import { servicesJsonSchema } from "../services-json-schema.js";
 import { serviceSchema, servicesFileSchema } from "../services-schema.js";
+import { TOO_DEEP, TOO_DEEP_FIX, tooDeepAt } from "../yaml-nesting.js";
 import { type ConfigProblem, configProblems } from "./config-problems.js";
 import { localFileProblems } from "./local-files.js";
 import { type Location, locate } from "./yaml-location.js";
@@ -99,6 +100,9 @@ export async function checkServicesFile(file: string, options: CheckOptions = {}
     };
     return { ok: false, problems: [problem] };
   }
+  const deep = tooDeepAt(text);
+  if (deep)
+    return { ok: false, problems: [{ path: [], location: deep, message: TOO_DEEP, fix: TOO_DEEP_FIX }] };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   // After the first syntax error the parser's further errors are mostly its own confusion: one at a time.
