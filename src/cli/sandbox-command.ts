@@ -4,6 +4,7 @@ import { ConfigError } from "../config/services-file-error.js";
 import { findPackageFile } from "../django/helper.js";
 import { resolvePython } from "../django/python.js";
 import { LocalProcessExecutor } from "../executors/local-process.js";
+import { RedisConfigError } from "../net/redis/redis-env.js";
 import { generateToken } from "../sandbox/page-access.js";
 import { startSandbox } from "../sandbox/sandbox.js";
 import { SandboxError } from "../sandbox/sandbox-error.js";
@@ -134,7 +135,7 @@ export const sandboxCommand: Command = async (argv) => {
     return 0;
   } catch (error) {
     if (error instanceof SandboxError) throw new CliError(error.message, error.exitCode);
-    if (error instanceof ConfigError) throw new CliError(error.message);
+    if (error instanceof ConfigError || error instanceof RedisConfigError) throw new CliError(error.message);
     throw error;
   }
 };
