@@ -46,11 +46,14 @@ export class PageFeed {
       "cache-control": "no-store",
       connection: "keep-alive",
     });
+    const fleet = await this.panel();
+    // A client gone while the panel was read has had its close event: listening to it now would never end.
+    if (response.destroyed) return;
     const messages = this.channels.flatMap((channel) => [
       ...this.fake.history(channel).map(fromStored),
       ...this.fake.ephemerals(channel, user).map(fromEphemeral),
     ]);
-    write(response, "snapshot", { messages, fleet: await this.panel() });
+    write(response, "snapshot", { messages, fleet });
     const listener = { user, response };
     this.listeners.add(listener);
     response.on("close", () => this.listeners.delete(listener));
