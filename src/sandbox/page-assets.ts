@@ -28,13 +28,17 @@ export const builtPageModules: PageModules = async (name) => {
 
 /** Serves the page: its HTML and CSS (shipped as files), and its ES modules under /page/. */
 export class PageAssets {
-  private readonly cache = new Map<string, Asset | null>();
+  /** What was found only: a path asked for is anyone's choice, and every miss kept would grow it without end. */
+  private readonly cache = new Map<string, Asset>();
 
   constructor(private readonly modules: PageModules = builtPageModules) {}
 
   async get(pathname: string): Promise<Asset | null> {
-    if (!this.cache.has(pathname)) this.cache.set(pathname, await this.load(pathname));
-    return this.cache.get(pathname) ?? null;
+    const cached = this.cache.get(pathname);
+    if (cached) return cached;
+    const asset = await this.load(pathname);
+    if (asset) this.cache.set(pathname, asset);
+    return asset;
   }
 
   private async load(pathname: string): Promise<Asset | null> {

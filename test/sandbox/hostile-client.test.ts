@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { Agent, get } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SandboxProcess, startSandboxProcess } from "../../testkit/sandbox-process.js";
@@ -20,6 +21,15 @@ afterAll(() => {
 async function residentMiB(): Promise<number> {
   const status = await readFile(`/proc/${sandbox.child.pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+}
+
+function statusOf(agent: Agent, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get({ host: "127.0.0.1", port, path, agent }, (response) => {
+      response.resume();
+      response.on("end", () => resolve(response.statusCode ?? 0));
+    }).on("error", reject);
+  });
 }
 
 /** Opens the page's event stream and hangs up before its first event, as a closed tab or a scanner does. */
@@ -48,4 +58,21 @@ describe("the built-in sandbox against a hostile local client", () => {
     // Before the fix every left stream stayed listened to: about 110 MB more here.
     expect((await residentMiB()) - before).toBeLessThan(50);
   }, 60_000);
+
+  it("a page path nobody serves is answered 404 and not remembered: memory stays flat", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+    const pad = "x".repeat(8000);
+    const missMany = async (from: number, count: number) => {
+      for (let i = from; i < from + count; i += 500)
+        await Promise.all(
+          Array.from({ length: 500 }, (_, j) => statusOf(agent, `/page/${pad}-${i + j}`)),
+        ).then((statuses) => expect(new Set(statuses)).toEqual(new Set([404])));
+    };
+    await missMany(0, 5000);
+    const before = await residentMiB();
+    await missMany(5000, 20_000);
+    agent.destroy();
+    // Before the fix each path was kept: about 160 MB more here.
+    expect((await residentMiB()) - before).toBeLessThan(40);
+  }, 90_000);
 });
