@@ -38,6 +38,15 @@ function readEnv() {
   return parsed.data;
 }
 
+/** A port taken or not ours to take (EADDRINUSE, EACCES), said with the fix; null for any other failure. */
+function listenFailure(error: unknown, port: number): CliError | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code !== "EADDRINUSE" && code !== "EACCES") return null;
+  return new CliError(
+    `cannot listen on PORT ${port} (${(error as Error).message}): set PORT to a free port (0 picks one)`,
+  );
+}
+
 function serveCommand(name: string, what: string, withWorker: boolean): Command {
   return async (argv) => {
     const options = parseOptions(argv, OPTIONS, schema);
@@ -53,7 +62,14 @@ function serveCommand(name: string, what: string, withWorker: boolean): Command 
     const services = await loadServices(connection.services);
     // Like a worker, the bot keeps retrying a lost Redis connection; /readyz tells while it is gone.
     const redis = await connectRedis(connection, "serve");
-    const bot = await startBot({ env, services, redis, prefix: connection.prefix, logger, withWorker });
+    const bot = await startBot({ env, services, redis, prefix: connection.prefix, logger, withWorker }).catch(
+      (error: unknown) => {
+        // What startBot had started before it failed (its Redis connections, the state watch) would keep the
+        // process alive after the message: it ends all the same.
+        exitAfterGrace(2);
+        throw listenFailure(error, env.PORT) ?? error;
+      },
+    );
     const signal = await Promise.race([once(process, "SIGTERM"), once(process, "SIGINT")]);
     logger.info({ signal }, `stopping phasegate ${name}`);
     await bot.stop();
