@@ -86,6 +86,18 @@ function refusal(answer: Answer): string {
     : `${answer.status}: ${String(answer.body).slice(0, 300)}`;
 }
 
+/** The run in a successful answer; anything else (a proxy's page, another server at --api) is said, exit 2. */
+function viewOf(answer: Answer, url: string): RunView {
+  const view = runView.safeParse(answer.body);
+  if (view.success) return view.data;
+  const start = (typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body))
+    .trim()
+    .slice(0, 80);
+  throw new ApiProblem(
+    `${url} answered ${answer.status} with something other than a phasegate run (${start ? `starts with ${JSON.stringify(start)}` : "nothing"}): check that --api is the bot's URL`,
+  );
+}
+
 function checkAuth(answer: Answer): void {
   if (answer.status === 401)
     throw new ApiProblem(
@@ -100,10 +112,11 @@ async function first(options: ApiOptions, token: string): Promise<RunView> {
   const base = options.api.replace(/\/+$/, "");
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   if (options.run) {
-    const answer = await call(`${base}/api/v1/runs/${encodeURIComponent(options.run)}`, { headers });
+    const url = `${base}/api/v1/runs/${encodeURIComponent(options.run)}`;
+    const answer = await call(url, { headers });
     checkAuth(answer);
     if (answer.status !== 200) throw new CliError(refusal(answer), 1);
-    return runView.parse(answer.body);
+    return viewOf(answer, url);
   }
   if (!options.service || !options.version)
     throw new UsageError("run start --api needs --service S and --version V");
@@ -128,7 +141,7 @@ async function first(options: ApiOptions, token: string): Promise<RunView> {
     }
     checkAuth(answer);
     if (answer.status !== 201 && answer.status !== 200) throw new CliError(refusal(answer), 1);
-    return runView.parse(answer.body);
+    return viewOf(answer, `${base}/api/v1/runs`);
   }
 }
 
@@ -171,17 +184,18 @@ export async function apiRun(options: ApiOptions): Promise<number> {
     shown = view;
     if (!options.wait || done(view, options)) break;
     await delay(POLL_MS);
-    const answer = await call(`${base}/api/v1/runs/${encodeURIComponent(view.id)}`, {
-      headers: { authorization: `Bearer ${token}` },
-    }).catch((error: unknown) => {
-      if (error instanceof ApiProblem && ++missed < UNREACHABLE_POLLS) return null;
-      throw error;
-    });
+    const url = `${base}/api/v1/runs/${encodeURIComponent(view.id)}`;
+    const answer = await call(url, { headers: { authorization: `Bearer ${token}` } }).catch(
+      (error: unknown) => {
+        if (error instanceof ApiProblem && ++missed < UNREACHABLE_POLLS) return null;
+        throw error;
+      },
+    );
     if (answer === null) continue;
     checkAuth(answer);
     if (answer.status !== 200) throw new CliError(refusal(answer), 1);
     missed = 0;
-    view = runView.parse(answer.body);
+    view = viewOf(answer, url);
   }
   process.stdout.write(options.json ? `${JSON.stringify(view, null, 2)}\n` : `${view.id} ${view.status}\n`);
   if (!options.wait) return 0;
