@@ -53,6 +53,11 @@ async function tokenOf(file: string | undefined): Promise<string> {
     })
   ).trim();
   if (!token) throw new CliError(`the token file ${file} is empty`);
+  // What an Authorization header can carry: fetch refuses anything else, and the bot would then seem unreachable.
+  if (!/^[\x21-\x7e]+$/.test(token))
+    throw new CliError(
+      `the token file ${file} holds more than a token (spaces, line breaks or bytes that are not ASCII): it must hold the token alone, on one line`,
+    );
   return token;
 }
 
