@@ -5,6 +5,7 @@ import type { LoadedServices } from "../config/load-services.js";
 import { pipelineRequester } from "../domain/run/pipeline-requester.js";
 import { isTerminal, type Run } from "../domain/run/run.js";
 import { BODY_TIMEOUT_MS, MAX_BODY_BYTES, readBounded } from "../net/http/bounded-body.js";
+import { closeUnreadOnAnswer } from "../net/http/close-unread.js";
 import { ACTION_FIELDS } from "../ports/action-table.js";
 import type { Logger } from "../ports/logger.js";
 import type { PipelineStore } from "../ports/pipeline-store.js";
@@ -138,7 +139,7 @@ export function pipelineApiRoutes(deps: PipelineApiDeps): ApiRoute[] {
       deps.maxBodyBytes ?? MAX_BODY_BYTES,
       deps.bodyTimeoutMs ?? BODY_TIMEOUT_MS,
     );
-    if (!read.ok) throw new ApiError(read.status, read.reason, read.detail, { close: true });
+    if (!read.ok) throw new ApiError(read.status, read.reason, read.detail);
     const text = read.body.toString("utf8");
     let value: unknown = emptyAs;
     if (text.trim() !== "" || emptyAs === undefined) {
@@ -300,15 +301,12 @@ export function pipelineApiRoutes(deps: PipelineApiDeps): ApiRoute[] {
       method,
       path,
       handler: (req, res) => {
+        closeUnreadOnAnswer(req, res);
         handle(req).then(
           ([status, body]) => send(res, status, body),
           (error: unknown) => {
             if (error instanceof ApiError) {
-              const { close, ...extra } = error.extra;
-              // A body refused unread is not read on: the connection closes once the answer is out.
-              if (close) res.shouldKeepAlive = false;
-              send(res, error.status, { error: error.code, message: error.message, ...extra });
-              if (close) res.on("finish", () => req.destroy());
+              send(res, error.status, { error: error.code, message: error.message, ...error.extra });
               return;
             }
             deps.logger.error({ err: error, path: req.url }, "pipeline API failed");

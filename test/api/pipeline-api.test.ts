@@ -4,6 +4,7 @@ import { RedisPipelineStore } from "../../src/store/redis-pipeline-store.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { type PipelineBot, startPipelineBot } from "../../testkit/pipeline-bot.js";
 import { connectRedis } from "../../testkit/redis.js";
+import { postWithoutListening } from "../../testkit/unread-body.js";
 import { image, imageTemplate } from "../kubernetes/setup.js";
 import { runControllers } from "../kubernetes/workloads-slack.js";
 
@@ -136,6 +137,19 @@ describe("the pipeline API on a real bot process", () => {
       "set deployer.kind external in the services file for pipeline mode",
     );
     expect(await runsOf("plain")).toBe(0);
+  });
+
+  it("a body sent without a token is not read after the 401: the connection closes", async () => {
+    const refused = await postWithoutListening(
+      p.bot.port,
+      "/api/v1/runs",
+      { "content-type": "application/json" },
+      100 * 1024 * 1024,
+    );
+    expect(refused.status).toBe(401);
+    expect(refused.answer).toContain("send `Authorization: Bearer <token>`");
+    // Before, the bot read all 100 MB to keep the connection open.
+    expect(refused.sentBytes).toBeLessThan(50 * 1024 * 1024);
   });
 
   it("a start is 201 with the run; a retry with the same Idempotency-Key gets the same run; the pipeline reports its deploy", {

@@ -4,6 +4,7 @@ import { Agent, get } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SandboxProcess, startSandboxProcess } from "../../testkit/sandbox-process.js";
+import { postWithoutListening } from "../../testkit/unread-body.js";
 
 const started: ChildProcess[] = [];
 let sandbox: SandboxProcess;
@@ -75,4 +76,17 @@ describe("the built-in sandbox against a hostile local client", () => {
     // Before the fix each path was kept: about 160 MB more here.
     expect((await residentMiB()) - before).toBeLessThan(40);
   }, 90_000);
+
+  it("a refused body is not read on: the connection closes after the answer", async () => {
+    const refused = await postWithoutListening(
+      port,
+      "/api/story/reset",
+      { "content-type": "text/plain" },
+      100 * 1024 * 1024,
+    );
+    expect(refused.status).toBe(415);
+    expect(refused.answer).toContain('application/json bodies only, not \\"text/plain\\"');
+    // Before, the sandbox read all 100 MB to keep the connection open.
+    expect(refused.sentBytes).toBeLessThan(50 * 1024 * 1024);
+  });
 });
