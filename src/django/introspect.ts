@@ -32,9 +32,10 @@ export function readHelperResult(result: CommandResult, context: FailureContext)
   }
   if (body === undefined || result.exitCode !== 0) {
     if (result.exitCode === 0) {
+      // Quoted as JSON: what a broken wrapper prints may hold line breaks and terminal escapes.
       const start = result.stdout.trim().slice(0, 80);
       throw new IntrospectionError(
-        `the introspection helper printed something that is not JSON (${start ? `starts with "${start}"` : "nothing"}): make sure "${context.python.join(" ")}" runs Python itself, not a wrapper that prints on stdout`,
+        `the introspection helper printed something that is not JSON (${start ? `starts with ${JSON.stringify(start)}` : "nothing"}): make sure "${context.python.join(" ")}" runs Python itself, not a wrapper that prints on stdout`,
         { kind: "output", location: null },
       );
     }

@@ -53,6 +53,18 @@ describe("phasegate plan when Django cannot be introspected", () => {
     expect(stderr).toContain('printed something that is not JSON (starts with "garbage")');
   });
 
+  it("a Python that prints line breaks and terminal escapes: quoted, on one line", async () => {
+    const stderr = await failingPlan([
+      "--python",
+      await fakes.printing("escapes", "one\ntwo \x1b[2Jcleared"),
+    ]);
+    expect(stderr).toContain(
+      'printed something that is not JSON (starts with "one\\ntwo \\u001b[2Jcleared")',
+    );
+    expect(stderr).not.toContain("\x1b");
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
   it("a target that is not a migration of the project", async () => {
     const stderr = await failingPlan(["--python", python, "--target", "fieldops:0099_nope"]);
     expect(stderr).toContain("app 'fieldops' has no migration '0099_nope'");
