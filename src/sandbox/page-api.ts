@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import { BODY_TIMEOUT_MS, readBounded } from "../net/http/bounded-body.js";
 import type { Logger } from "../ports/logger.js";
 import type { SlackFake, SlackWorkspace } from "../slack-emulator/index.js";
 import type { PageFeed } from "./page-feed.js";
@@ -43,15 +44,10 @@ class BadRequest extends Error {
 }
 
 async function jsonBody(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new BadRequest(`the body is larger than ${MAX_BODY} bytes`, 413);
-    chunks.push(chunk as Buffer);
-  }
+  const read = await readBounded(request, MAX_BODY, BODY_TIMEOUT_MS);
+  if (!read.ok) throw new BadRequest(read.detail, read.status);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+    return JSON.parse(read.body.toString("utf8") || "null");
   } catch {
     throw new BadRequest("the body is not JSON");
   }

@@ -89,4 +89,32 @@ describe("the built-in sandbox against a hostile local client", () => {
     // Before, the sandbox read all 100 MB to keep the connection open.
     expect(refused.sentBytes).toBeLessThan(50 * 1024 * 1024);
   });
+
+  it("a body sent a byte at a time is cut off with 408 after 5 s; the page answers meanwhile", async () => {
+    const started = Date.now();
+    const slow = new Promise<string>((resolve) => {
+      let answer = "";
+      const socket = connect(port, "127.0.0.1", () =>
+        socket.write(
+          `POST /api/command HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`,
+        ),
+      );
+      const drip = setInterval(() => socket.write(" "), 500);
+      socket.on("data", (data: Buffer) => (answer += data.toString()));
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        clearInterval(drip);
+        resolve(answer);
+      });
+      // Before, nothing cut it off (Node's own limit is 5 minutes).
+      setTimeout(() => socket.destroy(), 15_000);
+    });
+    const agent = new Agent();
+    expect(await statusOf(agent, "/")).toBe(200);
+    agent.destroy();
+    const answer = await slow;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain("body not received within 5000 ms");
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 30_000);
 });
