@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { closeUnreadOnAnswer } from "../net/http/close-unread.js";
+import { closeAfterBody } from "../net/http/close-unread.js";
 import type { Logger } from "../ports/logger.js";
 import { PageAccess } from "./page-access.js";
 import { handleApi, type PageContext } from "./page-api.js";
@@ -33,7 +33,7 @@ export class PageServer {
   ) {
     this.assets = new PageAssets(modules);
     this.server = createServer((request, response) => {
-      closeUnreadOnAnswer(request, response);
+      closeAfterBody(request, response);
       this.handle(request, response).catch((error: Error) => {
         logger.error({ err: error }, "sandbox page request failed");
         if (!response.headersSent) response.writeHead(500).end();

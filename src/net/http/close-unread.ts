@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /**
- * Closes the connection once the answer is out when the request's body was not read to its end (refused before it
- * was read, or cut off at a limit). Node would otherwise read and drop the rest to keep the connection open, however
- * large or slow it is: a client without a token could have the server take in 100 MB after its 401.
+ * A request with a body does not keep its connection (`Connection: close` on its answer), so that a body not read to
+ * its end (refused before it was read, or cut off at a limit) is not read at all: on a kept connection Node reads and
+ * drops the rest, however large or slow it is (a client without a token had the server take in 100 MB after its
+ * 401). Called as the request arrives.
  */
-export function closeUnreadOnAnswer(request: IncomingMessage, response: ServerResponse): void {
-  response.once("finish", () => {
-    if (!request.complete) request.destroy();
-  });
+export function closeAfterBody(request: IncomingMessage, response: ServerResponse): void {
+  const { "content-length": length, "transfer-encoding": encoding } = request.headers;
+  if (encoding !== undefined || Number(length ?? 0) > 0) response.shouldKeepAlive = false;
 }
