@@ -152,6 +152,22 @@ describe("the pipeline API on a real bot process", () => {
     expect(refused.sentBytes).toBeLessThan(50 * 1024 * 1024);
   });
 
+  it("a path with broken percent-encoding is a 400 that says so, a route that does not exist a 404 naming it", async () => {
+    const token = p.token("ci-plain");
+    const broken = await api("GET", "/api/v1/runs/%E0%A4%A", { token });
+    // Before: 500 with no body, logged as an error.
+    expect(broken).toMatchObject({
+      status: 400,
+      body: { error: "bad-path", message: "the path /api/v1/runs/%E0%A4%A is not valid percent-encoding" },
+    });
+    const wrongMethod = await api("GET", "/api/v1/runs", { token });
+    expect(wrongMethod).toMatchObject({
+      status: 404,
+      body: { error: "not-found", message: "no route GET /api/v1/runs" },
+    });
+    expect((await fetch(`${p.api}/healthz`)).status).toBe(200);
+  });
+
   it("a start is 201 with the run; a retry with the same Idempotency-Key gets the same run; the pipeline reports its deploy", {
     timeout: 150_000,
   }, async () => {

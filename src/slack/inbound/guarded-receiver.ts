@@ -16,6 +16,7 @@ import type { SlackBody } from "./payload-schema.js";
 import type { AcceptedRequest, RequestGuardOptions } from "./request-guard.js";
 import { guardRequests } from "./request-guard.js";
 import { withRequestIds } from "./request-ids.js";
+import { unroutedRequest } from "./unrouted.js";
 
 export interface GuardedReceiverOptions extends Omit<RequestGuardOptions, "accepted" | "logger"> {
   customRoutes: CustomRoute[];
@@ -58,6 +59,7 @@ export class GuardedReceiver implements Receiver {
       endpoints: [],
       customRoutes,
       logger: this.logger,
+      dispatchErrorHandler: unroutedRequest,
     });
     this.http.requestListener = withRequestIds(
       guardRequests(this.http.requestListener, {
