@@ -107,7 +107,8 @@ export class PageAccess {
         url.searchParams.delete("token");
         return {
           kind: "welcome",
-          location: `${url.pathname}${url.search}`,
+          // One leading slash: `/.//evil.example` has the path `//evil.example`, another site's address as a Location.
+          location: `/${url.pathname.replace(/^\/+/, "")}${url.search}`,
           cookie: `${TOKEN_COOKIE}=${this.token}; Path=/; HttpOnly; SameSite=Lax`,
         };
       }

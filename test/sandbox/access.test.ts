@@ -26,15 +26,22 @@ interface Reply {
   body: string;
 }
 
-/** One HTTP request with exactly these headers (fetch would not let a test set Host or Sec-Fetch-Site). */
+/**
+ * One HTTP request with exactly these headers (fetch would not let a test set Host or Sec-Fetch-Site); `path` is sent
+ * as written (a URL would resolve `/./` first).
+ */
 function send(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string; path?: string } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const outgoing = request(
       url,
-      { method: options.method ?? "GET", headers: options.headers },
+      {
+        method: options.method ?? "GET",
+        headers: options.headers,
+        ...(options.path ? { path: options.path } : {}),
+      },
       (incoming) => {
         let body = "";
         incoming.on("data", (chunk: Buffer) => (body += chunk.toString()));
@@ -184,6 +191,13 @@ describe("the sandbox with an access token (generated, printed once)", () => {
       body: helpCommand,
     });
     expect(JSON.parse(command.body)).toEqual({ acked: true, error: null });
+
+    // The welcome stays on the sandbox: a path that reads as another site's address once resolved is not followed.
+    const elsewhere = await send(base, { path: `/.//evil.example/?token=${token}` });
+    expect({ status: elsewhere.status, location: elsewhere.headers.location }).toEqual({
+      status: 303,
+      location: "/evil.example/",
+    });
 
     // The token does not open the door to other origins.
     const crossOrigin = await send(`${base}api/command`, {
