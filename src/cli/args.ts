@@ -4,9 +4,25 @@ import { UsageError } from "./cli-error.js";
 
 export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
 
-/** `--name value` / `--flag` options as node's parseArgs reads them, not validated; throws what parseArgs throws. */
+/**
+ * `--name value` / `--flag` options as node's parseArgs reads them, not validated; throws what parseArgs throws, and
+ * on a value option given twice: parseArgs keeps the last one, so `run cancel --run A --run B` would cancel only B.
+ */
 export function readOptions(argv: string[], options: OptionSpecs): Record<string, unknown> {
-  return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  const { values, tokens } = parseArgs({
+    args: argv,
+    options,
+    strict: true,
+    allowPositionals: false,
+    tokens: true,
+  });
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || token.value === undefined || options[token.name]?.multiple) continue;
+    if (seen.has(token.name)) throw new Error(`--${token.name} is given more than once: give it once`);
+    seen.add(token.name);
+  }
+  return values;
 }
 
 /** The issue's message, after the option it is about unless it names it already ("--limit takes a whole number"). */

@@ -18,3 +18,24 @@ describe("a refused option value names the option", () => {
     expect(run.stdout).toBe("");
   });
 });
+
+describe("a value option given twice is refused, not half-ignored", () => {
+  it.each([
+    [["run", "cancel", "--run", "shop-mik38h5c-1", "--run", "shop-mik38h5c-2"], "--run"],
+    [["plan", "--project", "examples/shop", "--project", "/tmp"], "--project"],
+    // --help: without the check, the sandbox would print its usage instead of starting.
+    [["sandbox", "--port", "0", "--port=3100", "--help"], "--port"],
+  ])("phasegate %j", async (args, option) => {
+    const run = await runCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("\n")[0]).toMatch(
+      new RegExp(`: ${option} is given more than once: give it once$`),
+    );
+    expect(run.stdout).toBe("");
+  });
+
+  it("a repeatable option and a repeated flag are still taken", async () => {
+    const run = await runCli(["plan", "--help", "--help", "--target", "a:b", "--target", "c:d"]);
+    expect(run.code).toBe(0);
+  });
+});
