@@ -64,8 +64,8 @@ function serveCommand(name: string, what: string, withWorker: boolean): Command 
     const redis = await connectRedis(connection, "serve");
     const bot = await startBot({ env, services, redis, prefix: connection.prefix, logger, withWorker }).catch(
       (error: unknown) => {
-        // What startBot had started before it failed (its Redis connections, the state watch) would keep the
-        // process alive after the message: it ends all the same.
+        redis.disconnect();
+        // As after a stop, the Slack Web API client may still be retrying (the token check): the process ends.
         exitAfterGrace(2);
         throw listenFailure(error, env.PORT) ?? error;
       },

@@ -159,10 +159,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     onActive: (runs) => slack.notifier.repair(runs),
     intervalMs: options.stateCheckMs,
   });
-  const server = await app.start(
-    options.host ? { port: env.PORT, host: options.host } : env.PORT,
-    SERVER_TIMEOUTS,
-  );
+  const server = await app
+    .start(options.host ? { port: env.PORT, host: options.host } : env.PORT, SERVER_TIMEOUTS)
+    .catch(async (error: unknown) => {
+      // Nothing is served (a port in use): what was started above must not keep the caller's process alive.
+      stateWatch.close();
+      await release();
+      throw error;
+    });
   const port = env.SLACK_APP_TOKEN ? null : portOf(server);
   logger.info(
     { port, socketMode: Boolean(env.SLACK_APP_TOKEN), worker: options.withWorker },
@@ -185,6 +189,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     stateWatch.close();
     await app.stop();
     await drainWithin(work, options.drainLimitMs ?? DRAIN_LIMIT_MS, logger);
+    await release();
+  }
+
+  /** Everything started besides the app, once the app has stopped or could not start. */
+  async function release(): Promise<void> {
     await worker?.close();
     await flushWithin(slack.notifier, FLUSH_LIMIT_MS, logger);
     await queueMetrics.close();
