@@ -146,8 +146,9 @@ describe("the pipeline API on a real bot process", () => {
       { "content-type": "application/json" },
       100 * 1024 * 1024,
     );
-    expect(refused.status).toBe(401);
-    expect(refused.answer).toContain("send `Authorization: Bearer <token>`");
+    // Answered before the body: the close then meets the bytes still coming, and the client may see a reset first.
+    expect([401, "reset"]).toContain(refused.status);
+    if (refused.status === 401) expect(refused.answer).toContain("send `Authorization: Bearer <token>`");
     // Before, the bot read all 100 MB to keep the connection open.
     expect(refused.sentBytes).toBeLessThan(50 * 1024 * 1024);
   });

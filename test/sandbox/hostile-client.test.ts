@@ -84,8 +84,10 @@ describe("the built-in sandbox against a hostile local client", () => {
       { "content-type": "text/plain" },
       100 * 1024 * 1024,
     );
-    expect(refused.status).toBe(415);
-    expect(refused.answer).toContain('application/json bodies only, not \\"text/plain\\"');
+    // Answered before the body: the close then meets the bytes still coming, and the client may see a reset first.
+    expect([415, "reset"]).toContain(refused.status);
+    if (refused.status === 415)
+      expect(refused.answer).toContain('application/json bodies only, not \\"text/plain\\"');
     // Before, the sandbox read all 100 MB to keep the connection open.
     expect(refused.sentBytes).toBeLessThan(50 * 1024 * 1024);
   });
