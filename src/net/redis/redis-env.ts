@@ -43,12 +43,30 @@ const hostPortList = (variable: string) =>
     return parsed as HostPort[];
   });
 
+/** What ioredis would fail on only once it connects: a URL it cannot parse, a database that is not a number. */
+function urlProblem(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return "cannot be read as a URL: check the port (1 to 65535) and percent-encode a password's @, : or /";
+  }
+  const database = url.pathname.slice(1) || (url.searchParams.get("db") ?? "");
+  if (database !== "" && !/^\d+$/.test(database))
+    return `names the database "${database}": a Redis database is a number, e.g. /0`;
+  return null;
+}
+
 const redisUrl = z
   .string()
   .regex(
     /^rediss?:\/\/[^\s]+$/,
     "must be a redis:// or rediss:// (TLS) URL, e.g. rediss://:password@redis.internal:6380/0",
-  );
+  )
+  .superRefine((text, ctx) => {
+    const problem = urlProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 const optionalText = z.string().min(1).optional();
 

@@ -60,6 +60,18 @@ describe("the Redis settings of the environment", () => {
       { REDIS_URL: "redis://a:1", REDIS_CLUSTER_NODES: "a:7000" },
       "REDIS_URL and REDIS_CLUSTER_NODES are both set: set only one",
     ],
+    [
+      { REDIS_URL: "redis://127.0.0.1:99999" },
+      "REDIS_URL: cannot be read as a URL: check the port (1 to 65535) and percent-encode a password's @, : or /",
+    ],
+    [
+      { REDIS_URL: "redis://127.0.0.1:6379/abc" },
+      'REDIS_URL: names the database "abc": a Redis database is a number, e.g. /0',
+    ],
+    [
+      { REDIS_URL: "redis://127.0.0.1:6379?db=one" },
+      'REDIS_URL: names the database "one": a Redis database is a number, e.g. /0',
+    ],
     [{ REDIS_SENTINELS: "s:26379" }, "REDIS_SENTINELS is set without REDIS_SENTINEL_NAME"],
     [{ REDIS_SENTINEL_NAME: "m" }, "REDIS_SENTINEL_NAME is set without REDIS_SENTINELS"],
     [{ REDIS_PASSWORD: "pw" }, "REDIS_PASSWORD applies to REDIS_SENTINELS and REDIS_CLUSTER_NODES only"],
@@ -67,6 +79,20 @@ describe("the Redis settings of the environment", () => {
     [{ REDIS_CA_FILE: "/ca.pem" }, "REDIS_CA_FILE is set but REDIS_URL is not a rediss:// URL"],
   ])("refuses %o, saying what to set", (env, message) => {
     expect(() => redisTopologyFromEnv(env)).toThrow(message);
+  });
+
+  it("phasegate run and worker say a Redis URL's bad database (exit 2) instead of crashing on Redis's answer", async () => {
+    for (const command of ["run list", "worker"]) {
+      const result = await runCli(
+        [...command.split(" "), "--services", path.join(repoRoot, "examples", "services.example.yaml")],
+        { REDIS_URL: "redis://127.0.0.1:6379/abc" },
+      );
+      expect(result).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `phasegate ${command.split(" ")[0]}: REDIS_URL: names the database "abc": a Redis database is a number, e.g. /0\n`,
+      });
+    }
   });
 });
 
