@@ -1,4 +1,5 @@
 import { ConfigError } from "../config/services-file-error.js";
+import { logLevelProblem } from "../telemetry/log-level.js";
 import { StartupError } from "../wiring/startup-error.js";
 import { CliError, UsageError } from "./cli-error.js";
 import { COMMANDS, type CommandEntry } from "./commands.js";
@@ -28,6 +29,11 @@ export async function dispatch(argv: string[]): Promise<number> {
   const found = findCommand(argv);
   if (!found) {
     process.stderr.write(`phasegate: unknown command "${argv[0]}"\n\n${overview()}`);
+    return 2;
+  }
+  const logLevel = logLevelProblem();
+  if (logLevel) {
+    process.stderr.write(`phasegate ${found.name}: ${logLevel}\n`);
     return 2;
   }
   try {

@@ -4,10 +4,8 @@ import { logContext } from "../ports/log-context.js";
 import type { Logger } from "../ports/logger.js";
 import { withoutHttpRequests } from "./http-error-scrub.js";
 import { logFormat } from "./log-format.js";
+import { LOG_LEVEL as LEVEL, SEVERITY } from "./log-level.js";
 
-const LEVEL = process.env.LOG_LEVEL ?? (process.env.VITEST ? "silent" : "info");
-/** pino's own numbers: a line below the level is dropped without pino. */
-const SEVERITY: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 const THRESHOLD = LEVEL === "silent" ? Number.POSITIVE_INFINITY : (SEVERITY[LEVEL] ?? 0);
 const NOTHING = () => {};
 

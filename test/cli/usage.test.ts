@@ -89,6 +89,20 @@ describe("phasegate usage errors exit 2 and say what to do", () => {
     expect(pid === null || !alive(pid)).toBe(true);
   });
 
+  it("a LOG_LEVEL that is not a level is said before the command runs, instead of pino's stack trace at its first line", async () => {
+    for (const [args, name] of [
+      [["plan", "--project", shopDir], "plan"],
+      [["config", "check", path.join(shopDir, "..", "services.example.yaml")], "config check"],
+    ] as const) {
+      const run = await runCli([...args], { LOG_LEVEL: "verbose" });
+      expect(run).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `phasegate ${name}: LOG_LEVEL "verbose" is not a log level: set it to debug, info, warn or error, or leave it unset (info)\n`,
+      });
+    }
+  });
+
   it("a missing project directory is refused the same way", async () => {
     const missing = path.join(emptyDir, "does-not-exist");
     const run = await runCli(["plan", "--project", missing]);
