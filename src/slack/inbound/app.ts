@@ -11,6 +11,7 @@ import { GuardedReceiver } from "./guarded-receiver.js";
 import type { healthRoutes } from "./health-routes.js";
 import type { InFlightWork } from "./in-flight-work.js";
 import { requestIdMiddleware } from "./request-ids.js";
+import { SocketModeWithRoutes } from "./socket-mode-routes.js";
 
 /** The Slack side of the environment, validated: HTTP (signed requests) by default, Socket Mode with an app token. */
 export const slackEnvSchema = z
@@ -79,14 +80,16 @@ function socketOrHttpApp(
   common: AppOptions,
 ): App {
   if (env.SLACK_APP_TOKEN || !env.SLACK_SIGNING_SECRET) {
-    const app = new App({
-      ...common,
-      customRoutes: routes,
-      appToken: env.SLACK_APP_TOKEN,
-      socketMode: true,
-      // The Socket Mode client has a Web API client of its own (for apps.connections.open): same base URL.
-      installerOptions: { port: env.PORT, clientOptions: common.clientOptions },
-    });
+    const receiver = new SocketModeWithRoutes(
+      {
+        appToken: env.SLACK_APP_TOKEN ?? "",
+        logger: common.logger,
+        // The Socket Mode client has a Web API client of its own (for apps.connections.open): same base URL.
+        installerOptions: { clientOptions: common.clientOptions },
+      },
+      routes,
+    );
+    const app = new App({ ...common, receiver });
     // An HTTP request got its id before Bolt saw it (withRequestIds); a Socket Mode event gets its own here.
     app.use(requestIdMiddleware);
     // The HTTP receiver tracks what it hands to Bolt; a Socket Mode event is tracked from here.
