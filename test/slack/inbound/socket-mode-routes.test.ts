@@ -70,4 +70,20 @@ describe("the bot in Socket Mode, its HTTP routes", () => {
     expect(bot.exitCode).toBeNull();
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
+
+  it("serves no Slack endpoint: a command posted to /slack/events over HTTP is not taken", async () => {
+    const posted = await fetch(`${base}/slack/events`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        command: "/migrate",
+        text: "start shop v2",
+        user_id: "U0A",
+        channel_id: "C0SHOP",
+      }),
+    });
+    expect(posted.status).toBe(404);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(fake.history("C0SHOP")).toEqual([]);
+  });
 });
