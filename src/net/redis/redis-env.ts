@@ -59,10 +59,10 @@ function urlProblem(text: string): string | null {
 
 const redisUrl = z
   .string()
-  .regex(
-    /^rediss?:\/\/[^\s]+$/,
-    "must be a redis:// or rediss:// (TLS) URL, e.g. rediss://:password@redis.internal:6380/0",
-  )
+  .regex(/^rediss?:\/\/[^\s]+$/, {
+    message: "must be a redis:// or rediss:// (TLS) URL, e.g. rediss://:password@redis.internal:6380/0",
+    abort: true,
+  })
   .superRefine((text, ctx) => {
     const problem = urlProblem(text);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
