@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -22,11 +23,22 @@ const runMark = (runId: string) => `Phasegate-Run: ${runId}`;
 const REJECTED_BECAUSE_MOVED =
   /\[rejected\].*\((fetch first|non-fast-forward)\)|cannot lock ref .* but expected/;
 
+/** The mirrors this process made: a cache for as long as it runs, removed when it exits. */
+const mirrors = new Set<string>();
+
+function removeAtExit(dir: string): void {
+  if (mirrors.size === 0)
+    process.once("exit", () => {
+      for (const mirror of mirrors) rmSync(mirror, { recursive: true, force: true });
+    });
+  mirrors.add(dir);
+}
+
 /**
  * Commits a release to the file a GitOps tool applies, and reverts it. Each change is made in a fresh clone that
  * is removed afterwards: nothing is left half-done on this machine, and the remote only ever sees a complete
  * commit. Reading what is on the branch (which commit carries a run, whether a revision contains it) uses a mirror
- * kept for the adapter's life.
+ * kept until `close` or the process's exit.
  */
 export class GitCommitter implements GitRevisions {
   private mirror: Promise<string> | undefined;
@@ -139,7 +151,9 @@ export class GitCommitter implements GitRevisions {
 
   async close(): Promise<void> {
     const dir = await this.mirror?.catch(() => undefined);
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (!dir) return;
+    mirrors.delete(dir);
+    await rm(dir, { recursive: true, force: true });
   }
 
   private where() {
@@ -256,6 +270,7 @@ export class GitCommitter implements GitRevisions {
   private mirrorGit(signal?: AbortSignal) {
     this.mirror ??= (async () => {
       const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-git-mirror-"));
+      removeAtExit(dir);
       await this.runner(dir)(["init", "--quiet", "--bare"]);
       return dir;
     })();

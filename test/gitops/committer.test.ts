@@ -1,9 +1,11 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gitRepositorySchema } from "../../src/config/gitops-schema.js";
 import { GitCommitter } from "../../src/gitops/committer.js";
+import { repoRoot } from "../../testkit/cli-entry.js";
 import { createGitOpsRepo, type GitOpsRepo } from "../../testkit/gitops-repo.js";
 
 const KUSTOMIZATION = `# prod overlay: the platform team owns this file
@@ -142,5 +144,34 @@ git -c user.name=T -c user.email=t@example.com commit -qm "Teammate's note" && g
     );
     expect(await repo.head()).toBe(before);
     await git.close();
+  });
+
+  it("leaves no mirror behind when its process exits without closing it (a worker stopped, a test file ended)", async () => {
+    const tmp = await mkdtemp(path.join(scratch, "tmp-"));
+    const child = path.join(scratch, "mirror-child.mjs");
+    await writeFile(
+      child,
+      `import { readdirSync } from "node:fs";
+import { gitRepositorySchema } from ${JSON.stringify(path.join(repoRoot, "dist/src/config/gitops-schema.js"))};
+import { GitCommitter } from ${JSON.stringify(path.join(repoRoot, "dist/src/gitops/committer.js"))};
+const git = new GitCommitter(gitRepositorySchema.parse(JSON.parse(process.argv[2])), "shop");
+await git.liveVersion();
+console.log(readdirSync(process.env.TMPDIR).join(","));`,
+    );
+    const config = {
+      url: repo.url,
+      file: "overlays/prod/kustomization.yaml",
+      yamlPath: "images[name=registry.example.com/shop].newTag",
+    };
+    const whileRunning = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [child, JSON.stringify(config)],
+        { env: { ...process.env, TMPDIR: tmp } },
+        (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
+      ),
+    );
+    expect(whileRunning).toMatch(/^phasegate-git-mirror-\w+$/);
+    expect(await readdir(tmp)).toEqual([]);
   });
 });
