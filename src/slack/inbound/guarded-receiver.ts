@@ -5,7 +5,7 @@ import {
   type App,
   type CustomRoute,
   HTTPModuleFunctions,
-  HTTPReceiver,
+  type HTTPReceiver,
   HTTPResponseAck,
   type Logger,
   type Receiver,
@@ -16,7 +16,7 @@ import type { SlackBody } from "./payload-schema.js";
 import type { AcceptedRequest, RequestGuardOptions } from "./request-guard.js";
 import { guardRequests } from "./request-guard.js";
 import { withRequestIds } from "./request-ids.js";
-import { unroutedRequest } from "./unrouted.js";
+import { routesReceiver } from "./routes-receiver.js";
 
 export interface GuardedReceiverOptions extends Omit<RequestGuardOptions, "accepted" | "logger"> {
   customRoutes: CustomRoute[];
@@ -54,13 +54,7 @@ export class GuardedReceiver implements Receiver {
     this.logger = logger.bolt;
     this.commandAck = commandAck;
     this.afterAcks = afterAcks;
-    this.http = new HTTPReceiver({
-      signingSecret: guard.signingSecret,
-      endpoints: [],
-      customRoutes,
-      logger: this.logger,
-      dispatchErrorHandler: unroutedRequest,
-    });
+    this.http = routesReceiver(customRoutes, this.logger);
     this.http.requestListener = withRequestIds(
       guardRequests(this.http.requestListener, {
         ...guard,

@@ -2,11 +2,11 @@ import type { ServerOptions } from "node:http";
 import type { ListenOptions } from "node:net";
 import {
   type CustomRoute,
-  HTTPReceiver,
+  type HTTPReceiver,
   SocketModeReceiver,
   type SocketModeReceiverOptions,
 } from "@slack/bolt";
-import { unroutedRequest } from "./unrouted.js";
+import { routesReceiver } from "./routes-receiver.js";
 
 /**
  * Socket Mode's receiver, its HTTP routes (health, metrics, the pipeline API) served as HTTP mode serves them: on
@@ -19,15 +19,7 @@ export class SocketModeWithRoutes extends SocketModeReceiver {
 
   constructor(options: Omit<SocketModeReceiverOptions, "customRoutes">, customRoutes: CustomRoute[]) {
     super(options);
-    this.routesServer = new HTTPReceiver({
-      // No Slack endpoint on this server (endpoints: []): there is nothing to verify.
-      signingSecret: "",
-      signatureVerification: false,
-      endpoints: [],
-      customRoutes,
-      logger: options.logger,
-      dispatchErrorHandler: unroutedRequest,
-    });
+    this.routesServer = routesReceiver(customRoutes, options.logger);
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: Bolt's Receiver.start takes any arguments
