@@ -23,16 +23,11 @@ const runMark = (runId: string) => `Phasegate-Run: ${runId}`;
 const REJECTED_BECAUSE_MOVED =
   /\[rejected\].*\((fetch first|non-fast-forward)\)|cannot lock ref .* but expected/;
 
-/** The mirrors this process made: a cache for as long as it runs, removed when it exits. */
+/** The mirrors this process made and has not closed: a cache for as long as it runs, removed when it exits. */
 const mirrors = new Set<string>();
-
-function removeAtExit(dir: string): void {
-  if (mirrors.size === 0)
-    process.once("exit", () => {
-      for (const mirror of mirrors) rmSync(mirror, { recursive: true, force: true });
-    });
-  mirrors.add(dir);
-}
+process.once("exit", () => {
+  for (const mirror of mirrors) rmSync(mirror, { recursive: true, force: true });
+});
 
 /**
  * Commits a release to the file a GitOps tool applies, and reverts it. Each change is made in a fresh clone that
@@ -270,7 +265,7 @@ export class GitCommitter implements GitRevisions {
   private mirrorGit(signal?: AbortSignal) {
     this.mirror ??= (async () => {
       const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-git-mirror-"));
-      removeAtExit(dir);
+      mirrors.add(dir);
       await this.runner(dir)(["init", "--quiet", "--bare"]);
       return dir;
     })();
