@@ -5,7 +5,7 @@ import type { LoadedServices } from "../config/load-services.js";
 import { pipelineRequester } from "../domain/run/pipeline-requester.js";
 import { isTerminal, type Run } from "../domain/run/run.js";
 import { BODY_TIMEOUT_MS, MAX_BODY_BYTES, readBounded } from "../net/http/bounded-body.js";
-import { closeAfterBody } from "../net/http/close-unread.js";
+import { closeAfterBody } from "../net/http/close-after-body.js";
 import { ACTION_FIELDS } from "../ports/action-table.js";
 import type { Logger } from "../ports/logger.js";
 import type { PipelineStore } from "../ports/pipeline-store.js";

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { closeAfterBody } from "../net/http/close-unread.js";
+import { closeAfterBody } from "../net/http/close-after-body.js";
 import type { Logger } from "../ports/logger.js";
 import { PageAccess } from "./page-access.js";
 import { handleApi, type PageContext } from "./page-api.js";
