@@ -20,6 +20,15 @@ function findCommand(argv: string[]): { name: string; entry: CommandEntry; rest:
   return null;
 }
 
+/** What is wrong with argv's command words: a first word of two-word commands names those. */
+function unknownCommand(argv: string[]): string {
+  const first = argv[0] ?? "";
+  const sharing = Object.keys(COMMANDS).filter((name) => name.startsWith(`${first} `));
+  if (sharing.length === 0) return `unknown command "${first}"`;
+  const asked = argv.length > 1 ? `"${first} ${argv[1]}"` : `"${first}" alone`;
+  return `unknown command ${asked}: ${first} has ${sharing.map((name) => `"${name}"`).join(", ")}`;
+}
+
 /** Runs the subcommand argv names and resolves to the exit code; user errors go to stderr with what to do. */
 export async function dispatch(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
@@ -28,7 +37,7 @@ export async function dispatch(argv: string[]): Promise<number> {
   }
   const found = findCommand(argv);
   if (!found) {
-    process.stderr.write(`phasegate: unknown command "${argv[0]}"\n\n${overview()}`);
+    process.stderr.write(`phasegate: ${unknownCommand(argv)}\n\n${overview()}`);
     return 2;
   }
   const logLevel = logLevelProblem();

@@ -41,6 +41,15 @@ describe("phasegate usage errors exit 2 and say what to do", () => {
     expect(run.stderr).toContain("plan");
   });
 
+  it("the first word of a two-word command names the commands it starts", async () => {
+    const typo = await runCli(["config", "chek"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown command "config chek": config has "config check"');
+    const alone = await runCli(["config"]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('unknown command "config" alone: config has "config check"');
+  });
+
   it("plan --help prints the usage and exits 0", async () => {
     const run = await runCli(["plan", "--help"]);
     expect(run.code).toBe(0);
