@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { z } from "zod";
+import { portNumber } from "../config/port-number.js";
 import { ConfigError } from "../config/services-file-error.js";
 import { findPackageFile } from "../django/helper.js";
 import { resolvePython } from "../django/python.js";
@@ -46,7 +47,7 @@ const OPTIONS: OptionSpecs = {
 };
 
 const schema = z.object({
-  port: z.coerce.number().int().min(0).max(65535, "a port is at most 65535").default(3100),
+  port: portNumber("--port", 3100).default(3100),
   host: z.string().min(1).default("127.0.0.1"),
   "access-token": z.string().min(1, "--access-token needs a token, or generate").optional(),
   services: z.string().min(1).optional(),

@@ -3,17 +3,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { register } from "prom-client";
 import { z } from "zod";
+import { portNumber } from "../config/port-number.js";
 import type { Logger } from "../ports/logger.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
 
 /** The environment the metrics server reads. */
 export const metricsEnvSchema = z.object({
-  METRICS_PORT: z.coerce
-    .number({ error: "METRICS_PORT must be a port number, e.g. 9464" })
-    .int("METRICS_PORT must be a port number, e.g. 9464")
-    .min(0)
-    .max(65_535, "METRICS_PORT must be at most 65535")
-    .optional(),
+  METRICS_PORT: portNumber("METRICS_PORT", 9464).optional(),
 });
 
 export interface MetricsServer {

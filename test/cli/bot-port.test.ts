@@ -55,4 +55,18 @@ describe("phasegate bot on a port it cannot listen on", () => {
       );
     },
   );
+
+  it.each(["bot", "all"])(
+    "phasegate %s refuses a blank PORT (a manifest's `PORT:` left empty) instead of listening on any free port",
+    async (command) => {
+      const run = await runBounded(
+        [command, "--services", SERVICES, "--prefix", prefix, "--redis", redisUrl],
+        { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "secret", PORT: "" },
+        15_000,
+      );
+      expect(run.killed).toBe(false);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("PORT: PORT must be a port number from 0 to 65535, e.g. 3000");
+    },
+  );
 });

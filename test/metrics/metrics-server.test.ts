@@ -31,8 +31,9 @@ describe("the worker's metrics server", () => {
 
   it("is not started without METRICS_PORT, and says what a bad one should be", async () => {
     expect(await serveMetricsFromEnv({}, logger)).toBeNull();
-    await expect(serveMetricsFromEnv({ METRICS_PORT: "metrics" }, logger)).rejects.toThrow(
-      "METRICS_PORT must be a port number, e.g. 9464",
-    );
+    for (const bad of ["metrics", "", " ", "-1", "70000", "9464.5"])
+      await expect(serveMetricsFromEnv({ METRICS_PORT: bad }, logger)).rejects.toThrow(
+        "METRICS_PORT must be a port number from 0 to 65535, e.g. 9464",
+      );
   });
 });

@@ -1,5 +1,6 @@
 import { App, type AppOptions } from "@slack/bolt";
 import { z } from "zod";
+import { portNumber } from "../../config/port-number.js";
 import { type ProxySettings, proxySettingsFromEnv } from "../../net/proxy/proxy-env.js";
 import type { Logger } from "../../ports/logger.js";
 import type { ReplayGuard } from "../../ports/replay-guard.js";
@@ -26,7 +27,7 @@ export const slackEnvSchema = z
       .optional(),
     /** Another Web API base URL (a proxy, a test double); Slack's own by default. */
     SLACK_API_URL: z.url().optional(),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: portNumber("PORT", 3000).default(3000),
   })
   .refine((env) => env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET, {
     message: "set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)",
