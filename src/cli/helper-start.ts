@@ -21,9 +21,15 @@ export interface StartedHelper {
   execution: Execution;
 }
 
-/** `--python "poetry run python"` is a command of several words. */
+/**
+ * `--python "poetry run python"` is a command of several words. A first word that is a relative path
+ * (`./venv/bin/python`) is where the shell the user typed it in would find it: from the current directory, not from
+ * the project directory the helper runs in.
+ */
 export function pythonCommand(text: string): string[] {
-  return text.trim().split(/\s+/);
+  const [first = "", ...rest] = text.trim().split(/\s+/);
+  const program = first.includes("/") && !path.isAbsolute(first) ? path.resolve(first) : first;
+  return [program, ...rest];
 }
 
 /** `--target app:migration`, null when it is not one. */

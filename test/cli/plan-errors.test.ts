@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,6 +30,22 @@ async function failingPlan(args: string[], databaseUrl = db.url): Promise<string
 }
 
 describe("phasegate plan when Django cannot be introspected", () => {
+  it("a relative --python is found from the current directory, as the shell would, not from the project's", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-relative-python-"));
+    try {
+      const wrapper = path.join(dir, "python");
+      await writeFile(wrapper, `#!/bin/sh\nexec ${python} "$@"\n`);
+      await chmod(wrapper, 0o755);
+      const relative = path.relative(repoRoot, wrapper);
+      expect(relative.startsWith("..")).toBe(true);
+      // The settings fail to load: Python ran, from where runCli's shell stands (the repository's root).
+      const stderr = await failingPlan(["--python", relative, "--settings", "corpus.broken_settings"]);
+      expect(stderr).toContain("the Django settings corpus.broken_settings failed to load");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a broken settings module: the Python error", async () => {
     const stderr = await failingPlan(["--python", python, "--settings", "corpus.broken_settings"]);
     expect(stderr).toContain("phasegate plan: the Django settings corpus.broken_settings failed to load");
