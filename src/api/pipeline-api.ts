@@ -81,8 +81,9 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 /**
  * The pipeline API on the bot's HTTP server: start a run, read it, report a deploy. A bearer token of the
- * service's `pipeline.tokens` is needed (401 without one, 403 for another service's); both refusals and every
- * start are audited. Bodies are bounded like Slack's endpoint and checked with zod.
+ * service's `pipeline.tokens` is needed (401 without one, 403 to start a run of a service it is not listed for;
+ * another service's run is a 404, as a run that does not exist); every refusal and every start are audited. Bodies
+ * are bounded like Slack's endpoint and checked with zod.
  */
 export function pipelineApiRoutes(deps: PipelineApiDeps): ApiRoute[] {
   const now = deps.now ?? (() => new Date());
@@ -159,12 +160,26 @@ export function pipelineApiRoutes(deps: PipelineApiDeps): ApiRoute[] {
     throw new ApiError(400, "bad-request", problems.join("; "), { problems });
   }
 
+  /**
+   * The run the path names, when the token is one of its service's. Another service's run is answered exactly as a
+   * run that does not exist (404 `no run <id>`, the same body and headers), so that a token cannot learn which run
+   * ids other services have; only the audit and the log say which it was. Both are audited, so both answers take
+   * the same steps (a read, an audit entry) and no Redis round trip more for the hidden run.
+   */
   async function runOf(req: Request, holder: TokenHolder): Promise<Run> {
     const id = String(req.params?.id ?? "");
     const run = ACTION_FIELDS.runId.safeParse(id).success ? await deps.useCases.status(id) : null;
-    if (!run) throw new ApiError(404, "not-found", `no run ${id}`);
-    await mayUse(req, holder, run.service);
-    return run;
+    if (run && holder.services.includes(run.service)) return run;
+    await audit(
+      req,
+      404,
+      holder,
+      run?.service ?? null,
+      run
+        ? `token ${holder.name} is not one of ${run.service}'s: its run ${id} answered as no run`
+        : `no run ${id}`,
+    );
+    throw new ApiError(404, "not-found", `no run ${id}`);
   }
 
   const view = async (run: Run) =>

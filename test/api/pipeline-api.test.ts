@@ -254,4 +254,59 @@ describe("the pipeline API on a real bot process", () => {
         .map((s) => s.status),
     ).toEqual(["skipped", "skipped"]);
   });
+
+  it("another service's run is answered byte for byte as a run that does not exist, on GET and on POST …/deployed; the audit and the log say why", {
+    timeout: 60_000,
+  }, async () => {
+    const started = await start("ci-plain", { service: "plain", version: "v3" });
+    expect(started.status).toBe(201);
+    const id = String(started.body.id);
+    // The same shape and length, one digit off: a run id a prober would guess.
+    const madeUp = id.replace(/\d$/, (d) => String((Number(d) + 5) % 10));
+    expect((await api("GET", `/api/v1/runs/${madeUp}`, { token: p.token("ci-plain") })).status).toBe(404);
+    // The owner sees the run, and its deploy report is refused for what the run is: it exists.
+    expect((await api("GET", `/api/v1/runs/${id}`, { token: p.token("ci-plain") })).status).toBe(200);
+    const own = await api("POST", `/api/v1/runs/${id}/deployed`, { token: p.token("ci-plain"), body: "" });
+    expect(own.body.error).toBe("not-pipeline-mode");
+
+    /** Status, headers but the date, and body as sent, the asked id written `<id>`. */
+    async function raw(method: string, path: string, asked: string, body?: string) {
+      const response = await fetch(`${p.api}${path.replace("<id>", asked)}`, {
+        method,
+        headers: { authorization: `Bearer ${p.token("ci-pipe")}`, "content-type": "application/json" },
+        ...(body !== undefined ? { body } : {}),
+      });
+      const headers: [string, string][] = [];
+      response.headers.forEach((value, name) => {
+        if (name !== "date") headers.push([name, value]);
+      });
+      return { status: response.status, headers, text: (await response.text()).replaceAll(asked, "<id>") };
+    }
+    const calls: [string, string, string?][] = [
+      ["GET", "/api/v1/runs/<id>"],
+      ["POST", "/api/v1/runs/<id>/deployed", ""],
+      ["POST", "/api/v1/runs/<id>/deployed", JSON.stringify({ version: "v3" })],
+    ];
+    const hidden = [];
+    const missing = [];
+    for (const [method, path, body] of calls) {
+      hidden.push({ method, path, ...(await raw(method, path, id, body)) });
+      missing.push({ method, path, ...(await raw(method, path, madeUp, body)) });
+    }
+    expect(hidden).toEqual(missing);
+    for (const answer of hidden) {
+      expect(answer.status).toBe(404);
+      expect(JSON.parse(answer.text)).toEqual({ error: "not-found", message: "no run <id>" });
+    }
+
+    const trail = await new RedisPipelineStore(redis, p.prefix).auditTrail(6);
+    const hiddenDetail = `token ci-pipe is not one of plain's: its run ${id} answered as no run`;
+    expect(trail.map((e) => [e.status, e.token, e.service, e.detail])).toEqual(
+      [1, 2, 3].flatMap(() => [
+        [404, "ci-pipe", null, `no run ${madeUp}`],
+        [404, "ci-pipe", "plain", hiddenDetail],
+      ]),
+    );
+    await expect.poll(() => p.bot.output(), { timeout: 10_000 }).toContain(hiddenDetail);
+  });
 });
