@@ -24,7 +24,11 @@ export async function checkPostgres(serverUrl: string, timeoutMs = PSQL_TIMEOUT_
   try {
     await psql(serverUrl, "SELECT 1", timeoutMs);
   } catch (error) {
-    const failed = error as NodeJS.ErrnoException & { stderr?: string; killed?: boolean; signal?: string | null };
+    const failed = error as NodeJS.ErrnoException & {
+      stderr?: string;
+      killed?: boolean;
+      signal?: string | null;
+    };
     const said = failed.stderr?.trim().split("\n")[0];
     const why =
       failed.code === "ENOENT"
