@@ -7,7 +7,7 @@ import { serviceSchema, servicesFileSchema } from "../services-schema.js";
 import { TOO_DEEP, TOO_DEEP_FIX, tooDeepAt } from "../yaml-nesting.js";
 import { type ConfigProblem, configProblems } from "./config-problems.js";
 import { localFileProblems } from "./local-files.js";
-import { type Location, locate } from "./yaml-location.js";
+import { type Location, locator } from "./yaml-location.js";
 
 export interface LocatedProblem extends ConfigProblem {
   location: Location | null;
@@ -53,7 +53,8 @@ function entriesBehindBadNames(data: unknown, issues: readonly z.core.$ZodIssue[
 }
 
 function located(doc: Document, lines: LineCounter, problems: ConfigProblem[]): LocatedProblem[] {
-  return problems.map((problem) => ({ ...problem, location: locate(doc, lines, problem.path) }));
+  const locate = locator(doc, lines);
+  return problems.map((problem) => ({ ...problem, location: locate(problem.path) }));
 }
 
 /** The document as plain data, or why not: yaml refuses aliases that expand without end ("billion laughs"). */
