@@ -77,6 +77,12 @@ export class ArgoCdClient {
     return parsed.data;
   }
 
+  /** Closes the connections; again, or before any request: nothing to do. */
+  async close(): Promise<void> {
+    const dispatcher = await this.dispatcher?.catch(() => undefined);
+    await dispatcher?.close();
+  }
+
   private failure(status: number, json: unknown, where: string): ArgoCdError {
     const said = (json as { message?: unknown }).message;
     const message = typeof said === "string" ? said : `status ${status}`;

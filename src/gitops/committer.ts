@@ -144,8 +144,11 @@ export class GitCommitter implements GitRevisions {
     return (await ancestor()) ?? false;
   }
 
+  /** Removes the mirror (a later read makes a new one); again, or with the mirror already gone: nothing to do. */
   async close(): Promise<void> {
-    const dir = await this.mirror?.catch(() => undefined);
+    const mirror = this.mirror;
+    this.mirror = undefined;
+    const dir = await mirror?.catch(() => undefined);
     if (!dir) return;
     mirrors.delete(dir);
     await rm(dir, { recursive: true, force: true });

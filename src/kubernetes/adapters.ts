@@ -22,14 +22,19 @@ export interface KubernetesAdapterContext {
   /** Environment for in-cluster detection (KUBERNETES_SERVICE_HOST/PORT); process.env by default. */
   env?: NodeJS.ProcessEnv;
   log?: Logger;
+  /** Each client made is added here, for whoever built the adapters to close (its connections). */
+  held?: { close(): Promise<void> }[];
 }
 
-const client = (config: { api?: KubernetesExecutorConfig["api"] }, context: KubernetesAdapterContext) =>
-  createKubernetesClient(
+function client(config: { api?: KubernetesExecutorConfig["api"] }, context: KubernetesAdapterContext) {
+  const made = createKubernetesClient(
     config.api,
     { baseDir: context.baseDir, env: context.env ?? process.env },
     context.log,
   );
+  context.held?.push(made);
+  return made;
+}
 
 export function kubernetesExecutor(config: KubernetesExecutorConfig, context: KubernetesAdapterContext) {
   return new KubernetesJobExecutor(config, client(config, context), context.service, context.log);

@@ -64,4 +64,9 @@ export interface ServiceAdapters {
   reminders: { firstMs: number; everyMs: number | null; escalateMs: number | null } | null;
 }
 
-export type AdapterFactory = (service: string) => Promise<ServiceAdapters>;
+/** Each service's adapters, built on first use. */
+export interface AdapterFactory {
+  (service: string): Promise<ServiceAdapters>;
+  /** Releases what the built adapters hold (HTTP connections, Git mirrors); again: nothing more to do. */
+  close(): Promise<void>;
+}

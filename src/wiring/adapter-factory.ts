@@ -41,10 +41,12 @@ interface Context {
   logger: Logger;
   /** What pipelines reported through the API (pipeline mode). */
   pipelineDeploys: PipelineDeploys;
+  /** What the adapters open and the factory closes: Kubernetes and Argo CD clients, Git committers. */
+  held: { close(): Promise<void> }[];
 }
 
 function k8sContext(context: Context) {
-  return { service: context.name, baseDir: context.loaded.baseDir, log: context.logger };
+  return { service: context.name, baseDir: context.loaded.baseDir, log: context.logger, held: context.held };
 }
 
 async function executorOf(config: ServiceConfig, context: Context): Promise<Executor> {
@@ -209,7 +211,7 @@ async function build(config: ServiceConfig, context: Context): Promise<ServiceAd
   };
 }
 
-/** Builds each service's adapters from the services file once, on first use. */
+/** Builds each service's adapters from the services file once, on first use; `close` releases what they hold. */
 export function createAdapterFactory(
   loaded: LoadedServices,
   logger: Logger,
@@ -219,14 +221,27 @@ export function createAdapterFactory(
   // A bot and a worker live long and start many commands: through the launcher, off their event loop.
   const local = new LocalProcessExecutor({ ledger, spawner: launcherSpawner() });
   const built = new Map<string, Promise<ServiceAdapters>>();
-  return (name) => {
+  const held: Context["held"] = [];
+  let closed = false;
+  const factory = (name: string) => {
+    // After close nothing would close what new adapters open: asking then fails instead of building them.
+    if (closed) return Promise.reject(new Error(`the adapters of ${name} were asked for after their close`));
     let adapters = built.get(name);
     if (!adapters) {
-      adapters = build(getService(loaded, name), { name, loaded, local, logger, pipelineDeploys });
+      adapters = build(getService(loaded, name), { name, loaded, local, logger, pipelineDeploys, held });
       // A failure (no Python found) is not cached: the next use tries again.
       adapters.catch(() => built.delete(name));
       built.set(name, adapters);
     }
     return adapters;
   };
+  async function close() {
+    closed = true;
+    await Promise.allSettled(built.values());
+    const closing = await Promise.allSettled(held.splice(0).map((resource) => resource.close()));
+    for (const result of closing)
+      if (result.status === "rejected")
+        logger.warn({ err: result.reason }, "could not release what a service's adapters held");
+  }
+  return Object.assign(factory, { close });
 }

@@ -79,7 +79,10 @@ export interface Engine {
   serviceNames: string[];
   /** How long a finished run and its audit are kept (ms): a run id not found may be older. */
   finishedRunMs: number;
-  /** Closes the queue; the Redis connection belongs to the caller. */
+  /**
+   * Closes the queue and what the services' adapters hold (connections, Git mirrors); the Redis connection belongs
+   * to the caller.
+   */
   close(): Promise<void>;
 }
 
@@ -138,6 +141,12 @@ export function createEngine(options: EngineOptions): Engine {
     pipeline,
     serviceNames: Object.keys(options.services.services),
     finishedRunMs: keepMs,
-    close: () => queue.close(),
+    async close() {
+      try {
+        await queue.close();
+      } finally {
+        await adapters.close();
+      }
+    },
   };
 }

@@ -16,7 +16,7 @@ export interface GitOpsAdapters {
 
 export type GitOpsDeployerConfig = ArgocdDeployerConfig | FluxDeployerConfig;
 
-/** Argo CD's and Flux's adapters. */
+/** Argo CD's and Flux's adapters; their Argo CD client and Git committer are added to `context.held`. */
 export function gitOpsAdapters(
   deployer: GitOpsDeployerConfig,
   context: KubernetesAdapterContext,
@@ -24,12 +24,14 @@ export function gitOpsAdapters(
   if (deployer.kind === "argocd") {
     const client = new ArgoCdClient(deployer, context.baseDir);
     const committer = deployer.git && new GitCommitter(deployer.git, context.service);
+    context.held?.push(client, ...(committer ? [committer] : []));
     return {
       deployer: new ArgoCdDeployer(client, deployer, committer && new GitDeployer(committer)),
       status: new ArgoCdWatcher(client, deployer, committer),
     };
   }
   const committer = new GitCommitter(deployer.git, context.service);
+  context.held?.push(committer);
   const status = fluxWatcher(deployer, committer, context);
   return { deployer: new GitDeployer(committer, (signal) => status.read(signal)), status };
 }
