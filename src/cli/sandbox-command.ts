@@ -47,7 +47,7 @@ const OPTIONS: OptionSpecs = {
 };
 
 const schema = z.object({
-  port: portNumber("--port", 3100).default(3100),
+  port: portNumber(3100).default(3100),
   host: z.string().min(1).default("127.0.0.1"),
   "access-token": z.string().min(1, "--access-token needs a token, or generate").optional(),
   services: z.string().min(1).optional(),

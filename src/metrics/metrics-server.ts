@@ -9,7 +9,7 @@ import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
 
 /** The environment the metrics server reads. */
 export const metricsEnvSchema = z.object({
-  METRICS_PORT: portNumber("METRICS_PORT", 9464).optional(),
+  METRICS_PORT: portNumber(9464).optional(),
 });
 
 export interface MetricsServer {
@@ -26,7 +26,10 @@ export async function serveMetricsFromEnv(
   logger: Logger,
 ): Promise<MetricsServer | null> {
   const parsed = metricsEnvSchema.safeParse(env);
-  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join("; "));
+  if (!parsed.success)
+    throw new Error(
+      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
+    );
   const port = parsed.data.METRICS_PORT;
   if (port === undefined) return null;
   collectProcessMetrics();

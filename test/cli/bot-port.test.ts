@@ -66,7 +66,7 @@ describe("phasegate bot on a port it cannot listen on", () => {
       );
       expect(run.killed).toBe(false);
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain("PORT: PORT must be a port number from 0 to 65535, e.g. 3000");
+      expect(run.stderr).toContain("PORT: must be a port number from 0 to 65535, e.g. 3000");
     },
   );
 });

@@ -14,7 +14,7 @@ describe("phasegate sandbox with a bad environment", () => {
     const run = await runCli(["sandbox", "--port", ""], { LOG_LEVEL: "error" });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      "phasegate sandbox: --port must be a port number from 0 to 65535, e.g. 3100",
+      "phasegate sandbox: --port: must be a port number from 0 to 65535, e.g. 3100",
     );
   });
 });

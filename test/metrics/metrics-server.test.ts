@@ -33,7 +33,7 @@ describe("the worker's metrics server", () => {
     expect(await serveMetricsFromEnv({}, logger)).toBeNull();
     for (const bad of ["metrics", "", " ", "-1", "70000", "9464.5"])
       await expect(serveMetricsFromEnv({ METRICS_PORT: bad }, logger)).rejects.toThrow(
-        "METRICS_PORT must be a port number from 0 to 65535, e.g. 9464",
+        "METRICS_PORT: must be a port number from 0 to 65535, e.g. 9464",
       );
   });
 });

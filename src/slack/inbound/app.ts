@@ -27,7 +27,7 @@ export const slackEnvSchema = z
       .optional(),
     /** Another Web API base URL (a proxy, a test double); Slack's own by default. */
     SLACK_API_URL: z.url().optional(),
-    PORT: portNumber("PORT", 3000).default(3000),
+    PORT: portNumber(3000).default(3000),
   })
   .refine((env) => env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET, {
     message: "set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)",
