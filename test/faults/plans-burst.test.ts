@@ -27,7 +27,13 @@ function introspections(): number {
   return processesWithEnv("PHASEGATE_TEST_DIR", h.dir, isIntrospection).length;
 }
 
-describe("50 concurrent /migrate plan", () => {
+/**
+ * Twenty callers: the queue's behaviour (two at once, the others told, every one answered) is the same with fifty,
+ * which took 89 s of the suite on a slow 2-core machine, both cores busy with Django.
+ */
+const CALLERS = 20;
+
+describe(`${CALLERS} concurrent /migrate plan`, () => {
   it("run at most 2 Django introspections of one service at once (half of 4 slots), tell the waiting ones, and answer every caller", {
     timeout: 180_000,
   }, async () => {
@@ -41,8 +47,8 @@ describe("50 concurrent /migrate plan", () => {
     })();
     const told: number[] = [];
     const answers = await Promise.all(
-      // By 50 users: plans of one release by the same user would join one introspection.
-      Array.from({ length: 50 }, (_, i) =>
+      // By different users: plans of one release by the same user would join one introspection.
+      Array.from({ length: CALLERS }, (_, i) =>
         h.engine.useCases.startRun({
           service: "shop",
           version: "v2",
@@ -58,13 +64,13 @@ describe("50 concurrent /migrate plan", () => {
     sampling = false;
     await sampler;
 
-    expect(answers.map((a) => a.ok && a.dryRun && a.plan.steps.length)).toEqual(Array(50).fill(5));
+    expect(answers.map((a) => a.ok && a.dryRun && a.plan.steps.length)).toEqual(Array(CALLERS).fill(5));
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(2);
     // The first two start at once; each of the others still waiting a second later was told how many were ahead
     // of it then (those served sooner were told nothing).
     expect(told.length).toBeGreaterThan(0);
-    expect(told.length).toBeLessThanOrEqual(48);
+    expect(told.length).toBeLessThanOrEqual(CALLERS - 2);
     expect(told.toSorted((a, b) => a - b)).toEqual(Array.from({ length: told.length }, (_, i) => i + 2));
     expect(introspections()).toBe(0);
   });
