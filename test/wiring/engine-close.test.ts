@@ -21,6 +21,7 @@ let outerTmp: string | undefined;
 let repo: GitOpsRepo;
 let services: string;
 let redis: RedisClient;
+const prefixes: string[] = [];
 
 /** A service of each GitOps kind reading the repository; Flux's and Argo CD's APIs are never reached. */
 function gitOpsServices() {
@@ -56,6 +57,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Here, not after each test's assertions: a failed assertion would leave its keys behind.
+  for (const prefix of prefixes) await deleteKeys(redis, prefix);
   if (outerTmp === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = outerTmp;
   redis?.disconnect();
@@ -69,6 +72,7 @@ const mirrors = async () => (await readdir(tmp)).filter((name) => name.startsWit
 async function engineWithMirrors() {
   const before = await mirrors();
   const prefix = uniquePrefix("engine-close");
+  prefixes.push(prefix);
   const engine = createEngine({ redis, prefix, services: await loadServices(services) });
   for (const service of ["fluxshop", "argoshop"]) {
     const { deployer } = await engine.workerDeps.adapters(service);
@@ -76,19 +80,18 @@ async function engineWithMirrors() {
   }
   const made = (await mirrors()).filter((name) => !before.includes(name));
   expect(made).toHaveLength(2);
-  return { engine, prefix, made };
+  return { engine, made };
 }
 
 describe("closing an engine", () => {
   it("removes the Git mirrors its Flux and Argo CD Git-mode services read their branch with", async () => {
-    const { engine, prefix } = await engineWithMirrors();
+    const { engine } = await engineWithMirrors();
     await engine.close();
     expect(await mirrors()).toEqual([]);
-    await deleteKeys(redis, prefix);
   });
 
   it("is no error with a mirror already gone or closed again; adapters asked for after it are refused", async () => {
-    const { engine, prefix, made } = await engineWithMirrors();
+    const { engine, made } = await engineWithMirrors();
     const [gone = "none", kept] = made;
     await rm(path.join(tmp, gone), { recursive: true, force: true });
     await engine.close();
@@ -97,6 +100,5 @@ describe("closing an engine", () => {
     await expect(engine.workerDeps.adapters("fluxshop")).rejects.toThrow(
       "the adapters of fluxshop were asked for after their close",
     );
-    await deleteKeys(redis, prefix);
   });
 });
