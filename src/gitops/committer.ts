@@ -266,14 +266,27 @@ export class GitCommitter implements GitRevisions {
   }
 
   private mirrorGit(signal?: AbortSignal) {
-    this.mirror ??= (async () => {
-      const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-git-mirror-"));
-      mirrors.add(dir);
+    this.mirror ??= this.newMirror();
+    const mirror = this.mirror;
+    // A mirror that could not be made is not kept: the next read tries again.
+    mirror.catch(() => {
+      if (this.mirror === mirror) this.mirror = undefined;
+    });
+    return mirror.then((dir) => this.runner(dir, signal));
+  }
+
+  /** A bare repository in the temp directory; removed again when `git init` fails in it. */
+  private async newMirror(): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-git-mirror-"));
+    mirrors.add(dir);
+    try {
       await this.runner(dir)(["init", "--quiet", "--bare"]);
       return dir;
-    })();
-    const mirror = this.mirror;
-    return mirror.then((dir) => this.runner(dir, signal));
+    } catch (error) {
+      mirrors.delete(dir);
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   private fetch(run: (args: string[]) => Promise<string>) {

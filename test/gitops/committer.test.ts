@@ -146,6 +146,33 @@ git -c user.name=T -c user.email=t@example.com commit -qm "Teammate's note" && g
     await git.close();
   });
 
+  it("a mirror that could not be made is removed, and the next read makes one instead of failing for good", async () => {
+    const tmp = path.join(scratch, "mirror-retry");
+    const brokenConfig = path.join(scratch, "broken.gitconfig");
+    await writeFile(brokenConfig, "[core\n");
+    const outer = { TMPDIR: process.env.TMPDIR, GIT_CONFIG_GLOBAL: process.env.GIT_CONFIG_GLOBAL };
+    const git = committer();
+    try {
+      process.env.TMPDIR = tmp;
+      // No temp directory yet: the mirror's mkdtemp fails.
+      await expect(git.liveVersion()).rejects.toThrow("ENOENT");
+      await mkdir(tmp);
+      // A Git configuration Git cannot read: `git init` fails in the mirror made for it.
+      process.env.GIT_CONFIG_GLOBAL = brokenConfig;
+      await expect(git.liveVersion()).rejects.toThrow("bad config");
+      expect(await readdir(tmp)).toEqual([]);
+      delete process.env.GIT_CONFIG_GLOBAL;
+      expect(await git.liveVersion()).toMatch(/^v\d+$/);
+      expect((await readdir(tmp)).filter((name) => name.startsWith("phasegate-git-mirror-"))).toHaveLength(1);
+    } finally {
+      await git.close();
+      for (const [name, value] of Object.entries(outer))
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+    }
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
   it("leaves no mirror behind when its process exits without closing it (a worker stopped, a test file ended)", async () => {
     const tmp = await mkdtemp(path.join(scratch, "tmp-"));
     const child = path.join(scratch, "mirror-child.mjs");
