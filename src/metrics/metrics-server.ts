@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { register } from "prom-client";
 import { z } from "zod";
+import { describeIssues } from "../config/load-services.js";
 import { portNumber } from "../config/port-number.js";
 import type { Logger } from "../ports/logger.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
@@ -26,10 +27,7 @@ export async function serveMetricsFromEnv(
   logger: Logger,
 ): Promise<MetricsServer | null> {
   const parsed = metricsEnvSchema.safeParse(env);
-  if (!parsed.success)
-    throw new Error(
-      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
-    );
+  if (!parsed.success) throw new Error(describeIssues(parsed.error.issues).join("; "));
   const port = parsed.data.METRICS_PORT;
   if (port === undefined) return null;
   collectProcessMetrics();
