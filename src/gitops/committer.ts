@@ -266,13 +266,15 @@ export class GitCommitter implements GitRevisions {
   }
 
   private mirrorGit(signal?: AbortSignal) {
-    this.mirror ??= this.newMirror();
-    const mirror = this.mirror;
-    // A mirror that could not be made is not kept: the next read tries again.
-    mirror.catch(() => {
-      if (this.mirror === mirror) this.mirror = undefined;
-    });
-    return mirror.then((dir) => this.runner(dir, signal));
+    if (!this.mirror) {
+      const made = this.newMirror();
+      // A mirror that could not be made is not kept: the next read tries again.
+      made.catch(() => {
+        if (this.mirror === made) this.mirror = undefined;
+      });
+      this.mirror = made;
+    }
+    return this.mirror.then((dir) => this.runner(dir, signal));
   }
 
   /** A bare repository in the temp directory; removed again when `git init` fails in it. */
