@@ -30,8 +30,13 @@ export const projectSchema = z
       .describe(
         "Directory holding manage.py, relative to the services file. With a local executor it is read where phasegate runs (`config check` checks that it exists); with a Kubernetes executor it is the path inside the release image. `{version}` in it names each release's own checkout, for pipelines that check out every release in a directory of its own: `/srv/releases/{version}` reads release v42 from `/srv/releases/v42` (a version that is no plain directory name, such as `..`, is refused)",
       ),
-    /** Python command (argv) that can import Django; detected when absent. */
-    python: z.array(z.string().min(1)).min(1).optional(),
+    python: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        "The Python command (argv) that can import Django, e.g. `[.venv/bin/python]` or `[poetry, run, python]`; detected when absent (the project's .venv, then python3 on the PATH). With a local executor a relative program starts from `path`, where Django runs, and `config check` checks that it is there; with a Kubernetes executor it runs in the release image as written",
+      ),
     managePy: z.string().min(1).default("manage.py"),
     /** DJANGO_SETTINGS_MODULE; the project's own default when absent. */
     settings: z.string().min(1).optional(),

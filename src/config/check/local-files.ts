@@ -78,23 +78,35 @@ async function projectProblems(
   ];
 }
 
-/** A command's program: an argv[0] with a slash from its cwd, else from PATH, as the process would be started. */
-async function commandProblems(
-  at: string[],
-  command: string[],
-  cwd: string | undefined,
+/** How a program is named in the file: the key holding its argv, and where a relative one starts from. */
+interface ProgramAt {
+  at: string[];
+  key: "command" | "python";
+  /** The directory it runs in, as written (relative to the services file). */
+  cwd: string | undefined;
+  /** The key that sets that directory, for a directory that does not exist. */
+  cwdKey: string;
+  /** A relative program, as the fix shows it (`./script.sh`), and the setting it starts from (`cwd`). */
+  example: string;
+  startsFrom: string;
+}
+
+/** A program: an argv[0] with a slash from the directory it runs in, else from PATH, as the process would start. */
+async function programProblems(
+  { at, key, cwd, cwdKey, example, startsFrom }: ProgramAt,
+  argv: string[],
   baseDir: string,
 ): Promise<ConfigProblem[]> {
-  const program = command[0] ?? "";
+  const program = argv[0] ?? "";
   // A placeholder in the program itself is only known per run.
   if (program.includes("{")) return [];
   const dir = path.resolve(baseDir, cwd ?? ".");
   if (!(await isDirectory(dir)))
     return [
       {
-        path: [...at, "cwd"],
+        path: [...at, cwdKey],
         message: `the directory ${dir} does not exist`,
-        fix: "correct cwd (relative paths start from the services file's directory)",
+        fix: `correct ${cwdKey} (relative paths start from the services file's directory)`,
       },
     ];
   if (program.includes("/")) {
@@ -102,25 +114,53 @@ async function commandProblems(
     if (await isExecutableFile(file)) return [];
     return [
       {
-        path: [...at, "command"],
+        path: [...at, key],
         message: `${file} is missing or not executable`,
-        fix: `create it, or make it executable (chmod +x ${file}); relative commands start from cwd`,
+        fix: `create it, or make it executable (chmod +x ${file}); a relative ${key} starts from ${startsFrom}, where it runs`,
       },
     ];
   }
   if (await onPath(program)) return [];
   return [
     {
-      path: [...at, "command"],
+      path: [...at, key],
       message: `"${program}" is not on PATH`,
-      fix: "install it, or give its path (./script.sh from cwd, or an absolute path)",
+      fix: `install it, or give its path (${example} from ${startsFrom}, or an absolute path)`,
     },
   ];
 }
 
 /**
- * What the schema cannot see: the files a service names on the machine that runs it (the project directory of a
- * local executor, the deploy and rollout commands).
+ * project.python of a local executor, when given. A missing project directory is projectProblems' to report; under
+ * a per-release `{version}` path the directory it runs in is only known per run.
+ */
+async function pythonProblems(
+  name: string,
+  service: ServiceConfig,
+  baseDir: string,
+): Promise<ConfigProblem[]> {
+  const { python, path: projectPath } = service.project;
+  if (service.executor.kind !== "local" || !python) return [];
+  if (projectPath.includes("{version}") || !(await isDirectory(path.resolve(baseDir, projectPath))))
+    return [];
+  const at = ["services", name, "project"];
+  return programProblems(
+    {
+      at,
+      key: "python",
+      cwd: projectPath,
+      cwdKey: "path",
+      example: "./.venv/bin/python",
+      startsFrom: "project.path",
+    },
+    python,
+    baseDir,
+  );
+}
+
+/**
+ * What the schema cannot see: the files a service names on the machine that runs it (the project directory and
+ * Python of a local executor, the deploy and rollout commands).
  */
 export async function localFileProblems(
   services: Record<string, ServiceConfig>,
@@ -128,10 +168,16 @@ export async function localFileProblems(
 ): Promise<ConfigProblem[]> {
   const checks = Object.entries(services).flatMap(([name, service]) => [
     projectProblems(name, service, baseDir),
+    pythonProblems(name, service, baseDir),
     ...(["deployer", "rollout"] as const).map((key) => {
       const part = service[key];
+      const at = ["services", name, key];
       return part.kind === "command"
-        ? commandProblems(["services", name, key], part.command, part.cwd, baseDir)
+        ? programProblems(
+            { at, key: "command", cwd: part.cwd, cwdKey: "cwd", example: "./script.sh", startsFrom: "cwd" },
+            part.command,
+            baseDir,
+          )
         : Promise.resolve([]);
     }),
   ]);

@@ -396,6 +396,33 @@ describe("phasegate config check, on the machine that runs the services", () => 
     expect(text).toMatch(/services\.yaml: 3 problems\n$/);
   });
 
+  it("checks project.python where Django runs: a relative one from project.path, a bare one on PATH", async () => {
+    const withPython = (python: string) =>
+      servicesFile("billing", "./scripts/deploy.sh", "true").replace(
+        "      path: billing\n",
+        `      path: billing\n      python: [${python}, -X, utf8]\n`,
+      );
+    const missing = await check(withPython("./.venv/bin/python"));
+    expect(missing.text).toContain(
+      `services.yaml:5:7: services.billing.project.python: ${path.join(dir, "billing", ".venv", "bin", "python")} is missing or not executable\n  fix: create it, or make it executable (chmod +x ${path.join(dir, "billing", ".venv", "bin", "python")}); a relative python starts from project.path, where it runs`,
+    );
+    const absent = await check(withPython("no-such-python-phasegate"));
+    expect(absent.text).toContain(
+      `services.billing.project.python: "no-such-python-phasegate" is not on PATH\n  fix: install it, or give its path (./.venv/bin/python from project.path, or an absolute path)`,
+    );
+    await mkdir(path.join(dir, "billing", ".venv", "bin"), { recursive: true });
+    await writeFile(path.join(dir, "billing", ".venv", "bin", "python"), "#!/bin/sh\n", { mode: 0o755 });
+    expect((await check(withPython(".venv/bin/python"))).result).toEqual({ ok: true, services: ["billing"] });
+    expect((await check(withPython(path.join(dir, "billing", ".venv", "bin", "python")))).result.ok).toBe(
+      true,
+    );
+    // Under a per-release directory only the run knows where it starts from.
+    expect(
+      (await check(withPython("./.venv/bin/python").replace("path: billing", "path: releases/{version}")))
+        .result.ok,
+    ).toBe(true);
+  });
+
   it("reports a project directory without manage.py", async () => {
     const { text } = await check(servicesFile("billing/scripts", "./scripts/deploy.sh", "true"));
     expect(text).toContain(
