@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { LoadedServices } from "../config/load-services.js";
+import { issueLines } from "../domain/issues/issue-lines.js";
 import { pipelineRequester } from "../domain/run/pipeline-requester.js";
 import { isTerminal, type Run } from "../domain/run/run.js";
 import { BODY_TIMEOUT_MS, MAX_BODY_BYTES, readBounded } from "../net/http/bounded-body.js";
@@ -156,7 +157,7 @@ export function pipelineApiRoutes(deps: PipelineApiDeps): ApiRoute[] {
     }
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`);
+    const problems = issueLines(parsed.error.issues, "body");
     throw new ApiError(400, "bad-request", problems.join("; "), { problems });
   }
 

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
+import { issueLines } from "../domain/issues/issue-lines.js";
 import type { RetentionConfig } from "./retention-schema.js";
 import { ConfigError } from "./services-file-error.js";
 import { type ServiceConfig, type ServicesFile, servicesFileSchema } from "./services-schema.js";
@@ -9,10 +10,7 @@ import { TOO_DEEP, TOO_DEEP_FIX, tooDeepAt } from "./yaml-nesting.js";
 
 /** "services.shop.access.approvers: name at least one approver" — the path in the file, then the fix. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.map(String).join(".") : "(top level)";
-    return `${where}: ${issue.message}`;
-  });
+  return issueLines(issues, "(top level)");
 }
 
 export interface LoadedServices {

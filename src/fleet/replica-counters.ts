@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issueLines } from "../domain/issues/issue-lines.js";
 
 const count = z.number().int().nonnegative();
 
@@ -27,7 +28,7 @@ export function parseCounters(stdout: string, replica: string): ReplicaCounters 
   }
   const parsed = replicaCountersSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    const problems = issueLines(parsed.error.issues, "").join("; ");
     throw new Error(`${replica} printed counters that do not match the schema: ${problems}`);
   }
   return parsed.data;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Dispatcher, fetch } from "undici";
 import type { z } from "zod";
+import { issueLines } from "../domain/issues/issue-lines.js";
 import { type ProxySettings, proxyFor, shownProxy } from "../net/proxy/proxy-env.js";
 import { dispatcherVia } from "../net/proxy/undici-dispatcher.js";
 import type { Logger } from "../ports/logger.js";
@@ -64,7 +65,7 @@ export class KubernetesClient {
     }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`);
+      const problems = issueLines(parsed.error.issues, "(top level)");
       throw this.invalidAnswer(request, problems.join("; "));
     }
     return parsed.data;

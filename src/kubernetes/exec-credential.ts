@@ -1,5 +1,6 @@
 import { type ExecFileException, execFile } from "node:child_process";
 import { z } from "zod";
+import { issueLines } from "../domain/issues/issue-lines.js";
 import { KubernetesError } from "./kubernetes-error.js";
 
 const API_VERSIONS = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"] as const;
@@ -157,7 +158,7 @@ export class ExecTokenSource {
     if (!parsed.success)
       throw new KubernetesError(
         "configuration",
-        `${what} printed an ExecCredential phasegate cannot use: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ")}`,
+        `${what} printed an ExecCredential phasegate cannot use: ${issueLines(parsed.error.issues, "(top level)").join("; ")}`,
       );
     const { status } = parsed.data;
     if (!status.token)

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { issueLines } from "../domain/issues/issue-lines.js";
 import type { Connection } from "./connection-types.js";
 import { type ExecConfig, ExecTokenSource, execConfigSchema } from "./exec-credential.js";
 import { readText, tokenFromFile } from "./files.js";
@@ -149,7 +150,7 @@ function parseKubeconfig(text: string, file: string): Kubeconfig {
   }
   const parsed = kubeconfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    const problems = issueLines(parsed.error.issues, "").join("; ");
     throw new KubernetesError("configuration", `${file} is not a kubeconfig: ${problems}`);
   }
   return parsed.data;

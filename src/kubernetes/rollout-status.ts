@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { issueLines } from "../domain/issues/issue-lines.js";
 import type { RolloutStatus } from "../ports/rollout-watcher.js";
 import {
   type ArgoRollout,
@@ -49,7 +50,7 @@ export function argoRolloutStatus(raw: unknown): RolloutStatus {
 function parse<Schema extends z.ZodType>(schema: Schema, raw: unknown, what: string): z.infer<Schema> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`);
+    const problems = issueLines(parsed.error.issues, "(top level)");
     throw new Error(`the Kubernetes API answered with something that is not ${what}: ${problems.join("; ")}`);
   }
   return parsed.data;

@@ -1,5 +1,6 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { z } from "zod";
+import { issueLines } from "../domain/issues/issue-lines.js";
 import type { RedisClient } from "../net/redis/connect.js";
 import { type LogFields, withLogContext } from "../ports/log-context.js";
 import type { Logger } from "../ports/logger.js";
@@ -50,7 +51,7 @@ function parsePayload<T>(job: Job, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(job.data);
   if (!parsed.success)
     throw new UnrecoverableError(
-      `job ${job.id} (${job.name}) has an invalid payload: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}; it was not queued by phasegate's StepQueue`,
+      `job ${job.id} (${job.name}) has an invalid payload: ${issueLines(parsed.error.issues, "").join("; ")}; it was not queued by phasegate's StepQueue`,
     );
   return parsed.data;
 }

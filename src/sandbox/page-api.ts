@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import { issueLines } from "../domain/issues/issue-lines.js";
 import { BODY_TIMEOUT_MS, readBounded } from "../net/http/bounded-body.js";
 import type { Logger } from "../ports/logger.js";
 import type { SlackFake, SlackWorkspace } from "../slack-emulator/index.js";
@@ -55,10 +56,7 @@ async function jsonBody(request: IncomingMessage): Promise<unknown> {
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success)
-    throw new BadRequest(
-      parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
-    );
+  if (!parsed.success) throw new BadRequest(issueLines(parsed.error.issues, "body").join("; "));
   return parsed.data;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issueLines } from "../domain/issues/issue-lines.js";
 import type { PhaseFacts } from "../domain/locks/live-facts.js";
 import type { Plan } from "../domain/plan/plan.js";
 import { THRESHOLD_OPS } from "../domain/run/analysis.js";
@@ -166,10 +167,6 @@ export function decodeRun(runId: string, json: string): Run {
     throw new CorruptRunError(runId, (error as Error).message);
   }
   const parsed = runSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new CorruptRunError(
-      runId,
-      parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
-    );
+  if (!parsed.success) throw new CorruptRunError(runId, issueLines(parsed.error.issues, "").join("; "));
   return parsed.data;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issueLines } from "../../domain/issues/issue-lines.js";
 
 const count = z.number().int().min(0);
 const batchResultSchema = z.strictObject({ changed: count, remaining: count });
@@ -23,6 +24,6 @@ export function parseBatchResult(stdout: string): BatchResult | string {
   }
   const parsed = batchResultSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "line"}: ${i.message}`).join("; ");
+  const problems = issueLines(parsed.error.issues, "line").join("; ");
   return `${expected}; it printed ${line.slice(0, 200)} (${problems})`;
 }

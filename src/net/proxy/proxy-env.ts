@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issueLines } from "../../domain/issues/issue-lines.js";
 import { type NoProxyEntry, noProxyEntry } from "./no-proxy.js";
 
 const proxyUrl = z
@@ -31,8 +32,7 @@ export function proxySettingsFromEnv(env: NodeJS.ProcessEnv): ProxySettings {
     NO_PROXY: env.no_proxy ?? env.NO_PROXY,
   };
   const parsed = proxyEnvSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new Error(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  if (!parsed.success) throw new Error(issueLines(parsed.error.issues, "").join("; "));
   const entries = (parsed.data.NO_PROXY ?? "").split(/[,\s]+/).filter(Boolean);
   return {
     httpsProxy: parsed.data.HTTPS_PROXY,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issueLines } from "../../domain/issues/issue-lines.js";
 
 export interface HostPort {
   host: string;
@@ -156,10 +157,7 @@ export function redisTopologyFromEnv(env: NodeJS.ProcessEnv, urlOverride?: strin
   const raw = withoutEmpty(env);
   if (urlOverride !== undefined) raw.REDIS_URL = urlOverride;
   const parsed = redisEnvSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new RedisConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
-    );
+  if (!parsed.success) throw new RedisConfigError(issueLines(parsed.error.issues, "").join("; "));
   const topology = pick(parsed.data);
   if (topology.kind === "standalone" && topology.caFile && !topology.url.startsWith("rediss://"))
     throw new RedisConfigError(
