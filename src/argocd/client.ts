@@ -53,10 +53,24 @@ export class ArgoCdClient {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {
+      if (timeout.aborted)
+        throw new Error(`Argo CD at ${url} did not answer ${where} within ${requestTimeoutSeconds} s`);
       const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
       throw new Error(`Argo CD at ${url} did not answer ${where}: ${cause}`);
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The headers came in time, the body did not (a server or proxy that dribbles it, or stops half-way).
+      if (timeout.aborted)
+        throw new Error(
+          `Argo CD at ${url} did not finish its answer to ${where} within ${requestTimeoutSeconds} s`,
+        );
+      if (signal?.aborted) throw error;
+      const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+      throw new Error(`Argo CD at ${url} broke off its answer to ${where}: ${cause}`);
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);

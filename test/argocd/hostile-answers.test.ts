@@ -1,0 +1,93 @@
+import { once } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deployRelease } from "../../src/app/steps/deploy.js";
+import { pollRollout } from "../../src/app/steps/rollout.js";
+import { ArgoCdClient } from "../../src/argocd/client.js";
+import { ArgoCdDeployer } from "../../src/argocd/deployer.js";
+import { ArgoCdWatcher } from "../../src/argocd/watcher.js";
+import { argocdDeployerSchema } from "../../src/config/gitops-schema.js";
+
+/**
+ * Argo CD's API as an unlucky operator meets it: a real loopback server whose answer each test sets, read by the
+ * deployer (what the deploy step says) and the watcher (what the rollout wait says).
+ */
+let answer: (request: IncomingMessage, response: ServerResponse) => void;
+const server = createServer((request, response) => answer(request, response));
+let url: string;
+let dir: string;
+
+beforeAll(async () => {
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dir = await mkdtemp(path.join(os.tmpdir(), "argocd-hostile-"));
+  await writeFile(path.join(dir, "token"), "secret\n");
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const config = () =>
+  argocdDeployerSchema.parse({
+    kind: "argocd",
+    url,
+    tokenFile: "token",
+    application: "shop",
+    kustomizeImage: "registry.example.com/shop",
+    requestTimeoutSeconds: 1,
+  });
+
+/** What the run's deploy step says, and what its rollout wait says, with the server answering as set. */
+async function stepMessages() {
+  const client = new ArgoCdClient(config(), dir);
+  try {
+    const deploy = await deployRelease(new ArgoCdDeployer(client, config()), {
+      runId: "run-1",
+      service: "shop",
+      version: "v2",
+      previousVersion: "v1",
+      attempt: 1,
+    });
+    const rollout = await pollRollout(
+      { runId: "run-1", service: "shop", version: "v2" },
+      { startedAt: null, lastMessage: null },
+      new ArgoCdWatcher(client, config()),
+      { intervalMs: 1000, maxIntervalMs: 5000, deadlineMs: 60_000 },
+      new Date(),
+    );
+    return { deploy, rollout };
+  } finally {
+    await client.close();
+  }
+}
+
+describe("Argo CD answering badly", () => {
+  it("a body dribbled slower than the time limit: the step says Argo CD did not finish its answer in time", async () => {
+    answer = (_, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write("{");
+      const drip = setInterval(() => response.write(" "), 100);
+      response.on("close", () => clearInterval(drip));
+    };
+    const { deploy, rollout } = await stepMessages();
+    const late = `Argo CD at ${url} did not finish its answer to GET /api/v1/applications/shop within 1 s`;
+    expect(deploy).toEqual({ kind: "failed", message: `deploy of v2 failed: ${late}` });
+    expect(rollout).toMatchObject({ kind: "later", progress: `could not check the rollout: ${late}` });
+  });
+
+  it("no answer at all: the step names the time limit", async () => {
+    answer = () => undefined;
+    const { deploy } = await stepMessages();
+    expect(deploy.message).toBe(
+      `deploy of v2 failed: Argo CD at ${url} did not answer GET /api/v1/applications/shop within 1 s`,
+    );
+  });
+});
