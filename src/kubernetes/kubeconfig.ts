@@ -150,7 +150,7 @@ function parseKubeconfig(text: string, file: string): Kubeconfig {
   }
   const parsed = kubeconfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = issueLines(parsed.error.issues, "").join("; ");
+    const problems = issueLines(parsed.error.issues, "(top level)").join("; ");
     throw new KubernetesError("configuration", `${file} is not a kubeconfig: ${problems}`);
   }
   return parsed.data;
