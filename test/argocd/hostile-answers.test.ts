@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployRelease } from "../../src/app/steps/deploy.js";
 import { pollRollout } from "../../src/app/steps/rollout.js";
-import { ArgoCdClient } from "../../src/argocd/client.js";
+import { ArgoCdClient, MAX_ANSWER_BYTES } from "../../src/argocd/client.js";
 import { ArgoCdDeployer } from "../../src/argocd/deployer.js";
 import { ArgoCdWatcher } from "../../src/argocd/watcher.js";
 import { argocdDeployerSchema } from "../../src/config/gitops-schema.js";
@@ -35,7 +35,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const config = () =>
+const config = (extra: Record<string, unknown> = {}) =>
   argocdDeployerSchema.parse({
     kind: "argocd",
     url,
@@ -43,13 +43,14 @@ const config = () =>
     application: "shop",
     kustomizeImage: "registry.example.com/shop",
     requestTimeoutSeconds: 1,
+    ...extra,
   });
 
 /** What the run's deploy step says, and what its rollout wait says, with the server answering as set. */
-async function stepMessages() {
-  const client = new ArgoCdClient(config(), dir);
+async function stepMessages(extra: Record<string, unknown> = {}) {
+  const client = new ArgoCdClient(config(extra), dir);
   try {
-    const deploy = await deployRelease(new ArgoCdDeployer(client, config()), {
+    const deploy = await deployRelease(new ArgoCdDeployer(client, config(extra)), {
       runId: "run-1",
       service: "shop",
       version: "v2",
@@ -59,7 +60,7 @@ async function stepMessages() {
     const rollout = await pollRollout(
       { runId: "run-1", service: "shop", version: "v2" },
       { startedAt: null, lastMessage: null },
-      new ArgoCdWatcher(client, config()),
+      new ArgoCdWatcher(client, config(extra)),
       { intervalMs: 1000, maxIntervalMs: 5000, deadlineMs: 60_000 },
       new Date(),
     );
@@ -89,5 +90,42 @@ describe("Argo CD answering badly", () => {
     expect(deploy.message).toBe(
       `deploy of v2 failed: Argo CD at ${url} did not answer GET /api/v1/applications/shop within 1 s`,
     );
+  });
+
+  it("an answer without end (hundreds of MB): cut after the bound, not buffered, and said so", async () => {
+    let sent = 0;
+    let closed = 0;
+    answer = (_, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write('{"metadata":{"name":"shop"},"spec":{},"padding":"');
+      const chunk = Buffer.alloc(1024 * 1024, "x");
+      const pour = () => {
+        while (!response.destroyed && sent < 400 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!response.write(chunk)) return void response.once("drain", pour);
+        }
+        response.end('"}');
+      };
+      response.on("close", () => {
+        closed += 1;
+      });
+      pour();
+    };
+    const { deploy, rollout } = await stepMessages({ requestTimeoutSeconds: 30 });
+    const large = `Argo CD at ${url} answered GET /api/v1/applications/shop with more than 32 MiB: not an Application; is url Argo CD's API server?`;
+    expect(deploy).toEqual({ kind: "failed", message: `deploy of v2 failed: ${large}` });
+    expect(rollout).toMatchObject({ kind: "later", progress: `could not check the rollout: ${large}` });
+    await expect.poll(() => closed).toBe(2);
+    // Both requests were cut soon after the bound (what the sockets buffered aside), not read to the end.
+    expect(sent).toBeLessThan(2 * (MAX_ANSWER_BYTES + 16 * 1024 * 1024));
+  });
+
+  it("a declared length over the bound is refused unread", async () => {
+    answer = (_, response) => {
+      response.writeHead(200, { "content-type": "application/json", "content-length": 300 * 1024 * 1024 });
+      response.write("{");
+    };
+    const { deploy } = await stepMessages();
+    expect(deploy.message).toMatch(/with more than 32 MiB: not an Application/);
   });
 });
