@@ -82,12 +82,21 @@ export class ArgoCdClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         dispatcher: await this.dispatcherOf(),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        // A redirect is reported, not followed: another host's answer (a login page's, say) is not Argo CD's.
+        redirect: "manual",
       });
     } catch (error) {
       if (timeout.aborted)
         throw new Error(`Argo CD at ${url} did not answer ${where} within ${requestTimeoutSeconds} s`);
       const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
       throw new Error(`Argo CD at ${url} did not answer ${where}: ${cause}`);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new ArgoCdError(
+        response.status,
+        `Argo CD at ${url} redirected ${where} to ${response.headers.get("location") ?? "nowhere"} (${response.status}): phasegate follows no redirect; set url to the address Argo CD's API answers at`,
+      );
     }
     let text: string;
     try {

@@ -21,7 +21,26 @@ const server = createServer((request, response) => answer(request, response));
 let url: string;
 let dir: string;
 
+const APP = {
+  metadata: { name: "shop", resourceVersion: "7" },
+  spec: {
+    source: { kustomize: { images: ["registry.example.com/shop:v1"] } },
+    syncPolicy: { automated: {} },
+  },
+  status: { sync: { status: "Synced" }, health: { status: "Healthy" } },
+};
+
+/** Another host, where a redirect would lead: it answers anything with an Application, as a hostile copy would. */
+const elsewhere: string[] = [];
+const other = createServer((request, response) => {
+  elsewhere.push(`${request.method} ${request.url} ${request.headers.authorization ?? "no token"}`);
+  response.writeHead(200, { "content-type": "application/json" });
+  response.end(JSON.stringify(APP));
+});
+
 beforeAll(async () => {
+  other.listen(0, "127.0.0.1");
+  await once(other, "listening");
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -30,6 +49,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  other.closeAllConnections();
+  other.close();
   server.closeAllConnections();
   server.close();
   await rm(dir, { recursive: true, force: true });
@@ -127,5 +148,18 @@ describe("Argo CD answering badly", () => {
     };
     const { deploy } = await stepMessages();
     expect(deploy.message).toMatch(/with more than 32 MiB: not an Application/);
+  });
+
+  it("a redirect to another host is not followed: the step says where it led, and that host is never asked", async () => {
+    const target = `http://localhost:${(other.address() as AddressInfo).port}/login`;
+    answer = (_, response) => {
+      response.writeHead(302, { location: target });
+      response.end();
+    };
+    const { deploy, rollout } = await stepMessages();
+    const redirected = `Argo CD at ${url} redirected GET /api/v1/applications/shop to ${target} (302): phasegate follows no redirect; set url to the address Argo CD's API answers at`;
+    expect(deploy).toEqual({ kind: "failed", message: `deploy of v2 failed: ${redirected}` });
+    expect(rollout).toMatchObject({ kind: "later", progress: `could not check the rollout: ${redirected}` });
+    expect(elsewhere).toEqual([]);
   });
 });
