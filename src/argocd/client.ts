@@ -121,7 +121,7 @@ export class ArgoCdClient {
     } catch {
       throw new ArgoCdError(
         response.status,
-        `Argo CD answered ${where} with ${response.status} and no JSON: ${text.slice(0, 200)}`,
+        `Argo CD answered ${where} with ${response.status} and no JSON: ${text.trim().replace(/\s+/g, " ").slice(0, 200) || "an empty body"}`,
       );
     }
     if (!response.ok) throw this.failure(response.status, json, where);
@@ -142,7 +142,7 @@ export class ArgoCdClient {
   }
 
   private failure(status: number, json: unknown, where: string): ArgoCdError {
-    const said = (json as { message?: unknown }).message;
+    const said = (json as { message?: unknown } | null)?.message;
     const message = typeof said === "string" ? said : `status ${status}`;
     const app = `Application "${this.config.application}"`;
     if (status === 404) return new ArgoCdError(status, `Argo CD has no ${app}: ${message}`);

@@ -162,4 +162,21 @@ describe("Argo CD answering badly", () => {
     expect(rollout).toMatchObject({ kind: "later", progress: `could not check the rollout: ${redirected}` });
     expect(elsewhere).toEqual([]);
   });
+
+  it("an error status with JSON null, or with no body at all, still names the status", async () => {
+    answer = (_, response) => {
+      response.writeHead(500, { "content-type": "application/json" });
+      response.end("null");
+    };
+    expect((await stepMessages()).deploy.message).toBe(
+      "deploy of v2 failed: Argo CD answered GET /api/v1/applications/shop with 500: status 500",
+    );
+    answer = (_, response) => {
+      response.writeHead(502);
+      response.end();
+    };
+    expect((await stepMessages()).deploy.message).toBe(
+      "deploy of v2 failed: Argo CD answered GET /api/v1/applications/shop with 502 and no JSON: an empty body",
+    );
+  });
 });
