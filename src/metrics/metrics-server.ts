@@ -1,10 +1,10 @@
 import { once } from "node:events";
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { register } from "prom-client";
 import { z } from "zod";
 import { describeIssues } from "../config/load-services.js";
 import { portNumber } from "../config/port-number.js";
+import { limitedServer } from "../net/http/server-limits.js";
 import type { Logger } from "../ports/logger.js";
 import { collectProcessMetrics } from "../telemetry/metrics-registry.js";
 
@@ -31,7 +31,7 @@ export async function serveMetricsFromEnv(
   const port = parsed.data.METRICS_PORT;
   if (port === undefined) return null;
   collectProcessMetrics();
-  const server = createServer((req, res) => {
+  const server = limitedServer((req, res) => {
     if (req.url === "/healthz") return res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
     if (req.url !== "/metrics")
       return res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");

@@ -1,7 +1,8 @@
 import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { closeAfterBody } from "../net/http/close-after-body.js";
+import { limitedServer } from "../net/http/server-limits.js";
 import type { Logger } from "../ports/logger.js";
 import { PageAccess } from "./page-access.js";
 import { handleApi, type PageContext } from "./page-api.js";
@@ -32,7 +33,7 @@ export class PageServer {
     modules?: PageModules,
   ) {
     this.assets = new PageAssets(modules);
-    this.server = createServer((request, response) => {
+    this.server = limitedServer((request, response) => {
       closeAfterBody(request, response);
       this.handle(request, response).catch((error: Error) => {
         logger.error({ err: error }, "sandbox page request failed");

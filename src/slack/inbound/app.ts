@@ -36,9 +36,6 @@ export const slackEnvSchema = z
 
 export type SlackEnv = z.infer<typeof slackEnvSchema>;
 
-/** Server timeouts: a client has 5 s to send its headers and 10 s for the whole request. */
-export const SERVER_TIMEOUTS = { headersTimeout: 5000, requestTimeout: 10_000, keepAliveTimeout: 5000 };
-
 const ENDPOINT = "/slack/events";
 
 /** A Bolt app over our logger with /healthz, /readyz and /metrics next to Slack's endpoint, on PORT. */
