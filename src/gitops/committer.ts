@@ -219,6 +219,10 @@ export class GitCommitter implements GitRevisions {
         await run(["push", "origin", `HEAD:refs/heads/${branch}`]);
         return (await run(["rev-parse", "HEAD"])).trim();
       } catch (error) {
+        if (error instanceof GitError && error.timedOutMs !== undefined)
+          throw new Error(
+            `${error.message}: the remote may still take the commit; a retry finds it there instead of committing again`,
+          );
         const moved = error instanceof GitError && REJECTED_BECAUSE_MOVED.test(error.stderr + error.message);
         if (!moved) throw error;
         if (attempt >= pushAttempts)

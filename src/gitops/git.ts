@@ -13,9 +13,14 @@ export class GitError extends Error {
     readonly args: string[],
     readonly exitCode: number | null,
     readonly stderr: string,
+    /** Set when git was killed at its time limit (a remote that does not answer). */
+    readonly timedOutMs?: number,
   ) {
+    const said = stderr.trim().split("\n").slice(-6).join(" / ");
     super(
-      `git ${args[0]} failed: ${stderr.trim().split("\n").slice(-6).join(" / ") || `exit code ${exitCode}`}`,
+      timedOutMs === undefined
+        ? `git ${args[0]} failed: ${said || `exit code ${exitCode}`}`
+        : `git ${args[0]} did not finish within ${timedOutMs / 1000} s${said ? `: ${said}` : ""}`,
     );
     this.name = "GitError";
   }
@@ -38,7 +43,10 @@ export function git(args: string[], options: GitOptions): Promise<string> {
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const code = typeof error.code === "number" ? error.code : null;
-        reject(new GitError(args, code, stderr || error.message));
+        const timedOut = error.killed === true && typeof error.code !== "string" && !options.signal?.aborted;
+        // Node's "Command failed: git …" is not said: the command line carries the URL (and any credentials in it).
+        const said = stderr || (error.message.startsWith("Command failed") ? "" : error.message);
+        reject(new GitError(args, code, said, timedOut ? options.timeoutMs : undefined));
       },
     );
   });
