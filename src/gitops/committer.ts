@@ -128,6 +128,9 @@ export class GitCommitter implements GitRevisions {
 
   /** Whether `revision` (a commit a GitOps tool applied) has `commit` in its history. */
   async contains(commit: string, revision: string, signal?: AbortSignal): Promise<boolean> {
+    // Only a commit id is looked up: a branch or tag name (or an option) from the tool's status would be resolved in
+    // the mirror, where the branch is what phasegate pushed, whatever the tool applied.
+    if (!/^[0-9a-f]{7,64}$/.test(revision)) return false;
     const run = await this.mirrorGit(signal);
     const ancestor = async () => {
       try {

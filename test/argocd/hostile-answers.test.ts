@@ -10,7 +10,9 @@ import { pollRollout } from "../../src/app/steps/rollout.js";
 import { ArgoCdClient, MAX_ANSWER_BYTES } from "../../src/argocd/client.js";
 import { ArgoCdDeployer } from "../../src/argocd/deployer.js";
 import { ArgoCdWatcher } from "../../src/argocd/watcher.js";
-import { argocdDeployerSchema } from "../../src/config/gitops-schema.js";
+import { argocdDeployerSchema, gitRepositorySchema } from "../../src/config/gitops-schema.js";
+import { GitCommitter } from "../../src/gitops/committer.js";
+import { createGitOpsRepo } from "../../testkit/gitops-repo.js";
 
 /**
  * Argo CD's API as an unlucky operator meets it: a real loopback server whose answer each test sets, read by the
@@ -178,5 +180,38 @@ describe("Argo CD answering badly", () => {
     expect((await stepMessages()).deploy.message).toBe(
       "deploy of v2 failed: Argo CD answered GET /api/v1/applications/shop with 502 and no JSON: an empty body",
     );
+  });
+
+  it("Git mode: a status whose revision is a branch name, not a commit, never counts as the run's rollout", async () => {
+    const repo = await createGitOpsRepo({ "shop/values.yaml": "image:\n  tag: v1\n" });
+    const git = new GitCommitter(
+      gitRepositorySchema.parse({ url: repo.url, file: "shop/values.yaml", yamlPath: "image.tag" }),
+      "shop",
+    );
+    const client = new ArgoCdClient(config(), dir);
+    try {
+      await git.commitVersion("run-g1", "v2");
+      const status = (revision: string) => ({
+        sync: { status: "Synced", revision },
+        health: { status: "Healthy" },
+        operationState: { phase: "Succeeded", syncResult: { revision } },
+      });
+      let revision = "main";
+      answer = (_, response) => {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify({ ...APP, status: status(revision) }));
+      };
+      const watcher = new ArgoCdWatcher(client, config(), git);
+      const check = () => watcher.check({ runId: "run-g1", service: "shop", version: "v2" });
+      expect(await check()).toMatchObject({ done: false, failed: false });
+      revision = "HEAD";
+      expect(await check()).toMatchObject({ done: false, failed: false });
+      revision = await repo.head();
+      expect(await check()).toMatchObject({ done: true });
+    } finally {
+      await client.close();
+      await git.close();
+      await repo.close();
+    }
   });
 });
