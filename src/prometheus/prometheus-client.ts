@@ -115,11 +115,15 @@ function readAnswer(status: number, body: string): MetricsAnswer {
     };
   }
   const parsed = answerSchema.safeParse(raw);
-  if (!parsed.success)
+  if (!parsed.success) {
+    const problem = parsed.error.issues[0];
     return {
       ok: false,
-      reason: `Prometheus answered HTTP ${status} with JSON that is not a query answer: check prometheus.url`,
+      reason: cut(
+        `Prometheus answered HTTP ${status} with JSON that is not a query answer (${problem?.path.join(".") || "the answer"}: ${problem?.message}): check prometheus.url`,
+      ),
     };
+  }
   const answer = parsed.data;
   if (answer.status === "error")
     return {

@@ -144,7 +144,8 @@ describe("PrometheusClient against what is not Prometheus", () => {
       response.end(JSON.stringify({ status: "success", data: { resultType: "vector" } }));
     expect(await at(frontUrl).query("up")).toEqual({
       ok: false,
-      reason: "Prometheus answered HTTP 200 with JSON that is not a query answer: check prometheus.url",
+      reason:
+        "Prometheus answered HTTP 200 with JSON that is not a query answer (data.result: Invalid input: expected array, received undefined): check prometheus.url",
     });
   });
 
