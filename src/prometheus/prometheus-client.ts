@@ -102,6 +102,16 @@ function samplesOf(data: z.infer<typeof dataSchema>): MetricsAnswer {
   }
 }
 
+/**
+ * What to do about an answer that is not Prometheus's: a wrong URL is checked, but a server error or a rate limit
+ * (of Prometheus or a proxy before it) is not the URL's fault, and passes.
+ */
+function hintFor(status: number): string {
+  if (status === 429) return "too many requests: asked again at the next evaluation";
+  if (status >= 500) return "a server error, not the query's: asked again at the next evaluation";
+  return "check prometheus.url";
+}
+
 /** What the body says, or why it says nothing usable. */
 function readAnswer(status: number, body: string): MetricsAnswer {
   let raw: unknown;
@@ -111,7 +121,7 @@ function readAnswer(status: number, body: string): MetricsAnswer {
     const start = cut(body.trim().replace(/\s+/g, " ").slice(0, 80));
     return {
       ok: false,
-      reason: `Prometheus answered HTTP ${status} with something that is not JSON (${start || "an empty body"}): check prometheus.url`,
+      reason: `Prometheus answered HTTP ${status} with something that is not JSON (${start || "an empty body"}): ${hintFor(status)}`,
     };
   }
   const parsed = answerSchema.safeParse(raw);
@@ -120,7 +130,7 @@ function readAnswer(status: number, body: string): MetricsAnswer {
     return {
       ok: false,
       reason: cut(
-        `Prometheus answered HTTP ${status} with JSON that is not a query answer (${problem?.path.join(".") || "the answer"}: ${problem?.message}): check prometheus.url`,
+        `Prometheus answered HTTP ${status} with JSON that is not a query answer (${problem?.path.join(".") || "the answer"}: ${problem?.message}): ${hintFor(status)}`,
       ),
     };
   }

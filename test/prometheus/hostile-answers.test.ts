@@ -64,4 +64,24 @@ describe("Prometheus answering badly, as the analysis says it", () => {
       "soak not started: waiting for every query to pass: errors: not evaluated (Prometheus answered HTTP 200 with JSON that is not a query answer (data.result.0.value.1: Invalid input: expected string, received number): check prometheus.url)",
     );
   });
+
+  it("a rate limit or a server error without Prometheus's JSON is not blamed on the URL", async () => {
+    const says = async (status: number, body: string) => {
+      answer = (_, response) => {
+        response.writeHead(status, { "content-type": "text/plain" });
+        response.end(body);
+      };
+      return analysisSays();
+    };
+    const pending = "soak not started: waiting for every query to pass: errors: not evaluated (";
+    expect(await says(429, "")).toBe(
+      `${pending}Prometheus answered HTTP 429 with something that is not JSON (an empty body): too many requests: asked again at the next evaluation)`,
+    );
+    expect(await says(502, "<html><h1>502 Bad Gateway</h1></html>")).toBe(
+      `${pending}Prometheus answered HTTP 502 with something that is not JSON (<html><h1>502 Bad Gateway</h1></html>): a server error, not the query's: asked again at the next evaluation)`,
+    );
+    expect(await says(404, "404 page not found\n")).toBe(
+      `${pending}Prometheus answered HTTP 404 with something that is not JSON (404 page not found): check prometheus.url)`,
+    );
+  });
 });
