@@ -182,8 +182,18 @@ export class PrometheusClient implements MetricsSource {
         headers,
         body: new URLSearchParams({ query: expression }).toString(),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        redirect: "error",
+        // Not followed, said: the query (and its token) stays with the configured server.
+        redirect: "manual",
       });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        return {
+          ok: false,
+          reason: cut(
+            `Prometheus at ${where} redirected the query to ${response.headers.get("location") ?? "nowhere"} (HTTP ${response.status}): set prometheus.url to where the API answers`,
+          ),
+        };
+      }
       if (response.status === 401 || response.status === 403) {
         await response.body?.cancel();
         return {

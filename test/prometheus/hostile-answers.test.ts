@@ -84,4 +84,14 @@ describe("Prometheus answering badly, as the analysis says it", () => {
       `${pending}Prometheus answered HTTP 404 with something that is not JSON (404 page not found): check prometheus.url)`,
     );
   });
+
+  it("a redirect (to a login page, to https) is said with where it led, not followed", async () => {
+    answer = (_, response) => {
+      response.writeHead(302, { location: "https://sso.example.com/login" });
+      response.end();
+    };
+    expect(await analysisSays()).toBe(
+      `soak not started: waiting for every query to pass: errors: not evaluated (Prometheus at ${url} redirected the query to https://sso.example.com/login (HTTP 302): set prometheus.url to where the API answers)`,
+    );
+  });
 });
