@@ -214,4 +214,45 @@ describe("Argo CD answering badly", () => {
       await repo.close();
     }
   });
+
+  it("unknown or missing health and sync values, and a stale sync of another release, never count as this rollout", async () => {
+    let status: unknown;
+    answer = (_, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ ...APP, status }));
+    };
+    const client = new ArgoCdClient(config(), dir);
+    const watcher = new ArgoCdWatcher(client, config());
+    const check = () => watcher.check({ runId: "run-1", service: "shop", version: "v2" });
+    const at = (tag: string) => ({ kustomize: { images: [`registry.example.com/shop:${tag}`] } });
+    try {
+      status = { sync: { status: "Synced", comparedTo: { source: at("v2") } }, health: { status: "Fine" } };
+      expect(await check()).toEqual({
+        done: false,
+        failed: false,
+        message: "shop is Synced to v2, health Fine",
+      });
+      status = { sync: { status: "SYNCED", comparedTo: { source: at("v2") } }, health: {} };
+      expect(await check()).toMatchObject({ done: false, failed: false });
+      status = {};
+      expect(await check()).toMatchObject({ done: false, failed: false });
+      // Synced and Healthy at v1, its sync of v1 failed long ago: neither done nor failed for v2.
+      status = {
+        sync: { status: "Synced", comparedTo: { source: at("v1") } },
+        health: { status: "Healthy" },
+        operationState: { phase: "Failed", message: "old failure", syncResult: { source: at("v1") } },
+      };
+      expect(await check()).toEqual({
+        done: false,
+        failed: false,
+        message: "Argo CD has not compared shop with v2 yet (Synced)",
+      });
+      status = { sync: { status: 7 } };
+      await expect(check()).rejects.toThrow(
+        "Argo CD's answer to GET /api/v1/applications/shop is not what phasegate reads: status.sync.status: Invalid input: expected string, received number",
+      );
+    } finally {
+      await client.close();
+    }
+  });
 });

@@ -46,6 +46,7 @@ async function analysisSays(): Promise<string> {
     () => new Date(),
     new AbortController().signal,
   );
+  if (outcome.kind !== "again") throw new Error(`the analysis ended: ${outcome.kind}`);
   return outcome.message;
 }
 
