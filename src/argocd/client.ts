@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { type Dispatcher, fetch, type Response } from "undici";
+import { type Dispatcher, fetch } from "undici";
 import type { z } from "zod";
 import type { ArgocdDeployerConfig } from "../config/gitops-schema.js";
+import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
 import { proxySettingsFromEnv } from "../net/proxy/proxy-env.js";
 import { dispatcherFor } from "../net/proxy/undici-dispatcher.js";
 
@@ -11,31 +12,6 @@ import { dispatcherFor } from "../net/proxy/undici-dispatcher.js";
  * server (or something in its place) that streams without end must not fill the worker's memory.
  */
 export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
-
-class AnswerTooLarge extends Error {}
-
-/** The body as UTF-8, read up to MAX_ANSWER_BYTES: a larger one is cancelled rather than read on. */
-async function boundedText(response: Response): Promise<string> {
-  if (Number(response.headers.get("content-length") ?? "0") > MAX_ANSWER_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new AnswerTooLarge();
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw new AnswerTooLarge();
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
-}
 
 /** An answer of Argo CD that is not a success: its status and Argo CD's own message. */
 export class ArgoCdError extends Error {
@@ -100,7 +76,7 @@ export class ArgoCdClient {
     }
     let text: string;
     try {
-      text = await boundedText(response);
+      text = await boundedText(response, MAX_ANSWER_BYTES);
     } catch (error) {
       if (error instanceof AnswerTooLarge)
         throw new Error(

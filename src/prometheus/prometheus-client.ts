@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { Sample } from "../domain/run/analysis.js";
+import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
 import type { MetricsAnswer, MetricsSource } from "../ports/metrics-source.js";
 
 /** An answer larger than this is refused unread: a query for a gate returns a few series, not a dump. */
@@ -48,32 +49,6 @@ function seriesOf(metric: Record<string, string>): string | null {
     .filter(([name]) => name !== "__name__")
     .map(([name, value]) => `${name}="${value}"`);
   return labels.length === 0 ? null : cut(`{${labels.join(",")}}`);
-}
-
-class AnswerTooLarge extends Error {}
-
-/** The body, read up to MAX_ANSWER_BYTES: a larger one is cancelled rather than buffered. */
-async function boundedText(response: Response): Promise<string> {
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > MAX_ANSWER_BYTES) {
-    await response.body?.cancel();
-    throw new AnswerTooLarge();
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel();
-      throw new AnswerTooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function samplesOf(data: z.infer<typeof dataSchema>): MetricsAnswer {
@@ -201,7 +176,7 @@ export class PrometheusClient implements MetricsSource {
           reason: `Prometheus at ${where} answered HTTP ${response.status}: check the bearer token`,
         };
       }
-      return readAnswer(response.status, await boundedText(response));
+      return readAnswer(response.status, await boundedText(response, MAX_ANSWER_BYTES));
     } catch (error) {
       if (error instanceof AnswerTooLarge)
         return {
