@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type Dispatcher, fetch } from "undici";
 import type { z } from "zod";
 import { issueLines } from "../domain/issues/issue-lines.js";
+import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
 import { type ProxySettings, proxyFor, shownProxy } from "../net/proxy/proxy-env.js";
 import { dispatcherVia } from "../net/proxy/undici-dispatcher.js";
 import type { Logger } from "../ports/logger.js";
@@ -25,6 +26,12 @@ export interface ClientOptions {
 }
 
 const maxRetryDelayMs = 10_000;
+
+/**
+ * An answer larger than this is cut, not buffered: the largest phasegate reads, one workload's Pods or ReplicaSets
+ * at 5-20 KB each, stays well under it with thousands of them.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /**
  * A small REST client for the few Kubernetes calls phasegate makes, on Node's own fetch (undici).
@@ -124,7 +131,7 @@ export class KubernetesClient {
           signal: attemptSignal,
           dispatcher,
         });
-        const body = await response.text();
+        const body = await boundedText(response, MAX_ANSWER_BYTES);
         if (response.ok) return body;
         // A plugin's token the API no longer takes (expired early, revoked): one more try with a fresh one.
         if (response.status === 401 && connection.renewToken && !renewed) {
@@ -143,6 +150,7 @@ export class KubernetesClient {
         lastProblem = `HTTP ${response.status}: ${body.slice(0, 200)}`;
       } catch (error) {
         if (error instanceof KubernetesError) throw error;
+        if (error instanceof AnswerTooLarge) throw this.tooLarge(connection, request);
         if (signal?.aborted) throw signal.reason;
         const tls = untrustedCertificate(error, connection.server, connection.source);
         if (tls) throw tls;
@@ -163,6 +171,16 @@ export class KubernetesClient {
       `the Kubernetes API at ${connection.server} (${connection.source}) failed to ${verb} ${resource} ` +
         `${this.options.attempts} times${via ? ` through the proxy ${shownProxy(via)} (${setting})` : ""} (last: ${lastProblem}); ` +
         `check that the API server is reachable${via ? fix : ""}, then retry`,
+    );
+  }
+
+  /** A final error: the same request would get the same answer. */
+  private tooLarge(connection: Connection, request: KubernetesRequest): KubernetesError {
+    return new KubernetesError(
+      "invalid-response",
+      `the Kubernetes API at ${connection.server} (${connection.source}) answered ${request.method} ${request.path} ` +
+        `with more than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB, more than any answer phasegate asks for: ` +
+        `is ${connection.server} the API server? Check ${serverSetting(connection)}`,
     );
   }
 
@@ -189,6 +207,14 @@ async function headers(
   const token = await connection.token();
   if (token) result.Authorization = `Bearer ${token}`;
   return result;
+}
+
+/** Where the server's address comes from, for a message that says to correct it. */
+function serverSetting(connection: Connection): string {
+  if (connection.source.startsWith("kubeconfig")) return "the cluster's server in the kubeconfig";
+  if (connection.source.startsWith("in-cluster"))
+    return "KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT";
+  return "api.url";
 }
 
 function causeOf(error: unknown): string {

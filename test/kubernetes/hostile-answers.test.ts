@@ -1,0 +1,114 @@
+import { once } from "node:events";
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { deployRelease } from "../../src/app/steps/deploy.js";
+import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
+import { adapters, release, seedShop } from "./setup.js";
+
+/**
+ * The Kubernetes API as an unlucky operator meets it: a real loopback server in front of the simulator (a proxy, a
+ * wrong server) whose answers each test sets, read through the adapters (what the deploy and migrate steps say).
+ */
+let sim: KubeSim;
+/** Sets how `front` answers; `forward` passes the request on to the simulator. */
+let answer: (request: IncomingMessage, response: ServerResponse) => void;
+const front = createServer((request, response) => answer(request, response));
+let url: string;
+/** Another host, where a redirect would lead: it records whatever reaches it. */
+const elsewhere: string[] = [];
+const other = createServer((request, response) => {
+  let body = "";
+  request.on("data", (chunk) => {
+    body += chunk;
+  });
+  request.on("end", () => {
+    elsewhere.push(`${request.method} ${request.url} ${request.headers.authorization ?? "no token"} ${body}`);
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end("{}");
+  });
+});
+
+function forward(request: IncomingMessage, response: ServerResponse): void {
+  const upstream = httpRequest(
+    `${sim.url}${request.url}`,
+    { method: request.method, headers: request.headers },
+    (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    },
+  );
+  request.pipe(upstream);
+}
+
+beforeEach(async () => {
+  sim = await startKubeSim();
+  seedShop(sim);
+  answer = forward;
+  elsewhere.length = 0;
+  front.listen(0, "127.0.0.1");
+  other.listen(0, "127.0.0.1");
+  await Promise.all([once(front, "listening"), once(other, "listening")]);
+  url = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+});
+afterEach(async () => {
+  for (const server of [front, other]) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  await sim.close();
+});
+
+/** The deploy step of v42 on the Deployment "web", through `front`. */
+async function deployStep(api: object = {}) {
+  const { deployer } = adapters(sim, {
+    deployments: ["web"],
+    api: { ...sim.api(), url, attempts: 2, ...api },
+  });
+  return deployRelease(deployer, release("v42"));
+}
+
+const GET_WEB = "GET /apis/apps/v1/namespaces/shop/deployments/web";
+
+describe("the Kubernetes API answering badly", () => {
+  it("an answer without end (hundreds of MB): cut after 64 MiB, not buffered, not asked again, and said so", async () => {
+    let sent = 0;
+    let requests = 0;
+    answer = (_, response) => {
+      requests += 1;
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write('{"metadata":{"name":"web"},"padding":"');
+      const chunk = Buffer.alloc(1024 * 1024, "x");
+      const pour = () => {
+        while (!response.destroyed && sent < 300 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!response.write(chunk)) return void response.once("drain", pour);
+        }
+        response.end('"}');
+      };
+      pour();
+    };
+    const deploy = await deployStep({ requestTimeoutSeconds: 60 });
+    expect(deploy).toEqual({
+      kind: "failed",
+      message:
+        `deploy of v42 failed: the Kubernetes API at ${url} (${url}) answered ${GET_WEB} with more than 64 MiB, ` +
+        `more than any answer phasegate asks for: is ${url} the API server? Check api.url`,
+    });
+    expect(requests).toBe(1);
+    // Cut soon after the bound (what the sockets buffered aside), not read to the end.
+    expect(sent).toBeLessThan(64 * 1024 * 1024 + 16 * 1024 * 1024);
+  }, 60_000);
+
+  it("a declared length over the bound is refused unread", async () => {
+    answer = (_, response) => {
+      response.writeHead(200, { "content-type": "application/json", "content-length": 300 * 1024 * 1024 });
+      response.write("{");
+    };
+    const deploy = await deployStep();
+    expect(deploy.message).toBe(
+      `deploy of v42 failed: the Kubernetes API at ${url} (${url}) answered ${GET_WEB} with more than 64 MiB, ` +
+        `more than any answer phasegate asks for: is ${url} the API server? Check api.url`,
+    );
+  });
+});
