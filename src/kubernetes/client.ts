@@ -130,7 +130,13 @@ export class KubernetesClient {
           body: request.body === undefined ? undefined : JSON.stringify(request.body),
           signal: attemptSignal,
           dispatcher,
+          // A redirect is reported, not followed: the request (a PATCH of the image) stays with the configured server.
+          redirect: "manual",
         });
+        if (response.status >= 300 && response.status < 400) {
+          await response.body?.cancel().catch(() => undefined);
+          throw this.redirected(connection, request, response.status, response.headers.get("location"));
+        }
         const body = await boundedText(response, MAX_ANSWER_BYTES);
         if (response.ok) return body;
         // A plugin's token the API no longer takes (expired early, revoked): one more try with a fresh one.
@@ -171,6 +177,21 @@ export class KubernetesClient {
       `the Kubernetes API at ${connection.server} (${connection.source}) failed to ${verb} ${resource} ` +
         `${this.options.attempts} times${via ? ` through the proxy ${shownProxy(via)} (${setting})` : ""} (last: ${lastProblem}); ` +
         `check that the API server is reachable${via ? fix : ""}, then retry`,
+    );
+  }
+
+  private redirected(
+    connection: Connection,
+    request: KubernetesRequest,
+    status: number,
+    location: string | null,
+  ): KubernetesError {
+    return new KubernetesError(
+      "http",
+      `the Kubernetes API at ${connection.server} (${connection.source}) redirected ${request.method} ${request.path} ` +
+        `to ${location ?? "nowhere"} (${status}): phasegate follows no redirect; set ${serverSetting(connection)} ` +
+        "to the API server's own address",
+      status,
     );
   }
 

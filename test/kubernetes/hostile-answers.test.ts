@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deployRelease } from "../../src/app/steps/deploy.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
-import { adapters, release, seedShop } from "./setup.js";
+import { adapters, image, release, seedShop } from "./setup.js";
 
 /**
  * The Kubernetes API as an unlucky operator meets it: a real loopback server in front of the simulator (a proxy, a
@@ -110,5 +110,24 @@ describe("the Kubernetes API answering badly", () => {
       `deploy of v42 failed: the Kubernetes API at ${url} (${url}) answered ${GET_WEB} with more than 64 MiB, ` +
         `more than any answer phasegate asks for: is ${url} the API server? Check api.url`,
     );
+  });
+
+  it("a redirect of the PATCH to another host is not followed: the step says where it led, and that host gets nothing", async () => {
+    const target = `http://localhost:${(other.address() as AddressInfo).port}/login`;
+    answer = (request, response) => {
+      if (request.method !== "PATCH") return forward(request, response);
+      request.resume();
+      response.writeHead(307, { location: target });
+      response.end();
+    };
+    const deploy = await deployStep();
+    expect(deploy).toEqual({
+      kind: "failed",
+      message:
+        `deploy of v42 failed: the Kubernetes API at ${url} (${url}) redirected PATCH /apis/apps/v1/namespaces/shop/deployments/web ` +
+        `to ${target} (307): phasegate follows no redirect; set api.url to the API server's own address`,
+    });
+    expect(elsewhere).toEqual([]);
+    expect(sim.deployments.get("shop", "web").spec.template.spec.containers[0]?.image).toBe(image("v41"));
   });
 });
