@@ -21,6 +21,12 @@ import {
 } from "./resources.js";
 
 /**
+ * The most of the log's tail read (the API's limitBytes): tailLines does not bound bytes, and one enormous line
+ * must not be read whole. 10,000 lines (logTailLines' maximum) of 200 bytes fit in it.
+ */
+export const LOG_LIMIT_BYTES = 2 * 1024 * 1024;
+
+/**
  * Runs a command as a Kubernetes Job in the release image. The first call creates the Job (named after
  * `request.key`) and answers `running`; later calls with the same key find it and answer `running` until it is
  * Complete or Failed, then return the tail of its pod's log as stdout with the container's exit code.
@@ -147,14 +153,25 @@ export class KubernetesJobExecutor implements Executor {
   }
 
   private async tail(pod: Pod, signal?: AbortSignal): Promise<string> {
+    const { namespace, job } = this.config;
     try {
-      return await this.client.text(
+      const log = await this.client.text(
         {
           method: "GET",
-          path: podLogPath(this.config.namespace, pod.metadata.name),
-          query: { container: containerName, tailLines: String(this.config.job.logTailLines) },
+          path: podLogPath(namespace, pod.metadata.name),
+          query: {
+            container: containerName,
+            tailLines: String(job.logTailLines),
+            limitBytes: String(LOG_LIMIT_BYTES),
+          },
         },
         signal,
+      );
+      // The API stops at limitBytes (a cut character is decoded as one of 3 bytes, so still at least the limit).
+      if (Buffer.byteLength(log) < LOG_LIMIT_BYTES) return log;
+      return (
+        `${log}\n(phasegate read the first ${LOG_LIMIT_BYTES / 1024 / 1024} MiB of the log's last ${job.logTailLines} lines: ` +
+        `kubectl logs -n ${namespace} ${pod.metadata.name} -c ${containerName} shows the rest)\n`
       );
     } catch (error) {
       if (error instanceof KubernetesError && (error.kind === "not-found" || error.kind === "invalid")) {

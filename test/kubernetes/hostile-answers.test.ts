@@ -3,7 +3,9 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deployRelease } from "../../src/app/steps/deploy.js";
+import { commandOutcome, lastLine } from "../../src/domain/run/command-outcome.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
+import { runJob } from "./scenario.js";
 import { adapters, image, release, seedShop } from "./setup.js";
 
 /**
@@ -129,5 +131,26 @@ describe("the Kubernetes API answering badly", () => {
     });
     expect(elsewhere).toEqual([]);
     expect(sim.deployments.get("shop", "web").spec.template.spec.containers[0]?.image).toBe(image("v41"));
+  });
+
+  it("a migrate Job printing one enormous line: the output read is bounded, and says where the rest is", async () => {
+    const { executor } = adapters(sim);
+    const argv = ["sh", "-c", "echo Applying shop.0002_backfill; head -c 5000000 /dev/zero | tr '\\0' x"];
+    const result = await runJob(sim, executor, {
+      key: "run-9:expand:1",
+      argv,
+      timeoutMs: 60_000,
+      version: "v42",
+    });
+    const note =
+      "(phasegate read the first 2 MiB of the log's last 200 lines: kubectl logs -n shop " +
+      `${sim.pods("shop").find((p) => p.metadata.labels["job-name"])?.metadata.name} -c command shows the rest)`;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.startsWith("Applying shop.0002_backfill\nxxx")).toBe(true);
+    expect(Buffer.byteLength(result.stdout)).toBeLessThan(2 * 1024 * 1024 + 1024);
+    // What the step shows: the end of its output, whose last line says the log was cut.
+    const outcome = commandOutcome(argv, result);
+    expect(lastLine(outcome)).toBe(note);
+    expect(sim.requests.find((r) => r.resource === "pods/log")?.query).toMatch(/limitBytes=2097152/);
   });
 });

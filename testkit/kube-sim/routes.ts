@@ -226,7 +226,13 @@ function podLog(cluster: Cluster, pod: Pod, query: URLSearchParams) {
     const waiting = pod.status.containerStatuses?.[0]?.state.waiting?.reason ?? "ContainerCreating";
     throw badRequest(`container "${names[0]}" in pod "${name}" is waiting to start: ${waiting}`);
   }
-  const tail = query.get("tailLines");
+  const limit = query.get("limitBytes");
+  const tailed = tailOf(log, query.get("tailLines"));
+  // As the kubelet does: the tail first, then its first limitBytes bytes (a multi-byte character may be cut).
+  return limit === null ? tailed : Buffer.from(tailed).subarray(0, Number(limit)).toString("utf8");
+}
+
+function tailOf(log: string, tail: string | null): string {
   if (tail === null) return log;
   const lines = log.split("\n");
   if (lines.at(-1) === "") lines.pop();
