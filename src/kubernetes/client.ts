@@ -123,6 +123,7 @@ export class KubernetesClient {
       const attemptSignal = signal
         ? AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)])
         : AbortSignal.timeout(this.options.timeoutMs);
+      let answered = false;
       try {
         const response = await fetch(url, {
           method: request.method,
@@ -137,6 +138,7 @@ export class KubernetesClient {
           await response.body?.cancel().catch(() => undefined);
           throw this.redirected(connection, request, response.status, response.headers.get("location"));
         }
+        answered = true;
         const body = await boundedText(response, MAX_ANSWER_BYTES);
         if (response.ok) return body;
         // A plugin's token the API no longer takes (expired early, revoked): one more try with a fresh one.
@@ -160,9 +162,13 @@ export class KubernetesClient {
         if (signal?.aborted) throw signal.reason;
         const tls = untrustedCertificate(error, connection.server, connection.source);
         if (tls) throw tls;
+        // The headers came in time, the body did not (a server or proxy that dribbles it, or stops half-way).
+        const late = answered
+          ? `its answer to ${request.method} ${request.path} did not finish`
+          : "no answer";
         lastProblem =
           (error as Error).name === "TimeoutError"
-            ? `no answer within ${this.options.timeoutMs} ms`
+            ? `${late} within ${this.options.timeoutMs} ms`
             : `${(error as Error).message}${causeOf(error)}`;
       }
     }

@@ -153,4 +153,18 @@ describe("the Kubernetes API answering badly", () => {
     expect(lastLine(outcome)).toBe(note);
     expect(sim.requests.find((r) => r.resource === "pods/log")?.query).toMatch(/limitBytes=2097152/);
   });
+
+  it("an answer whose body never finishes: the step names the request, that the answer began, and the time limit", async () => {
+    answer = (_, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write("{");
+      const drip = setInterval(() => response.write(" "), 50);
+      response.on("close", () => clearInterval(drip));
+    };
+    const deploy = await deployStep({ requestTimeoutSeconds: 0.3 });
+    expect(deploy.message).toBe(
+      `deploy of v42 failed: the Kubernetes API at ${url} (${url}) failed to get deployments 2 times ` +
+        `(last: its answer to ${GET_WEB} did not finish within 300 ms); check that the API server is reachable, then retry`,
+    );
+  });
 });
