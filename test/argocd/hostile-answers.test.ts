@@ -12,6 +12,7 @@ import { ArgoCdDeployer } from "../../src/argocd/deployer.js";
 import { ArgoCdWatcher } from "../../src/argocd/watcher.js";
 import { argocdDeployerSchema, gitRepositorySchema } from "../../src/config/gitops-schema.js";
 import { GitCommitter } from "../../src/gitops/committer.js";
+import { pourAnswer } from "../../testkit/endless-answer.js";
 import { createGitOpsRepo } from "../../testkit/gitops-repo.js";
 
 /**
@@ -116,23 +117,13 @@ describe("Argo CD answering badly", () => {
   });
 
   it("an answer without end (hundreds of MB): cut after the bound, not buffered, and said so", async () => {
-    let sent = 0;
+    const poured = { sent: 0 };
     let closed = 0;
     answer = (_, response) => {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.write('{"metadata":{"name":"shop"},"spec":{},"padding":"');
-      const chunk = Buffer.alloc(1024 * 1024, "x");
-      const pour = () => {
-        while (!response.destroyed && sent < 400 * 1024 * 1024) {
-          sent += chunk.length;
-          if (!response.write(chunk)) return void response.once("drain", pour);
-        }
-        response.end('"}');
-      };
       response.on("close", () => {
         closed += 1;
       });
-      pour();
+      pourAnswer(response, '{"metadata":{"name":"shop"},"spec":{},"padding":"', 400 * 1024 * 1024, poured);
     };
     const { deploy, rollout } = await stepMessages({ requestTimeoutSeconds: 30 });
     const large = `Argo CD at ${url} answered GET /api/v1/applications/shop with more than 32 MiB: not an Application; is url Argo CD's API server?`;
@@ -140,7 +131,7 @@ describe("Argo CD answering badly", () => {
     expect(rollout).toMatchObject({ kind: "later", progress: `could not check the rollout: ${large}` });
     await expect.poll(() => closed).toBe(2);
     // Both requests were cut soon after the bound (what the sockets buffered aside), not read to the end.
-    expect(sent).toBeLessThan(2 * (MAX_ANSWER_BYTES + 16 * 1024 * 1024));
+    expect(poured.sent).toBeLessThan(2 * (MAX_ANSWER_BYTES + 16 * 1024 * 1024));
   });
 
   it("a declared length over the bound is refused unread", async () => {

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deployRelease } from "../../src/app/steps/deploy.js";
 import { commandOutcome, lastLine } from "../../src/domain/run/command-outcome.js";
+import { MAX_ANSWER_BYTES } from "../../src/kubernetes/client.js";
+import { pourAnswer } from "../../testkit/endless-answer.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { runJob } from "./scenario.js";
 import { adapters, image, release, seedShop } from "./setup.js";
@@ -74,21 +76,11 @@ const GET_WEB = "GET /apis/apps/v1/namespaces/shop/deployments/web";
 
 describe("the Kubernetes API answering badly", () => {
   it("an answer without end (hundreds of MB): cut after 64 MiB, not buffered, not asked again, and said so", async () => {
-    let sent = 0;
+    const poured = { sent: 0 };
     let requests = 0;
     answer = (_, response) => {
       requests += 1;
-      response.writeHead(200, { "content-type": "application/json" });
-      response.write('{"metadata":{"name":"web"},"padding":"');
-      const chunk = Buffer.alloc(1024 * 1024, "x");
-      const pour = () => {
-        while (!response.destroyed && sent < 300 * 1024 * 1024) {
-          sent += chunk.length;
-          if (!response.write(chunk)) return void response.once("drain", pour);
-        }
-        response.end('"}');
-      };
-      pour();
+      pourAnswer(response, '{"metadata":{"name":"web"},"padding":"', 300 * 1024 * 1024, poured);
     };
     const deploy = await deployStep({ requestTimeoutSeconds: 60 });
     expect(deploy).toEqual({
@@ -99,7 +91,7 @@ describe("the Kubernetes API answering badly", () => {
     });
     expect(requests).toBe(1);
     // Cut soon after the bound (what the sockets buffered aside), not read to the end.
-    expect(sent).toBeLessThan(64 * 1024 * 1024 + 16 * 1024 * 1024);
+    expect(poured.sent).toBeLessThan(MAX_ANSWER_BYTES + 16 * 1024 * 1024);
   }, 60_000);
 
   it("a declared length over the bound is refused unread", async () => {
