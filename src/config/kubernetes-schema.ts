@@ -134,7 +134,7 @@ export const kubernetesJobSchema = z.strictObject({
   labels: z.record(z.string().min(1), z.string()).default({}),
   /** The finished Job (and its pod and log) stays this long, so a retried step reads its result again. */
   ttlSecondsAfterFinished: z.number().int().min(60).default(86_400),
-  /** Lines of the pod log returned as the command's output. */
+  /** Lines of the pod log returned as the command's output (at most their first 2 MiB: the Job executor's LOG_LIMIT_BYTES). */
   logTailLines: z.number().int().positive().max(10_000).default(200),
   /**
    * A pod still unable to start after this long (image not in the registry, missing Secret) fails the step;
