@@ -3,6 +3,7 @@ import path from "node:path";
 import { type Dispatcher, fetch } from "undici";
 import type { z } from "zod";
 import type { ArgocdDeployerConfig } from "../config/gitops-schema.js";
+import { firstIssueLine } from "../domain/issues/issue-lines.js";
 import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
 import { proxySettingsFromEnv } from "../net/proxy/proxy-env.js";
 import { dispatcherFor } from "../net/proxy/undici-dispatcher.js";
@@ -103,9 +104,8 @@ export class ArgoCdClient {
     if (!response.ok) throw this.failure(response.status, json, where);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      const problem = parsed.error.issues[0];
       throw new Error(
-        `Argo CD's answer to ${where} is not what phasegate reads: ${problem?.path.join(".")}: ${problem?.message}`,
+        `Argo CD's answer to ${where} is not what phasegate reads: ${firstIssueLine(parsed.error.issues, "")}`,
       );
     }
     return parsed.data;

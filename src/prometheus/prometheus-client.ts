@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { firstIssueLine } from "../domain/issues/issue-lines.js";
 import type { Sample } from "../domain/run/analysis.js";
 import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
 import type { MetricsAnswer, MetricsSource } from "../ports/metrics-source.js";
@@ -101,11 +102,11 @@ function readAnswer(status: number, body: string): MetricsAnswer {
   }
   const parsed = answerSchema.safeParse(raw);
   if (!parsed.success) {
-    const problem = parsed.error.issues[0];
+    const problem = firstIssueLine(parsed.error.issues, "the answer");
     return {
       ok: false,
       reason: cut(
-        `Prometheus answered HTTP ${status} with JSON that is not a query answer (${problem?.path.join(".") || "the answer"}: ${problem?.message}): ${hintFor(status)}`,
+        `Prometheus answered HTTP ${status} with JSON that is not a query answer (${problem}): ${hintFor(status)}`,
       ),
     };
   }

@@ -11,3 +11,8 @@ export interface PathIssue {
 export function issueLines(issues: readonly PathIssue[], topLevel: string): string[] {
   return issues.map((issue) => `${issue.path.map(String).join(".") || topLevel}: ${issue.message}`);
 }
+
+/** The first issue's line, for a message that names one problem; undefined when there is none. */
+export function firstIssueLine(issues: readonly PathIssue[], topLevel: string): string | undefined {
+  return issueLines(issues.slice(0, 1), topLevel)[0];
+}

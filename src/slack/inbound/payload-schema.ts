@@ -1,5 +1,6 @@
 import { parse } from "node:querystring";
 import { z } from "zod";
+import { firstIssueLine } from "../../domain/issues/issue-lines.js";
 
 /** What a slash command must carry for us to answer it. */
 const commandSchema = z.object({
@@ -60,6 +61,5 @@ export function readPayload(body: string, contentType: string | undefined): Payl
 }
 
 function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.join(".") || "(body)"}: ${issue.message}` : "invalid";
+  return firstIssueLine(error.issues, "(body)") ?? "invalid";
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { issueLines } from "../../../src/domain/issues/issue-lines.js";
+import { firstIssueLine, issueLines } from "../../../src/domain/issues/issue-lines.js";
 
 const schema = z.strictObject({
   services: z.record(z.string(), z.strictObject({ replicas: z.number().int() })),
@@ -30,5 +30,17 @@ describe("issueLines", () => {
 
   it("with an empty label, leaves the whole input's issue as the message after a colon", () => {
     expect(issueLines(issuesOf(42), "")).toEqual([": Invalid input: expected object, received number"]);
+  });
+});
+
+describe("firstIssueLine", () => {
+  it("says only the first issue, as issueLines does, and nothing when there is none", () => {
+    expect(
+      firstIssueLine(issuesOf({ services: { shop: { replicas: 1.5 } }, tags: ["a", 2] }), "(body)"),
+    ).toBe("services.shop.replicas: Invalid input: expected int, received number");
+    expect(firstIssueLine(issuesOf(null), "(body)")).toBe(
+      "(body): Invalid input: expected object, received null",
+    );
+    expect(firstIssueLine([], "(body)")).toBeUndefined();
   });
 });
