@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { ArgocdDeployerConfig } from "../config/gitops-schema.js";
 import { firstIssueLine } from "../domain/issues/issue-lines.js";
 import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
+import { redirectOf } from "../net/http/redirect-answer.js";
 import { proxySettingsFromEnv } from "../net/proxy/proxy-env.js";
 import { dispatcherFor } from "../net/proxy/undici-dispatcher.js";
 
@@ -68,13 +69,12 @@ export class ArgoCdClient {
       const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
       throw new Error(`Argo CD at ${url} did not answer ${where}: ${cause}`);
     }
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel().catch(() => undefined);
+    const redirect = await redirectOf(response);
+    if (redirect)
       throw new ArgoCdError(
-        response.status,
-        `Argo CD at ${url} redirected ${where} to ${response.headers.get("location") ?? "nowhere"} (${response.status}): phasegate follows no redirect; set url to the address Argo CD's API answers at`,
+        redirect.status,
+        `Argo CD at ${url} redirected ${where} to ${redirect.location} (${redirect.status}): phasegate follows no redirect; set url to the address Argo CD's API answers at`,
       );
-    }
     let text: string;
     try {
       text = await boundedText(response, MAX_ANSWER_BYTES);

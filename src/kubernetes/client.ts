@@ -3,6 +3,7 @@ import { type Dispatcher, fetch } from "undici";
 import type { z } from "zod";
 import { issueLines } from "../domain/issues/issue-lines.js";
 import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
+import { type Redirect, redirectOf } from "../net/http/redirect-answer.js";
 import { type ProxySettings, proxyFor, shownProxy } from "../net/proxy/proxy-env.js";
 import { dispatcherVia } from "../net/proxy/undici-dispatcher.js";
 import type { Logger } from "../ports/logger.js";
@@ -134,10 +135,8 @@ export class KubernetesClient {
           // A redirect is reported, not followed: the request (a PATCH of the image) stays with the configured server.
           redirect: "manual",
         });
-        if (response.status >= 300 && response.status < 400) {
-          await response.body?.cancel().catch(() => undefined);
-          throw this.redirected(connection, request, response.status, response.headers.get("location"));
-        }
+        const redirect = await redirectOf(response);
+        if (redirect) throw this.redirected(connection, request, redirect);
         answered = true;
         const body = await boundedText(response, MAX_ANSWER_BYTES);
         if (response.ok) return body;
@@ -189,13 +188,12 @@ export class KubernetesClient {
   private redirected(
     connection: Connection,
     request: KubernetesRequest,
-    status: number,
-    location: string | null,
+    { status, location }: Redirect,
   ): KubernetesError {
     return new KubernetesError(
       "http",
       `the Kubernetes API at ${connection.server} (${connection.source}) redirected ${request.method} ${request.path} ` +
-        `to ${location ?? "nowhere"} (${status}): phasegate follows no redirect; set ${serverSetting(connection)} ` +
+        `to ${location} (${status}): phasegate follows no redirect; set ${serverSetting(connection)} ` +
         "to the API server's own address",
       status,
     );

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { firstIssueLine } from "../domain/issues/issue-lines.js";
 import type { Sample } from "../domain/run/analysis.js";
 import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
+import { redirectOf } from "../net/http/redirect-answer.js";
 import type { MetricsAnswer, MetricsSource } from "../ports/metrics-source.js";
 
 /** An answer larger than this is refused unread: a query for a gate returns a few series, not a dump. */
@@ -161,15 +162,14 @@ export class PrometheusClient implements MetricsSource {
         // Not followed, said: the query (and its token) stays with the configured server.
         redirect: "manual",
       });
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel();
+      const redirect = await redirectOf(response);
+      if (redirect)
         return {
           ok: false,
           reason: cut(
-            `Prometheus at ${where} redirected the query to ${response.headers.get("location") ?? "nowhere"} (HTTP ${response.status}): set prometheus.url to where the API answers`,
+            `Prometheus at ${where} redirected the query to ${redirect.location} (HTTP ${redirect.status}): set prometheus.url to where the API answers`,
           ),
         };
-      }
       if (response.status === 401 || response.status === 403) {
         await response.body?.cancel();
         return {
