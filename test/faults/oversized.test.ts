@@ -4,6 +4,7 @@ import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SERVER_TIMEOUTS } from "../../src/net/http/server-limits.js";
 import {
   nowSeconds,
   postSigned,
@@ -14,6 +15,7 @@ import {
 import { type BotProcess, startBotProcess } from "../../testkit/bot-process.js";
 import { writeMinimalServices } from "../../testkit/minimal-services.js";
 import { oversizedPost } from "../../testkit/oversized-post.js";
+import { dribbleHeaders, rawGet } from "../../testkit/raw-client.js";
 import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../../testkit/redis.js";
 
 const SECRET = "oversized-secret";
@@ -189,4 +191,14 @@ describe("Slack's endpoint in front of authentication", () => {
     await fake.waitFor(() => stalledAnswer.includes("408"), 15_000);
     stalled.destroy();
   }, 30_000);
+
+  it("cuts a client dribbling its headers off with 408 within the headers limit, and answers others meanwhile", async () => {
+    const slow = dribbleHeaders(bot.port, 500, 45_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await rawGet(bot.port, "/healthz")).toMatch(/^HTTP\/1\.1 200 /);
+    const { answer, closedAfterMs } = await slow;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    // Before, the limit was checked every 30 s (Node's default): a client stayed up to 35 s.
+    expect(closedAfterMs).toBeLessThan(SERVER_TIMEOUTS.headersTimeout + 2500);
+  }, 60_000);
 });
