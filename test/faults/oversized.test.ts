@@ -15,8 +15,8 @@ import {
 import { type BotProcess, startBotProcess } from "../../testkit/bot-process.js";
 import { writeMinimalServices } from "../../testkit/minimal-services.js";
 import { oversizedPost } from "../../testkit/oversized-post.js";
-import { dribbleHeaders, rawGet } from "../../testkit/raw-client.js";
 import { connectRedis, deleteKeys, redisUrl, uniquePrefix } from "../../testkit/redis.js";
+import { dribbleBeside } from "../../testkit/slow-clients.js";
 
 const SECRET = "oversized-secret";
 const TOKEN = "xoxb-oversized";
@@ -193,10 +193,8 @@ describe("Slack's endpoint in front of authentication", () => {
   }, 30_000);
 
   it("cuts a client dribbling its headers off with 408 within the headers limit, and answers others meanwhile", async () => {
-    const slow = dribbleHeaders(bot.port, 500, 45_000);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await rawGet(bot.port, "/healthz")).toMatch(/^HTTP\/1\.1 200 /);
-    const { answer, closedAfterMs } = await slow;
+    const { other, answer, closedAfterMs } = await dribbleBeside(bot.port, "/healthz", 45_000);
+    expect(other).toMatch(/^HTTP\/1\.1 200 /);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     // Before, the limit was checked every 30 s (Node's default): a client stayed up to 35 s.
     expect(closedAfterMs).toBeLessThan(SERVER_TIMEOUTS.headersTimeout + 2500);

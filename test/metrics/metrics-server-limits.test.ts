@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MetricsServer, serveMetricsFromEnv } from "../../src/metrics/metrics-server.js";
 import { MAX_CONNECTIONS, SERVER_TIMEOUTS } from "../../src/net/http/server-limits.js";
 import { logger } from "../../src/telemetry/pino-logger.js";
-import { floodPast } from "../../testkit/connection-flood.js";
-import { dribbleHeaders, rawGet } from "../../testkit/raw-client.js";
+import { dribbleBeside, floodPast } from "../../testkit/slow-clients.js";
 
 let server: MetricsServer | null;
 let port: number;
@@ -17,10 +16,8 @@ afterAll(() => server?.close());
 
 describe("the worker's metrics server against slow and flooding clients", () => {
   it("cuts a client dribbling its headers off with 408 within the headers limit, and answers others meanwhile", async () => {
-    const slow = dribbleHeaders(port, 500, 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await rawGet(port, "/healthz")).toMatch(/^HTTP\/1\.1 200 /);
-    const { answer, closedAfterMs } = await slow;
+    const { other, answer, closedAfterMs } = await dribbleBeside(port, "/healthz", 20_000);
+    expect(other).toMatch(/^HTTP\/1\.1 200 /);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     // Before, Node's defaults kept it 60 to 90 s.
     expect(closedAfterMs).toBeLessThan(SERVER_TIMEOUTS.headersTimeout + 2500);

@@ -2,10 +2,10 @@ import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_CONNECTIONS, SERVER_TIMEOUTS } from "../../src/net/http/server-limits.js";
-import { floodPast } from "../../testkit/connection-flood.js";
-import { dribbleHeaders, RawClient, rawGet } from "../../testkit/raw-client.js";
+import { RawClient } from "../../testkit/raw-client.js";
 import { repoRoot } from "../../testkit/run-cli.js";
 import { startSandboxProcess } from "../../testkit/sandbox-process.js";
+import { dribbleBeside, floodPast } from "../../testkit/slow-clients.js";
 
 const services = path.join(repoRoot, "examples", "services.example.yaml");
 const USER = "U0AAAAAAA";
@@ -28,10 +28,8 @@ describe("the sandbox page against slow and flooding clients", () => {
     const stream = new RawClient(port).send("GET", `/api/events?user=${USER}`);
     await stream.waitFor("event: snapshot");
     const streamOpened = Date.now();
-    const slow = dribbleHeaders(port, 500, 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await rawGet(port, "/")).toMatch(/^HTTP\/1\.1 200 /);
-    const { answer, closedAfterMs } = await slow;
+    const { other, answer, closedAfterMs } = await dribbleBeside(port, "/", 20_000);
+    expect(other).toMatch(/^HTTP\/1\.1 200 /);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     // Before, Node's defaults kept it 60 to 90 s.
     expect(closedAfterMs).toBeLessThan(SERVER_TIMEOUTS.headersTimeout + 2500);
