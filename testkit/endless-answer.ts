@@ -28,3 +28,11 @@ export function pourAnswer(
   };
   pour();
 }
+
+/** Answers 200 with JSON whose body never finishes: "{", then a space every `everyMs` until the client goes. */
+export function dribbleAnswer(response: ServerResponse, everyMs: number): void {
+  response.writeHead(200, { "content-type": "application/json" });
+  response.write("{");
+  const drip = setInterval(() => response.write(" "), everyMs);
+  response.on("close", () => clearInterval(drip));
+}

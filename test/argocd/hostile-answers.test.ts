@@ -12,7 +12,7 @@ import { ArgoCdDeployer } from "../../src/argocd/deployer.js";
 import { ArgoCdWatcher } from "../../src/argocd/watcher.js";
 import { argocdDeployerSchema, gitRepositorySchema } from "../../src/config/gitops-schema.js";
 import { GitCommitter } from "../../src/gitops/committer.js";
-import { pourAnswer } from "../../testkit/endless-answer.js";
+import { dribbleAnswer, pourAnswer } from "../../testkit/endless-answer.js";
 import { createGitOpsRepo } from "../../testkit/gitops-repo.js";
 
 /**
@@ -96,12 +96,7 @@ async function stepMessages(extra: Record<string, unknown> = {}) {
 
 describe("Argo CD answering badly", () => {
   it("a body dribbled slower than the time limit: the step says Argo CD did not finish its answer in time", async () => {
-    answer = (_, response) => {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.write("{");
-      const drip = setInterval(() => response.write(" "), 100);
-      response.on("close", () => clearInterval(drip));
-    };
+    answer = (_, response) => dribbleAnswer(response, 100);
     const { deploy, rollout } = await stepMessages();
     const late = `Argo CD at ${url} did not finish its answer to GET /api/v1/applications/shop within 1 s`;
     expect(deploy).toEqual({ kind: "failed", message: `deploy of v2 failed: ${late}` });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deployRelease } from "../../src/app/steps/deploy.js";
 import { commandOutcome, lastLine } from "../../src/domain/run/command-outcome.js";
 import { MAX_ANSWER_BYTES } from "../../src/kubernetes/client.js";
-import { pourAnswer } from "../../testkit/endless-answer.js";
+import { dribbleAnswer, pourAnswer } from "../../testkit/endless-answer.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { runJob } from "./scenario.js";
 import { adapters, image, release, seedShop } from "./setup.js";
@@ -147,12 +147,7 @@ describe("the Kubernetes API answering badly", () => {
   });
 
   it("an answer whose body never finishes: the step names the request, that the answer began, and the time limit", async () => {
-    answer = (_, response) => {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.write("{");
-      const drip = setInterval(() => response.write(" "), 50);
-      response.on("close", () => clearInterval(drip));
-    };
+    answer = (_, response) => dribbleAnswer(response, 50);
     const deploy = await deployStep({ requestTimeoutSeconds: 0.3 });
     expect(deploy.message).toBe(
       `deploy of v42 failed: the Kubernetes API at ${url} (${url}) failed to get deployments 2 times ` +
