@@ -9,6 +9,7 @@ import { commandResult, jobOutcome, latestPod, waitingReason } from "./job-resul
 import { startFailure } from "./job-start.js";
 import { type PodBase, podBase } from "./job-template.js";
 import { isConflict, isNotFound, KubernetesError } from "./kubernetes-error.js";
+import { readLogTail } from "./log-tail.js";
 import { deploymentPath, jobPath, jobsPath, podLogPath, podsPath } from "./paths.js";
 import { releaseImage } from "./release-image.js";
 import {
@@ -21,8 +22,8 @@ import {
 } from "./resources.js";
 
 /**
- * The most of the log's tail read (the API's limitBytes): tailLines does not bound bytes, and one enormous line
- * must not be read whole. 10,000 lines (logTailLines' maximum) of 200 bytes fit in it.
+ * The most of the log's tail read at once (the API's limitBytes): tailLines does not bound bytes, and one enormous
+ * line must not be read whole. 10,000 lines (logTailLines' maximum) of 200 bytes fit in it.
  */
 export const LOG_LIMIT_BYTES = 2 * 1024 * 1024;
 
@@ -154,25 +155,29 @@ export class KubernetesJobExecutor implements Executor {
 
   private async tail(pod: Pod, signal?: AbortSignal): Promise<string> {
     const { namespace, job } = this.config;
-    try {
-      const log = await this.client.text(
+    const read = (tailLines: number) =>
+      this.client.text(
         {
           method: "GET",
           path: podLogPath(namespace, pod.metadata.name),
           query: {
             container: containerName,
-            tailLines: String(job.logTailLines),
+            tailLines: String(tailLines),
             limitBytes: String(LOG_LIMIT_BYTES),
           },
         },
         signal,
       );
-      // The API stops at limitBytes (a cut character is decoded as one of 3 bytes, so still at least the limit).
-      if (Buffer.byteLength(log) < LOG_LIMIT_BYTES) return log;
-      return (
-        `${log}\n(phasegate read the first ${LOG_LIMIT_BYTES / 1024 / 1024} MiB of the log's last ${job.logTailLines} lines: ` +
-        `kubectl logs -n ${namespace} ${pod.metadata.name} -c ${containerName} shows the rest)\n`
-      );
+    try {
+      const tail = await readLogTail(read, job.logTailLines, LOG_LIMIT_BYTES);
+      if (tail.lines === job.logTailLines && !tail.cut) return tail.text;
+      const mib = `${LOG_LIMIT_BYTES / 1024 / 1024} MiB`;
+      const command = `kubectl logs -n ${namespace} ${pod.metadata.name} -c ${containerName}`;
+      const note = tail.cut
+        ? `(phasegate read the first ${mib} of the log's last line, longer than that: ${command} shows the rest)`
+        : `(phasegate read the log's last ${tail.lines} lines: its last ${job.logTailLines} are more than ${mib}; ` +
+          `${command} shows them all)`;
+      return `${tail.text}${tail.text.endsWith("\n") ? "" : "\n"}${note}\n`;
     } catch (error) {
       if (error instanceof KubernetesError && (error.kind === "not-found" || error.kind === "invalid")) {
         return `(no log from pod ${pod.metadata.name}: ${error.message})\n`;

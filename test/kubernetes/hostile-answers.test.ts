@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deployRelease } from "../../src/app/steps/deploy.js";
-import { commandOutcome, lastLine } from "../../src/domain/run/command-outcome.js";
+import { commandOutcome, describeFailure, lastLine } from "../../src/domain/run/command-outcome.js";
 import { MAX_ANSWER_BYTES } from "../../src/kubernetes/client.js";
 import { dribbleAnswer, pourAnswer } from "../../testkit/endless-answer.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
@@ -74,6 +74,17 @@ async function deployStep(api: object = {}) {
 
 const GET_WEB = "GET /apis/apps/v1/namespaces/shop/deployments/web";
 
+const jobPod = () => sim.pods("shop").find((p) => p.metadata.labels["job-name"])?.metadata.name;
+
+/** The tailLines and limitBytes of each read of the Job's log. */
+const logAsks = () =>
+  sim.requests
+    .filter((r) => r.resource === "pods/log")
+    .map((r) => {
+      const query = new URLSearchParams(r.query);
+      return `tailLines=${query.get("tailLines")} limitBytes=${query.get("limitBytes")}`;
+    });
+
 describe("the Kubernetes API answering badly", () => {
   it("an answer without end (hundreds of MB): cut after 64 MiB, not buffered, not asked again, and said so", async () => {
     const poured = { sent: 0 };
@@ -135,15 +146,41 @@ describe("the Kubernetes API answering badly", () => {
       version: "v42",
     });
     const note =
-      "(phasegate read the first 2 MiB of the log's last 200 lines: kubectl logs -n shop " +
-      `${sim.pods("shop").find((p) => p.metadata.labels["job-name"])?.metadata.name} -c command shows the rest)`;
+      "(phasegate read the first 2 MiB of the log's last line, longer than that: kubectl logs -n shop " +
+      `${jobPod()} -c command shows the rest)`;
     expect(result.exitCode).toBe(0);
-    expect(result.stdout.startsWith("Applying shop.0002_backfill\nxxx")).toBe(true);
+    expect(result.stdout.startsWith("xxx")).toBe(true);
     expect(Buffer.byteLength(result.stdout)).toBeLessThan(2 * 1024 * 1024 + 1024);
     // What the step shows: the end of its output, whose last line says the log was cut.
     const outcome = commandOutcome(argv, result);
     expect(lastLine(outcome)).toBe(note);
-    expect(sim.requests.find((r) => r.resource === "pods/log")?.query).toMatch(/limitBytes=2097152/);
+    expect(logAsks()).toEqual(["tailLines=200 limitBytes=2097152", "tailLines=1 limitBytes=2097152"]);
+  });
+
+  it("a failed migrate whose last 200 lines are over 2 MiB: the step shows the error at the log's end, and what was left out", async () => {
+    const { executor } = adapters(sim);
+    // 300 lines of 12,000 bytes, then the traceback: the last 200 lines are 2.4 MB.
+    const script =
+      "head -c 3600000 /dev/zero | tr '\\0' x | fold -w 12000; echo; echo 'Traceback (most recent call last):'; " +
+      "echo '  File \"manage.py\", line 22, in <module>'; " +
+      "echo 'django.db.utils.OperationalError: canceling statement due to lock timeout'; exit 1";
+    const argv = ["sh", "-c", script];
+    const result = await runJob(sim, executor, {
+      key: "run-9:expand:1",
+      argv,
+      timeoutMs: 60_000,
+      version: "v42",
+    });
+    const outcome = commandOutcome(argv, result);
+    expect(describeFailure(outcome)).toBe(
+      "exited with 1: django.db.utils.OperationalError: canceling statement due to lock timeout",
+    );
+    expect(lastLine(outcome)).toBe(
+      "(phasegate read the log's last 87 lines: its last 200 are more than 2 MiB; " +
+        `kubectl logs -n shop ${jobPod()} -c command shows them all)`,
+    );
+    expect(Buffer.byteLength(result.stdout)).toBeLessThan(2 * 1024 * 1024);
+    expect(logAsks()).toEqual(["tailLines=200 limitBytes=2097152", "tailLines=87 limitBytes=2097152"]);
   });
 
   it("an answer whose body never finishes: the step names the request, that the answer began, and the time limit", async () => {
