@@ -9,6 +9,8 @@ export interface ChangeSeen {
   operated: boolean;
   /** What the change is, for the messages ("v2", "revision 1a2b3c4d5e6f"). */
   change: string;
+  /** Git mode: a revision Argo CD reports that is no full commit id (a branch or tag name), never taken for one. */
+  notCommit?: string;
 }
 
 const waiting = (message: string): RolloutStatus => ({ done: false, failed: false, message });
@@ -27,6 +29,10 @@ export function applicationRolloutStatus(app: Application, seen: ChangeSeen): Ro
   if (seen.operated && (phase === "Failed" || phase === "Error"))
     return failed(
       `Argo CD's sync of ${name} to ${seen.change} ${phase === "Error" ? "errored" : "failed"}: ${operationState?.message ?? "no message"}`,
+    );
+  if (!seen.compared && seen.notCommit !== undefined)
+    return waiting(
+      `Argo CD reports ${name} at ${JSON.stringify(seen.notCommit.slice(0, 80))}, not a full commit id (a branch or tag name?): still waiting for ${seen.change}`,
     );
   if (!seen.compared)
     return waiting(`Argo CD has not compared ${name} with ${seen.change} yet (${sync?.status ?? "Unknown"})`);

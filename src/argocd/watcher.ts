@@ -6,6 +6,9 @@ import { applicationRolloutStatus, type ChangeSeen } from "./application-status.
 import type { ArgoCdClient } from "./client.js";
 import { valueIn } from "./source-value.js";
 
+/** What Argo CD reports as a Git source's revision: the commit's full id (SHA-1 or SHA-256). */
+const FULL_COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 /**
  * Polls the Application until Argo CD reports it Synced to the change and Healthy. Parameter mode: the change is
  * the release in the source Argo CD compared (and synced) with; Git mode: the run's commit in the revision.
@@ -26,12 +29,14 @@ export class ArgoCdWatcher implements RolloutWatcher {
     const { sync, operationState } = app.status;
     if (this.git) {
       const commit = await this.git.target(request.runId, signal);
+      const revisions = [sync?.revision, operationState?.syncResult?.revision];
       const has = async (revision?: string) =>
         revision ? (this.git?.contains(commit, revision, signal) ?? false) : false;
       return {
-        compared: await has(sync?.revision),
-        operated: await has(operationState?.syncResult?.revision),
+        compared: await has(revisions[0]),
+        operated: await has(revisions[1]),
         change: `a revision with ${commit.slice(0, 12)}`,
+        notCommit: revisions.find((revision) => revision !== undefined && !FULL_COMMIT_ID.test(revision)),
       };
     }
     singleSource(app);

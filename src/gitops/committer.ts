@@ -126,11 +126,12 @@ export class GitCommitter implements GitRevisions {
     return value.slice(prefix.length, value.length - suffix.length) || null;
   }
 
-  /** Whether `revision` (a commit a GitOps tool applied) has `commit` in its history. */
+  /** Whether `revision` (the full id of a commit a GitOps tool applied) has `commit` in its history. */
   async contains(commit: string, revision: string, signal?: AbortSignal): Promise<boolean> {
-    // Only a commit id is looked up: a branch or tag name (or an option) from the tool's status would be resolved in
-    // the mirror, where the branch is what phasegate pushed, whatever the tool applied.
-    if (!/^[0-9a-f]{7,64}$/.test(revision)) return false;
+    // Only a full commit id (as long as the repository's own: 40 hex for SHA-1, 64 for SHA-256) is looked up, which
+    // git never reads as a ref: a branch or tag name, even one of hex digits only (`deadbee`), or an abbreviated id
+    // would be resolved in the mirror, where the branch is what phasegate pushed, whatever the tool applied.
+    if (revision.length !== commit.length || !/^[0-9a-f]+$/.test(revision)) return false;
     const run = await this.mirrorGit(signal);
     const ancestor = async () => {
       try {

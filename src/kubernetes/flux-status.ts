@@ -26,13 +26,22 @@ export const fluxObjectSchema = z.looseObject({
 export type FluxObject = z.infer<typeof fluxObjectSchema>;
 
 /**
- * The Git commit a Flux revision names: `main@sha1:<sha>` (Flux v2 sources), a bare `<sha>` (older ones), or a
- * chart version built from a Git source (`1.2.0+<sha>`). Null when it names none.
+ * The full id of the Git commit a Flux revision names: `main@sha1:<id>` (Flux v2 sources; `sha256:` for a SHA-256
+ * repository), `main/<id>` or a bare `<id>` (older ones), a chart version with it (`1.2.0+<id>`). Null when it names
+ * none: anything shorter could be a branch or tag name (`main@sha1:` aside, `deadbee` is one as well as an id).
  */
 export function commitOfRevision(revision: string | undefined): string | null {
   if (!revision) return null;
-  const match = /(?:sha1:|^|\/|\+)([0-9a-f]{7,40})$/.exec(revision);
+  const match = /(?:^|\/|\+|(?:^|@)sha(?:1|256):)([0-9a-f]{40}|[0-9a-f]{64})$/.exec(revision);
   return match?.[1] ?? null;
+}
+
+/**
+ * The first 12 hex digits of the commit a HelmRelease's chart was built from (`1.2.0+<12 hex>`, Flux's chart
+ * version for a Git source reconciled by Revision), or null. Only compared with the run's commit, never looked up.
+ */
+export function chartCommitPrefix(revision: string | undefined): string | null {
+  return /\+([0-9a-f]{12,39})$/.exec(revision ?? "")?.[1] ?? null;
 }
 
 /** Whether Flux's applied and attempted revisions contain the run's commit (decided by the watcher, with Git). */
@@ -41,6 +50,8 @@ export interface FluxRevisionsSeen {
   attempted: boolean;
   /** The commit, for the messages. */
   change: string;
+  /** A revision Flux reports that names no commit (a branch or tag name, say): never taken for one. */
+  notCommit?: string;
 }
 
 const waiting = (message: string): RolloutStatus => ({ done: false, failed: false, message });
@@ -76,6 +87,10 @@ export function fluxRolloutStatus(object: FluxObject, seen: FluxRevisionsSeen): 
       failed: false,
       message: `${what} is Ready at ${status.lastAppliedRevision ?? seen.change}`,
     };
+  if (!seen.attempted && seen.notCommit !== undefined)
+    return waiting(
+      `${what} reports revision ${JSON.stringify(seen.notCommit.slice(0, 80))}, not a full commit id: still waiting for a revision with ${seen.change}`,
+    );
   if (!seen.attempted)
     return waiting(
       `${what} has not fetched ${seen.change} yet (last applied ${status.lastAppliedRevision ?? "nothing"})`,

@@ -2,7 +2,13 @@ import type { FluxDeployerConfig } from "../config/gitops-schema.js";
 import type { GitRevisions } from "../ports/git-revisions.js";
 import type { RolloutRequest, RolloutStatus, RolloutWatcher } from "../ports/rollout-watcher.js";
 import type { KubernetesClient } from "./client.js";
-import { commitOfRevision, type FluxObject, fluxObjectSchema, fluxRolloutStatus } from "./flux-status.js";
+import {
+  chartCommitPrefix,
+  commitOfRevision,
+  type FluxObject,
+  fluxObjectSchema,
+  fluxRolloutStatus,
+} from "./flux-status.js";
 import { isNotFound } from "./kubernetes-error.js";
 
 const API = {
@@ -40,14 +46,20 @@ export class FluxWatcher implements RolloutWatcher {
     const commit = await this.git.target(request.runId, signal);
     const contains = async (revision?: string) => {
       const sha = commitOfRevision(revision);
-      return sha ? this.git.contains(commit, sha, signal) : false;
+      if (sha) return this.git.contains(commit, sha, signal);
+      const prefix = chartCommitPrefix(revision);
+      return prefix !== null && commit.startsWith(prefix);
     };
+    const { lastAppliedRevision: applied, lastAttemptedRevision: attempted = applied } = object.status;
     return fluxRolloutStatus(
       { ...object, kind },
       {
-        applied: await contains(object.status.lastAppliedRevision),
-        attempted: await contains(object.status.lastAttemptedRevision ?? object.status.lastAppliedRevision),
+        applied: await contains(applied),
+        attempted: await contains(attempted),
         change: commit.slice(0, 12),
+        notCommit: [attempted, applied].find(
+          (revision) => revision && !commitOfRevision(revision) && !chartCommitPrefix(revision),
+        ),
       },
     );
   }

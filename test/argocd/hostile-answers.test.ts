@@ -189,7 +189,11 @@ describe("Argo CD answering badly", () => {
       };
       const watcher = new ArgoCdWatcher(client, config(), git);
       const check = () => watcher.check({ runId: "run-g1", service: "shop", version: "v2" });
-      expect(await check()).toMatchObject({ done: false, failed: false });
+      expect(await check()).toEqual({
+        done: false,
+        failed: false,
+        message: `Argo CD reports shop at "main", not a full commit id (a branch or tag name?): still waiting for a revision with ${(await repo.head()).slice(0, 12)}`,
+      });
       revision = "HEAD";
       expect(await check()).toMatchObject({ done: false, failed: false });
       revision = await repo.head();

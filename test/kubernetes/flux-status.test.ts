@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { commitOfRevision, type FluxObject, fluxRolloutStatus } from "../../src/kubernetes/flux-status.js";
+import {
+  chartCommitPrefix,
+  commitOfRevision,
+  type FluxObject,
+  fluxRolloutStatus,
+} from "../../src/kubernetes/flux-status.js";
 
 const object = (status: FluxObject["status"], generation = 2): FluxObject => ({
   kind: "Kustomization",
@@ -84,7 +89,13 @@ describe("Flux's verdict on a Kustomization or HelmRelease after phasegate's com
     expect(commitOfRevision("main/0123456789abcdef0123456789abcdef01234567")).toBe(
       "0123456789abcdef0123456789abcdef01234567",
     );
-    expect(commitOfRevision("0.1.0+0123456789ab")).toBe("0123456789ab");
+    expect(commitOfRevision(`main@sha256:${"ab".repeat(32)}`)).toBe("ab".repeat(32));
+    // Names git could take for an id (a hex branch, an abbreviated id) name no commit; a chart's 12 digits only match.
+    expect(commitOfRevision("cafe1234")).toBeNull();
+    expect(commitOfRevision("main@sha1:0123456")).toBeNull();
+    expect(commitOfRevision("0.1.0+0123456789ab")).toBeNull();
+    expect(chartCommitPrefix("0.1.0+0123456789ab")).toBe("0123456789ab");
+    expect(chartCommitPrefix("0.1.0+20240101")).toBeNull();
     expect(commitOfRevision("1.4.2")).toBeNull();
     expect(commitOfRevision(undefined)).toBeNull();
   });
