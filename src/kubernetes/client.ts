@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type Dispatcher, fetch } from "undici";
 import type { z } from "zod";
 import { issueLines } from "../domain/issues/issue-lines.js";
-import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
+import { AnswerBrokenOff, AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
 import { type Redirect, redirectOf } from "../net/http/redirect-answer.js";
 import { type ProxySettings, proxyFor, shownProxy } from "../net/proxy/proxy-env.js";
 import { dispatcherVia } from "../net/proxy/undici-dispatcher.js";
@@ -111,6 +111,8 @@ export class KubernetesClient {
     const { connection, dispatcher } = await this.open();
     const url = `${connection.server}${request.path}${request.query ? `?${new URLSearchParams(request.query)}` : ""}`;
     let lastProblem = "";
+    /** Whether the last attempt's answer was broken off half-way: the server was reached, the advice differs. */
+    let brokenOff = false;
     let renewed = false;
     for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
       if (attempt > 1) {
@@ -155,20 +157,15 @@ export class KubernetesClient {
           throw describeFailure(request, response.status, body);
         }
         lastProblem = `HTTP ${response.status}: ${body.slice(0, 200)}`;
+        brokenOff = false;
       } catch (error) {
         if (error instanceof KubernetesError) throw error;
         if (error instanceof AnswerTooLarge) throw this.tooLarge(connection, request);
         if (signal?.aborted) throw signal.reason;
         const tls = untrustedCertificate(error, connection.server, connection.source);
         if (tls) throw tls;
-        // The headers came in time, the body did not (a server or proxy that dribbles it, or stops half-way).
-        const late = answered
-          ? `its answer to ${request.method} ${request.path} did not finish`
-          : "no answer";
-        lastProblem =
-          (error as Error).name === "TimeoutError"
-            ? `${late} within ${this.options.timeoutMs} ms`
-            : `${(error as Error).message}${causeOf(error)}`;
+        brokenOff = error instanceof AnswerBrokenOff;
+        lastProblem = problemOf(error, request, answered, this.options.timeoutMs);
       }
     }
     const { verb, resource } = requestAttributes(request.method, request.path);
@@ -177,11 +174,15 @@ export class KubernetesClient {
     const fix = connection.proxyUrl
       ? ", that the proxy lets phasegate through (and takes its credentials)"
       : ", that the proxy lets phasegate through (and takes its credentials), or name the server in NO_PROXY";
+    const advice = brokenOff
+      ? "check the API server's health and whatever stands between it and phasegate (a proxy or load balancer " +
+        "that cuts connections short)"
+      : `check that the API server is reachable${via ? fix : ""}`;
     throw new KubernetesError(
       "unavailable",
       `the Kubernetes API at ${connection.server} (${connection.source}) failed to ${verb} ${resource} ` +
         `${this.options.attempts} times${via ? ` through the proxy ${shownProxy(via)} (${setting})` : ""} (last: ${lastProblem}); ` +
-        `check that the API server is reachable${via ? fix : ""}, then retry`,
+        `${advice}, then retry`,
     );
   }
 
@@ -240,6 +241,19 @@ function serverSetting(connection: Connection): string {
   if (connection.source.startsWith("in-cluster"))
     return "KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT";
   return "api.url";
+}
+
+/** What went wrong with one attempt, for the retry's log line and the final error. */
+function problemOf(error: unknown, request: KubernetesRequest, answered: boolean, timeoutMs: number): string {
+  const answer = `its answer to ${request.method} ${request.path}`;
+  if (error instanceof AnswerBrokenOff) {
+    return `it closed the connection before ${answer} was complete, after ${error.received} bytes`;
+  }
+  // The headers came in time, the body did not (a server or proxy that dribbles it).
+  if ((error as Error).name === "TimeoutError") {
+    return `${answered ? `${answer} did not finish` : "no answer"} within ${timeoutMs} ms`;
+  }
+  return `${(error as Error).message}${causeOf(error)}`;
 }
 
 function causeOf(error: unknown): string {

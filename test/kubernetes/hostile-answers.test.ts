@@ -183,6 +183,23 @@ describe("the Kubernetes API answering badly", () => {
     expect(logAsks()).toEqual(["tailLines=200 limitBytes=2097152", "tailLines=87 limitBytes=2097152"]);
   });
 
+  it("an answer broken off half-way: asked again, then the step says the API closed the connection before its answer was complete", async () => {
+    let requests = 0;
+    answer = (_, response) => {
+      requests += 1;
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write('{"metadata":{"name":"web"', () => response.socket?.destroy());
+    };
+    const deploy = await deployStep();
+    expect(deploy.message).toBe(
+      `deploy of v42 failed: the Kubernetes API at ${url} (${url}) failed to get deployments 2 times ` +
+        `(last: it closed the connection before its answer to ${GET_WEB} was complete, after 25 bytes); ` +
+        "check the API server's health and whatever stands between it and phasegate (a proxy or load balancer " +
+        "that cuts connections short), then retry",
+    );
+    expect(requests).toBe(2);
+  });
+
   it("an answer whose body never finishes: the step names the request, that the answer began, and the time limit", async () => {
     answer = (_, response) => dribbleAnswer(response, 50);
     const deploy = await deployStep({ requestTimeoutSeconds: 0.3 });
