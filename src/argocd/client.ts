@@ -8,6 +8,7 @@ import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
 import { redirectOf } from "../net/http/redirect-answer.js";
 import { proxySettingsFromEnv } from "../net/proxy/proxy-env.js";
 import { dispatcherFor } from "../net/proxy/undici-dispatcher.js";
+import { notJsonMessage } from "./not-json-answer.js";
 
 /**
  * An answer larger than this is cut, not buffered: an Application with thousands of resources is a few MB, and a
@@ -96,10 +97,7 @@ export class ArgoCdClient {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new ArgoCdError(
-        response.status,
-        `Argo CD answered ${where} with ${response.status} and no JSON: ${text.trim().replace(/\s+/g, " ").slice(0, 200) || "an empty body"}`,
-      );
+      throw new ArgoCdError(response.status, notJsonMessage(url, where, response.status, text));
     }
     if (!response.ok) throw this.failure(response.status, json, where);
     const parsed = schema.safeParse(json);

@@ -168,6 +168,38 @@ describe("Argo CD answering badly", () => {
     );
   });
 
+  it("a 401 or 403 without JSON (a proxy in front of Argo CD): said to be the proxy's, with a cut of its page, unlike Argo CD's own 401", async () => {
+    const loginPage = `<!DOCTYPE html><html><head><title>Sign In</title><style>body { font: 14px sans-serif; }</style></head>
+      <body><h1>Sign in with your company account</h1><p>${"You need to sign in to reach this application. ".repeat(20)}</p></body></html>`;
+    answer = (_, response) => {
+      response.writeHead(401, { "content-type": "text/html" });
+      response.end(loginPage);
+    };
+    const refused = (status: number, cut: string) =>
+      `Argo CD at ${url} (or something in front of it) refused the token with ${status} on GET /api/v1/applications/shop, answering no JSON ("${cut}"): a proxy in front of Argo CD (an OAuth or SSO proxy, say) must let the bearer token through to Argo CD's API server, or url points at the proxy's login page rather than at the API server`;
+    const { deploy, rollout } = await stepMessages();
+    const login = refused(
+      401,
+      "Sign In Sign in with your company account You need to sign in to reach this application. You need to sign in to reach t…",
+    );
+    expect(deploy).toEqual({ kind: "failed", message: `deploy of v2 failed: ${login}` });
+    expect(rollout).toMatchObject({ kind: "later", progress: `could not check the rollout: ${login}` });
+    answer = (_, response) => {
+      response.writeHead(403, { "content-type": "text/plain" });
+      response.end("Forbidden\n");
+    };
+    expect((await stepMessages()).deploy.message).toBe(`deploy of v2 failed: ${refused(403, "Forbidden")}`);
+    answer = (_, response) => {
+      response.writeHead(401, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify({ error: "invalid session", code: 16, message: "invalid session: token has expired" }),
+      );
+    };
+    expect((await stepMessages()).deploy.message).toBe(
+      "deploy of v2 failed: Argo CD refused the token in token (invalid session: token has expired): issue a new one",
+    );
+  });
+
   it("Git mode: a status whose revision is a branch name, not a commit, never counts as the run's rollout", async () => {
     const repo = await createGitOpsRepo({ "shop/values.yaml": "image:\n  tag: v1\n" });
     const git = new GitCommitter(
