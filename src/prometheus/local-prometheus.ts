@@ -23,6 +23,8 @@ export interface LocalPrometheusOptions {
   targets: string[];
   job: string;
   scrapeIntervalSeconds: number;
+  /** Remote-read endpoints asked for every query, recent data included (the tests' failing stores). */
+  remoteReadUrls?: string[];
 }
 
 /** The `prometheus` executable on PATH (Debian's package installs it), or null. */
@@ -56,6 +58,15 @@ export async function startLocalPrometheus(options: LocalPrometheusOptions): Pro
   const config = {
     global: { scrape_interval: interval, evaluation_interval: interval },
     scrape_configs: [{ job_name: options.job, static_configs: [{ targets: options.targets }] }],
+    ...(options.remoteReadUrls
+      ? {
+          remote_read: options.remoteReadUrls.map((url) => ({
+            url,
+            read_recent: true,
+            remote_timeout: "2s",
+          })),
+        }
+      : {}),
   };
   await writeFile(path.join(dir, "prometheus.yml"), stringify(config));
   const port = await freePort();
