@@ -4,7 +4,9 @@ import { firstIssueLine } from "../domain/issues/issue-lines.js";
 import type { Sample } from "../domain/run/analysis.js";
 import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
 import { redirectOf } from "../net/http/redirect-answer.js";
+import type { Logger } from "../ports/logger.js";
 import type { MetricsAnswer, MetricsSource } from "../ports/metrics-source.js";
+import { flagFields, loggedFlags, shownFlags } from "./answer-warnings.js";
 
 /** An answer larger than this is refused unread: a query for a gate returns a few series, not a dump. */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
@@ -16,6 +18,8 @@ export interface PrometheusSettings {
   /** Absolute path of a file holding the bearer token, read at each query (so a rotated token is picked up). */
   bearerTokenFile: string | null;
   timeoutMs: number;
+  /** Where what Prometheus flagged about an answer is logged, more of it than the card shows. */
+  logger: Logger;
 }
 
 /** `[<unix time>, "<value>"]`: Prometheus writes values as strings ("0.01", "NaN", "+Inf"). */
@@ -39,7 +43,7 @@ const dataSchema = z.discriminatedUnion("resultType", [
 
 /** The API's envelope (https://prometheus.io/docs/prometheus/latest/querying/api/#format-overview). */
 const answerSchema = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("success"), data: dataSchema }),
+  z.object({ status: z.literal("success"), data: dataSchema, ...flagFields }),
   z.object({ status: z.literal("error"), errorType: z.string().optional(), error: z.string().optional() }),
 ]);
 
@@ -89,38 +93,44 @@ function hintFor(status: number): string {
   return "check prometheus.url";
 }
 
-/** What the body says, or why it says nothing usable. */
-function readAnswer(status: number, body: string): MetricsAnswer {
+/** What the body says, or why it says nothing usable; `flagged`: what Prometheus flagged about it, for the log. */
+function readAnswer(status: number, body: string): { answer: MetricsAnswer; flagged: string[] } {
+  const said = (answer: MetricsAnswer) => ({ answer, flagged: [] });
   let raw: unknown;
   try {
     raw = JSON.parse(body);
   } catch {
     const start = cut(body.trim().replace(/\s+/g, " ").slice(0, 80));
-    return {
+    return said({
       ok: false,
       reason: `Prometheus answered HTTP ${status} with something that is not JSON (${start || "an empty body"}): ${hintFor(status)}`,
-    };
+    });
   }
   const parsed = answerSchema.safeParse(raw);
   if (!parsed.success) {
     const problem = firstIssueLine(parsed.error.issues, "the answer");
-    return {
+    return said({
       ok: false,
       reason: cut(
         `Prometheus answered HTTP ${status} with JSON that is not a query answer (${problem}): ${hintFor(status)}`,
       ),
-    };
+    });
   }
   const answer = parsed.data;
   if (answer.status === "error")
-    return {
+    return said({
       ok: false,
       reason: cut(
         `Prometheus refused the query (${answer.errorType ?? `HTTP ${status}`}): ${answer.error ?? "no reason given"}`,
       ),
-    };
-  if (status < 200 || status > 299) return { ok: false, reason: `Prometheus answered HTTP ${status}` };
-  return samplesOf(answer.data);
+    });
+  if (status < 200 || status > 299) return said({ ok: false, reason: `Prometheus answered HTTP ${status}` });
+  const read = samplesOf(answer.data);
+  const warnings = shownFlags(answer);
+  return {
+    answer: read.ok && warnings.length > 0 ? { ...read, warnings } : read,
+    flagged: loggedFlags(answer),
+  };
 }
 
 /** Prometheus's HTTP API: one instant query per call, POSTed as a form (long expressions fit). */
@@ -177,7 +187,13 @@ export class PrometheusClient implements MetricsSource {
           reason: `Prometheus at ${where} answered HTTP ${response.status}: check the bearer token`,
         };
       }
-      return readAnswer(response.status, await boundedText(response, MAX_ANSWER_BYTES));
+      const { answer, flagged } = readAnswer(response.status, await boundedText(response, MAX_ANSWER_BYTES));
+      if (flagged.length > 0)
+        this.settings.logger.warn(
+          { prometheus: where, query: cut(expression), warnings: flagged },
+          "Prometheus flagged its answer to a query",
+        );
+      return answer;
     } catch (error) {
       if (error instanceof AnswerTooLarge)
         return {

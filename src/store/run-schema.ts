@@ -18,7 +18,11 @@ const commandOutcomeSchema = z.object({
 });
 
 const thresholdSchema = z.object({ op: z.enum(THRESHOLD_OPS), value: z.number() });
-const readingBase = { name: z.string(), threshold: thresholdSchema };
+const readingBase = {
+  name: z.string(),
+  threshold: thresholdSchema,
+  warnings: z.array(z.string()).optional(),
+};
 const analysisProgressSchema = z.object({
   passingSince: iso.nullable(),
   failures: z.record(z.string(), z.number().int().min(0)),

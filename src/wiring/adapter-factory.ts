@@ -160,6 +160,7 @@ function analysisOf(config: ServiceConfig, context: Context): AnalysisSettings |
             ? path.resolve(context.loaded.baseDir, prometheus.bearerTokenFile)
             : null,
           timeoutMs: prometheus.timeoutSeconds * 1000,
+          logger: context.logger,
         })
       : null,
     queries: analysis.queries,

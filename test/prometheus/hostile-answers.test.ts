@@ -1,10 +1,12 @@
-import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollAnalysisStep } from "../../src/app/steps/analysis.js";
-import type { Run } from "../../src/domain/run/run.js";
+import type { StepState } from "../../src/domain/run/run.js";
 import { PrometheusClient } from "../../src/prometheus/prometheus-client.js";
+import { analysisStepText } from "../../src/slack/blocks/analysis-blocks.js";
+import { logger } from "../../src/telemetry/pino-logger.js";
+import { ANALYSIS_STEP, analysisRun } from "../../testkit/analysis-run.js";
+import { onLoopback } from "../../testkit/loopback-server.js";
 
 /**
  * Prometheus's API answering badly, on a real loopback server, read as the analysis step reads it: what the run's
@@ -15,9 +17,7 @@ const server = createServer((request, response) => answer(request, response));
 let url: string;
 
 beforeAll(async () => {
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = `http://${await onLoopback(server)}`;
 });
 
 afterAll(() => {
@@ -25,20 +25,14 @@ afterAll(() => {
   server.close();
 });
 
-const run = {
-  id: "run-p1",
-  service: "shop",
-  version: "v2",
-  currentStep: 0,
-  steps: [{ startedAt: new Date().toISOString() }],
-} as unknown as Run;
+const run = analysisRun("run-p1", "v2");
 
-/** The analysis step's message after one evaluation of one query, `errors < 0.01`. */
-async function analysisSays(): Promise<string> {
+/** The analysis step's outcome after one evaluation of one query, `errors < 0.01`. */
+async function evaluated() {
   const outcome = await pollAnalysisStep(
     run,
     {
-      source: new PrometheusClient({ url, bearerTokenFile: null, timeoutMs: 2000 }),
+      source: new PrometheusClient({ url, bearerTokenFile: null, timeoutMs: 2000, logger }),
       queries: [{ name: "errors", query: "errors", threshold: { op: "<", value: 0.01 } }],
       rules: { minimumSoakMs: 60_000, consecutiveFailures: 2, timeoutMs: 600_000 },
       intervalMs: 10_000,
@@ -47,7 +41,18 @@ async function analysisSays(): Promise<string> {
     new AbortController().signal,
   );
   if (outcome.kind !== "again") throw new Error(`the analysis ended: ${outcome.kind}`);
-  return outcome.message;
+  return outcome;
+}
+
+/** The analysis step's message after one evaluation. */
+const analysisSays = async () => (await evaluated()).message;
+
+/** The analysis step on the card after one evaluation. */
+async function cardSays(): Promise<string | null> {
+  return analysisStepText(ANALYSIS_STEP, {
+    status: "waiting",
+    analysis: (await evaluated()).analysis,
+  } as StepState);
 }
 
 const json = (status: number, body: unknown) => (_: IncomingMessage, response: ServerResponse) => {
@@ -93,6 +98,54 @@ describe("Prometheus answering badly, as the analysis says it", () => {
     };
     expect(await analysisSays()).toBe(
       `soak not started: waiting for every query to pass: errors: not evaluated (Prometheus at ${url} redirected the query to https://sso.example.com/login (HTTP 302): set prometheus.url to where the API answers)`,
+    );
+  });
+});
+
+describe("what Prometheus flags about an answer, as the card shows it", () => {
+  const vector = { resultType: "vector", result: [{ metric: {}, value: [1712000000, "0.001"] }] };
+
+  it("warnings and infos under the figure: one line each, escaped, cut, the rest counted", async () => {
+    answer = json(200, {
+      status: "success",
+      data: vector,
+      warnings: [
+        'PromQL warning: encountered a mix of histograms and floats for metric name "http_request_duration_seconds"',
+        "partial response: store 10.0.0.7:10901 <!channel>\n\u202Etimed out",
+        "partial response: store 10.0.0.7:10901 <!channel>\n\u202Etimed out",
+        `remote_read: ${"y".repeat(300)}`,
+      ],
+      infos: ['metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "errors"'],
+    });
+    expect(await cardSays()).toBe(
+      [
+        ":mag: analysing: soak 0 s of 60 s",
+        ":large_green_circle: errors = 0.001 (passes: must be &lt; 0.01)",
+        '    :warning: Prometheus warned: PromQL warning: encountered a mix of histograms and floats for metric name "http_request_duration_seconds"',
+        "    :warning: Prometheus warned: partial response: store 10.0.0.7:10901 &lt;!channel&gt; timed out",
+        `    :warning: Prometheus warned: remote_read: ${"y".repeat(187)}…`,
+        "    :warning: Prometheus warned: and 1 more (in phasegate's log)",
+      ].join("\n"),
+    );
+  });
+
+  it("an info alone is said as an info; the query still counts", async () => {
+    answer = json(200, { status: "success", data: vector, infos: ["metric might not be a counter"] });
+    const outcome = await evaluated();
+    expect(outcome.analysis?.passingSince).not.toBeNull();
+    expect(outcome.message).toBe(
+      "soak 0 s of 60 s: errors = 0.001 (passes: must be < 0.01; Prometheus warned: info: metric might not be a counter)",
+    );
+  });
+
+  it("warnings that are not a list of strings name the field, and the query is not evaluated", async () => {
+    answer = json(200, { status: "success", data: vector, warnings: "partial response" });
+    expect(await analysisSays()).toBe(
+      "soak not started: waiting for every query to pass: errors: not evaluated (Prometheus answered HTTP 200 with JSON that is not a query answer (warnings: Invalid input: expected array, received string): check prometheus.url)",
+    );
+    answer = json(200, { status: "success", data: vector, infos: ["fine", 7] });
+    expect(await analysisSays()).toBe(
+      "soak not started: waiting for every query to pass: errors: not evaluated (Prometheus answered HTTP 200 with JSON that is not a query answer (infos.1: Invalid input: expected string, received number): check prometheus.url)",
     );
   });
 });

@@ -1,14 +1,14 @@
-import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readingOf } from "../../src/domain/run/analysis.js";
 import type { LocalPrometheus } from "../../src/prometheus/local-prometheus.js";
 import { MAX_ANSWER_BYTES, PrometheusClient } from "../../src/prometheus/prometheus-client.js";
-import { startTestPrometheus, waitForSeries } from "../../testkit/prometheus.js";
+import { logger } from "../../src/telemetry/pino-logger.js";
+import { onLoopback } from "../../testkit/loopback-server.js";
+import { prometheusScraping } from "../../testkit/prometheus.js";
 
 /** An exporter of two counters, as a replica of the shop exports them. */
 let requests = 100;
@@ -27,29 +27,20 @@ let misbehave: (
 ) => void;
 const front = createServer((request, response) => misbehave(request, response));
 
-async function listen(server: Server): Promise<string> {
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 let prometheus: LocalPrometheus;
 let client: PrometheusClient;
 let frontUrl: string;
 let dir: string;
 
 beforeAll(async () => {
-  const target = await listen(exporter);
-  frontUrl = `http://${await listen(front)}`;
+  frontUrl = `http://${await onLoopback(front)}`;
   dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-prometheus-client-"));
-  prometheus = await startTestPrometheus([target]);
-  client = new PrometheusClient({ url: prometheus.url, bearerTokenFile: null, timeoutMs: 5000 });
-  await waitForSeries(prometheus, "shop_requests_total");
+  prometheus = await prometheusScraping(exporter, "shop_requests_total");
+  client = new PrometheusClient({ url: prometheus.url, bearerTokenFile: null, timeoutMs: 5000, logger });
 }, 60_000);
 
 afterAll(async () => {
   await prometheus?.stop();
-  exporter.close();
   front.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -114,11 +105,11 @@ describe("PrometheusClient against a real Prometheus", () => {
 
 describe("PrometheusClient against what is not Prometheus", () => {
   const at = (url: string, extra: Partial<ConstructorParameters<typeof PrometheusClient>[0]> = {}) =>
-    new PrometheusClient({ url, bearerTokenFile: null, timeoutMs: 2000, ...extra });
+    new PrometheusClient({ url, bearerTokenFile: null, timeoutMs: 2000, logger, ...extra });
 
   it("nobody listening: unreachable, named", async () => {
     const closed = createServer();
-    const address = await listen(closed);
+    const address = await onLoopback(closed);
     closed.close();
     const answer = await at(`http://${address}`).query("up");
     expect(answer).toEqual({

@@ -22,7 +22,7 @@ function evaluate(run: Run, settings: AnalysisSettings, signal: AbortSignal): Pr
       if (!source) return { name, kind: "unavailable", threshold, detail: "no prometheus to ask" };
       const answer = await source.query(queryOf(run, query), signal);
       return answer.ok
-        ? readingOf(name, threshold, answer.samples)
+        ? readingOf(name, threshold, answer.samples, answer.warnings)
         : { name, kind: "unavailable", threshold, detail: answer.reason };
     }),
   );

@@ -15,7 +15,7 @@ export interface Threshold {
 export type QueryReading =
   /**
    * `value`: the sample shown, as Prometheus wrote it ("0.0123", "+Inf"): the first failing one, else the first;
-   * `series`: its labels, null for a scalar.
+   * `series`: its labels, null for a scalar; `warnings`: what Prometheus flagged about the answer (none: absent).
    */
   | {
       name: string;
@@ -24,9 +24,10 @@ export type QueryReading =
       passed: boolean;
       threshold: Threshold;
       series: string | null;
+      warnings?: string[];
     }
   /** Prometheus answered, with no series (or NaN): not passing, not failing. */
-  | { name: string; kind: "no-data"; threshold: Threshold; detail: string }
+  | { name: string; kind: "no-data"; threshold: Threshold; detail: string; warnings?: string[] }
   /** Prometheus could not be asked, or refused the query: not passing, not failing. */
   | { name: string; kind: "unavailable"; threshold: Threshold; detail: string };
 
@@ -96,13 +97,19 @@ export interface Sample {
 
 /**
  * What a query's answer comes to: every sample must pass. No sample, or only NaN ones (a ratio over no requests),
- * is no data.
+ * is no data. `warnings` (what Prometheus flagged about the answer) are kept with it, and judge nothing.
  */
-export function readingOf(name: string, threshold: Threshold, samples: Sample[]): QueryReading {
+export function readingOf(
+  name: string,
+  threshold: Threshold,
+  samples: Sample[],
+  warnings: string[] = [],
+): QueryReading {
+  const flagged = warnings.length > 0 ? { warnings } : {};
   const numbers = samples.filter((s) => !Number.isNaN(sampleNumber(s.value)));
   if (numbers.length === 0) {
     const detail = samples.length === 0 ? "the query returned no series" : "the query returned only NaN";
-    return { name, kind: "no-data", threshold, detail };
+    return { name, kind: "no-data", threshold, detail, ...flagged };
   }
   const failing = numbers.find((s) => !passes(sampleNumber(s.value), threshold));
   const shown = failing ?? numbers[0];
@@ -113,12 +120,18 @@ export function readingOf(name: string, threshold: Threshold, samples: Sample[])
     passed: failing === undefined,
     threshold,
     series: shown?.series ?? null,
+    ...flagged,
   };
 }
 
-/** "errorRate = 0.23 (must be < 0.01)", "p99: no data (…)". */
-export function readingText(reading: QueryReading): string {
-  const must = `must be ${thresholdText(reading.threshold)}`;
+/** What Prometheus flagged about a reading's answer; none for a query not evaluated. */
+export function readingWarnings(reading: QueryReading): string[] {
+  return reading.kind === "unavailable" ? [] : (reading.warnings ?? []);
+}
+
+function described(reading: QueryReading, flags: string[]): string {
+  const warned = flags.length > 0 ? `; Prometheus warned: ${flags.join("; ")}` : "";
+  const must = `must be ${thresholdText(reading.threshold)}${warned}`;
   switch (reading.kind) {
     case "value": {
       const where = reading.series ? ` ${reading.series}` : "";
@@ -129,6 +142,16 @@ export function readingText(reading: QueryReading): string {
     case "unavailable":
       return `${reading.name}: not evaluated (${reading.detail})`;
   }
+}
+
+/** "errorRate = 0.23 (must be < 0.01)", "p99: no data (…)", without what Prometheus flagged (the card's line). */
+export function figureText(reading: QueryReading): string {
+  return described(reading, []);
+}
+
+/** The figure, then what Prometheus flagged about it: "errorRate = 0 (passes: must be < 0.01; Prometheus warned: …)". */
+export function readingText(reading: QueryReading): string {
+  return described(reading, readingWarnings(reading));
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;

@@ -1,17 +1,25 @@
 import type { PlanStep } from "../../domain/plan/plan.js";
-import { type QueryReading, readingText } from "../../domain/run/analysis.js";
+import { figureText, type QueryReading, readingWarnings } from "../../domain/run/analysis.js";
 import type { Run, StepState } from "../../domain/run/run.js";
 import { escapeText, truncate } from "./kit.js";
 
 const READING_CHARS = 200;
+/** The client already cuts a warning to 200 characters; the card does not rely on what a stored run holds. */
+const WARNING_CHARS = 240;
 
 function icon(reading: QueryReading): string {
   if (reading.kind === "value") return reading.passed ? ":large_green_circle:" : ":red_circle:";
   return reading.kind === "no-data" ? ":white_circle:" : ":warning:";
 }
 
-function readingLine(reading: QueryReading): string {
-  return `${icon(reading)} ${escapeText(truncate(readingText(reading), READING_CHARS))}`;
+/** The figure, then on a line each, below it, what Prometheus flagged about its answer. */
+function readingLines(reading: QueryReading): string[] {
+  return [
+    `${icon(reading)} ${escapeText(truncate(figureText(reading), READING_CHARS))}`,
+    ...readingWarnings(reading).map(
+      (warning) => `    :warning: Prometheus warned: ${escapeText(truncate(warning, WARNING_CHARS))}`,
+    ),
+  ];
 }
 
 /**
@@ -22,9 +30,10 @@ export function analysisStepText(step: PlanStep, state: StepState): string | nul
   if (step.kind !== "analysis" || (state.status !== "running" && state.status !== "waiting")) return null;
   const progress = state.analysis;
   if (!progress) return ":mag: analysing: first evaluation under way";
-  return [`:mag: analysing: ${escapeText(progress.headline)}`, ...progress.readings.map(readingLine)].join(
-    "\n",
-  );
+  return [
+    `:mag: analysing: ${escapeText(progress.headline)}`,
+    ...progress.readings.flatMap(readingLines),
+  ].join("\n");
 }
 
 /** A run its analysis failed: the admins' way past it. */
