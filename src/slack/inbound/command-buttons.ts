@@ -1,9 +1,9 @@
 import type { Logger } from "../../ports/logger.js";
 import { COMMAND_ACTION } from "../blocks/command-button.js";
 import type { AckGate } from "./ack-gate.js";
-import type { Buttons } from "./buttons.js";
 import { answerCommand, type CommandDeps } from "./command-answers.js";
 import { parseMigrateCommand } from "./command-parser.js";
+import type { Listeners } from "./listeners.js";
 import { ephemeral, respondTo } from "./response-url.js";
 
 export interface CommandButtonDeps extends CommandDeps {
@@ -17,8 +17,8 @@ export interface CommandButtonDeps extends CommandDeps {
  * had typed it in the channel of the card, so the action table, the channel rules and the use cases' access
  * checks decide it; a click grants nothing typing would not.
  */
-export function registerCommandButtons(buttons: Buttons, deps: CommandButtonDeps, acks: AckGate): void {
-  buttons.on(COMMAND_ACTION, async ({ ack, body }) => {
+export function registerCommandButtons(listeners: Listeners, deps: CommandButtonDeps, acks: AckGate): void {
+  listeners.button(COMMAND_ACTION, async ({ ack, body }) => {
     await ack();
     await acks.settled();
     const respond = respondTo(body.response_url);

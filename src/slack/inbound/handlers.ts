@@ -1,17 +1,10 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  BlockButtonAction,
-  RespondFn,
-  SlackCommandMiddlewareArgs,
-} from "@slack/bolt";
+import type { App, BlockButtonAction, RespondFn } from "@slack/bolt";
 import type { LoadedServices } from "../../config/load-services.js";
 import type { Logger } from "../../ports/logger.js";
 import { StoreUnavailableError } from "../../ports/store-unavailable.js";
 import type { UseCases } from "../../ports/use-cases.js";
 import { APPROVE_ACTION, type GateButton, gateButtonSchema } from "../blocks/approval.js";
 import { AckGate } from "./ack-gate.js";
-import { Buttons } from "./buttons.js";
 import { clickRefusal } from "./click-answer.js";
 import { readSlashCommand } from "./command-ack.js";
 import { answerCommand } from "./command-answers.js";
@@ -20,6 +13,7 @@ import type { MigrateCommand } from "./command-parser.js";
 import { OOPS, registerErrorHandler } from "./error-handler.js";
 import { gateMessageAfter } from "./gate-message.js";
 import type { InFlightWork } from "./in-flight-work.js";
+import { type CommandArgs, Listeners } from "./listeners.js";
 import { registerReject } from "./reject-handlers.js";
 import { ephemeral, respondTo } from "./response-url.js";
 import { registerRollback } from "./rollback-handlers.js";
@@ -45,8 +39,6 @@ function failureAnswer(deps: HandlerDeps, error: unknown): string {
   if (deps.work?.draining) return STOPPED;
   return error instanceof StoreUnavailableError ? REDIS_DOWN : OOPS;
 }
-
-type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 async function migrate(
   deps: HandlerDeps,
@@ -76,11 +68,11 @@ async function migrate(
 }
 
 /**
- * Every slash command through one listener (one per command cost every request its middleware, see Buttons). In
- * HTTP mode the receiver has acked it already with the same answer (commandAck) and this ack does nothing.
+ * Every slash command through one handler. In HTTP mode the receiver has acked it already with the same answer
+ * (commandAck) and this ack does nothing.
  */
-function registerCommands(app: App, deps: HandlerDeps, acks: AckGate): void {
-  app.command(/^\//, async (args) => {
+function registerCommands(listeners: Listeners, deps: HandlerDeps, acks: AckGate): void {
+  listeners.command(async (args) => {
     const read = readSlashCommand(args.command.command, args.command.text);
     if ("answer" in read) return args.ack(read.answer);
     await args.ack();
@@ -128,8 +120,8 @@ async function decideClick(
   if (replaced) await respond({ replace_original: true, ...replaced } as Parameters<RespondFn>[0]);
 }
 
-function registerApprove(buttons: Buttons, deps: HandlerDeps, acks: AckGate): void {
-  buttons.on(APPROVE_ACTION, async ({ ack, body }) => {
+function registerApprove(listeners: Listeners, deps: HandlerDeps, acks: AckGate): void {
+  listeners.button(APPROVE_ACTION, async ({ ack, body }) => {
     await ack();
     await acks.settled();
     const respond = respondTo(body.response_url);
@@ -152,17 +144,17 @@ function registerApprove(buttons: Buttons, deps: HandlerDeps, acks: AckGate): vo
 export function registerHandlers(app: App, deps: HandlerDeps): void {
   const acks = deps.acks ?? new AckGate();
   registerErrorHandler(app, deps.logger);
-  registerCommands(app, deps, acks);
-  const buttons = new Buttons();
-  registerApprove(buttons, deps, acks);
+  const listeners = new Listeners();
+  registerCommands(listeners, deps, acks);
+  registerApprove(listeners, deps, acks);
   const answerFailure = (error: unknown) => failureAnswer(deps, error);
-  registerRollback(buttons, { ...deps, failureAnswer: answerFailure }, acks);
-  registerCommandButtons(buttons, { ...deps, failureAnswer: answerFailure }, acks);
-  registerReject(app, buttons, {
+  registerRollback(listeners, { ...deps, failureAnswer: answerFailure }, acks);
+  registerCommandButtons(listeners, { ...deps, failureAnswer: answerFailure }, acks);
+  registerReject(listeners, {
     useCases: deps.useCases,
     logger: deps.logger,
     buttonOf,
     lateClick: (body) => decideClick(deps, body, respondTo(body.response_url), false),
   });
-  buttons.listen(app, deps.logger);
+  listeners.listen(app, deps.logger);
 }

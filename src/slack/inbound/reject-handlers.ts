@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from "@slack/bolt";
+import type { BlockButtonAction } from "@slack/bolt";
 import { hasVisibleText } from "../../domain/run/visible-text.js";
 import type { Logger } from "../../ports/logger.js";
 import type { UseCases } from "../../ports/use-cases.js";
@@ -12,8 +12,8 @@ import {
   rejectMetadataSchema,
   rejectModal,
 } from "../blocks/reject-modal.js";
-import type { Buttons } from "./buttons.js";
 import { clickRefusal } from "./click-answer.js";
+import type { Listeners } from "./listeners.js";
 import { ephemeral, respondTo } from "./response-url.js";
 
 export interface RejectDeps {
@@ -38,8 +38,8 @@ function metadataOf(raw: string): RejectMetadata | null {
  * Reject on an open gate opens a modal asking why (views.open needs the click's trigger_id, valid for 3 s: only a
  * read of the run comes first); on a gate already closed it is answered at once.
  */
-function registerRejectButton(buttons: Buttons, deps: RejectDeps): void {
-  buttons.on(REJECT_ACTION, async ({ ack, body, client }) => {
+function registerRejectButton(listeners: Listeners, deps: RejectDeps): void {
+  listeners.button(REJECT_ACTION, async ({ ack, body, client }) => {
     await ack();
     const action = body.actions[0];
     const button = action ? deps.buttonOf(action) : null;
@@ -85,8 +85,8 @@ function registerRejectButton(buttons: Buttons, deps: RejectDeps): void {
  * long) are shown in the modal, which stays open, and are in the audit trail; on success the gate message loses
  * its buttons.
  */
-function registerRejectSubmission(app: App, deps: RejectDeps): void {
-  app.view(REJECT_VIEW, async ({ ack, body, view, client }) => {
+function registerRejectSubmission(listeners: Listeners, deps: RejectDeps): void {
+  listeners.view(REJECT_VIEW, async ({ ack, body, view, client }) => {
     const metadata = metadataOf(view.private_metadata);
     const reason = view.state.values[REASON_BLOCK]?.[REASON_INPUT]?.value?.trim() ?? "";
     if (!metadata)
@@ -130,7 +130,7 @@ function registerRejectSubmission(app: App, deps: RejectDeps): void {
   });
 }
 
-export function registerReject(app: App, buttons: Buttons, deps: RejectDeps): void {
-  registerRejectButton(buttons, deps);
-  registerRejectSubmission(app, deps);
+export function registerReject(listeners: Listeners, deps: RejectDeps): void {
+  registerRejectButton(listeners, deps);
+  registerRejectSubmission(listeners, deps);
 }

@@ -9,7 +9,7 @@ import {
   rollbackButtonSchema,
 } from "../blocks/rollback-messages.js";
 import type { AckGate } from "./ack-gate.js";
-import type { Buttons } from "./buttons.js";
+import type { Listeners } from "./listeners.js";
 import { ephemeral, respondTo } from "./response-url.js";
 
 export interface RollbackHandlerDeps {
@@ -36,8 +36,8 @@ function answerOf(result: ActionResult): string {
 }
 
 /** "Roll back the deploy" on a run's card: acked at once, then decided (authorised, audited) and answered. */
-export function registerRollback(buttons: Buttons, deps: RollbackHandlerDeps, acks: AckGate): void {
-  buttons.on(ROLLBACK_ACTION, async ({ ack, body }) => {
+export function registerRollback(listeners: Listeners, deps: RollbackHandlerDeps, acks: AckGate): void {
+  listeners.button(ROLLBACK_ACTION, async ({ ack, body }) => {
     await ack();
     await acks.settled();
     const respond = respondTo(body.response_url);
