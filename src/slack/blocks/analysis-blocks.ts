@@ -7,6 +7,11 @@ const READING_CHARS = 200;
 /** The client already cuts a warning to 200 characters; the card does not rely on what a stored run holds. */
 const WARNING_CHARS = 240;
 
+/** One thing Prometheus flagged, as the card shows it: on one line, cut, escaped. */
+export function flagText(warning: string): string {
+  return escapeText(truncate(warning.replace(/\s+/g, " ").trim(), WARNING_CHARS));
+}
+
 function icon(reading: QueryReading): string {
   if (reading.kind === "value") return reading.passed ? ":large_green_circle:" : ":red_circle:";
   return reading.kind === "no-data" ? ":white_circle:" : ":warning:";
@@ -16,9 +21,7 @@ function icon(reading: QueryReading): string {
 function readingLines(reading: QueryReading): string[] {
   return [
     `${icon(reading)} ${escapeText(truncate(figureText(reading), READING_CHARS))}`,
-    ...readingWarnings(reading).map(
-      (warning) => `    :warning: Prometheus warned: ${escapeText(truncate(warning, WARNING_CHARS))}`,
-    ),
+    ...readingWarnings(reading).map((warning) => `    :warning: Prometheus warned: ${flagText(warning)}`),
   ];
 }
 

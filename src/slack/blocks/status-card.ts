@@ -4,6 +4,7 @@ import { isTerminal, type Run, type RunStatus, type StepState } from "../../doma
 import { analysisOverrideHint, analysisStepText } from "./analysis-blocks.js";
 import { approvalProgressText, approverList } from "./approval-progress.js";
 import { retryBlocks } from "./command-button.js";
+import { endedAnalysis } from "./ended-analysis.js";
 import { runFollowUpLines } from "./follow-up-messages.js";
 import {
   type Block,
@@ -53,10 +54,16 @@ function approvedBy(run: Run, step: PlanStep, at: string): string {
 
 /** One step's state in words: "done in 2.1 s", "waiting for rollout: 2 of 3 updated replicas are available", … */
 export function stepStateText(run: Run, step: PlanStep, state: StepState): string {
-  const took = durationBetween(state.startedAt, state.finishedAt);
-  const decision = decisionOf(run, step);
   const analysing = analysisStepText(step, state);
   if (analysing) return analysing;
+  const analysed = endedAnalysis(step, state);
+  if (!analysed) return stateLine(run, step, state);
+  return [stateLine(run, step, { ...state, message: analysed.message }), ...analysed.lines].join("\n");
+}
+
+function stateLine(run: Run, step: PlanStep, state: StepState): string {
+  const took = durationBetween(state.startedAt, state.finishedAt);
+  const decision = decisionOf(run, step);
   switch (state.status) {
     case "pending":
       // A pending step with a message is held back (a freeze, outside the change windows).
