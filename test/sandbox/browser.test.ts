@@ -1,10 +1,16 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PlanStep } from "../../src/domain/plan/plan.js";
+import { judgeAnalysis, readingOf } from "../../src/domain/run/analysis.js";
+import type { Run } from "../../src/domain/run/run.js";
 import { type RunningSandbox, SANDBOX_BOT_TOKEN, startSandbox } from "../../src/sandbox/sandbox.js";
+import { STORY_CHANNEL } from "../../src/sandbox/story.js";
+import { statusCard } from "../../src/slack/blocks/status-card.js";
 import { logger } from "../../src/telemetry/pino-logger.js";
 import { type Browser, launchBrowser } from "../../testkit/browser.js";
 import { sourcePageModules } from "../../testkit/page-modules.js";
+import { replay, shopPlan, shopRun, TO_THE_GATE } from "../../testkit/plans.js";
 import { pg } from "../../testkit/postgres.js";
 import { findDjangoPython } from "../../testkit/python.js";
 import { redisUrl } from "../../testkit/redis.js";
@@ -83,6 +89,25 @@ async function watchCard(title: string, until: string): Promise<string[]> {
     if (Date.now() > deadline) throw new Error(`${title} stayed ${seen.at(-1)} (saw ${seen.join(" → ")})`);
     await page.waitForTimeout(100);
   }
+}
+
+const WARNING = `remote_read: store <!channel> down: ${"x".repeat(130)} the answer may be partial`;
+
+/** The shop's run at its gate, its rollout wait made an analysis that passed with Prometheus's warning. */
+function passedWithWarning(): Run {
+  const plan = shopPlan();
+  plan.steps[2] = { index: 2, kind: "analysis", phase: "analysis", title: "Analyse the metrics" } as PlanStep;
+  const run = shopRun({ plan });
+  const reading = readingOf(
+    "errorRate",
+    { op: "<", value: 0.01 },
+    [{ series: null, value: "0.001" }],
+    [WARNING],
+  );
+  const rules = { minimumSoakMs: 0, consecutiveFailures: 3, timeoutMs: 600_000 };
+  const { message, progress } = judgeAnalysis(null, [reading], run.createdAt, new Date(run.createdAt), rules);
+  const ended = { type: "step-succeeded", step: 2, message, analysis: progress } as const;
+  return replay(run, [...TO_THE_GATE.slice(0, -1), ended]).at(-1)?.after as Run;
 }
 
 async function actAs(user: string) {
@@ -275,5 +300,24 @@ describe("the sandbox page, in a real browser", () => {
     const unrendered = page.locator(".message", { hasText: "Pick one" }).locator(".unrendered");
     await unrendered.waitFor();
     expect(await unrendered.textContent()).toContain('"type": "overflow"');
+  });
+
+  it("draws an ended analysis step's warning whole under the step, as text", async () => {
+    const run = passedWithWarning();
+    expect(run.status).toBe("awaiting-approval");
+    await sandbox.bot.app.client.chat.postMessage({
+      token: SANDBOX_BOT_TOKEN,
+      channel: STORY_CHANNEL,
+      ...statusCard(run),
+    });
+    const step = card("shop v42 · shop-1").locator(".block.section", { hasText: "Analyse the metrics" });
+    await step.waitFor();
+    // biome-ignore lint/performance/useDomNodeTextContent: the lines as drawn (the page breaks them with <br>)
+    const lines = (await step.locator(".section-text").innerText()).split("\n");
+    expect(lines.slice(1)).toEqual([
+      "✅ done in 1.0 s: analysis passed: every query passed for 0 s: errorRate = 0.001 (passes: must be < 0.01)",
+      `⚠️ Prometheus warned about errorRate: ${WARNING}`,
+    ]);
+    expect(await step.locator(".mention").count()).toBe(0);
   });
 });
