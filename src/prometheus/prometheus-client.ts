@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { firstIssueLine } from "../domain/issues/issue-lines.js";
 import type { Sample } from "../domain/run/analysis.js";
-import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
+import { AnswerBrokenOff, AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
+import { connectionFailureOf } from "../net/http/connection-failure.js";
 import { redirectOf } from "../net/http/redirect-answer.js";
 import type { Logger } from "../ports/logger.js";
 import type { MetricsAnswer, MetricsSource } from "../ports/metrics-source.js";
@@ -205,8 +206,20 @@ export class PrometheusClient implements MetricsSource {
           ok: false,
           reason: `Prometheus at ${where} did not answer within ${this.settings.timeoutMs / 1000} s`,
         };
-      const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-      return { ok: false, reason: cut(`Prometheus at ${where} could not be reached: ${cause}`) };
+      // Prometheus (or a proxy before it) was reached and cut the exchange short: not the URL's fault.
+      const cutShort = `check Prometheus's health and any proxy or load balancer in front of it that cuts connections; asked again at the next evaluation`;
+      if (error instanceof AnswerBrokenOff)
+        return {
+          ok: false,
+          reason: `Prometheus at ${where} broke off its answer to the query after ${error.received} bytes: ${cutShort}`,
+        };
+      const failure = connectionFailureOf(error, "the query");
+      return {
+        ok: false,
+        reason: failure.dropped
+          ? `Prometheus at ${where} was reached, but ${failure.said}: ${cutShort}`
+          : cut(`Prometheus at ${where} could not be reached: ${failure.said}`),
+      };
     }
   }
 }

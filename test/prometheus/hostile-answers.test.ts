@@ -6,6 +6,7 @@ import { PrometheusClient } from "../../src/prometheus/prometheus-client.js";
 import { analysisStepText } from "../../src/slack/blocks/analysis-blocks.js";
 import { logger } from "../../src/telemetry/pino-logger.js";
 import { ANALYSIS_STEP, analysisRun } from "../../testkit/analysis-run.js";
+import { hangUpServer } from "../../testkit/hang-up.js";
 import { onLoopback } from "../../testkit/loopback-server.js";
 
 /**
@@ -28,11 +29,11 @@ afterAll(() => {
 const run = analysisRun("run-p1", "v2");
 
 /** The analysis step's outcome after one evaluation of one query, `errors < 0.01`. */
-async function evaluated() {
+async function evaluated(at = url) {
   const outcome = await pollAnalysisStep(
     run,
     {
-      source: new PrometheusClient({ url, bearerTokenFile: null, timeoutMs: 2000, logger }),
+      source: new PrometheusClient({ url: at, bearerTokenFile: null, timeoutMs: 2000, logger }),
       queries: [{ name: "errors", query: "errors", threshold: { op: "<", value: 0.01 } }],
       rules: { minimumSoakMs: 60_000, consecutiveFailures: 2, timeoutMs: 600_000 },
       intervalMs: 10_000,
@@ -45,7 +46,7 @@ async function evaluated() {
 }
 
 /** The analysis step's message after one evaluation. */
-const analysisSays = async () => (await evaluated()).message;
+const analysisSays = async (at = url) => (await evaluated(at)).message;
 
 /** The analysis step on the card after one evaluation. */
 async function cardSays(): Promise<string | null> {
@@ -89,6 +90,30 @@ describe("Prometheus answering badly, as the analysis says it", () => {
     expect(await says(404, "404 page not found\n")).toBe(
       `${pending}Prometheus answered HTTP 404 with something that is not JSON (404 page not found): check prometheus.url)`,
     );
+  });
+
+  it("an answer broken off half-way: Prometheus was reached and broke it off, not evaluated, asked again", async () => {
+    answer = (_, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write('{"status":"success"', () => response.socket?.destroy());
+    };
+    expect(await analysisSays()).toBe(
+      `soak not started: waiting for every query to pass: errors: not evaluated (Prometheus at ${url} broke off its answer to the query after 19 bytes: check Prometheus's health and any proxy or load balancer in front of it that cuts connections; asked again at the next evaluation)`,
+    );
+  });
+
+  it("a connection closed or reset before any answer: said so, not blamed on the address, asked again", async () => {
+    const hangUp = await hangUpServer();
+    try {
+      const says = (how: string) =>
+        `soak not started: waiting for every query to pass: errors: not evaluated (Prometheus at ${hangUp.url} was reached, but the connection was ${how} before any answer to the query: check Prometheus's health and any proxy or load balancer in front of it that cuts connections; asked again at the next evaluation)`;
+      expect(await analysisSays(hangUp.url)).toBe(says("closed"));
+      hangUp.how = "reset";
+      expect(await analysisSays(hangUp.url)).toBe(says("reset"));
+      expect(hangUp.connections).toBe(2);
+    } finally {
+      await hangUp.close();
+    }
   });
 
   it("a redirect (to a login page, to https) is said with where it led, not followed", async () => {
