@@ -4,7 +4,8 @@ import { type Dispatcher, fetch } from "undici";
 import type { z } from "zod";
 import type { ArgocdDeployerConfig } from "../config/gitops-schema.js";
 import { firstIssueLine } from "../domain/issues/issue-lines.js";
-import { AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
+import { AnswerBrokenOff, AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
+import { connectionFailureOf } from "../net/http/connection-failure.js";
 import { redirectOf } from "../net/http/redirect-answer.js";
 import { proxySettingsFromEnv } from "../net/proxy/proxy-env.js";
 import { dispatcherFor } from "../net/proxy/undici-dispatcher.js";
@@ -15,6 +16,10 @@ import { notJsonMessage } from "./not-json-answer.js";
  * server (or something in its place) that streams without end must not fill the worker's memory.
  */
 export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
+/** The fix when Argo CD (or what stands in front of it) was reached but cut the exchange short. */
+const CUT_SHORT =
+  "check the health of Argo CD's API server and of any proxy or load balancer in front of it that cuts connections short";
 
 /** An answer of Argo CD that is not a success: its status and Argo CD's own message. */
 export class ArgoCdError extends Error {
@@ -67,8 +72,12 @@ export class ArgoCdClient {
     } catch (error) {
       if (timeout.aborted)
         throw new Error(`Argo CD at ${url} did not answer ${where} within ${requestTimeoutSeconds} s`);
-      const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
-      throw new Error(`Argo CD at ${url} did not answer ${where}: ${cause}`);
+      const failure = connectionFailureOf(error, where);
+      throw new Error(
+        failure.dropped
+          ? `Argo CD at ${url} was reached, but ${failure.said}: ${CUT_SHORT}`
+          : `Argo CD at ${url} did not answer ${where}: ${failure.said}`,
+      );
     }
     const redirect = await redirectOf(response);
     if (redirect)
@@ -90,8 +99,11 @@ export class ArgoCdClient {
           `Argo CD at ${url} did not finish its answer to ${where} within ${requestTimeoutSeconds} s`,
         );
       if (signal?.aborted) throw error;
-      const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
-      throw new Error(`Argo CD at ${url} broke off its answer to ${where}: ${cause}`);
+      if (error instanceof AnswerBrokenOff)
+        throw new Error(
+          `Argo CD at ${url} broke off its answer to ${where} after ${error.received} bytes: ${CUT_SHORT}`,
+        );
+      throw error;
     }
     let json: unknown;
     try {

@@ -14,6 +14,7 @@ import { argocdDeployerSchema, gitRepositorySchema } from "../../src/config/gito
 import { GitCommitter } from "../../src/gitops/committer.js";
 import { dribbleAnswer, pourAnswer } from "../../testkit/endless-answer.js";
 import { createGitOpsRepo } from "../../testkit/gitops-repo.js";
+import { hangUpServer } from "../../testkit/hang-up.js";
 
 /**
  * Argo CD's API as an unlucky operator meets it: a real loopback server whose answer each test sets, read by the
@@ -101,6 +102,39 @@ describe("Argo CD answering badly", () => {
     const late = `Argo CD at ${url} did not finish its answer to GET /api/v1/applications/shop within 1 s`;
     expect(deploy).toEqual({ kind: "failed", message: `deploy of v2 failed: ${late}` });
     expect(rollout).toMatchObject({ kind: "later", progress: `could not check the rollout: ${late}` });
+  });
+
+  it("an answer broken off half-way: one sentence, with what to check", async () => {
+    answer = (_, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write('{"metadata":{"name":"shop"', () => response.socket?.destroy());
+    };
+    const { deploy, rollout } = await stepMessages();
+    const brokenOff = `Argo CD at ${url} broke off its answer to GET /api/v1/applications/shop after 26 bytes: check the health of Argo CD's API server and of any proxy or load balancer in front of it that cuts connections short`;
+    expect(deploy).toEqual({ kind: "failed", message: `deploy of v2 failed: ${brokenOff}` });
+    expect(rollout).toMatchObject({ kind: "later", progress: `could not check the rollout: ${brokenOff}` });
+  });
+
+  it("a connection closed or reset before any answer: said so, with what to check, not undici's words", async () => {
+    const hangUp = await hangUpServer();
+    try {
+      const says = (how: string) =>
+        `Argo CD at ${hangUp.url} was reached, but the connection was ${how} before any answer to GET /api/v1/applications/shop: check the health of Argo CD's API server and of any proxy or load balancer in front of it that cuts connections short`;
+      const closed = await stepMessages({ url: hangUp.url });
+      expect(closed.deploy).toEqual({ kind: "failed", message: `deploy of v2 failed: ${says("closed")}` });
+      expect(closed.rollout).toMatchObject({
+        kind: "later",
+        progress: `could not check the rollout: ${says("closed")}`,
+      });
+      hangUp.how = "reset";
+      expect((await stepMessages({ url: hangUp.url })).deploy.message).toBe(
+        `deploy of v2 failed: ${says("reset")}`,
+      );
+      // Each request was asked once: the deploy fails, the rollout wait asks again at its next check.
+      expect(hangUp.connections).toBe(4);
+    } finally {
+      await hangUp.close();
+    }
   });
 
   it("no answer at all: the step names the time limit", async () => {
