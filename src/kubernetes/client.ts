@@ -3,6 +3,7 @@ import { type Dispatcher, fetch } from "undici";
 import type { z } from "zod";
 import { issueLines } from "../domain/issues/issue-lines.js";
 import { AnswerBrokenOff, AnswerTooLarge, boundedText } from "../net/http/bounded-answer.js";
+import { connectionFailureOf } from "../net/http/connection-failure.js";
 import { type Redirect, redirectOf } from "../net/http/redirect-answer.js";
 import { type ProxySettings, proxyFor, shownProxy } from "../net/proxy/proxy-env.js";
 import { dispatcherVia } from "../net/proxy/undici-dispatcher.js";
@@ -111,8 +112,8 @@ export class KubernetesClient {
     const { connection, dispatcher } = await this.open();
     const url = `${connection.server}${request.path}${request.query ? `?${new URLSearchParams(request.query)}` : ""}`;
     let lastProblem = "";
-    /** Whether the last attempt's answer was broken off half-way: the server was reached, the advice differs. */
-    let brokenOff = false;
+    /** Whether the last attempt was cut short (the connection closed or reset): the server was reached, the advice differs. */
+    let cutShort = false;
     let renewed = false;
     for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
       if (attempt > 1) {
@@ -157,15 +158,14 @@ export class KubernetesClient {
           throw describeFailure(request, response.status, body);
         }
         lastProblem = `HTTP ${response.status}: ${body.slice(0, 200)}`;
-        brokenOff = false;
+        cutShort = false;
       } catch (error) {
         if (error instanceof KubernetesError) throw error;
         if (error instanceof AnswerTooLarge) throw this.tooLarge(connection, request);
         if (signal?.aborted) throw signal.reason;
         const tls = untrustedCertificate(error, connection.server, connection.source);
         if (tls) throw tls;
-        brokenOff = error instanceof AnswerBrokenOff;
-        lastProblem = problemOf(error, request, answered, this.options.timeoutMs);
+        ({ cutShort, problem: lastProblem } = problemOf(error, request, answered, this.options.timeoutMs));
       }
     }
     const { verb, resource } = requestAttributes(request.method, request.path);
@@ -174,7 +174,7 @@ export class KubernetesClient {
     const fix = connection.proxyUrl
       ? ", that the proxy lets phasegate through (and takes its credentials)"
       : ", that the proxy lets phasegate through (and takes its credentials), or name the server in NO_PROXY";
-    const advice = brokenOff
+    const advice = cutShort
       ? "check the API server's health and whatever stands between it and phasegate (a proxy or load balancer " +
         "that cuts connections short)"
       : `check that the API server is reachable${via ? fix : ""}`;
@@ -243,20 +243,28 @@ function serverSetting(connection: Connection): string {
   return "api.url";
 }
 
-/** What went wrong with one attempt, for the retry's log line and the final error. */
-function problemOf(error: unknown, request: KubernetesRequest, answered: boolean, timeoutMs: number): string {
+/**
+ * What went wrong with one attempt, for the retry's log line and the final error; `cutShort`: the connection was
+ * closed or reset, before or during the answer.
+ */
+function problemOf(
+  error: unknown,
+  request: KubernetesRequest,
+  answered: boolean,
+  timeoutMs: number,
+): { problem: string; cutShort: boolean } {
   const answer = `its answer to ${request.method} ${request.path}`;
   if (error instanceof AnswerBrokenOff) {
-    return `it closed the connection before ${answer} was complete, after ${error.received} bytes`;
+    const problem = `it closed the connection before ${answer} was complete, after ${error.received} bytes`;
+    return { problem, cutShort: true };
   }
   // The headers came in time, the body did not (a server or proxy that dribbles it).
   if ((error as Error).name === "TimeoutError") {
-    return `${answered ? `${answer} did not finish` : "no answer"} within ${timeoutMs} ms`;
+    return {
+      problem: `${answered ? `${answer} did not finish` : "no answer"} within ${timeoutMs} ms`,
+      cutShort: false,
+    };
   }
-  return `${(error as Error).message}${causeOf(error)}`;
-}
-
-function causeOf(error: unknown): string {
-  const cause = (error as { cause?: unknown }).cause;
-  return cause instanceof Error ? ` (${cause.message})` : "";
+  const failure = connectionFailureOf(error, `${request.method} ${request.path}`);
+  return { problem: failure.said, cutShort: failure.dropped };
 }

@@ -6,6 +6,7 @@ import { deployRelease } from "../../src/app/steps/deploy.js";
 import { commandOutcome, describeFailure, lastLine } from "../../src/domain/run/command-outcome.js";
 import { MAX_ANSWER_BYTES } from "../../src/kubernetes/client.js";
 import { dribbleAnswer, pourAnswer } from "../../testkit/endless-answer.js";
+import { hangUpServer } from "../../testkit/hang-up.js";
 import { type KubeSim, startKubeSim } from "../../testkit/kube-sim/index.js";
 import { runJob } from "./scenario.js";
 import { adapters, image, release, seedShop } from "./setup.js";
@@ -198,6 +199,23 @@ describe("the Kubernetes API answering badly", () => {
         "that cuts connections short), then retry",
     );
     expect(requests).toBe(2);
+  });
+
+  it("a connection closed or reset before any answer: asked again, then said so, with the health of what stands between to check", async () => {
+    const hangUp = await hangUpServer();
+    try {
+      const says = (how: string) =>
+        `deploy of v42 failed: the Kubernetes API at ${hangUp.url} (${hangUp.url}) failed to get deployments 2 times ` +
+        `(last: the connection was ${how} before any answer to ${GET_WEB}); ` +
+        "check the API server's health and whatever stands between it and phasegate (a proxy or load balancer " +
+        "that cuts connections short), then retry";
+      expect((await deployStep({ url: hangUp.url })).message).toBe(says("closed"));
+      hangUp.how = "reset";
+      expect((await deployStep({ url: hangUp.url })).message).toBe(says("reset"));
+      expect(hangUp.connections).toBe(4);
+    } finally {
+      await hangUp.close();
+    }
   });
 
   it("an answer whose body never finishes: the step names the request, that the answer began, and the time limit", async () => {
