@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { GitRepositoryConfig } from "../config/gitops-schema.js";
-import type { GitRevisions } from "../ports/git-revisions.js";
+import type { CommitLookup, GitRevisions } from "../ports/git-revisions.js";
 import { GitError, git } from "./git.js";
 import { getYamlValue, setYamlValue } from "./yaml-value.js";
 
@@ -22,6 +22,8 @@ const runMark = (runId: string) => `Phasegate-Run: ${runId}`;
 /** Git's words when the branch moved under the push: behind it (non-fast-forward), or moved during it. */
 const REJECTED_BECAUSE_MOVED =
   /\[rejected\].*\((fetch first|non-fast-forward)\)|cannot lock ref .* but expected/;
+
+type GitRun = (args: string[], input?: string) => Promise<string>;
 
 /** The mirrors this process made and has not closed: a cache for as long as it runs, removed when it exits. */
 const mirrors = new Set<string>();
@@ -148,6 +150,22 @@ export class GitCommitter implements GitRevisions {
     return (await ancestor()) ?? false;
   }
 
+  /**
+   * The commit whose id starts with `prefix`, fetching once when the mirror has none. Never a ref: git resolves a
+   * branch or tag name before an abbreviated id, so the objects starting so are listed and the commits kept.
+   */
+  async commitOfPrefix(prefix: string, signal?: AbortSignal): Promise<CommitLookup> {
+    if (!/^[0-9a-f]{4,63}$/.test(prefix)) return { commit: null, matches: 0 };
+    const run = await this.mirrorGit(signal);
+    let commits = await commitsStartingWith(run, prefix);
+    if (commits.length === 0) {
+      await this.fetch(run);
+      commits = await commitsStartingWith(run, prefix);
+    }
+    const [only] = commits;
+    return commits.length === 1 && only ? { commit: only } : { commit: null, matches: commits.length };
+  }
+
   /** Removes the mirror (a later read makes a new one); again, or with the mirror already gone: nothing to do. */
   async close(): Promise<void> {
     const mirror = this.mirror;
@@ -162,15 +180,12 @@ export class GitCommitter implements GitRevisions {
     return `${this.config.file} on ${this.config.branch}`;
   }
 
-  private runner(cwd: string, signal?: AbortSignal) {
-    return (args: string[]) =>
-      git(args, { cwd, env: this.config.env, timeoutMs: this.config.timeoutSeconds * 1000, signal });
+  private runner(cwd: string, signal?: AbortSignal): GitRun {
+    return (args, input) =>
+      git(args, { cwd, env: this.config.env, timeoutMs: this.config.timeoutSeconds * 1000, signal, input });
   }
 
-  private async inClone<T>(
-    signal: AbortSignal | undefined,
-    work: (run: (args: string[]) => Promise<string>, dir: string) => Promise<T>,
-  ) {
+  private async inClone<T>(signal: AbortSignal | undefined, work: (run: GitRun, dir: string) => Promise<T>) {
     const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-git-"));
     try {
       const run = this.runner(dir, signal);
@@ -210,13 +225,13 @@ export class GitCommitter implements GitRevisions {
     return edited;
   }
 
-  private commit(run: (args: string[]) => Promise<string>, message: string) {
+  private commit(run: GitRun, message: string) {
     const { name, email } = this.config.author;
     return run(["-c", `user.name=${name}`, "-c", `user.email=${email}`, "commit", "--quiet", "-m", message]);
   }
 
   /** Pushes HEAD; when the branch moved meanwhile, fetches, rebases and tries again (pushAttempts in all). */
-  private async push(run: (args: string[]) => Promise<string>, signal?: AbortSignal): Promise<string> {
+  private async push(run: GitRun, signal?: AbortSignal): Promise<string> {
     const { branch, pushAttempts, author } = this.config;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -255,12 +270,7 @@ export class GitCommitter implements GitRevisions {
   }
 
   /** The newest commit of `ref` whose message carries `trailer` as a line of its own (and, when given, `subject`). */
-  private async latest(
-    run: (args: string[]) => Promise<string>,
-    ref: string,
-    trailer: string,
-    subject?: string,
-  ) {
+  private async latest(run: GitRun, ref: string, trailer: string, subject?: string) {
     const lines = (await run(["log", "--format=%H %s", "--fixed-strings", `--grep=${trailer}`, ref]))
       .trim()
       .split("\n");
@@ -299,8 +309,20 @@ export class GitCommitter implements GitRevisions {
     }
   }
 
-  private fetch(run: (args: string[]) => Promise<string>) {
+  private fetch(run: GitRun) {
     const { url, branch } = this.config;
     return run(["fetch", "--quiet", "--", url, `+refs/heads/${branch}:refs/heads/${branch}`]);
   }
+}
+
+/** The commits whose full id starts with `prefix` (`--disambiguate` lists objects of every type, never a ref). */
+async function commitsStartingWith(run: GitRun, prefix: string): Promise<string[]> {
+  const ids = (await run(["rev-parse", `--disambiguate=${prefix}`])).split("\n").filter(Boolean);
+  if (ids.length === 0) return [];
+  const typed = await run(["cat-file", "--batch-check=%(objectname) %(objecttype)"], `${ids.join("\n")}\n`);
+  return typed
+    .split("\n")
+    .map((line) => line.split(" "))
+    .filter(([, type]) => type === "commit")
+    .map(([id = ""]) => id);
 }

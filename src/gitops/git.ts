@@ -5,6 +5,8 @@ export interface GitOptions {
   env: Record<string, string>;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Written to git's stdin (then closed). */
+  input?: string;
 }
 
 /** A git command that did not succeed: its exit code and what git said on stderr. */
@@ -29,7 +31,7 @@ export class GitError extends Error {
 /** Runs git without a shell; never prompts (a missing credential fails instead of hanging the step). */
 export function git(args: string[], options: GitOptions): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       "git",
       args,
       {
@@ -49,5 +51,6 @@ export function git(args: string[], options: GitOptions): Promise<string> {
         reject(new GitError(args, code, said, timedOut ? options.timeoutMs : undefined));
       },
     );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }

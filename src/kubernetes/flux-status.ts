@@ -18,6 +18,10 @@ export const fluxObjectSchema = z.looseObject({
       observedGeneration: z.number().optional(),
       lastAppliedRevision: z.string().optional(),
       lastAttemptedRevision: z.string().optional(),
+      /** helm-controller v2's releases, newest first: what it applied is the deployed one's chart version. */
+      history: z
+        .array(z.looseObject({ chartVersion: z.string().optional(), status: z.string().optional() }))
+        .optional(),
       conditions: z.array(conditionSchema).optional(),
     })
     .default({}),
@@ -38,7 +42,7 @@ export function commitOfRevision(revision: string | undefined): string | null {
 
 /**
  * The first 12 hex digits of the commit a HelmRelease's chart was built from (`1.2.0+<12 hex>`, Flux's chart
- * version for a Git source reconciled by Revision), or null. Only compared with the run's commit, never looked up.
+ * version for a Git source reconciled by Revision), or null. Looked up among the commits of phasegate's mirror only.
  */
 export function chartCommitPrefix(revision: string | undefined): string | null {
   return /\+([0-9a-f]{12,39})$/.exec(revision ?? "")?.[1] ?? null;
@@ -52,6 +56,8 @@ export interface FluxRevisionsSeen {
   change: string;
   /** A revision Flux reports that names no commit (a branch or tag name, say): never taken for one. */
   notCommit?: string;
+  /** Why a chart version's commit digits were not taken (ambiguous or unknown in phasegate's mirror). */
+  unresolved?: string;
 }
 
 const waiting = (message: string): RolloutStatus => ({ done: false, failed: false, message });
@@ -87,6 +93,8 @@ export function fluxRolloutStatus(object: FluxObject, seen: FluxRevisionsSeen): 
       failed: false,
       message: `${what} is Ready at ${status.lastAppliedRevision ?? seen.change}`,
     };
+  if (!seen.attempted && seen.unresolved !== undefined)
+    return waiting(`${what} reports ${seen.unresolved}: still waiting for a revision with ${seen.change}`);
   if (!seen.attempted && seen.notCommit !== undefined)
     return waiting(
       `${what} reports revision ${JSON.stringify(seen.notCommit.slice(0, 80))}, not a full commit id: still waiting for a revision with ${seen.change}`,

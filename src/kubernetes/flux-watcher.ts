@@ -44,23 +44,41 @@ export class FluxWatcher implements RolloutWatcher {
     const { kind } = this.resource;
     const object = await this.read(signal);
     const commit = await this.git.target(request.runId, signal);
+    let unresolved: string | undefined;
     const contains = async (revision?: string) => {
       const sha = commitOfRevision(revision);
       if (sha) return this.git.contains(commit, sha, signal);
       const prefix = chartCommitPrefix(revision);
-      return prefix !== null && commit.startsWith(prefix);
+      if (prefix === null) return false;
+      const found = await this.git.commitOfPrefix(prefix, signal);
+      if (found.commit !== null) return this.git.contains(commit, found.commit, signal);
+      unresolved ??= `chart version ${JSON.stringify(revision)}, whose ${prefix} ${
+        found.matches === 0
+          ? "is no commit of the branch in phasegate's mirror (fetched)"
+          : `is ambiguous: ${found.matches} commits in phasegate's mirror start with it`
+      }`;
+      return false;
     };
-    const { lastAppliedRevision: applied, lastAttemptedRevision: attempted = applied } = object.status;
+    const applied = object.status.lastAppliedRevision ?? deployedChart(object);
+    const { lastAttemptedRevision: attempted = applied } = object.status;
     return fluxRolloutStatus(
-      { ...object, kind },
+      { ...object, kind, status: { ...object.status, lastAppliedRevision: applied } },
       {
-        applied: await contains(applied),
+        // The attempted revision first: its digits are the ones to explain when they are not taken.
         attempted: await contains(attempted),
+        applied: await contains(applied),
         change: commit.slice(0, 12),
         notCommit: [attempted, applied].find(
           (revision) => revision && !commitOfRevision(revision) && !chartCommitPrefix(revision),
         ),
+        unresolved,
       },
     );
   }
+}
+
+/** helm-controller v2 reports what it applied in its history: the newest release's chart version, once deployed. */
+function deployedChart(object: FluxObject): string | undefined {
+  const [latest] = object.status.history ?? [];
+  return latest?.status === "deployed" ? latest.chartVersion : undefined;
 }

@@ -150,7 +150,10 @@ describe("a full run with the flux deployer (local bare repository, Flux in the 
     expect(await repo.show("main", VALUES_FILE)).toBe(values("v1"));
     expect(imageOf("fluxbad")).toBe(image("v1"));
     const release = sim.flux.get("HelmRelease", "fluxbad", "shop");
-    expect(release.status.lastAppliedRevision).toBe(`main@sha1:${revert}`);
+    expect(release.status.history?.[0]).toMatchObject({
+      chartVersion: `0.1.0+${revert.slice(0, 12)}`,
+      status: "deployed",
+    });
     expect(release.status.conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
   });
 

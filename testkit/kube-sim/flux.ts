@@ -24,6 +24,8 @@ export interface FluxObject {
     observedGeneration?: number;
     lastAttemptedRevision?: string;
     lastAppliedRevision?: string;
+    /** HelmRelease: helm-controller v2's releases, newest first. */
+    history?: { name: string; version: number; chartName: string; chartVersion: string; status: string }[];
     conditions?: Condition[];
   };
 }
@@ -35,6 +37,8 @@ export interface NewFluxObject {
   /** The GitRepository it applies: a bare repository, its branch, and the file whose image is rendered. */
   git: { bare: string; branch: string; file: string };
   workload: { namespace: string; deployment: string; container?: string };
+  /** HelmRelease: the version in the chart's Chart.yaml (0.1.0 when not given). */
+  chartVersion?: string;
 }
 
 export const FLUX_API: Record<FluxKind, { group: string; version: string; plural: string }> = {
@@ -47,7 +51,10 @@ export const FLUX_API: Record<FluxKind, { group: string; version: string; plural
  * head (the source controller), renders the file's image onto the Deployment (kustomize or Helm), then waits for
  * the Deployment's health the way Flux's health checks do: Ready=Unknown (Progressing) while it rolls out,
  * Ready=True with `lastAppliedRevision` `<branch>@sha1:<sha>` when done, Ready=False (HealthCheckFailed) when the
- * rollout failed; `stall` sets the Stalled condition Flux sets on an error retrying cannot fix.
+ * rollout failed; `stall` sets the Stalled condition Flux sets on an error retrying cannot fix. A HelmRelease's
+ * chart comes from the Git source with `reconcileStrategy: Revision`, so helm-controller v2 reports the chart
+ * version with the commit's first 12 hex digits (`0.1.0+<12 hex>`) as `lastAttemptedRevision` and in `history`
+ * (no `lastAppliedRevision`).
  */
 export class Flux {
   private readonly items = new Map<string, { object: FluxObject; spec: NewFluxObject }>();
@@ -103,7 +110,10 @@ export class Flux {
   private async reconcileOne(object: FluxObject, spec: NewFluxObject) {
     if (object.status.conditions?.some((c) => c.type === "Stalled" && c.status === "True")) return;
     const sha = (await gitIn(spec.git.bare, "rev-parse", spec.git.branch)).trim();
-    const revision = `${spec.git.branch}@sha1:${sha}`;
+    const revision =
+      object.kind === "HelmRelease"
+        ? `${spec.chartVersion ?? "0.1.0"}+${sha.slice(0, 12)}`
+        : `${spec.git.branch}@sha1:${sha}`;
     const { namespace, deployment, container = "app" } = spec.workload;
     if (object.status.lastAttemptedRevision !== revision) {
       const image = imageOfFile(await gitIn(spec.git.bare, "show", `${sha}:${spec.git.file}`));
@@ -129,8 +139,10 @@ export class Flux {
     const ready = object.status.conditions?.find((c) => c.type === "Ready");
     if (ready?.status !== "Unknown") return;
     const rollout = deploymentRolloutStatus(this.deployments.get(namespace, deployment));
+    if (object.kind === "HelmRelease" && (rollout.done || rollout.failed))
+      this.record(object, revision, rollout.done);
     if (rollout.done) {
-      object.status.lastAppliedRevision = revision;
+      if (object.kind !== "HelmRelease") object.status.lastAppliedRevision = revision;
       object.status.conditions = object.status.conditions?.filter((c) => c.type !== "Reconciling");
       this.setCondition(object, "Ready", "True", "ReconciliationSucceeded", `Applied revision: ${revision}`);
     } else if (rollout.failed) {
@@ -143,6 +155,22 @@ export class Flux {
         `health check failed after 5m0s: failed early due to stalled resources: [Deployment/${namespace}/${deployment} status: 'Failed']`,
       );
     }
+  }
+
+  /** A Helm release of the chart version in the HelmRelease's history, newest first (helm-controller keeps 5). */
+  private record(object: FluxObject, chartVersion: string, deployed: boolean) {
+    const history = object.status.history ?? [];
+    const release = {
+      name: object.metadata.name,
+      version: (history[0]?.version ?? 0) + 1,
+      chartName: object.metadata.name,
+      chartVersion,
+      status: deployed ? "deployed" : "failed",
+    };
+    object.status.history = [
+      release,
+      ...history.map((r) => (r.status === "deployed" ? { ...r, status: "superseded" } : r)),
+    ].slice(0, 5);
   }
 
   private setCondition(
