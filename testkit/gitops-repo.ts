@@ -32,12 +32,18 @@ export interface GitOpsRepo {
   close(): Promise<void>;
 }
 
-export async function createGitOpsRepo(files: Record<string, string>, branch = "main"): Promise<GitOpsRepo> {
+/** `objectFormat` sha256 makes a repository whose ids are SHA-256 (64 hex digits). */
+export async function createGitOpsRepo(
+  files: Record<string, string>,
+  branch = "main",
+  objectFormat: "sha1" | "sha256" = "sha1",
+): Promise<GitOpsRepo> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "gitops-repo-"));
   const bare = path.join(dir, "repo.git");
   const work = path.join(dir, "work");
-  await gitIn(dir, "init", "--quiet", "--bare", `--initial-branch=${branch}`, bare);
-  await gitIn(dir, "init", "--quiet", `--initial-branch=${branch}`, work);
+  const init = ["init", "--quiet", `--initial-branch=${branch}`, `--object-format=${objectFormat}`];
+  await gitIn(dir, ...init, "--bare", bare);
+  await gitIn(dir, ...init, work);
   await gitIn(work, "remote", "add", "origin", bare);
   const repo: GitOpsRepo = {
     bare,

@@ -295,12 +295,26 @@ export class GitCommitter implements GitRevisions {
     return this.mirror.then((dir) => this.runner(dir, signal));
   }
 
-  /** A bare repository in the temp directory; removed again when `git init` fails in it. */
+  /**
+   * A bare clone of the branch in the temp directory; removed again when the clone fails. A clone, not `git init`:
+   * it takes the remote's object format (SHA-1 or SHA-256), which a repository made by `git init` cannot fetch from.
+   */
   private async newMirror(): Promise<string> {
     const dir = await mkdtemp(path.join(os.tmpdir(), "phasegate-git-mirror-"));
     mirrors.add(dir);
     try {
-      await this.runner(dir)(["init", "--quiet", "--bare"]);
+      const { url, branch } = this.config;
+      await this.runner(dir)([
+        "clone",
+        "--quiet",
+        "--bare",
+        "--single-branch",
+        "--branch",
+        branch,
+        "--",
+        url,
+        ".",
+      ]);
       return dir;
     } catch (error) {
       mirrors.delete(dir);

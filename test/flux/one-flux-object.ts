@@ -48,10 +48,11 @@ export async function oneFluxObject(options: {
   file: string;
   yamlPath: string;
   chartVersion?: string;
+  objectFormat?: "sha1" | "sha256";
 }): Promise<OneFluxObject> {
   const { kind, namespace, file, branch = "main" } = options;
   const sim = await startKubeSim();
-  const repo = await createGitOpsRepo(options.files, branch);
+  const repo = await createGitOpsRepo(options.files, branch, options.objectFormat);
   sim.deployments.add({ namespace, name: "web", image: image("v1") });
   sim.flux.add({
     kind,

@@ -157,7 +157,7 @@ git -c user.name=T -c user.email=t@example.com commit -qm "Teammate's note" && g
       // No temp directory yet: the mirror's mkdtemp fails.
       await expect(git.liveVersion()).rejects.toThrow("ENOENT");
       await mkdir(tmp);
-      // A Git configuration Git cannot read: `git init` fails in the mirror made for it.
+      // A Git configuration Git cannot read: `git clone` fails in the mirror made for it.
       process.env.GIT_CONFIG_GLOBAL = brokenConfig;
       await expect(git.liveVersion()).rejects.toThrow("bad config");
       expect(await readdir(tmp)).toEqual([]);

@@ -113,7 +113,7 @@ export class Flux {
     const revision =
       object.kind === "HelmRelease"
         ? `${spec.chartVersion ?? "0.1.0"}+${sha.slice(0, 12)}`
-        : `${spec.git.branch}@sha1:${sha}`;
+        : `${spec.git.branch}@${sha.length === 64 ? "sha256" : "sha1"}:${sha}`;
     const { namespace, deployment, container = "app" } = spec.workload;
     if (object.status.lastAttemptedRevision !== revision) {
       const image = imageOfFile(await gitIn(spec.git.bare, "show", `${sha}:${spec.git.file}`));
