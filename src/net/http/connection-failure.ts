@@ -1,3 +1,5 @@
+import { isUntrustedCertificate } from "./untrusted-certificate.js";
+
 /** What became of a request whose fetch failed before any answer, in phasegate's words rather than undici's. */
 export interface ConnectionFailure {
   /**
@@ -42,7 +44,6 @@ export function connectionFailureOf(error: unknown, what: string): ConnectionFai
   if (code === "ENOTFOUND") return failed(`the name ${String(cause.hostname)} does not resolve (ENOTFOUND)`);
   if (code === "EAI_AGAIN")
     return failed(`the DNS lookup of ${String(cause.hostname)} failed, for now (EAI_AGAIN)`);
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code))
-    return failed(`its certificate is not trusted: ${message} (${code})`);
+  if (isUntrustedCertificate(code)) return failed(`its certificate is not trusted: ${message} (${code})`);
   return failed(code && !message.includes(code) ? `${message} (${code})` : message);
 }
