@@ -15,9 +15,10 @@ export default defineConfig({
     // under three's load (a joined plan's end) allows half a second now. Four were no faster on another slow machine
     // (14.0 minutes against 13.9–15.5 with three): both cores were busy, 1% idle.
     // Files share their fork's modules (isolate: false): a fork per file cost 0.2 s to start and about 1 s to load
-    // the modules again, 3 of the 15 minutes on the slower machine (15.1 against 12.1). Each file still makes its own
-    // Redis prefix, database, ports and processes; testkit/fresh-metrics.ts zeroes the one shared registry. minForks
-    // equals maxForks: with fewer, Vitest 3.2 ends a spare fork at the end with "Terminating worker thread".
+    // the modules again, 3 of the 15 minutes on the slower machine (15.1 against 12.1–12.5, also in a shuffled order).
+    // Each file still makes its own Redis prefix, database, ports and processes; testkit/fresh-metrics.ts zeroes the
+    // one shared registry. minForks equals maxForks: with fewer, Vitest 3.2 ends a spare fork at the end with
+    // "Terminating worker thread". Four shared forks took 11.6 minutes there, within the noise, every file slower.
     poolOptions: { forks: { maxForks: 3, minForks: 3, isolate: false } },
     sequence: { sequencer: LongestFirst },
   },
