@@ -11,12 +11,16 @@ const python = findDjangoPython();
 let scratch: string;
 let fakes: FakePythons;
 
+// The files of a fork share its environment (isolate: false): what this file unsets, it sets back.
+const outerPython = process.env.PHASEGATE_PYTHON;
+
 beforeAll(async () => {
   delete process.env.PHASEGATE_PYTHON;
   scratch = await mkdtemp(path.join(os.tmpdir(), "phasegate-python-"));
   fakes = await fakePythons();
 });
 afterAll(async () => {
+  if (outerPython !== undefined) process.env.PHASEGATE_PYTHON = outerPython;
   await rm(scratch, { recursive: true, force: true });
   await fakes.remove();
 });
