@@ -61,12 +61,14 @@ export class FluxWatcher implements RolloutWatcher {
     };
     const applied = object.status.lastAppliedRevision ?? deployedChart(object);
     const { lastAttemptedRevision: attempted = applied } = object.status;
+    // The attempted revision first: its digits are the ones to explain when they are not taken. Once Flux has applied
+    // what it attempted, both are one revision: asked once (each ask is git commands, and a fetch when it is unknown).
+    const attemptedHasChange = await contains(attempted);
     return fluxRolloutStatus(
       { ...object, kind, status: { ...object.status, lastAppliedRevision: applied } },
       {
-        // The attempted revision first: its digits are the ones to explain when they are not taken.
-        attempted: await contains(attempted),
-        applied: await contains(applied),
+        attempted: attemptedHasChange,
+        applied: applied === attempted ? attemptedHasChange : await contains(applied),
         change: commit.slice(0, 12),
         notCommit: [attempted, applied].find(
           (revision) => revision && !commitOfRevision(revision) && !chartCommitPrefix(revision),
